@@ -1,0 +1,1 @@
+"""The core: message bus, message types, clocks. Standard library only."""

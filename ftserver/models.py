@@ -1,0 +1,311 @@
+"""The domain: trades, orders and pair locks as plain dataclasses, with freqtrade's profit arithmetic.
+
+No I/O here. Dates are timezone-aware UTC datetimes. Persistence maps these to rows; the RPC layer
+maps them to the wire shapes freqtrade clients read.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class TradingMode(StrEnum):
+    SPOT = "spot"
+    MARGIN = "margin"
+    FUTURES = "futures"
+
+
+class BotState(StrEnum):
+    """freqtrade's bot states: PAUSED is "stopentry" (no new entries, exits continue)."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    RELOAD_CONFIG = "reload_config"
+
+
+class RunMode(StrEnum):
+    DRY_RUN = "dry_run"
+    LIVE = "live"
+    WEBSERVER = "webserver"
+
+
+class OrderStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELED = "canceled"
+
+
+class OrderSide(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+class OrderType(StrEnum):
+    MARKET = "market"
+    LIMIT = "limit"
+
+
+class ExitReason(StrEnum):
+    """Exit reasons as freqtrade names them (``exit_reason`` on trades, ``ft_order_tag`` on exit orders)."""
+
+    ROI = "roi"
+    STOP_LOSS = "stop_loss"
+    STOPLOSS_ON_EXCHANGE = "stoploss_on_exchange"
+    TRAILING_STOP_LOSS = "trailing_stop_loss"
+    LIQUIDATION = "liquidation"
+    EXIT_SIGNAL = "exit_signal"
+    FORCE_EXIT = "force_exit"
+    EMERGENCY_EXIT = "emergency_exit"
+    CUSTOM_EXIT = "custom_exit"
+    PARTIAL_EXIT = "partial_exit"
+
+
+def split_pair(pair: str) -> tuple[str, str]:
+    """``"BTC/USDT"`` -> ``("BTC", "USDT")``; ``"BTC/USDT:USDT"`` (futures) -> ``("BTC", "USDT")``."""
+    base, _, rest = pair.partition("/")
+    quote = rest.partition(":")[0]
+    return base, quote
+
+
+def round8(value: float) -> float:
+    """freqtrade reports absolute profits rounded to 8 decimals."""
+    return float(f"{value:.8f}")
+
+
+@dataclass(slots=True)
+class Order:
+    """One exchange order (or simulated dry-run order) belonging to a trade."""
+
+    ft_trade_id: int
+    ft_order_side: OrderSide
+    ft_pair: str
+    order_id: str
+    order_type: OrderType
+    side: OrderSide
+    amount: float
+    price: float | None
+    status: OrderStatus = OrderStatus.OPEN
+    filled: float = 0.0
+    remaining: float = 0.0
+    average: float | None = None
+    cost: float = 0.0
+    order_date: datetime | None = None
+    order_filled_date: datetime | None = None
+    order_update_date: datetime | None = None
+    ft_fee_base: float | None = None
+    ft_order_tag: str | None = None
+    ft_amount: float = 0.0
+    ft_price: float = 0.0
+    leverage: float = 1.0
+    id: int | None = None
+
+    @property
+    def ft_is_open(self) -> bool:
+        return self.status == OrderStatus.OPEN
+
+    @property
+    def safe_price(self) -> float:
+        """The best known execution price: average, else limit price, else the requested price."""
+        return self.average or self.price or self.ft_price
+
+    @property
+    def safe_filled(self) -> float:
+        return self.filled if self.filled is not None else self.amount
+
+
+@dataclass(slots=True)
+class Trade:
+    """A position: opened by one entry order, closed by one or more exit orders."""
+
+    pair: str
+    exchange: str
+    strategy: str
+    timeframe: int
+    open_rate: float
+    open_date: datetime
+    amount: float
+    stake_amount: float
+    fee_open: float
+    fee_close: float
+    id: int | None = None
+    is_open: bool = True
+    is_short: bool = False
+    amount_requested: float | None = None
+    max_stake_amount: float | None = None
+    open_rate_requested: float | None = None
+    fee_open_cost: float | None = None
+    fee_open_currency: str | None = None
+    fee_close_cost: float | None = None
+    fee_close_currency: str | None = None
+    close_rate: float | None = None
+    close_rate_requested: float | None = None
+    close_date: datetime | None = None
+    close_profit: float | None = None
+    close_profit_abs: float | None = None
+    realized_profit: float = 0.0
+    enter_tag: str | None = None
+    exit_reason: str | None = None
+    exit_order_status: str | None = None
+    stop_loss: float | None = None
+    stop_loss_pct: float | None = None
+    initial_stop_loss: float | None = None
+    initial_stop_loss_pct: float | None = None
+    is_stop_loss_trailing: bool = False
+    stoploss_last_update: datetime | None = None
+    max_rate: float | None = None
+    min_rate: float | None = None
+    leverage: float = 1.0
+    interest_rate: float = 0.0
+    liquidation_price: float | None = None
+    trading_mode: TradingMode = TradingMode.SPOT
+    funding_fees: float = 0.0
+    amount_precision: float | None = None
+    price_precision: float | None = None
+    precision_mode: int | None = None
+    updated_at: datetime | None = None
+    orders: list[Order] = field(default_factory=list)
+
+    # ---- identity -------------------------------------------------------------------------
+    @property
+    def base_currency(self) -> str:
+        return split_pair(self.pair)[0]
+
+    @property
+    def quote_currency(self) -> str:
+        return split_pair(self.pair)[1]
+
+    @property
+    def stake_currency(self) -> str:
+        return self.quote_currency
+
+    @property
+    def entry_side(self) -> OrderSide:
+        return OrderSide.SELL if self.is_short else OrderSide.BUY
+
+    @property
+    def exit_side(self) -> OrderSide:
+        return OrderSide.BUY if self.is_short else OrderSide.SELL
+
+    # ---- orders ---------------------------------------------------------------------------
+    @property
+    def open_orders(self) -> list[Order]:
+        return [o for o in self.orders if o.ft_is_open]
+
+    @property
+    def has_open_orders(self) -> bool:
+        return any(o.ft_is_open for o in self.orders)
+
+    def select_order(self, side: OrderSide, *, is_open: bool | None = None) -> Order | None:
+        """The latest order on ``side`` (optionally only open or only closed ones)."""
+        for order in reversed(self.orders):
+            if order.ft_order_side == side and (is_open is None or order.ft_is_open == is_open):
+                return order
+        return None
+
+    @property
+    def nr_of_successful_entries(self) -> int:
+        return sum(1 for o in self.orders if o.ft_order_side == self.entry_side and o.filled > 0)
+
+    @property
+    def nr_of_successful_exits(self) -> int:
+        return sum(1 for o in self.orders if o.ft_order_side == self.exit_side and o.filled > 0)
+
+    # ---- arithmetic (matches freqtrade's spot / isolated arithmetic, no interest) -----------
+    def open_trade_value_for(self, amount: float, open_rate: float) -> float:
+        """Stake spent (long) or received (short) on entry, including the entry fee."""
+        value = amount * open_rate
+        fees = value * self.fee_open
+        return value - fees if self.is_short else value + fees
+
+    @property
+    def open_trade_value(self) -> float:
+        return self.open_trade_value_for(self.amount, self.open_rate)
+
+    def close_trade_value(self, rate: float, amount: float | None = None) -> float:
+        """Value of closing ``amount`` (default: the whole position) at ``rate``, after the exit fee."""
+        amount = self.amount if amount is None else amount
+        value = amount * rate
+        fees = value * self.fee_close
+        return value + fees if self.is_short else value - fees
+
+    def calc_profit(self, rate: float, amount: float | None = None, open_rate: float | None = None) -> float:
+        """Absolute profit in stake currency of closing ``amount`` at ``rate``."""
+        amount = self.amount if amount is None else amount
+        open_value = self.open_trade_value_for(amount, self.open_rate if open_rate is None else open_rate)
+        close_value = self.close_trade_value(rate, amount)
+        profit = open_value - close_value if self.is_short else close_value - open_value
+        return round8(profit + (self.funding_fees if amount == self.amount else 0.0))
+
+    def calc_profit_ratio(self, rate: float, amount: float | None = None, open_rate: float | None = None) -> float:
+        """Relative profit of closing ``amount`` at ``rate`` (0.01 == 1 %), leverage applied."""
+        amount = self.amount if amount is None else amount
+        open_value = self.open_trade_value_for(amount, self.open_rate if open_rate is None else open_rate)
+        close_value = self.close_trade_value(rate, amount)
+        if open_value == 0.0:
+            return 0.0
+        if self.is_short:
+            return (1 - close_value / open_value) * self.leverage
+        return (close_value / open_value - 1) * self.leverage
+
+    # ---- stoploss -------------------------------------------------------------------------
+    def stop_price_for(self, rate: float, stoploss: float) -> float:
+        """Price at which a stoploss of ratio ``stoploss`` (negative) triggers, relative to ``rate``."""
+        distance = abs(stoploss) / self.leverage
+        return rate * (1 + distance) if self.is_short else rate * (1 - distance)
+
+    def adjust_min_max_rates(self, low: float, high: float) -> None:
+        self.max_rate = high if self.max_rate is None else max(self.max_rate, high)
+        self.min_rate = low if self.min_rate is None else min(self.min_rate, low)
+
+    def set_initial_stoploss(self, stoploss: float, now: datetime) -> None:
+        price = round_price_conservative(self.stop_price_for(self.open_rate, stoploss), self.price_precision, up=not self.is_short)
+        self.stop_loss = price
+        self.initial_stop_loss = price
+        self.stop_loss_pct = -abs(stoploss)
+        self.initial_stop_loss_pct = -abs(stoploss)
+        self.stoploss_last_update = now
+
+    def raise_stoploss(self, reference_rate: float, stoploss: float, now: datetime) -> bool:
+        """Move the stop in the trade's favour only (trailing). Returns True when it moved."""
+        candidate = round_price_conservative(self.stop_price_for(reference_rate, stoploss), self.price_precision, up=not self.is_short)
+        current = self.stop_loss
+        better = current is None or (candidate < current if self.is_short else candidate > current)
+        if not better:
+            return False
+        self.stop_loss = candidate
+        self.stop_loss_pct = -abs(stoploss)
+        self.is_stop_loss_trailing = True
+        self.stoploss_last_update = now
+        return True
+
+
+def round_price_conservative(price: float, precision: float | None, *, up: bool) -> float:
+    """Round ``price`` to a tick size (``precision``), up or down; untouched without a tick size."""
+    if not precision or precision <= 0:
+        return price
+    ticks = price / precision
+    # Guard against float noise (0.3 / 0.1 == 2.9999999999999996) before rounding.
+    ticks = round(ticks, 9)
+    rounded = math.ceil(ticks) if up else math.floor(ticks)
+    decimals = max(0, -int(math.floor(math.log10(precision)))) if precision < 1 else 0
+    return round(rounded * precision, decimals + 2)
+
+
+@dataclass(slots=True)
+class PairLock:
+    """A pair (or ``"*"`` for all pairs) blocked from new entries until ``lock_end_time``."""
+
+    pair: str
+    lock_time: datetime
+    lock_end_time: datetime
+    reason: str | None = None
+    side: str = "*"
+    active: bool = True
+    id: int | None = None
+
+    def is_active_at(self, now: datetime) -> bool:
+        return self.active and self.lock_end_time > now
