@@ -262,7 +262,9 @@ class Trade:
         self.min_rate = low if self.min_rate is None else min(self.min_rate, low)
 
     def set_initial_stoploss(self, stoploss: float, now: datetime) -> None:
-        price = round_price_conservative(self.stop_price_for(self.open_rate, stoploss), self.price_precision, up=not self.is_short)
+        price = round_price_conservative(
+            self.stop_price_for(self.open_rate, stoploss), self.price_precision, up=not self.is_short
+        )
         self.stop_loss = price
         self.initial_stop_loss = price
         self.stop_loss_pct = -abs(stoploss)
@@ -271,7 +273,9 @@ class Trade:
 
     def raise_stoploss(self, reference_rate: float, stoploss: float, now: datetime) -> bool:
         """Move the stop in the trade's favour only (trailing). Returns True when it moved."""
-        candidate = round_price_conservative(self.stop_price_for(reference_rate, stoploss), self.price_precision, up=not self.is_short)
+        candidate = round_price_conservative(
+            self.stop_price_for(reference_rate, stoploss), self.price_precision, up=not self.is_short
+        )
         current = self.stop_loss
         better = current is None or (candidate < current if self.is_short else candidate > current)
         if not better:
@@ -291,7 +295,7 @@ def round_price_conservative(price: float, precision: float | None, *, up: bool)
     # Guard against float noise (0.3 / 0.1 == 2.9999999999999996) before rounding.
     ticks = round(ticks, 9)
     rounded = math.ceil(ticks) if up else math.floor(ticks)
-    decimals = max(0, -int(math.floor(math.log10(precision)))) if precision < 1 else 0
+    decimals = max(0, -math.floor(math.log10(precision))) if precision < 1 else 0
     return round(rounded * precision, decimals + 2)
 
 

@@ -253,7 +253,7 @@ class MessageBus:
         )
 
     # ---- shutdown ---------------------------------------------------------------------------
-    async def close(self, timeout: float = 5.0) -> None:
+    async def close(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 - a drain budget, not a call timeout
         """Close every subscription; handler tasks drain what they hold for up to ``timeout`` s, then are cancelled."""
         self._closed = True
         for sub in tuple(self._subscriptions):

@@ -90,9 +90,7 @@ def new_candle(pair: str, timeframe: str, candle_type: str = "spot") -> Message:
 
 
 def analyzed_df(pair: str, timeframe: str, candle_type: str, df: Any, last_analyzed: datetime) -> Message:
-    return Message(
-        MessageType.ANALYZED_DF, {"key": [pair, timeframe, candle_type], "df": df, "la": last_analyzed}
-    )
+    return Message(MessageType.ANALYZED_DF, {"key": [pair, timeframe, candle_type], "df": df, "la": last_analyzed})
 
 
 def trade_event(kind: MessageType, fields: Mapping[str, Any]) -> Message:

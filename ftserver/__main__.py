@@ -1,0 +1,5 @@
+import sys
+
+from ftserver.cli import main
+
+sys.exit(main())

@@ -1,0 +1,21 @@
+"""Every piece of application state a handler can reach, as typed ``web.AppKey`` values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from ftserver.api.tokens import TokenService
+from ftserver.core.bus import MessageBus
+
+if TYPE_CHECKING:
+    from ftserver.config import Settings
+    from ftserver.logs import LogBuffer
+    from ftserver.rpc.facade import Rpc
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+BUS: web.AppKey[MessageBus] = web.AppKey("bus", MessageBus)
+RPC: web.AppKey[Rpc] = web.AppKey("rpc")
+LOG_BUFFER: web.AppKey[LogBuffer] = web.AppKey("log_buffer")
+TOKENS: web.AppKey[TokenService] = web.AppKey("tokens", TokenService)

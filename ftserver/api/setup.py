@@ -1,0 +1,59 @@
+"""Assembles the HTTP application: middlewares in their order, every route, CORS last.
+
+Middleware order, outermost first: request log -> error -> ban -> auth. The error middleware turns
+whatever the inner layers raise into JSON; the ban guard refuses banned clients before any
+credential is even looked at; auth runs last so handlers always see an authenticated principal.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from ftserver.api import keys
+from ftserver.api.auth import setup_auth
+from ftserver.api.ban import BanGuard, setup_ban
+from ftserver.api.cors import setup_cors
+from ftserver.api.errors import setup_errors
+from ftserver.api.logging_middleware import setup_request_logging
+from ftserver.api.routes.candles import setup_candle_routes
+from ftserver.api.routes.control import setup_control_routes
+from ftserver.api.routes.pairs import setup_pair_routes
+from ftserver.api.routes.ping import setup_ping_routes
+from ftserver.api.routes.profit import setup_profit_routes
+from ftserver.api.routes.system import setup_system_routes
+from ftserver.api.routes.tokens import setup_token_routes
+from ftserver.api.routes.trades import setup_trade_routes
+from ftserver.api.tokens import TokenService
+from ftserver.config import Settings
+from ftserver.core.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None:
+    api = settings.api_server
+    tokens = TokenService(api["jwt_secret_key"] or "", clock=clock)
+    app[keys.TOKENS] = tokens
+    guard = BanGuard(
+        limit=int(api["auth_fail_limit"]),
+        window=float(api["auth_fail_window"]),
+        ban_seconds=float(api["auth_ban_seconds"]),
+        clock=clock,
+    )
+    setup_errors(app)
+    setup_request_logging(app, api["verbosity"])
+    setup_ban(app, guard)
+    setup_auth(app, username=api["username"], password=api["password"], tokens=tokens, ban=guard)
+
+    setup_ping_routes(app)
+    setup_token_routes(app, username=api["username"], password=api["password"], tokens=tokens, ban=guard)
+    setup_system_routes(app)
+    setup_control_routes(app)
+    setup_trade_routes(app)
+    setup_profit_routes(app)
+    setup_pair_routes(app)
+    setup_candle_routes(app)
+
+    setup_cors(app, api["CORS_origins"])

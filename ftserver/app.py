@@ -1,0 +1,124 @@
+"""The composition root: the only place that picks concrete classes and wires them together.
+
+Resources open in ``cleanup_ctx`` order — database, market and broker, bus, trading loop — and close
+in reverse, so a shutdown stops the loop before the bus, and the bus before the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from ftserver.api import keys
+from ftserver.api.setup import setup_api
+from ftserver.bot.loop import TradingLoop
+from ftserver.config import Settings
+from ftserver.core import messages
+from ftserver.core.bus import MessageBus
+from ftserver.core.clock import Clock, SystemClock
+from ftserver.data.cache import CandleCache
+from ftserver.errors import ConfigError
+from ftserver.exchange.base import Broker, MarketData
+from ftserver.exchange.factory import create_market
+from ftserver.exchange.paper import PaperBroker
+from ftserver.logs import LogBuffer
+from ftserver.models import RunMode
+from ftserver.persistence.db import Database
+from ftserver.persistence.trades import TradeRepository
+from ftserver.rpc.facade import Rpc
+from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
+from ftserver.strategy.safe import SafeStrategy
+
+log = logging.getLogger(__name__)
+
+BOT: web.AppKey[TradingLoop] = web.AppKey("bot", TradingLoop)
+BOT_TASK: web.AppKey[asyncio.Task[None]] = web.AppKey("bot_task", asyncio.Task)
+
+
+def strategy_for(settings: Settings) -> SafeStrategy:
+    """Load the configured strategy from the user's strategy_path, then the built-in ones."""
+    paths = [settings.strategy_path, builtin_strategy_dir()]
+    return SafeStrategy(load_strategy(settings.strategy, paths, settings.values))
+
+
+def create_app(
+    settings: Settings,
+    *,
+    runmode: RunMode | None = None,
+    market: MarketData | None = None,
+    broker: Broker | None = None,
+    clock: Clock | None = None,
+    log_buffer: LogBuffer | None = None,
+    settings_loader: Callable[[], Settings] | None = None,
+) -> web.Application:
+    """Build the whole server. ``market``/``broker``/``clock`` may be injected (tests, benchmarks)."""
+    clock = clock or SystemClock()
+    runmode = runmode or (RunMode.DRY_RUN if settings.dry_run else RunMode.LIVE)
+    if runmode is RunMode.LIVE:
+        raise ConfigError("live trading is not available in this version; set dry_run to true", key="dry_run")
+    api = settings.api_server
+    app = web.Application(client_max_size=int(api["max_request_body"]))
+    bus = MessageBus()
+    app[keys.SETTINGS] = settings
+    app[keys.BUS] = bus
+    app[keys.LOG_BUFFER] = log_buffer or LogBuffer(int(settings["internals"]["log_buffer_size"]))
+    rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER])
+    app[keys.RPC] = rpc
+    setup_api(app, settings, clock=clock)
+
+    if runmode is RunMode.WEBSERVER:
+        return app
+
+    async def trading(app: web.Application) -> AsyncIterator[None]:
+        db = await Database.open(settings.db_url)
+        repo = TradeRepository(db, clock)
+        active_market = market or create_market(
+            settings.exchange, clock=clock, fee=settings.get("fee"), on_warning=_warn_on(bus)
+        )
+        active_broker = broker or PaperBroker(active_market, clock=clock, fee=settings.get("fee"))
+        bot = TradingLoop(
+            settings,
+            market=active_market,
+            broker=active_broker,
+            repo=repo,
+            strategy=strategy_for(settings),
+            bus=bus,
+            clock=clock,
+            cache=CandleCache(max_rows=1000),
+            settings_loader=settings_loader,
+            strategy_factory=strategy_for,
+        )
+        try:
+            await bot.startup()
+            rpc.attach(bot, repo)
+            app[BOT] = bot
+            task = asyncio.get_running_loop().create_task(bot.run(), name="trading-loop")
+            app[BOT_TASK] = task
+            yield
+            await bot.close()
+            try:
+                await asyncio.wait_for(task, timeout=10)
+            except TimeoutError:
+                log.warning("Trading loop did not stop within 10 s; cancelled")
+        finally:
+            rpc.detach()
+            await bus.close()
+            with contextlib.suppress(Exception):
+                await active_broker.close()
+            if market is None:
+                await active_market.close()
+            await db.close()
+
+    app.cleanup_ctx.append(trading)
+    return app
+
+
+def _warn_on(bus: MessageBus) -> Callable[[str], None]:
+    def warn(text: str) -> None:
+        bus.publish(messages.warning(text))
+
+    return warn

@@ -1,0 +1,71 @@
+"""Pair locks: block entries on a pair (or every pair, ``"*"``) until a time. Stored in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from ftserver.core.clock import Clock
+from ftserver.data.timeframes import timeframe_to_seconds
+from ftserver.errors import InvalidRequest, NotFound
+from ftserver.models import PairLock
+from ftserver.persistence.trades import TradeRepository
+
+
+class PairLocks:
+    def __init__(self, repo: TradeRepository, clock: Clock) -> None:
+        self._repo = repo
+        self._clock = clock
+
+    async def lock(self, pair: str, until: datetime, reason: str | None = None, side: str = "*") -> PairLock:
+        if until.tzinfo is None:
+            raise InvalidRequest("Lock end time must carry a timezone (UTC)")
+        if side not in ("*", "long", "short"):
+            raise InvalidRequest(f"Invalid lock side '{side}': expected *, long or short")
+        now = self._clock.now()
+        if until <= now:
+            raise InvalidRequest("Lock end time must be in the future")
+        return await self._repo.add_lock(
+            PairLock(pair=pair, lock_time=now, lock_end_time=until, reason=reason, side=side)
+        )
+
+    async def is_locked(self, pair: str, side: str = "long") -> bool:
+        locks = await self._repo.active_locks(self._clock.now(), pair)
+        return any(lock.side in ("*", side) for lock in locks)
+
+    async def active(self) -> list[PairLock]:
+        return await self._repo.active_locks(self._clock.now())
+
+    async def unlock(self, lock_id: int) -> PairLock:
+        lock = await self._repo.get_lock(lock_id)
+        if lock is None:
+            raise NotFound(f"Lock {lock_id} not found")
+        lock.active = False
+        return await self._repo.save_lock(lock)
+
+    async def unlock_pair(self, pair: str) -> list[PairLock]:
+        released = []
+        for lock in await self._repo.active_locks(self._clock.now(), pair):
+            if lock.pair == pair:
+                lock.active = False
+                released.append(await self._repo.save_lock(lock))
+        return released
+
+    async def apply_protections(
+        self, protections: Sequence[Mapping[str, Any]], pair: str, timeframe: str
+    ) -> list[PairLock]:
+        """After an exit: the configured CooldownPeriod locks the pair for a while."""
+        created = []
+        for protection in protections:
+            if protection.get("method") != "CooldownPeriod":
+                continue
+            if protection.get("stop_duration_candles") is not None:
+                seconds = int(protection["stop_duration_candles"]) * timeframe_to_seconds(timeframe)
+            else:
+                seconds = int(float(protection.get("stop_duration", 0)) * 60)
+            if seconds <= 0:
+                continue
+            until = self._clock.now() + timedelta(seconds=seconds)
+            created.append(await self.lock(pair, until, reason="Cooldown period"))
+        return created

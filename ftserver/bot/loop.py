@@ -1,0 +1,748 @@
+"""The trading loop: watch the whitelist, analyze closed candles, open and close trades, announce it all.
+
+One ``TradingLoop`` owns every state change of the bot. Each change is committed to the database
+before the matching message goes on the bus, so what consumers hear is always already durable.
+Control verbs (start/stop/force_enter/...) take the same ``asyncio.Lock`` as a loop iteration, so a
+command never interleaves with a half-done iteration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from ftserver import __version__
+from ftserver.bot import announce
+from ftserver.bot.exits import ExitDecision, decide_exit, update_trailing_stop
+from ftserver.bot.locks import PairLocks
+from ftserver.bot.orders import apply_update, new_order
+from ftserver.bot.pairlist import Pairlist
+from ftserver.bot.wallet import Wallet
+from ftserver.config import Settings
+from ftserver.core import messages
+from ftserver.core.bus import MessageBus
+from ftserver.core.clock import Clock
+from ftserver.core.messages import MessageType
+from ftserver.data.cache import CandleCache
+from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
+from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms
+from ftserver.errors import Conflict, ExchangeError, FtServerError, InvalidRequest, NotFound
+from ftserver.exchange.base import Broker, MarketData, Ticker
+from ftserver.models import BotState, ExitReason, Order, OrderSide, OrderStatus, OrderType, PairLock, Trade
+from ftserver.persistence.trades import TradeRepository
+from ftserver.strategy.safe import SafeStrategy
+
+log = logging.getLogger(__name__)
+
+StrategyFactory = Callable[[Settings], SafeStrategy]
+SettingsLoader = Callable[[], Settings]
+
+FORCE_ENTRY_TAG = "force_entry"
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    last_process: datetime | None
+    bot_start: datetime | None
+    bot_startup: datetime
+
+
+class TradingLoop:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        market: MarketData,
+        broker: Broker,
+        repo: TradeRepository,
+        strategy: SafeStrategy,
+        bus: MessageBus,
+        clock: Clock,
+        cache: CandleCache | None = None,
+        settings_loader: SettingsLoader | None = None,
+        strategy_factory: StrategyFactory | None = None,
+        fetch_concurrency: int = 16,
+    ) -> None:
+        self.market = market
+        self.broker = broker
+        self.repo = repo
+        self.bus = bus
+        self.clock = clock
+        self.cache = cache or CandleCache(max_rows=1000)
+        self.lock = asyncio.Lock()
+        self.locks = PairLocks(repo, clock)
+        self._settings_loader = settings_loader
+        self._strategy_factory = strategy_factory
+        self._fetch_slots = asyncio.Semaphore(fetch_concurrency)
+        self._open: dict[int, Trade] = {}
+        self._rates: dict[str, float] = {}
+        self._tickers: dict[str, Ticker] = {}
+        self._whitelist: list[str] = []
+        self._realized_profit = 0.0
+        self._last_process: datetime | None = None
+        self._last_heartbeat: datetime | None = None
+        self._bot_start: datetime | None = None
+        self._startup = clock.now()
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._configure(settings, strategy)
+        self.state = BotState(settings["initial_state"])
+
+    def _configure(self, settings: Settings, strategy: SafeStrategy) -> None:
+        self.settings = settings
+        self.strategy = strategy
+        exchange = settings.exchange
+        self.pairlist = Pairlist(exchange.get("pair_whitelist", []), exchange.get("pair_blacklist", []))
+        self.wallet = Wallet(
+            settings.stake_currency,
+            settings["dry_run_wallet"],
+            tradable_balance_ratio=settings["tradable_balance_ratio"],
+            available_capital=settings.get("available_capital"),
+        )
+
+    # ---- read-only views (used by the RPC facade) --------------------------------------------
+    @property
+    def timeframe(self) -> str:
+        return str(self.strategy.strategy.timeframe)
+
+    @property
+    def open_trades(self) -> list[Trade]:
+        return sorted(self._open.values(), key=lambda t: t.id or 0)
+
+    @property
+    def whitelist(self) -> list[str]:
+        return list(self._whitelist)
+
+    @property
+    def realized_profit(self) -> float:
+        return self._realized_profit
+
+    def current_rate(self, pair: str) -> float | None:
+        return self._rates.get(pair)
+
+    def current_rates(self) -> dict[str, float]:
+        return dict(self._rates)
+
+    def health(self) -> Health:
+        return Health(self._last_process, self._bot_start, self._startup)
+
+    def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[pd.DataFrame, datetime] | None:
+        return self.cache.analyzed(pair, timeframe or self.timeframe)
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    async def startup(self) -> None:
+        """Load markets and resume every open trade (and its open orders) from the database."""
+        await self.market.load_markets()
+        for trade in await self.repo.open_trades():
+            self._open[trade.id or 0] = trade
+        self._realized_profit = sum(t.realized_profit for t in await self.repo.all_trades())
+        started = await self.repo.get_value("bot_start_time")
+        if started is None:
+            first = await self.repo.first_trade_open_date()
+            self._bot_start = first or self._startup
+            await self.repo.set_value("bot_start_time", self._bot_start.timestamp())
+        else:
+            self._bot_start = datetime.fromtimestamp(float(started), tz=self._startup.tzinfo)
+        self._refresh_whitelist()
+        if self._open:
+            log.info("Resumed %d open trade(s): %s", len(self._open), ", ".join(t.pair for t in self.open_trades))
+        self.bus.publish(
+            messages.startup(
+                f"ftserver {__version__} started: exchange {self.market.id}, strategy {self.strategy.name}, "
+                f"timeframe {self.timeframe}, {'dry-run' if self.settings.dry_run else 'LIVE'}, "
+                f"state {self.state.value}"
+            )
+        )
+
+    async def run(self) -> None:
+        """Iterate until ``close``. A failing iteration is logged and announced; the loop carries on."""
+        throttle = float(self.settings["internals"]["process_throttle_secs"])
+        while not self._closing:
+            # Cleared before the iteration, so a wake-up (command, close) during it is not lost.
+            self._wake.clear()
+            started = self.clock.now()
+            if self.state in (BotState.RUNNING, BotState.PAUSED):
+                try:
+                    await self.run_once()
+                except Exception as exc:
+                    log.exception("Trading loop iteration failed")
+                    self.bus.publish(messages.exception(f"Trading loop iteration failed: {exc}"))
+            self._heartbeat()
+            elapsed = (self.clock.now() - started).total_seconds()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), max(0.0, throttle - elapsed))
+
+    async def close(self) -> None:
+        self._closing = True
+        self._wake.set()
+
+    def _heartbeat(self) -> None:
+        interval = float(self.settings["internals"]["heartbeat_interval"])
+        now = self.clock.now()
+        if interval and (self._last_heartbeat is None or (now - self._last_heartbeat).total_seconds() >= interval):
+            self._last_heartbeat = now
+            log.info("Bot heartbeat. PID=%d, version=%s, state=%s", os.getpid(), __version__, self.state.value)
+
+    # ---- one iteration -----------------------------------------------------------------------
+    async def run_once(self) -> None:
+        async with self.lock:
+            await self._process()
+
+    async def _process(self) -> None:
+        self._refresh_whitelist()
+        pairs = list(dict.fromkeys([*self._whitelist, *(t.pair for t in self._open.values())]))
+        await self._refresh_rates(pairs)
+        await self._refresh_candles(pairs)
+        for trade in self.open_trades:
+            try:
+                await self._manage_open_orders(trade)
+                if trade.is_open and not trade.has_open_orders and trade.id in self._open:
+                    await self._check_exit(trade)
+            except FtServerError as exc:
+                log.warning("Trade %s (%s): %s", trade.id, trade.pair, exc)
+                self.bus.publish(messages.warning(f"Trade {trade.id} ({trade.pair}): {exc}"))
+        if self.state is BotState.RUNNING:
+            await self._enter_new_trades()
+        self._last_process = self.clock.now()
+
+    def _refresh_whitelist(self) -> None:
+        whitelist = self.pairlist.whitelist(self.market.markets.keys())
+        if whitelist != self._whitelist:
+            self._whitelist = whitelist
+            self.bus.publish(messages.whitelist(whitelist))
+
+    async def _refresh_rates(self, pairs: list[str]) -> None:
+        if not pairs:
+            return
+        tickers = await self.market.fetch_tickers(pairs)
+        for pair, ticker in tickers.items():
+            self._rates[pair] = ticker.last
+            self._tickers[pair] = ticker
+
+    def _ticker(self, pair: str) -> Ticker | None:
+        return self._tickers.get(pair)
+
+    async def _refresh_candles(self, pairs: list[str]) -> None:
+        results = await asyncio.gather(*(self._refresh_pair(pair) for pair in pairs), return_exceptions=True)
+        for pair, result in zip(pairs, results, strict=True):
+            if isinstance(result, BaseException):
+                if not isinstance(result, Exception):
+                    raise result
+                log.warning("Could not refresh %s: %s", pair, result)
+                self.bus.publish(messages.warning(f"Could not refresh {pair}: {result}"))
+
+    async def _refresh_pair(self, pair: str) -> None:
+        timeframe = self.timeframe
+        step = timeframe_to_ms(timeframe)
+        now_ms = int(self.clock.now().timestamp() * 1000)
+        last = self.cache.last_candle_date(pair, timeframe)
+        async with self._fetch_slots:
+            if last is None:
+                limit = max(int(self.strategy.strategy.startup_candle_count) + 200, 300)
+                candles = await self.market.fetch_ohlcv(pair, timeframe, limit=limit)
+            else:
+                last_ms = int(last.timestamp() * 1000)
+                if now_ms < last_ms + 2 * step:
+                    return  # the next candle has not closed yet
+                candles = await self.market.fetch_ohlcv(pair, timeframe, since_ms=last_ms + step)
+        frame = drop_incomplete_candle(candles_to_frame(candles), timeframe, now_ms)
+        if frame.empty or not self.cache.update_ohlcv(pair, timeframe, frame):
+            return
+        ohlcv = self.cache.ohlcv(pair, timeframe)
+        if ohlcv is None:
+            return
+        analyzed = await self.strategy.analyze(ohlcv, pair)
+        analyzed_at = self.clock.now()
+        self.cache.set_analyzed(pair, timeframe, analyzed, analyzed_at)
+        self.bus.publish(messages.new_candle(pair, timeframe))
+        self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", analyzed.tail(1), analyzed_at))
+
+    # ---- signals -----------------------------------------------------------------------------
+    def _last_row_signals(self, pair: str) -> tuple[str | None, str | None, bool, str | None]:
+        """(entry side, enter tag, exit signal for longs, exit tag) of the newest analyzed candle."""
+        analyzed = self.cache.analyzed(pair, self.timeframe)
+        if analyzed is None or analyzed[0].empty:
+            return None, None, False, None
+        frame = analyzed[0]
+        side, tag = self.strategy.strategy.entry_signal(frame)
+        exit_long, exit_tag = self.strategy.strategy.exit_signal(frame, False)
+        return side, tag, exit_long, exit_tag
+
+    # ---- entries -----------------------------------------------------------------------------
+    async def _enter_new_trades(self) -> None:
+        max_open = self.settings.max_open_trades
+        open_pairs = {t.pair for t in self._open.values()}
+        for pair in self._whitelist:
+            if 0 <= max_open <= len(self._open):
+                return
+            if pair in open_pairs:
+                continue
+            side, tag, _, _ = self._last_row_signals(pair)
+            if side != "long":
+                continue  # shorting needs futures, which this build does not trade
+            if await self.locks.is_locked(pair, "long"):
+                continue
+            try:
+                await self._open_trade(pair, enter_tag=tag, order_type=self._order_type("entry"))
+            except (Conflict, InvalidRequest, ExchangeError) as exc:
+                log.info("Not entering %s: %s", pair, exc)
+
+    def _order_type(self, purpose: str) -> OrderType:
+        order_types: Mapping[str, Any] = self.settings["order_types"]
+        strategy_types = getattr(self.strategy.strategy, "order_types", None) or {}
+        value = strategy_types.get(purpose) or order_types.get(purpose) or "limit"
+        return OrderType(value)
+
+    def _entry_price(self, pair: str) -> float:
+        ticker = self._ticker(pair)
+        rate = self._rates.get(pair)
+        if ticker is None or rate is None:
+            raise ExchangeError(f"No price for {pair} yet")
+        side = self.settings["entry_pricing"]["price_side"]
+        if side in ("ask", "other"):
+            return ticker.ask or rate
+        return ticker.bid or rate  # "same"/"bid": a buy waits on the bid side of the book
+
+    def _exit_price(self, pair: str) -> float:
+        ticker = self._ticker(pair)
+        rate = self._rates.get(pair)
+        if ticker is None or rate is None:
+            raise ExchangeError(f"No price for {pair} yet")
+        side = self.settings["exit_pricing"]["price_side"]
+        if side in ("bid", "other"):
+            return ticker.bid or rate
+        return ticker.ask or rate
+
+    async def _open_trade(
+        self,
+        pair: str,
+        *,
+        enter_tag: str | None,
+        order_type: OrderType,
+        price: float | None = None,
+        stake_amount: float | None = None,
+        leverage: float = 1.0,
+    ) -> Trade:
+        market = self.market.markets.get(pair)
+        if market is None:
+            raise InvalidRequest(f"Pair {pair} is not available on {self.market.id}")
+        if market.quote != self.settings.stake_currency:
+            raise InvalidRequest(
+                f"Pair {pair} does not trade against the stake currency {self.settings.stake_currency}"
+            )
+        rate = price if price is not None else self._entry_price(pair)
+        stake = stake_amount or self.wallet.stake_for_new_trade(
+            self.settings.stake_amount, self.open_trades, self._realized_profit, self.settings.max_open_trades
+        )
+        amount = stake * leverage / rate
+        placed = await self.broker.place_order(
+            pair, OrderSide.BUY, order_type, amount, rate if order_type is OrderType.LIMIT else None, leverage=leverage
+        )
+        now = self.clock.now()
+        strategy = self.strategy.strategy
+        fee = placed.fee_rate if placed.fee_rate is not None else market.taker_fee
+        trade = Trade(
+            pair=pair,
+            exchange=self.market.id,
+            strategy=self.strategy.name,
+            timeframe=timeframe_to_minutes(self.timeframe),
+            open_rate=placed.price or placed.average or rate,
+            open_rate_requested=rate,
+            open_date=now,
+            amount=placed.amount,
+            amount_requested=amount,
+            stake_amount=placed.amount * (placed.price or placed.average or rate) / leverage,
+            fee_open=fee,
+            fee_close=fee,
+            fee_open_currency=market.quote,
+            enter_tag=enter_tag,
+            leverage=leverage,
+            amount_precision=market.amount_precision,
+            price_precision=market.price_precision,
+            precision_mode=market.precision_mode,
+            max_rate=rate,
+            min_rate=rate,
+        )
+        trade.max_stake_amount = trade.stake_amount
+        trade.set_initial_stoploss(float(strategy.stoploss), now)
+        await self.repo.save_trade(trade)
+        order = new_order(trade.id or 0, OrderSide.BUY, placed, None, now)
+        trade.orders.append(order)
+        await self.repo.save_trade(trade)
+        self._open[trade.id or 0] = trade
+        self.bus.publish(
+            announce.entry_message(
+                MessageType.ENTRY, trade, order, current_rate=self._rates.get(pair), fiat_currency=self._fiat
+            )
+        )
+        if order.status is OrderStatus.CLOSED:
+            await self._on_entry_filled(trade, order)
+        return trade
+
+    @property
+    def _fiat(self) -> str:
+        return str(self.settings.get("fiat_display_currency") or "")
+
+    async def _on_entry_filled(self, trade: Trade, order: Order) -> None:
+        trade.open_rate = order.safe_price
+        trade.amount = order.filled
+        trade.stake_amount = order.filled * order.safe_price / trade.leverage
+        trade.max_stake_amount = max(trade.max_stake_amount or 0.0, trade.stake_amount)
+        trade.fee_open_cost = order.cost * trade.fee_open
+        trade.set_initial_stoploss(float(self.strategy.strategy.stoploss), self.clock.now())
+        await self.repo.save_trade(trade)
+        self.bus.publish(
+            announce.entry_message(
+                MessageType.ENTRY_FILL, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
+            )
+        )
+
+    # ---- open orders -------------------------------------------------------------------------
+    async def _manage_open_orders(self, trade: Trade) -> None:
+        for order in trade.open_orders:
+            update = await self.broker.refresh_order(order)
+            now = self.clock.now()
+            changed = apply_update(order, update, now)
+            if order.status is OrderStatus.CLOSED:
+                if order.ft_order_side == trade.entry_side:
+                    await self._on_entry_filled(trade, order)
+                else:
+                    await self._on_exit_filled(trade, order)
+            elif order.status is OrderStatus.OPEN and self._timed_out(order, now):
+                await self._cancel_order(trade, order, reason="timeout")
+            elif changed:
+                await self.repo.save_order(order)
+
+    def _timed_out(self, order: Order, now: datetime) -> bool:
+        timeouts: Mapping[str, Any] = self.settings["unfilledtimeout"]
+        limit = float(timeouts["entry" if order.ft_order_side is OrderSide.BUY else "exit"])
+        if limit <= 0 or order.order_date is None:
+            return False
+        seconds = limit * 60 if timeouts.get("unit", "minutes") == "minutes" else limit
+        return now - order.order_date > timedelta(seconds=seconds)
+
+    async def _cancel_order(self, trade: Trade, order: Order, *, reason: str) -> None:
+        update = await self.broker.cancel_order(order)
+        apply_update(order, update, self.clock.now())
+        current = self._rates.get(trade.pair)
+        if order.ft_order_side == trade.entry_side:
+            if order.filled <= 0 and trade.nr_of_successful_entries == 0:
+                await self.repo.delete_trade(trade.id or 0)
+                self._open.pop(trade.id or 0, None)
+            else:
+                await self._on_entry_filled(trade, order)
+            self.bus.publish(
+                announce.entry_message(
+                    MessageType.ENTRY_CANCEL,
+                    trade,
+                    order,
+                    current_rate=current,
+                    fiat_currency=self._fiat,
+                    reason=reason,
+                )
+            )
+        else:
+            trade.exit_reason = None
+            trade.exit_order_status = OrderStatus.CANCELED.value
+            await self.repo.save_trade(trade)
+            self.bus.publish(
+                announce.exit_message(
+                    MessageType.EXIT_CANCEL, trade, order, current_rate=current, fiat_currency=self._fiat, reason=reason
+                )
+            )
+
+    # ---- exits -------------------------------------------------------------------------------
+    async def _check_exit(self, trade: Trade) -> None:
+        rate = self._rates.get(trade.pair)
+        if rate is None:
+            return
+        now = self.clock.now()
+        trade.adjust_min_max_rates(rate, rate)
+        strategy = self.strategy.strategy
+        moved = update_trailing_stop(trade, strategy, rate, now)
+        side, _, exit_long, exit_tag = self._last_row_signals(trade.pair)
+        decision = decide_exit(
+            trade, strategy, rate, now, exit_signal=exit_long, exit_tag=exit_tag, entry_signal=side == "long"
+        )
+        if decision is None:
+            if moved:
+                await self.repo.save_trade(trade)
+            return
+        await self._place_exit(trade, decision, rate)
+
+    async def _place_exit(
+        self,
+        trade: Trade,
+        decision: ExitDecision,
+        rate: float,
+        *,
+        order_type: OrderType | None = None,
+        amount: float | None = None,
+        price: float | None = None,
+    ) -> Order:
+        if order_type is None:
+            order_type = self._order_type("stoploss" if decision.is_stoploss else "exit")
+        exit_amount = trade.amount if amount is None else min(amount, trade.amount)
+        limit_price = (
+            price if price is not None else (self._exit_price(trade.pair) if not decision.is_stoploss else rate)
+        )
+        placed = await self.broker.place_order(
+            trade.pair,
+            trade.exit_side,
+            order_type,
+            exit_amount,
+            limit_price if order_type is OrderType.LIMIT else None,
+            leverage=trade.leverage,
+        )
+        now = self.clock.now()
+        order = new_order(trade.id or 0, trade.exit_side, placed, decision.reason, now)
+        trade.orders.append(order)
+        trade.exit_reason = decision.reason
+        trade.close_rate_requested = limit_price
+        trade.exit_order_status = order.status.value
+        await self.repo.save_trade(trade)
+        self.bus.publish(
+            announce.exit_message(
+                MessageType.EXIT, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
+            )
+        )
+        if order.status is OrderStatus.CLOSED:
+            await self._on_exit_filled(trade, order)
+        return order
+
+    async def _on_exit_filled(self, trade: Trade, order: Order) -> None:
+        rate = order.safe_price
+        filled = order.filled
+        profit = trade.calc_profit(rate, filled)
+        now = self.clock.now()
+        trade.fee_close_cost = (trade.fee_close_cost or 0.0) + order.cost * trade.fee_close
+        trade.fee_close_currency = trade.quote_currency
+        trade.exit_order_status = order.status.value
+        remaining = trade.amount - filled
+        tolerance = (trade.amount_precision or 0.0) / 2 or trade.amount * 1e-9
+        if remaining > tolerance:
+            # Partial exit: book the profit of the part sold and keep the rest open.
+            trade.realized_profit += profit
+            trade.stake_amount = trade.stake_amount * remaining / trade.amount
+            trade.amount = remaining
+            trade.exit_reason = None
+        else:
+            first_exit = trade.realized_profit == 0.0
+            ratio = trade.calc_profit_ratio(rate, filled)
+            trade.realized_profit += profit
+            trade.close_rate = rate
+            trade.close_date = order.order_filled_date or now
+            trade.close_profit_abs = trade.realized_profit
+            max_stake_value = trade.open_trade_value_for(
+                (trade.max_stake_amount or trade.stake_amount) * trade.leverage / trade.open_rate, trade.open_rate
+            )
+            trade.close_profit = ratio if first_exit else trade.realized_profit / max_stake_value
+            trade.is_open = False
+            self._open.pop(trade.id or 0, None)
+        self._realized_profit += profit
+        await self.repo.save_trade(trade)
+        self.bus.publish(
+            announce.exit_message(MessageType.EXIT_FILL, trade, order, current_rate=None, fiat_currency=self._fiat)
+        )
+        if not trade.is_open:
+            for lock in await self.locks.apply_protections(
+                self.settings.get("protections") or [], trade.pair, self.timeframe
+            ):
+                self._announce_lock(lock)
+
+    def _announce_lock(self, lock: PairLock) -> None:
+        self.bus.publish(
+            messages.Message(
+                MessageType.PROTECTION_TRIGGER,
+                {
+                    "id": lock.id,
+                    "pair": lock.pair,
+                    "lock_time": lock.lock_time,
+                    "lock_end_time": lock.lock_end_time,
+                    "reason": lock.reason,
+                    "side": lock.side,
+                    "active": lock.active,
+                },
+            )
+        )
+
+    # ---- control verbs (called by the RPC facade) --------------------------------------------
+    async def start(self) -> str:
+        async with self.lock:
+            if self.state is BotState.RUNNING:
+                return "already running"
+            self.state = BotState.RUNNING
+        self._wake.set()
+        self.bus.publish(messages.status("running"))
+        return "starting trader ..."
+
+    async def stop(self) -> str:
+        async with self.lock:
+            if self.state is BotState.STOPPED:
+                return "already stopped"
+            self.state = BotState.STOPPED
+        self.bus.publish(messages.status("stopped"))
+        return "stopping trader ..."
+
+    async def pause(self) -> str:
+        async with self.lock:
+            self.state = BotState.PAUSED
+        self.bus.publish(messages.status("paused, no more entries will occur from now"))
+        return "paused, no more entries will occur from now. Run /start to enable entries."
+
+    async def reload_config(self) -> str:
+        if self._settings_loader is None or self._strategy_factory is None:
+            raise Conflict("This bot was not started from config files; nothing to reload")
+        async with self.lock:
+            previous = self.state
+            self.state = BotState.RELOAD_CONFIG
+            try:
+                settings = await asyncio.to_thread(self._settings_loader)
+                strategy = self._strategy_factory(settings)
+            except FtServerError:
+                self.state = previous
+                raise
+            if strategy.strategy.timeframe != self.strategy.strategy.timeframe:
+                self.cache = CandleCache(max_rows=self.cache.max_rows)
+            self._configure(settings, strategy)
+            self._refresh_whitelist()
+            self.state = previous if previous is not BotState.RELOAD_CONFIG else BotState(settings["initial_state"])
+        self.bus.publish(messages.status("config reloaded"))
+        self._wake.set()
+        return "Reloading config ..."
+
+    async def force_enter(
+        self,
+        pair: str,
+        *,
+        side: str = "long",
+        price: float | None = None,
+        order_type: str | None = None,
+        stake_amount: float | None = None,
+        enter_tag: str | None = None,
+        leverage: float | None = None,
+    ) -> Trade:
+        if not self.settings.get("force_entry_enable"):
+            raise Conflict("Force_entry not enabled.")
+        if side != "long":
+            raise InvalidRequest("Short entries need futures trading, which this bot does not trade")
+        async with self.lock:
+            if self.state is not BotState.RUNNING:
+                raise Conflict("trader is not running")
+            if any(t.pair == pair for t in self._open.values()):
+                raise Conflict(f"position for {pair} already open")
+            await self._refresh_rates([pair])  # act on the price of now, not of the last iteration
+            otype = OrderType(order_type) if order_type else self._order_type("force_entry")
+            return await self._open_trade(
+                pair,
+                enter_tag=enter_tag or FORCE_ENTRY_TAG,
+                order_type=otype,
+                price=price,
+                stake_amount=stake_amount,
+                leverage=leverage or 1.0,
+            )
+
+    def _open_trade_or_404(self, trade_id: int) -> Trade:
+        trade = self._open.get(trade_id)
+        if trade is None:
+            raise NotFound(f"invalid argument: no open trade with id {trade_id}")
+        return trade
+
+    async def force_exit(
+        self,
+        trade_id: int | None,
+        *,
+        order_type: str | None = None,
+        amount: float | None = None,
+        price: float | None = None,
+    ) -> list[Trade]:
+        """Exit one open trade (``trade_id``) or all of them (``None``)."""
+        async with self.lock:
+            trades = self.open_trades if trade_id is None else [self._open_trade_or_404(trade_id)]
+            for trade in trades:
+                await self._force_exit_one(trade, order_type, amount, price)
+            return trades
+
+    async def _force_exit_one(
+        self, trade: Trade, order_type: str | None, amount: float | None, price: float | None
+    ) -> None:
+        for order in trade.open_orders:
+            await self._cancel_order(trade, order, reason="force_exit")
+        if trade.id not in self._open:
+            return  # an unfilled entry was cancelled: the trade is gone
+        await self._refresh_rates([trade.pair])
+        rate = self._rates[trade.pair]
+        otype = OrderType(order_type) if order_type else self._order_type("force_exit")
+        if amount is not None and amount <= 0:
+            raise InvalidRequest("amount must be positive")
+        await self._place_exit(
+            trade, ExitDecision(ExitReason.FORCE_EXIT.value), rate, order_type=otype, amount=amount, price=price
+        )
+
+    async def delete_trade(self, trade_id: int) -> int:
+        """Delete a trade (cancelling its open orders). Returns how many orders were cancelled."""
+        async with self.lock:
+            trade = self._open.get(trade_id) or await self.repo.get_trade(trade_id)
+            if trade is None:
+                raise NotFound(f"invalid argument: no trade with id {trade_id}")
+            cancelled = 0
+            for order in trade.open_orders:
+                update = await self.broker.cancel_order(order)
+                apply_update(order, update, self.clock.now())
+                cancelled += 1
+            await self.repo.delete_trade(trade_id)
+            self._open.pop(trade_id, None)
+            self._realized_profit -= trade.realized_profit
+            return cancelled
+
+    async def cancel_open_order(self, trade_id: int) -> Trade:
+        async with self.lock:
+            trade = self._open_trade_or_404(trade_id)
+            orders = trade.open_orders
+            if not orders:
+                raise Conflict(f"No open order for trade_id {trade_id}")
+            for order in orders:
+                await self._cancel_order(trade, order, reason="cancelled on user request")
+            return trade
+
+    async def reload_trade(self, trade_id: int) -> Trade:
+        async with self.lock:
+            trade = self._open.get(trade_id)
+            if trade is None:
+                stored = await self.repo.get_trade(trade_id)
+                if stored is None:
+                    raise NotFound(f"invalid argument: no trade with id {trade_id}")
+                return stored
+            await self._manage_open_orders(trade)
+            return trade
+
+    # ---- pair lists and locks ----------------------------------------------------------------
+    async def add_blacklist(self, pairs: list[str]) -> dict[str, str]:
+        async with self.lock:
+            errors = self.pairlist.add_to_blacklist(pairs)
+            self._refresh_whitelist()
+            return errors
+
+    async def remove_blacklist(self, pairs: list[str]) -> None:
+        async with self.lock:
+            self.pairlist.remove_from_blacklist(pairs)
+            self._refresh_whitelist()
+
+    async def lock_pair(self, pair: str, until: datetime, reason: str | None, side: str) -> PairLock:
+        lock = await self.locks.lock(pair, until, reason, side)
+        self._announce_lock(lock)
+        return lock
+
+    async def unlock(self, lock_id: int | None = None, pair: str | None = None) -> None:
+        if lock_id is not None:
+            await self.locks.unlock(lock_id)
+        if pair is not None:
+            await self.locks.unlock_pair(pair)

@@ -1,0 +1,94 @@
+"""Dry-run money: balances are derived from the starting wallet and the trades, never stored separately.
+
+Free stake = starting capital + realized profit - stake tied up in open trades. This is how a
+restarted bot knows its balance: the trades table is the single source of truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ftserver.errors import Conflict
+from ftserver.models import Trade
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyBalance:
+    currency: str
+    free: float
+    used: float
+    balance: float
+    est_stake: float
+    side: str = "long"
+    is_bot_managed: bool = True
+
+
+class Wallet:
+    def __init__(
+        self,
+        stake_currency: str,
+        starting: float | Mapping[str, float],
+        *,
+        tradable_balance_ratio: float = 0.99,
+        available_capital: float | None = None,
+    ) -> None:
+        self.stake_currency = stake_currency
+        if isinstance(starting, Mapping):
+            self.starting_balances = {k: float(v) for k, v in starting.items()}
+        else:
+            self.starting_balances = {stake_currency: float(starting)}
+        self.tradable_balance_ratio = tradable_balance_ratio
+        self.available_capital = available_capital
+
+    @property
+    def starting_capital(self) -> float:
+        """Capital the bot trades with, in stake currency (``available_capital`` wins when set)."""
+        if self.available_capital is not None:
+            return self.available_capital
+        return self.starting_balances.get(self.stake_currency, 0.0)
+
+    @staticmethod
+    def tied_stake(open_trades: Iterable[Trade]) -> float:
+        """Stake currency held by open trades, entry fees included."""
+        return sum(t.open_trade_value if t.amount else t.stake_amount * (1 + t.fee_open) for t in open_trades)
+
+    def free_stake(self, open_trades: Iterable[Trade], realized_profit: float) -> float:
+        return self.starting_balances.get(self.stake_currency, 0.0) + realized_profit - self.tied_stake(open_trades)
+
+    def stake_for_new_trade(
+        self,
+        stake_amount: float | str,
+        open_trades: list[Trade],
+        realized_profit: float,
+        max_open_trades: int,
+    ) -> float:
+        """Stake for one more trade: the fixed amount, or an equal share of what is left when "unlimited"."""
+        tradable = (self.starting_capital + realized_profit) * self.tradable_balance_ratio
+        available = tradable - self.tied_stake(open_trades)
+        if stake_amount == "unlimited":
+            slots = max_open_trades - len(open_trades) if max_open_trades >= 0 else 1
+            if slots <= 0:
+                raise Conflict("No free trade slot for an unlimited stake")
+            stake = available / slots
+        else:
+            stake = float(stake_amount)
+        if stake > available + 1e-9:
+            raise Conflict(
+                f"Available balance ({available:.8f} {self.stake_currency}) is lower than the stake ({stake:.8f})"
+            )
+        return stake
+
+    def balances(
+        self, open_trades: list[Trade], realized_profit: float, rates: Mapping[str, float]
+    ) -> list[CurrencyBalance]:
+        free = self.free_stake(open_trades, realized_profit)
+        result = [CurrencyBalance(self.stake_currency, free, 0.0, free, free)]
+        held: dict[str, float] = {}
+        for trade in open_trades:
+            held[trade.base_currency] = held.get(trade.base_currency, 0.0) + trade.amount
+        for currency, amount in held.items():
+            pair = f"{currency}/{self.stake_currency}"
+            rate = rates.get(pair, 0.0)
+            result.append(CurrencyBalance(currency, amount, 0.0, amount, amount * rate))
+        return result

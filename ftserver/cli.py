@@ -1,0 +1,200 @@
+"""``ftserver`` command line: parse arguments, load settings, hand over to the app. No logic of its own.
+
+Exit codes: 0 clean shutdown, 2 bad configuration or arguments, 1 crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ftserver import __version__
+from ftserver.errors import ConfigError, FtServerError, StrategyError
+
+log = logging.getLogger("ftserver")
+
+EXIT_OK = 0
+EXIT_CRASH = 1
+EXIT_CONFIG = 2
+DEFAULT_CONFIG = "config/config.json"
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-c",
+        "--config",
+        action="append",
+        metavar="PATH",
+        help=f"config file (JSON with comments); repeat to merge several, later files win (default: {DEFAULT_CONFIG})",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: libraries too)")
+    parser.add_argument("--logfile", metavar="FILE", help="also log to FILE, rotated at log_max_bytes")
+    parser.add_argument("--userdir", "--user-data-dir", dest="user_data_dir", metavar="DIR", help="user data folder")
+
+
+def _add_bot_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-s", "--strategy", metavar="NAME", help="strategy class name")
+    parser.add_argument("--strategy-path", metavar="DIR", help="extra folder to look for strategies in")
+    parser.add_argument("--db-url", metavar="URL", help="database URL, e.g. sqlite:///user_data/tradesv3.dryrun.sqlite")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ftserver", description="Self-hosted, freqtrade-compatible trading bot server"
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"ftserver {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    trade = commands.add_parser("trade", help="run the trading loop and the API server")
+    _add_common(trade)
+    _add_bot_options(trade)
+    trade.add_argument("--dry-run", action="store_true", help="force dry-run, whatever the config says")
+
+    webserver = commands.add_parser("webserver", help="run only the API server (no trading loop)")
+    _add_common(webserver)
+    _add_bot_options(webserver)
+
+    download = commands.add_parser("download-data", help="download candle history into user_data/data/<exchange>")
+    _add_common(download)
+    download.add_argument("-p", "--pairs", nargs="+", metavar="PAIR", help="pairs (default: the config's whitelist)")
+    download.add_argument("-t", "--timeframes", nargs="+", default=["5m"], metavar="TF", help="timeframes (default 5m)")
+    span = download.add_mutually_exclusive_group()
+    span.add_argument("--days", type=int, metavar="N", help="the last N days (default 30)")
+    span.add_argument("--timerange", metavar="START-STOP", help="e.g. 20240101-20240301, 20240101-")
+    download.add_argument("--exchange", metavar="NAME", help="exchange id (default: the config's; 'sim' is offline)")
+
+    list_data = commands.add_parser("list-data", help="show the stored candle history")
+    _add_common(list_data)
+    list_data.add_argument("--exchange", metavar="NAME", help="exchange id (default: the config's)")
+
+    client = commands.add_parser(
+        "client", help="call a running server's REST API (run 'ftserver client help' for the commands)", add_help=False
+    )
+    client.add_argument("client_args", nargs=argparse.REMAINDER)
+
+    new_config = commands.add_parser("new-config", help="write a config file with fresh secrets")
+    new_config.add_argument("-c", "--config", default="user_data/config.json", metavar="PATH", help="file to write")
+    new_config.add_argument("--force", action="store_true", help="overwrite an existing file")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    mapping = {
+        "strategy": "strategy",
+        "strategy_path": "strategy_path",
+        "db_url": "db_url",
+        "user_data_dir": "user_data_dir",
+        "logfile": "logfile",
+    }
+    overrides = {key: getattr(args, attr) for attr, key in mapping.items() if getattr(args, attr, None)}
+    if getattr(args, "dry_run", False):
+        overrides["dry_run"] = True
+    return overrides
+
+
+# Heavy imports (pandas, ccxt, aiohttp) happen inside the commands so `ftserver --version` and
+# `ftserver --help` answer instantly.
+def _serve(args: argparse.Namespace, *, webserver: bool) -> int:
+    from ftserver.config import load_settings
+    from ftserver.logs import LogBuffer, setup_logging
+    from ftserver.models import RunMode
+    from ftserver.server import serve
+
+    paths = args.config or [DEFAULT_CONFIG]
+    overrides = _overrides(args)
+
+    def loader() -> Any:
+        return load_settings(paths, overrides=overrides)
+
+    settings = loader()
+    buffer = LogBuffer(int(settings["internals"]["log_buffer_size"]))
+    setup_logging(
+        verbosity=args.verbose,
+        buffer=buffer,
+        logfile=settings.get("logfile"),
+        max_bytes=int(settings["log_max_bytes"]),
+        backup_count=int(settings["log_backup_count"]),
+    )
+    runmode = RunMode.WEBSERVER if webserver else None
+    return serve(settings, runmode=runmode, log_buffer=buffer, settings_loader=loader)
+
+
+def _load_for_data(args: argparse.Namespace) -> Any:
+    from ftserver.config import load_settings
+    from ftserver.logs import setup_logging
+
+    overrides = _overrides(args)
+    if getattr(args, "exchange", None):
+        overrides["exchange.name"] = args.exchange
+    settings = load_settings(args.config or [DEFAULT_CONFIG], overrides=overrides)
+    setup_logging(verbosity=args.verbose)
+    return settings
+
+
+def _download_data(args: argparse.Namespace) -> int:
+    from ftserver.data_commands import download_data
+
+    settings = _load_for_data(args)
+    return download_data(
+        settings, pairs=args.pairs, timeframes=args.timeframes, days=args.days, timerange=args.timerange
+    )
+
+
+def _list_data(args: argparse.Namespace) -> int:
+    from ftserver.data_commands import list_data
+
+    return list_data(_load_for_data(args))
+
+
+def _new_config(args: argparse.Namespace) -> int:
+    from ftserver.config_writer import write_new_config
+
+    path = Path(args.config)
+    write_new_config(path, overwrite=args.force)
+    print(f"Wrote {path} with a fresh password, jwt_secret_key and ws_token.")
+    print(f"Start with: ftserver trade --config {path}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_CONFIG
+    if args.command == "client":
+        from ftserver.rest_client import main as client_main
+
+        return client_main(args.client_args)
+    try:
+        if args.command == "trade":
+            return _serve(args, webserver=False)
+        if args.command == "webserver":
+            return _serve(args, webserver=True)
+        if args.command == "new-config":
+            return _new_config(args)
+        if args.command == "download-data":
+            return _download_data(args)
+        if args.command == "list-data":
+            return _list_data(args)
+    except (ConfigError, StrategyError) as exc:
+        print(f"ftserver: {type(exc).__name__.replace('Error', ' error').strip()}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except FtServerError as exc:
+        print(f"ftserver: error: {exc}", file=sys.stderr)
+        return EXIT_CRASH
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except Exception:
+        log.exception("ftserver crashed")
+        return EXIT_CRASH
+    parser.error(f"unknown command {args.command}")
+    return EXIT_CONFIG  # pragma: no cover - parser.error exits
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Candles: timeframes, frames, the live candle cache and stored history."""

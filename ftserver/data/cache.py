@@ -1,0 +1,72 @@
+"""``CandleCache``: the live candles per (pair, timeframe, candle type) and their analyzed frames.
+
+The bot fills it every loop; the RPC and WebSocket layers read from it. Frames here are never
+mutated after they are stored, so readers can hold on to them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from ftserver.data.frames import merge_candles
+
+Key = tuple[str, str, str]
+
+
+class CandleCache:
+    def __init__(self, *, max_rows: int = 1500) -> None:
+        self.max_rows = max_rows
+        self._ohlcv: dict[Key, pd.DataFrame] = {}
+        self._analyzed: dict[Key, tuple[pd.DataFrame, datetime]] = {}
+        self._external: dict[tuple[str, str, str, str], tuple[pd.DataFrame, datetime]] = {}
+
+    def ohlcv(self, pair: str, timeframe: str, candle_type: str = "spot") -> pd.DataFrame | None:
+        return self._ohlcv.get((pair, timeframe, candle_type))
+
+    def update_ohlcv(self, pair: str, timeframe: str, df: pd.DataFrame, candle_type: str = "spot") -> bool:
+        """Merge closed candles in. True when the newest candle moved forward."""
+        key = (pair, timeframe, candle_type)
+        old = self._ohlcv.get(key)
+        before = None if old is None or old.empty else old["date"].iloc[-1]
+        merged = merge_candles(old, df, self.max_rows)
+        self._ohlcv[key] = merged
+        after = None if merged.empty else merged["date"].iloc[-1]
+        return after is not None and (before is None or after > before)
+
+    def last_candle_date(self, pair: str, timeframe: str, candle_type: str = "spot") -> datetime | None:
+        df = self._ohlcv.get((pair, timeframe, candle_type))
+        return None if df is None or df.empty else df["date"].iloc[-1].to_pydatetime()
+
+    def set_analyzed(
+        self, pair: str, timeframe: str, df: pd.DataFrame, analyzed_at: datetime, candle_type: str = "spot"
+    ) -> None:
+        self._analyzed[(pair, timeframe, candle_type)] = (df, analyzed_at)
+
+    def analyzed(self, pair: str, timeframe: str, candle_type: str = "spot") -> tuple[pd.DataFrame, datetime] | None:
+        return self._analyzed.get((pair, timeframe, candle_type))
+
+    def pairs(self) -> list[Key]:
+        return list(self._ohlcv)
+
+    def drop(self, pair: str, timeframe: str | None = None) -> None:
+        for store in (self._ohlcv, self._analyzed):
+            for key in [k for k in store if k[0] == pair and (timeframe is None or k[1] == timeframe)]:
+                del store[key]
+
+    def set_external(
+        self,
+        producer: str,
+        pair: str,
+        timeframe: str,
+        df: pd.DataFrame,
+        analyzed_at: datetime,
+        candle_type: str = "spot",
+    ) -> None:
+        self._external[(producer, pair, timeframe, candle_type)] = (df, analyzed_at)
+
+    def external(
+        self, producer: str, pair: str, timeframe: str, candle_type: str = "spot"
+    ) -> tuple[pd.DataFrame, datetime] | None:
+        return self._external.get((producer, pair, timeframe, candle_type))

@@ -1,0 +1,51 @@
+"""Candles as DataFrames: ``date`` (UTC), ``open``, ``high``, ``low``, ``close``, ``volume``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ftserver.data.timeframes import timeframe_to_ms
+
+OHLCV_COLUMNS = ["date", "open", "high", "low", "close", "volume"]
+
+
+def candles_to_frame(candles: Sequence[Sequence[float]]) -> pd.DataFrame:
+    """Rows of [ms, o, h, l, c, v] -> a sorted frame without duplicate dates (the later row wins)."""
+    df = pd.DataFrame(list(candles), columns=OHLCV_COLUMNS)
+    df["date"] = pd.to_datetime(df["date"].astype("int64"), unit="ms", utc=True)
+    for column in OHLCV_COLUMNS[1:]:
+        df[column] = df[column].astype("float64")
+    return df.drop_duplicates("date", keep="last").sort_values("date").reset_index(drop=True)
+
+
+def frame_to_candles(df: pd.DataFrame) -> list[list[float]]:
+    dates = (pd.to_datetime(df["date"], utc=True) - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(milliseconds=1)
+    values = df[OHLCV_COLUMNS[1:]].to_numpy(dtype="float64").tolist()
+    return [[int(ts), *row] for ts, row in zip(dates.tolist(), values, strict=True)]
+
+
+def merge_candles(old: pd.DataFrame | None, new: pd.DataFrame, max_rows: int | None) -> pd.DataFrame:
+    """``old`` plus ``new``; where dates overlap the newer row wins; only the newest ``max_rows`` kept."""
+    if old is None or old.empty:
+        merged = new
+    elif new.empty:
+        merged = old
+    else:
+        first_new = new["date"].iloc[0]
+        merged = pd.concat([old[old["date"] < first_new], new], ignore_index=True)
+        merged = merged.drop_duplicates("date", keep="last").sort_values("date")
+    if max_rows is not None and len(merged) > max_rows:
+        merged = merged.iloc[-max_rows:]
+    return merged.reset_index(drop=True)
+
+
+def drop_incomplete_candle(df: pd.DataFrame, timeframe: str, now_ms: int) -> pd.DataFrame:
+    """Drop the last row if that candle has not closed yet at ``now_ms``."""
+    if df.empty:
+        return df
+    last_open = int(df["date"].iloc[-1].timestamp() * 1000)
+    if last_open + timeframe_to_ms(timeframe) > now_ms:
+        return df.iloc[:-1]
+    return df

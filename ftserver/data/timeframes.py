@@ -1,0 +1,50 @@
+"""Timeframe strings (``"5m"``, ``"1h"``, ``"1d"``) and candle-aligned times."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from ftserver.errors import InvalidRequest
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "M": 2592000, "y": 31536000}
+_PATTERN = re.compile(r"^([1-9][0-9]{0,3})([smhdwMy])$")
+
+
+def timeframe_to_seconds(timeframe: str) -> int:
+    """``"5m"`` -> 300. Raises ``InvalidRequest`` naming the value when it is not a timeframe."""
+    match = _PATTERN.match(timeframe or "")
+    if not match:
+        raise InvalidRequest(
+            f"Invalid timeframe '{timeframe}': expected a number and a unit (s, m, h, d, w, M), e.g. 5m"
+        )
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def timeframe_to_minutes(timeframe: str) -> int:
+    return timeframe_to_seconds(timeframe) // 60
+
+
+def timeframe_to_ms(timeframe: str) -> int:
+    return timeframe_to_seconds(timeframe) * 1000
+
+
+def is_timeframe(value: str) -> bool:
+    return bool(_PATTERN.match(value or ""))
+
+
+def candle_open_ms(timeframe: str, when_ms: int) -> int:
+    """Open time (epoch ms) of the candle that contains ``when_ms``."""
+    step = timeframe_to_ms(timeframe)
+    return when_ms - when_ms % step
+
+
+def candle_open(timeframe: str, when: datetime) -> datetime:
+    """Open time of the candle that contains ``when``."""
+    ms = candle_open_ms(timeframe, int(when.timestamp() * 1000))
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def last_closed_candle_open_ms(timeframe: str, when_ms: int) -> int:
+    """Open time of the newest candle that has fully closed at ``when_ms``."""
+    return candle_open_ms(timeframe, when_ms) - timeframe_to_ms(timeframe)

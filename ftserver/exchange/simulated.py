@@ -1,0 +1,269 @@
+"""``SimulatedMarket``: an offline market whose candles are a deterministic function of (seed, pair, time).
+
+Prices are generated minute by minute in day-long blocks. Each block's start price is an "anchor"
+given by a sum of slow sine waves with random phases (so the price wanders like a market but stays
+in a realistic band over years), and inside the block a seeded random walk is pinned to the next
+block's anchor (a Brownian bridge). Any candle can be computed without generating the ones before
+it, the same candle comes back for the same time whatever the request, and larger timeframes are
+aggregates of the 1-minute series. Nothing is ever returned for a time after ``clock.now()``; the
+newest candle is the one still forming.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from ftserver.core.clock import Clock, SystemClock
+from ftserver.data.timeframes import is_timeframe, timeframe_to_ms
+from ftserver.errors import InvalidRequest
+from ftserver.exchange.base import Candle, Market, OrderBook, Ticker
+
+MINUTE_MS = 60_000
+BLOCK_MINUTES = 1440
+BLOCK_MS = BLOCK_MINUTES * MINUTE_MS
+DEFAULT_LIMIT = 500
+MAX_LIMIT = 1500
+BASE_MINUTE_VOLATILITY = 0.0009  # ~0.09 % per minute, ~3.4 % per day: crypto-like, keeps 1m strategies busy
+SPREAD = 0.0001
+
+DEFAULT_PRICES: dict[str, float] = {
+    "BTC/USDT": 60000.0,
+    "ETH/USDT": 3000.0,
+    "SOL/USDT": 150.0,
+    "BNB/USDT": 600.0,
+    "XRP/USDT": 0.55,
+    "ADA/USDT": 0.45,
+    "DOGE/USDT": 0.12,
+    "AVAX/USDT": 32.0,
+    "DOT/USDT": 7.0,
+    "LINK/USDT": 15.0,
+}
+TIMEFRAMES = ["1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d"]
+# Slow waves that move a block's anchor: (period in days, amplitude in log-price).
+_WAVES = [(3.1, 0.02), (11.3, 0.05), (37.7, 0.09), (127.0, 0.16), (401.0, 0.25)]
+
+
+def _stable_int(*parts: object) -> int:
+    return int.from_bytes(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest(), "big")
+
+
+def _tick_for(price: float, digits: int = 5) -> float:
+    """A tick size giving about ``digits`` significant digits at ``price``."""
+    exponent = math.floor(math.log10(price)) - digits + 1
+    return float(f"1e{exponent}")
+
+
+class _PairSeries:
+    """The 1-minute OHLCV generator of one pair."""
+
+    def __init__(self, seed: int, pair: str, start_price: float, volatility: float, cache_blocks: int) -> None:
+        self._key = _stable_int(seed, pair)
+        self._log0 = math.log(start_price)
+        self._sigma = BASE_MINUTE_VOLATILITY * volatility
+        rng = np.random.default_rng(self._key)
+        self._phases = rng.uniform(0, 2 * math.pi, len(_WAVES))
+        self._base_volume = 1_000_000 / start_price  # about a million quote units a minute
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._cache_blocks = cache_blocks
+
+    def _anchor(self, block: int) -> float:
+        days = block * BLOCK_MINUTES / 1440
+        total = self._log0
+        for (period, amplitude), phase in zip(_WAVES, self._phases, strict=True):
+            total += amplitude * math.sin(2 * math.pi * days / period + phase)
+        return total
+
+    def block(self, block: int) -> np.ndarray:
+        """Rows (open, high, low, close, volume) for the 1440 minutes of ``block``."""
+        cached = self._cache.get(block)
+        if cached is not None:
+            self._cache.move_to_end(block)
+            return cached
+        rng = np.random.default_rng([self._key, block & 0xFFFFFFFF, block >> 32 & 0xFFFFFFFF])
+        # Fat-ish tails: Student-t with 4 degrees of freedom, scaled to unit variance.
+        steps = rng.standard_t(4, BLOCK_MINUTES) / math.sqrt(2.0) * self._sigma
+        walk = np.concatenate(([0.0], np.cumsum(steps)))
+        t = np.linspace(0.0, 1.0, BLOCK_MINUTES + 1)
+        start, end = self._anchor(block), self._anchor(block + 1)
+        log_path = start + (end - start) * t + walk - t * walk[-1]
+        prices = np.exp(log_path)
+        opens, closes = prices[:-1], prices[1:]
+        wick = np.abs(rng.normal(0.0, self._sigma * 0.6, (2, BLOCK_MINUTES)))
+        highs = np.maximum(opens, closes) * (1 + wick[0])
+        lows = np.minimum(opens, closes) * (1 - wick[1])
+        moves = np.abs(closes / opens - 1) / self._sigma
+        volumes = self._base_volume * rng.lognormal(0.0, 0.5, BLOCK_MINUTES) * (0.5 + moves)
+        rows = np.column_stack((opens, highs, lows, closes, volumes))
+        self._cache[block] = rows
+        if len(self._cache) > self._cache_blocks:
+            self._cache.popitem(last=False)
+        return rows
+
+    def minutes(self, start_ms: int, end_ms: int) -> np.ndarray:
+        """Rows for every minute with open time in [start_ms, end_ms), both minute-aligned."""
+        if end_ms <= start_ms:
+            return np.empty((0, 5))
+        first_block, last_block = start_ms // BLOCK_MS, (end_ms - 1) // BLOCK_MS
+        parts = [self.block(b) for b in range(first_block, last_block + 1)]
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        offset = (start_ms - first_block * BLOCK_MS) // MINUTE_MS
+        return rows[offset : offset + (end_ms - start_ms) // MINUTE_MS]
+
+
+class SimulatedMarket:
+    def __init__(
+        self,
+        *,
+        pairs: Sequence[str] | None = None,
+        seed: int = 42,
+        clock: Clock | None = None,
+        volatility: float = 1.0,
+        fee: float = 0.001,
+        history_days: int = 30,
+        quote: str = "USDT",
+        cache_blocks: int = 512,
+    ) -> None:
+        self.clock = clock or SystemClock()
+        self.history_days = history_days
+        self.fee = fee
+        selected = list(pairs) if pairs else list(DEFAULT_PRICES)
+        self._series: dict[str, _PairSeries] = {}
+        self._markets: dict[str, Market] = {}
+        for pair in selected:
+            base, _, pair_quote = pair.partition("/")
+            if not base or not pair_quote:
+                raise InvalidRequest(f"Invalid pair '{pair}': expected BASE/QUOTE")
+            price = DEFAULT_PRICES.get(pair) or 10 ** ((_stable_int(seed, pair, "price") % 600) / 100 - 2)
+            self._series[pair] = _PairSeries(seed, pair, price, volatility, cache_blocks)
+            self._markets[pair] = Market(
+                symbol=pair,
+                base=base,
+                quote=pair_quote,
+                # One amount tick is worth at most about one quote unit.
+                amount_precision=float(f"1e{math.floor(math.log10(1 / price))}"),
+                price_precision=_tick_for(price),
+                min_amount=None,
+                min_cost=5.0,
+                maker_fee=fee,
+                taker_fee=fee,
+            )
+        self.quote = quote
+
+    # ---- MarketData --------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return "sim"
+
+    @property
+    def markets(self) -> dict[str, Market]:
+        return self._markets
+
+    @property
+    def timeframes(self) -> list[str]:
+        return list(TIMEFRAMES)
+
+    async def load_markets(self, reload: bool = False) -> dict[str, Market]:
+        return self._markets
+
+    def _pair(self, pair: str) -> _PairSeries:
+        series = self._series.get(pair)
+        if series is None:
+            raise InvalidRequest(f"Pair {pair} is not available on sim")
+        return series
+
+    def _now_ms(self) -> int:
+        return int(self.clock.now().timestamp() * 1000)
+
+    def candles(self, pair: str, timeframe: str, since_ms: int | None = None, limit: int | None = None) -> list[Candle]:
+        """Synchronous form of ``fetch_ohlcv`` (the simulation does no I/O)."""
+        if not is_timeframe(timeframe) or timeframe not in TIMEFRAMES:
+            raise InvalidRequest(f"Timeframe '{timeframe}' is not available on sim (offered: {', '.join(TIMEFRAMES)})")
+        series = self._pair(pair)
+        step = timeframe_to_ms(timeframe)
+        now_ms = self._now_ms()
+        last_open = now_ms - now_ms % step
+        history_start = now_ms - self.history_days * 86_400_000
+        history_start -= history_start % step
+        count = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
+        if since_ms is None:
+            start = max(last_open - (count - 1) * step, history_start)
+        else:
+            start = max(since_ms, history_start)
+            start += (-start) % step  # first candle that opens at or after since_ms
+        if start > last_open:
+            return []
+        stop_open = min(last_open, start + (count - 1) * step)
+        current_minute = now_ms - now_ms % MINUTE_MS
+        end_ms = min(stop_open + step, current_minute + MINUTE_MS)
+        rows = series.minutes(start, end_ms).copy()
+        if end_ms == current_minute + MINUTE_MS and len(rows):
+            self._make_partial(rows, (now_ms - current_minute) / MINUTE_MS)
+        per = step // MINUTE_MS
+        edges = np.arange(0, len(rows), per)
+        opens = rows[edges, 0]
+        highs = np.maximum.reduceat(rows[:, 1], edges)
+        lows = np.minimum.reduceat(rows[:, 2], edges)
+        closes = rows[np.minimum(edges + per, len(rows)) - 1, 3]
+        volumes = np.add.reduceat(rows[:, 4], edges)
+        times = start + edges * MINUTE_MS
+        out = np.column_stack((times.astype(np.float64), opens, highs, lows, closes, volumes))
+        return out.tolist()
+
+    @staticmethod
+    def _make_partial(rows: np.ndarray, fraction: float) -> None:
+        """Shrink the last (current) minute to what has happened after ``fraction`` of it."""
+        open_, high, low, close, volume = rows[-1]
+        price = open_ + (close - open_) * fraction
+        upper_wick = (high - max(open_, close)) * fraction
+        lower_wick = (min(open_, close) - low) * fraction
+        rows[-1] = (open_, max(open_, price) + upper_wick, min(open_, price) - lower_wick, price, volume * fraction)
+
+    async def fetch_ohlcv(
+        self, pair: str, timeframe: str, since_ms: int | None = None, limit: int | None = None
+    ) -> list[Candle]:
+        return self.candles(pair, timeframe, since_ms, limit)
+
+    def price(self, pair: str) -> float:
+        """The current price: the close of the forming 1-minute candle."""
+        now_ms = self._now_ms()
+        minute = now_ms - now_ms % MINUTE_MS
+        rows = self._pair(pair).minutes(minute, minute + MINUTE_MS).copy()
+        self._make_partial(rows, (now_ms - minute) / MINUTE_MS)
+        return float(rows[-1, 3])
+
+    async def fetch_ticker(self, pair: str) -> Ticker:
+        now_ms = self._now_ms()
+        last = self.price(pair)
+        tick = self._markets[pair].price_precision or 0.0
+        half = max(last * SPREAD / 2, tick)
+        day = self.candles(pair, "1h", since_ms=now_ms - 86_400_000, limit=25)
+        return Ticker(
+            symbol=pair,
+            timestamp=now_ms,
+            last=last,
+            bid=last - half,
+            ask=last + half,
+            high=max(c[2] for c in day) if day else last,
+            low=min(c[3] for c in day) if day else last,
+            base_volume=sum(c[5] for c in day) if day else 0.0,
+            quote_volume=sum(c[5] * c[4] for c in day) if day else 0.0,
+        )
+
+    async def fetch_tickers(self, pairs: list[str] | None = None) -> dict[str, Ticker]:
+        return {pair: await self.fetch_ticker(pair) for pair in (pairs or list(self._markets))}
+
+    async def fetch_order_book(self, pair: str, limit: int = 20) -> OrderBook:
+        ticker = await self.fetch_ticker(pair)
+        tick = self._markets[pair].price_precision or ticker.last * 1e-5
+        size = 1000 / ticker.last
+        bids = [(float((ticker.bid or ticker.last) - i * tick), size * (1 + i * 0.5)) for i in range(limit)]
+        asks = [(float((ticker.ask or ticker.last) + i * tick), size * (1 + i * 0.5)) for i in range(limit)]
+        return OrderBook(symbol=pair, timestamp=ticker.timestamp, bids=bids, asks=asks)
+
+    async def close(self) -> None:
+        return None

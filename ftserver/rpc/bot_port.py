@@ -1,0 +1,117 @@
+"""The narrow view of the trading bot that the RPC facade needs. ``TradingLoop`` satisfies it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Protocol
+
+from ftserver.models import BotState, PairLock, Trade
+
+
+class HealthView(Protocol):
+    last_process: datetime | None
+    bot_start: datetime | None
+    bot_startup: datetime
+
+
+class MarketView(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def markets(self) -> dict[str, Any]: ...
+
+
+class StrategyView(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    strategy: Any
+
+
+class PairlistView(Protocol):
+    configured: list[str]
+    blacklist: list[str]
+
+    def expanded_blacklist(self, available: Iterable[str]) -> tuple[list[str], dict[str, str]]: ...
+
+
+class WalletView(Protocol):
+    stake_currency: str
+
+    @property
+    def starting_capital(self) -> float: ...
+
+    def balances(self, open_trades: list[Trade], realized_profit: float, rates: dict[str, float]) -> list[Any]: ...
+
+
+class BotPort(Protocol):
+    state: BotState
+    market: MarketView
+    strategy: StrategyView
+    pairlist: PairlistView
+    wallet: WalletView
+
+    @property
+    def timeframe(self) -> str: ...
+
+    @property
+    def open_trades(self) -> list[Trade]: ...
+
+    @property
+    def whitelist(self) -> list[str]: ...
+
+    @property
+    def realized_profit(self) -> float: ...
+
+    def current_rate(self, pair: str) -> float | None: ...
+
+    def current_rates(self) -> dict[str, float]: ...
+
+    def health(self) -> HealthView: ...
+
+    def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[Any, datetime] | None: ...
+
+    async def start(self) -> str: ...
+
+    async def stop(self) -> str: ...
+
+    async def pause(self) -> str: ...
+
+    async def reload_config(self) -> str: ...
+
+    async def force_enter(
+        self,
+        pair: str,
+        *,
+        side: str = "long",
+        price: float | None = None,
+        order_type: str | None = None,
+        stake_amount: float | None = None,
+        enter_tag: str | None = None,
+        leverage: float | None = None,
+    ) -> Trade: ...
+
+    async def force_exit(
+        self,
+        trade_id: int | None,
+        *,
+        order_type: str | None = None,
+        amount: float | None = None,
+        price: float | None = None,
+    ) -> list[Trade]: ...
+
+    async def delete_trade(self, trade_id: int) -> int: ...
+
+    async def cancel_open_order(self, trade_id: int) -> Trade: ...
+
+    async def reload_trade(self, trade_id: int) -> Trade: ...
+
+    async def add_blacklist(self, pairs: list[str]) -> dict[str, str]: ...
+
+    async def remove_blacklist(self, pairs: list[str]) -> None: ...
+
+    async def lock_pair(self, pair: str, until: datetime, reason: str | None, side: str) -> PairLock: ...
+
+    async def unlock(self, lock_id: int | None = None, pair: str | None = None) -> None: ...

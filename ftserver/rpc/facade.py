@@ -1,0 +1,483 @@
+"""``Rpc``: the verbs every front end (REST API, WebSocket, CLI client) uses to read and control the bot.
+
+Each verb returns plain data shaped as freqtrade's API returns it, or raises a domain error. Reads go
+to the database (what is committed) plus the bot's live prices; every change goes through the bot,
+which owns the state and announces it on the bus. In webserver mode there is no bot: trade verbs
+raise ``WrongRunMode``.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import psutil
+
+from ftserver import __version__
+from ftserver.config import Settings
+from ftserver.core.clock import Clock
+from ftserver.data.timeframes import is_timeframe, timeframe_to_minutes, timeframe_to_ms
+from ftserver.errors import InvalidRequest, NotFound, WrongRunMode
+from ftserver.logs import LogBuffer
+from ftserver.models import RunMode, Trade
+from ftserver.persistence.trades import TradeRepository
+from ftserver.rpc.bot_port import BotPort
+from ftserver.rpc.candles_view import analyzed_to_json
+from ftserver.rpc.performance import (
+    count_summary,
+    enter_tag_performance,
+    exit_reason_performance,
+    mix_tag_performance,
+    pair_performance,
+    trade_stats,
+)
+from ftserver.rpc.periods import timeunit_profit
+from ftserver.rpc.profit import profit_all, profit_summary
+from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict
+
+API_VERSION = 2.5
+TRADES_PAGE_MAX = 500
+MAX_TIMESCALE = 365 * 3
+
+
+def _stake_text(stake: float | str) -> str:
+    """freqtrade shows the stake as a string: "unlimited" or the number ("100", "12.5")."""
+    if isinstance(stake, str):
+        return stake
+    return str(int(stake)) if float(stake).is_integer() else str(stake)
+
+
+class Rpc:
+    def __init__(self, settings: Settings, *, runmode: RunMode, clock: Clock, log_buffer: LogBuffer) -> None:
+        self.settings = settings
+        self.runmode = runmode
+        self.clock = clock
+        self.log_buffer = log_buffer
+        self._bot: BotPort | None = None
+        self._repo: TradeRepository | None = None
+
+    def attach(self, bot: BotPort, repo: TradeRepository) -> None:
+        self._bot = bot
+        self._repo = repo
+
+    def detach(self) -> None:
+        self._bot = None
+        self._repo = None
+
+    @property
+    def bot(self) -> BotPort:
+        if self._bot is None:
+            raise WrongRunMode()
+        return self._bot
+
+    @property
+    def repo(self) -> TradeRepository:
+        if self._repo is None:
+            raise WrongRunMode()
+        return self._repo
+
+    @property
+    def trading(self) -> bool:
+        return self._bot is not None
+
+    def _require_trade_mode(self) -> None:
+        if self._bot is None:
+            raise WrongRunMode()
+
+    # ---- any mode ----------------------------------------------------------------------------
+    def version(self) -> dict[str, str]:
+        return {"version": __version__}
+
+    def show_config(self) -> dict[str, Any]:
+        s = self.settings
+        bot = self._bot
+        strategy = bot.strategy.strategy if bot else None
+        timeframe = bot.timeframe if bot else s.get("timeframe")
+        max_open = s.max_open_trades
+        stake_amount = s.stake_amount
+        return {
+            "version": __version__,
+            "strategy_version": strategy.version() if strategy else None,
+            "api_version": API_VERSION,
+            "dry_run": s.dry_run,
+            "trading_mode": s["trading_mode"],
+            "margin_mode": s["margin_mode"],
+            "short_allowed": bool(strategy and strategy.can_short and s["trading_mode"] != "spot"),
+            "stake_currency": s.stake_currency,
+            "stake_amount": _stake_text(stake_amount),
+            "available_capital": s.get("available_capital"),
+            "stake_currency_decimals": 3,
+            "max_open_trades": float(max_open) if max_open >= 0 else -1,
+            "minimal_roi": dict(strategy.minimal_roi) if strategy else s.get("minimal_roi"),
+            "stoploss": strategy.stoploss if strategy else s.get("stoploss"),
+            "stoploss_on_exchange": bool(s["order_types"].get("stoploss_on_exchange")),
+            "trailing_stop": bool(strategy.trailing_stop) if strategy else bool(s.get("trailing_stop")),
+            "trailing_stop_positive": strategy.trailing_stop_positive if strategy else None,
+            "trailing_stop_positive_offset": strategy.trailing_stop_positive_offset if strategy else 0.0,
+            "trailing_only_offset_is_reached": bool(strategy.trailing_only_offset_is_reached) if strategy else False,
+            "unfilledtimeout": dict(s["unfilledtimeout"]),
+            "order_types": dict(s["order_types"]),
+            "use_custom_stoploss": bool(strategy.use_custom_stoploss) if strategy else False,
+            "timeframe": timeframe,
+            "timeframe_ms": timeframe_to_ms(timeframe) if timeframe else 0,
+            "timeframe_min": timeframe_to_minutes(timeframe) if timeframe else 0,
+            "exchange": s.exchange["name"],
+            "demo_trading": False,
+            "strategy": bot.strategy.name if bot else s.strategy,
+            "force_entry_enable": bool(s.get("force_entry_enable")),
+            "exit_pricing": dict(s["exit_pricing"]),
+            "entry_pricing": dict(s["entry_pricing"]),
+            "bot_name": s.bot_name,
+            "state": bot.state.value if bot else "running",
+            "runmode": self.runmode.value,
+            "position_adjustment_enable": bool(s.get("position_adjustment_enable")),
+            "max_entry_position_adjustment": s.get("max_entry_position_adjustment", -1),
+        }
+
+    def logs(self, limit: int | None = None) -> dict[str, Any]:
+        entries = self.log_buffer.entries(limit)
+        return {"log_count": len(entries), "logs": [list(e) for e in entries]}
+
+    def sysinfo(self) -> dict[str, Any]:
+        per_cpu = psutil.cpu_percent(interval=None, percpu=True)
+        load = psutil.getloadavg() if hasattr(psutil, "getloadavg") else (0.0, 0.0, 0.0)
+        return {
+            "cpu_pct": per_cpu,
+            "cpu_load": [{"cpu": i, "pct": pct} for i, pct in enumerate(per_cpu)],
+            "cpu_load_avg": {"1m": load[0], "5m": load[1], "15m": load[2]},
+            "cpu_count": psutil.cpu_count() or len(per_cpu),
+            "cpu_avg": sum(per_cpu) / len(per_cpu) if per_cpu else 0.0,
+            "ram_pct": psutil.virtual_memory().percent,
+            "platform": platform.platform(),
+        }
+
+    # ---- state -------------------------------------------------------------------------------
+    async def start(self) -> dict[str, str]:
+        return {"status": await self.bot.start()}
+
+    async def stop(self) -> dict[str, str]:
+        return {"status": await self.bot.stop()}
+
+    async def pause(self) -> dict[str, str]:
+        return {"status": await self.bot.pause()}
+
+    async def reload_config(self) -> dict[str, str]:
+        return {"status": await self.bot.reload_config()}
+
+    def health(self) -> dict[str, Any]:
+        health = self.bot.health()
+
+        def iso(dt: datetime | None) -> str | None:
+            return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if dt else None
+
+        def ts(dt: datetime | None) -> int | None:
+            return int(dt.timestamp()) if dt else None
+
+        return {
+            "last_process": iso(health.last_process),
+            "last_process_ts": ts(health.last_process),
+            "bot_start": iso(health.bot_start),
+            "bot_start_ts": ts(health.bot_start),
+            "bot_startup": iso(health.bot_startup),
+            "bot_startup_ts": ts(health.bot_startup),
+        }
+
+    # ---- trades ------------------------------------------------------------------------------
+    def _view(self, trade: Trade) -> dict[str, Any]:
+        rate = self.bot.current_rate(trade.pair) if trade.is_open else None
+        return trade_to_dict(trade, current_rate=rate)
+
+    def status(self) -> list[dict[str, Any]]:
+        return [self._view(t) for t in self.bot.open_trades]
+
+    async def trades(self, limit: int, offset: int = 0, order_by_id: bool = True) -> dict[str, Any]:
+        if not 1 <= limit <= TRADES_PAGE_MAX:
+            raise InvalidRequest(f"limit must be between 1 and {TRADES_PAGE_MAX}")
+        if offset < 0:
+            raise InvalidRequest("offset must not be negative")
+        page, total = await self.repo.trades_page(limit, offset, order_by_id=order_by_id)
+        return {
+            "trades": [self._view(t) for t in page],
+            "trades_count": len(page),
+            "offset": offset,
+            "total_trades": total,
+        }
+
+    async def trade(self, trade_id: int) -> dict[str, Any]:
+        trade = await self.repo.get_trade(trade_id)
+        if trade is None:
+            raise NotFound("Trade not found.")
+        return self._view(trade)
+
+    async def delete_trade(self, trade_id: int) -> dict[str, Any]:
+        cancelled = await self.bot.delete_trade(trade_id)
+        return {
+            "result": "success",
+            "result_msg": f"Deleted trade {trade_id}. Closed {cancelled} open orders.",
+            "trade_id": trade_id,
+            "cancel_order_count": cancelled,
+        }
+
+    async def cancel_open_order(self, trade_id: int) -> dict[str, Any]:
+        return self._view(await self.bot.cancel_open_order(trade_id))
+
+    async def reload_trade(self, trade_id: int) -> dict[str, Any]:
+        return self._view(await self.bot.reload_trade(trade_id))
+
+    async def force_enter(
+        self,
+        pair: str,
+        *,
+        side: str = "long",
+        price: float | None = None,
+        order_type: str | None = None,
+        stake_amount: float | None = None,
+        enter_tag: str | None = None,
+        leverage: float | None = None,
+    ) -> dict[str, Any]:
+        trade = await self.bot.force_enter(
+            pair,
+            side=side,
+            price=price,
+            order_type=order_type,
+            stake_amount=stake_amount,
+            enter_tag=enter_tag,
+            leverage=leverage,
+        )
+        return self._view(trade)
+
+    async def force_exit(
+        self,
+        trade_id: int | str,
+        *,
+        order_type: str | None = None,
+        amount: float | None = None,
+        price: float | None = None,
+    ) -> dict[str, str]:
+        if trade_id == "all":
+            await self.bot.force_exit(None, order_type=order_type)
+            return {"result": "Created exit orders for all open trades."}
+        try:
+            tid = int(trade_id)
+        except (TypeError, ValueError):
+            raise InvalidRequest(f"tradeid must be a trade id or 'all', not {trade_id!r}") from None
+        await self.bot.force_exit(tid, order_type=order_type, amount=amount, price=price)
+        return {"result": f"Created exit order for trade {tid}."}
+
+    async def custom_data(self, trade_id: int, key: str | None = None) -> list[dict[str, Any]]:
+        if await self.repo.get_trade(trade_id) is None:
+            raise NotFound("Trade not found.")
+        return await self.repo.custom_data(trade_id, key)
+
+    async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+        return await self.repo.open_trades_custom_data(key, limit, offset)
+
+    # ---- money -------------------------------------------------------------------------------
+    def count(self) -> dict[str, Any]:
+        return count_summary(self.bot.open_trades, self.settings.max_open_trades)
+
+    def balance(self) -> dict[str, Any]:
+        bot = self.bot
+        rates = bot.current_rates()
+        balances = bot.wallet.balances(bot.open_trades, bot.realized_profit, rates)
+        stake = bot.wallet.stake_currency
+        currencies = []
+        total = 0.0
+        for b in balances:
+            total += b.est_stake
+            currencies.append(
+                {
+                    "currency": b.currency,
+                    "free": b.free,
+                    "balance": b.balance,
+                    "used": b.used,
+                    "bot_owned": b.balance,
+                    "est_stake": b.est_stake,
+                    "est_stake_bot": b.est_stake,
+                    "stake": stake,
+                    "side": b.side,
+                    "is_position": False,
+                    "position": 0.0,
+                    "is_bot_managed": b.is_bot_managed,
+                }
+            )
+        starting = bot.wallet.starting_capital
+        ratio = (total / starting - 1) if starting else 0.0
+        fiat = self.settings.get("fiat_display_currency") or stake
+        return {
+            "currencies": currencies,
+            "total": total,
+            "total_bot": total,
+            "symbol": fiat,
+            "value": total,
+            "value_bot": total,
+            "stake": stake,
+            "note": "Simulated balances" if self.settings.dry_run else "",
+            "starting_capital": starting,
+            "starting_capital_ratio": ratio,
+            "starting_capital_pct": round(ratio * 100, 2),
+            "starting_capital_fiat": starting,
+            "starting_capital_fiat_ratio": ratio,
+            "starting_capital_fiat_pct": round(ratio * 100, 2),
+        }
+
+    async def _all_trades(self, pair: str | None = None) -> list[Trade]:
+        closed = await self.repo.closed_trades(pair=pair)
+        open_trades = [t for t in self.bot.open_trades if pair is None or t.pair == pair]
+        return [*closed, *open_trades]
+
+    async def profit(self) -> dict[str, Any]:
+        bot = self.bot
+        return profit_summary(
+            await self._all_trades(),
+            current_rates=bot.current_rates(),
+            starting_balance=bot.wallet.starting_capital,
+            bot_start=bot.health().bot_start,
+            now=self.clock.now(),
+        )
+
+    async def profit_all(self) -> dict[str, Any]:
+        bot = self.bot
+        return profit_all(
+            await self._all_trades(),
+            current_rates=bot.current_rates(),
+            starting_balance=bot.wallet.starting_capital,
+            bot_start=bot.health().bot_start,
+            now=self.clock.now(),
+        )
+
+    async def performance(self) -> list[dict[str, Any]]:
+        self._require_trade_mode()
+        return pair_performance(await self.repo.closed_trades())
+
+    async def entries(self, pair: str | None = None) -> list[dict[str, Any]]:
+        self._require_trade_mode()
+        return enter_tag_performance(await self.repo.closed_trades(pair=pair), pair)
+
+    async def exits(self, pair: str | None = None) -> list[dict[str, Any]]:
+        self._require_trade_mode()
+        return exit_reason_performance(await self.repo.closed_trades(pair=pair), pair)
+
+    async def mix_tags(self, pair: str | None = None) -> list[dict[str, Any]]:
+        self._require_trade_mode()
+        return mix_tag_performance(await self.repo.closed_trades(pair=pair), pair)
+
+    async def stats(self) -> dict[str, Any]:
+        self._require_trade_mode()
+        return trade_stats(await self.repo.closed_trades())
+
+    async def timeunit(self, unit: str, timescale: int) -> dict[str, Any]:
+        if not 1 <= timescale <= MAX_TIMESCALE:
+            raise InvalidRequest(f"timescale must be between 1 and {MAX_TIMESCALE}")
+        bot = self.bot
+        return timeunit_profit(
+            await self.repo.closed_trades(),
+            unit=unit,  # type: ignore[arg-type]
+            timescale=timescale,
+            now=self.clock.now(),
+            starting_balance=bot.wallet.starting_capital,
+            stake_currency=self.settings.stake_currency,
+            fiat_display_currency=str(self.settings.get("fiat_display_currency") or ""),
+        )
+
+    # ---- pairs and locks ---------------------------------------------------------------------
+    def whitelist(self) -> dict[str, Any]:
+        pairs = self.bot.whitelist
+        return {"whitelist": pairs, "length": len(pairs), "method": ["StaticPairList"]}
+
+    def _blacklist_view(self, errors: dict[str, str] | None = None) -> dict[str, Any]:
+        bot = self.bot
+        expanded, bad = bot.pairlist.expanded_blacklist(bot.market.markets.keys())
+        return {
+            "blacklist": list(bot.pairlist.blacklist),
+            "blacklist_expanded": expanded,
+            "errors": {**bad, **(errors or {})},
+            "length": len(bot.pairlist.blacklist),
+            "method": ["StaticPairList"],
+        }
+
+    def blacklist(self) -> dict[str, Any]:
+        return self._blacklist_view()
+
+    async def add_blacklist(self, pairs: Sequence[str]) -> dict[str, Any]:
+        errors = await self.bot.add_blacklist(list(pairs))
+        return self._blacklist_view(errors)
+
+    async def delete_blacklist(self, pairs: Sequence[str]) -> dict[str, Any]:
+        await self.bot.remove_blacklist(list(pairs))
+        return self._blacklist_view()
+
+    async def locks(self) -> dict[str, Any]:
+        self._require_trade_mode()
+        locks = await self.repo.active_locks(self.clock.now())
+        return {"lock_count": len(locks), "locks": [lock_to_dict(lock) for lock in locks]}
+
+    async def add_locks(self, locks: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        for item in locks:
+            await self.bot.lock_pair(item["pair"], item["until"], item.get("reason"), item.get("side", "*"))
+        return await self.locks()
+
+    async def delete_lock(self, lock_id: int | None = None, pair: str | None = None) -> dict[str, Any]:
+        await self.bot.unlock(lock_id=lock_id, pair=pair)
+        return await self.locks()
+
+    # ---- candles -----------------------------------------------------------------------------
+    def plot_config(self) -> dict[str, Any]:
+        strategy = self.bot.strategy.strategy
+        return dict(getattr(strategy, "plot_config", None) or {})
+
+    def analyzed(self, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
+        bot = self.bot
+        timeframe = timeframe or bot.timeframe
+        result = bot.analyzed(pair, timeframe)
+        if result is None:
+            raise NotFound(
+                f"No analyzed data for {pair} {timeframe}: the pair is not in the whitelist or has no candles yet"
+            )
+        return result
+
+    def pair_candles(
+        self, pair: str, timeframe: str, limit: int | None = None, columns: Sequence[str] | None = None
+    ) -> dict[str, Any]:
+        if not is_timeframe(timeframe):
+            raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
+        df, analyzed_at = self.analyzed(pair, timeframe)
+        if limit:
+            df = df.tail(limit)
+        return analyzed_to_json(
+            strategy=self.bot.strategy.name,
+            pair=pair,
+            timeframe=timeframe,
+            df=df,
+            last_analyzed=analyzed_at,
+            columns=columns,
+        )
+
+    def markets(self, base: str | None = None, quote: str | None = None) -> dict[str, Any]:
+        markets = self.bot.market.markets
+        selected = {
+            symbol: market.to_dict()
+            for symbol, market in markets.items()
+            if (base is None or market.base == base) and (quote is None or market.quote == quote)
+        }
+        return {"markets": selected, "exchange_id": self.bot.market.id}
+
+    # ---- WebSocket data source ----------------------------------------------------------------
+    def ws_whitelist(self) -> list[str]:
+        return self.bot.whitelist
+
+    def ws_analyzed_frames(
+        self, limit: int | None, pair: str | None
+    ) -> list[tuple[tuple[str, str, str], Any, datetime]]:
+        bot = self.bot
+        pairs = [pair] if pair else bot.whitelist
+        frames = []
+        for p in pairs:
+            result = bot.analyzed(p, bot.timeframe)
+            if result is None:
+                continue
+            df, analyzed_at = result
+            frames.append(((p, bot.timeframe, "spot"), df.tail(limit) if limit else df, analyzed_at))
+        return frames

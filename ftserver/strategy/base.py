@@ -1,0 +1,122 @@
+"""``Strategy``: the base class user strategies subclass.
+
+Same shape as freqtrade's interface version 3: class attributes for timeframe, ROI table, stoploss
+and trailing; three ``populate_*`` methods over a pandas DataFrame that set ``enter_long`` /
+``exit_long`` (and ``enter_short`` / ``exit_short``) plus optional ``enter_tag`` / ``exit_tag``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from ftserver.errors import StrategyError
+
+SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_short", "exit_short")
+TAG_COLUMNS = ("enter_tag", "exit_tag")
+
+
+class Strategy:
+    INTERFACE_VERSION: ClassVar[int] = 3
+
+    timeframe: str = "5m"
+    minimal_roi: dict[str, float] = {"0": 0.1}
+    stoploss: float = -0.1
+    trailing_stop: bool = False
+    trailing_stop_positive: float | None = None
+    trailing_stop_positive_offset: float = 0.0
+    trailing_only_offset_is_reached: bool = False
+    use_custom_stoploss: bool = False
+    startup_candle_count: int = 0
+    can_short: bool = False
+    process_only_new_candles: bool = True
+    use_exit_signal: bool = True
+    exit_profit_only: bool = False
+    exit_profit_offset: float = 0.0
+    ignore_roi_if_entry_signal: bool = False
+    order_types: dict[str, Any] | None = None
+    plot_config: dict[str, Any] = {}
+    position_adjustment_enable: bool = False
+
+    def __init__(self, config: Mapping[str, Any] | None = None) -> None:
+        self.config: Mapping[str, Any] = config or {}
+        self.dp: Any = None  # set by the bot: access to producer data in consumer mode
+        self.minimal_roi = dict(type(self).minimal_roi)
+        self._roi_table: list[tuple[float, float]] | None = None
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def version(self) -> str | None:
+        return None
+
+    # ---- user hooks --------------------------------------------------------------------------
+    def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+    def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+    def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+    # ---- running -----------------------------------------------------------------------------
+    def analyze(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        """Indicators and signals on a copy of ``dataframe``; signal columns always present."""
+        if dataframe.empty:
+            raise StrategyError(f"Strategy {self.name}: no candles to analyze for {metadata.get('pair')}")
+        rows, last_date, last_close = len(dataframe), dataframe["date"].iloc[-1], dataframe["close"].iloc[-1]
+        df = dataframe.copy()
+        for column in SIGNAL_COLUMNS:
+            df[column] = 0
+        for column in TAG_COLUMNS:
+            df[column] = None
+        df = self.populate_indicators(df, metadata)
+        df = self.populate_entry_trend(df, metadata)
+        df = self.populate_exit_trend(df, metadata)
+        if not isinstance(df, pd.DataFrame):
+            raise StrategyError(f"Strategy {self.name}: populate_* must return the DataFrame")
+        if len(df) != rows or df["date"].iloc[-1] != last_date or df["close"].iloc[-1] != last_close:
+            raise StrategyError(
+                f"Strategy {self.name} changed the candles of {metadata.get('pair')} (rows, last date or close); "
+                "strategies may add columns but must not drop or alter rows"
+            )
+        for column in SIGNAL_COLUMNS:
+            df[column] = df[column].fillna(0).astype("int64")
+        for column in TAG_COLUMNS:
+            df[column] = df[column].astype(object).where(df[column].notna(), None)
+        return df
+
+    def min_roi_at(self, minutes: float) -> float | None:
+        """The ROI threshold of the largest table key not above ``minutes``."""
+        if self._roi_table is None or len(self._roi_table) != len(self.minimal_roi):
+            self._roi_table = sorted((float(k), float(v)) for k, v in self.minimal_roi.items())
+        threshold = None
+        for start, value in self._roi_table:
+            if start <= minutes:
+                threshold = value
+            else:
+                break
+        return threshold
+
+    def entry_signal(self, analyzed: pd.DataFrame) -> tuple[str | None, str | None]:
+        """(side, enter_tag) from the newest candle: "long", "short" or None."""
+        if analyzed.empty:
+            return None, None
+        last = analyzed.iloc[-1]
+        tag = last.get("enter_tag")
+        if last.get("enter_long") == 1:
+            return "long", tag
+        if self.can_short and last.get("enter_short") == 1:
+            return "short", tag
+        return None, None
+
+    def exit_signal(self, analyzed: pd.DataFrame, is_short: bool) -> tuple[bool, str | None]:
+        if analyzed.empty:
+            return False, None
+        last = analyzed.iloc[-1]
+        column = "exit_short" if is_short else "exit_long"
+        return bool(last.get(column) == 1), last.get("exit_tag")

@@ -1,0 +1,1 @@
+"""Strategies shipped with ftserver; found after the user's strategy_path."""

@@ -1,0 +1,117 @@
+"""Finding strategies by class name in folders of ``.py`` files (the user's first, then the built-in ones)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import logging
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ftserver.errors import StrategyError
+from ftserver.strategy.base import Strategy
+
+log = logging.getLogger(__name__)
+
+# Config keys that, when set, replace the strategy's own attribute (as in freqtrade).
+OVERRIDABLE = (
+    "timeframe",
+    "minimal_roi",
+    "stoploss",
+    "trailing_stop",
+    "trailing_stop_positive",
+    "trailing_stop_positive_offset",
+    "trailing_only_offset_is_reached",
+)
+
+
+def builtin_strategy_dir() -> Path:
+    return Path(__file__).resolve().parent / "builtin"
+
+
+def _strategy_files(search_paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for folder in search_paths:
+        folder = Path(folder)
+        if folder.is_dir():
+            files.extend(p for p in sorted(folder.glob("*.py")) if not p.name.startswith("_"))
+    return files
+
+
+def _import_file(path: Path) -> ModuleType:
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    name = f"ftserver_user_strategy_{path.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise StrategyError(f"Cannot import strategy file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling inside user code need the module registered
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise StrategyError(f"Strategy file {path} failed to import: {type(exc).__name__}: {exc}") from exc
+    return module
+
+
+def _classes_in(module: ModuleType) -> dict[str, type[Strategy]]:
+    return {
+        name: obj
+        for name, obj in inspect.getmembers(module, inspect.isclass)
+        if issubclass(obj, Strategy) and obj is not Strategy and obj.__module__ == module.__name__
+    }
+
+
+def _scan(search_paths: Sequence[Path]) -> tuple[dict[str, tuple[type[Strategy], Path]], dict[Path, str]]:
+    found: dict[str, tuple[type[Strategy], Path]] = {}
+    broken: dict[Path, str] = {}
+    for path in _strategy_files(search_paths):
+        try:
+            module = _import_file(path)
+        except StrategyError as exc:
+            broken[path] = str(exc)
+            continue
+        for name, cls in _classes_in(module).items():
+            found.setdefault(name, (cls, path))
+    return found, broken
+
+
+def load_strategy(name: str, search_paths: Sequence[Path], config: Mapping[str, Any] | None = None) -> Strategy:
+    found, broken = _scan(search_paths)
+    if name not in found:
+        for path, problem in broken.items():
+            if path.stem.lower() == name.lower() or name in path.read_text(encoding="utf-8", errors="replace"):
+                raise StrategyError(problem)
+        searched = ", ".join(str(p) for p in search_paths)
+        known = ", ".join(sorted(found)) or "none"
+        raise StrategyError(f"Strategy '{name}' not found in {searched} (strategies found: {known})")
+    for problem in broken.values():
+        log.warning("Skipped a broken strategy file: %s", problem)
+    cls, path = found[name]
+    try:
+        strategy = cls(dict(config or {}))
+    except Exception as exc:
+        raise StrategyError(f"Strategy '{name}' ({path}) could not be created: {type(exc).__name__}: {exc}") from exc
+    for key in OVERRIDABLE:
+        value = (config or {}).get(key)
+        if value is not None:
+            log.info("Strategy %s: %s overridden by the config: %s", name, key, value)
+            setattr(strategy, key, dict(value) if isinstance(value, Mapping) else value)
+    log.info("Loaded strategy %s from %s", name, path)
+    return strategy
+
+
+def list_strategies(search_paths: Sequence[Path]) -> list[str]:
+    found, _ = _scan(search_paths)
+    return sorted(found)
+
+
+def strategy_file(name: str, search_paths: Sequence[Path]) -> Path:
+    found, _ = _scan(search_paths)
+    if name not in found:
+        raise StrategyError(f"Strategy '{name}' not found")
+    return found[name][1]

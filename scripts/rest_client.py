@@ -1,0 +1,1 @@
+../ftserver/rest_client.py

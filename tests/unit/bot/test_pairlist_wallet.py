@@ -1,0 +1,71 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from ftserver.bot.pairlist import Pairlist, expand_patterns
+from ftserver.bot.wallet import Wallet
+from ftserver.errors import Conflict
+from ftserver.models import Trade
+
+MARKETS = ["BTC/USDT", "ETH/USDT", "BNB/USDT", "BNB/BTC"]
+
+
+def test_whitelist_drops_blacklisted_and_unlisted_pairs() -> None:
+    pairlist = Pairlist(["BTC/USDT", "ETH/USDT", "BNB/USDT", "XYZ/USDT"], ["BNB/.*"])
+    assert pairlist.whitelist(MARKETS) == ["BTC/USDT", "ETH/USDT"]
+
+
+def test_blacklist_patterns_expand_and_invalid_patterns_are_reported() -> None:
+    expanded, errors = expand_patterns(["BNB/.*", "[bad"], MARKETS)
+    assert expanded == ["BNB/USDT", "BNB/BTC"]
+    assert "[bad" in errors
+
+
+def test_add_and_remove_blacklist() -> None:
+    pairlist = Pairlist(["BTC/USDT", "ETH/USDT"], [])
+    errors = pairlist.add_to_blacklist(["ETH/USDT", "(oops"])
+    assert list(errors) == ["(oops"]
+    assert pairlist.blacklist == ["ETH/USDT"]
+    assert pairlist.whitelist(MARKETS) == ["BTC/USDT"]
+    pairlist.remove_from_blacklist(["ETH/USDT"])
+    assert pairlist.whitelist(MARKETS) == ["BTC/USDT", "ETH/USDT"]
+
+
+def open_trade(stake: float) -> Trade:
+    return Trade(
+        pair="BTC/USDT",
+        exchange="sim",
+        strategy="S",
+        timeframe=5,
+        open_rate=100.0,
+        open_date=datetime(2026, 1, 1, tzinfo=UTC),
+        amount=stake / 100.0,
+        stake_amount=stake,
+        fee_open=0.001,
+        fee_close=0.001,
+    )
+
+
+def test_fixed_stake_needs_enough_balance() -> None:
+    wallet = Wallet("USDT", 1000, tradable_balance_ratio=1.0)
+    assert wallet.stake_for_new_trade(100, [], 0.0, 3) == 100
+    with pytest.raises(Conflict):
+        wallet.stake_for_new_trade(100, [open_trade(950)], 0.0, 3)
+
+
+def test_unlimited_stake_splits_what_is_left_over_free_slots() -> None:
+    wallet = Wallet("USDT", 1000, tradable_balance_ratio=0.99)
+    # (1000 * 0.99 - 0) / 3 slots
+    assert wallet.stake_for_new_trade("unlimited", [], 0.0, 3) == pytest.approx(330.0)
+    # realized profit grows the pot: (1100 * 0.99 - 100.1) / 2
+    assert wallet.stake_for_new_trade("unlimited", [open_trade(100)], 100.0, 3) == pytest.approx(
+        (1100 * 0.99 - 100.1) / 2
+    )
+
+
+def test_balances_show_stake_and_held_coins() -> None:
+    wallet = Wallet("USDT", 1000)
+    balances = wallet.balances([open_trade(100)], 5.0, {"BTC/USDT": 110.0})
+    stake, btc = balances
+    assert stake.currency == "USDT" and stake.free == pytest.approx(1000 + 5 - 100.1)
+    assert btc.currency == "BTC" and btc.balance == pytest.approx(1.0) and btc.est_stake == pytest.approx(110.0)
