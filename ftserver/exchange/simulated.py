@@ -52,10 +52,9 @@ def _stable_int(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest(), "big")
 
 
-def _tick_for(price: float, digits: int = 5) -> float:
-    """A tick size giving about ``digits`` significant digits at ``price``."""
-    exponent = math.floor(math.log10(price)) - digits + 1
-    return float(f"1e{exponent}")
+def _tick_for(price: float) -> float:
+    """A price tick like real exchanges use: a cent for large prices, five significant digits for small ones."""
+    return min(0.01, float(f"1e{math.floor(math.log10(price)) - 4}"))
 
 
 class _PairSeries:

@@ -1,0 +1,178 @@
+"""A loopback server answering Binance's public spot REST endpoints with a SimulatedMarket's data.
+
+Real ccxt code runs against it: ccxt's own URL building, request and parsing. ``fail_next`` makes
+the next requests fail with a status (to exercise retries); ``hits`` counts requests per path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from aiohttp import web
+
+from ftserver.exchange.simulated import SimulatedMarket
+
+INTERVALS = {"1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d"}
+MAX_KLINES = 1000
+
+
+def _fmt(value: float | None) -> str:
+    return "0" if value is None else f"{value:.10f}".rstrip("0").rstrip(".") or "0"
+
+
+class BinanceStub:
+    def __init__(self, market: SimulatedMarket) -> None:
+        self.market = market
+        self.hits: Counter[str] = Counter()
+        self._failures: list[int] = []
+        self.app = web.Application(middlewares=[self._count_and_fail])
+        r = self.app.router
+        r.add_get("/api/v3/ping", self.ping)
+        r.add_get("/api/v3/time", self.time)
+        r.add_get("/api/v3/exchangeInfo", self.exchange_info)
+        r.add_get("/api/v3/klines", self.klines)
+        r.add_get("/api/v3/ticker/24hr", self.ticker_24hr)
+        r.add_get("/api/v3/ticker/bookTicker", self.book_ticker)
+        r.add_get("/api/v3/depth", self.depth)
+
+    def fail_next(self, count: int, status: int = 503) -> None:
+        self._failures.extend([status] * count)
+
+    @web.middleware
+    async def _count_and_fail(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        self.hits[request.path] += 1
+        if self._failures:
+            return web.Response(status=self._failures.pop(0), text="Service Unavailable")
+        return await handler(request)
+
+    def _symbol(self, symbol: str) -> str:
+        for pair, market in self.market.markets.items():
+            if market.base + market.quote == symbol:
+                return pair
+        raise web.HTTPBadRequest(text='{"code":-1121,"msg":"Invalid symbol."}', content_type="application/json")
+
+    def _now(self) -> int:
+        return int(self.market.clock.now().timestamp() * 1000)
+
+    async def ping(self, request: web.Request) -> web.Response:
+        return web.json_response({})
+
+    async def time(self, request: web.Request) -> web.Response:
+        return web.json_response({"serverTime": self._now()})
+
+    async def exchange_info(self, request: web.Request) -> web.Response:
+        symbols = []
+        for market in self.market.markets.values():
+            symbols.append(
+                {
+                    "symbol": market.base + market.quote,
+                    "status": "TRADING",
+                    "baseAsset": market.base,
+                    "baseAssetPrecision": 8,
+                    "quoteAsset": market.quote,
+                    "quotePrecision": 8,
+                    "quoteAssetPrecision": 8,
+                    "orderTypes": ["LIMIT", "MARKET"],
+                    "icebergAllowed": True,
+                    "ocoAllowed": True,
+                    "isSpotTradingAllowed": True,
+                    "isMarginTradingAllowed": False,
+                    "filters": [
+                        {
+                            "filterType": "PRICE_FILTER",
+                            "minPrice": _fmt(market.price_precision),
+                            "maxPrice": "1000000",
+                            "tickSize": _fmt(market.price_precision),
+                        },
+                        {
+                            "filterType": "LOT_SIZE",
+                            "minQty": _fmt(market.amount_precision),
+                            "maxQty": "9000000",
+                            "stepSize": _fmt(market.amount_precision),
+                        },
+                        {"filterType": "NOTIONAL", "minNotional": _fmt(market.min_cost), "maxNotional": "9000000"},
+                    ],
+                    "permissions": ["SPOT"],
+                    "permissionSets": [["SPOT"]],
+                }
+            )
+        return web.json_response({"timezone": "UTC", "serverTime": self._now(), "rateLimits": [], "symbols": symbols})
+
+    async def klines(self, request: web.Request) -> web.Response:
+        q = request.query
+        pair = self._symbol(q.get("symbol", ""))
+        interval = q.get("interval", "")
+        if interval not in INTERVALS:
+            raise web.HTTPBadRequest(text='{"code":-1120,"msg":"Invalid interval."}', content_type="application/json")
+        limit = min(int(q.get("limit", 500)), MAX_KLINES)
+        since = int(q["startTime"]) if "startTime" in q else None
+        rows = self.market.candles(pair, interval, since_ms=since, limit=limit)
+        end = int(q["endTime"]) if "endTime" in q else None
+        out = []
+        for ts, o, h, low, c, v in rows:
+            if end is not None and ts > end:
+                break
+            out.append(
+                [int(ts), _fmt(o), _fmt(h), _fmt(low), _fmt(c), _fmt(v), int(ts) + 59_999, "0", 0, "0", "0", "0"]
+            )
+        return web.json_response(out)
+
+    async def _ticker(self, pair: str) -> dict[str, Any]:
+        t = await self.market.fetch_ticker(pair)
+        market = self.market.markets[pair]
+        return {
+            "symbol": market.base + market.quote,
+            "lastPrice": _fmt(t.last),
+            "bidPrice": _fmt(t.bid),
+            "askPrice": _fmt(t.ask),
+            "highPrice": _fmt(t.high),
+            "lowPrice": _fmt(t.low),
+            "volume": _fmt(t.base_volume),
+            "quoteVolume": _fmt(t.quote_volume),
+            "openPrice": _fmt(t.last),
+            "closeTime": t.timestamp,
+            "openTime": t.timestamp - 86_400_000,
+        }
+
+    async def ticker_24hr(self, request: web.Request) -> web.Response:
+        if "symbol" in request.query:
+            return web.json_response(await self._ticker(self._symbol(request.query["symbol"])))
+        return web.json_response([await self._ticker(p) for p in self.market.markets])
+
+    async def book_ticker(self, request: web.Request) -> web.Response:
+        pairs = [self._symbol(request.query["symbol"])] if "symbol" in request.query else list(self.market.markets)
+        out = []
+        for pair in pairs:
+            book = await self.market.fetch_order_book(pair, 1)
+            market = self.market.markets[pair]
+            out.append(
+                {
+                    "symbol": market.base + market.quote,
+                    "bidPrice": _fmt(book.bids[0][0]),
+                    "bidQty": _fmt(book.bids[0][1]),
+                    "askPrice": _fmt(book.asks[0][0]),
+                    "askQty": _fmt(book.asks[0][1]),
+                }
+            )
+        return web.json_response(out[0] if "symbol" in request.query else out)
+
+    async def depth(self, request: web.Request) -> web.Response:
+        pair = self._symbol(request.query.get("symbol", ""))
+        book = await self.market.fetch_order_book(pair, min(int(request.query.get("limit", 100)), 100))
+        return web.json_response(
+            {
+                "lastUpdateId": 1,
+                "bids": [[_fmt(p), _fmt(a)] for p, a in book.bids],
+                "asks": [[_fmt(p), _fmt(a)] for p, a in book.asks],
+            }
+        )
+
+
+def ccxt_config_for(base_url: str) -> dict[str, Any]:
+    """ccxt options pointing binance's public spot API at ``base_url`` and loading spot markets only."""
+    return {
+        "urls": {"api": {"public": f"{base_url}/api/v3", "private": f"{base_url}/api/v3"}},
+        "options": {"fetchMarkets": {"types": ["spot"]}, "fetchCurrencies": False},
+        "enableRateLimit": False,
+    }

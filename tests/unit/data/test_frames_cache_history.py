@@ -1,0 +1,96 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ftserver.core.clock import ManualClock
+from ftserver.data.cache import CandleCache
+from ftserver.data.frames import candles_to_frame, drop_incomplete_candle, frame_to_candles, merge_candles
+from ftserver.data.history import CandleStore
+from ftserver.data.timerange import parse_timerange
+from ftserver.exchange.downloader import download_candles
+from ftserver.exchange.simulated import SimulatedMarket
+
+T = 1_772_452_800_000  # 2026-03-02 12:00 UTC
+
+
+def rows(start: int, count: int, step: int = 60_000, price: float = 1.0) -> list[list[float]]:
+    return [[start + i * step, price, price, price, price, 1.0] for i in range(count)]
+
+
+def test_frame_round_trip_sorts_and_deduplicates() -> None:
+    data = rows(T, 3)
+    data.append([T, 9.0, 9.0, 9.0, 9.0, 9.0])  # duplicate date: the later row wins
+    df = candles_to_frame(list(reversed(data)))
+    assert len(df) == 3
+    assert df["date"].is_monotonic_increasing
+    assert str(df["date"].dt.tz) == "UTC"
+    assert frame_to_candles(df)[1] == [T + 60_000, 1.0, 1.0, 1.0, 1.0, 1.0]
+
+
+def test_merge_keeps_newest_rows() -> None:
+    old = candles_to_frame(rows(T, 5))
+    new = candles_to_frame(rows(T + 4 * 60_000, 3, price=2.0))
+    merged = merge_candles(old, new, max_rows=6)
+    assert len(merged) == 6
+    assert merged["close"].tolist()[-3:] == [2.0, 2.0, 2.0]
+
+
+def test_drop_incomplete_candle() -> None:
+    df = candles_to_frame(rows(T, 3))
+    assert len(drop_incomplete_candle(df, "1m", T + 2 * 60_000 + 30_000)) == 2
+    assert len(drop_incomplete_candle(df, "1m", T + 3 * 60_000)) == 3
+
+
+def test_cache_detects_new_closed_candle_and_keeps_analyzed() -> None:
+    cache = CandleCache(max_rows=10)
+    assert cache.update_ohlcv("A/B", "1m", candles_to_frame(rows(T, 3)))
+    assert not cache.update_ohlcv("A/B", "1m", candles_to_frame(rows(T, 3)))
+    assert cache.update_ohlcv("A/B", "1m", candles_to_frame(rows(T + 3 * 60_000, 1)))
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    cache.set_analyzed("A/B", "1m", pd.DataFrame({"x": [1]}), at)
+    assert cache.analyzed("A/B", "1m")[1] == at  # type: ignore[index]
+    cache.drop("A/B")
+    assert cache.ohlcv("A/B", "1m") is None
+    assert cache.analyzed("A/B", "1m") is None
+
+
+@pytest.mark.parametrize("fmt", ["feather", "json"])
+def test_store_appends_and_reads_back_with_freqtrade_names(tmp_path: Path, fmt: str) -> None:
+    store = CandleStore(tmp_path, fmt)  # type: ignore[arg-type]
+    assert store.append("BTC/USDT", "5m", candles_to_frame(rows(T, 4, 300_000))) == 4
+    assert store.append("BTC/USDT", "5m", candles_to_frame(rows(T + 2 * 300_000, 4, 300_000))) == 2
+    assert (tmp_path / f"BTC_USDT-5m.{fmt}").exists()
+    assert len(store.load("BTC/USDT", "5m")) == 6
+    assert len(store.load("BTC/USDT", "5m", timerange=parse_timerange(f"{(T + 300_000) // 1000}-"))) == 5
+    [item] = store.stored()
+    assert (item.pair, item.timeframe, item.candles) == ("BTC/USDT", "5m", 6)
+    assert store.available_pairs(timeframe="5m", stake_currency="USDT") == [("BTC/USDT", "5m", "spot")]
+    assert store.path_for("BTC/USDT:USDT", "1h", "futures") == tmp_path / "futures" / f"BTC_USDT_USDT-1h-futures.{fmt}"
+
+
+def test_feather_file_is_readable_by_plain_pandas(tmp_path: Path) -> None:
+    store = CandleStore(tmp_path)
+    store.append("ETH/USDT", "1m", candles_to_frame(rows(T, 3)))
+    df = pd.read_feather(tmp_path / "ETH_USDT-1m.feather")
+    assert list(df.columns) == ["date", "open", "high", "low", "close", "volume"]
+
+
+async def test_download_resumes_from_the_last_stored_candle(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC))
+    market = SimulatedMarket(clock=clock, pairs=["BTC/USDT"], history_days=5)
+    store = CandleStore(tmp_path)
+    span = parse_timerange("20260301-")
+    first = await download_candles(market, store, "BTC/USDT", "5m", span, clock=clock, page_limit=100)
+    assert first.added == 24 * 12 + 12 * 12  # 1 March and the morning of 2 March, closed candles only
+    assert first.resumed_from_ms is None
+    clock.advance(minutes=30)
+    second = await download_candles(market, store, "BTC/USDT", "5m", span, clock=clock, page_limit=100)
+    assert second.added == 6
+    assert second.resumed_from_ms is not None
+    stored = store.load("BTC/USDT", "5m")
+    expected = market.candles("BTC/USDT", "5m", since_ms=int(stored["date"].iloc[0].timestamp() * 1000), limit=5)
+    flat = [v for row in frame_to_candles(stored)[:5] for v in row]
+    assert flat == pytest.approx([v for row in expected for v in row])
+    assert stored["date"].is_unique

@@ -1,0 +1,83 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ftserver.core.clock import ManualClock
+from ftserver.errors import InvalidRequest
+from ftserver.exchange.paper import PaperBroker
+from ftserver.models import Order, OrderSide, OrderStatus, OrderType
+from tests.support.scripted_market import ScriptedMarket
+
+NOW = datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC)
+
+
+def setup() -> tuple[ManualClock, ScriptedMarket, PaperBroker]:
+    clock = ManualClock(NOW)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0}, spread=0.02)
+    return clock, market, PaperBroker(market, clock=clock)
+
+
+def as_order(placed, trade_id: int = 1) -> Order:  # type: ignore[no-untyped-def]
+    return Order(
+        ft_trade_id=trade_id,
+        ft_order_side=placed.side,
+        ft_pair=placed.symbol,
+        order_id=placed.order_id,
+        order_type=placed.order_type,
+        side=placed.side,
+        amount=placed.amount,
+        price=placed.price,
+        status=placed.status,
+        filled=placed.filled,
+        remaining=placed.remaining,
+        order_date=datetime.fromtimestamp(placed.timestamp / 1000, tz=UTC),
+    )
+
+
+async def test_market_orders_fill_at_the_touch_with_fees() -> None:
+    _, _, broker = setup()
+    buy = await broker.place_order("BTC/USDT", OrderSide.BUY, OrderType.MARKET, 1.0, None)
+    assert buy.status is OrderStatus.CLOSED
+    assert buy.average == pytest.approx(101.0)  # ask = 100 + 2 % spread / 2
+    assert buy.fee_cost == pytest.approx(101.0 * 0.001)
+    sell = await broker.place_order("BTC/USDT", OrderSide.SELL, OrderType.MARKET, 1.0, None)
+    assert sell.average == pytest.approx(99.0)
+    assert buy.order_id.startswith("dry_run_buy_BTC/USDT_")
+
+
+async def test_resting_limit_order_fills_after_price_crosses_even_after_restart() -> None:
+    clock, market, broker = setup()
+    placed = await broker.place_order("BTC/USDT", OrderSide.BUY, OrderType.LIMIT, 1.0, 95.0)
+    assert placed.status is OrderStatus.OPEN
+    order = as_order(placed)
+    assert (await broker.refresh_order(order)).status is OrderStatus.OPEN
+    clock.advance(minutes=2)
+    market.set_price("BTC/USDT", 94.0)
+    clock.advance(minutes=1)
+    market.set_price("BTC/USDT", 97.0)  # the dip is over, but it happened
+    restarted = PaperBroker(market, clock=clock)
+    update = await restarted.refresh_order(order)
+    assert update.status is OrderStatus.CLOSED
+    assert update.average == pytest.approx(95.0)
+
+
+async def test_marketable_limit_fills_at_its_price() -> None:
+    _, _, broker = setup()
+    placed = await broker.place_order("BTC/USDT", OrderSide.SELL, OrderType.LIMIT, 1.0, 98.0)
+    assert placed.status is OrderStatus.CLOSED
+    assert placed.average == pytest.approx(98.0)
+
+
+async def test_order_below_minimum_cost_is_refused() -> None:
+    _, _, broker = setup()
+    with pytest.raises(InvalidRequest, match="below the minimum"):
+        await broker.place_order("BTC/USDT", OrderSide.BUY, OrderType.MARKET, 0.001, None)
+
+
+async def test_cancel_open_order() -> None:
+    clock, _, broker = setup()
+    placed = await broker.place_order("BTC/USDT", OrderSide.BUY, OrderType.LIMIT, 1.0, 90.0)
+    clock.advance(timedelta(minutes=1).total_seconds())
+    cancelled = await broker.cancel_order(as_order(placed))
+    assert cancelled.status is OrderStatus.CANCELED
+    assert cancelled.remaining == pytest.approx(1.0)
