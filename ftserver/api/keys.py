@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from ftserver.api.tokens import TokenService
+from ftserver.api.ws.hub import WsHub
 from ftserver.core.bus import MessageBus
 
 if TYPE_CHECKING:
@@ -19,3 +20,4 @@ BUS: web.AppKey[MessageBus] = web.AppKey("bus", MessageBus)
 RPC: web.AppKey[Rpc] = web.AppKey("rpc")
 LOG_BUFFER: web.AppKey[LogBuffer] = web.AppKey("log_buffer")
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens", TokenService)
+WS_HUB: web.AppKey[WsHub] = web.AppKey("ws_hub", WsHub)

@@ -8,6 +8,7 @@ credential is even looked at; auth runs last so handlers always see an authentic
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
@@ -26,6 +27,8 @@ from ftserver.api.routes.system import setup_system_routes
 from ftserver.api.routes.tokens import setup_token_routes
 from ftserver.api.routes.trades import setup_trade_routes
 from ftserver.api.tokens import TokenService
+from ftserver.api.ws.endpoint import setup_ws
+from ftserver.api.ws.hub import WsHub
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
 
@@ -55,5 +58,24 @@ def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None
     setup_profit_routes(app)
     setup_pair_routes(app)
     setup_candle_routes(app)
+
+    hub = WsHub(app[keys.BUS], queue_size=int(api["ws_queue_size"]), send_timeout=float(api["ws_send_timeout"]))
+    app[keys.WS_HUB] = hub
+    ws_token = api["ws_token"]
+    setup_ws(
+        app,
+        hub=hub,
+        tokens=tokens,
+        ws_tokens=ws_token if isinstance(ws_token, list) else [ws_token],
+        source_key=keys.RPC,
+        heartbeat=float(api["ws_heartbeat"]),
+    )
+
+    async def hub_lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await hub.start()
+        yield
+        await hub.close()
+
+    app.cleanup_ctx.append(hub_lifecycle)
 
     setup_cors(app, api["CORS_origins"])
