@@ -74,25 +74,27 @@ def create_app(
         return app
 
     async def trading(app: web.Application) -> AsyncIterator[None]:
-        db = await Database.open(settings.db_url)
-        repo = TradeRepository(db, clock)
+        strategy = strategy_for(settings)  # user code fails here, before anything is opened
         active_market = market or create_market(
             settings.exchange, clock=clock, fee=settings.get("fee"), on_warning=_warn_on(bus)
         )
         active_broker = broker or PaperBroker(active_market, clock=clock, fee=settings.get("fee"))
-        bot = TradingLoop(
-            settings,
-            market=active_market,
-            broker=active_broker,
-            repo=repo,
-            strategy=strategy_for(settings),
-            bus=bus,
-            clock=clock,
-            cache=CandleCache(max_rows=1000),
-            settings_loader=settings_loader,
-            strategy_factory=strategy_for,
-        )
+        db: Database | None = None
         try:
+            db = await Database.open(settings.db_url)
+            repo = TradeRepository(db, clock)
+            bot = TradingLoop(
+                settings,
+                market=active_market,
+                broker=active_broker,
+                repo=repo,
+                strategy=strategy,
+                bus=bus,
+                clock=clock,
+                cache=CandleCache(max_rows=1000),
+                settings_loader=settings_loader,
+                strategy_factory=strategy_for,
+            )
             await bot.startup()
             rpc.attach(bot, repo)
             app[BOT] = bot
@@ -111,7 +113,8 @@ def create_app(
                 await active_broker.close()
             if market is None:
                 await active_market.close()
-            await db.close()
+            if db is not None:
+                await db.close()
 
     app.cleanup_ctx.append(trading)
     return app

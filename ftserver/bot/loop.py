@@ -231,15 +231,50 @@ class TradingLoop:
         return self._tickers.get(pair)
 
     async def _refresh_candles(self, pairs: list[str]) -> None:
-        results = await asyncio.gather(*(self._refresh_pair(pair) for pair in pairs), return_exceptions=True)
+        """Fetch new closed candles for every pair (concurrently), then analyze the ones that got one.
+
+        Analysis of all pairs runs in one worker-thread call: one hop off the event loop instead of
+        one per pair, so the API stays responsive and pandas does not contend with itself for the GIL.
+        """
+        results = await asyncio.gather(*(self._fetch_pair(pair) for pair in pairs), return_exceptions=True)
+        fresh: list[str] = []
         for pair, result in zip(pairs, results, strict=True):
             if isinstance(result, BaseException):
                 if not isinstance(result, Exception):
                     raise result
                 log.warning("Could not refresh %s: %s", pair, result)
                 self.bus.publish(messages.warning(f"Could not refresh {pair}: {result}"))
+            elif result:
+                fresh.append(pair)
+        if not fresh:
+            return
+        timeframe = self.timeframe
+        frames = {pair: self.cache.ohlcv(pair, timeframe) for pair in fresh}
+        analyzed = await asyncio.to_thread(self._analyze_all, frames)
+        analyzed_at = self.clock.now()
+        for pair, result in analyzed.items():
+            if isinstance(result, FtServerError):
+                log.warning("%s", result)
+                self.bus.publish(messages.warning(str(result)))
+                continue
+            self.cache.set_analyzed(pair, timeframe, result, analyzed_at)
+            self.bus.publish(messages.new_candle(pair, timeframe))
+            self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", result.tail(1), analyzed_at))
 
-    async def _refresh_pair(self, pair: str) -> None:
+    def _analyze_all(self, frames: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame | FtServerError]:
+        """Runs in a worker thread: no event-loop state is touched here."""
+        out: dict[str, pd.DataFrame | FtServerError] = {}
+        for pair, frame in frames.items():
+            if frame is None:
+                continue
+            try:
+                out[pair] = self.strategy.analyze_sync(frame, pair)
+            except FtServerError as exc:
+                out[pair] = exc
+        return out
+
+    async def _fetch_pair(self, pair: str) -> bool:
+        """Merge newly closed candles of ``pair`` into the cache. True when a new candle closed."""
         timeframe = self.timeframe
         step = timeframe_to_ms(timeframe)
         now_ms = int(self.clock.now().timestamp() * 1000)
@@ -251,19 +286,10 @@ class TradingLoop:
             else:
                 last_ms = int(last.timestamp() * 1000)
                 if now_ms < last_ms + 2 * step:
-                    return  # the next candle has not closed yet
+                    return False  # the next candle has not closed yet
                 candles = await self.market.fetch_ohlcv(pair, timeframe, since_ms=last_ms + step)
         frame = drop_incomplete_candle(candles_to_frame(candles), timeframe, now_ms)
-        if frame.empty or not self.cache.update_ohlcv(pair, timeframe, frame):
-            return
-        ohlcv = self.cache.ohlcv(pair, timeframe)
-        if ohlcv is None:
-            return
-        analyzed = await self.strategy.analyze(ohlcv, pair)
-        analyzed_at = self.clock.now()
-        self.cache.set_analyzed(pair, timeframe, analyzed, analyzed_at)
-        self.bus.publish(messages.new_candle(pair, timeframe))
-        self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", analyzed.tail(1), analyzed_at))
+        return not frame.empty and self.cache.update_ohlcv(pair, timeframe, frame)
 
     # ---- signals -----------------------------------------------------------------------------
     def _last_row_signals(self, pair: str) -> tuple[str | None, str | None, bool, str | None]:

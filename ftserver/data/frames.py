@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from ftserver.data.timeframes import timeframe_to_ms
@@ -13,11 +14,18 @@ OHLCV_COLUMNS = ["date", "open", "high", "low", "close", "volume"]
 
 def candles_to_frame(candles: Sequence[Sequence[float]]) -> pd.DataFrame:
     """Rows of [ms, o, h, l, c, v] -> a sorted frame without duplicate dates (the later row wins)."""
-    df = pd.DataFrame(list(candles), columns=OHLCV_COLUMNS)
-    df["date"] = pd.to_datetime(df["date"].astype("int64"), unit="ms", utc=True)
-    for column in OHLCV_COLUMNS[1:]:
-        df[column] = df[column].astype("float64")
-    return df.drop_duplicates("date", keep="last").sort_values("date").reset_index(drop=True)
+    values = np.asarray(candles, dtype=np.float64).reshape(-1, 6)
+    stamps = values[:, 0].astype(np.int64)
+    df = pd.DataFrame(
+        {
+            "date": pd.to_datetime(stamps, unit="ms", utc=True),
+            **{name: values[:, i] for i, name in enumerate(OHLCV_COLUMNS[1:], start=1)},
+        }
+    )
+    if len(stamps) > 1 and not bool(np.all(np.diff(stamps) > 0)):
+        # Exchanges answer in order; only sort and de-duplicate when this one did not.
+        df = df.drop_duplicates("date", keep="last").sort_values("date").reset_index(drop=True)
+    return df
 
 
 def frame_to_candles(df: pd.DataFrame) -> list[list[float]]:
@@ -32,6 +40,8 @@ def merge_candles(old: pd.DataFrame | None, new: pd.DataFrame, max_rows: int | N
         merged = new
     elif new.empty:
         merged = old
+    elif new["date"].iloc[0] > old["date"].iloc[-1]:
+        merged = pd.concat([old, new], ignore_index=True)  # the usual case: only newer candles
     else:
         first_new = new["date"].iloc[0]
         merged = pd.concat([old[old["date"] < first_new], new], ignore_index=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from ftserver.errors import StrategyError
@@ -69,11 +70,11 @@ class Strategy:
         if dataframe.empty:
             raise StrategyError(f"Strategy {self.name}: no candles to analyze for {metadata.get('pair')}")
         rows, last_date, last_close = len(dataframe), dataframe["date"].iloc[-1], dataframe["close"].iloc[-1]
-        df = dataframe.copy()
-        for column in SIGNAL_COLUMNS:
-            df[column] = 0
-        for column in TAG_COLUMNS:
-            df[column] = None
+        zeros = np.zeros(rows, dtype=np.int64)
+        df = dataframe.assign(
+            **{column: zeros for column in SIGNAL_COLUMNS},
+            **{column: np.full(rows, None, dtype=object) for column in TAG_COLUMNS},
+        )
         df = self.populate_indicators(df, metadata)
         df = self.populate_entry_trend(df, metadata)
         df = self.populate_exit_trend(df, metadata)
@@ -84,10 +85,18 @@ class Strategy:
                 f"Strategy {self.name} changed the candles of {metadata.get('pair')} (rows, last date or close); "
                 "strategies may add columns but must not drop or alter rows"
             )
+        # Normalise what user code left behind: signals as 0/1 integers, missing tags as None.
         for column in SIGNAL_COLUMNS:
-            df[column] = df[column].fillna(0).astype("int64")
+            values = df[column].to_numpy()
+            if values.dtype != np.int64:
+                df[column] = np.nan_to_num(values.astype(np.float64)).astype(np.int64)
         for column in TAG_COLUMNS:
-            df[column] = df[column].astype(object).where(df[column].notna(), None)
+            values = df[column].to_numpy(dtype=object)
+            missing = pd.isna(values)
+            if missing.any() and not all(v is None for v in values[missing]):
+                values = values.copy()
+                values[missing] = None
+                df[column] = values
         return df
 
     def min_roi_at(self, minutes: float) -> float | None:
@@ -106,17 +115,25 @@ class Strategy:
         """(side, enter_tag) from the newest candle: "long", "short" or None."""
         if analyzed.empty:
             return None, None
-        last = analyzed.iloc[-1]
-        tag = last.get("enter_tag")
-        if last.get("enter_long") == 1:
+        tag = _text_or_none(_last(analyzed, "enter_tag"))
+        if _last(analyzed, "enter_long") == 1:
             return "long", tag
-        if self.can_short and last.get("enter_short") == 1:
+        if self.can_short and _last(analyzed, "enter_short") == 1:
             return "short", tag
         return None, None
 
     def exit_signal(self, analyzed: pd.DataFrame, is_short: bool) -> tuple[bool, str | None]:
         if analyzed.empty:
             return False, None
-        last = analyzed.iloc[-1]
-        column = "exit_short" if is_short else "exit_long"
-        return bool(last.get(column) == 1), last.get("exit_tag")
+        signal = _last(analyzed, "exit_short" if is_short else "exit_long") == 1
+        return bool(signal), _text_or_none(_last(analyzed, "exit_tag"))
+
+
+def _last(frame: pd.DataFrame, column: str) -> Any:
+    """The newest value of one column (cheaper than building the whole last row)."""
+    return frame[column].iat[-1] if column in frame.columns else None
+
+
+def _text_or_none(value: Any) -> str | None:
+    """Tags may come back as NaN (pandas string columns): treat anything but text as no tag."""
+    return value if isinstance(value, str) and value else None

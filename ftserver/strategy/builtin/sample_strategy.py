@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ftserver.strategy.base import Strategy
@@ -34,10 +35,13 @@ class SampleStrategy(Strategy):
 
     def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
         signal = crossed_above(dataframe["ema_fast"], dataframe["ema_slow"]) & (dataframe["rsi"] < 70)
-        dataframe.loc[signal & (dataframe["volume"] > 0), ["enter_long", "enter_tag"]] = (1, "ema_cross_up")
+        signal &= dataframe["volume"] > 0
+        dataframe["enter_long"] = signal.astype("int64")
+        dataframe["enter_tag"] = np.where(signal, "ema_cross_up", None)
         return dataframe
 
     def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
-        signal = crossed_below(dataframe["ema_fast"], dataframe["ema_slow"])
-        dataframe.loc[signal & (dataframe["volume"] > 0), ["exit_long", "exit_tag"]] = (1, "ema_cross_down")
+        signal = crossed_below(dataframe["ema_fast"], dataframe["ema_slow"]) & (dataframe["volume"] > 0)
+        dataframe["exit_long"] = signal.astype("int64")
+        dataframe["exit_tag"] = np.where(signal, "ema_cross_down", None)
         return dataframe

@@ -1,0 +1,106 @@
+"""Time per trading-loop iteration on the simulated market (5m timeframe, SampleStrategy).
+
+For 10, 50 and 200 pairs: the cold first iteration (fetch history + analyze every pair), an
+iteration in which a new candle closes for every pair (fetch + analyze + manage trades), and an
+ordinary iteration between candles. Target: under 1 s per iteration for 200 pairs.
+
+Run: .venv/bin/python bench/loop.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ftserver.bot.loop import TradingLoop
+from ftserver.config import settings_from_dict
+from ftserver.core.bus import MessageBus
+from ftserver.core.clock import ManualClock
+from ftserver.exchange.paper import PaperBroker
+from ftserver.exchange.simulated import DEFAULT_PRICES, SimulatedMarket
+from ftserver.persistence.db import Database
+from ftserver.persistence.trades import TradeRepository
+from ftserver.strategy.builtin.sample_strategy import SampleStrategy
+from ftserver.strategy.safe import SafeStrategy
+
+TARGET_SECONDS = 1.0
+
+
+def pairs(count: int) -> list[str]:
+    names = [name if "/" in name else f"{name}/USDT" for name in DEFAULT_PRICES]
+    names += [f"C{n:03d}/USDT" for n in range(count)]
+    return names[:count]
+
+
+async def measure(count: int, folder: Path) -> dict[str, float]:
+    clock = ManualClock(datetime(2026, 3, 2, 12, 0, 10, tzinfo=UTC))
+    whitelist = pairs(count)
+    market = SimulatedMarket(pairs=whitelist, clock=clock, history_days=5)
+    settings = settings_from_dict(
+        {
+            "stake_currency": "USDT",
+            "stake_amount": 10,
+            "dry_run_wallet": 100_000,
+            "max_open_trades": 50,
+            "initial_state": "running",
+            "timeframe": "5m",
+            "db_url": f"sqlite:///{folder / f'loop{count}.sqlite'}",
+            "exchange": {"name": "sim", "pair_whitelist": whitelist},
+            "internals": {"heartbeat_interval": 0},
+        }
+    )
+    db = await Database.open(settings.db_url)
+    bus = MessageBus()
+    bus.subscribe(maxsize=100)  # a consumer that never reads: the loop must not care
+    bot = TradingLoop(
+        settings,
+        market=market,
+        broker=PaperBroker(market, clock=clock),
+        repo=TradeRepository(db, clock),
+        strategy=SafeStrategy(SampleStrategy(settings.values)),
+        bus=bus,
+        clock=clock,
+    )
+    await bot.startup()
+    started = time.perf_counter()
+    await bot.run_once()
+    cold = time.perf_counter() - started
+    new_candle, between = [], []
+    for _ in range(6):
+        clock.advance(minutes=5)
+        started = time.perf_counter()
+        await bot.run_once()
+        new_candle.append(time.perf_counter() - started)
+        clock.advance(seconds=5)
+        started = time.perf_counter()
+        await bot.run_once()
+        between.append(time.perf_counter() - started)
+    trades = await bot.repo.count_trades()
+    await bus.close()
+    await db.close()
+    return {
+        "cold": cold,
+        "new_candle": statistics.median(new_candle),
+        "between": statistics.median(between),
+        "trades": trades,
+    }
+
+
+async def main() -> None:
+    print("trading loop iteration, seconds (median of 6) — sim market, 5m, SampleStrategy")
+    print(f"{'pairs':>6} {'cold start':>11} {'new candle':>11} {'between':>9} {'trades':>7}  ratio to 1 s target")
+    with tempfile.TemporaryDirectory() as folder:
+        for count in (10, 50, 200):
+            r = await measure(count, Path(folder))
+            print(
+                f"{count:>6} {r['cold']:>11.3f} {r['new_candle']:>11.3f} {r['between']:>9.3f} {r['trades']:>7.0f}"
+                f"  {r['new_candle'] / TARGET_SECONDS:.2f}"
+            )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,124 @@
+"""The ftserver command as a user runs it: a real process on a loopback port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ftserver(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "ftserver", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "ftserver", "--version"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0
+    assert result.stdout.startswith("ftserver ")
+
+
+def test_wrong_type_in_config_exits_2_naming_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "bad.json"
+    config.write_text(
+        '{"stake_currency": "USDT", "stake_amount": 10, "exchange": {"name": "sim"},'
+        ' "api_server": {"listen_port": "eighty"}}'
+    )
+    result = ftserver("trade", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert "api_server.listen_port" in lines[0]
+
+
+def test_unknown_strategy_exits_2(tmp_path: Path) -> None:
+    config = tmp_path / "c.json"
+    config.write_text(
+        json.dumps(
+            {
+                "stake_currency": "USDT",
+                "stake_amount": 10,
+                "exchange": {"name": "sim"},
+                "strategy": "NoSuchStrategy",
+                "api_server": {"enabled": False},
+            }
+        )
+    )
+    result = ftserver("trade", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "NoSuchStrategy" in result.stderr
+
+
+def test_new_config_writes_fresh_secrets_and_refuses_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "cfg" / "config.json"
+    first = subprocess.run(
+        [sys.executable, "-m", "ftserver", "new-config", "-c", str(target)], capture_output=True, text=True, cwd=REPO
+    )
+    assert first.returncode == 0
+    values = json.loads(target.read_text())
+    assert len(values["api_server"]["jwt_secret_key"]) >= 32
+    again = subprocess.run(
+        [sys.executable, "-m", "ftserver", "new-config", "-c", str(target)], capture_output=True, text=True, cwd=REPO
+    )
+    assert again.returncode == 2
+    assert "already exists" in again.stderr
+
+
+@pytest.mark.timeout(90)
+def test_trade_serves_ping_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    config = tmp_path / "run.json"
+    config.write_text((REPO / "config" / "config.json").read_text())
+    env = {**os.environ, "PYTHONPATH": str(REPO), "FTSERVER__API_SERVER__LISTEN_PORT": str(port)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "ftserver", "trade", "--config", str(config)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as proc:
+        try:
+            body = None
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and body is None and proc.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ping", timeout=2) as response:
+                        body = json.loads(response.read())
+                except OSError:
+                    time.sleep(0.3)
+            assert body == {"status": "pong"}
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            out, _ = proc.communicate(timeout=15)
+            assert proc.returncode == 0, out
+            assert time.monotonic() - started < 10
+            assert (tmp_path / "user_data" / "tradesv3.dryrun.sqlite").exists()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
