@@ -29,6 +29,7 @@ from ftserver.logs import LogBuffer
 from ftserver.models import RunMode
 from ftserver.persistence.db import Database
 from ftserver.persistence.trades import TradeRepository
+from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
 from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
 from ftserver.strategy.safe import SafeStrategy
@@ -66,7 +67,7 @@ def create_app(
     app[keys.SETTINGS] = settings
     app[keys.BUS] = bus
     app[keys.LOG_BUFFER] = log_buffer or LogBuffer(int(settings["internals"]["log_buffer_size"]))
-    rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER])
+    rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=Research(settings))
     app[keys.RPC] = rpc
     setup_api(app, settings, clock=clock)
 

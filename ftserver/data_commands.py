@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 from ftserver.config import Settings
 from ftserver.core.clock import SystemClock
@@ -14,11 +13,7 @@ from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.data.timerange import TimeRange, parse_timerange
 from ftserver.exchange.downloader import download_candles
 from ftserver.exchange.factory import create_market
-
-
-def candle_store_for(settings: Settings) -> CandleStore:
-    datadir = settings.get("datadir") or Path(settings.user_data_dir) / "data" / settings.exchange["name"]
-    return CandleStore(Path(datadir), settings["dataformat_ohlcv"])
+from ftserver.research.history import candle_store_for
 
 
 def download_data(

@@ -23,6 +23,7 @@ from ftserver.api.routes.control import setup_control_routes
 from ftserver.api.routes.pairs import setup_pair_routes
 from ftserver.api.routes.ping import setup_ping_routes
 from ftserver.api.routes.profit import setup_profit_routes
+from ftserver.api.routes.research import setup_research_routes
 from ftserver.api.routes.system import setup_system_routes
 from ftserver.api.routes.tokens import setup_token_routes
 from ftserver.api.routes.trades import setup_trade_routes
@@ -58,6 +59,7 @@ def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None
     setup_profit_routes(app)
     setup_pair_routes(app)
     setup_candle_routes(app)
+    setup_research_routes(app)
 
     hub = WsHub(app[keys.BUS], queue_size=int(api["ws_queue_size"]), send_timeout=float(api["ws_send_timeout"]))
     app[keys.WS_HUB] = hub

@@ -35,6 +35,7 @@ from ftserver.rpc.performance import (
 )
 from ftserver.rpc.periods import timeunit_profit
 from ftserver.rpc.profit import profit_all, profit_summary
+from ftserver.rpc.research_port import ResearchPort
 from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict
 
 API_VERSION = 2.5
@@ -50,8 +51,17 @@ def _stake_text(stake: float | str) -> str:
 
 
 class Rpc:
-    def __init__(self, settings: Settings, *, runmode: RunMode, clock: Clock, log_buffer: LogBuffer) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        runmode: RunMode,
+        clock: Clock,
+        log_buffer: LogBuffer,
+        research: ResearchPort,
+    ) -> None:
         self.settings = settings
+        self.research = research
         self.runmode = runmode
         self.clock = clock
         self.log_buffer = log_buffer
@@ -424,9 +434,43 @@ class Rpc:
         return await self.locks()
 
     # ---- candles -----------------------------------------------------------------------------
-    def plot_config(self) -> dict[str, Any]:
-        strategy = self.bot.strategy.strategy
-        return dict(getattr(strategy, "plot_config", None) or {})
+    def plot_config(self, strategy: str | None = None) -> dict[str, Any]:
+        if strategy is not None and (self._bot is None or strategy != self._bot.strategy.name):
+            return self.research.plot_config(strategy)
+        if self._bot is None:
+            raise InvalidRequest("strategy is required in webserver mode")
+        return dict(getattr(self.bot.strategy.strategy, "plot_config", None) or {})
+
+    # ---- research (any mode) -----------------------------------------------------------------
+    def strategies(self) -> dict[str, Any]:
+        return self.research.strategies()
+
+    def strategy(self, name: str) -> dict[str, Any]:
+        return self.research.strategy(name)
+
+    def available_pairs(
+        self, timeframe: str | None, stake_currency: str | None, candle_type: str | None
+    ) -> dict[str, Any]:
+        return self.research.available_pairs(timeframe, stake_currency, candle_type)
+
+    def exchanges(self) -> dict[str, Any]:
+        return self.research.exchanges()
+
+    def pair_history(
+        self,
+        pair: str,
+        timeframe: str,
+        timerange: str | None,
+        strategy: str,
+        columns: Sequence[str] | None = None,
+    ) -> dict[str, Any]:
+        """Blocking (loads files, runs the strategy, builds the answer): call it in a worker thread."""
+        if not is_timeframe(timeframe):
+            raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
+        name, df, analyzed_at = self.research.analyze_history(pair, timeframe, timerange, strategy)
+        return analyzed_to_json(
+            strategy=name, pair=pair, timeframe=timeframe, df=df, last_analyzed=analyzed_at, columns=columns
+        )
 
     def analyzed(self, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
         bot = self.bot

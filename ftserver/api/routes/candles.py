@@ -32,8 +32,8 @@ async def post_pair_candles(request: web.Request) -> web.Response:
 
 
 async def get_plot_config(request: web.Request) -> web.Response:
-    parse_query(request, _plot_query)
-    return json_response(request.app[keys.RPC].plot_config())
+    strategy = parse_query(request, _plot_query)["strategy"]
+    return json_response(request.app[keys.RPC].plot_config(strategy))
 
 
 async def get_markets(request: web.Request) -> web.Response:

@@ -66,6 +66,24 @@ class PairCandlesRequestSchema(PairCandlesQuerySchema):
     columns = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=None)
 
 
+class AvailablePairsQuerySchema(_Request):
+    timeframe = fields.String(load_default=None, validate=validate.Length(max=5))
+    stake_currency = fields.String(load_default=None, validate=validate.Length(max=20))
+    candletype = fields.String(load_default=None, validate=validate.Length(max=20))
+
+
+class PairHistoryQuerySchema(_Request):
+    pair = fields.String(required=True, validate=PAIR)
+    timeframe = fields.String(required=True, validate=validate.Length(min=2, max=5))
+    timerange = fields.String(load_default=None, validate=validate.Length(max=40))
+    strategy = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    freqaimodel = fields.String(load_default=None)
+
+
+class PairHistoryRequestSchema(PairHistoryQuerySchema):
+    columns = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=None)
+
+
 class ForceEnterRequestSchema(_Request):
     pair = fields.String(required=True, validate=PAIR)
     side = fields.String(load_default="long", validate=validate.OneOf(["long", "short"]))

@@ -1,0 +1,73 @@
+"""Research routes, served in trade and webserver mode: strategies, stored history, exchanges."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from ftserver.api import keys
+from ftserver.api.request_parsing import parse_body, parse_query
+from ftserver.api.responses import dumps, json_response
+from ftserver.api.schemas.requests import (
+    AvailablePairsQuerySchema,
+    PairHistoryQuerySchema,
+    PairHistoryRequestSchema,
+)
+
+_available_query = AvailablePairsQuerySchema()
+_history_query = PairHistoryQuerySchema()
+_history_body = PairHistoryRequestSchema()
+
+
+async def list_strategies(request: web.Request) -> web.Response:
+    return json_response(await asyncio.to_thread(request.app[keys.RPC].strategies))
+
+
+async def get_strategy(request: web.Request) -> web.Response:
+    name = request.match_info["strategy"]
+    return json_response(await asyncio.to_thread(request.app[keys.RPC].strategy, name))
+
+
+async def available_pairs(request: web.Request) -> web.Response:
+    q = parse_query(request, _available_query)
+    rpc = request.app[keys.RPC]
+    return json_response(
+        await asyncio.to_thread(rpc.available_pairs, q["timeframe"], q["stake_currency"], q["candletype"])
+    )
+
+
+async def list_exchanges(request: web.Request) -> web.Response:
+    return json_response(request.app[keys.RPC].exchanges())
+
+
+async def _pair_history(request: web.Request, params: dict[str, Any]) -> web.Response:
+    rpc = request.app[keys.RPC]
+
+    def build() -> bytes:
+        # Loading, analyzing and encoding a year of candles is CPU work: all of it off the event loop.
+        answer = rpc.pair_history(
+            params["pair"], params["timeframe"], params["timerange"], params["strategy"], params.get("columns")
+        )
+        return dumps(answer)
+
+    return web.Response(body=await asyncio.to_thread(build), content_type="application/json")
+
+
+async def get_pair_history(request: web.Request) -> web.Response:
+    return await _pair_history(request, parse_query(request, _history_query))
+
+
+async def post_pair_history(request: web.Request) -> web.Response:
+    return await _pair_history(request, await parse_body(request, _history_body))
+
+
+def setup_research_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/api/v1/strategies", list_strategies)
+    r.add_get("/api/v1/strategy/{strategy}", get_strategy)
+    r.add_get("/api/v1/available_pairs", available_pairs)
+    r.add_get("/api/v1/exchanges", list_exchanges)
+    r.add_get("/api/v1/pair_history", get_pair_history)
+    r.add_post("/api/v1/pair_history", post_pair_history)

@@ -1,0 +1,101 @@
+"""``Research``: strategies on disk and stored candle history analyzed by a chosen strategy.
+
+Serves ``/strategies``, ``/strategy/{name}``, ``/available_pairs``, ``/pair_history`` and
+``/exchanges`` in both run modes. Analysis is synchronous CPU work: callers run it in a thread.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ccxt
+import pandas as pd
+
+from ftserver.config import Settings
+from ftserver.data.history import CandleStore
+from ftserver.data.timeframes import timeframe_to_seconds
+from ftserver.data.timerange import parse_timerange
+from ftserver.errors import NotFound, StrategyError
+from ftserver.strategy.loader import builtin_strategy_dir, list_strategies, load_strategy, strategy_file
+from ftserver.strategy.safe import SafeStrategy
+
+
+def candle_store_for(settings: Settings) -> CandleStore:
+    datadir = settings.get("datadir") or Path(settings.user_data_dir) / "data" / settings.exchange["name"]
+    return CandleStore(Path(datadir), settings["dataformat_ohlcv"])
+
+
+class Research:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.paths = [settings.strategy_path, builtin_strategy_dir()]
+        self.store = candle_store_for(settings)
+
+    def strategies(self) -> dict[str, Any]:
+        return {"strategies": list_strategies(self.paths)}
+
+    def strategy(self, name: str) -> dict[str, Any]:
+        try:
+            path = strategy_file(name, self.paths)
+        except StrategyError:
+            raise NotFound(f"Strategy '{name}' not found") from None
+        strategy = load_strategy(name, self.paths)
+        return {
+            "strategy": name,
+            "code": path.read_text(encoding="utf-8"),
+            "timeframe": strategy.timeframe,
+            "params": [],
+        }
+
+    def plot_config(self, name: str) -> dict[str, Any]:
+        return dict(load_strategy(name, self.paths).plot_config or {})
+
+    def available_pairs(
+        self, timeframe: str | None, stake_currency: str | None, candle_type: str | None
+    ) -> dict[str, Any]:
+        found = self.store.available_pairs(timeframe or None, stake_currency or None, candle_type or None)
+        pairs = sorted({pair for pair, _, _ in found})
+        return {
+            "length": len(pairs),
+            "pairs": pairs,
+            "pair_interval": [[pair, tf] for pair, tf, _ in found],
+        }
+
+    def analyze_history(
+        self, pair: str, timeframe: str, timerange: str | None, strategy_name: str
+    ) -> tuple[str, pd.DataFrame, datetime]:
+        """Load stored candles of ``pair`` and run ``strategy_name`` over them (blocking: call in a thread)."""
+        timeframe_to_seconds(timeframe)
+        span = parse_timerange(timerange)
+        strategy = SafeStrategy(load_strategy(strategy_name, self.paths, {"timeframe": timeframe}))
+        df = self.store.load(pair, timeframe, timerange=span)
+        if df.empty:
+            raise NotFound(
+                f"No stored candles for {pair} {timeframe}"
+                + (f" in {timerange}" if timerange else "")
+                + f" in {self.store.datadir} (download them with `ftserver download-data`)"
+            )
+        return strategy.name, strategy.analyze_sync(df, pair), datetime.now(UTC)
+
+    @staticmethod
+    def exchanges() -> dict[str, Any]:
+        modes = [{"trading_mode": "spot", "margin_mode": ""}]
+        names = ["sim", *ccxt.exchanges]
+        return {
+            "exchanges": [
+                {
+                    "name": name,
+                    "classname": name,
+                    "valid": True,
+                    "supported": name == "sim",
+                    "comment": "offline simulated market" if name == "sim" else "",
+                    "dex": False,
+                    "is_alias": False,
+                    "alias_for": None,
+                    "trade_modes": modes,
+                }
+                for name in names
+            ]
+        }

@@ -1,0 +1,102 @@
+"""Strategies, stored history and pair_history, in trade mode and in webserver mode."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ftserver.app import create_app
+from ftserver.core.clock import ManualClock
+from ftserver.data.frames import candles_to_frame
+from ftserver.data.history import CandleStore
+from ftserver.exchange.simulated import SimulatedMarket
+from ftserver.models import RunMode
+
+from .conftest import Server, app_settings, basic_auth
+
+NOW = datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC)
+
+
+def store_candles(tmp_path: Path, pair: str = "BTC/USDT", timeframe: str = "5m", count: int = 600) -> None:
+    market = SimulatedMarket(clock=ManualClock(NOW), pairs=[pair], history_days=10)
+    store = CandleStore(tmp_path / "user_data" / "data" / "scripted")
+    store.append(pair, timeframe, candles_to_frame(market.candles(pair, timeframe, limit=count)))
+
+
+async def test_strategies_and_strategy_code(server: Server) -> None:
+    assert "SampleStrategy" in (await server.get("/api/v1/strategies"))["strategies"]
+    body = await server.get("/api/v1/strategy/SampleStrategy")
+    assert body["strategy"] == "SampleStrategy"
+    assert "class SampleStrategy" in body["code"]
+    assert body["timeframe"] == "5m"
+    missing = await server.client.get("/api/v1/strategy/Nope", headers=basic_auth())
+    assert missing.status == 404
+
+
+async def test_available_pairs_and_pair_history(server: Server, tmp_path: Path) -> None:
+    store_candles(tmp_path)
+    pairs = await server.get("/api/v1/available_pairs", params={"timeframe": "5m", "stake_currency": "USDT"})
+    assert pairs == {"length": 1, "pairs": ["BTC/USDT"], "pair_interval": [["BTC/USDT", "5m"]]}
+    history = await server.get(
+        "/api/v1/pair_history", params={"pair": "BTC/USDT", "timeframe": "5m", "strategy": "SampleStrategy"}
+    )
+    assert history["length"] == 600  # every stored row
+    assert history["strategy"] == "SampleStrategy"
+    assert history["enter_long_signals"] >= 1
+    assert {"ema_fast", "rsi"} <= set(history["columns"])
+    posted = await server.post(
+        "/api/v1/pair_history",
+        {
+            "pair": "BTC/USDT",
+            "timeframe": "5m",
+            "strategy": "SampleStrategy",
+            "columns": ["rsi"],
+            "timerange": "202603020000-",
+        },
+    )
+    assert "ema_fast" not in posted["columns"] and "rsi" in posted["columns"]
+    assert posted["length"] == 145  # 00:00 to 12:00 inclusive, in 5m candles
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"pair": "ETH/USDT", "timeframe": "5m", "strategy": "SampleStrategy"}, 404),
+        ({"pair": "BTC/USDT", "timeframe": "5m", "strategy": "Missing"}, 422),
+        ({"pair": "BTC/USDT", "timeframe": "5x", "strategy": "SampleStrategy"}, 400),
+        ({"pair": "BTC/USDT", "timeframe": "5m", "strategy": "SampleStrategy", "timerange": "2024-"}, 400),
+        ({"pair": "BTC/USDT", "timeframe": "5m"}, 400),
+    ],
+)
+async def test_pair_history_bad_inputs_are_4xx(server: Server, tmp_path: Path, params: dict, status: int) -> None:
+    store_candles(tmp_path)
+    response = await server.client.get("/api/v1/pair_history", params=params, headers=basic_auth())
+    assert response.status == status
+    assert (await response.json())["detail"]
+
+
+async def test_exchanges_lists_sim_and_ccxt(server: Server) -> None:
+    names = {e["name"] for e in (await server.get("/api/v1/exchanges"))["exchanges"]}
+    assert {"sim", "binance"} <= names
+
+
+async def test_webserver_mode_serves_research_and_refuses_trade_routes(aiohttp_client: Any, tmp_path: Path) -> None:
+    store_candles(tmp_path)
+    app = create_app(app_settings(tmp_path), runmode=RunMode.WEBSERVER)
+    client = await aiohttp_client(app)
+    config = await (await client.get("/api/v1/show_config", headers=basic_auth())).json()
+    assert config["runmode"] == "webserver"
+    assert (await client.get("/api/v1/strategies", headers=basic_auth())).status == 200
+    history = await client.get(
+        "/api/v1/pair_history",
+        params={"pair": "BTC/USDT", "timeframe": "5m", "strategy": "SampleStrategy"},
+        headers=basic_auth(),
+    )
+    assert history.status == 200
+    for path in ("/api/v1/status", "/api/v1/trades", "/api/v1/profit", "/api/v1/whitelist", "/api/v1/balance"):
+        response = await client.get(path, headers=basic_auth())
+        assert response.status == 503, path
+        assert (await response.json())["detail"] == "Bot is not in the correct state."
