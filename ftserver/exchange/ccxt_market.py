@@ -9,6 +9,7 @@ exception leaves this module.
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -22,14 +23,35 @@ from ftserver.exchange.retry import RetryPolicy, Transient, with_retries
 
 T = TypeVar("T")
 _TRANSIENT = (ccxt.NetworkError, ccxt.ExchangeNotAvailable, ccxt.RateLimitExceeded, ccxt.DDoSProtection)
+DEFAULT_PAGE_SIZE = 500
+# The bot trades spot only: without these, binance's load_markets also calls the futures and margin APIs.
+_SPOT_ONLY_OPTIONS: dict[str, dict[str, Any]] = {
+    "binance": {"defaultType": "spot", "fetchMarkets": {"types": ["spot"]}, "fetchMargins": False},
+}
 
 
-def _tick(value: Any, mode: int) -> float | None:
+def _merge(defaults: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(defaults)
+    for key, value in overrides.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def precision_to_tick(value: Any, mode: int) -> float | None:
+    """A ccxt precision value as a tick size. ``None`` when unknown.
+
+    Significant digits give no fixed tick (it depends on the price), so they also yield ``None``.
+    """
     if value is None:
         return None
     if mode == TICK_SIZE:
         return float(value)
-    return float(10 ** -int(value))  # DECIMAL_PLACES / SIGNIFICANT_DIGITS: digits -> tick size
+    if mode == ccxt.DECIMAL_PLACES:
+        return float(10 ** -int(value))
+    return None
 
 
 class CcxtMarket:
@@ -43,9 +65,13 @@ class CcxtMarket:
     ) -> None:
         if exchange_id not in ccxt_async.exchanges:
             raise ConfigError(f"ccxt does not know the exchange '{exchange_id}'", key="exchange.name")
-        options: dict[str, Any] = {"enableRateLimit": True}
-        options.update({k: v for k, v in (config or {}).items() if v not in ("", None)})
-        self._exchange: Any = getattr(ccxt_async, exchange_id)(options)
+        spot_only = copy.deepcopy(_SPOT_ONLY_OPTIONS.get(exchange_id, {}))  # ccxt writes into its options
+        defaults: dict[str, Any] = {"enableRateLimit": True, "options": spot_only}
+        given = {k: v for k, v in (config or {}).items() if v not in ("", None)}
+        try:
+            self._exchange: Any = getattr(ccxt_async, exchange_id)(_merge(defaults, given))
+        except ccxt.BaseError as exc:
+            raise ConfigError(f"ccxt refused the settings for '{exchange_id}': {exc}", key="exchange") from exc
         self._retry = retry or RetryPolicy()
         self._on_warning = on_warning
         self._markets: dict[str, Market] = {}
@@ -88,51 +114,70 @@ class CcxtMarket:
                 quote=m.get("quote", ""),
                 active=m.get("active") is not False,
                 spot=bool(m.get("spot", True)),
-                amount_precision=_tick(precision.get("amount"), mode),
-                price_precision=_tick(precision.get("price"), mode),
+                amount_precision=precision_to_tick(precision.get("amount"), mode),
+                price_precision=precision_to_tick(precision.get("price"), mode),
                 precision_mode=TICK_SIZE,
                 min_amount=(limits.get("amount") or {}).get("min"),
                 max_amount=(limits.get("amount") or {}).get("max"),
                 min_cost=(limits.get("cost") or {}).get("min"),
-                maker_fee=float(m.get("maker") or 0.001),
-                taker_fee=float(m.get("taker") or 0.001),
+                maker_fee=0.001 if m.get("maker") is None else float(m["maker"]),
+                taker_fee=0.001 if m.get("taker") is None else float(m["taker"]),
                 contract=bool(m.get("contract", False)),
                 settle=m.get("settle"),
             )
         self._markets = markets
         return markets
 
+    @property
+    def page_size(self) -> int:
+        """Most candles one OHLCV request returns (ccxt's ``features``; 500 when it does not say)."""
+        features = (self._exchange.features or {}).get("spot") or {}
+        return int((features.get("fetchOHLCV") or {}).get("limit") or DEFAULT_PAGE_SIZE)
+
     async def fetch_ohlcv(
         self, pair: str, timeframe: str, since_ms: int | None = None, limit: int | None = None
     ) -> list[Candle]:
-        if since_ms is None:
-            rows = await self._call(
-                f"fetch_ohlcv {pair}", lambda: self._exchange.fetch_ohlcv(pair, timeframe, None, limit)
-            )
-            return [list(map(float, r)) for r in rows]
+        """Candles oldest first. Requests larger than one exchange page are fetched page by page."""
+        if since_ms is not None:
+            return await self._paginate(pair, timeframe, since_ms, limit)
+        want = None if limit is None else min(limit, self.page_size)
+        latest = await self._call(
+            f"fetch_ohlcv {pair} {timeframe}", lambda: self._exchange.fetch_ohlcv(pair, timeframe, None, want)
+        )
+        rows = [[float(v) for v in r[:6]] for r in latest]
+        if limit is None or len(rows) >= limit or not rows or (want is not None and len(rows) < want):
+            return rows if limit is None else rows[-limit:]
+        # The newest page is in; fetch the older part forwards from where it must start (the exchange's
+        # clock decides what "newest" is, not ours).
+        first = int(rows[0][0])
+        missing = limit - len(rows)
+        older = await self._paginate(pair, timeframe, first - missing * timeframe_to_ms(timeframe), missing)
+        return [r for r in older if r[0] < first] + rows
+
+    async def _paginate(self, pair: str, timeframe: str, since_ms: int, limit: int | None) -> list[Candle]:
         step = timeframe_to_ms(timeframe)
         collected: dict[int, Candle] = {}
         cursor = since_ms
         while limit is None or len(collected) < limit:
-            want = None if limit is None else limit - len(collected)
+            want = self.page_size if limit is None else min(self.page_size, limit - len(collected))
             page = await self._call(
-                f"fetch_ohlcv {pair}", lambda c=cursor, w=want: self._exchange.fetch_ohlcv(pair, timeframe, c, w)
+                f"fetch_ohlcv {pair} {timeframe}",
+                lambda c=cursor, w=want: self._exchange.fetch_ohlcv(pair, timeframe, c, w),
             )
             fresh = [r for r in page if int(r[0]) >= cursor and int(r[0]) not in collected]
             if not fresh:
-                break
+                break  # past the newest candle (or the exchange repeats itself): done
             for row in fresh:
-                collected[int(row[0])] = [float(v) for v in row]
-            cursor = int(fresh[-1][0]) + step
+                collected[int(row[0])] = [float(v) for v in row[:6]]
+            cursor = max(int(r[0]) for r in fresh) + step
         rows = [collected[k] for k in sorted(collected)]
         return rows if limit is None else rows[:limit]
 
-    @staticmethod
-    def _ticker(symbol: str, t: Mapping[str, Any]) -> Ticker:
+    def _ticker(self, symbol: str, t: Mapping[str, Any]) -> Ticker:
         last = t.get("last") or t.get("close") or t.get("bid") or t.get("ask") or 0.0
         return Ticker(
             symbol=symbol,
-            timestamp=int(t.get("timestamp") or 0),
+            timestamp=int(t.get("timestamp") or self._exchange.milliseconds()),
             last=float(last),
             bid=t.get("bid"),
             ask=t.get("ask"),
@@ -156,7 +201,7 @@ class CcxtMarket:
         raw = await self._call(f"fetch_order_book {pair}", lambda: self._exchange.fetch_order_book(pair, limit))
         return OrderBook(
             symbol=pair,
-            timestamp=int(raw.get("timestamp") or 0),
+            timestamp=int(raw.get("timestamp") or self._exchange.milliseconds()),
             bids=[(float(p), float(a)) for p, a, *_ in raw.get("bids", [])],
             asks=[(float(p), float(a)) for p, a, *_ in raw.get("asks", [])],
         )

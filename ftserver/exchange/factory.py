@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ftserver.core.clock import Clock
 from ftserver.exchange.base import MarketData
 from ftserver.exchange.ccxt_market import CcxtMarket
-from ftserver.exchange.simulated import SimulatedMarket
+from ftserver.exchange.simulated import DEFAULT_PRICES, SimulatedMarket
+
+
+def sim_pairs(exchange_config: Mapping[str, Any]) -> list[str]:
+    """The simulated market lists ``sim.pairs`` (or its default pairs) plus every whitelisted pair.
+
+    A whitelisted pair must exist for the bot to trade it, and a market with more pairs than the
+    whitelist is what a real exchange looks like. Whitelist entries that are patterns are skipped.
+    """
+    sim = exchange_config.get("sim") or {}
+    listed = list(sim.get("pairs") or [f"{base}/USDT" for base in DEFAULT_PRICES])
+    literal = [p for p in exchange_config.get("pair_whitelist") or [] if re.escape(p) == p and "/" in p]
+    return list(dict.fromkeys(listed + literal))
 
 
 def create_market(
@@ -18,11 +31,11 @@ def create_market(
     fee: float | None = None,
     on_warning: Callable[[str], None] | None = None,
 ) -> MarketData:
-    name = exchange_config["name"]
+    name = exchange_config.get("name") or "sim"
     if name == "sim":
         sim = exchange_config.get("sim") or {}
         return SimulatedMarket(
-            pairs=sim.get("pairs") or exchange_config.get("pair_whitelist") or None,
+            pairs=sim_pairs(exchange_config),
             seed=int(sim.get("seed", 42)),
             volatility=float(sim.get("volatility", 1.0)),
             history_days=int(sim.get("history_days", 30)),

@@ -29,11 +29,18 @@ def round_nearest(value: float, tick: float | None) -> float:
     return round(round(value / tick) * tick, 12)
 
 
+MINUTE_MS = 60_000
+PAGE = 1000
+
+
 class PaperBroker:
     def __init__(self, market: MarketData, *, clock: Clock | None = None, fee: float | None = None) -> None:
         self.market = market
         self.clock = clock or SystemClock()
         self.fee = fee
+        # Open time of the newest 1m candle already checked per resting order. Only saves work: a
+        # restarted broker, which has lost it, checks again from the order date and reaches the same result.
+        self._checked: dict[str, int] = {}
 
     def _now_ms(self) -> int:
         return int(self.clock.now().timestamp() * 1000)
@@ -47,7 +54,7 @@ class PaperBroker:
     def _fee(self, market: Market) -> float:
         return market.taker_fee if self.fee is None else self.fee
 
-    def _filled(self, base: ExchangeOrder, price: float, market: Market) -> ExchangeOrder:
+    def _filled(self, base: ExchangeOrder, price: float, market: Market, at_ms: int | None = None) -> ExchangeOrder:
         cost = base.amount * price
         fee = self._fee(market)
         return ExchangeOrder(
@@ -63,7 +70,7 @@ class PaperBroker:
             average=price,
             cost=cost,
             timestamp=base.timestamp,
-            filled_timestamp=self._now_ms(),
+            filled_timestamp=self._now_ms() if at_ms is None else at_ms,
             fee_cost=cost * fee,
             fee_currency=market.quote,
             fee_rate=fee,
@@ -80,11 +87,15 @@ class PaperBroker:
         leverage: float = 1.0,
     ) -> ExchangeOrder:
         market = self._market(pair)
+        if order_type is OrderType.LIMIT and (price is None or not price > 0):
+            raise InvalidRequest(f"A limit order needs a positive price, got {price} for {pair}")
         amount = round_down(amount, market.amount_precision)
         ticker = await self.market.fetch_ticker(pair)
-        reference = price if price is not None else ticker.last
-        if price is not None:
+        if order_type is OrderType.MARKET:
+            price = None
+        elif price is not None:
             price = round_nearest(price, market.price_precision)
+        reference = price if price is not None else ticker.last
         if amount <= 0 or (market.min_amount and amount < market.min_amount):
             raise InvalidRequest(f"Order amount {amount} {market.base} is below the minimum for {pair}")
         if market.min_cost and amount * reference < market.min_cost:
@@ -108,9 +119,8 @@ class PaperBroker:
             fee_rate=self._fee(market),
         )
         best = (ticker.ask or ticker.last) if side is OrderSide.BUY else (ticker.bid or ticker.last)
-        if order_type is OrderType.MARKET:
+        if price is None:
             return self._filled(order, best, market)
-        assert price is not None, "limit orders need a price"
         marketable = price >= best if side is OrderSide.BUY else price <= best
         return self._filled(order, price, market) if marketable else order
 
@@ -134,22 +144,51 @@ class PaperBroker:
     async def refresh_order(self, order: Order) -> ExchangeOrder:
         current = self._as_exchange_order(order)
         if order.status is not OrderStatus.OPEN or order.price is None:
+            self._checked.pop(order.order_id, None)
             return current
         market = self._market(order.ft_pair)
-        since = current.timestamp - current.timestamp % 60_000
-        candles = await self.market.fetch_ohlcv(order.ft_pair, "1m", since_ms=since, limit=1500)
-        if order.side is OrderSide.BUY:
-            touched = min((c[3] for c in candles), default=math.inf)
-            ticker_price = (await self.market.fetch_ticker(order.ft_pair)).ask
-            crossed = touched <= order.price or (ticker_price is not None and ticker_price <= order.price)
-        else:
-            touched = max((c[2] for c in candles), default=-math.inf)
-            ticker_price = (await self.market.fetch_ticker(order.ft_pair)).bid
-            crossed = touched >= order.price or (ticker_price is not None and ticker_price >= order.price)
-        return self._filled(current, order.price, market) if crossed else current
+        crossed_at = await self._first_cross(order, current.timestamp)
+        if crossed_at is None:
+            ticker = await self.market.fetch_ticker(order.ft_pair)
+            touch = ticker.ask if order.side is OrderSide.BUY else ticker.bid
+            if touch is not None and self._crosses(order, touch):
+                crossed_at = self._now_ms()
+        if crossed_at is None:
+            return current
+        self._checked.pop(order.order_id, None)
+        return self._filled(current, order.price, market, at_ms=max(crossed_at, current.timestamp))
+
+    @staticmethod
+    def _crosses(order: Order, price: float) -> bool:
+        assert order.price is not None
+        return price <= order.price if order.side is OrderSide.BUY else price >= order.price
+
+    async def _first_cross(self, order: Order, placed_ms: int) -> int | None:
+        """Open time of the first 1m candle since the order was placed that traded through its price.
+
+        The minute the order was placed in is skipped: its low/high may come from before the order
+        existed. The ticker checks of each refresh cover that minute instead.
+        """
+        cursor = self._checked.get(order.order_id, placed_ms + (-placed_ms) % MINUTE_MS)
+        now_ms = self._now_ms()
+        while cursor <= now_ms:
+            candles = await self.market.fetch_ohlcv(order.ft_pair, "1m", since_ms=cursor, limit=PAGE)
+            if not candles:
+                break
+            for candle in candles:
+                extreme = candle[3] if order.side is OrderSide.BUY else candle[2]
+                if self._crosses(order, extreme):
+                    return int(candle[0])
+            # The newest candle may still be forming: check it again next time.
+            self._checked[order.order_id] = int(candles[-1][0])
+            if len(candles) < PAGE:
+                break
+            cursor = int(candles[-1][0]) + MINUTE_MS
+        return None
 
     async def cancel_order(self, order: Order) -> ExchangeOrder:
         current = self._as_exchange_order(order)
+        self._checked.pop(order.order_id, None)
         if order.status is not OrderStatus.OPEN:
             return current
         return ExchangeOrder(

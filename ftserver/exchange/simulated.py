@@ -31,19 +31,22 @@ MAX_LIMIT = 1500
 BASE_MINUTE_VOLATILITY = 0.0009  # ~0.09 % per minute, ~3.4 % per day: crypto-like, keeps 1m strategies busy
 SPREAD = 0.0001
 
+# Start prices of the default pairs, by base currency (quoted in the market's ``quote``).
 DEFAULT_PRICES: dict[str, float] = {
-    "BTC/USDT": 60000.0,
-    "ETH/USDT": 3000.0,
-    "SOL/USDT": 150.0,
-    "BNB/USDT": 600.0,
-    "XRP/USDT": 0.55,
-    "ADA/USDT": 0.45,
-    "DOGE/USDT": 0.12,
-    "AVAX/USDT": 32.0,
-    "DOT/USDT": 7.0,
-    "LINK/USDT": 15.0,
+    "BTC": 60000.0,
+    "ETH": 3000.0,
+    "SOL": 150.0,
+    "BNB": 600.0,
+    "XRP": 0.55,
+    "ADA": 0.45,
+    "DOGE": 0.12,
+    "AVAX": 32.0,
+    "DOT": 7.0,
+    "LINK": 15.0,
 }
-TIMEFRAMES = ["1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d"]
+# Candles open at multiples of their length since the epoch (as ``ftserver.data.timeframes`` aligns
+# them), so weekly candles open on Thursdays, unlike Binance's Monday weeks.
+TIMEFRAMES = ["1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w"]
 # Slow waves that move a block's anchor: (period in days, amplitude in log-price).
 _WAVES = [(3.1, 0.02), (11.3, 0.05), (37.7, 0.09), (127.0, 0.16), (401.0, 0.25)]
 
@@ -57,18 +60,44 @@ def _tick_for(price: float) -> float:
     return min(0.01, float(f"1e{math.floor(math.log10(price)) - 4}"))
 
 
+def _start_price(seed: int, pair: str, base: str, quote: str) -> float:
+    """Known coins start near their real price (crosses like ETH/BTC too); others get a seeded price."""
+    base_price = DEFAULT_PRICES.get(base) or 10 ** ((_stable_int(seed, base, "price") % 600) / 100 - 2)
+    quote_price = DEFAULT_PRICES.get(quote)
+    return base_price / quote_price if quote_price else base_price
+
+
+class _BlockCache:
+    """Least-recently-used generated blocks of every pair, at most ``capacity`` of them (~58 kB each)."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = max(1, capacity)
+        self._rows: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+
+    def get(self, key: tuple[str, int]) -> np.ndarray | None:
+        rows = self._rows.get(key)
+        if rows is not None:
+            self._rows.move_to_end(key)
+        return rows
+
+    def put(self, key: tuple[str, int], rows: np.ndarray) -> None:
+        self._rows[key] = rows
+        if len(self._rows) > self._capacity:
+            self._rows.popitem(last=False)
+
+
 class _PairSeries:
     """The 1-minute OHLCV generator of one pair."""
 
-    def __init__(self, seed: int, pair: str, start_price: float, volatility: float, cache_blocks: int) -> None:
+    def __init__(self, seed: int, pair: str, start_price: float, volatility: float, cache: _BlockCache) -> None:
+        self._pair = pair
         self._key = _stable_int(seed, pair)
         self._log0 = math.log(start_price)
         self._sigma = BASE_MINUTE_VOLATILITY * volatility
         rng = np.random.default_rng(self._key)
         self._phases = rng.uniform(0, 2 * math.pi, len(_WAVES))
         self._base_volume = 1_000_000 / start_price  # about a million quote units a minute
-        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._cache_blocks = cache_blocks
+        self._cache = cache
 
     def _anchor(self, block: int) -> float:
         days = block * BLOCK_MINUTES / 1440
@@ -79,9 +108,8 @@ class _PairSeries:
 
     def block(self, block: int) -> np.ndarray:
         """Rows (open, high, low, close, volume) for the 1440 minutes of ``block``."""
-        cached = self._cache.get(block)
+        cached = self._cache.get((self._pair, block))
         if cached is not None:
-            self._cache.move_to_end(block)
             return cached
         rng = np.random.default_rng([self._key, block & 0xFFFFFFFF, block >> 32 & 0xFFFFFFFF])
         # Fat-ish tails: Student-t with 4 degrees of freedom, scaled to unit variance.
@@ -98,9 +126,7 @@ class _PairSeries:
         moves = np.abs(closes / opens - 1) / self._sigma
         volumes = self._base_volume * rng.lognormal(0.0, 0.5, BLOCK_MINUTES) * (0.5 + moves)
         rows = np.column_stack((opens, highs, lows, closes, volumes))
-        self._cache[block] = rows
-        if len(self._cache) > self._cache_blocks:
-            self._cache.popitem(last=False)
+        self._cache.put((self._pair, block), rows)
         return rows
 
     def minutes(self, start_ms: int, end_ms: int) -> np.ndarray:
@@ -125,33 +151,35 @@ class SimulatedMarket:
         fee: float = 0.001,
         history_days: int = 30,
         quote: str = "USDT",
-        cache_blocks: int = 512,
+        cache_blocks: int = 256,
     ) -> None:
         self.clock = clock or SystemClock()
         self.history_days = history_days
         self.fee = fee
-        selected = list(pairs) if pairs else list(DEFAULT_PRICES)
+        self.quote = quote
+        selected = list(pairs) if pairs else [f"{base}/{quote}" for base in DEFAULT_PRICES]
+        cache = _BlockCache(cache_blocks)
         self._series: dict[str, _PairSeries] = {}
         self._markets: dict[str, Market] = {}
         for pair in selected:
             base, _, pair_quote = pair.partition("/")
             if not base or not pair_quote:
                 raise InvalidRequest(f"Invalid pair '{pair}': expected BASE/QUOTE")
-            price = DEFAULT_PRICES.get(pair) or 10 ** ((_stable_int(seed, pair, "price") % 600) / 100 - 2)
-            self._series[pair] = _PairSeries(seed, pair, price, volatility, cache_blocks)
+            price = _start_price(seed, pair, base, pair_quote)
+            self._series[pair] = _PairSeries(seed, pair, price, volatility, cache)
+            # One amount step is worth at most about one quote unit.
+            step = float(f"1e{math.floor(math.log10(1 / price))}")
             self._markets[pair] = Market(
                 symbol=pair,
                 base=base,
                 quote=pair_quote,
-                # One amount tick is worth at most about one quote unit.
-                amount_precision=float(f"1e{math.floor(math.log10(1 / price))}"),
+                amount_precision=step,
                 price_precision=_tick_for(price),
-                min_amount=None,
+                min_amount=step,
                 min_cost=5.0,
                 maker_fee=fee,
                 taker_fee=fee,
             )
-        self.quote = quote
 
     # ---- MarketData --------------------------------------------------------------------------
     @property
@@ -259,9 +287,13 @@ class SimulatedMarket:
     async def fetch_order_book(self, pair: str, limit: int = 20) -> OrderBook:
         ticker = await self.fetch_ticker(pair)
         tick = self._markets[pair].price_precision or ticker.last * 1e-5
+        # Levels sit on the tick grid, outside the ticker's bid/ask, and get deeper away from the touch.
+        best_bid = math.floor((ticker.bid or ticker.last) / tick) * tick
+        best_ask = math.ceil((ticker.ask or ticker.last) / tick) * tick
         size = 1000 / ticker.last
-        bids = [(float((ticker.bid or ticker.last) - i * tick), size * (1 + i * 0.5)) for i in range(limit)]
-        asks = [(float((ticker.ask or ticker.last) + i * tick), size * (1 + i * 0.5)) for i in range(limit)]
+        digits = max(0, -math.floor(math.log10(tick))) + 2
+        bids = [(round(best_bid - i * tick, digits), size * (1 + i * 0.5)) for i in range(limit)]
+        asks = [(round(best_ask + i * tick, digits), size * (1 + i * 0.5)) for i in range(limit)]
         return OrderBook(symbol=pair, timestamp=ticker.timestamp, bids=bids, asks=asks)
 
     async def close(self) -> None:

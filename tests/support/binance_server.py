@@ -6,15 +6,18 @@ the next requests fail with a status (to exercise retries); ``hits`` counts requ
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import Any
 
 from aiohttp import web
 
+from ftserver.data.timeframes import timeframe_to_ms
 from ftserver.exchange.simulated import SimulatedMarket
 
-INTERVALS = {"1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d"}
+INTERVALS = {"1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w"}
 MAX_KLINES = 1000
+log = logging.getLogger(__name__)
 
 
 def _fmt(value: float | None) -> str:
@@ -25,6 +28,7 @@ class BinanceStub:
     def __init__(self, market: SimulatedMarket) -> None:
         self.market = market
         self.hits: Counter[str] = Counter()
+        self.unknown: list[str] = []  # paths asked for that this stub does not serve
         self._failures: list[int] = []
         self.app = web.Application(middlewares=[self._count_and_fail])
         r = self.app.router
@@ -44,6 +48,9 @@ class BinanceStub:
         self.hits[request.path] += 1
         if self._failures:
             return web.Response(status=self._failures.pop(0), text="Service Unavailable")
+        if request.match_info.route.resource is None:
+            self.unknown.append(request.path)
+            log.warning("binance stub has no endpoint %s %s", request.method, request.path_qs)
         return await handler(request)
 
     def _symbol(self, symbol: str) -> str:
@@ -106,21 +113,28 @@ class BinanceStub:
         if interval not in INTERVALS:
             raise web.HTTPBadRequest(text='{"code":-1120,"msg":"Invalid interval."}', content_type="application/json")
         limit = min(int(q.get("limit", 500)), MAX_KLINES)
+        step = timeframe_to_ms(interval)
         since = int(q["startTime"]) if "startTime" in q else None
-        rows = self.market.candles(pair, interval, since_ms=since, limit=limit)
         end = int(q["endTime"]) if "endTime" in q else None
+        if since is None and end is not None:
+            # Binance: without startTime, the newest `limit` candles that open at or before endTime.
+            since = end - end % step - (limit - 1) * step
+        rows = self.market.candles(pair, interval, since_ms=since, limit=limit)
         out = []
         for ts, o, h, low, c, v in rows:
             if end is not None and ts > end:
                 break
+            close_time = int(ts) + step - 1
             out.append(
-                [int(ts), _fmt(o), _fmt(h), _fmt(low), _fmt(c), _fmt(v), int(ts) + 59_999, "0", 0, "0", "0", "0"]
+                [int(ts), _fmt(o), _fmt(h), _fmt(low), _fmt(c), _fmt(v), close_time, _fmt(v * c), 1, "0", "0", "0"]
             )
         return web.json_response(out)
 
     async def _ticker(self, pair: str) -> dict[str, Any]:
         t = await self.market.fetch_ticker(pair)
         market = self.market.markets[pair]
+        day = self.market.candles(pair, "1h", since_ms=t.timestamp - 86_400_000, limit=25)
+        open_price = day[0][1] if day else t.last
         return {
             "symbol": market.base + market.quote,
             "lastPrice": _fmt(t.last),
@@ -130,7 +144,9 @@ class BinanceStub:
             "lowPrice": _fmt(t.low),
             "volume": _fmt(t.base_volume),
             "quoteVolume": _fmt(t.quote_volume),
-            "openPrice": _fmt(t.last),
+            "openPrice": _fmt(open_price),
+            "priceChange": _fmt(t.last - open_price),
+            "priceChangePercent": f"{(t.last / open_price - 1) * 100:.3f}",
             "closeTime": t.timestamp,
             "openTime": t.timestamp - 86_400_000,
         }
@@ -169,10 +185,14 @@ class BinanceStub:
         )
 
 
+def create_binance_app(market: SimulatedMarket) -> web.Application:
+    """The stub's app alone, for callers that need no failure injection or counters."""
+    return BinanceStub(market).app
+
+
 def ccxt_config_for(base_url: str) -> dict[str, Any]:
-    """ccxt options pointing binance's public spot API at ``base_url`` and loading spot markets only."""
+    """ccxt settings pointing binance's public spot API at ``base_url`` (no rate limiter: it is local)."""
     return {
         "urls": {"api": {"public": f"{base_url}/api/v3", "private": f"{base_url}/api/v3"}},
-        "options": {"fetchMarkets": {"types": ["spot"]}, "fetchCurrencies": False},
         "enableRateLimit": False,
     }

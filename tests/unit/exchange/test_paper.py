@@ -5,6 +5,7 @@ import pytest
 from ftserver.core.clock import ManualClock
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.paper import PaperBroker
+from ftserver.exchange.simulated import SimulatedMarket
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType
 from tests.support.scripted_market import ScriptedMarket
 
@@ -81,3 +82,63 @@ async def test_cancel_open_order() -> None:
     cancelled = await broker.cancel_order(as_order(placed))
     assert cancelled.status is OrderStatus.CANCELED
     assert cancelled.remaining == pytest.approx(1.0)
+
+
+async def test_limit_price_is_required_and_positive() -> None:
+    _, _, broker = setup()
+    with pytest.raises(InvalidRequest, match="positive price"):
+        await broker.place_order("BTC/USDT", OrderSide.BUY, OrderType.LIMIT, 1.0, None)
+    with pytest.raises(InvalidRequest, match="not available"):
+        await broker.place_order("NOPE/USDT", OrderSide.BUY, OrderType.MARKET, 1.0, None)
+
+
+async def test_amount_and_price_are_rounded_to_the_market_steps() -> None:
+    _, _, broker = setup()
+    placed = await broker.place_order("BTC/USDT", OrderSide.BUY, OrderType.LIMIT, 1.23456789, 90.000049)
+    assert placed.amount == pytest.approx(1.2345)
+    assert placed.price == pytest.approx(90.0)
+    assert placed.remaining == placed.amount and placed.filled == 0.0
+
+
+async def test_refresh_of_closed_or_canceled_order_changes_nothing() -> None:
+    _, _, broker = setup()
+    placed = await broker.place_order("BTC/USDT", OrderSide.SELL, OrderType.MARKET, 1.0, None)
+    order = as_order(placed)
+    order.average, order.cost = placed.average, placed.cost
+    again = await broker.refresh_order(order)
+    assert again.status is OrderStatus.CLOSED and again.average == placed.average
+    assert (await broker.cancel_order(order)).status is OrderStatus.CLOSED
+
+
+async def test_resting_order_on_simulated_market_fills_when_candles_cross(sim, clock) -> None:  # type: ignore[no-untyped-def]
+    broker = PaperBroker(sim, clock=clock)
+    ticker = await sim.fetch_ticker("ETH/USDT")
+    now_ms = int(clock.now().timestamp() * 1000)
+    # Peek at the next three hours (the simulation is deterministic) and bid halfway down to their low.
+    ahead = SimulatedMarket(clock=ManualClock(clock.now() + timedelta(hours=3)), seed=7, history_days=5)
+    future = ahead.candles("ETH/USDT", "1m", since_ms=now_ms - now_ms % 60_000 + 60_000, limit=180)
+    low = min(c[3] for c in future)
+    assert low < ticker.bid * 0.999
+    price = round((low + ticker.bid) / 2, 2)
+    placed = await broker.place_order("ETH/USDT", OrderSide.BUY, OrderType.LIMIT, 0.5, price)
+    assert placed.status is OrderStatus.OPEN
+    order = as_order(placed)
+    first = next(c for c in future if c[3] <= price)
+    crossing = None
+    for _ in range(180):
+        clock.advance(minutes=1)
+        update = await broker.refresh_order(order)
+        if update.status is OrderStatus.CLOSED:
+            crossing = update
+            break
+        assert clock.now().timestamp() * 1000 < first[0] + 60_000, "still open after the price crossed"
+    assert crossing is not None
+    assert crossing.average == pytest.approx(price)
+    assert crossing.cost == pytest.approx(0.5 * price)
+    assert crossing.fee_cost == pytest.approx(0.5 * price * 0.001)
+    assert crossing.filled_timestamp == int(first[0])
+    # A fresh broker (as after a restart) reaches the same fill from the stored order alone.
+    clock.advance(hours=3)
+    restarted = await PaperBroker(sim, clock=clock).refresh_order(order)
+    assert restarted.status is OrderStatus.CLOSED
+    assert restarted.filled_timestamp == crossing.filled_timestamp

@@ -6,7 +6,8 @@ import pytest
 
 from ftserver.core.clock import ManualClock
 from ftserver.errors import InvalidRequest
-from ftserver.exchange.simulated import SimulatedMarket
+from ftserver.exchange.factory import create_market
+from ftserver.exchange.simulated import DEFAULT_PRICES, SimulatedMarket
 
 NOW = datetime(2026, 3, 2, 12, 7, 30, tzinfo=UTC)
 NOW_MS = int(NOW.timestamp() * 1000)
@@ -80,3 +81,82 @@ def test_custom_pairs_get_markets_with_precision() -> None:
     assert set(m.markets) == {"BTC/USDT", "FOO/USDT"}
     assert m.markets["BTC/USDT"].price_precision == pytest.approx(0.01)
     assert m.markets["FOO/USDT"].min_cost == 5.0
+
+
+def test_forming_minute_shows_only_the_elapsed_part(sim: SimulatedMarket, clock: ManualClock) -> None:
+    forming = sim.candles("BTC/USDT", "1m", limit=1)[-1]
+    clock.advance(minutes=1)
+    complete = sim.candles("BTC/USDT", "1m", since_ms=int(forming[0]), limit=1)[0]
+    assert forming[0] == complete[0]
+    assert forming[1] == complete[1], "same open"
+    assert forming[5] == pytest.approx(complete[5] / 2), "30 s of 60 s elapsed"
+    assert complete[3] <= forming[3] <= forming[2] <= complete[2]
+    assert forming[4] != complete[4]
+
+
+def test_forming_hour_aggregates_only_minutes_up_to_now(sim: SimulatedMarket, clock: ManualClock) -> None:
+    hour = sim.candles("ETH/USDT", "1h", limit=2)[-1]
+    minutes = sim.candles("ETH/USDT", "1m", since_ms=int(hour[0]), limit=100)
+    assert len(minutes) == 8  # 12:00 .. 12:07, the last one forming
+    assert hour[2] == pytest.approx(max(r[2] for r in minutes))
+    assert hour[3] == pytest.approx(min(r[3] for r in minutes))
+    assert hour[4] == pytest.approx(minutes[-1][4])
+    assert hour[5] == pytest.approx(sum(r[5] for r in minutes))
+
+
+def test_daily_and_weekly_candles_aggregate_whole_days(sim: SimulatedMarket) -> None:
+    days = sim.candles("DOT/USDT", "1d", limit=3)
+    hours = sim.candles("DOT/USDT", "1h", since_ms=int(days[-2][0]), limit=24)
+    assert days[-2][2] == pytest.approx(max(r[2] for r in hours))
+    assert days[-2][5] == pytest.approx(sum(r[5] for r in hours))
+    weeks = sim.candles("DOT/USDT", "1w", limit=2)
+    assert weeks[-1][0] <= NOW_MS < weeks[-1][0] + 7 * 86_400_000
+
+
+def test_markets_have_ticks_steps_and_minimums(sim: SimulatedMarket) -> None:
+    btc, xrp = sim.markets["BTC/USDT"], sim.markets["XRP/USDT"]
+    assert len(sim.markets) == 10
+    assert btc.amount_precision == pytest.approx(1e-5)
+    assert btc.min_amount == btc.amount_precision
+    assert xrp.price_precision is not None and xrp.price_precision <= 1e-4
+    assert xrp.taker_fee == 0.001
+    assert set(SimulatedMarket(quote="EUR").markets) >= {"BTC/EUR", "ETH/EUR"}
+    assert SimulatedMarket(pairs=["ETH/BTC"]).price("ETH/BTC") < 1
+
+
+async def test_order_book_levels_sit_on_ticks_outside_the_ticker(sim: SimulatedMarket) -> None:
+    ticker = await sim.fetch_ticker("SOL/USDT")
+    book = await sim.fetch_order_book("SOL/USDT", 10)
+    tick = sim.markets["SOL/USDT"].price_precision
+    assert tick is not None
+    assert book.bids[0][0] <= ticker.bid and book.asks[0][0] >= ticker.ask  # type: ignore[operator]
+    assert [p for p, _ in book.bids] == sorted((p for p, _ in book.bids), reverse=True)
+    assert [p for p, _ in book.asks] == sorted(p for p, _ in book.asks)
+    assert all(abs(p / tick - round(p / tick)) < 1e-6 for p, _ in book.bids + book.asks)
+    assert book.bids[-1][1] > book.bids[0][1]
+
+
+async def test_ticker_reports_the_last_day(sim: SimulatedMarket) -> None:
+    ticker = await sim.fetch_ticker("ADA/USDT")
+    day = sim.candles("ADA/USDT", "1m", since_ms=NOW_MS - 86_400_000 + 3_600_000, limit=1500)
+    assert ticker.high is not None and ticker.low is not None
+    assert ticker.high >= max(r[2] for r in day)
+    assert ticker.low <= min(r[3] for r in day)
+    assert ticker.base_volume is not None and ticker.base_volume > sum(r[5] for r in day[-60:])
+
+
+def test_since_before_history_starts_at_the_history_start(sim: SimulatedMarket) -> None:
+    rows = sim.candles("BTC/USDT", "1d", since_ms=0, limit=100)
+    assert len(rows) in (5, 6)
+    assert sim.candles("BTC/USDT", "1m", since_ms=NOW_MS + 60_000) == []
+
+
+def test_factory_builds_sim_with_default_and_whitelisted_pairs(clock: ManualClock) -> None:
+    config = {"name": "sim", "sim": {"seed": 3, "history_days": 2}, "pair_whitelist": ["PEPE/USDT", ".*/BTC"]}
+    built = create_market(config, clock=clock, fee=0.002)
+    assert isinstance(built, SimulatedMarket)
+    assert set(built.markets) == {f"{b}/USDT" for b in DEFAULT_PRICES} | {"PEPE/USDT"}
+    assert built.markets["PEPE/USDT"].taker_fee == 0.002
+    assert built.candles("BTC/USDT", "1m", limit=3) == market(seed=3).candles("BTC/USDT", "1m", limit=3)
+    only = create_market({"name": "sim", "sim": {"pairs": ["ETH/USDT"]}}, clock=clock)
+    assert set(only.markets) == {"ETH/USDT"}
