@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 import pandas as pd
 
 from ftserver.data.timeframes import timeframe_to_ms
@@ -45,7 +46,9 @@ def analyzed_to_json(
         if signal in frame.columns:
             frame[f"_{signal}_signal_close"] = frame["close"].where(frame[signal] == 1)
     frame["date"] = dates.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    # pandas' C encoder writes the rows straight to JSON (NaN -> null); orjson embeds that text as
+    # is. Building Python lists first would cost ~2 million objects for a year of 5m candles.
+    values = orjson.Fragment(frame.to_json(orient="values", double_precision=15))
     length = len(frame)
     start = dates.iloc[0] if length else None
     stop = dates.iloc[-1] if length else None
