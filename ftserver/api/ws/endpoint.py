@@ -1,48 +1,97 @@
 """``GET /api/v1/message/ws?token=...``: the message WebSocket for FreqUI and consumer bots.
 
-The token is the configured ``ws_token`` (one or a list) or a valid JWT access token; anything else
-is refused with 403 before the upgrade (the attempt is logged, never the token). Only this handler
-reads from the socket; everything sent goes through the connection's outbox.
+The token is a configured ``ws_token`` or a valid JWT access token. Anything else is refused with
+403 before the upgrade, which is what freqtrade clients see from freqtrade (its ``close(1008)``
+before ``accept`` reaches them as a rejected handshake); the attempt is logged, never the token.
+
+Only this handler reads from the socket; every frame sent goes through the connection's outbox,
+so replies and pushed messages keep their order.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from ftserver.api.auth import client_ip, public
 from ftserver.api.tokens import TokenService
 from ftserver.api.ws.connection import WsConnection
 from ftserver.api.ws.hub import WsHub
-from ftserver.api.ws.protocol import WsProtocolError, WsRequest, encode, error_frame, parse_request
+from ftserver.api.ws.protocol import RequestType, WsProtocolError, WsRequest, encode, error_frame, parse_request
 from ftserver.core import messages
 from ftserver.errors import AuthError, FtServerError
 
 log = logging.getLogger(__name__)
 
+WS_PATH = "/api/v1/message/ws"
+
+AnalyzedFrame = tuple[tuple[str, str, str], Any, datetime]
+
 
 class WsDataSource(Protocol):
+    """What the endpoint needs from the bot; calls are synchronous and cheap."""
+
     def ws_whitelist(self) -> list[str]: ...
 
-    def ws_analyzed_frames(
-        self, limit: int | None, pair: str | None
-    ) -> list[tuple[tuple[str, str, str], Any, datetime]]: ...
+    def ws_analyzed_frames(self, limit: int | None, pair: str | None) -> list[AnalyzedFrame]:
+        """``[((pair, timeframe, candle_type), dataframe, last_analyzed)]`` for ``pair`` or every pair."""
+        ...
 
 
-def token_accepted(token: str, ws_tokens: Sequence[str], tokens: TokenService) -> bool:
-    given = token.encode("utf-8", "surrogatepass")
-    if any(t and hmac.compare_digest(given, t.encode("utf-8")) for t in ws_tokens):
+class WsTokenCheck:
+    """Accepts a configured ws_token (constant-time; empty tokens never match) or a JWT access token."""
+
+    def __init__(self, ws_tokens: Sequence[str], tokens: TokenService) -> None:
+        self._ws_tokens = [t.encode("utf-8") for t in ws_tokens if t]
+        self._tokens = tokens
+
+    def accepts(self, token: str) -> bool:
+        if not token:
+            return False
+        given = token.encode("utf-8", "surrogatepass")
+        # Compare against every configured token so the timing does not tell which one matched.
+        matches = [hmac.compare_digest(given, expected) for expected in self._ws_tokens]
+        if any(matches):
+            return True
+        try:
+            self._tokens.verify(token, "access")
+        except AuthError:
+            return False
         return True
-    try:
-        tokens.verify(token, "access")
-    except AuthError:
-        return False
-    return True
+
+
+def encode_analyzed_frames(frames: list[AnalyzedFrame], limit: int) -> list[bytes]:
+    """One ``analyzed_df`` frame per pair, each frame cut to its last ``limit`` rows. CPU-bound: run off the loop."""
+    encoded = []
+    for (pair, timeframe, candle_type), df, last_analyzed in frames:
+        rows = df.tail(limit) if hasattr(df, "tail") else df
+        encoded.append(encode(messages.analyzed_df(pair, timeframe, candle_type, rows, last_analyzed).to_wire()))
+    return encoded
+
+
+class _Session:
+    """Answers one client's requests."""
+
+    def __init__(self, conn: WsConnection, source: WsDataSource) -> None:
+        self.conn = conn
+        self.source = source
+
+    async def handle(self, request: WsRequest) -> None:
+        if request.type is RequestType.SUBSCRIBE:
+            self.conn.subscribe(request.types)  # freqtrade sends no reply to a subscribe
+        elif request.type is RequestType.WHITELIST:
+            self.conn.enqueue(encode(messages.whitelist(self.source.ws_whitelist()).to_wire()))
+        else:
+            frames = self.source.ws_analyzed_frames(request.limit, request.pair)
+            # Up to 1500 rows per pair for every pair: serialize in a thread so the API stays responsive.
+            for frame in await asyncio.to_thread(encode_analyzed_frames, frames, request.limit):
+                self.conn.enqueue(frame)
 
 
 def setup_ws(
@@ -55,21 +104,13 @@ def setup_ws(
     heartbeat: float = 30.0,
     max_msg_size: int = 1 << 20,
 ) -> None:
-    def answer(conn: WsConnection, request: WsRequest, source: WsDataSource) -> None:
-        if request.type == "subscribe":
-            conn.types = request.types
-        elif request.type == "whitelist":
-            conn.enqueue(encode(messages.whitelist(source.ws_whitelist()).to_wire()))
-        else:
-            frames = source.ws_analyzed_frames(request.limit, request.pair)
-            for (pair, timeframe, candle_type), df, analyzed_at in frames:
-                message = messages.analyzed_df(pair, timeframe, candle_type, df, analyzed_at)
-                conn.enqueue(encode(message.to_wire()))
+    """Route the message WebSocket; at shutdown its clients are closed with 1001 before aiohttp waits for handlers."""
+    check = WsTokenCheck(ws_tokens, tokens)
 
-    @public
+    @public  # the WebSocket checks its own ?token=
     async def message_ws(request: web.Request) -> web.StreamResponse:
         peer = client_ip(request)
-        if not token_accepted(request.query.get("token", ""), ws_tokens, tokens):
+        if not check.accepts(request.query.get("token", "")):
             log.warning("WebSocket auth failed from %s", peer)
             raise web.HTTPForbidden(text="Invalid WebSocket token")
         ws = web.WebSocketResponse(heartbeat=heartbeat, max_msg_size=max_msg_size)
@@ -82,28 +123,40 @@ def setup_ws(
             send_timeout=hub.send_timeout,
             abort=transport.abort if transport is not None else None,
         )
-        hub.register(conn)
-        source: WsDataSource = request.app[source_key]
+        if not hub.register(conn):
+            await conn.close(WSCloseCode.GOING_AWAY, "server shutdown")
+            return ws
+        conn.start()
+        session = _Session(conn, request.app[source_key])
+        log.info("WebSocket client %s connected", peer)
         try:
             async for frame in ws:
-                if frame.type is not WSMsgType.TEXT:
-                    if frame.type is WSMsgType.BINARY:
-                        conn.enqueue(error_frame("Invalid request: send JSON text frames"))
+                if frame.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                     continue
-                try:
-                    answer(conn, parse_request(frame.data), source)
-                except WsProtocolError as exc:
-                    log.info("WebSocket %s: %s", peer, exc)
-                    conn.enqueue(error_frame(str(exc)))
-                except FtServerError as exc:
-                    conn.enqueue(error_frame(exc.message))
-                except Exception:
-                    # The socket is already upgraded: answer on it, never with an HTTP error page.
-                    log.exception("WebSocket request from %s failed", peer)
-                    conn.enqueue(error_frame("Internal error while answering the request"))
+                await _answer(session, frame.data, peer)
         finally:
             hub.unregister(conn)
-            await conn.close(reason="client gone")
+            await conn.close(WSCloseCode.GOING_AWAY, "client gone")
+            log.info("WebSocket client %s disconnected (%s)", peer, conn.closed_reason)
         return ws
 
-    app.router.add_get("/api/v1/message/ws", message_ws)
+    async def close_clients(_: web.Application) -> None:
+        await hub.close()
+
+    app.router.add_get(WS_PATH, message_ws)
+    app.on_shutdown.append(close_clients)
+
+
+async def _answer(session: _Session, data: str | bytes, peer: str) -> None:
+    """Act on one client frame; whatever goes wrong is answered with an ``exception`` frame on the socket."""
+    try:
+        await session.handle(parse_request(data))
+    except WsProtocolError as exc:
+        log.info("WebSocket %s: %s", peer, exc.text)
+        session.conn.enqueue(error_frame(exc.text))
+    except FtServerError as exc:
+        session.conn.enqueue(error_frame(exc.message))
+    except Exception:
+        # The socket is upgraded: the answer goes on it, never as an HTTP error page.
+        log.exception("WebSocket request from %s failed", peer)
+        session.conn.enqueue(error_frame("Internal error while answering the request"))

@@ -1,67 +1,128 @@
-"""``WsHub``: fans bus messages out to WebSocket clients, encoding each message once for all of them."""
+"""``WsHub``: fans bus messages out to WebSocket clients, encoding each message once for all of them.
+
+The hub reads the bus through its own bounded subscription (oldest messages give way if the hub
+itself ever falls behind) and hands the same encoded bytes to every subscribed connection's outbox,
+synchronously: dispatch never waits for a socket.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+from typing import Any
+
+from aiohttp import WSCloseCode
 
 from ftserver.api.ws.connection import WsConnection
 from ftserver.api.ws.protocol import encode_message
 from ftserver.core.bus import MessageBus, OverflowPolicy, Subscription
+from ftserver.core.messages import Message
 
 log = logging.getLogger(__name__)
 
 
 class WsHub:
-    def __init__(self, bus: MessageBus, *, queue_size: int = 1000, send_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        bus: MessageBus,
+        *,
+        queue_size: int = 1000,
+        send_timeout: float = 10.0,
+        bus_queue_size: int = 10_000,
+    ) -> None:
+        """``queue_size`` and ``send_timeout`` apply to each connection; ``bus_queue_size`` to the hub's own backlog."""
         self.bus = bus
         self.queue_size = queue_size
         self.send_timeout = send_timeout
-        self.encoded = 0
+        self.bus_queue_size = bus_queue_size
+        self.encoded = 0  # messages serialized: at most one per bus message, however many clients
+        self.dispatched = 0
+        self.skipped = 0  # messages nobody had subscribed to (never encoded)
+        self.failed = 0
         self._connections: set[WsConnection] = set()
+        self._retired_sent = 0
+        self._retired_slow = 0
+        self._closed = False
         self._subscription: Subscription | None = None
         self._task: asyncio.Task[None] | None = None
 
     @property
     def connections(self) -> int:
-        """Clients still being served (a dropped client may linger until its socket is torn down)."""
-        return sum(1 for c in self._connections if c.closed_reason is None)
+        """Clients being served (a client dropped as too slow no longer counts, even before it is torn down)."""
+        return sum(1 for conn in self._connections if not conn.closed)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     async def start(self) -> None:
+        if self._task is not None:
+            raise RuntimeError("the WebSocket hub is already started")
         self._subscription = self.bus.subscribe(
-            maxsize=max(self.queue_size, 10_000), policy=OverflowPolicy.DROP_OLDEST, name="ws-hub"
+            maxsize=self.bus_queue_size, policy=OverflowPolicy.DROP_OLDEST, name="ws-hub"
         )
         self._task = asyncio.get_running_loop().create_task(self._dispatch(self._subscription), name="ws-hub")
 
-    def register(self, conn: WsConnection) -> None:
+    def register(self, conn: WsConnection) -> bool:
+        """Start serving ``conn``; False once the hub is closed (the caller then sends the client away)."""
+        if self._closed:
+            return False
         self._connections.add(conn)
-        conn.start()
+        return True
 
     def unregister(self, conn: WsConnection) -> None:
-        self._connections.discard(conn)
+        if conn in self._connections:
+            self._connections.discard(conn)
+            self._retired_sent += conn.sent
+            self._retired_slow += conn.slow
+
+    def fan_out(self, message: Message) -> int:
+        """Hand ``message`` to every connection subscribed to its type; the number of connections reached."""
+        targets = [conn for conn in self._connections if conn.wants(message.type)]
+        if not targets:
+            self.skipped += 1
+            return 0
+        try:
+            frame = encode_message(message)
+        except (TypeError, ValueError):
+            self.failed += 1
+            log.exception("Cannot encode %s message #%d for WebSocket clients", message.type.value, message.seq)
+            return 0
+        self.encoded += 1
+        self.dispatched += 1
+        return sum(conn.enqueue(frame) for conn in targets)
 
     async def _dispatch(self, subscription: Subscription) -> None:
         async for message in subscription:
-            targets = [c for c in self._connections if c.wants(message.type)]
-            if not targets:
-                continue
             try:
-                frame = encode_message(message)
-            except TypeError:
-                log.exception("Cannot encode %s message for WebSocket clients", message.type.value)
-                continue
-            self.encoded += 1
-            for conn in targets:
-                conn.enqueue(frame)
+                self.fan_out(message)
+            except Exception:
+                # One bad message must not end the fan-out for every client.
+                log.exception("WebSocket fan-out of %s message #%d failed", message.type.value, message.seq)
+
+    def stats(self) -> dict[str, Any]:
+        live = list(self._connections)
+        return {
+            "connections": self.connections,
+            "messages_dispatched": self.dispatched,
+            "messages_skipped": self.skipped,
+            "messages_failed": self.failed,
+            "encoded": self.encoded,
+            "frames_sent": self._retired_sent + sum(conn.sent for conn in live),
+            "frames_pending": sum(conn.pending for conn in live),
+            "slow_disconnects": self._retired_slow + sum(conn.slow for conn in live),
+            "bus_dropped": self._subscription.dropped if self._subscription is not None else 0,
+        }
 
     async def close(self) -> None:
-        """Close every client with 1001 (going away) and stop dispatching."""
+        """Stop dispatching and close every client with 1001 (going away). Safe to call twice."""
+        self._closed = True
         if self._subscription is not None:
             self._subscription.close("ws hub closed", drain=False)
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await asyncio.gather(*(c.close() for c in list(self._connections)), return_exceptions=True)
-        self._connections.clear()
+            await asyncio.gather(self._task, return_exceptions=True)
+        connections = list(self._connections)
+        await asyncio.gather(
+            *(conn.close(WSCloseCode.GOING_AWAY, "server shutdown") for conn in connections), return_exceptions=True
+        )
