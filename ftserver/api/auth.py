@@ -62,9 +62,13 @@ def authenticate_basic(header: str, username: str, password: str) -> Principal:
     if scheme.lower() != "basic" or not value:
         raise AuthError("Unauthorized")
     try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
         raise AuthError("Unauthorized") from None
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = raw.decode("latin-1")  # what python-requests (freqtrade-client) sends for non-ASCII
     user, sep, given = decoded.partition(":")
     if not sep or not credentials_match(user, given, username, password):
         raise AuthError("Unauthorized")

@@ -81,7 +81,14 @@ class Server:
 async def server(aiohttp_client: Any, tmp_path: Path) -> Server:
     clock = ManualClock(START)
     market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
-    app = create_app(app_settings(tmp_path), market=market, broker=PaperBroker(market, clock=clock), clock=clock)
+    settings = app_settings(tmp_path)
+    app = create_app(
+        settings,
+        market=market,
+        broker=PaperBroker(market, clock=clock),
+        clock=clock,
+        settings_loader=lambda: settings,  # reload_config re-reads the same values
+    )
     client = await aiohttp_client(app)
     await app[BOT].run_once()  # candles analyzed before the test starts
     return Server(client, clock, market)

@@ -56,9 +56,27 @@ async def delete_lock_by(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].delete_lock(lock_id=body["lockid"], pair=body["pair"]))
 
 
+async def available_pairlists(request: web.Request) -> web.Response:
+    """The pairlist handlers this server knows (only the static list)."""
+    return json_response(
+        {
+            "pairlists": [
+                {
+                    "name": "StaticPairList",
+                    "is_pairlist_generator": True,
+                    "params": {},
+                    "description": "Use pairlist as configured in config",
+                    "supports_backtesting": "yes",
+                }
+            ]
+        }
+    )
+
+
 def setup_pair_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/api/v1/whitelist", get_whitelist)
+    r.add_get("/api/v1/pairlists/available", available_pairlists)
     r.add_get("/api/v1/blacklist", get_blacklist)
     r.add_post("/api/v1/blacklist", add_blacklist)
     r.add_delete("/api/v1/blacklist", delete_blacklist)
