@@ -11,12 +11,12 @@ import copy
 import json
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ftserver.data.timeframes import is_timeframe
 from ftserver.errors import ConfigError
@@ -122,8 +122,12 @@ def _choice(*values: str, default: str | None) -> fields.String:
 
 
 class _Section(Schema):
+    error_messages = {"type": "Must be a JSON object."}
+
     class Meta:
-        unknown = EXCLUDE  # unknown keys are reported separately (with their full path), not rejected
+        # Unknown keys are kept (a newer config still loads on an older server) and reported
+        # separately with their full path; nothing reads them.
+        unknown = INCLUDE
 
 
 class UnfilledTimeoutSchema(_Section):
@@ -283,7 +287,11 @@ class ConfigSchema(_Section):
     strategy = fields.String(load_default="SampleStrategy", validate=validate.Length(min=1))
     strategy_path = fields.String(load_default=None, allow_none=True)
     user_data_dir = fields.String(load_default="user_data")
-    db_url = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^sqlite://"))
+    db_url = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^sqlite://", error='Must start with "sqlite://" (only SQLite is supported).'),
+    )
     datadir = fields.String(load_default=None, allow_none=True)
     dataformat_ohlcv = _choice("feather", "json", default="feather")
     logfile = fields.String(load_default=None, allow_none=True)
@@ -411,6 +419,8 @@ def _read_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read config file {path}: not UTF-8 text (byte {exc.start})") from None
     return parse_config_text(text, str(path))
 
 
@@ -436,8 +446,12 @@ def _match_key(candidates: Mapping[str, Any], key: str) -> str:
     return lower
 
 
-def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
-    """Set ``value`` at ``path``, matching existing/known keys case-insensitively."""
+def _set_path(target: dict[str, Any], path: list[str], make_value: Callable[[fields.Field | None], Any]) -> None:
+    """Set a value at ``path``, matching existing/known keys case-insensitively.
+
+    ``make_value`` gets the schema field at the path (None for unknown keys), because environment
+    text is parsed differently for string keys.
+    """
     node: dict[str, Any] = target
     schema: Schema | None = ConfigSchema()
     for index, part in enumerate(path):
@@ -446,7 +460,8 @@ def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
             known.update(_schema_field_names(schema))
         key = _match_key(known, part)
         if index == len(path) - 1:
-            node[key] = value
+            leaf = schema.fields.get(key) if schema is not None else None
+            node[key] = make_value(leaf)
             return
         field = schema.fields.get(key) if schema is not None else None
         schema = field.schema if isinstance(field, fields.Nested) else None
@@ -457,11 +472,15 @@ def _set_path(target: dict[str, Any], path: list[str], value: Any) -> None:
         node = child
 
 
-def _env_value(raw: str) -> Any:
+def _env_value(raw: str, field: fields.Field | None) -> Any:
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except json.JSONDecodeError:
         return raw
+    # A password or name such as 12345 or true is still meant as text when the key holds a string.
+    if isinstance(field, fields.String) and value is not None and not isinstance(value, str):
+        return raw
+    return value
 
 
 def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
@@ -471,14 +490,15 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
             continue
         path = [p for p in name[len(ENV_PREFIX) :].split("__") if p]
         if path:
-            _set_path(result, path, _env_value(env[name]))
+            raw = env[name]
+            _set_path(result, path, lambda field, raw=raw: _env_value(raw, field))
     return result
 
 
 def _apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(data)
     for dotted, value in overrides.items():
-        _set_path(result, dotted.split("."), value)
+        _set_path(result, dotted.split("."), lambda _field, value=value: value)
     return result
 
 
@@ -487,7 +507,8 @@ def _first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
     """Walk marshmallow's nested messages to the first leaf: (dotted path, message)."""
     if isinstance(messages, dict):
         key = next(iter(messages))
-        path = f"{prefix}.{key}" if prefix else str(key)
+        # "_schema" marks an error of the section itself (e.g. a number where an object belongs).
+        path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
         return _first_error(messages[key], path)
     if isinstance(messages, list) and messages:
         return _first_error(messages[0], prefix) if isinstance(messages[0], dict | list) else (prefix, str(messages[0]))
@@ -518,9 +539,6 @@ def _validate(data: dict[str, Any], files: tuple[Path, ...]) -> Settings:
         key, message = _first_error(exc.normalized_messages())
         raise ConfigError(message, key=key) from None
     _warn_unknown(data, schema)
-    # Unknown keys are kept (a newer config on an older server still loads), but nothing reads them.
-    for key, value in data.items():
-        values.setdefault(key, value)
     return Settings(values=values, files=files)
 
 

@@ -2,8 +2,9 @@ import logging
 from pathlib import Path
 
 import pytest
+from marshmallow import Schema, fields
 
-from ftserver.config import load_settings, parse_config_text, redact, settings_from_dict
+from ftserver.config import ConfigSchema, load_settings, parse_config_text, redact, settings_from_dict
 from ftserver.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,6 +25,21 @@ def test_invalid_json_names_file_and_line(tmp_path: Path) -> None:
     bad = write(tmp_path / "bad.json", '{\n  "a": 1,\n  "b": \n}')
     with pytest.raises(ConfigError, match=r"bad\.json: invalid JSON at line 4"):
         load_settings([bad], env={})
+
+
+def test_unreadable_file_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    with pytest.raises(ConfigError, match=r"cannot read config file .*missing\.json"):
+        load_settings([missing], env={})
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(ConfigError, match=r"binary\.json: not UTF-8"):
+        load_settings([binary], env={})
+
+
+def test_top_level_must_be_an_object() -> None:
+    with pytest.raises(ConfigError, match="top level must be a JSON object"):
+        parse_config_text("[1, 2]", "list.json")
 
 
 def test_files_merge_left_to_right(tmp_path: Path) -> None:
@@ -55,6 +71,22 @@ def test_environment_overrides_with_json_values_and_case_insensitive_keys() -> N
     assert settings.dry_run is True
 
 
+def test_environment_keeps_text_for_string_keys() -> None:
+    env = {"FTSERVER__API_SERVER__PASSWORD": "12345", "FTSERVER__api_server__username": "true"}
+    settings = settings_from_dict(MINIMAL, env=env)
+    assert settings.api_server["password"] == "12345"
+    assert settings.api_server["username"] == "true"
+
+
+def test_environment_overrides_file_values(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "c.json",
+        '{"stake_currency": "USDT", "stake_amount": 1, "exchange": {"name": "sim"}, "max_open_trades": 2}',
+    )
+    settings = load_settings([path], env={"FTSERVER__MAX_OPEN_TRADES": "-1", "OTHER__MAX_OPEN_TRADES": "9"})
+    assert settings.max_open_trades == -1
+
+
 def test_command_line_overrides_win_over_env(tmp_path: Path) -> None:
     path = write(tmp_path / "c.json", '{"stake_currency": "USDT", "stake_amount": 1, "exchange": {"name": "sim"}}')
     settings = load_settings(
@@ -76,6 +108,13 @@ def test_command_line_overrides_win_over_env(tmp_path: Path) -> None:
         ({"exchange": {"name": "sim", "pair_whitelist": ["A/B", 3]}}, "exchange.pair_whitelist.1"),
         ({"external_message_consumer": {"producers": [{"name": "p"}]}}, "external_message_consumer.producers.0.host"),
         ({"pairlists": [{"method": "VolumePairList"}]}, "pairlists.0.method"),
+        ({"protections": [{"method": "StoplossGuard"}]}, "protections.0.method"),
+        ({"api_server": 5}, "api_server"),
+        ({"stoploss": 0}, "stoploss"),
+        ({"db_url": "postgresql://x"}, "db_url"),
+        ({"unfilledtimeout": {"entry": True}}, "unfilledtimeout.entry"),
+        ({"entry_pricing": {"order_book_top": 51}}, "entry_pricing.order_book_top"),
+        ({"exchange": {"name": "sim", "sim": {"history_days": 0}}}, "exchange.sim.history_days"),
     ],
 )
 def test_invalid_values_name_the_key_path(change: dict, key: str) -> None:
@@ -85,39 +124,126 @@ def test_invalid_values_name_the_key_path(change: dict, key: str) -> None:
     assert str(info.value).startswith(f"{key}: ")
 
 
-def test_missing_required_key() -> None:
-    with pytest.raises(ConfigError) as info:
-        settings_from_dict({"stake_amount": 1, "exchange": {"name": "sim"}})
-    assert info.value.key == "stake_currency"
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"stake_amount": 1, "exchange": {"name": "sim"}}, "stake_currency"),
+        ({"stake_currency": "USDT", "exchange": {"name": "sim"}}, "stake_amount"),
+        ({"stake_currency": "USDT", "stake_amount": 1, "exchange": {}}, "exchange.name"),
+    ],
+)
+def test_missing_required_key(values: dict, key: str) -> None:
+    with pytest.raises(ConfigError, match="Missing data") as info:
+        settings_from_dict(values)
+    assert info.value.key == key
+
+
+def test_defaults_are_filled() -> None:
+    settings = settings_from_dict({**MINIMAL, "stake_amount": "unlimited"})
+    assert settings.stake_amount == "unlimited"
+    assert settings.max_open_trades == 3
+    assert settings.bot_name == "ftserver"
+    assert settings.strategy == "SampleStrategy"
+    assert settings.user_data_dir == Path("user_data")
+    assert settings.strategy_path == Path("user_data") / "strategies"
+    assert settings.api_server["listen_port"] == 8080
+    assert settings["unfilledtimeout"]["unit"] == "minutes"
+    assert settings["pairlists"] == [{"method": "StaticPairList"}]
+    assert settings.exchange["sim"]["seed"] == 42
 
 
 def test_unknown_keys_warn_but_load(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        settings = settings_from_dict({**MINIMAL, "telegram": {"enabled": False}, "api_server": {"colour": "red"}})
-    assert "Unknown config key 'telegram' ignored" in caplog.text
-    assert "Unknown config key 'api_server.colour' ignored" in caplog.text
+        settings = settings_from_dict(
+            {
+                **MINIMAL,
+                "telegram": {"enabled": False},
+                "api_server": {"colour": "red"},
+                "pairlists": [{"method": "StaticPairList", "extra": 1}],
+            }
+        )
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert sorted(warnings) == [
+        "Unknown config key 'api_server.colour' ignored",
+        "Unknown config key 'pairlists.0.extra' ignored",
+        "Unknown config key 'telegram' ignored",
+    ]
     assert settings["telegram"] == {"enabled": False}
+    assert settings.api_server["colour"] == "red"
 
 
 def test_redact_hides_every_secret() -> None:
     values = {
         "api_server": {"password": "p", "jwt_secret_key": "j", "ws_token": ["w1", "w2"], "username": "u"},
-        "exchange": {"name": "binance", "key": "k", "secret": "s", "password": "x", "uid": "i"},
-        "external_message_consumer": {"producers": [{"name": "a", "ws_token": "t"}]},
+        "exchange": {"name": "binance", "key": "k", "secret": "s", "password": "x", "uid": "i", "private_key": "pk"},
+        "external_message_consumer": {"producers": [{"name": "a", "ws_token": "t"}, {"name": "b", "ws_token": "t2"}]},
+        "custom": {"my_api_token": "ct", "db_password_hint": "dp"},
     }
-    text = str(redact(values))
-    for secret in ("'p'", "'j'", "w1", "'k'", "'s'", "'x'", "'i'", "'t'"):
+    redacted = redact(values)
+    text = str(redacted)
+    for secret in ("'p'", "'j'", "w1", "'k'", "'s'", "'x'", "'i'", "'pk'", "'t'", "'t2'", "'ct'", "'dp'"):
         assert secret not in text
-    assert redact(values)["api_server"]["username"] == "u"
+    assert redacted["external_message_consumer"]["producers"][1] == {"name": "b", "ws_token": "REDACTED"}
+    assert redacted["api_server"]["username"] == "u"
+    assert values["api_server"]["password"] == "p"  # a copy: the input is untouched
+
+
+def test_settings_redacted_hides_loaded_secrets() -> None:
+    settings = settings_from_dict({**MINIMAL, "api_server": {"password": "hunter2", "jwt_secret_key": "k" * 40}})
+    shown = settings.redacted()
+    assert shown["api_server"]["password"] == "REDACTED"
+    assert shown["api_server"]["jwt_secret_key"] == "REDACTED"
+    assert settings.api_server["password"] == "hunter2"
 
 
 def test_db_url_default_follows_dry_run() -> None:
     assert settings_from_dict(MINIMAL).db_url == "sqlite:///user_data/tradesv3.dryrun.sqlite"
     assert settings_from_dict({**MINIMAL, "dry_run": False}).db_url == "sqlite:///user_data/tradesv3.sqlite"
+    other_dir = settings_from_dict({**MINIMAL, "user_data_dir": "elsewhere"})
+    assert other_dir.db_url == "sqlite:///elsewhere/tradesv3.dryrun.sqlite"
+    explicit = settings_from_dict({**MINIMAL, "db_url": "sqlite:///x.sqlite"})
+    assert explicit.db_url == "sqlite:///x.sqlite"
 
 
 @pytest.mark.parametrize("name", ["config.json", "config.example.json"])
-def test_shipped_configs_load(name: str) -> None:
-    settings = load_settings([REPO / "config" / name], env={})
+def test_shipped_configs_load(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        settings = load_settings([REPO / "config" / name], env={})
     assert settings.exchange["name"] == "sim"
     assert settings.dry_run
+    assert "Unknown config key" not in caplog.text
+
+
+def test_embedded_default_config_is_the_documented_demo() -> None:
+    settings = load_settings([REPO / "config" / "config.json"], env={})
+    assert len(settings.exchange["pair_whitelist"]) == 10
+    assert settings.stake_currency == "USDT"
+    assert settings.max_open_trades == 5
+    assert settings["timeframe"] == "1m"
+    assert settings["initial_state"] == "running"
+    assert settings.api_server["listen_ip_address"] == "127.0.0.1"
+    assert len(settings.api_server["jwt_secret_key"]) >= 40
+
+
+def _schema_keys(schema: Schema, prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for name, field in schema.fields.items():
+        path = f"{prefix}{name}"
+        keys.add(path)
+        if isinstance(field, fields.Nested):
+            keys |= _schema_keys(field.schema, f"{path}.")
+    return keys
+
+
+def _document_keys(data: dict, prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for name, value in data.items():
+        keys.add(f"{prefix}{name}")
+        if isinstance(value, dict) and name not in ("ccxt_config", "ccxt_async_config", "minimal_roi"):
+            keys |= _document_keys(value, f"{prefix}{name}.")
+    return keys
+
+
+def test_example_config_documents_every_key() -> None:
+    example = parse_config_text((REPO / "config" / "config.example.json").read_text(encoding="utf-8"))
+    assert _schema_keys(ConfigSchema()) - _document_keys(example) == set()
