@@ -23,6 +23,7 @@ class CandleCache:
         self._external: dict[tuple[str, str, str, str], tuple[pd.DataFrame, datetime]] = {}
 
     def ohlcv(self, pair: str, timeframe: str, candle_type: str = "spot") -> pd.DataFrame | None:
+        """The closed candles held for this key (the bot drops the forming candle before storing)."""
         return self._ohlcv.get((pair, timeframe, candle_type))
 
     def update_ohlcv(self, pair: str, timeframe: str, df: pd.DataFrame, candle_type: str = "spot") -> bool:
@@ -31,9 +32,10 @@ class CandleCache:
         old = self._ohlcv.get(key)
         before = None if old is None or old.empty else old["date"].iloc[-1]
         merged = merge_candles(old, df, self.max_rows)
+        if merged.empty:
+            return False  # nothing known yet: keep "no candles" as None for readers
         self._ohlcv[key] = merged
-        after = None if merged.empty else merged["date"].iloc[-1]
-        return after is not None and (before is None or after > before)
+        return before is None or merged["date"].iloc[-1] > before
 
     def last_candle_date(self, pair: str, timeframe: str, candle_type: str = "spot") -> datetime | None:
         df = self._ohlcv.get((pair, timeframe, candle_type))
@@ -48,9 +50,14 @@ class CandleCache:
         return self._analyzed.get((pair, timeframe, candle_type))
 
     def pairs(self) -> list[Key]:
+        """Every (pair, timeframe, candle_type) that has candles, in insertion order."""
         return list(self._ohlcv)
 
     def drop(self, pair: str, timeframe: str | None = None) -> None:
+        """Forget the candles and analysis of ``pair`` (all timeframes unless one is given).
+
+        Producer frames stay: they follow the producer's whitelist, not ours.
+        """
         for store in (self._ohlcv, self._analyzed):
             for key in [k for k in store if k[0] == pair and (timeframe is None or k[1] == timeframe)]:
                 del store[key]

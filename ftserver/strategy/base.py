@@ -44,8 +44,11 @@ class Strategy:
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.config: Mapping[str, Any] = config or {}
         self.dp: Any = None  # set by the bot: access to producer data in consumer mode
+        # Instance copies: config overrides and user code must not edit the class-wide tables.
         self.minimal_roi = dict(type(self).minimal_roi)
-        self._roi_table: list[tuple[float, float]] | None = None
+        self.plot_config = dict(type(self).plot_config)
+        self._roi_source: tuple[tuple[str, float], ...] | None = None
+        self._roi_table: list[tuple[float, float]] = []
 
     @property
     def name(self) -> str:
@@ -66,43 +69,61 @@ class Strategy:
 
     # ---- running -----------------------------------------------------------------------------
     def analyze(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
-        """Indicators and signals on a copy of ``dataframe``; signal columns always present."""
+        """Indicators and signals on a copy of ``dataframe``; signal and tag columns always present.
+
+        Signals come back as 0/1 integers (anything but 1, NaN included, is 0) and tags as text or
+        None in object columns. Raises ``StrategyError`` when the strategy dropped or altered rows.
+        """
+        pair = metadata.get("pair")
         if dataframe.empty:
-            raise StrategyError(f"Strategy {self.name}: no candles to analyze for {metadata.get('pair')}")
+            raise StrategyError(f"Strategy {self.name}: no candles to analyze for {pair}")
         rows, last_date, last_close = len(dataframe), dataframe["date"].iloc[-1], dataframe["close"].iloc[-1]
+        # Pre-filled so that user code can set signals with .loc on some rows only, as in freqtrade.
         zeros = np.zeros(rows, dtype=np.int64)
         df = dataframe.assign(
             **{column: zeros for column in SIGNAL_COLUMNS},
             **{column: np.full(rows, None, dtype=object) for column in TAG_COLUMNS},
         )
-        df = self.populate_indicators(df, metadata)
-        df = self.populate_entry_trend(df, metadata)
-        df = self.populate_exit_trend(df, metadata)
-        if not isinstance(df, pd.DataFrame):
-            raise StrategyError(f"Strategy {self.name}: populate_* must return the DataFrame")
-        if len(df) != rows or df["date"].iloc[-1] != last_date or df["close"].iloc[-1] != last_close:
+        for step in (self.populate_indicators, self.populate_entry_trend, self.populate_exit_trend):
+            df = step(df, metadata)
+            if not isinstance(df, pd.DataFrame):
+                raise StrategyError(
+                    f"Strategy {self.name}: {step.__name__} returned {type(df).__name__} for {pair}; "
+                    "it must return the DataFrame"
+                )
+        if (
+            len(df) != rows
+            or "date" not in df.columns
+            or "close" not in df.columns
+            or df["date"].iloc[-1] != last_date
+            or df["close"].iloc[-1] != last_close
+        ):
             raise StrategyError(
-                f"Strategy {self.name} changed the candles of {metadata.get('pair')} (rows, last date or close); "
+                f"Strategy {self.name} changed the candles of {pair} ({rows} rows up to {last_date} in, "
+                f"{len(df)} rows out, or the last date or close differ); "
                 "strategies may add columns but must not drop or alter rows"
             )
-        # Normalise what user code left behind: signals as 0/1 integers, missing tags as None.
+        # Columns are only rewritten when user code left them in another shape: each rewrite costs
+        # about as much as an indicator, and this runs for every pair on every candle.
         for column in SIGNAL_COLUMNS:
-            values = df[column].to_numpy()
-            if values.dtype != np.int64:
-                df[column] = np.nan_to_num(values.astype(np.float64)).astype(np.int64)
+            values = df[column].to_numpy() if column in df.columns else zeros
+            signal = _as_signal(values)
+            if signal is not values or column not in df.columns:
+                df[column] = signal
         for column in TAG_COLUMNS:
-            values = df[column].to_numpy(dtype=object)
-            missing = pd.isna(values)
-            if missing.any() and not all(v is None for v in values[missing]):
-                values = values.copy()
-                values[missing] = None
-                df[column] = values
+            if column not in df.columns:
+                df[column] = np.full(rows, None, dtype=object)
+            elif not _is_clean_tags(df[column]):
+                df[column] = _as_tags(df[column])
         return df
 
     def min_roi_at(self, minutes: float) -> float | None:
-        """The ROI threshold of the largest table key not above ``minutes``."""
-        if self._roi_table is None or len(self._roi_table) != len(self.minimal_roi):
-            self._roi_table = sorted((float(k), float(v)) for k, v in self.minimal_roi.items())
+        """The ROI threshold of the largest table key not above ``minutes`` (None before the first key)."""
+        items = tuple(self.minimal_roi.items())
+        if self._roi_source != items:
+            # Cached by content: the loader and tests replace or edit ``minimal_roi`` after __init__.
+            self._roi_table = _roi_table(self.name, self.minimal_roi)
+            self._roi_source = items
         threshold = None
         for start, value in self._roi_table:
             if start <= minutes:
@@ -112,21 +133,68 @@ class Strategy:
         return threshold
 
     def entry_signal(self, analyzed: pd.DataFrame) -> tuple[str | None, str | None]:
-        """(side, enter_tag) from the newest candle: "long", "short" or None."""
+        """(side, enter_tag) from the newest candle: side is "long", "short" or None.
+
+        As in freqtrade, an entry is refused when the same candle also says to exit that side or
+        to enter the other one; shorts count only when ``can_short``.
+        """
         if analyzed.empty:
             return None, None
-        tag = _text_or_none(_last(analyzed, "enter_tag"))
-        if _last(analyzed, "enter_long") == 1:
-            return "long", tag
-        if self.can_short and _last(analyzed, "enter_short") == 1:
-            return "short", tag
-        return None, None
+        enter_long = _last(analyzed, "enter_long") == 1
+        enter_short = self.can_short and _last(analyzed, "enter_short") == 1
+        side = None
+        if enter_long and not enter_short and _last(analyzed, "exit_long") != 1:
+            side = "long"
+        elif enter_short and not enter_long and _last(analyzed, "exit_short") != 1:
+            side = "short"
+        return side, _text_or_none(_last(analyzed, "enter_tag")) if side else None
 
     def exit_signal(self, analyzed: pd.DataFrame, is_short: bool) -> tuple[bool, str | None]:
+        """(exit?, exit_tag) for a trade on the given side from the newest candle.
+
+        As in freqtrade, an exit signal on a candle that also says to enter the same side is ignored.
+        """
         if analyzed.empty:
             return False, None
-        signal = _last(analyzed, "exit_short" if is_short else "exit_long") == 1
-        return bool(signal), _text_or_none(_last(analyzed, "exit_tag"))
+        exit_now = _last(analyzed, "exit_short" if is_short else "exit_long") == 1
+        entering = _last(analyzed, "enter_short" if is_short else "enter_long") == 1
+        if not exit_now or entering:
+            return False, None
+        return True, _text_or_none(_last(analyzed, "exit_tag"))
+
+
+def _roi_table(strategy: str, minimal_roi: Mapping[str, float]) -> list[tuple[float, float]]:
+    try:
+        return sorted((float(minutes), float(ratio)) for minutes, ratio in minimal_roi.items())
+    except (TypeError, ValueError) as exc:
+        raise StrategyError(
+            f"Strategy {strategy}: minimal_roi must map minutes to profit ratios, e.g. {{'0': 0.05}}; "
+            f"got {dict(minimal_roi)!r}"
+        ) from exc
+
+
+def _as_signal(values: np.ndarray) -> np.ndarray:
+    """0/1 int64: only a 1 (or True) is a signal, as freqtrade compares ``== 1``; NaN and None are 0."""
+    if values.dtype == np.int64 and bool(((values == 0) | (values == 1)).all()):
+        return values
+    if values.dtype == object:
+        values = np.where(pd.isna(values), 0, values)  # pd.NA == 1 is NA, which has no truth value
+    return np.asarray(values == 1, dtype=np.bool_).astype(np.int64)
+
+
+def _is_clean_tags(column: pd.Series) -> bool:
+    """An object column whose missing values are all None already."""
+    if column.dtype != object:
+        return False
+    values = column.to_numpy()
+    return all(value is None for value in values[pd.isna(values)])
+
+
+def _as_tags(column: pd.Series) -> pd.Series:
+    """An object column of text or None: pandas 3 stores text as a NaN-filled ``str`` column otherwise."""
+    values = column.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    return pd.Series(values, index=column.index, dtype=object)
 
 
 def _last(frame: pd.DataFrame, column: str) -> Any:

@@ -34,7 +34,7 @@ def bollinger_bands(series: pd.Series, period: int = 20, stds: float = 2.0) -> p
 def macd(series: pd.Series, fast: int = 12, slow: int = 26, signal: int = 9) -> pd.DataFrame:
     """MACD line, its signal line and the histogram."""
     line = ema(series, fast) - ema(series, slow)
-    signal_line = line.ewm(span=signal, adjust=False).mean()
+    signal_line = line.ewm(span=signal, adjust=False, min_periods=signal).mean()
     return pd.DataFrame({"macd": line, "macdsignal": signal_line, "macdhist": line - signal_line})
 
 
@@ -44,4 +44,5 @@ def crossed_above(a: pd.Series, b: pd.Series) -> pd.Series:
 
 
 def crossed_below(a: pd.Series, b: pd.Series) -> pd.Series:
+    """True where ``a`` moved from at or above ``b`` to below it."""
     return (a < b) & (a.shift(1) >= b.shift(1))

@@ -30,6 +30,7 @@ OVERRIDABLE = (
 
 
 def builtin_strategy_dir() -> Path:
+    """The folder of the strategies shipped with ftserver (searched after the user's)."""
     return Path(__file__).resolve().parent / "builtin"
 
 
@@ -43,7 +44,8 @@ def _strategy_files(search_paths: Sequence[Path]) -> list[Path]:
 
 
 def _import_file(path: Path) -> ModuleType:
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    # One private name per file path: two folders may both hold a "my_strategy.py".
+    digest = hashlib.sha1(str(path.resolve()).encode(), usedforsecurity=False).hexdigest()[:12]
     name = f"ftserver_user_strategy_{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -52,7 +54,7 @@ def _import_file(path: Path) -> ModuleType:
     sys.modules[name] = module  # dataclasses and pickling inside user code need the module registered
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # a user file calling sys.exit() must not stop the server
         sys.modules.pop(name, None)
         raise StrategyError(f"Strategy file {path} failed to import: {type(exc).__name__}: {exc}") from exc
     return module
@@ -81,14 +83,18 @@ def _scan(search_paths: Sequence[Path]) -> tuple[dict[str, tuple[type[Strategy],
 
 
 def load_strategy(name: str, search_paths: Sequence[Path], config: Mapping[str, Any] | None = None) -> Strategy:
+    """An instance of the strategy class called ``name``, with the config's overrides applied.
+
+    Folders are searched in order and the first class of that name wins. A broken file is only
+    fatal when it is the one that should define ``name``; otherwise it is logged and skipped.
+    """
     found, broken = _scan(search_paths)
     if name not in found:
         for path, problem in broken.items():
             if path.stem.lower() == name.lower() or name in path.read_text(encoding="utf-8", errors="replace"):
-                raise StrategyError(problem)
-        searched = ", ".join(str(p) for p in search_paths)
+                raise StrategyError(f"Strategy '{name}' could not be loaded: {problem}")
         known = ", ".join(sorted(found)) or "none"
-        raise StrategyError(f"Strategy '{name}' not found in {searched} (strategies found: {known})")
+        raise StrategyError(f"Strategy '{name}' not found in {_joined(search_paths)} (strategies found: {known})")
     for problem in broken.values():
         log.warning("Skipped a broken strategy file: %s", problem)
     cls, path = found[name]
@@ -106,12 +112,20 @@ def load_strategy(name: str, search_paths: Sequence[Path], config: Mapping[str, 
 
 
 def list_strategies(search_paths: Sequence[Path]) -> list[str]:
-    found, _ = _scan(search_paths)
+    """Class names of every strategy found, sorted; a name in several folders is listed once."""
+    found, broken = _scan(search_paths)
+    for problem in broken.values():
+        log.warning("Skipped a broken strategy file: %s", problem)
     return sorted(found)
 
 
 def strategy_file(name: str, search_paths: Sequence[Path]) -> Path:
+    """The file that defines strategy ``name`` (the first folder that has it wins)."""
     found, _ = _scan(search_paths)
     if name not in found:
-        raise StrategyError(f"Strategy '{name}' not found")
+        raise StrategyError(f"Strategy '{name}' not found in {_joined(search_paths)}")
     return found[name][1]
+
+
+def _joined(search_paths: Sequence[Path]) -> str:
+    return ", ".join(str(p) for p in search_paths) or "no folders"

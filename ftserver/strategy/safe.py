@@ -15,6 +15,8 @@ log = logging.getLogger(__name__)
 
 
 class SafeStrategy:
+    """Runs a ``Strategy``: its exceptions become ``StrategyError`` naming it and the pair."""
+
     def __init__(self, strategy: Strategy, *, slow_warning_seconds: float = 1.0) -> None:
         self.strategy = strategy
         self.slow_warning_seconds = slow_warning_seconds
@@ -24,6 +26,7 @@ class SafeStrategy:
         return self.strategy.name
 
     def analyze_sync(self, df: pd.DataFrame, pair: str) -> pd.DataFrame:
+        """Analyze in the calling thread (for callers already off the event loop)."""
         started = time.perf_counter()
         try:
             result = self.strategy.analyze(df, {"pair": pair})
@@ -35,7 +38,13 @@ class SafeStrategy:
             ) from exc
         elapsed = time.perf_counter() - started
         if elapsed > self.slow_warning_seconds:
-            log.warning("Strategy %s took %.2f s to analyze %s", self.name, elapsed, pair)
+            log.warning(
+                "Strategy %s took %.2f s to analyze %s (warning above %.2f s)",
+                self.name,
+                elapsed,
+                pair,
+                self.slow_warning_seconds,
+            )
         return result
 
     async def analyze(self, df: pd.DataFrame, pair: str) -> pd.DataFrame:

@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 from ftserver.core.clock import ManualClock
-from ftserver.data.cache import CandleCache
-from ftserver.data.frames import candles_to_frame, drop_incomplete_candle, frame_to_candles, merge_candles
+from ftserver.data.frames import candles_to_frame, frame_to_candles
 from ftserver.data.history import CandleStore
 from ftserver.data.timerange import parse_timerange
 from ftserver.exchange.downloader import download_candles
@@ -17,43 +16,6 @@ T = 1_772_452_800_000  # 2026-03-02 12:00 UTC
 
 def rows(start: int, count: int, step: int = 60_000, price: float = 1.0) -> list[list[float]]:
     return [[start + i * step, price, price, price, price, 1.0] for i in range(count)]
-
-
-def test_frame_round_trip_sorts_and_deduplicates() -> None:
-    data = rows(T, 3)
-    data.append([T, 9.0, 9.0, 9.0, 9.0, 9.0])  # duplicate date: the later row wins
-    df = candles_to_frame(list(reversed(data)))
-    assert len(df) == 3
-    assert df["date"].is_monotonic_increasing
-    assert str(df["date"].dt.tz) == "UTC"
-    assert frame_to_candles(df)[1] == [T + 60_000, 1.0, 1.0, 1.0, 1.0, 1.0]
-
-
-def test_merge_keeps_newest_rows() -> None:
-    old = candles_to_frame(rows(T, 5))
-    new = candles_to_frame(rows(T + 4 * 60_000, 3, price=2.0))
-    merged = merge_candles(old, new, max_rows=6)
-    assert len(merged) == 6
-    assert merged["close"].tolist()[-3:] == [2.0, 2.0, 2.0]
-
-
-def test_drop_incomplete_candle() -> None:
-    df = candles_to_frame(rows(T, 3))
-    assert len(drop_incomplete_candle(df, "1m", T + 2 * 60_000 + 30_000)) == 2
-    assert len(drop_incomplete_candle(df, "1m", T + 3 * 60_000)) == 3
-
-
-def test_cache_detects_new_closed_candle_and_keeps_analyzed() -> None:
-    cache = CandleCache(max_rows=10)
-    assert cache.update_ohlcv("A/B", "1m", candles_to_frame(rows(T, 3)))
-    assert not cache.update_ohlcv("A/B", "1m", candles_to_frame(rows(T, 3)))
-    assert cache.update_ohlcv("A/B", "1m", candles_to_frame(rows(T + 3 * 60_000, 1)))
-    at = datetime(2026, 3, 2, tzinfo=UTC)
-    cache.set_analyzed("A/B", "1m", pd.DataFrame({"x": [1]}), at)
-    assert cache.analyzed("A/B", "1m")[1] == at  # type: ignore[index]
-    cache.drop("A/B")
-    assert cache.ohlcv("A/B", "1m") is None
-    assert cache.analyzed("A/B", "1m") is None
 
 
 @pytest.mark.parametrize("fmt", ["feather", "json"])
