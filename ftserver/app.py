@@ -17,10 +17,12 @@ from ftserver.api import keys
 from ftserver.api.setup import setup_api
 from ftserver.bot.loop import TradingLoop
 from ftserver.config import Settings
+from ftserver.consumer.client import ExternalMessageConsumer
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
 from ftserver.core.clock import Clock, SystemClock
 from ftserver.data.cache import CandleCache
+from ftserver.data.producer_data import ProducerData
 from ftserver.errors import ConfigError
 from ftserver.exchange.base import Broker, MarketData
 from ftserver.exchange.factory import create_market
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 BOT: web.AppKey[TradingLoop] = web.AppKey("bot", TradingLoop)
 BOT_TASK: web.AppKey[asyncio.Task[None]] = web.AppKey("bot_task", asyncio.Task)
+CONSUMER: web.AppKey[ExternalMessageConsumer] = web.AppKey("consumer", ExternalMessageConsumer)
 
 
 def strategy_for(settings: Settings) -> SafeStrategy:
@@ -97,6 +100,15 @@ def create_app(
                 strategy_factory=strategy_for,
             )
             await bot.startup()
+            consumer_config = settings["external_message_consumer"]
+            if consumer_config["enabled"]:
+                producer_data = ProducerData()
+                strategy.strategy.dp = producer_data
+                consumer = ExternalMessageConsumer(
+                    consumer_config, producer_data, on_whitelist=bot.set_external_whitelist
+                )
+                await consumer.start()
+                app[CONSUMER] = consumer
             rpc.attach(bot, repo)
             app[BOT] = bot
             task = asyncio.get_running_loop().create_task(bot.run(), name="trading-loop")
@@ -108,6 +120,8 @@ def create_app(
             except TimeoutError:
                 log.warning("Trading loop did not stop within 10 s; cancelled")
         finally:
+            if CONSUMER in app:
+                await app[CONSUMER].close()
             rpc.detach()
             await bus.close()
             with contextlib.suppress(Exception):

@@ -86,6 +86,8 @@ class TradingLoop:
         self._rates: dict[str, float] = {}
         self._tickers: dict[str, Ticker] = {}
         self._whitelist: list[str] = []
+        # Consumer mode: the producers' whitelists replace the configured one (blacklist still applies).
+        self._external_whitelists: dict[str, list[str]] = {}
         self._realized_profit = 0.0
         self._last_process: datetime | None = None
         self._last_heartbeat: datetime | None = None
@@ -213,8 +215,17 @@ class TradingLoop:
             await self._enter_new_trades()
         self._last_process = self.clock.now()
 
+    def set_external_whitelist(self, producer: str, pairs: list[str]) -> None:
+        """A producer's whitelist (consumer mode). Takes effect at once and is announced on the bus."""
+        self._external_whitelists[producer] = list(pairs)
+        self._refresh_whitelist()
+
     def _refresh_whitelist(self) -> None:
-        whitelist = self.pairlist.whitelist(self.market.markets.keys())
+        if self._external_whitelists:
+            followed = list(dict.fromkeys(p for pairs in self._external_whitelists.values() for p in pairs))
+            whitelist = Pairlist(followed, self.pairlist.blacklist).whitelist(self.market.markets.keys())
+        else:
+            whitelist = self.pairlist.whitelist(self.market.markets.keys())
         if whitelist != self._whitelist:
             self._whitelist = whitelist
             self.bus.publish(messages.whitelist(whitelist))

@@ -100,3 +100,26 @@ async def test_webserver_mode_serves_research_and_refuses_trade_routes(aiohttp_c
         response = await client.get(path, headers=basic_auth())
         assert response.status == 503, path
         assert (await response.json())["detail"] == "Bot is not in the correct state."
+
+
+async def test_strategy_that_raises_is_a_clear_error_and_server_keeps_serving(server: Server, tmp_path: Path) -> None:
+    store_candles(tmp_path)
+    strategies = tmp_path / "user_data" / "strategies"
+    strategies.mkdir(parents=True)
+    (strategies / "boom.py").write_text(
+        "from ftserver.strategy.base import Strategy\n\n"
+        "class Boom(Strategy):\n"
+        "    def populate_indicators(self, dataframe, metadata):\n"
+        "        raise ValueError('indicator exploded')\n",
+        encoding="utf-8",
+    )
+    response = await server.client.get(
+        "/api/v1/pair_history",
+        params={"pair": "BTC/USDT", "timeframe": "5m", "strategy": "Boom"},
+        headers=basic_auth(),
+    )
+    assert response.status == 422
+    detail = (await response.json())["detail"]
+    assert "Boom" in detail
+    assert "indicator exploded" in detail
+    assert (await server.client.get("/api/v1/ping")).status == 200

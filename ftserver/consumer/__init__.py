@@ -1,0 +1,1 @@
+"""Consumer mode: follow other bots' whitelists and analyzed candles over their message WebSocket."""

@@ -1,0 +1,134 @@
+"""Consumer mode: a real ftserver producer on loopback and real consumers following it."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from ftserver.app import BOT, CONSUMER, create_app
+from ftserver.consumer.client import ExternalMessageConsumer
+from ftserver.core.clock import ManualClock
+from ftserver.data.producer_data import ProducerData
+from ftserver.exchange.paper import PaperBroker
+from tests.api.conftest import START, app_settings, basic_auth
+from tests.support.scripted_market import ScriptedMarket
+
+WS_TOKEN = "ws-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def start_producer(tmp_path: Path, port: int) -> TestServer:
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    app = create_app(app_settings(tmp_path), market=market, broker=PaperBroker(market, clock=clock), clock=clock)
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server()
+    await app[BOT].run_once()
+    return server
+
+
+async def eventually(check: Callable[[], bool | Awaitable[bool]], within: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while asyncio.get_running_loop().time() < deadline:
+        result = check()
+        if isinstance(result, Awaitable):
+            result = await result
+        if result:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def consumer_config(port: int, token: str = WS_TOKEN) -> dict[str, Any]:
+    return {
+        "enabled": True,
+        "producers": [{"name": "prod", "host": "127.0.0.1", "port": port, "secure": False, "ws_token": token}],
+        "wait_timeout": 30,
+        "ping_timeout": 5,
+        "sleep_time": 1,
+        "remove_entry_exit_signals": False,
+        "initial_candle_limit": 50,
+        "message_size_limit": 8,
+    }
+
+
+async def test_consumer_receives_whitelist_and_analyzed_frames_and_reconnects(tmp_path: Path) -> None:
+    port = free_port()
+    producer = await start_producer(tmp_path / "p1", port)
+    data = ProducerData()
+    whitelists: list[list[str]] = []
+    consumer = ExternalMessageConsumer(
+        consumer_config(port), data, on_whitelist=lambda _, pairs: whitelists.append(pairs)
+    )
+    await consumer.start()
+    try:
+        await eventually(lambda: data.get_producer_df("ETH/USDT", producer_name="prod")[1] is not None)
+        assert whitelists[0] == ["BTC/USDT", "ETH/USDT"]
+        df, analyzed_at = data.get_producer_df("BTC/USDT", "1m", producer_name="prod")
+        assert len(df) == 50
+        assert {"date", "close", "ema_fast", "enter_long"} <= set(df.columns)
+        assert str(df["date"].dt.tz) == "UTC"
+        assert analyzed_at is not None
+        assert consumer.state["prod"] == "connected"
+
+        await producer.close()  # the producer goes away ...
+        await eventually(lambda: consumer.state["prod"] == "disconnected")
+        producer = await start_producer(tmp_path / "p2", port)  # ... and comes back on the same port
+        before = len(whitelists)
+        await eventually(lambda: len(whitelists) > before, within=15)
+        assert consumer.state["prod"] == "connected"
+    finally:
+        await consumer.close()
+        await producer.close()
+
+
+async def test_bad_token_is_refused_and_retried_without_crashing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = free_port()
+    producer = await start_producer(tmp_path, port)
+    consumer = ExternalMessageConsumer(consumer_config(port, "wrong-token"), ProducerData())
+    await consumer.start()
+    try:
+        await eventually(lambda: "unreachable" in caplog.text)
+        assert consumer.state["prod"] != "connected"
+    finally:
+        await consumer.close()
+        await producer.close()
+
+
+async def test_consumer_bot_trades_the_producers_whitelist(tmp_path: Path, aiohttp_client: Any) -> None:
+    port = free_port()
+    producer = await start_producer(tmp_path / "producer", port)
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    settings = app_settings(
+        tmp_path / "consumer",
+        exchange={"name": "scripted", "pair_whitelist": ["ETH/USDT"]},
+        external_message_consumer=consumer_config(port),
+    )
+    app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
+    client = await aiohttp_client(app)
+    try:
+
+        async def follows() -> bool:
+            body = await (await client.get("/api/v1/whitelist", headers=basic_auth())).json()
+            return body["whitelist"] == ["BTC/USDT", "ETH/USDT"]
+
+        await eventually(follows)
+        strategy = app[BOT].strategy.strategy
+        await eventually(lambda: strategy.dp.get_producer_df("BTC/USDT", producer_name="prod")[1] is not None)
+        assert app[CONSUMER].state["prod"] == "connected"
+    finally:
+        await producer.close()
