@@ -1,9 +1,16 @@
-"""SQLite connection, pragmas and forward migrations.
+"""SQLite connections, pragmas and forward migrations.
 
-One connection, WAL journal. Writers are serialised by an ``asyncio.Lock`` and each runs in one
-``BEGIN IMMEDIATE`` transaction, so a write is either fully committed or not at all. With WAL,
-``synchronous=NORMAL`` keeps every committed transaction across a killed process (only a power
-loss could drop the newest commits), which is the durability the bot promises.
+Two connections to one file in WAL mode: a writer and a reader. Writers are serialised by an
+``asyncio.Lock`` and each runs in one ``BEGIN IMMEDIATE`` transaction, so a write is fully committed
+or not at all. Reads go through the reader connection: WAL gives it a snapshot of committed data
+only, so an API read never sees a half-done write of the bot, and a long read (thousands of trades
+for statistics) runs on its own thread while the bot keeps writing. An in-memory database cannot be
+shared between connections, so there both roles use the one connection.
+
+Durability: the promise is that a committed trade survives the process being killed (SIGKILL, a
+crash), not a power cut. With WAL, ``synchronous=NORMAL`` gives exactly that: a commit is in the
+WAL file (the OS page cache owns it) when COMMIT returns; only an OS crash or power loss could drop
+the newest commits. ``FULL`` would add an fsync per commit for a guarantee we do not promise.
 """
 
 from __future__ import annotations
@@ -11,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterable
+import sqlite3
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,152 +30,215 @@ from ftserver.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS: list[tuple[int, str]] = [
-    (
-        1,
-        """
-        CREATE TABLE trades (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            exchange TEXT NOT NULL,
-            pair TEXT NOT NULL,
-            strategy TEXT NOT NULL,
-            timeframe INTEGER NOT NULL,
-            is_open INTEGER NOT NULL,
-            is_short INTEGER NOT NULL DEFAULT 0,
-            amount REAL NOT NULL,
-            amount_requested REAL,
-            stake_amount REAL NOT NULL,
-            max_stake_amount REAL,
-            open_rate REAL NOT NULL,
-            open_rate_requested REAL,
-            open_date INTEGER NOT NULL,
-            fee_open REAL NOT NULL,
-            fee_open_cost REAL,
-            fee_open_currency TEXT,
-            fee_close REAL NOT NULL,
-            fee_close_cost REAL,
-            fee_close_currency TEXT,
-            close_rate REAL,
-            close_rate_requested REAL,
-            close_date INTEGER,
-            close_profit REAL,
-            close_profit_abs REAL,
-            realized_profit REAL NOT NULL DEFAULT 0,
-            enter_tag TEXT,
-            exit_reason TEXT,
-            exit_order_status TEXT,
-            stop_loss REAL,
-            stop_loss_pct REAL,
-            initial_stop_loss REAL,
-            initial_stop_loss_pct REAL,
-            is_stop_loss_trailing INTEGER NOT NULL DEFAULT 0,
-            stoploss_last_update INTEGER,
-            max_rate REAL,
-            min_rate REAL,
-            leverage REAL NOT NULL DEFAULT 1,
-            interest_rate REAL NOT NULL DEFAULT 0,
-            liquidation_price REAL,
-            trading_mode TEXT NOT NULL DEFAULT 'spot',
-            funding_fees REAL NOT NULL DEFAULT 0,
-            amount_precision REAL,
-            price_precision REAL,
-            precision_mode INTEGER,
-            updated_at INTEGER
-        );
-        CREATE INDEX ix_trades_is_open ON trades(is_open);
-        CREATE INDEX ix_trades_close_date ON trades(close_date);
-        CREATE INDEX ix_trades_pair ON trades(pair);
-        CREATE INDEX ix_trades_updated_at ON trades(updated_at);
-        CREATE TABLE orders (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            ft_trade_id INTEGER NOT NULL REFERENCES trades(id) ON DELETE CASCADE,
-            ft_order_side TEXT NOT NULL,
-            ft_pair TEXT NOT NULL,
-            order_id TEXT NOT NULL,
-            order_type TEXT NOT NULL,
-            side TEXT NOT NULL,
-            amount REAL NOT NULL,
-            price REAL,
-            status TEXT NOT NULL,
-            filled REAL NOT NULL DEFAULT 0,
-            remaining REAL NOT NULL DEFAULT 0,
-            average REAL,
-            cost REAL NOT NULL DEFAULT 0,
-            order_date INTEGER,
-            order_filled_date INTEGER,
-            order_update_date INTEGER,
-            ft_fee_base REAL,
-            ft_order_tag TEXT,
-            ft_amount REAL NOT NULL DEFAULT 0,
-            ft_price REAL NOT NULL DEFAULT 0,
-            leverage REAL NOT NULL DEFAULT 1,
-            updated_at INTEGER
-        );
-        CREATE INDEX ix_orders_trade ON orders(ft_trade_id);
-        CREATE TABLE pairlocks (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            pair TEXT NOT NULL,
-            side TEXT NOT NULL DEFAULT '*',
-            reason TEXT,
-            lock_time INTEGER NOT NULL,
-            lock_end_time INTEGER NOT NULL,
-            active INTEGER NOT NULL DEFAULT 1
-        );
-        CREATE INDEX ix_pairlocks_active ON pairlocks(active, lock_end_time);
-        CREATE TABLE kv_store (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        );
-        CREATE TABLE trade_custom_data (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            ft_trade_id INTEGER NOT NULL REFERENCES trades(id) ON DELETE CASCADE,
-            cd_key TEXT NOT NULL,
-            cd_type TEXT NOT NULL,
-            cd_value TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            updated_at INTEGER,
-            UNIQUE (ft_trade_id, cd_key)
-        );
-        """,
-    ),
-]
+Row = Sequence[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    script: str
+
+
+# Schema 1 exactly as first committed: databases created with it exist, so it never changes.
+SCHEMA_V1 = """
+CREATE TABLE trades (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    exchange TEXT NOT NULL,
+    pair TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    timeframe INTEGER NOT NULL,
+    is_open INTEGER NOT NULL,
+    is_short INTEGER NOT NULL DEFAULT 0,
+    amount REAL NOT NULL,
+    amount_requested REAL,
+    stake_amount REAL NOT NULL,
+    max_stake_amount REAL,
+    open_rate REAL NOT NULL,
+    open_rate_requested REAL,
+    open_date INTEGER NOT NULL,
+    fee_open REAL NOT NULL,
+    fee_open_cost REAL,
+    fee_open_currency TEXT,
+    fee_close REAL NOT NULL,
+    fee_close_cost REAL,
+    fee_close_currency TEXT,
+    close_rate REAL,
+    close_rate_requested REAL,
+    close_date INTEGER,
+    close_profit REAL,
+    close_profit_abs REAL,
+    realized_profit REAL NOT NULL DEFAULT 0,
+    enter_tag TEXT,
+    exit_reason TEXT,
+    exit_order_status TEXT,
+    stop_loss REAL,
+    stop_loss_pct REAL,
+    initial_stop_loss REAL,
+    initial_stop_loss_pct REAL,
+    is_stop_loss_trailing INTEGER NOT NULL DEFAULT 0,
+    stoploss_last_update INTEGER,
+    max_rate REAL,
+    min_rate REAL,
+    leverage REAL NOT NULL DEFAULT 1,
+    interest_rate REAL NOT NULL DEFAULT 0,
+    liquidation_price REAL,
+    trading_mode TEXT NOT NULL DEFAULT 'spot',
+    funding_fees REAL NOT NULL DEFAULT 0,
+    amount_precision REAL,
+    price_precision REAL,
+    precision_mode INTEGER,
+    updated_at INTEGER
+);
+CREATE INDEX ix_trades_is_open ON trades(is_open);
+CREATE INDEX ix_trades_close_date ON trades(close_date);
+CREATE INDEX ix_trades_pair ON trades(pair);
+CREATE INDEX ix_trades_updated_at ON trades(updated_at);
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ft_trade_id INTEGER NOT NULL REFERENCES trades(id) ON DELETE CASCADE,
+    ft_order_side TEXT NOT NULL,
+    ft_pair TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    order_type TEXT NOT NULL,
+    side TEXT NOT NULL,
+    amount REAL NOT NULL,
+    price REAL,
+    status TEXT NOT NULL,
+    filled REAL NOT NULL DEFAULT 0,
+    remaining REAL NOT NULL DEFAULT 0,
+    average REAL,
+    cost REAL NOT NULL DEFAULT 0,
+    order_date INTEGER,
+    order_filled_date INTEGER,
+    order_update_date INTEGER,
+    ft_fee_base REAL,
+    ft_order_tag TEXT,
+    ft_amount REAL NOT NULL DEFAULT 0,
+    ft_price REAL NOT NULL DEFAULT 0,
+    leverage REAL NOT NULL DEFAULT 1,
+    updated_at INTEGER
+);
+CREATE INDEX ix_orders_trade ON orders(ft_trade_id);
+CREATE TABLE pairlocks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pair TEXT NOT NULL,
+    side TEXT NOT NULL DEFAULT '*',
+    reason TEXT,
+    lock_time INTEGER NOT NULL,
+    lock_end_time INTEGER NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX ix_pairlocks_active ON pairlocks(active, lock_end_time);
+CREATE TABLE kv_store (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE trade_custom_data (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ft_trade_id INTEGER NOT NULL REFERENCES trades(id) ON DELETE CASCADE,
+    cd_key TEXT NOT NULL,
+    cd_type TEXT NOT NULL,
+    cd_value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER,
+    UNIQUE (ft_trade_id, cd_key)
+);
+"""
+
+# Custom data columns get plain names; closed trades come off one index already sorted by close
+# date (profit statistics at 10,000+ trades); orders get an updated_at index for incremental sync.
+SCHEMA_V2 = """
+ALTER TABLE trade_custom_data RENAME COLUMN ft_trade_id TO trade_id;
+ALTER TABLE trade_custom_data RENAME COLUMN cd_key TO key;
+ALTER TABLE trade_custom_data RENAME COLUMN cd_type TO value_type;
+ALTER TABLE trade_custom_data RENAME COLUMN cd_value TO value;
+DROP INDEX ix_trades_is_open;
+CREATE INDEX ix_trades_is_open_close_date ON trades (is_open, close_date);
+CREATE INDEX ix_orders_updated_at ON orders (updated_at);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, SCHEMA_V1), Migration(2, SCHEMA_V2))
 
 
 def sqlite_path_from_url(db_url: str) -> str:
-    """``sqlite:///rel/path`` -> ``rel/path``; ``sqlite:////abs`` -> ``/abs``; ``sqlite://`` -> ``:memory:``."""
-    if not db_url.startswith("sqlite://"):
-        raise ConfigError(f"only sqlite databases are supported, got '{db_url}'", key="db_url")
-    rest = db_url[len("sqlite://") :]
-    if rest in ("", "/", "/:memory:"):
+    """The file path in an SQLAlchemy-style SQLite URL.
+
+    ``sqlite:///user_data/x.sqlite`` -> ``user_data/x.sqlite`` (relative to the working directory),
+    ``sqlite:////abs/x.sqlite`` -> ``/abs/x.sqlite``, ``sqlite://`` and ``sqlite:///:memory:`` -> ``:memory:``.
+    """
+    scheme, sep, rest = db_url.partition("://")
+    if not sep or scheme != "sqlite":
+        raise ConfigError(
+            f"only SQLite databases are supported: expected 'sqlite:///<path>', got '{db_url}'", key="db_url"
+        )
+    if rest in ("", "/:memory:"):
         return ":memory:"
     if not rest.startswith("/"):
-        raise ConfigError(f"expected sqlite:///<path>, got '{db_url}'", key="db_url")
-    return rest[1:]
+        raise ConfigError(
+            f"'{db_url}' has a host part; use 'sqlite:///relative/path' or 'sqlite:////absolute/path'", key="db_url"
+        )
+    path = rest[1:]
+    if not path:
+        raise ConfigError(f"'{db_url}' names no database file; use 'sqlite:///<path>'", key="db_url")
+    if "?" in path:
+        raise ConfigError(f"'{db_url}': query parameters in the database URL are not supported", key="db_url")
+    return path
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split an SQL script into statements; ``complete_statement`` keeps ';' inside strings or triggers."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                yield pending.strip()
+            pending = ""
+    if pending.strip(" \t\r\n;"):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {pending.strip()[:80]!r}")
 
 
 class Database:
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self.conn = conn
+    """One SQLite database: a serialised writer (``transaction``) and snapshot reads (``fetchall``)."""
+
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: str) -> None:
+        self._writer = writer
+        self._reader = reader
         self.path = path
         self._write_lock = asyncio.Lock()
         self._version = 0
+        self._closed = False
 
     @classmethod
-    async def open(cls, db_url: str) -> Database:
+    async def open(
+        cls,
+        db_url: str,
+        *,
+        busy_timeout_ms: int = 5000,
+        migrations: Sequence[Migration] = MIGRATIONS,
+    ) -> Database:
+        """Open (creating the file and its directory if needed) and migrate to the newest schema."""
         path = sqlite_path_from_url(db_url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        db = cls(conn, path)
+        writer = await aiosqlite.connect(path, isolation_level=None)
+        reader = writer
         try:
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA synchronous=NORMAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
-            await db._migrate()
-        except Exception:
-            await conn.close()
+            await _configure(writer, busy_timeout_ms)
+            mode = await _scalar(writer, "PRAGMA journal_mode=WAL")
+            if path != ":memory:":
+                if str(mode).lower() != "wal":
+                    log.warning("SQLite refused WAL journal mode for %s (got %s); reads may wait on writes", path, mode)
+                reader = await aiosqlite.connect(path, isolation_level=None)
+                await _configure(reader, busy_timeout_ms)
+                # Reads must never write; this turns a stray write on the read path into an error.
+                await reader.execute("PRAGMA query_only=ON")
+            db = cls(writer, reader, path)
+            await db._migrate(migrations)
+        except BaseException:
+            await writer.close()
+            if reader is not writer:
+                await reader.close()
             raise
         return db
 
@@ -174,40 +246,72 @@ class Database:
     def schema_version(self) -> int:
         return self._version
 
-    async def _migrate(self) -> None:
-        await self.conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = await (await self.conn.execute("SELECT MAX(version) FROM schema_version")).fetchone()
-        self._version = int(row[0] or 0) if row else 0
-        for version, script in MIGRATIONS:
-            if version <= self._version:
-                continue
-            log.info("Migrating database %s to schema version %d", self.path, version)
+    async def _migrate(self, migrations: Sequence[Migration]) -> None:
+        versions = [m.version for m in migrations]
+        if versions != list(range(1, len(versions) + 1)):
+            raise ValueError(f"migration versions must be 1, 2, 3, ... in order, got {versions}")
+        async with self.transaction() as conn:
+            await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        for migration in migrations:
             async with self.transaction() as conn:
-                for statement in (s.strip() for s in script.split(";")):
-                    if statement:
-                        await conn.execute(statement)
-                await conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-            self._version = version
+                # Read inside the write transaction, so a second process opening the same file
+                # at the same moment cannot apply the same step twice.
+                current = int(await _scalar(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_version") or 0)
+                if migration.version <= current:
+                    self._version = current
+                    continue
+                log.info("Migrating database %s to schema version %d", self.path, migration.version)
+                for statement in _statements(migration.script):
+                    await conn.execute(statement)
+                await conn.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))
+            self._version = migration.version
+        newest = int(await _scalar(self._writer, "SELECT COALESCE(MAX(version), 0) FROM schema_version") or 0)
+        if newest > len(migrations):
+            raise ConfigError(
+                f"database {self.path} has schema version {newest}, newer than this ftserver knows "
+                f"({len(migrations)}); use a newer ftserver or another db_url",
+                key="db_url",
+            )
+        self._version = newest
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The single writer: commits when the block ends, rolls back if it raises (or is cancelled)."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            conn = self._writer
+            await conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
+                yield conn
+                await conn.execute("COMMIT")
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
                 raise
-            else:
-                await self.conn.execute("COMMIT")
 
-    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        async with self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        async with self._reader.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def close(self) -> None:
-        await self.conn.close()
+        if self._closed:
+            return
+        self._closed = True
+        if self._reader is not self._writer:
+            await self._reader.close()
+        await self._writer.close()
+
+
+async def _configure(conn: aiosqlite.Connection, busy_timeout_ms: int) -> None:
+    await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute("PRAGMA synchronous=NORMAL")
+
+
+async def _scalar(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+    async with conn.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else row[0]

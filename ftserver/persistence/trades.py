@@ -1,90 +1,54 @@
-"""``TradeRepository``: the only SQL about trades, orders, locks, custom data and the key/value store.
+"""``TradeRepository``: the only SQL about trades, orders, pair locks, custom data and the key/value store.
 
-Every write commits before the method returns, so the bot can announce a change right after.
-Row <-> dataclass mapping is derived once from the dataclass fields: datetimes are stored as epoch
-milliseconds, enums as their values, booleans as integers.
+Every write commits before the method returns, so the bot may announce a change right after.
+``updated_at`` (epoch ms from the clock) is stamped on every trade and order write, and an order
+write also stamps its trade, so a later incremental sync can ask for "trades changed since".
+Orders are never deleted by a save: dropping one from ``trade.orders`` in memory leaves its row.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from typing import Any, get_type_hints
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
 from ftserver.core.clock import Clock, SystemClock
-from ftserver.models import Order, OrderSide, OrderStatus, OrderType, PairLock, Trade, TradingMode
-from ftserver.persistence.db import Database
+from ftserver.errors import InvalidRequest, NotFound
+from ftserver.models import Order, PairLock, Trade
+from ftserver.persistence.db import Database, Row
+from ftserver.persistence.rows import RowMapping, epoch_ms, from_ms, to_ms
+
+_TRADES = RowMapping(Trade, "trades", not_stored=("orders",), stamped=("updated_at",))
+_ORDERS = RowMapping(Order, "orders", stamped=("updated_at",))
+_LOCKS = RowMapping(PairLock, "pairlocks")
+
+_CUSTOM_DATA_COLUMNS = "id, trade_id, key, value_type, value, created_at, updated_at"
 
 
-def _to_ms(value: datetime | None) -> int | None:
-    return None if value is None else int(value.timestamp() * 1000)
+def _to_json(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequest(f"{what} must be JSON-serialisable ({type(value).__name__} given): {exc}") from None
 
 
-def _from_ms(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value / 1000, tz=UTC)
+def _custom_data_entry(row: Row) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "key": row[2],
+        "type": row[3],
+        "value": json.loads(row[4]),
+        "created_at": from_ms(row[5]),
+        "updated_at": from_ms(row[6]),
+    }
 
 
-class _Mapping:
-    """Column list and converters for one dataclass, computed once."""
-
-    def __init__(self, cls: type, *, skip: Iterable[str] = ()) -> None:
-        hints = get_type_hints(cls)
-        skipped = {"id", *skip}
-        self.cls = cls
-        self.columns = [f.name for f in dataclasses.fields(cls) if f.name not in skipped]
-        self._decoders: dict[str, Any] = {}
-        self._encoders: dict[str, Any] = {}
-        for name in self.columns:
-            hint = str(hints[name])
-            if "datetime" in hint:
-                self._encoders[name], self._decoders[name] = _to_ms, _from_ms
-            elif "bool" in hint:
-                self._encoders[name], self._decoders[name] = int, bool
-            else:
-                for enum_cls in (OrderSide, OrderStatus, OrderType, TradingMode):
-                    if enum_cls.__name__ in hint:
-                        self._decoders[name] = enum_cls
-        self.select = ", ".join(["id", *self.columns])
-        self.insert_sql = (
-            f"INSERT INTO {{table}} ({', '.join(self.columns)}, updated_at) "
-            f"VALUES ({', '.join('?' for _ in self.columns)}, ?)"
-        )
-        self.update_sql = (
-            f"UPDATE {{table}} SET {', '.join(f'{c} = ?' for c in self.columns)}, updated_at = ? WHERE id = ?"
-        )
-
-    def values(self, obj: Any) -> list[Any]:
-        out = []
-        for name in self.columns:
-            value = getattr(obj, name)
-            encoder = self._encoders.get(name)
-            if encoder is not None and value is not None:
-                value = encoder(value)
-            elif isinstance(value, enum.Enum):
-                value = value.value
-            out.append(value)
-        return out
-
-    def build(self, row: aiosqlite.Row, **extra: Any) -> Any:
-        kwargs = {"id": row[0]}
-        for index, name in enumerate(self.columns, start=1):
-            value = row[index]
-            decoder = self._decoders.get(name)
-            if decoder is not None and value is not None:
-                value = decoder(value)
-            kwargs[name] = value
-        kwargs.update(extra)
-        return self.cls(**kwargs)
-
-
-_TRADE = _Mapping(Trade, skip=("orders", "updated_at"))
-_ORDER = _Mapping(Order)
-_LOCK = _Mapping(PairLock)
+def _placeholders(count: int) -> str:
+    return ", ".join("?" * count)
 
 
 class TradeRepository:
@@ -93,81 +57,141 @@ class TradeRepository:
         self.clock = clock or SystemClock()
 
     def _now_ms(self) -> int:
-        return int(self.clock.now().timestamp() * 1000)
+        return epoch_ms(self.clock.now())
 
-    # ---- trades ------------------------------------------------------------------------------
+    # ---- trades: writes -----------------------------------------------------------------------
     async def save_trade(self, trade: Trade) -> Trade:
-        """Insert or update the trade and all of its orders in one transaction."""
+        """Insert or update the trade and all of its orders in one transaction.
+
+        Sets ``trade.id``, every order's ``id`` and ``ft_trade_id``, and ``trade.updated_at``. If the
+        write fails, the ids the object had before are put back, so a retry inserts again.
+        """
+        before = (trade.id, [(o.id, o.ft_trade_id) for o in trade.orders])
         now = self._now_ms()
-        async with self.db.transaction() as conn:
-            if trade.id is None:
-                cursor = await conn.execute(_TRADE.insert_sql.format(table="trades"), [*_TRADE.values(trade), now])
-                trade.id = cursor.lastrowid
-            else:
-                await conn.execute(_TRADE.update_sql.format(table="trades"), [*_TRADE.values(trade), now, trade.id])
-            for order in trade.orders:
-                order.ft_trade_id = trade.id or 0
-                await self._write_order(conn, order, now)
-        trade.updated_at = _from_ms(now)
+        try:
+            async with self.db.transaction() as conn:
+                if trade.id is None:
+                    cursor = await conn.execute(_TRADES.insert_sql, _TRADES.values(trade, now))
+                    trade.id = cursor.lastrowid
+                else:
+                    cursor = await conn.execute(_TRADES.update_sql, [*_TRADES.values(trade, now), trade.id])
+                    if cursor.rowcount == 0:
+                        raise NotFound(f"Trade {trade.id} does not exist (deleted?); it cannot be updated")
+                for order in trade.orders:
+                    order.ft_trade_id = trade.id
+                await self._write_orders(conn, trade.orders, now)
+        except BaseException:
+            trade.id = before[0]
+            for order, (order_id, ft_trade_id) in zip(trade.orders, before[1], strict=False):
+                order.id, order.ft_trade_id = order_id, ft_trade_id
+            raise
+        trade.updated_at = from_ms(now)
         return trade
 
-    async def _write_order(self, conn: aiosqlite.Connection, order: Order, now: int) -> None:
-        if order.id is None:
-            cursor = await conn.execute(_ORDER.insert_sql.format(table="orders"), [*_ORDER.values(order), now])
-            order.id = cursor.lastrowid
-        else:
-            await conn.execute(_ORDER.update_sql.format(table="orders"), [*_ORDER.values(order), now, order.id])
-
     async def save_order(self, order: Order) -> Order:
+        """Insert or update one order of an already stored trade (``order.ft_trade_id``)."""
+        if not order.ft_trade_id:
+            raise InvalidRequest(f"Order {order.order_id} has no ft_trade_id: save its trade first")
+        before = order.id
         now = self._now_ms()
-        async with self.db.transaction() as conn:
-            await self._write_order(conn, order, now)
-            await conn.execute("UPDATE trades SET updated_at = ? WHERE id = ?", (now, order.ft_trade_id))
+        try:
+            async with self.db.transaction() as conn:
+                cursor = await conn.execute("UPDATE trades SET updated_at = ? WHERE id = ?", (now, order.ft_trade_id))
+                if cursor.rowcount == 0:
+                    raise NotFound(f"Trade {order.ft_trade_id} of order {order.order_id} does not exist")
+                await self._write_orders(conn, [order], now)
+        except BaseException:
+            order.id = before
+            raise
         return order
 
-    async def _with_orders(self, trades: list[Trade]) -> list[Trade]:
+    async def _write_orders(self, conn: aiosqlite.Connection, orders: Sequence[Order], now: int) -> None:
+        known = [order for order in orders if order.id is not None]
+        if known:
+            # The ft_trade_id guard stops an order id from silently moving to another trade.
+            cursor = await conn.executemany(
+                f"{_ORDERS.update_sql} AND ft_trade_id = ?",
+                [[*_ORDERS.values(order, now), order.id, order.ft_trade_id] for order in known],
+            )
+            if cursor.rowcount != len(known):
+                ids = ", ".join(str(order.id) for order in known)
+                raise NotFound(f"Some of orders {ids} do not exist or belong to another trade; nothing was saved")
+        # New orders one by one: each needs its id back.
+        for order in orders:
+            if order.id is None:
+                cursor = await conn.execute(_ORDERS.insert_sql, _ORDERS.values(order, now))
+                order.id = cursor.lastrowid
+
+    async def delete_trade(self, trade_id: int) -> bool:
+        """Delete a trade with its orders and custom data. False when there was no such trade."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM trades WHERE id = ?", (trade_id,))
+            return cursor.rowcount > 0
+
+    # ---- trades: reads ------------------------------------------------------------------------
+    async def _select_trades(self, tail: str = "ORDER BY id", params: Sequence[Any] = ()) -> list[Trade]:
+        rows = await self.db.fetchall(f"SELECT {_TRADES.select_list} FROM trades {tail}", params)
+        return [_TRADES.build(row) for row in rows]
+
+    async def _attach_orders(self, trades: list[Trade]) -> list[Trade]:
+        """Load the orders of all ``trades`` with one query (ordered by order id)."""
         if not trades:
             return trades
-        by_id = {t.id: t for t in trades}
-        placeholders = ", ".join("?" for _ in by_id)
-        rows = await self.db.fetchall(
-            f"SELECT {_ORDER.select} FROM orders WHERE ft_trade_id IN ({placeholders}) ORDER BY id", list(by_id)
-        )
-        for row in rows:
-            order = _ORDER.build(row)
-            by_id[order.ft_trade_id].orders.append(order)
+        by_id = {trade.id: trade for trade in trades}
+        # One IN list per chunk keeps under SQLite's bound-parameter limit for huge lists.
+        ids = list(by_id)
+        for start in range(0, len(ids), 30_000):
+            chunk = ids[start : start + 30_000]
+            rows = await self.db.fetchall(
+                f"SELECT {_ORDERS.select_list} FROM orders WHERE ft_trade_id IN ({_placeholders(len(chunk))}) "
+                "ORDER BY id",
+                chunk,
+            )
+            for row in rows:
+                order = _ORDERS.build(row)
+                by_id[order.ft_trade_id].orders.append(order)
         return trades
 
-    async def _trades(self, where: str = "", params: Sequence[Any] = (), tail: str = "ORDER BY id") -> list[Trade]:
-        rows = await self.db.fetchall(f"SELECT {_TRADE.select} FROM trades {where} {tail}", params)
-        return [_TRADE.build(row, orders=[]) for row in rows]
-
     async def get_trade(self, trade_id: int) -> Trade | None:
-        trades = await self._with_orders(await self._trades("WHERE id = ?", (trade_id,)))
+        trades = await self._attach_orders(await self._select_trades("WHERE id = ?", (trade_id,)))
         return trades[0] if trades else None
 
     async def open_trades(self) -> list[Trade]:
-        return await self._with_orders(await self._trades("WHERE is_open = 1"))
+        return await self._attach_orders(await self._select_trades("WHERE is_open = 1 ORDER BY id"))
 
     async def trades_page(self, limit: int, offset: int = 0, *, order_by_id: bool = True) -> tuple[list[Trade], int]:
-        """A page of trades with their orders, and the total number of trades.
+        """One page of trades with their orders, and the total number of trades.
 
-        ``order_by_id``: ascending ids (freqtrade's default); otherwise open trades first, then the
-        most recently closed.
+        ``order_by_id``: ascending ids. Otherwise open trades (no close date) first, then the most
+        recently closed; ties by descending id.
         """
-        order = "ORDER BY id" if order_by_id else "ORDER BY close_date IS NOT NULL, close_date DESC, id DESC"
-        page = await self._trades("", (limit, offset), f"{order} LIMIT ? OFFSET ?")
+        if limit < 0 or offset < 0:
+            raise InvalidRequest(f"limit and offset must not be negative (limit={limit}, offset={offset})")
+        if order_by_id:
+            page = await self._select_trades("ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
+        else:
+            # Sort ids only (a covering index scan), then load the page's full rows: sorting whole
+            # rows of every trade would cost several times more at 10,000 trades.
+            order = "ORDER BY close_date IS NOT NULL, close_date DESC, id DESC"
+            page = await self._select_trades(
+                f"WHERE id IN (SELECT id FROM trades {order} LIMIT ? OFFSET ?) {order}", (limit, offset)
+            )
         total = await self.count_trades()
-        return await self._with_orders(page), total
+        return await self._attach_orders(page), total
 
     async def closed_trades(self, *, pair: str | None = None) -> list[Trade]:
+        """Closed trades without their orders (``orders == []``), oldest close first."""
         if pair is None:
-            return await self._trades("WHERE is_open = 0", (), "ORDER BY close_date, id")
-        return await self._trades("WHERE is_open = 0 AND pair = ?", (pair,), "ORDER BY close_date, id")
+            return await self._select_trades("WHERE is_open = 0 ORDER BY close_date, id")
+        return await self._select_trades("WHERE is_open = 0 AND pair = ? ORDER BY close_date, id", (pair,))
 
     async def all_trades(self, *, pair: str | None = None, with_orders: bool = False) -> list[Trade]:
-        trades = await (self._trades("WHERE pair = ?", (pair,)) if pair else self._trades())
-        return await self._with_orders(trades) if with_orders else trades
+        """Every trade (of ``pair``) by id; orders only when asked for."""
+        if pair is None:
+            trades = await self._select_trades()
+        else:
+            trades = await self._select_trades("WHERE pair = ? ORDER BY id", (pair,))
+        return await self._attach_orders(trades) if with_orders else trades
 
     async def count_trades(self, *, is_open: bool | None = None) -> int:
         if is_open is None:
@@ -176,109 +200,110 @@ class TradeRepository:
             row = await self.db.fetchone("SELECT COUNT(*) FROM trades WHERE is_open = ?", (int(is_open),))
         return int(row[0]) if row else 0
 
-    async def realized_profit_total(self) -> float:
-        row = await self.db.fetchone("SELECT COALESCE(SUM(realized_profit), 0) FROM trades")
-        return float(row[0]) if row else 0.0
-
-    async def delete_trade(self, trade_id: int) -> bool:
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM trades WHERE id = ?", (trade_id,))
-            return (cursor.rowcount or 0) > 0
-
     async def first_trade_open_date(self) -> datetime | None:
         row = await self.db.fetchone("SELECT MIN(open_date) FROM trades")
-        return _from_ms(row[0]) if row and row[0] is not None else None
+        return from_ms(row[0]) if row else None
 
-    # ---- locks -------------------------------------------------------------------------------
+    # ---- pair locks ---------------------------------------------------------------------------
     async def add_lock(self, lock: PairLock) -> PairLock:
-        return await self.save_lock(lock)
+        """Store a new lock and set its id."""
+        if lock.id is not None:
+            raise InvalidRequest(f"Lock {lock.id} is already stored; use save_lock to change it")
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(_LOCKS.insert_sql, _LOCKS.values(lock))
+        lock.id = cursor.lastrowid
+        return lock
 
     async def save_lock(self, lock: PairLock) -> PairLock:
-        values = _LOCK.values(lock)
+        """Insert a new lock or update a stored one (to deactivate it, for example)."""
+        if lock.id is None:
+            return await self.add_lock(lock)
         async with self.db.transaction() as conn:
-            if lock.id is None:
-                cursor = await conn.execute(
-                    f"INSERT INTO pairlocks ({', '.join(_LOCK.columns)}) VALUES ({', '.join('?' for _ in values)})",
-                    values,
-                )
-                lock.id = cursor.lastrowid
-            else:
-                await conn.execute(
-                    f"UPDATE pairlocks SET {', '.join(f'{c} = ?' for c in _LOCK.columns)} WHERE id = ?",
-                    [*values, lock.id],
-                )
+            cursor = await conn.execute(_LOCKS.update_sql, [*_LOCKS.values(lock), lock.id])
+            if cursor.rowcount == 0:
+                raise NotFound(f"Lock {lock.id} does not exist")
         return lock
 
     async def get_lock(self, lock_id: int) -> PairLock | None:
-        row = await self.db.fetchone(f"SELECT {_LOCK.select} FROM pairlocks WHERE id = ?", (lock_id,))
-        return _LOCK.build(row) if row else None
+        row = await self.db.fetchone(f"SELECT {_LOCKS.select_list} FROM pairlocks WHERE id = ?", (lock_id,))
+        return None if row is None else _LOCKS.build(row)
 
     async def active_locks(self, now: datetime, pair: str | None = None) -> list[PairLock]:
-        sql = f"SELECT {_LOCK.select} FROM pairlocks WHERE active = 1 AND lock_end_time > ?"
-        params: list[Any] = [_to_ms(now)]
+        """Active locks ending after ``now``; with ``pair``, the locks on that pair and on every pair ("*")."""
+        sql = f"SELECT {_LOCKS.select_list} FROM pairlocks WHERE active = 1 AND lock_end_time > ?"
+        params: list[Any] = [to_ms(now)]
         if pair is not None:
             sql += " AND pair IN (?, '*')"
             params.append(pair)
         rows = await self.db.fetchall(sql + " ORDER BY id", params)
-        return [_LOCK.build(row) for row in rows]
+        return [_LOCKS.build(row) for row in rows]
 
     async def locks(self, *, active_only: bool = True, now: datetime | None = None) -> list[PairLock]:
+        """Active locks at ``now`` (default: the clock's now), or every lock ever stored."""
         if active_only:
             return await self.active_locks(now or self.clock.now())
-        rows = await self.db.fetchall(f"SELECT {_LOCK.select} FROM pairlocks ORDER BY id")
-        return [_LOCK.build(row) for row in rows]
+        rows = await self.db.fetchall(f"SELECT {_LOCKS.select_list} FROM pairlocks ORDER BY id")
+        return [_LOCKS.build(row) for row in rows]
 
-    # ---- key/value ---------------------------------------------------------------------------
+    # ---- key/value ----------------------------------------------------------------------------
     async def get_value(self, key: str, default: Any = None) -> Any:
         row = await self.db.fetchone("SELECT value FROM kv_store WHERE key = ?", (key,))
-        return json.loads(row[0]) if row else default
+        return default if row is None else json.loads(row[0])
 
     async def set_value(self, key: str, value: Any) -> None:
+        encoded = _to_json(value, f"Value for key '{key}'")
         async with self.db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO kv_store (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
+                "INSERT INTO kv_store (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, encoded),
             )
 
-    # ---- custom data -------------------------------------------------------------------------
+    # ---- custom data --------------------------------------------------------------------------
     async def set_custom_data(self, trade_id: int, key: str, value: Any) -> None:
+        """Store ``value`` (JSON) under ``key`` for a trade; ``type`` reports its Python type name."""
+        encoded = _to_json(value, f"Custom data '{key}'")
         now = self._now_ms()
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO trade_custom_data (ft_trade_id, cd_key, cd_type, cd_value, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(ft_trade_id, cd_key) DO UPDATE SET "
-                "cd_type = excluded.cd_type, cd_value = excluded.cd_value, updated_at = ?",
-                (trade_id, key, type(value).__name__, json.dumps(value), now, now),
-            )
+        try:
+            async with self.db.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO trade_custom_data (trade_id, key, value, value_type, created_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (trade_id, key) DO UPDATE SET "
+                    "value = excluded.value, value_type = excluded.value_type, updated_at = excluded.created_at",
+                    (trade_id, key, encoded, type(value).__name__, now),
+                )
+        except sqlite3.IntegrityError as exc:
+            if "FOREIGN KEY" not in str(exc):
+                raise
+            raise NotFound(f"Trade {trade_id} does not exist; cannot store custom data '{key}'") from None
 
     async def custom_data(self, trade_id: int, key: str | None = None) -> list[dict[str, Any]]:
-        sql = (
-            "SELECT id, cd_key, cd_type, cd_value, created_at, updated_at FROM trade_custom_data WHERE ft_trade_id = ?"
-        )
+        """``[{id, key, type, value, created_at, updated_at}]`` of one trade, value decoded, in id order."""
+        sql = f"SELECT {_CUSTOM_DATA_COLUMNS} FROM trade_custom_data WHERE trade_id = ?"
         params: list[Any] = [trade_id]
         if key is not None:
-            sql += " AND cd_key = ?"
+            sql += " AND key = ?"
             params.append(key)
-        rows = await self.db.fetchall(sql + " ORDER BY id", params)
-        return [
-            {
-                "id": row[0],
-                "key": row[1],
-                "type": row[2],
-                "value": json.loads(row[3]),
-                "created_at": _from_ms(row[4]),
-                "updated_at": _from_ms(row[5]),
-            }
-            for row in rows
-        ]
+        return [_custom_data_entry(row) for row in await self.db.fetchall(sql + " ORDER BY id", params)]
 
     async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
-        rows = await self.db.fetchall(
+        """``[{trade_id, custom_data: [...]}]`` for a page (by id) of open trades; trades without data are left out."""
+        if limit < 0 or offset < 0:
+            raise InvalidRequest(f"limit and offset must not be negative (limit={limit}, offset={offset})")
+        id_rows = await self.db.fetchall(
             "SELECT id FROM trades WHERE is_open = 1 ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
         )
-        result = []
-        for row in rows:
-            data = await self.custom_data(row[0], key)
-            if data:
-                result.append({"trade_id": row[0], "custom_data": data})
-        return result
+        trade_ids = [row[0] for row in id_rows]
+        if not trade_ids:
+            return []
+        sql = (
+            f"SELECT {_CUSTOM_DATA_COLUMNS} FROM trade_custom_data WHERE trade_id IN ({_placeholders(len(trade_ids))})"
+        )
+        params: list[Any] = list(trade_ids)
+        if key is not None:
+            sql += " AND key = ?"
+            params.append(key)
+        grouped: dict[int, list[dict[str, Any]]] = {}
+        for row in await self.db.fetchall(sql + " ORDER BY trade_id, id", params):
+            grouped.setdefault(row[1], []).append(_custom_data_entry(row))
+        return [{"trade_id": tid, "custom_data": grouped[tid]} for tid in trade_ids if tid in grouped]

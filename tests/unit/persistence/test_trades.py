@@ -1,228 +1,547 @@
 import asyncio
+import dataclasses
 import os
+import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from ftserver.core.clock import ManualClock
-from ftserver.errors import ConfigError
-from ftserver.models import Order, OrderSide, OrderStatus, OrderType, PairLock, Trade
-from ftserver.persistence.db import Database, sqlite_path_from_url
+from ftserver.errors import InvalidRequest, NotFound
+from ftserver.models import Order, OrderSide, OrderStatus, OrderType, PairLock, Trade, TradingMode
+from ftserver.persistence.db import MIGRATIONS, Database
+from ftserver.persistence.rows import to_ms
 from ftserver.persistence.trades import TradeRepository
+from tests.unit.persistence.conftest import T0, TradeFactory
 
-T0 = datetime(2026, 2, 1, 10, 0, tzinfo=UTC)
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-def make_trade(pair: str = "BTC/USDT", *, minutes: int = 0) -> Trade:
+def every_field_trade() -> Trade:
+    """A trade whose every field differs from its default, with two orders that do the same."""
+    ms = timedelta(milliseconds=1)
     trade = Trade(
-        pair=pair,
-        exchange="sim",
-        strategy="SampleStrategy",
-        timeframe=5,
-        open_rate=100.0,
-        open_date=T0 + timedelta(minutes=minutes),
-        amount=1.5,
-        stake_amount=150.0,
-        fee_open=0.001,
-        fee_close=0.001,
-        enter_tag="tag",
+        pair="ETH/USDT:USDT",
+        exchange="binance",
+        strategy="Every",
+        timeframe=15,
+        open_rate=2000.125,
+        open_date=T0 + 7 * ms,
+        amount=0.123456789,
+        stake_amount=246.9,
+        fee_open=0.0005,
+        fee_close=0.00075,
+        is_open=False,
+        is_short=True,
+        amount_requested=0.2,
+        max_stake_amount=300.5,
+        open_rate_requested=2000.0,
+        fee_open_cost=0.12,
+        fee_open_currency="USDT",
+        fee_close_cost=0.13,
+        fee_close_currency="BNB",
+        close_rate=1900.5,
+        close_rate_requested=1901.0,
+        close_date=T0 + timedelta(hours=2) + 999 * ms,
+        close_profit=0.049,
+        close_profit_abs=12.3456789,
+        realized_profit=12.0,
+        enter_tag="breakout",
+        exit_reason="roi",
+        exit_order_status="closed",
+        stop_loss=2100.0,
+        stop_loss_pct=-0.05,
+        initial_stop_loss=2100.5,
+        initial_stop_loss_pct=-0.06,
+        is_stop_loss_trailing=True,
+        stoploss_last_update=T0 + timedelta(minutes=30),
+        max_rate=2050.0,
+        min_rate=1890.0,
+        leverage=3.0,
+        interest_rate=0.0001,
+        liquidation_price=2600.0,
+        trading_mode=TradingMode.FUTURES,
+        funding_fees=-0.42,
+        amount_precision=0.001,
         price_precision=0.01,
+        precision_mode=4,
     )
-    trade.set_initial_stoploss(-0.05, T0)
+    for side, order_type, status in (
+        (OrderSide.SELL, OrderType.LIMIT, OrderStatus.CLOSED),
+        (OrderSide.BUY, OrderType.MARKET, OrderStatus.CANCELED),
+    ):
+        trade.orders.append(
+            Order(
+                ft_trade_id=0,
+                ft_order_side=side,
+                ft_pair=trade.pair,
+                order_id=f"x-{side}",
+                order_type=order_type,
+                side=side,
+                amount=0.123456789,
+                price=2000.125,
+                status=status,
+                filled=0.1,
+                remaining=0.023456789,
+                average=2000.5,
+                cost=200.05,
+                order_date=T0 + ms,
+                order_filled_date=T0 + 2 * ms,
+                order_update_date=T0 + 3 * ms,
+                ft_fee_base=0.0001,
+                ft_order_tag="tagged",
+                ft_amount=0.12,
+                ft_price=1999.0,
+                leverage=3.0,
+            )
+        )
+    return trade
+
+
+def none_field_trade() -> Trade:
+    """Only the required fields: every optional one stays None."""
+    trade = Trade(
+        pair="BTC/USDT",
+        exchange="binance",
+        strategy="Bare",
+        timeframe=5,
+        open_rate=1.0,
+        open_date=T0,
+        amount=1.0,
+        stake_amount=1.0,
+        fee_open=0.0,
+        fee_close=0.0,
+    )
     trade.orders.append(
         Order(
             ft_trade_id=0,
             ft_order_side=OrderSide.BUY,
-            ft_pair=pair,
-            order_id=f"dry_run_buy_{pair}_{minutes}",
-            order_type=OrderType.LIMIT,
+            ft_pair="BTC/USDT",
+            order_id="bare",
+            order_type=OrderType.MARKET,
             side=OrderSide.BUY,
-            amount=1.5,
-            price=100.0,
-            status=OrderStatus.CLOSED,
-            filled=1.5,
-            average=100.0,
-            cost=150.0,
-            order_date=T0,
-            order_filled_date=T0 + timedelta(seconds=3),
+            amount=1.0,
+            price=None,
         )
     )
     return trade
 
 
-def close(trade: Trade, rate: float, minutes: int = 30) -> None:
-    trade.is_open = False
-    trade.close_rate = rate
-    trade.close_date = trade.open_date + timedelta(minutes=minutes)
-    trade.close_profit_abs = trade.calc_profit(rate)
-    trade.close_profit = trade.calc_profit_ratio(rate)
-    trade.exit_reason = "roi"
-
-
-@pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[TradeRepository]:
-    db = await Database.open(f"sqlite:///{tmp_path / 'db' / 'trades.sqlite'}")
-    yield TradeRepository(db, ManualClock(T0))
-    await db.close()
-
-
-async def test_trade_with_orders_round_trips_every_field(repo: TradeRepository) -> None:
-    trade = make_trade()
-    await repo.save_trade(trade)
+# ---- round trips ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("build", [every_field_trade, none_field_trade])
+async def test_trade_with_orders_round_trips_every_field(repo: TradeRepository, build: Callable[[], Trade]) -> None:
+    trade = build()
+    saved = await repo.save_trade(trade)
+    assert saved is trade
     assert trade.id is not None
-    assert trade.orders[0].id is not None and trade.orders[0].ft_trade_id == trade.id
+    assert trade.orders
+    assert all(o.ft_trade_id == trade.id for o in trade.orders)
+    assert all(o.id is not None for o in trade.orders)
+    assert trade.updated_at == T0
+
     loaded = await repo.get_trade(trade.id)
-    assert loaded is not None
-    loaded.updated_at = trade.updated_at
     assert loaded == trade
-    assert loaded.orders[0].status is OrderStatus.CLOSED
-    assert loaded.open_date.tzinfo is not None
+    assert loaded is not None
+    for field in dataclasses.fields(Trade):
+        assert type(getattr(loaded, field.name)) is type(getattr(trade, field.name)), field.name
+    for stored, original in zip(loaded.orders, trade.orders, strict=True):
+        for field in dataclasses.fields(Order):
+            assert type(getattr(stored, field.name)) is type(getattr(original, field.name)), field.name
+    assert loaded.open_date.utcoffset() == timedelta(0)
 
 
-async def test_update_changes_trade_and_adds_orders(repo: TradeRepository) -> None:
-    trade = await repo.save_trade(make_trade())
-    close(trade, 110.0)
-    trade.orders.append(
-        Order(
-            ft_trade_id=trade.id or 0,
-            ft_order_side=OrderSide.SELL,
-            ft_pair=trade.pair,
-            order_id="dry_run_sell",
-            order_type=OrderType.MARKET,
-            side=OrderSide.SELL,
-            amount=1.5,
-            price=None,
-            status=OrderStatus.CLOSED,
-            filled=1.5,
-            average=110.0,
-        )
-    )
+async def test_dates_in_other_zones_load_as_the_same_instant_in_utc(repo: TradeRepository) -> None:
+    trade = none_field_trade()
+    trade.open_date = datetime(2026, 2, 1, 12, 0, 0, 250_999, tzinfo=timezone(timedelta(hours=2)))
     await repo.save_trade(trade)
     loaded = await repo.get_trade(trade.id or 0)
-    assert loaded is not None and not loaded.is_open
-    assert [o.ft_order_side for o in loaded.orders] == [OrderSide.BUY, OrderSide.SELL]
-    assert loaded.close_profit_abs == pytest.approx(trade.close_profit_abs)
-    assert await repo.open_trades() == []
+    assert loaded is not None
+    assert loaded.open_date.tzinfo is UTC
+    # Stored as epoch milliseconds: the sub-millisecond part is dropped.
+    assert loaded.open_date == datetime(2026, 2, 1, 10, 0, 0, 250_000, tzinfo=UTC)
 
 
-async def test_reopen_keeps_trades_locks_and_values(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'reopen.sqlite'}"
-    db = await Database.open(url)
-    repo = TradeRepository(db)
-    trade = await repo.save_trade(make_trade())
-    await repo.add_lock(PairLock(pair="ETH/USDT", lock_time=T0, lock_end_time=T0 + timedelta(hours=1)))
+async def test_naive_date_is_refused_and_nothing_is_stored(repo: TradeRepository) -> None:
+    trade = none_field_trade()
+    trade.orders[0].order_date = datetime(2026, 2, 1, 10, 0)
+    with pytest.raises(InvalidRequest, match="timezone-aware"):
+        await repo.save_trade(trade)
+    assert trade.id is None
+    assert trade.orders[0].id is None
+    assert await repo.count_trades() == 0
+
+
+async def test_update_changes_only_what_changed(
+    repo: TradeRepository, clock: ManualClock, new_trade: TradeFactory
+) -> None:
+    first = await repo.save_trade(new_trade("BTC/USDT"))
+    other = await repo.save_trade(new_trade("ETH/USDT"))
+    entry_id = first.orders[0].id
+    clock.advance(minutes=5)
+
+    first.stop_loss = 97.5
+    first.max_rate = 104.0
+    first.orders[0].order_update_date = clock.now()
+    first.orders.append(
+        Order(
+            ft_trade_id=first.id or 0,
+            ft_order_side=OrderSide.SELL,
+            ft_pair=first.pair,
+            order_id="exit",
+            order_type=OrderType.LIMIT,
+            side=OrderSide.SELL,
+            amount=1.5,
+            price=104.0,
+        )
+    )
+    await repo.save_trade(first)
+
+    loaded = await repo.get_trade(first.id or 0)
+    assert loaded == first
+    assert loaded is not None
+    assert loaded.stop_loss == 97.5
+    assert loaded.updated_at == T0 + timedelta(minutes=5)
+    assert loaded.orders[0].id == entry_id
+    assert [o.order_id for o in loaded.orders] == [first.orders[0].order_id, "exit"]
+    assert await repo.get_trade(other.id or 0) == other  # untouched, updated_at included
+    assert other.updated_at == T0
+
+
+async def test_update_of_a_deleted_trade_is_not_found(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    trade = await repo.save_trade(new_trade())
+    assert await repo.delete_trade(trade.id or 0)
+    trade.stop_loss = 1.0
+    with pytest.raises(NotFound, match=f"Trade {trade.id} does not exist"):
+        await repo.save_trade(trade)
+
+
+async def test_failed_save_writes_nothing_and_restores_ids(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    owner = await repo.save_trade(new_trade("BTC/USDT"))
+    trade = new_trade("ETH/USDT")
+    # An order id that belongs to another trade: the save must fail as a whole.
+    stolen = dataclasses.replace(owner.orders[0])
+    trade.orders.append(stolen)
+    with pytest.raises(NotFound, match="belong to another trade"):
+        await repo.save_trade(trade)
+    assert trade.id is None
+    assert trade.orders[0].id is None
+    assert stolen.ft_trade_id == owner.id
+    assert await repo.count_trades() == 1
+    assert len((await repo.all_trades(with_orders=True))[0].orders) == 1
+
+    trade.orders.pop()
+    await repo.save_trade(trade)  # the same object saves cleanly afterwards
+    assert trade.id == 2  # the rolled-back insert did not use up an id
+    assert await repo.count_trades() == 2
+
+
+async def test_save_order_inserts_updates_and_stamps_its_trade(
+    repo: TradeRepository, clock: ManualClock, new_trade: TradeFactory
+) -> None:
+    trade = await repo.save_trade(new_trade())
+    clock.advance(minutes=1)
+    order = Order(
+        ft_trade_id=trade.id or 0,
+        ft_order_side=OrderSide.SELL,
+        ft_pair=trade.pair,
+        order_id="exit",
+        order_type=OrderType.LIMIT,
+        side=OrderSide.SELL,
+        amount=1.5,
+        price=105.0,
+    )
+    await repo.save_order(order)
+    assert order.id is not None
+    order.status = OrderStatus.CLOSED
+    order.filled = 1.5
+    await repo.save_order(order)
+
+    loaded = await repo.get_trade(trade.id or 0)
+    assert loaded is not None
+    assert loaded.orders[-1] == order
+    assert len(loaded.orders) == 2
+    assert loaded.updated_at == T0 + timedelta(minutes=1)
+
+
+async def test_save_order_needs_a_stored_trade(repo: TradeRepository) -> None:
+    order = none_field_trade().orders[0]
+    with pytest.raises(InvalidRequest, match="no ft_trade_id"):
+        await repo.save_order(order)
+    order.ft_trade_id = 42
+    with pytest.raises(NotFound, match="Trade 42"):
+        await repo.save_order(order)
+    assert order.id is None
+
+
+async def test_reopen_keeps_trades_orders_locks_values_and_custom_data(db_url: str, new_trade: TradeFactory) -> None:
+    db = await Database.open(db_url)
+    repo = TradeRepository(db, ManualClock(T0))
+    trade = await repo.save_trade(new_trade(close_after=30))
+    lock = await repo.add_lock(PairLock(pair="ETH/USDT", lock_time=T0, lock_end_time=T0 + timedelta(hours=1)))
     await repo.set_value("bot_start_time", 123.5)
+    await repo.set_custom_data(trade.id or 0, "note", ["a", 1])
     await db.close()
 
-    db = await Database.open(url)
+    db = await Database.open(db_url)
     try:
-        repo = TradeRepository(db)
-        assert db.schema_version == 1
-        reopened = await repo.get_trade(trade.id or 0)
-        assert reopened is not None and len(reopened.orders) == 1
-        assert len(await repo.active_locks(T0)) == 1
+        repo = TradeRepository(db, ManualClock(T0))
+        assert await repo.get_trade(trade.id or 0) == trade
+        assert await repo.locks(now=T0) == [lock]
         assert await repo.get_value("bot_start_time") == 123.5
-        rows = await db.fetchall("SELECT version FROM schema_version")
-        assert [r[0] for r in rows] == [1], "migrations must not run twice"
+        assert [entry["value"] for entry in await repo.custom_data(trade.id or 0)] == [["a", 1]]
     finally:
         await db.close()
 
 
-async def test_failed_transaction_leaves_nothing_behind(repo: TradeRepository) -> None:
-    async def half_write() -> None:
-        async with repo.db.transaction() as conn:
-            await conn.execute("INSERT INTO kv_store (key, value) VALUES ('half', '1')")
-            raise RuntimeError("boom")
+async def test_database_from_schema_1_upgrades_and_keeps_its_data(db_url: str, new_trade: TradeFactory) -> None:
+    old = await Database.open(db_url, migrations=MIGRATIONS[:1])
+    trade = await TradeRepository(old, ManualClock(T0)).save_trade(new_trade())
+    async with old.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO trade_custom_data (ft_trade_id, cd_key, cd_type, cd_value, created_at) "
+            "VALUES (?, 'note', 'str', '\"hi\"', ?)",
+            (trade.id, to_ms(T0)),
+        )
+    await old.close()
 
-    with pytest.raises(RuntimeError):
-        await half_write()
-    assert await repo.get_value("half") is None
+    db = await Database.open(db_url)
+    try:
+        repo = TradeRepository(db, ManualClock(T0))
+        assert db.schema_version == 2
+        assert await repo.get_trade(trade.id or 0) == trade
+        assert [(e["key"], e["type"], e["value"]) for e in await repo.custom_data(trade.id or 0)] == [
+            ("note", "str", "hi")
+        ]
+        await repo.set_custom_data(trade.id or 0, "note", "again")  # the unique (trade, key) rule survived
+        assert len(await repo.custom_data(trade.id or 0)) == 1
+        assert await repo.delete_trade(trade.id or 0)  # and so did the cascade
+        assert await db.fetchall("SELECT id FROM trade_custom_data") == []
+    finally:
+        await db.close()
 
 
-async def test_trades_page_with_total_and_both_orders(repo: TradeRepository) -> None:
+# ---- queries --------------------------------------------------------------------------------------
+async def test_trades_page_by_id_with_total(repo: TradeRepository, new_trade: TradeFactory) -> None:
     for n in range(5):
-        trade = make_trade(minutes=n)
-        if n < 4:
-            close(trade, 101.0, minutes=60 - n * 10)
-        await repo.save_trade(trade)
+        await repo.save_trade(new_trade(minutes=n, close_after=10))
     page, total = await repo.trades_page(2, 1)
     assert total == 5
     assert [t.id for t in page] == [2, 3]
-    assert all(len(t.orders) == 1 for t in page)
-    newest_first, _ = await repo.trades_page(5, 0, order_by_id=False)
-    assert newest_first[0].is_open  # open trade first
-    closes = [t.close_date for t in newest_first[1:]]
-    assert closes == sorted(closes, reverse=True)
+    assert all(len(t.orders) == 2 for t in page)
+    assert [o.ft_trade_id for t in page for o in t.orders] == [2, 2, 3, 3]
+    assert (await repo.trades_page(10, 4))[0][0].id == 5
+    assert await repo.trades_page(10, 5) == ([], 5)
 
 
-async def test_delete_cascades_orders_and_custom_data(repo: TradeRepository) -> None:
-    trade = await repo.save_trade(make_trade())
+async def test_trades_page_by_close_date_puts_open_trades_first_then_newest_closed(
+    repo: TradeRepository, new_trade: TradeFactory
+) -> None:
+    close_after = {1: 50, 2: None, 3: 10, 4: 30, 5: None}
+    for n in range(1, 6):
+        await repo.save_trade(new_trade(minutes=n, close_after=close_after[n]))
+    page, total = await repo.trades_page(10, 0, order_by_id=False)
+    assert total == 5
+    # Open (no close date) first, newest id first; then closed, latest close date first.
+    assert [t.id for t in page] == [5, 2, 1, 4, 3]
+    second_page, _ = await repo.trades_page(2, 2, order_by_id=False)
+    assert [t.id for t in second_page] == [1, 4]
+    assert [len(t.orders) for t in second_page] == [2, 2]
+
+
+async def test_trades_page_refuses_negative_bounds(repo: TradeRepository) -> None:
+    with pytest.raises(InvalidRequest, match="must not be negative"):
+        await repo.trades_page(-1)
+    with pytest.raises(InvalidRequest, match="must not be negative"):
+        await repo.trades_page(10, -5)
+
+
+async def test_open_closed_and_all_trades(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    await repo.save_trade(new_trade("BTC/USDT", minutes=0, close_after=40))
+    await repo.save_trade(new_trade("ETH/USDT", minutes=1))
+    await repo.save_trade(new_trade("BTC/USDT", minutes=2, close_after=5))
+    await repo.save_trade(new_trade("ETH/USDT", minutes=3, close_after=20))
+
+    assert [(t.id, len(t.orders)) for t in await repo.open_trades()] == [(2, 1)]
+    closed = await repo.closed_trades()
+    assert [t.id for t in closed] == [3, 4, 1]  # by close date
+    assert all(t.orders == [] for t in closed)
+    assert [t.id for t in await repo.closed_trades(pair="BTC/USDT")] == [3, 1]
+    assert [t.id for t in await repo.all_trades()] == [1, 2, 3, 4]
+    assert [len(t.orders) for t in await repo.all_trades(with_orders=True)] == [2, 1, 2, 2]
+    assert [t.id for t in await repo.all_trades(pair="ETH/USDT")] == [2, 4]
+    assert await repo.count_trades() == 4
+    assert await repo.count_trades(is_open=True) == 1
+    assert await repo.count_trades(is_open=False) == 3
+
+
+async def test_first_trade_open_date(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    assert await repo.first_trade_open_date() is None
+    await repo.save_trade(new_trade(minutes=30))
+    await repo.save_trade(new_trade(minutes=10))
+    assert await repo.first_trade_open_date() == T0 + timedelta(minutes=10)
+
+
+async def test_delete_cascades_orders_and_custom_data(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    trade = await repo.save_trade(new_trade(close_after=5))
+    kept = await repo.save_trade(new_trade("ETH/USDT"))
     await repo.set_custom_data(trade.id or 0, "note", {"a": 1})
-    assert (await repo.custom_data(trade.id or 0))[0]["value"] == {"a": 1}
+    await repo.set_custom_data(kept.id or 0, "note", {"b": 2})
+
     assert await repo.delete_trade(trade.id or 0)
     assert await repo.get_trade(trade.id or 0) is None
-    assert await repo.db.fetchall("SELECT * FROM orders") == []
-    assert await repo.db.fetchall("SELECT * FROM trade_custom_data") == []
+    assert await repo.db.fetchall("SELECT ft_trade_id FROM orders") == [(kept.id,)]
+    assert await repo.db.fetchall("SELECT trade_id FROM trade_custom_data") == [(kept.id,)]
+    assert not await repo.delete_trade(trade.id or 0)
 
 
+async def test_concurrent_saves_all_land(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    trades = [new_trade(f"P{n}/USDT", close_after=n % 2 or None) for n in range(30)]
+    await asyncio.gather(*(repo.save_trade(trade) for trade in trades))
+    assert sorted(t.id or 0 for t in trades) == list(range(1, 31))
+    assert await repo.count_trades() == 30
+    for trade in trades:
+        assert await repo.get_trade(trade.id or 0) == trade
+
+
+# ---- locks --------------------------------------------------------------------------------------
 async def test_active_locks_filter_by_time_and_pair(repo: TradeRepository) -> None:
-    await repo.add_lock(PairLock(pair="ETH/USDT", lock_time=T0, lock_end_time=T0 + timedelta(minutes=10)))
-    await repo.add_lock(PairLock(pair="*", lock_time=T0, lock_end_time=T0 + timedelta(minutes=5)))
-    expired = await repo.add_lock(PairLock(pair="BTC/USDT", lock_time=T0, lock_end_time=T0 - timedelta(minutes=1)))
-    assert expired.id is not None
-    assert {lock.pair for lock in await repo.active_locks(T0, "BTC/USDT")} == {"*"}
-    assert {lock.pair for lock in await repo.active_locks(T0, "ETH/USDT")} == {"ETH/USDT", "*"}
-    assert {lock.pair for lock in await repo.active_locks(T0 + timedelta(minutes=6))} == {"ETH/USDT"}
+    eth = await repo.add_lock(PairLock(pair="ETH/USDT", lock_time=T0, lock_end_time=T0 + timedelta(minutes=10)))
+    every = await repo.add_lock(
+        PairLock(pair="*", lock_time=T0, lock_end_time=T0 + timedelta(minutes=5), reason="cooldown")
+    )
+    await repo.add_lock(PairLock(pair="BTC/USDT", lock_time=T0, lock_end_time=T0))  # already over
+    assert [eth.id, every.id] == [1, 2]
+
+    assert await repo.active_locks(T0, "BTC/USDT") == [every]
+    assert await repo.active_locks(T0, "ETH/USDT") == [eth, every]
+    assert await repo.active_locks(T0) == [eth, every]
+    assert await repo.active_locks(T0 + timedelta(minutes=6)) == [eth]
+    assert await repo.active_locks(T0 + timedelta(minutes=10)) == []
 
 
-async def test_concurrent_saves_all_land(repo: TradeRepository) -> None:
-    await asyncio.gather(*(repo.save_trade(make_trade(f"P{n}/USDT")) for n in range(20)))
-    assert await repo.count_trades() == 20
-    assert await repo.count_trades(is_open=True) == 20
+async def test_deactivated_lock_stops_counting_but_is_kept(repo: TradeRepository) -> None:
+    lock = await repo.add_lock(PairLock(pair="ETH/USDT", lock_time=T0, lock_end_time=T0 + timedelta(hours=1)))
+    lock.active = False
+    await repo.save_lock(lock)
+    assert await repo.get_lock(lock.id or 0) == lock
+    assert await repo.locks() == []
+    assert await repo.locks(active_only=False) == [lock]
+    assert await repo.get_lock(99) is None
 
 
-def test_sqlite_url_forms() -> None:
-    assert sqlite_path_from_url("sqlite:///user_data/x.sqlite") == "user_data/x.sqlite"
-    assert sqlite_path_from_url("sqlite:////abs/x.sqlite") == "/abs/x.sqlite"
-    assert sqlite_path_from_url("sqlite://") == ":memory:"
-    with pytest.raises(ConfigError) as info:
-        sqlite_path_from_url("postgresql://host/db")
-    assert info.value.key == "db_url"
+async def test_lock_misuse_is_reported(repo: TradeRepository) -> None:
+    lock = await repo.add_lock(PairLock(pair="ETH/USDT", lock_time=T0, lock_end_time=T0 + timedelta(hours=1)))
+    with pytest.raises(InvalidRequest, match="already stored"):
+        await repo.add_lock(lock)
+    ghost = dataclasses.replace(lock, id=77)
+    with pytest.raises(NotFound, match="Lock 77"):
+        await repo.save_lock(ghost)
+    fresh = await repo.save_lock(PairLock(pair="XRP/USDT", lock_time=T0, lock_end_time=T0 + timedelta(hours=1)))
+    assert fresh.id == 2
 
 
+# ---- key/value and custom data ------------------------------------------------------------------
+async def test_key_value_store(repo: TradeRepository) -> None:
+    assert await repo.get_value("missing") is None
+    assert await repo.get_value("missing", 5) == 5
+    await repo.set_value("state", {"a": [1, 2.5, None, True]})
+    await repo.set_value("state", {"b": "c"})
+    assert await repo.get_value("state") == {"b": "c"}
+    with pytest.raises(InvalidRequest, match="Value for key 'bad' must be JSON-serialisable"):
+        await repo.set_value("bad", object())
+
+
+async def test_custom_data_is_typed_and_updated_in_place(
+    repo: TradeRepository, clock: ManualClock, new_trade: TradeFactory
+) -> None:
+    trade = await repo.save_trade(new_trade())
+    await repo.set_custom_data(trade.id or 0, "count", 1)
+    await repo.set_custom_data(trade.id or 0, "info", {"why": "test"})
+    clock.advance(minutes=2)
+    await repo.set_custom_data(trade.id or 0, "count", 2.5)
+
+    entries = await repo.custom_data(trade.id or 0)
+    assert entries == [
+        {"id": 1, "key": "count", "type": "float", "value": 2.5, "created_at": T0, "updated_at": clock.now()},
+        {"id": 2, "key": "info", "type": "dict", "value": {"why": "test"}, "created_at": T0, "updated_at": None},
+    ]
+    assert [e["key"] for e in await repo.custom_data(trade.id or 0, "info")] == ["info"]
+    assert await repo.custom_data(trade.id or 0, "nope") == []
+
+
+async def test_custom_data_needs_an_existing_trade_and_json(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    with pytest.raises(NotFound, match="Trade 9 does not exist"):
+        await repo.set_custom_data(9, "k", 1)
+    trade = await repo.save_trade(new_trade())
+    with pytest.raises(InvalidRequest, match="Custom data 'k' must be JSON-serialisable"):
+        await repo.set_custom_data(trade.id or 0, "k", {1, 2})
+
+
+async def test_open_trades_custom_data_groups_per_open_trade(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    first = await repo.save_trade(new_trade("A/USDT"))
+    closed = await repo.save_trade(new_trade("B/USDT", close_after=5))
+    await repo.save_trade(new_trade("C/USDT"))  # open, without custom data
+    last = await repo.save_trade(new_trade("D/USDT"))
+    for trade in (first, closed, last):
+        await repo.set_custom_data(trade.id or 0, "x", trade.pair)
+    await repo.set_custom_data(first.id or 0, "y", 1)
+
+    result = await repo.open_trades_custom_data(None, 100, 0)
+    assert [(r["trade_id"], [e["key"] for e in r["custom_data"]]) for r in result] == [
+        (first.id, ["x", "y"]),
+        (last.id, ["x"]),
+    ]
+    only_y = await repo.open_trades_custom_data("y", 100, 0)
+    assert [r["trade_id"] for r in only_y] == [first.id]
+    # limit/offset page over open trades (A, C, D): skipping A leaves C (no data) and D.
+    assert [r["trade_id"] for r in await repo.open_trades_custom_data(None, 2, 1)] == [last.id]
+    assert await repo.open_trades_custom_data(None, 1, 1) == []
+
+
+# ---- durability ---------------------------------------------------------------------------------
 def test_committed_trade_survives_sigkill(tmp_path: Path) -> None:
-    db_file = tmp_path / "killed.sqlite"
+    db_url = f"sqlite:///{tmp_path / 'killed.sqlite'}"
     script = textwrap.dedent(
         f"""
         import asyncio, os, signal
-        from tests.unit.persistence.test_trades import make_trade
+        from datetime import UTC, datetime
+        from ftserver.models import Trade
         from ftserver.persistence.db import Database
         from ftserver.persistence.trades import TradeRepository
 
         async def main():
-            db = await Database.open("sqlite:///{db_file}")
-            await TradeRepository(db).save_trade(make_trade())
+            db = await Database.open({db_url!r})
+            trade = Trade(pair="BTC/USDT", exchange="binance", strategy="S", timeframe=5, open_rate=100.0,
+                          open_date=datetime(2026, 1, 1, tzinfo=UTC), amount=1.0, stake_amount=100.0,
+                          fee_open=0.001, fee_close=0.001)
+            await TradeRepository(db).save_trade(trade)
             os.kill(os.getpid(), signal.SIGKILL)
 
         asyncio.run(main())
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, check=False
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
-    assert result.returncode == -9
+    assert result.returncode == -signal.SIGKILL, result.stderr
 
-    async def reopen() -> int:
-        db = await Database.open(f"sqlite:///{db_file}")
+    async def reopen() -> list[Trade]:
+        db = await Database.open(db_url)
         try:
-            return await TradeRepository(db).count_trades()
+            return await TradeRepository(db).all_trades()
         finally:
             await db.close()
 
-    assert asyncio.run(reopen()) == 1
+    trades = asyncio.run(reopen())
+    assert [(t.id, t.pair, t.stake_amount) for t in trades] == [(1, "BTC/USDT", 100.0)]
