@@ -1,8 +1,20 @@
 """Authentication middleware: HTTP Basic or a Bearer JWT access token on every non-public route.
 
-A handler marked ``@public`` (ping, token routes, the UI, the WebSocket, which checks its own token)
-passes without credentials, as do CORS preflight requests. Failures are counted by the ban guard;
-a success clears the count. Credentials are compared in constant time on UTF-8 bytes.
+Middleware order, outermost first: error -> ban -> auth. The error middleware turns the ``AuthError``
+raised here into a JSON 401 with ``WWW-Authenticate``; the ban middleware has already refused banned
+clients, so credentials of a banned address are never even checked. Install them in that order:
+``setup_errors``, ``setup_ban``, ``setup_auth``.
+
+Which requests pass without credentials: handlers marked ``@public`` (ping, the token routes, the UI,
+the WebSocket, which checks its own token) and the CORS preflights ``setup_cors`` added. The mark is
+read from the matched route's own handler, so other middlewares wrapping the handler do not hide it.
+
+A ``Bearer`` header wins over Basic (there is one Authorization header; its scheme decides). The
+ban guard counts credentials that look like guesses: a wrong user or password, a malformed header,
+a token we did not sign. A request without credentials is not counted (browsers and ``curl`` probe
+first), nor is a token we signed that has merely expired or is of the other type: FreqUI fires
+several requests with its old access token when it expires, and banning it for that would lock out
+the legitimate user.
 """
 
 from __future__ import annotations
@@ -13,98 +25,129 @@ import hmac
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from ftserver.api.ban import BanGuard
+from ftserver.api.ban import BanGuard, client_ip
+from ftserver.api.cors import is_preflight
 from ftserver.api.principal import Principal
 from ftserver.api.tokens import TokenService
 from ftserver.errors import AuthError
 
+__all__ = [
+    "PRINCIPAL",
+    "authenticate_basic",
+    "authenticate_request",
+    "bearer_token",
+    "client_ip",
+    "counts_as_failure",
+    "is_public",
+    "principal_of",
+    "public",
+    "setup_auth",
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC_ATTR = "ftserver_public"
 PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal", Principal)
+UNAUTHORIZED = "Unauthorized"
+# What TokenService says about tokens whose signature it verified: they prove a past login, not a guess.
+_SIGNED_TOKEN_ERRORS = ("Token expired", "Invalid token type")
 
 
 def public(handler: F) -> F:
+    """Mark a route handler as needing no credentials."""
     setattr(handler, PUBLIC_ATTR, True)
     return handler
 
 
 def is_public(request: web.Request) -> bool:
-    handler = request.match_info.handler
-    return bool(getattr(handler, PUBLIC_ATTR, False))
-
-
-def is_preflight(request: web.Request) -> bool:
-    return (
-        request.method == "OPTIONS"
-        and "Origin" in request.headers
-        and ("Access-Control-Request-Method" in request.headers)
-    )
+    return bool(getattr(request.match_info.handler, PUBLIC_ATTR, False))
 
 
 def principal_of(request: web.Request) -> Principal:
+    """Who made an authenticated request; ``KeyError`` on a public route, which has nobody."""
     return request[PRINCIPAL]
+
+
+def _utf8(text: str) -> bytes:
+    # surrogatepass: a lone surrogate (from odd environment decoding) must fail to match, not raise.
+    return text.encode("utf-8", "surrogatepass")
 
 
 def credentials_match(given_user: str, given_password: str, username: str, password: str) -> bool:
     if not password:
         return False  # an empty configured password authenticates nobody
-    user_ok = hmac.compare_digest(given_user.encode("utf-8", "surrogatepass"), username.encode("utf-8"))
-    pass_ok = hmac.compare_digest(given_password.encode("utf-8", "surrogatepass"), password.encode("utf-8"))
-    return user_ok and pass_ok
+    # Both comparisons always run, so timing does not tell whether the username was right.
+    user_ok = hmac.compare_digest(_utf8(given_user), _utf8(username))
+    password_ok = hmac.compare_digest(_utf8(given_password), _utf8(password))
+    return user_ok and password_ok
 
 
 def authenticate_basic(header: str, username: str, password: str) -> Principal:
-    """The principal named by a ``Basic`` Authorization header, or ``AuthError``."""
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "basic" or not value:
-        raise AuthError("Unauthorized")
+    """The principal a ``Basic`` Authorization header names, or ``AuthError("Unauthorized")``."""
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "basic" or not value.strip():
+        raise AuthError(UNAUTHORIZED)
     try:
         raw = base64.b64decode(value.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        raise AuthError("Unauthorized") from None
+    except (binascii.Error, ValueError):  # ValueError: non-ASCII characters in the header
+        raise AuthError(UNAUTHORIZED) from None
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
         decoded = raw.decode("latin-1")  # what python-requests (freqtrade-client) sends for non-ASCII
-    user, sep, given = decoded.partition(":")
-    if not sep or not credentials_match(user, given, username, password):
-        raise AuthError("Unauthorized")
-    return Principal(username=user, via="basic")
+    given_user, colon, given_password = decoded.partition(":")
+    if not colon or not credentials_match(given_user, given_password, username, password):
+        raise AuthError(UNAUTHORIZED)
+    return Principal(username=given_user, via="basic")
 
 
 def bearer_token(header: str) -> str | None:
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    """The token of a ``Bearer`` Authorization header; None for any other scheme."""
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
 
 
-def client_ip(request: web.Request) -> str:
-    return request.remote or "unknown"
+def counts_as_failure(error: AuthError) -> bool:
+    """Whether a failed authentication looks like a guess the ban guard should count."""
+    return not error.message.startswith(_SIGNED_TOKEN_ERRORS)
+
+
+def authenticate_request(request: web.Request, ban: BanGuard | None, check: Callable[[str], Principal]) -> Principal:
+    """Run ``check`` on the request's Authorization header, reporting the outcome to the ban guard."""
+    header = request.headers.get(hdrs.AUTHORIZATION, "")
+    try:
+        if not header.strip():
+            raise AuthError(UNAUTHORIZED)
+        principal = check(header)
+    except AuthError as exc:
+        if ban is not None and header.strip() and counts_as_failure(exc):
+            ban.record_failure(client_ip(request))
+        raise
+    if ban is not None:
+        ban.record_success(client_ip(request))
+    return principal
 
 
 def setup_auth(
     app: web.Application, *, username: str, password: str, tokens: TokenService, ban: BanGuard | None
 ) -> None:
+    """Install the auth middleware; call after ``setup_errors`` and ``setup_ban``."""
+
+    def basic_or_bearer(header: str) -> Principal:
+        token = bearer_token(header)
+        if token is not None:
+            return tokens.verify(token, "access")
+        return authenticate_basic(header, username, password)
+
     @web.middleware
     async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_public(request) or is_preflight(request):
             return await handler(request)
-        header = request.headers.get("Authorization", "")
-        try:
-            token = bearer_token(header)
-            if token is not None:
-                principal = tokens.verify(token, "access")
-            else:
-                principal = authenticate_basic(header, username, password)
-        except AuthError:
-            if ban is not None and header:
-                ban.record_failure(client_ip(request))
-            raise
-        if ban is not None:
-            ban.record_success(client_ip(request))
-        request[PRINCIPAL] = principal
+        request[PRINCIPAL] = authenticate_request(request, ban, basic_or_bearer)
         return await handler(request)
 
     app.middlewares.append(auth_middleware)
