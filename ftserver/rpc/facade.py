@@ -36,7 +36,7 @@ from ftserver.rpc.performance import (
 from ftserver.rpc.periods import timeunit_profit
 from ftserver.rpc.profit import profit_all, profit_summary
 from ftserver.rpc.research_port import ResearchPort
-from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict
+from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict, trade_to_history_dict
 
 API_VERSION = 2.5
 TRADES_PAGE_MAX = 500
@@ -209,7 +209,7 @@ class Rpc:
             raise InvalidRequest("offset must not be negative")
         page, total = await self.repo.trades_page(limit, offset, order_by_id=order_by_id)
         return {
-            "trades": [self._view(t) for t in page],
+            "trades": [trade_to_history_dict(t) for t in page],
             "trades_count": len(page),
             "offset": offset,
             "total_trades": total,
@@ -352,6 +352,7 @@ class Rpc:
         bot = self.bot
         return profit_all(
             await self._all_trades(),
+            trading_mode=self.settings["trading_mode"],
             current_rates=bot.current_rates(),
             starting_balance=bot.wallet.starting_capital,
             bot_start=bot.health().bot_start,

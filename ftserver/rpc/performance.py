@@ -1,35 +1,46 @@
-"""Per-pair and per-tag performance, exit statistics and the open-trade count."""
+"""Per-pair and per-tag performance, exit statistics and the open-trade count.
+
+Closed trades only. Rows are sorted by summed absolute profit, best first. As in freqtrade 2026.9,
+``profit_ratio`` is the mean ratio per trade for pairs, entry tags and exit reasons, and the summed
+ratio for mix tags ("enter_tag exit_reason"); a missing tag or reason is "Other". Two deliberate
+differences from freqtrade's ``/mix_tags``: ``profit_pct`` is ``profit_ratio`` in percent (freqtrade
+misplaces a parenthesis when merging rows), and rows are sorted by profit like the other lists
+(freqtrade lists them in the order of each tag's single best trade).
+"""
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ftserver.models import Trade
 
+_OTHER = "Other"
+
 
 def _grouped(
-    trades: Sequence[Trade], key: Callable[[Trade], str], label: str, *, sum_ratio: bool
+    trades: Sequence[Trade], name_of: Callable[[Trade], str], label: str, *, mean_ratio: bool
 ) -> list[dict[str, Any]]:
-    abs_by: dict[str, float] = defaultdict(float)
-    ratios_by: dict[str, list[float]] = defaultdict(list)
+    totals: dict[str, list[float]] = {}  # name -> [ratio sum, abs sum, count]
     for trade in trades:
         if trade.is_open:
             continue
-        name = key(trade)
-        abs_by[name] += trade.close_profit_abs or 0.0
-        ratios_by[name].append(trade.close_profit or 0.0)
-    rows = []
-    for name, ratios in ratios_by.items():
-        ratio = sum(ratios) if sum_ratio else statistics.fmean(ratios)
+        name = name_of(trade)
+        row = totals.get(name)
+        if row is None:
+            row = totals[name] = [0.0, 0.0, 0]
+        row[0] += trade.close_profit or 0.0
+        row[1] += trade.close_profit_abs or 0.0
+        row[2] += 1
+    rows: list[dict[str, Any]] = []
+    for name, (ratio_sum, abs_sum, count) in totals.items():
+        ratio = ratio_sum / count if mean_ratio else ratio_sum
         rows.append(
             {
                 "profit_ratio": ratio,
                 "profit_pct": round(ratio * 100, 2),
-                "profit_abs": abs_by[name],
-                "count": len(ratios),
+                "profit_abs": abs_sum,
+                "count": int(count),
                 label: name,
             }
         )
@@ -37,52 +48,80 @@ def _grouped(
     return rows
 
 
+def _of_pair(trades: Sequence[Trade], pair: str | None) -> Sequence[Trade]:
+    return trades if pair is None else [t for t in trades if t.pair == pair]
+
+
+def _pair(trade: Trade) -> str:
+    return trade.pair
+
+
+def _enter_tag(trade: Trade) -> str:
+    return trade.enter_tag if trade.enter_tag is not None else _OTHER
+
+
+def _exit_reason(trade: Trade) -> str:
+    return trade.exit_reason if trade.exit_reason is not None else _OTHER
+
+
+def _mix_tag(trade: Trade) -> str:
+    return f"{_enter_tag(trade)} {_exit_reason(trade)}"
+
+
 def pair_performance(trades: Sequence[Trade]) -> list[dict[str, Any]]:
-    rows = _grouped(trades, lambda t: t.pair, "pair", sum_ratio=False)
+    """``/performance``: per pair, with ``profit`` (= ``profit_pct``) kept for old clients."""
+    rows = _grouped(trades, _pair, "pair", mean_ratio=True)
     for row in rows:
         row["profit"] = row["profit_pct"]
     return rows
 
 
-def _filter(trades: Sequence[Trade], pair: str | None) -> Sequence[Trade]:
-    return trades if pair is None else [t for t in trades if t.pair == pair]
-
-
 def enter_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[dict[str, Any]]:
-    return _grouped(_filter(trades, pair), lambda t: t.enter_tag or "Other", "enter_tag", sum_ratio=False)
+    """``/entries``: per entry tag, optionally of one pair."""
+    return _grouped(_of_pair(trades, pair), _enter_tag, "enter_tag", mean_ratio=True)
 
 
 def exit_reason_performance(trades: Sequence[Trade], pair: str | None = None) -> list[dict[str, Any]]:
-    return _grouped(_filter(trades, pair), lambda t: t.exit_reason or "Other", "exit_reason", sum_ratio=False)
+    """``/exits``: per exit reason, optionally of one pair."""
+    return _grouped(_of_pair(trades, pair), _exit_reason, "exit_reason", mean_ratio=True)
 
 
 def mix_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[dict[str, Any]]:
-    def mix(t: Trade) -> str:
-        return f"{t.enter_tag or 'Other'} {t.exit_reason or 'Other'}"
-
-    return _grouped(_filter(trades, pair), mix, "mix_tag", sum_ratio=True)
+    """``/mix_tags``: per "enter_tag exit_reason" pair, optionally of one pair."""
+    return _grouped(_of_pair(trades, pair), _mix_tag, "mix_tag", mean_ratio=False)
 
 
 def trade_stats(trades: Sequence[Trade]) -> dict[str, Any]:
+    """``/stats``: wins/losses/draws per exit reason and mean durations in seconds (null when none).
+
+    A win has a profit ratio above 0, a loss below 0, a draw exactly 0.
+    """
     reasons: dict[str, dict[str, int]] = {}
-    durations: dict[str, list[float]] = {"wins": [], "draws": [], "losses": []}
+    seconds = {"wins": 0.0, "draws": 0.0, "losses": 0.0}
+    counted = {"wins": 0, "draws": 0, "losses": 0}
     for trade in trades:
-        if trade.is_open or trade.close_date is None:
+        if trade.is_open:
             continue
-        profit = trade.close_profit or 0.0
-        outcome = "wins" if profit > 0 else "losses" if profit < 0 else "draws"
-        counts = reasons.setdefault(trade.exit_reason or "Other", {"wins": 0, "losses": 0, "draws": 0})
+        ratio = trade.close_profit or 0.0
+        outcome = "wins" if ratio > 0 else "losses" if ratio < 0 else "draws"
+        reason = _exit_reason(trade)
+        counts = reasons.get(reason)
+        if counts is None:
+            counts = reasons[reason] = {"wins": 0, "losses": 0, "draws": 0}
         counts[outcome] += 1
-        durations[outcome].append((trade.close_date - trade.open_date).total_seconds())
+        if trade.close_date is not None:
+            seconds[outcome] += (trade.close_date - trade.open_date).total_seconds()
+            counted[outcome] += 1
     return {
         "exit_reasons": reasons,
-        "durations": {k: (statistics.fmean(v) if v else None) for k, v in durations.items()},
+        "durations": {k: seconds[k] / counted[k] if counted[k] else None for k in ("wins", "draws", "losses")},
     }
 
 
 def count_summary(open_trades: Sequence[Trade], max_open_trades: int) -> dict[str, Any]:
+    """``/count``: open trades, the limit, and the stake they hold."""
     return {
         "current": len(open_trades),
         "max": max_open_trades,
-        "total_stake": sum(t.stake_amount for t in open_trades),
+        "total_stake": sum((t.stake_amount for t in open_trades), 0.0),
     }

@@ -1,18 +1,26 @@
-"""Profit per day, week (Monday start) or month, newest first, as ``/daily``, ``/weekly``, ``/monthly``."""
+"""Closed profit per day, week or month: the ``/daily``, ``/weekly`` and ``/monthly`` bodies.
+
+Periods are UTC calendar periods (weeks start on Monday, months on the 1st), newest first, the
+current one included. Trades count in the period of their close date. A period's
+``starting_balance`` is the starting balance plus everything closed before the period, and its
+``rel_profit`` is its profit over that balance (8 decimals), as freqtrade reports them.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from ftserver.errors import InvalidRequest
 from ftserver.models import Trade
 
 Unit = Literal["days", "weeks", "months"]
 
+_UNITS = ("days", "weeks", "months")
 
-def _period_start(day: date, unit: Unit) -> date:
+
+def _period_start(day: date, unit: str) -> date:
     if unit == "weeks":
         return day - timedelta(days=day.weekday())
     if unit == "months":
@@ -20,12 +28,24 @@ def _period_start(day: date, unit: Unit) -> date:
     return day
 
 
-def _previous(start: date, unit: Unit) -> date:
+def _previous_start(start: date, unit: str) -> date:
     if unit == "days":
         return start - timedelta(days=1)
     if unit == "weeks":
         return start - timedelta(weeks=1)
     return (start - timedelta(days=1)).replace(day=1)
+
+
+def _next_start(start: date, unit: str) -> date:
+    if unit == "days":
+        return start + timedelta(days=1)
+    if unit == "weeks":
+        return start + timedelta(weeks=1)
+    return (start + timedelta(days=31)).replace(day=1)
+
+
+def _utc_day(dt: datetime) -> date:
+    return (dt.astimezone(UTC) if dt.utcoffset() else dt).date()
 
 
 def timeunit_profit(
@@ -39,35 +59,43 @@ def timeunit_profit(
     fiat_display_currency: str,
     fiat_rate: float | None = None,
 ) -> dict[str, Any]:
-    starts = [_period_start(now.date(), unit)]
+    """Profit of the last ``timescale`` periods of ``unit``; ``fiat_value`` is the stake value without a fiat rate."""
+    if unit not in _UNITS:
+        raise InvalidRequest(f"unit must be one of {', '.join(_UNITS)}, not {unit!r}")
+    if timescale < 1:
+        raise InvalidRequest(f"timescale must be an integer greater than 0, not {timescale}")
+    starts = [_period_start(_utc_day(now), unit)]
     for _ in range(timescale - 1):
-        starts.append(_previous(starts[-1], unit))
+        starts.append(_previous_start(starts[-1], unit))
     oldest = starts[-1]
-    profit: dict[date, float] = defaultdict(float)
-    count: dict[date, int] = defaultdict(int)
+    # Trades closed after the current period (a clock set back) belong to no listed period.
+    newest_end = _next_start(starts[0], unit)
+    profit: dict[date, float] = {start: 0.0 for start in starts}
+    count: dict[date, int] = {start: 0 for start in starts}
     before = 0.0
     for trade in trades:
-        if trade.is_open or trade.close_date is None:
+        closed_at = trade.close_date
+        if trade.is_open or closed_at is None:
             continue
-        closed_on = trade.close_date.date()
-        if closed_on < oldest:
+        day = _utc_day(closed_at)
+        if day < oldest:
             before += trade.close_profit_abs or 0.0
-            continue
-        key = _period_start(closed_on, unit)
-        profit[key] += trade.close_profit_abs or 0.0
-        count[key] += 1
-    rows = []
+        elif day < newest_end:
+            key = _period_start(day, unit)
+            profit[key] += trade.close_profit_abs or 0.0
+            count[key] += 1
+    rows: list[dict[str, Any]] = []
     balance = starting_balance + before
-    for start in reversed(starts):  # oldest first to accumulate the balance
-        abs_profit = profit.get(start, 0.0)
+    for start in reversed(starts):  # oldest first, to carry the balance forward
+        abs_profit = profit[start]
         rows.append(
             {
                 "date": start.isoformat(),
                 "abs_profit": abs_profit,
-                "rel_profit": round(abs_profit / balance, 8) if balance else 0.0,
+                "rel_profit": round(abs_profit / balance, 8) if balance > 0 else 0.0,
                 "starting_balance": balance,
                 "fiat_value": abs_profit * fiat_rate if fiat_rate is not None else abs_profit,
-                "trade_count": count.get(start, 0),
+                "trade_count": count[start],
             }
         )
         balance += abs_profit

@@ -1,89 +1,184 @@
-"""The ``/profit`` and ``/profit_all`` summaries: closed and overall profit, win rate, risk ratios, drawdown.
+"""The ``/profit`` and ``/profit_all`` bodies: closed and overall profit, win rate, risk ratios, drawdown.
 
-Risk ratios are computed from daily returns (closed profit per UTC day over the starting balance),
-from the first trade's day to today: Sharpe and Sortino annualised with sqrt(365), Calmar as the
-annualised return over the maximum drawdown, CAGR over the same span, SQN over trade profits.
+Conventions, from freqtrade's answers (2026.9):
+
+- "closed" counts closed trades; "all" adds open trades valued at their current rate (an open trade
+  without a known rate, or whose entry has not filled, is left out rather than turning sums into NaN).
+- A closed trade with a profit ratio >= 0 is a winning trade, below 0 a losing one.
+- ``profit_factor`` is null when there is no losing trade (freqtrade divides by zero into infinity,
+  which its JSON encoder writes as null); ``expectancy_ratio`` is 100.0 when there is no loss.
+- ``first_trade`` / ``latest_trade`` are the open dates of the lowest and highest trade id.
+- No trades: numbers are 0 / 0.0, dates "" and timestamps 0 (freqtrade's empty-database answer), except
+  ``profit_factor`` (null) and ``expectancy_ratio`` (100.0) as above.
+
+Risk ratios follow the textbook definitions over a daily return series (freqtrade uses per-trade
+returns, which inflates them): each UTC day from the first closed trade's open day to today returns
+the profit closed that day over the balance at the start of that day (starting balance plus all
+profit closed before). Sharpe = mean / std * sqrt(365); Sortino uses the downside deviation (root
+mean square of the negative days) instead of std; Calmar = mean daily return * 365 / max drawdown;
+CAGR = (final / starting balance) ** (365 / days) - 1. SQN = sqrt(n) * mean / std of closed trade
+profits (sample std), 4 decimals. Undefined ratios (no variance, no drawdown) are 0.0.
+
+Drawdown is measured on the closed-trade balance (starting balance + cumulative closed profit) in
+close order, the starting balance being the first peak. ``max_drawdown`` is the relative drop at the
+largest absolute drop; ``current_drawdown_high`` is the peak's cumulative profit (not balance).
 """
 
 from __future__ import annotations
 
 import math
-import statistics
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from ftserver.models import Trade, round8
+from ftserver.models import OrderStatus, Trade, TradingMode, round8
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
 
+Direction = Literal["long", "short"]
 
-def _trade_profit(trade: Trade, rates: Mapping[str, float]) -> tuple[float, float] | None:
-    """(abs, ratio) of a trade: final for closed ones, at the current rate for open ones."""
-    if not trade.is_open:
-        return trade.close_profit_abs or 0.0, trade.close_profit or 0.0
+_ONE_DAY = timedelta(days=1)
+_DAYS_PER_YEAR = 365
+# exp() overflows past ~709; a CAGR that large only comes from a tiny window, so cap it to stay finite JSON.
+_MAX_CAGR_EXPONENT = 700.0
+_MIN_STD = 1e-12  # below this, a "spread" is float noise of identical returns
+
+
+def _id_key(trade: Trade) -> tuple[bool, int, datetime]:
+    """Trade-id order; trades not stored yet (no id) after the stored ones, by open date."""
+    return (trade.id is None, trade.id or 0, trade.open_date)
+
+
+def _close_key(trade: Trade) -> datetime:
+    return trade.close_date or trade.open_date
+
+
+def _traded_volume(trade: Trade) -> float:
+    """Stake moved by the trade's filled orders; estimated from the trade when it was loaded without orders."""
+    if trade.orders:
+        volume = 0.0
+        for order in trade.orders:
+            if order.filled > 0 and order.status != OrderStatus.OPEN:
+                volume += order.cost
+        return volume
+    volume = trade.stake_amount
+    if not trade.is_open and trade.close_rate:
+        volume += trade.amount * trade.close_rate
+    return volume
+
+
+def _open_profit(trade: Trade, rates: Mapping[str, float]) -> tuple[float, float] | None:
+    """(abs including realized partial exits, ratio of the open position) at the current rate."""
     rate = rates.get(trade.pair)
     if rate is None or not trade.amount:
         return None
-    return trade.calc_profit(rate) + trade.realized_profit, trade.calc_profit_ratio(rate)
+    if trade.orders and trade.nr_of_successful_entries == 0:
+        return None
+    return round8(trade.calc_profit(rate) + trade.realized_profit), trade.calc_profit_ratio(rate)
 
 
 def _drawdown(closed: Sequence[Trade], starting_balance: float) -> dict[str, Any]:
+    """Max and current drawdown over ``closed`` (sorted by close date)."""
     balance = peak = starting_balance
-    peak_date: datetime | None = closed[0].close_date if closed else None
-    max_dd = max_dd_abs = 0.0
-    max_start = max_end = None
+    peak_date: datetime | None = closed[0].open_date if closed else None
+    max_abs = max_rel = 0.0
+    max_start: datetime | None = None
+    max_end: datetime | None = None
     for trade in closed:
         balance += trade.close_profit_abs or 0.0
         if balance > peak:
             peak, peak_date = balance, trade.close_date
+            continue
         drop = peak - balance
-        if drop > max_dd_abs:
-            max_dd_abs = drop
-            max_dd = drop / peak if peak > 0 else 0.0
+        if drop > max_abs:
+            max_abs = drop
+            max_rel = drop / peak if peak > 0 else 0.0
             max_start, max_end = peak_date, trade.close_date
     current_abs = peak - balance
     return {
-        "max_drawdown": max_dd,
-        "max_drawdown_abs": max_dd_abs,
+        "max_drawdown": max_rel,
+        "max_drawdown_abs": max_abs,
         "max_drawdown_start": format_date(max_start) or "",
         "max_drawdown_start_timestamp": to_ms(max_start) or 0,
         "max_drawdown_end": format_date(max_end) or "",
         "max_drawdown_end_timestamp": to_ms(max_end) or 0,
         "current_drawdown": current_abs / peak if peak > 0 else 0.0,
         "current_drawdown_abs": current_abs,
-        "current_drawdown_high": peak - starting_balance,
+        "current_drawdown_high": peak - starting_balance if closed else 0.0,
         "current_drawdown_start": format_date(peak_date) or "",
         "current_drawdown_start_timestamp": to_ms(peak_date) or 0,
     }
 
 
+def _daily_returns(closed: Sequence[Trade], starting_balance: float, now: datetime) -> tuple[list[float], float]:
+    """Returns of each UTC day from the first closed trade's open day to today, and the final balance."""
+    per_day: dict[date, float] = {}
+    first_day = last_day = now.date()
+    for trade in closed:
+        day = (trade.close_date or trade.open_date).date()
+        per_day[day] = per_day.get(day, 0.0) + (trade.close_profit_abs or 0.0)
+        opened = trade.open_date.date()
+        if opened < first_day:
+            first_day = opened
+        if day > last_day:
+            last_day = day
+    returns: list[float] = []
+    balance = starting_balance
+    day = first_day
+    while day <= last_day:
+        profit = per_day.get(day, 0.0)
+        returns.append(profit / balance if balance > 0 else 0.0)
+        balance += profit
+        day += _ONE_DAY
+    return returns, balance
+
+
 def _risk_ratios(
     closed: Sequence[Trade], starting_balance: float, now: datetime, max_drawdown: float
-) -> dict[str, float | None]:
+) -> dict[str, float]:
     if not closed or starting_balance <= 0:
         return {"sharpe": 0.0, "sortino": 0.0, "calmar": 0.0, "cagr": 0.0}
-    first_day = min(t.open_date for t in closed).date()
-    days = max(1, (now.date() - first_day).days + 1)
-    per_day: dict[Any, float] = defaultdict(float)
-    for trade in closed:
-        if trade.close_date is not None:
-            per_day[trade.close_date.date()] += trade.close_profit_abs or 0.0
-    returns = [per_day.get(first_day + timedelta(days=i), 0.0) / starting_balance for i in range(days)]
-    mean = statistics.fmean(returns)
-    std = statistics.pstdev(returns) if len(returns) > 1 else 0.0
-    downside = [r for r in returns if r < 0]
-    down_std = math.sqrt(sum(r * r for r in downside) / len(returns)) if downside else 0.0
-    final = starting_balance + sum(t.close_profit_abs or 0.0 for t in closed)
-    years = days / 365
-    cagr = (final / starting_balance) ** (1 / years) - 1 if final > 0 else -1.0
-    annual_return = mean * 365
+    returns, final_balance = _daily_returns(closed, starting_balance, now)
+    days = len(returns)
+    mean = sum(returns) / days
+    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / days)
+    downside = math.sqrt(sum(r * r for r in returns if r < 0) / days)
+    annualise = math.sqrt(_DAYS_PER_YEAR)
+    if final_balance <= 0:
+        cagr = -1.0
+    else:
+        exponent = math.log(final_balance / starting_balance) * _DAYS_PER_YEAR / days
+        cagr = math.expm1(min(exponent, _MAX_CAGR_EXPONENT))
     return {
-        "sharpe": mean / std * math.sqrt(365) if std > 0 else 0.0,
-        "sortino": mean / down_std * math.sqrt(365) if down_std > 0 else 0.0,
-        "calmar": annual_return / max_drawdown if max_drawdown > 0 else 0.0,
+        "sharpe": mean / std * annualise if std > _MIN_STD else 0.0,
+        "sortino": mean / downside * annualise if downside > _MIN_STD else 0.0,
+        "calmar": mean * _DAYS_PER_YEAR / max_drawdown if max_drawdown > 0 else 0.0,
         "cagr": cagr,
     }
+
+
+def _sqn(profits: Sequence[float]) -> float:
+    count = len(profits)
+    if count < 2:
+        return 0.0
+    mean = sum(profits) / count
+    std = math.sqrt(sum((p - mean) ** 2 for p in profits) / (count - 1))
+    return round(math.sqrt(count) * mean / std, 4) if std > _MIN_STD else 0.0
+
+
+def _expectancy(profits: Sequence[float]) -> tuple[float, float]:
+    """(expectancy in stake currency per trade, expectancy ratio) over closed trade profits."""
+    if not profits:
+        return 0.0, 100.0
+    wins = [p for p in profits if p > 0]
+    losses = [p for p in profits if p < 0]
+    average_win = sum(wins) / len(wins) if wins else 0.0
+    average_loss = -sum(losses) / len(losses) if losses else 0.0
+    win_rate = len(wins) / len(profits)
+    loss_rate = len(losses) / len(profits)
+    expectancy = win_rate * average_win - loss_rate * average_loss
+    if average_loss > 0:
+        return expectancy, (1 + average_win / average_loss) * win_rate - 1
+    return expectancy, 100.0
 
 
 def profit_summary(
@@ -94,96 +189,113 @@ def profit_summary(
     bot_start: datetime | None,
     now: datetime,
     fiat_rate: float | None = None,
-    direction: Literal["long", "short"] | None = None,
+    direction: Direction | None = None,
 ) -> dict[str, Any]:
+    """The ``/profit`` body over ``trades`` (closed and open), optionally only long or short ones."""
     if direction is not None:
-        trades = [t for t in trades if t.is_short == (direction == "short")]
-    closed = sorted((t for t in trades if not t.is_open), key=lambda t: (t.close_date or t.open_date, t.id or 0))
-    closed_abs = [t.close_profit_abs or 0.0 for t in closed]
-    closed_ratio = [t.close_profit or 0.0 for t in closed]
-    all_abs, all_ratio = list(closed_abs), list(closed_ratio)
+        want_short = direction == "short"
+        trades = [t for t in trades if t.is_short == want_short]
+    closed: list[Trade] = []
+    closed_abs: list[float] = []
+    closed_ratio: list[float] = []
+    all_abs: list[float] = []
+    all_ratio: list[float] = []
+    winning = losing = 0
+    winning_profit = losing_profit = 0.0
+    duration_total = 0.0
+    pair_abs: dict[str, float] = {}
+    pair_ratio: dict[str, float] = {}
+    pair_count: dict[str, int] = {}
+    volume = 0.0
     for trade in trades:
+        volume += _traded_volume(trade)
         if trade.is_open:
-            profit = _trade_profit(trade, current_rates)
-            if profit is not None:
-                all_abs.append(profit[0])
-                all_ratio.append(profit[1])
+            current = _open_profit(trade, current_rates)
+            if current is not None:
+                all_abs.append(current[0])
+                all_ratio.append(current[1])
+            continue
+        profit_abs = trade.close_profit_abs or 0.0
+        ratio = trade.close_profit or 0.0
+        closed_abs.append(profit_abs)
+        closed_ratio.append(ratio)
+        all_abs.append(profit_abs)
+        all_ratio.append(ratio)
+        if ratio >= 0:
+            winning += 1
+            winning_profit += profit_abs
+        else:
+            losing += 1
+            losing_profit += profit_abs
+        pair = trade.pair
+        pair_abs[pair] = pair_abs.get(pair, 0.0) + profit_abs
+        pair_ratio[pair] = pair_ratio.get(pair, 0.0) + ratio
+        pair_count[pair] = pair_count.get(pair, 0) + 1
+        if trade.close_date is not None:
+            duration_total += (trade.close_date - trade.open_date).total_seconds()
+            closed.append(trade)
+    # Stable sort: trades closing at the same moment keep their (id) order.
+    closed.sort(key=_close_key)
 
     def fiat(value: float) -> float:
         return value * fiat_rate if fiat_rate is not None else value
 
-    def block(prefix: str, abs_values: list[float], ratios: list[float]) -> dict[str, Any]:
-        coin = round8(sum(abs_values))
-        mean = statistics.fmean(ratios) if ratios else 0.0
-        total_ratio = coin / starting_balance if starting_balance else 0.0
-        return {
-            f"profit_{prefix}_coin": coin,
-            f"profit_{prefix}_percent_mean": round(mean * 100, 2),
-            f"profit_{prefix}_ratio_mean": mean,
-            f"profit_{prefix}_percent_sum": round(sum(ratios) * 100, 2),
-            f"profit_{prefix}_ratio_sum": sum(ratios),
-            f"profit_{prefix}_percent": round(total_ratio * 100, 2),
-            f"profit_{prefix}_ratio": total_ratio,
-            f"profit_{prefix}_fiat": fiat(coin),
-        }
+    closed_coin = round8(sum(closed_abs))
+    all_coin = round8(sum(all_abs))
+    closed_mean = sum(closed_ratio) / len(closed_ratio) if closed_ratio else 0.0
+    all_mean = sum(all_ratio) / len(all_ratio) if all_ratio else 0.0
+    closed_sum = sum(closed_ratio, 0.0)
+    all_sum = sum(all_ratio, 0.0)
+    closed_total = closed_coin / starting_balance if starting_balance else 0.0
+    all_total = all_coin / starting_balance if starting_balance else 0.0
 
-    first = min(trades, key=lambda t: t.open_date) if trades else None
-    latest = max(trades, key=lambda t: t.open_date) if trades else None
-    durations = [(t.close_date - t.open_date) for t in closed if t.close_date is not None]
-    avg_duration = format_duration(sum(durations, timedelta()) / len(durations)) if durations else "0:00:00"
-
-    by_pair_abs: dict[str, float] = defaultdict(float)
-    by_pair_ratio: dict[str, list[float]] = defaultdict(list)
-    for trade in closed:
-        by_pair_abs[trade.pair] += trade.close_profit_abs or 0.0
-        by_pair_ratio[trade.pair].append(trade.close_profit or 0.0)
-    best_pair = max(by_pair_abs, key=lambda p: by_pair_abs[p]) if by_pair_abs else ""
-    best_ratio = statistics.fmean(by_pair_ratio[best_pair]) if best_pair else 0.0
-
-    wins = [p for p in closed_abs if p > 0]
-    losses = [p for p in closed_abs if p < 0]
-    winrate = len(wins) / len(closed) if closed else 0.0
-    avg_win = statistics.fmean(wins) if wins else 0.0
-    avg_loss = abs(statistics.fmean(losses)) if losses else 0.0
-    loss_rate = len(losses) / len(closed) if closed else 0.0
-    expectancy = winrate * avg_win - loss_rate * avg_loss
-    expectancy_ratio = ((1 + avg_win / avg_loss) * winrate - 1) if avg_loss > 0 else 100.0 if wins else 0.0
-    profit_factor = sum(wins) / abs(sum(losses)) if losses else 0.0
-    sqn = (
-        round(math.sqrt(len(closed_abs)) * statistics.fmean(closed_abs) / statistics.stdev(closed_abs), 4)
-        if len(closed_abs) > 1 and statistics.stdev(closed_abs) > 0
-        else 0.0
-    )
+    first = min(trades, key=_id_key) if trades else None
+    latest = max(trades, key=_id_key) if trades else None
+    average_duration = timedelta(seconds=duration_total / len(closed)) if closed else timedelta()
+    best_pair = max(pair_abs, key=pair_abs.__getitem__) if pair_abs else ""
+    best_ratio = pair_ratio[best_pair] / pair_count[best_pair] if best_pair else 0.0
+    expectancy, expectancy_ratio = _expectancy([t.close_profit_abs or 0.0 for t in closed])
     drawdown = _drawdown(closed, starting_balance)
     ratios = _risk_ratios(closed, starting_balance, now, drawdown["max_drawdown"])
-    volume = sum(t.amount * t.open_rate + t.amount * (t.close_rate or 0.0) for t in closed) + sum(
-        t.amount * t.open_rate for t in trades if t.is_open
-    )
     return {
-        **block("closed", closed_abs, closed_ratio),
-        **block("all", all_abs, all_ratio),
+        "profit_closed_coin": closed_coin,
+        "profit_closed_percent_mean": round(closed_mean * 100, 2),
+        "profit_closed_ratio_mean": closed_mean,
+        "profit_closed_percent_sum": round(closed_sum * 100, 2),
+        "profit_closed_ratio_sum": closed_sum,
+        "profit_closed_percent": round(closed_total * 100, 2),
+        "profit_closed_ratio": closed_total,
+        "profit_closed_fiat": fiat(closed_coin),
+        "profit_all_coin": all_coin,
+        "profit_all_percent_mean": round(all_mean * 100, 2),
+        "profit_all_ratio_mean": all_mean,
+        "profit_all_percent_sum": round(all_sum * 100, 2),
+        "profit_all_ratio_sum": all_sum,
+        "profit_all_percent": round(all_total * 100, 2),
+        "profit_all_ratio": all_total,
+        "profit_all_fiat": fiat(all_coin),
         "trade_count": len(trades),
-        "closed_trade_count": len(closed),
+        "closed_trade_count": len(closed_abs),
         "first_trade_date": format_date(first.open_date) if first else "",
         "first_trade_humanized": humanize_ago(first.open_date, now) if first else "",
         "first_trade_timestamp": to_ms(first.open_date) if first else 0,
         "latest_trade_date": format_date(latest.open_date) if latest else "",
         "latest_trade_humanized": humanize_ago(latest.open_date, now) if latest else "",
         "latest_trade_timestamp": to_ms(latest.open_date) if latest else 0,
-        "avg_duration": avg_duration,
+        "avg_duration": format_duration(average_duration),
         "best_pair": best_pair,
         "best_rate": round(best_ratio * 100, 2),
         "best_pair_profit_ratio": best_ratio,
-        "best_pair_profit_abs": by_pair_abs.get(best_pair, 0.0),
-        "winning_trades": len(wins),
-        "losing_trades": len(losses),
-        "profit_factor": profit_factor,
-        "winrate": winrate,
+        "best_pair_profit_abs": pair_abs.get(best_pair, 0.0),
+        "winning_trades": winning,
+        "losing_trades": losing,
+        "profit_factor": winning_profit / abs(losing_profit) if losing_profit else None,
+        "winrate": winning / len(closed_abs) if closed_abs else 0.0,
         "expectancy": expectancy,
         "expectancy_ratio": expectancy_ratio,
         "sharpe": ratios["sharpe"],
         "sortino": ratios["sortino"],
-        "sqn": sqn,
+        "sqn": _sqn(closed_abs),
         "calmar": ratios["calmar"],
         "cagr": ratios["cagr"],
         **drawdown,
@@ -201,19 +313,25 @@ def profit_all(
     bot_start: datetime | None,
     now: datetime,
     fiat_rate: float | None = None,
+    trading_mode: TradingMode | None = None,
 ) -> dict[str, Any]:
-    """``{"all": ..., "long": ...}`` plus ``"short"`` when any short trade exists."""
-    common = {
+    """``{"all": ..., "long": ..., "short": ...}``; ``long``/``short`` are null in spot mode, like freqtrade.
+
+    ``trading_mode`` None means: spot unless some trade was made in another mode.
+    """
+    if trading_mode is None:
+        spot = all(t.trading_mode == TradingMode.SPOT for t in trades)
+    else:
+        spot = trading_mode == TradingMode.SPOT
+    common: dict[str, Any] = {
         "current_rates": current_rates,
         "starting_balance": starting_balance,
         "bot_start": bot_start,
         "now": now,
         "fiat_rate": fiat_rate,
     }
-    result = {
+    return {
         "all": profit_summary(trades, **common),
-        "long": profit_summary(trades, direction="long", **common),
+        "long": None if spot else profit_summary(trades, direction="long", **common),
+        "short": None if spot else profit_summary(trades, direction="short", **common),
     }
-    if any(t.is_short for t in trades):
-        result["short"] = profit_summary(trades, direction="short", **common)
-    return result
