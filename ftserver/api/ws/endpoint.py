@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -75,12 +76,38 @@ def encode_analyzed_frames(frames: list[AnalyzedFrame], limit: int) -> list[byte
     return encoded
 
 
+class AnalyzedReplyCache:
+    """Encoded analyzed_df replies, keyed by pair, timeframe, candle type, analysis time and limit.
+
+    A frame only changes when its pair is analyzed again, so every consumer asking in between gets
+    the same bytes: many consumers asking at once cost one encoding per pair, not one per consumer.
+    """
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self.capacity = capacity
+        self._replies: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self.hits = 0
+
+    async def replies(self, frames: list[AnalyzedFrame], limit: int) -> list[bytes]:
+        keys = [(key, last_analyzed, limit) for key, _, last_analyzed in frames]
+        missing = [(k, frame) for k, frame in zip(keys, frames, strict=True) if k not in self._replies]
+        if missing:
+            encoded = await asyncio.to_thread(encode_analyzed_frames, [f for _, f in missing], limit)
+            for (k, _), reply in zip(missing, encoded, strict=True):
+                self._replies[k] = reply
+                if len(self._replies) > self.capacity:
+                    self._replies.popitem(last=False)
+        self.hits += len(keys) - len(missing)
+        return [self._replies[k] for k in keys if k in self._replies]
+
+
 class _Session:
     """Answers one client's requests."""
 
-    def __init__(self, conn: WsConnection, source: WsDataSource) -> None:
+    def __init__(self, conn: WsConnection, source: WsDataSource, replies: AnalyzedReplyCache) -> None:
         self.conn = conn
         self.source = source
+        self.replies = replies
 
     async def handle(self, request: WsRequest) -> None:
         if request.type is RequestType.SUBSCRIBE:
@@ -89,8 +116,8 @@ class _Session:
             self.conn.enqueue(encode(messages.whitelist(self.source.ws_whitelist()).to_wire()))
         else:
             frames = self.source.ws_analyzed_frames(request.limit, request.pair)
-            # Up to 1500 rows per pair for every pair: serialize in a thread so the API stays responsive.
-            for frame in await asyncio.to_thread(encode_analyzed_frames, frames, request.limit):
+            # Up to 1500 rows per pair for every pair: new encodings happen in a thread, repeats are cached.
+            for frame in await self.replies.replies(frames, request.limit):
                 self.conn.enqueue(frame)
 
 
@@ -106,6 +133,7 @@ def setup_ws(
 ) -> None:
     """Route the message WebSocket; at shutdown its clients are closed with 1001 before aiohttp waits for handlers."""
     check = WsTokenCheck(ws_tokens, tokens)
+    replies = AnalyzedReplyCache()
 
     @public  # the WebSocket checks its own ?token=
     async def message_ws(request: web.Request) -> web.StreamResponse:
@@ -127,7 +155,7 @@ def setup_ws(
             await conn.close(WSCloseCode.GOING_AWAY, "server shutdown")
             return ws
         conn.start()
-        session = _Session(conn, request.app[source_key])
+        session = _Session(conn, request.app[source_key], replies)
         log.info("WebSocket client %s connected", peer)
         try:
             async for frame in ws:

@@ -328,3 +328,24 @@ async def test_app_shutdown_closes_clients_with_going_away(env: Env) -> None:
     await env.client.server.close()
     frame = await receiving
     assert (frame.type, frame.data) == (WSMsgType.CLOSE, 1001)
+
+
+async def test_analyzed_replies_are_encoded_once_per_analysis() -> None:
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from ftserver.api.ws.endpoint import AnalyzedReplyCache
+
+    cache = AnalyzedReplyCache(capacity=10)
+    frame = pd.DataFrame({"date": pd.date_range("2026-01-01", periods=3, freq="5min", tz="UTC"), "close": [1.0, 2, 3]})
+    first_analysis = datetime(2026, 1, 1, tzinfo=UTC)
+    frames = [(("BTC/USDT", "5m", "spot"), frame, first_analysis)]
+    one = await cache.replies(frames, 100)
+    two = await cache.replies(frames, 100)
+    assert one[0] is two[0]
+    assert cache.hits == 1
+    newer = [(("BTC/USDT", "5m", "spot"), frame, datetime(2026, 1, 1, 0, 5, tzinfo=UTC))]
+    three = await cache.replies(newer, 100)
+    assert three[0] is not one[0]  # a new analysis is encoded again
+    assert cache.hits == 1
