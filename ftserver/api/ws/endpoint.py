@@ -86,18 +86,24 @@ class AnalyzedReplyCache:
     def __init__(self, capacity: int = 2048) -> None:
         self.capacity = capacity
         self._replies: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._encoding = asyncio.Lock()
         self.hits = 0
 
     async def replies(self, frames: list[AnalyzedFrame], limit: int) -> list[bytes]:
         keys = [(key, last_analyzed, limit) for key, _, last_analyzed in frames]
-        missing = [(k, frame) for k, frame in zip(keys, frames, strict=True) if k not in self._replies]
-        if missing:
-            encoded = await asyncio.to_thread(encode_analyzed_frames, [f for _, f in missing], limit)
-            for (k, _), reply in zip(missing, encoded, strict=True):
-                self._replies[k] = reply
-                if len(self._replies) > self.capacity:
-                    self._replies.popitem(last=False)
-        self.hits += len(keys) - len(missing)
+        if any(k not in self._replies for k in keys):
+            # Consumers connecting together ask together: one encodes, the others wait and reuse it.
+            async with self._encoding:
+                missing = [(k, frame) for k, frame in zip(keys, frames, strict=True) if k not in self._replies]
+                if missing:
+                    encoded = await asyncio.to_thread(encode_analyzed_frames, [f for _, f in missing], limit)
+                    for (k, _), reply in zip(missing, encoded, strict=True):
+                        self._replies[k] = reply
+                        if len(self._replies) > self.capacity:
+                            self._replies.popitem(last=False)
+                self.hits += len(keys) - len(missing)
+        else:
+            self.hits += len(keys)
         return [self._replies[k] for k in keys if k in self._replies]
 
 
