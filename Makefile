@@ -24,6 +24,10 @@ test: lint
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bus.py
+	$(BIN)/python bench/loop.py
+	$(BIN)/python bench/pair_history.py
+	$(BIN)/python bench/ws_fanout.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
