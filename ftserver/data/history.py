@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -104,8 +105,8 @@ class CandleStore:
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
 
     # ---- listing -----------------------------------------------------------------------------
-    def stored(self) -> list[StoredCandles]:
-        found = []
+    def _files(self) -> Iterator[tuple[Path, str, str, str]]:
+        """(path, pair, timeframe, candle_type) of every candle file in this store's format."""
         for folder in (self.datadir, self.datadir / "futures"):
             if not folder.is_dir():
                 continue
@@ -114,41 +115,34 @@ class CandleStore:
                 if not match or match.group("ext") != self.data_format:
                     continue
                 candle_type = match.group("ct") or "spot"
-                pair = filename_to_pair(match.group("pair"), candle_type)
-                df = self._read(path)
-                if df.empty:
-                    continue
-                found.append(
-                    StoredCandles(
-                        pair=pair,
-                        timeframe=match.group("tf"),
-                        candle_type=candle_type,
-                        start=df["date"].iloc[0].to_pydatetime(),
-                        stop=df["date"].iloc[-1].to_pydatetime(),
-                        candles=len(df),
-                    )
+                yield path, filename_to_pair(match.group("pair"), candle_type), match.group("tf"), candle_type
+
+    def stored(self) -> list[StoredCandles]:
+        found = []
+        for path, pair, timeframe, candle_type in self._files():
+            df = self._read(path)
+            if df.empty:
+                continue
+            found.append(
+                StoredCandles(
+                    pair=pair,
+                    timeframe=timeframe,
+                    candle_type=candle_type,
+                    start=df["date"].iloc[0].to_pydatetime(),
+                    stop=df["date"].iloc[-1].to_pydatetime(),
+                    candles=len(df),
                 )
+            )
         return found
 
     def available_pairs(
         self, timeframe: str | None = None, stake_currency: str | None = None, candle_type: str | None = None
     ) -> list[tuple[str, str, str]]:
         """(pair, timeframe, candle_type) of every stored file, filtered, from the file names alone."""
-        result = []
-        for folder in (self.datadir, self.datadir / "futures"):
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.iterdir()):
-                match = _FILE.match(path.name)
-                if not match or match.group("ext") != self.data_format:
-                    continue
-                ct = match.group("ct") or "spot"
-                pair = filename_to_pair(match.group("pair"), ct)
-                if timeframe and match.group("tf") != timeframe:
-                    continue
-                if candle_type and ct != candle_type:
-                    continue
-                if stake_currency and pair.split("/")[1].split(":")[0] != stake_currency:
-                    continue
-                result.append((pair, match.group("tf"), ct))
-        return result
+        return [
+            (pair, tf, ct)
+            for _, pair, tf, ct in self._files()
+            if (not timeframe or tf == timeframe)
+            and (not candle_type or ct == candle_type)
+            and (not stake_currency or pair.split("/")[1].split(":")[0] == stake_currency)
+        ]
