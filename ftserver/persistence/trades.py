@@ -185,6 +185,16 @@ class TradeRepository:
             return await self._select_trades("WHERE is_open = 0 ORDER BY close_date, id")
         return await self._select_trades("WHERE is_open = 0 AND pair = ? ORDER BY close_date, id", (pair,))
 
+    async def trades_version(self) -> tuple[int, int, int]:
+        """(trades, open trades, newest change in ms): moves when a trade is added, closed, changed or deleted.
+
+        The open count makes a close visible even when two changes share a millisecond.
+        """
+        row = await self.db.fetchone(
+            "SELECT COUNT(*), COALESCE(SUM(is_open), 0), COALESCE(MAX(updated_at), 0) FROM trades"
+        )
+        return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+
     async def all_trades(self, *, pair: str | None = None, with_orders: bool = False) -> list[Trade]:
         """Every trade (of ``pair``) by id; orders only when asked for."""
         if pair is None:

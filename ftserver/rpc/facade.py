@@ -8,6 +8,7 @@ raise ``WrongRunMode``.
 
 from __future__ import annotations
 
+import asyncio
 import platform
 from collections.abc import Sequence
 from datetime import datetime
@@ -67,6 +68,9 @@ class Rpc:
         self.log_buffer = log_buffer
         self._bot: BotPort | None = None
         self._repo: TradeRepository | None = None
+        # Closed trades for the statistics verbs, reloaded only when the trades table changed.
+        self._closed: tuple[tuple[int, int, int], list[Trade]] | None = None
+        self._closed_lock = asyncio.Lock()
 
     def attach(self, bot: BotPort, repo: TradeRepository) -> None:
         self._bot = bot
@@ -333,8 +337,23 @@ class Rpc:
             "starting_capital_fiat_pct": round(ratio * 100, 2),
         }
 
+    async def _closed_trades(self, pair: str | None = None) -> list[Trade]:
+        """Closed trades (of ``pair``), from a cache keyed by the table's version.
+
+        FreqUI and scripts ask for profit/performance/stats every few seconds while trades close
+        only now and then: one cheap version query replaces reloading 10,000 rows per request.
+        The list is shared: callers must not mutate the trades.
+        """
+        repo = self.repo
+        async with self._closed_lock:
+            version = await repo.trades_version()
+            if self._closed is None or self._closed[0] != version:
+                self._closed = (version, await repo.closed_trades())
+            closed = self._closed[1]
+        return closed if pair is None else [t for t in closed if t.pair == pair]
+
     async def _all_trades(self, pair: str | None = None) -> list[Trade]:
-        closed = await self.repo.closed_trades(pair=pair)
+        closed = await self._closed_trades(pair)
         open_trades = [t for t in self.bot.open_trades if pair is None or t.pair == pair]
         return [*closed, *open_trades]
 
@@ -361,30 +380,30 @@ class Rpc:
 
     async def performance(self) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return pair_performance(await self.repo.closed_trades())
+        return pair_performance(await self._closed_trades())
 
     async def entries(self, pair: str | None = None) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return enter_tag_performance(await self.repo.closed_trades(pair=pair), pair)
+        return enter_tag_performance(await self._closed_trades(pair), pair)
 
     async def exits(self, pair: str | None = None) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return exit_reason_performance(await self.repo.closed_trades(pair=pair), pair)
+        return exit_reason_performance(await self._closed_trades(pair), pair)
 
     async def mix_tags(self, pair: str | None = None) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return mix_tag_performance(await self.repo.closed_trades(pair=pair), pair)
+        return mix_tag_performance(await self._closed_trades(pair), pair)
 
     async def stats(self) -> dict[str, Any]:
         self._require_trade_mode()
-        return trade_stats(await self.repo.closed_trades())
+        return trade_stats(await self._closed_trades())
 
     async def timeunit(self, unit: str, timescale: int) -> dict[str, Any]:
         if not 1 <= timescale <= MAX_TIMESCALE:
             raise InvalidRequest(f"timescale must be between 1 and {MAX_TIMESCALE}")
         bot = self.bot
         return timeunit_profit(
-            await self.repo.closed_trades(),
+            await self._closed_trades(),
             unit=unit,  # type: ignore[arg-type]
             timescale=timescale,
             now=self.clock.now(),

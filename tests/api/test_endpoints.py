@@ -202,3 +202,13 @@ async def test_unknown_route_is_json_404(server: Server) -> None:
     response = await server.client.get("/api/v1/nope", headers=basic_auth())
     assert response.status == 404
     assert "detail" in await response.json()
+
+
+async def test_statistics_follow_trades_closing_between_requests(server: Server) -> None:
+    assert (await server.get("/api/v1/profit"))["closed_trade_count"] == 0  # fills the closed-trade cache
+    trade = await server.post("/api/v1/forceenter", {"pair": "ETH/USDT"})
+    await server.post("/api/v1/forceexit", {"tradeid": trade["trade_id"]})  # same manual-clock millisecond
+    assert (await server.get("/api/v1/profit"))["closed_trade_count"] == 1
+    assert (await server.get("/api/v1/performance"))[0]["count"] == 1
+    await server.client.delete(f"/api/v1/trades/{trade['trade_id']}", headers=basic_auth())
+    assert (await server.get("/api/v1/performance")) == []
