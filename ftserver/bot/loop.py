@@ -200,9 +200,13 @@ class TradingLoop:
 
     async def _process(self) -> None:
         self._refresh_whitelist()
-        pairs = list(dict.fromkeys([*self._whitelist, *(t.pair for t in self._open.values())]))
-        await self._refresh_rates(pairs)
-        await self._refresh_candles(pairs)
+        open_pairs = [t.pair for t in self._open.values()]
+        await self._refresh_candles(list(dict.fromkeys([*self._whitelist, *open_pairs])))
+        # Prices only where one is needed: open trades, and pairs whose newest candle says "enter".
+        wanted = open_pairs
+        if self.state is BotState.RUNNING:
+            wanted = [*open_pairs, *(p for p in self._whitelist if self._last_row_signals(p)[0] == "long")]
+        await self._refresh_rates(list(dict.fromkeys(wanted)))
         for trade in self.open_trades:
             try:
                 await self._manage_open_orders(trade)
