@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ftserver import __version__
-from ftserver.errors import ConfigError, FtServerError, StrategyError
+from ftserver.errors import ConfigError, FtServerError, InvalidRequest, StrategyError
 
 log = logging.getLogger("ftserver")
 
@@ -181,8 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _download_data(args)
         if args.command == "list-data":
             return _list_data(args)
-    except (ConfigError, StrategyError) as exc:
-        print(f"ftserver: {type(exc).__name__.replace('Error', ' error').strip()}: {exc}", file=sys.stderr)
+    except (ConfigError, StrategyError, InvalidRequest) as exc:
+        kind = {ConfigError: "config error", StrategyError: "strategy error"}.get(type(exc), "invalid argument")
+        print(f"ftserver: {kind}: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except FtServerError as exc:
         print(f"ftserver: error: {exc}", file=sys.stderr)

@@ -26,15 +26,15 @@ def download_data(
 ) -> int:
     for tf in timeframes:
         timeframe_to_seconds(tf)  # raises InvalidRequest naming a bad timeframe
-    selected = pairs or list(settings.exchange.get("pair_whitelist") or [])
-    if not selected:
-        print("No pairs: pass --pairs or set exchange.pair_whitelist", file=sys.stderr)
-        return 2
     clock = SystemClock()
     if timerange:
         span = parse_timerange(timerange)
     else:
         span = TimeRange(clock.now() - timedelta(days=days or 30), None)
+    selected = pairs or list(settings.exchange.get("pair_whitelist") or [])
+    if not selected:
+        print("No pairs: pass --pairs or set exchange.pair_whitelist", file=sys.stderr)
+        return 2
     store = candle_store_for(settings)
     return asyncio.run(_download(settings, store, selected, timeframes, span, clock))
 

@@ -122,3 +122,36 @@ def test_trade_serves_ping_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
             if proc.poll() is None:
                 proc.kill()
                 proc.communicate()
+
+
+def test_download_data_then_list_data_offline(tmp_path: Path) -> None:
+    config = tmp_path / "data.json"
+    config.write_text(
+        json.dumps({"stake_currency": "USDT", "stake_amount": 10, "exchange": {"name": "sim"}, "user_data_dir": "ud"})
+    )
+    first = ftserver(
+        "download-data",
+        "-c",
+        str(config),
+        "--pairs",
+        "BTC/USDT",
+        "ETH/USDT",
+        "-t",
+        "5m",
+        "1h",
+        "--days",
+        "2",
+        cwd=tmp_path,
+    )
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "ud" / "data" / "sim" / "BTC_USDT-5m.feather").exists()
+    assert "BTC/USDT 5m:" in first.stdout
+    again = ftserver("download-data", "-c", str(config), "--pairs", "BTC/USDT", "-t", "5m", "--days", "2", cwd=tmp_path)
+    assert "(resumed)" in again.stdout
+    listing = ftserver("list-data", "-c", str(config), cwd=tmp_path)
+    assert listing.returncode == 0
+    rows = [line for line in listing.stdout.splitlines() if "/USDT" in line]
+    assert len(rows) == 4
+    bad = ftserver("download-data", "-c", str(config), "--timerange", "2024-", cwd=tmp_path)
+    assert bad.returncode != 0
+    assert "Invalid timerange" in bad.stderr
