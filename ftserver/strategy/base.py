@@ -80,10 +80,18 @@ class Strategy:
         rows, last_date, last_close = len(dataframe), dataframe["date"].iloc[-1], dataframe["close"].iloc[-1]
         # Pre-filled so that user code can set signals with .loc on some rows only, as in freqtrade.
         zeros = np.zeros(rows, dtype=np.int64)
-        df = dataframe.assign(
-            **{column: zeros for column in SIGNAL_COLUMNS},
-            **{column: np.full(rows, None, dtype=object) for column in TAG_COLUMNS},
+        # One concat instead of DataFrame.assign: about half the cost, paid once per pair and candle.
+        extra = pd.DataFrame(
+            {
+                **{column: zeros for column in SIGNAL_COLUMNS},
+                **{
+                    column: pd.Series(np.full(rows, None, dtype=object), index=dataframe.index, dtype=object)
+                    for column in TAG_COLUMNS
+                },
+            },
+            index=dataframe.index,
         )
+        df = pd.concat([dataframe.drop(columns=[c for c in extra.columns if c in dataframe.columns]), extra], axis=1)
         for step in (self.populate_indicators, self.populate_entry_trend, self.populate_exit_trend):
             df = step(df, metadata)
             if not isinstance(df, pd.DataFrame):

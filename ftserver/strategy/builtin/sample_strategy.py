@@ -37,11 +37,22 @@ class SampleStrategy(Strategy):
         signal = crossed_above(dataframe["ema_fast"], dataframe["ema_slow"]) & (dataframe["rsi"] < 70)
         signal &= dataframe["volume"] > 0
         dataframe["enter_long"] = signal.astype("int64")
-        dataframe["enter_tag"] = np.where(signal, "ema_cross_up", None)
+        dataframe["enter_tag"] = _tags(signal, "ema_cross_up")
         return dataframe
 
     def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
         signal = crossed_below(dataframe["ema_fast"], dataframe["ema_slow"]) & (dataframe["volume"] > 0)
         dataframe["exit_long"] = signal.astype("int64")
-        dataframe["exit_tag"] = np.where(signal, "ema_cross_down", None)
+        dataframe["exit_tag"] = _tags(signal, "ema_cross_down")
         return dataframe
+
+
+def _tags(signal: pd.Series, tag: str) -> pd.Series:
+    """``tag`` where ``signal`` is set, None elsewhere, as an object column.
+
+    (pandas 3 would infer an Arrow string column from the strings, which costs more to build and
+    to read back than the whole rest of the analysis.)
+    """
+    values = np.full(len(signal), None, dtype=object)
+    values[signal.to_numpy(dtype=bool)] = tag
+    return pd.Series(values, index=signal.index, dtype=object)
