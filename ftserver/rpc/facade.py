@@ -26,6 +26,7 @@ from ftserver.models import RunMode, Trade
 from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles_view import analyzed_to_json
+from ftserver.rpc.dates import format_date, to_ms
 from ftserver.rpc.performance import (
     count_summary,
     enter_tag_performance,
@@ -377,6 +378,29 @@ class Rpc:
             bot_start=bot.health().bot_start,
             now=self.clock.now(),
         )
+
+    async def historic_balance(self) -> dict[str, Any]:
+        """Wallet value in stake currency after every closed trade, for FreqUI's wallet chart.
+
+        FreqUI reads the ``__date_ts`` and ``total_quote`` columns. In dry-run the wallet is the
+        starting capital plus realized profit, so the history is derived from the trades.
+        """
+        bot = self.bot
+        balance = bot.wallet.starting_capital
+        start = bot.health().bot_start
+        rows: list[list[Any]] = []
+        if start is not None:
+            rows.append([format_date(start), to_ms(start), balance])
+        for trade in sorted(await self._closed_trades(), key=lambda t: (t.close_date or t.open_date, t.id or 0)):
+            balance += trade.close_profit_abs or 0.0
+            when = trade.close_date or trade.open_date
+            rows.append([format_date(when), to_ms(when), balance])
+        return {
+            "columns": ["date", "__date_ts", "total_quote"],
+            "data": rows,
+            "length": len(rows),
+            "capture_start_ts": to_ms(start),
+        }
 
     async def performance(self) -> list[dict[str, Any]]:
         self._require_trade_mode()

@@ -212,3 +212,16 @@ async def test_statistics_follow_trades_closing_between_requests(server: Server)
     assert (await server.get("/api/v1/performance"))[0]["count"] == 1
     await server.client.delete(f"/api/v1/trades/{trade['trade_id']}", headers=basic_auth())
     assert (await server.get("/api/v1/performance")) == []
+
+
+async def test_historic_balance_grows_with_closed_profit(server: Server) -> None:
+    trade = await server.post("/api/v1/forceenter", {"pair": "ETH/USDT"})
+    server.market.set_price("ETH/USDT", 11.0)
+    await server.post("/api/v1/forceexit", {"tradeid": trade["trade_id"]})
+    history = await server.get("/api/v1/historic_balance")
+    assert history["columns"] == ["date", "__date_ts", "total_quote"]
+    assert history["length"] == len(history["data"]) == 2
+    (_, _, start), (_, closed_ts, after) = history["data"]
+    assert start == pytest.approx(1000)
+    assert after == pytest.approx(1000 + 9.79)  # 10 ETH bought at 10, sold at 11, 0.1 % fees
+    assert closed_ts >= history["capture_start_ts"]

@@ -32,6 +32,10 @@ async def get_profit_all(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].profit_all())
 
 
+async def get_historic_balance(request: web.Request) -> web.Response:
+    return json_response(await request.app[keys.RPC].historic_balance())
+
+
 async def get_performance(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].performance())
 
@@ -71,6 +75,7 @@ def setup_profit_routes(app: web.Application) -> None:
     r.add_get("/api/v1/profit", get_profit)
     r.add_get("/api/v1/profit_all", get_profit_all)
     r.add_get("/api/v1/performance", get_performance)
+    r.add_get("/api/v1/historic_balance", get_historic_balance)
     r.add_get("/api/v1/entries", get_entries)
     r.add_get("/api/v1/exits", get_exits)
     r.add_get("/api/v1/mix_tags", get_mix_tags)
