@@ -190,8 +190,10 @@ class TradeRepository:
 
         The open count makes a close visible even when two changes share a millisecond.
         """
+        # Three index lookups rather than one scan of every trade.
         row = await self.db.fetchone(
-            "SELECT COUNT(*), COALESCE(SUM(is_open), 0), COALESCE(MAX(updated_at), 0) FROM trades"
+            "SELECT (SELECT COUNT(*) FROM trades), (SELECT COUNT(*) FROM trades WHERE is_open = 1),"
+            " COALESCE((SELECT MAX(updated_at) FROM trades), 0)"
         )
         return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
 

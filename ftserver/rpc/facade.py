@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import platform
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,7 @@ from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict, trade_to_histor
 API_VERSION = 2.5
 TRADES_PAGE_MAX = 500
 MAX_TIMESCALE = 365 * 3
+CANDLE_ANSWER_CACHE = 256
 
 
 def _stake_text(stake: float | str) -> str:
@@ -72,6 +74,8 @@ class Rpc:
         # Closed trades for the statistics verbs, reloaded only when the trades table changed.
         self._closed: tuple[tuple[int, int, int], list[Trade]] | None = None
         self._closed_lock = asyncio.Lock()
+        self._closed_results: dict[tuple[Any, ...], Any] = {}
+        self._candle_answers: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 
     def attach(self, bot: BotPort, repo: TradeRepository) -> None:
         self._bot = bot
@@ -345,13 +349,29 @@ class Rpc:
         only now and then: one cheap version query replaces reloading 10,000 rows per request.
         The list is shared: callers must not mutate the trades.
         """
+        closed = (await self._closed_snapshot())[1]
+        return closed if pair is None else [t for t in closed if t.pair == pair]
+
+    async def _closed_snapshot(self) -> tuple[tuple[int, int, int], list[Trade]]:
         repo = self.repo
-        async with self._closed_lock:
-            version = await repo.trades_version()
+        version = await repo.trades_version()
+        cached = self._closed
+        if cached is not None and cached[0] == version:
+            return cached
+        async with self._closed_lock:  # one reload, however many requests noticed the change
             if self._closed is None or self._closed[0] != version:
                 self._closed = (version, await repo.closed_trades())
-            closed = self._closed[1]
-        return closed if pair is None else [t for t in closed if t.pair == pair]
+                self._closed_results.clear()
+            return self._closed
+
+    async def _closed_result(self, name: str, pair: str | None, compute: Any) -> Any:
+        """A statistic over closed trades only, computed once per table version."""
+        version, closed = await self._closed_snapshot()
+        key = (name, pair, version)
+        if key not in self._closed_results:
+            trades = closed if pair is None else [t for t in closed if t.pair == pair]
+            self._closed_results[key] = compute(trades)
+        return self._closed_results[key]
 
     async def _all_trades(self, pair: str | None = None) -> list[Trade]:
         closed = await self._closed_trades(pair)
@@ -404,23 +424,23 @@ class Rpc:
 
     async def performance(self) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return pair_performance(await self._closed_trades())
+        return await self._closed_result("performance", None, pair_performance)
 
     async def entries(self, pair: str | None = None) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return enter_tag_performance(await self._closed_trades(pair), pair)
+        return await self._closed_result("entries", pair, lambda trades: enter_tag_performance(trades, pair))
 
     async def exits(self, pair: str | None = None) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return exit_reason_performance(await self._closed_trades(pair), pair)
+        return await self._closed_result("exits", pair, lambda trades: exit_reason_performance(trades, pair))
 
     async def mix_tags(self, pair: str | None = None) -> list[dict[str, Any]]:
         self._require_trade_mode()
-        return mix_tag_performance(await self._closed_trades(pair), pair)
+        return await self._closed_result("mix_tags", pair, lambda trades: mix_tag_performance(trades, pair))
 
     async def stats(self) -> dict[str, Any]:
         self._require_trade_mode()
-        return trade_stats(await self._closed_trades())
+        return await self._closed_result("stats", None, trade_stats)
 
     async def timeunit(self, unit: str, timescale: int) -> dict[str, Any]:
         if not 1 <= timescale <= MAX_TIMESCALE:
@@ -532,16 +552,23 @@ class Rpc:
         if not is_timeframe(timeframe):
             raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
         df, analyzed_at = self.analyzed(pair, timeframe)
-        if limit:
-            df = df.tail(limit)
-        return analyzed_to_json(
+        # Charts poll this every few seconds; the answer only changes when the pair is analyzed again.
+        key = (pair, timeframe, analyzed_at, limit, tuple(columns or ()))
+        cached = self._candle_answers.get(key)
+        if cached is not None:
+            return cached
+        answer = analyzed_to_json(
             strategy=self.bot.strategy.name,
             pair=pair,
             timeframe=timeframe,
-            df=df,
+            df=df.tail(limit) if limit else df,
             last_analyzed=analyzed_at,
             columns=columns,
         )
+        self._candle_answers[key] = answer
+        while len(self._candle_answers) > CANDLE_ANSWER_CACHE:
+            self._candle_answers.popitem(last=False)
+        return answer
 
     def markets(self, base: str | None = None, quote: str | None = None) -> dict[str, Any]:
         markets = self.bot.market.markets
