@@ -45,6 +45,7 @@ API_VERSION = 2.5
 TRADES_PAGE_MAX = 500
 MAX_TIMESCALE = 365 * 3
 CANDLE_ANSWER_CACHE = 256
+HISTORY_ROW_CACHE = 20_000
 
 
 def _stake_text(stake: float | str) -> str:
@@ -75,6 +76,7 @@ class Rpc:
         self._closed: tuple[tuple[int, int, int], list[Trade]] | None = None
         self._closed_lock = asyncio.Lock()
         self._closed_results: dict[tuple[Any, ...], Any] = {}
+        self._history_rows: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._candle_answers: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 
     def attach(self, bot: BotPort, repo: TradeRepository) -> None:
@@ -218,11 +220,24 @@ class Rpc:
             raise InvalidRequest("offset must not be negative")
         page, total = await self.repo.trades_page(limit, offset, order_by_id=order_by_id)
         return {
-            "trades": [trade_to_history_dict(t) for t in page],
+            "trades": [self._history_row(t) for t in page],
             "trades_count": len(page),
             "offset": offset,
             "total_trades": total,
         }
+
+    def _history_row(self, trade: Trade) -> dict[str, Any]:
+        """A /trades row; a closed trade's row only changes when the trade does (updated_at)."""
+        if trade.is_open:
+            return trade_to_history_dict(trade)
+        key = (trade.id, trade.updated_at)
+        row = self._history_rows.get(key)
+        if row is None:
+            row = trade_to_history_dict(trade)
+            self._history_rows[key] = row
+            while len(self._history_rows) > HISTORY_ROW_CACHE:
+                self._history_rows.popitem(last=False)
+        return row
 
     async def trade(self, trade_id: int) -> dict[str, Any]:
         trade = await self.repo.get_trade(trade_id)
