@@ -199,13 +199,6 @@ class Trade:
     def has_open_orders(self) -> bool:
         return any(o.ft_is_open for o in self.orders)
 
-    def select_order(self, side: OrderSide, *, is_open: bool | None = None) -> Order | None:
-        """The latest order on ``side`` (optionally only open or only closed ones)."""
-        for order in reversed(self.orders):
-            if order.ft_order_side == side and (is_open is None or order.ft_is_open == is_open):
-                return order
-        return None
-
     @property
     def nr_of_successful_entries(self) -> int:
         return sum(1 for o in self.orders if o.ft_order_side == self.entry_side and o.filled > 0)
@@ -310,6 +303,3 @@ class PairLock:
     side: str = "*"
     active: bool = True
     id: int | None = None
-
-    def is_active_at(self, now: datetime) -> bool:
-        return self.active and self.lock_end_time > now

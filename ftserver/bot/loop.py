@@ -202,11 +202,15 @@ class TradingLoop:
         self._refresh_whitelist()
         open_pairs = [t.pair for t in self._open.values()]
         await self._refresh_candles(list(dict.fromkeys([*self._whitelist, *open_pairs])))
-        # Prices only where one is needed: open trades, and pairs whose newest candle says "enter".
-        wanted = open_pairs
+        # Entry signals of the newest candles (long only: shorting needs futures, not traded here).
+        entries: dict[str, str | None] = {}
         if self.state is BotState.RUNNING:
-            wanted = [*open_pairs, *(p for p in self._whitelist if self._last_row_signals(p)[0] == "long")]
-        await self._refresh_rates(list(dict.fromkeys(wanted)))
+            for pair in self._whitelist:
+                side, tag, _, _ = self._last_row_signals(pair)
+                if side == "long":
+                    entries[pair] = tag
+        # Prices only where one is needed: open trades and pairs about to be entered.
+        await self._refresh_rates(list(dict.fromkeys([*open_pairs, *entries])))
         for trade in self.open_trades:
             try:
                 await self._manage_open_orders(trade)
@@ -216,7 +220,7 @@ class TradingLoop:
                 log.warning("Trade %s (%s): %s", trade.id, trade.pair, exc)
                 self.bus.publish(messages.warning(f"Trade {trade.id} ({trade.pair}): {exc}"))
         if self.state is BotState.RUNNING:
-            await self._enter_new_trades()
+            await self._enter_new_trades(entries)
         self._last_process = self.clock.now()
 
     def set_external_whitelist(self, producer: str, pairs: list[str]) -> None:
@@ -318,17 +322,15 @@ class TradingLoop:
         return side, tag, exit_long, exit_tag
 
     # ---- entries -----------------------------------------------------------------------------
-    async def _enter_new_trades(self) -> None:
+    async def _enter_new_trades(self, entries: dict[str, str | None]) -> None:
+        """Open trades for ``entries`` ({pair: enter_tag}, in whitelist order) while slots are free."""
         max_open = self.settings.max_open_trades
         open_pairs = {t.pair for t in self._open.values()}
-        for pair in self._whitelist:
+        for pair, tag in entries.items():
             if 0 <= max_open <= len(self._open):
                 return
             if pair in open_pairs:
                 continue
-            side, tag, _, _ = self._last_row_signals(pair)
-            if side != "long":
-                continue  # shorting needs futures, which this build does not trade
             if await self.locks.is_locked(pair, "long"):
                 continue
             try:

@@ -60,7 +60,3 @@ class Pairlist:
 
     def expanded_blacklist(self, available: Iterable[str]) -> tuple[list[str], dict[str, str]]:
         return expand_patterns(self.blacklist, available)
-
-    def is_blacklisted(self, pair: str) -> bool:
-        matched, _ = expand_patterns(self.blacklist, [pair])
-        return pair in matched

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from ftserver.errors import InvalidRequest
 
@@ -37,14 +36,3 @@ def candle_open_ms(timeframe: str, when_ms: int) -> int:
     """Open time (epoch ms) of the candle that contains ``when_ms``."""
     step = timeframe_to_ms(timeframe)
     return when_ms - when_ms % step
-
-
-def candle_open(timeframe: str, when: datetime) -> datetime:
-    """Open time of the candle that contains ``when``."""
-    ms = candle_open_ms(timeframe, int(when.timestamp() * 1000))
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
-def last_closed_candle_open_ms(timeframe: str, when_ms: int) -> int:
-    """Open time of the newest candle that has fully closed at ``when_ms``."""
-    return candle_open_ms(timeframe, when_ms) - timeframe_to_ms(timeframe)
