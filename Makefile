@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CONFIG ?= config/config.json
 
-.PHONY: run test lint bench clean
+UI_SOURCES := static/package.json static/package-lock.json static/build.mjs $(wildcard static/src/*.js static/src/*.jsx static/src/*.css static/src/*/*.jsx)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint ui bench clean
 
 $(BIN)/.installed: pyproject.toml setup.cfg
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,22 +15,33 @@ $(BIN)/.installed: pyproject.toml setup.cfg
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-run: $(BIN)/.installed
+# The web UI: npm installs the pinned packages from static/package-lock.json, esbuild bundles them.
+static/dist/index.html: $(UI_SOURCES)
+	cd static && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+ui: static/dist/index.html
+
+# The browser tests drive Debian's Chromium (never a browser download).
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+run: $(BIN)/.installed ui
 	$(BIN)/ftserver trade --config $(CONFIG)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check ftserver tests bench scripts
 	$(BIN)/lint-imports
 
-test: lint
+test: lint ui $(CHROMIUM)
 	$(BIN)/pytest
 
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed ui
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/loop.py
 	$(BIN)/python bench/pair_history.py
 	$(BIN)/python bench/ws_fanout.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/ui_load.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info static/node_modules static/dist

@@ -28,6 +28,7 @@ from ftserver.api.routes.system import setup_system_routes
 from ftserver.api.routes.tokens import setup_token_routes
 from ftserver.api.routes.trades import setup_trade_routes
 from ftserver.api.tokens import TokenService
+from ftserver.api.ui import resolve_ui_dir, setup_ui_routes
 from ftserver.api.ws.endpoint import setup_ws
 from ftserver.api.ws.hub import WsHub
 from ftserver.config import Settings
@@ -80,4 +81,5 @@ def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None
 
     app.cleanup_ctx.append(hub_lifecycle)
 
+    setup_ui_routes(app, resolve_ui_dir(api["ui_path"]))  # last route: it takes every other GET path
     setup_cors(app, api["CORS_origins"])

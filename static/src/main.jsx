@@ -1,0 +1,178 @@
+// The app shell: which bot, login or the views, navigation, controls, status bar and theme.
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { BotClient } from './api.js';
+import { activeBotId, loadBots, removeBot, setActiveBotId, upsertBot } from './bots.js';
+import { Controls } from './components/controls.jsx';
+import { Notices } from './components/notices.jsx';
+import { StatusBar } from './components/statusbar.jsx';
+import { BotStore } from './store.js';
+import { navigate, useRoute } from './router.js';
+import { ChartView } from './views/chart.jsx';
+import { Dashboard } from './views/dashboard.jsx';
+import { LoginView } from './views/login.jsx';
+import { LogsView } from './views/logs.jsx';
+import { PairsView } from './views/pairs.jsx';
+import { PerformanceView } from './views/performance.jsx';
+import { TradesView } from './views/trades.jsx';
+import './styles.css';
+
+const VIEWS = [
+  ['/', 'Dashboard', Dashboard],
+  ['/trades', 'Trades', TradesView],
+  ['/chart', 'Chart', ChartView],
+  ['/pairs', 'Pairs & locks', PairsView],
+  ['/performance', 'Performance', PerformanceView],
+  ['/logs', 'Logs', LogsView],
+];
+
+function initialTheme() {
+  const saved = localStorage.getItem('ftserver.theme');
+  if (saved) return saved;
+  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+// The attribute is set before the re-render, so charts drawn in that render read the new colours.
+function applyTheme(theme) {
+  document.documentElement.dataset.theme = theme;
+  localStorage.setItem('ftserver.theme', theme);
+  return theme;
+}
+
+function useTheme() {
+  const [theme, setTheme] = useState(() => applyTheme(initialTheme()));
+  return [theme, () => setTheme(applyTheme(theme === 'dark' ? 'light' : 'dark'))];
+}
+
+function currentBot() {
+  const bots = loadBots();
+  return bots.find((bot) => bot.id === activeBotId() && bot.refreshToken) || null;
+}
+
+function App() {
+  const [bot, setBot] = useState(currentBot);
+  const [theme, toggleTheme] = useTheme();
+  const route = useRoute();
+
+  const session = useMemo(() => {
+    if (!bot) return null;
+    const client = new BotClient(bot, (renewed) => upsertBot(renewed));
+    return { client, store: new BotStore(client) };
+  }, [bot?.id, bot?.refreshToken]);
+
+  useEffect(() => {
+    if (!session) return undefined;
+    session.client.scheduleRefresh();
+    session.store.start();
+    return () => {
+      session.store.stop();
+      session.client.stop();
+    };
+  }, [session]);
+
+  const loggedIn = (next) => {
+    upsertBot(next);
+    setActiveBotId(next.id);
+    setBot(next);
+    if (route === '/login') navigate('/');
+  };
+
+  const logout = () => {
+    const bots = loadBots().map((known) =>
+      known.id === bot.id ? { ...known, accessToken: null, refreshToken: null } : known,
+    );
+    localStorage.setItem('ftserver.bots', JSON.stringify(bots));
+    setActiveBotId(null);
+    setBot(null);
+    navigate('/login');
+  };
+
+  const switchBot = (id) => {
+    const next = loadBots().find((known) => known.id === id);
+    if (next?.refreshToken) {
+      setActiveBotId(id);
+      setBot(next);
+    } else {
+      setActiveBotId(id);
+      setBot(null);
+      navigate('/login');
+    }
+  };
+
+  if (!session || route === '/login') {
+    return (
+      <div class="shell">
+        <LoginView
+          onLoggedIn={loggedIn}
+          onForget={(id) => removeBot(id)}
+          theme={theme}
+          toggleTheme={toggleTheme}
+        />
+        <Notices />
+      </div>
+    );
+  }
+
+  const view = VIEWS.find(([path]) => path === route) || VIEWS[0];
+  const View = view[2];
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href="/" onClick={(event) => (event.preventDefault(), navigate('/'))}>
+          ftserver
+        </a>
+        <nav class="nav">
+          {VIEWS.map(([path, label]) => (
+            <a
+              key={path}
+              href={path}
+              class={path === view[0] ? 'active' : ''}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(path);
+              }}
+            >
+              {label}
+            </a>
+          ))}
+        </nav>
+        <div class="topbar-right">
+          <BotPicker current={bot} onSwitch={switchBot} />
+          <button class="ghost" onClick={toggleTheme} data-testid="theme" title="Switch light/dark theme">
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+          <button class="ghost" onClick={logout} data-testid="logout">
+            Log out
+          </button>
+        </div>
+      </header>
+      <Controls store={session.store} />
+      <main class="content">
+        <View store={session.store} client={session.client} />
+      </main>
+      <StatusBar store={session.store} bot={bot} />
+      <Notices />
+    </div>
+  );
+}
+
+function BotPicker({ current, onSwitch }) {
+  const bots = loadBots();
+  return (
+    <select
+      class="bot-picker"
+      aria-label="Bot"
+      value={current.id}
+      onChange={(event) => (event.target.value === '+' ? navigate('/login') : onSwitch(event.target.value))}
+    >
+      {bots.map((known) => (
+        <option key={known.id} value={known.id}>
+          {known.name || known.id}
+        </option>
+      ))}
+      <option value="+">+ Add bot…</option>
+    </select>
+  );
+}
+
+render(<App />, document.getElementById('app'));

@@ -1,0 +1,187 @@
+"""Browser tests: a real `ftserver trade` process on a loopback port (sim market, SQLite file),
+driven by Playwright in the system's Chromium. Screenshots go to tests/artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+STRATEGIES = Path(__file__).resolve().parent / "strategies"
+SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
+USER = "trader"
+PASSWORD = "ui-tests-pässword"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("FTSERVER_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("Chromium is not installed: `make test` installs Debian's chromium package")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Bot:
+    """The running server, and a small REST helper to set the scene and check the UI's effects."""
+
+    url: str
+    folder: Path
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        request = urllib.request.Request(
+            f"{self.url}/api/v1/{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def wait_for(self, check: Any, what: str, timeout: float = 30.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = check()
+            if value:
+                return value
+            time.sleep(0.3)
+        raise AssertionError(f"timed out waiting for {what}")
+
+
+def _config(folder: Path, port: int) -> dict[str, Any]:
+    return {
+        "bot_name": "ui-test-bot",
+        "dry_run": True,
+        "dry_run_wallet": 1000,
+        "stake_currency": "USDT",
+        "stake_amount": 100,
+        "max_open_trades": 6,
+        "strategy": "UiQuickStrategy",
+        "strategy_path": str(STRATEGIES),
+        "timeframe": "1m",
+        "initial_state": "running",
+        "force_entry_enable": True,
+        "order_types": {"entry": "market", "exit": "market", "stoploss": "market"},
+        "exchange": {
+            "name": "sim",
+            "sim": {"seed": 7, "history_days": 2},
+            "pair_whitelist": ["BTC/USDT", "ETH/USDT", "SOL/USDT", "XRP/USDT", "ADA/USDT", "DOGE/USDT"],
+        },
+        "db_url": f"sqlite:///{folder / 'ui.sqlite'}",
+        "user_data_dir": str(folder / "user_data"),
+        "api_server": {
+            "enabled": True,
+            "listen_ip_address": "127.0.0.1",
+            "listen_port": port,
+            "username": USER,
+            "password": PASSWORD,
+            "jwt_secret_key": "browser-tests-secret-0123456789-abcdefghij",
+            "ws_token": "browser-tests-ws-token",
+            "CORS_origins": [],
+        },
+        "internals": {"process_throttle_secs": 2, "heartbeat_interval": 0},
+    }
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    if not (REPO / "static" / "dist" / "index.html").is_file():
+        pytest.fail("the UI is not built: `make test` builds it (npm ci && npm run build in static/)")
+    folder = tmp_path_factory.mktemp("ui-bot")
+    port = free_port()
+    config = folder / "config.json"
+    config.write_text(json.dumps(_config(folder, port)))
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ftserver", "trade", "--config", str(config)],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = Bot(url=f"http://127.0.0.1:{port}", folder=folder)
+
+    def answering() -> bool:
+        try:
+            return server.call("GET", "ping")["status"] == "pong"
+        except (urllib.error.URLError, OSError):
+            assert process.poll() is None, (folder / "server.log").read_text()
+            return False
+
+    try:
+        server.wait_for(answering, "the server to answer", timeout=60)
+        # The strategy enters BTC/USDT on the first iteration.
+        server.wait_for(lambda: server.call("GET", "status"), "the first trade", timeout=60)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def login(page: Page, bot: Bot, *, password: str = PASSWORD) -> None:
+    page.goto(bot.url + "/")
+    page.fill("input[name=username]", USER)
+    page.fill("input[name=password]", password)
+    page.click("[data-testid=login-submit]")
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

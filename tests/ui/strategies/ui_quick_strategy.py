@@ -1,0 +1,27 @@
+"""The browser tests' strategy: SampleStrategy's indicators and signals, plus an entry for
+BTC/USDT on the newest candles, so the bot opens a trade on its first iteration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ftserver.strategy.builtin.sample_strategy import SampleStrategy
+
+
+class UiQuickStrategy(SampleStrategy):
+    minimal_roi = {"0": 10.0}
+    stoploss = -0.5
+
+    def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        dataframe = super().populate_entry_trend(dataframe, metadata)
+        if metadata["pair"] == "BTC/USDT":
+            dataframe.loc[dataframe.index[-3:], "enter_long"] = 1
+        return dataframe
+
+    def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        dataframe = super().populate_exit_trend(dataframe, metadata)
+        if metadata["pair"] == "BTC/USDT":
+            dataframe["exit_long"] = 0
+        return dataframe

@@ -1,0 +1,201 @@
+"""The web UI in a real browser against a real ftserver on the sim market."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.ui.conftest import Bot, login, screenshot
+
+
+def open_view(page: Page, label: str) -> None:
+    page.click(f"nav >> text={label}")
+
+
+def canvas_has_drawing(page: Page, selector: str) -> bool:
+    """True when some canvas inside ``selector`` holds pixels of more than one colour."""
+    return bool(
+        page.eval_on_selector(
+            selector,
+            """(root) => [...root.querySelectorAll('canvas')].some((canvas) => {
+                const context = canvas.getContext('2d');
+                if (!context || !canvas.width || !canvas.height) return false;
+                const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+                for (let i = 4; i < pixels.length; i += 4) {
+                    const same = pixels[i] === pixels[0] && pixels[i + 1] === pixels[1];
+                    if (!same || pixels[i + 2] !== pixels[2]) return true;
+                }
+                return false;
+            })""",
+        )
+    )
+
+
+def test_wrong_password_shows_an_error(page: Page, bot: Bot) -> None:
+    login(page, bot, password="not-the-password")
+    expect(page.get_by_test_id("login-error")).to_have_text("Wrong username or password")
+    screenshot(page, "login-error")
+
+
+def test_unreachable_bot_shows_an_error(page: Page, bot: Bot) -> None:
+    page.goto(bot.url + "/")
+    page.fill("input[name=url]", "http://127.0.0.1:9")
+    page.fill("input[name=username]", "x")
+    page.fill("input[name=password]", "y")
+    page.click("[data-testid=login-submit]")
+    expect(page.get_by_test_id("login-error")).to_contain_text("Cannot reach the bot")
+
+
+def test_login_shows_dashboard_with_open_trades(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    expect(page.get_by_test_id("bot-state")).to_have_text("running")
+    expect(page.get_by_test_id("connection")).to_have_text("connected")
+    open_trades = page.get_by_test_id("open-trades")
+    expect(open_trades.locator("tr[data-pair='BTC/USDT']")).to_be_visible()
+    count = bot.call("GET", "count")
+    expect(page.get_by_test_id("stat-open")).to_have_text(f"{count['current']} / {count['max']}")
+    expect(page.get_by_test_id("stat-balance")).to_contain_text("USDT")
+    screenshot(page, "dashboard")
+    # A deep link survives a reload: the server answers UI paths with the app.
+    open_view(page, "Trades")
+    expect(page).to_have_url(re.compile(r"/trades$"))
+    page.reload()
+    expect(page.get_by_test_id("open-trades")).to_be_visible()
+
+
+def test_force_enter_then_force_exit(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    open_view(page, "Trades")
+    open_pairs = {trade["pair"] for trade in bot.call("GET", "status")}
+    pair = next(p for p in ["ETH/USDT", "SOL/USDT", "XRP/USDT", "ADA/USDT", "DOGE/USDT"] if p not in open_pairs)
+
+    page.click("[data-testid=open-force-enter]")
+    page.fill("[data-testid=force-enter-form] input[name=pair]", pair)
+    page.fill("[data-testid=force-enter-form] input[name=stake]", "50")
+    page.click("[data-testid=force-enter-submit]")
+    row = page.get_by_test_id("open-trades").locator(f"tr[data-pair='{pair}']")
+    expect(row).to_be_visible()
+    trade = next(t for t in bot.call("GET", "status") if t["pair"] == pair)
+    assert 49 < trade["stake_amount"] <= 50  # the amount is rounded to the market's precision
+    screenshot(page, "trades")
+
+    row.click()
+    expect(page.get_by_test_id("trade-detail")).to_contain_text(pair)
+    expect(page.get_by_test_id("trade-orders").locator("tbody tr")).to_have_count(1)
+    screenshot(page, "trade-detail")
+    page.click("[data-testid=force-exit]")
+    page.click("[data-testid=confirm]")
+    expect(page.get_by_test_id("notice").last).to_contain_text("Created exit order")
+    page.keyboard.press("Escape")
+    page.click(".modal-backdrop", position={"x": 5, "y": 5})
+    expect(page.get_by_test_id("open-trades").locator(f"tr[data-pair='{pair}']")).to_have_count(0)
+    closed = page.get_by_test_id("trade-history").locator(f"tr[data-pair='{pair}'][data-open='false']")
+    expect(closed.first).to_be_visible()
+    after = bot.call("GET", f"trade/{trade['trade_id']}")
+    assert after["is_open"] is False and after["exit_reason"] == "force_exit"
+
+
+def test_chart_draws_candles_indicators_and_markers(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    open_view(page, "Chart")
+    page.select_option("[data-testid=chart-pair]", "BTC/USDT")
+    chart = page.get_by_test_id("candle-chart")
+    expect(chart).to_have_attribute("data-candles", re.compile(r"^[1-9]\d+$"))
+    # candles + volume + ema_fast + ema_slow (main plot) + rsi (subplot)
+    expect(chart).to_have_attribute("data-series", "5")
+    expect(chart).to_have_attribute("data-panes", "2")
+    expect(chart).to_have_attribute("data-trade-markers", re.compile(r"^[1-9]"))  # the open BTC/USDT trade
+    expect(page.get_by_test_id("chart-summary")).to_contain_text("BTC/USDT 1m")
+    assert canvas_has_drawing(page, "[data-testid=candle-chart]")
+    # Compare with the API (a candle may close between the two reads).
+    answer = bot.call("POST", "pair_candles", {"pair": "BTC/USDT", "timeframe": "1m", "limit": 500})
+    assert abs(int(chart.get_attribute("data-candles") or 0) - answer["length"]) <= 1
+    trade_markers = int(chart.get_attribute("data-trade-markers") or 0)
+    if answer["enter_long_signals"] + answer["exit_long_signals"] > 1:
+        assert int(chart.get_attribute("data-markers") or 0) > trade_markers  # signal arrows drawn too
+    screenshot(page, "chart")
+
+
+def test_blacklist_and_locks(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    open_view(page, "Pairs & locks")
+    expect(page.get_by_test_id("whitelist").locator("li")).to_have_count(6)
+    page.fill("[data-testid=blacklist-input]", "DOGE/USDT")
+    page.click("[data-testid=blacklist-add]")
+    expect(page.get_by_test_id("blacklist")).to_contain_text("DOGE/USDT")
+    assert "DOGE/USDT" in bot.call("GET", "blacklist")["blacklist"]
+
+    page.fill("[data-testid=lock-pair]", "ADA/USDT")
+    page.click("[data-testid=lock-add]")
+    expect(page.get_by_test_id("locks").locator("td", has_text="ADA/USDT")).to_be_visible()
+    assert any(lock["pair"] == "ADA/USDT" for lock in bot.call("GET", "locks")["locks"])
+    screenshot(page, "pairs")
+
+    page.get_by_test_id("blacklist").locator("label", has_text="DOGE/USDT").locator("input").check()
+    page.click("[data-testid=blacklist-remove]")
+    page.click("[data-testid=confirm]")
+    expect(page.get_by_test_id("blacklist")).not_to_contain_text("DOGE/USDT")
+    assert "DOGE/USDT" not in bot.call("GET", "blacklist")["blacklist"]
+
+
+def test_performance_view(page: Page, bot: Bot) -> None:
+    if not bot.call("GET", "profit")["closed_trade_count"]:
+        trade = bot.call("POST", "forceenter", {"pair": "XRP/USDT"})
+        bot.call("POST", "forceexit", {"tradeid": str(trade["trade_id"])})
+    login(page, bot)
+    open_view(page, "Performance")
+    performance = bot.call("GET", "performance")
+    rows = page.get_by_test_id("performance").locator("tbody tr")
+    expect(rows).to_have_count(len(performance))
+    expect(page.get_by_test_id("exit-reasons")).to_contain_text("force_exit")
+    screenshot(page, "performance")
+
+
+def test_logs_view_filters_by_level(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    open_view(page, "Logs")
+    logs = page.get_by_test_id("logs")
+    expect(logs.locator(".log-line").first).to_be_visible()
+    expect(logs).to_contain_text("ftserver")
+    screenshot(page, "logs")
+    page.select_option("[data-testid=log-level]", "ERROR")
+    expect(logs.locator(".log-line.info")).to_have_count(0)
+
+
+def test_phone_width_and_dark_theme(page: Page, bot: Bot) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, bot)
+    expect(page.get_by_test_id("open-trades")).to_be_visible()
+    html = page.locator("html")
+    expect(html).to_have_attribute("data-theme", "light")  # headless Chromium prefers light
+    page.click("[data-testid=theme]")
+    expect(html).to_have_attribute("data-theme", "dark")
+    # The charts are redrawn in the dark colours too (a dark pixel in the daily chart's corner).
+    page.wait_for_function(
+        """() => {
+            const canvas = document.querySelector('[data-testid=chart-daily] canvas');
+            if (!canvas) return false;
+            const [r, g, b] = canvas.getContext('2d').getImageData(2, 2, 1, 1).data;
+            return r + g + b < 200;
+        }""",
+        timeout=5000,
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways at phone width ({width}px)"
+    screenshot(page, "dashboard-phone-dark")
+
+
+def test_controls_and_logout(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    page.click("[data-testid=ctl-stopentry]")
+    page.click("[data-testid=confirm]")
+    expect(page.get_by_test_id("bot-state")).to_have_text("paused")
+    assert bot.call("GET", "show_config")["state"] == "paused"
+    page.click("[data-testid=ctl-start]")
+    page.click("[data-testid=confirm]")
+    expect(page.get_by_test_id("bot-state")).to_have_text("running")
+    page.click("[data-testid=logout]")
+    expect(page.get_by_test_id("login-form")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("login-form")).to_be_visible()
