@@ -69,7 +69,9 @@ def create_app(
     bus = MessageBus()
     app[keys.SETTINGS] = settings
     app[keys.BUS] = bus
-    app[keys.LOG_BUFFER] = log_buffer or LogBuffer(int(settings["internals"]["log_buffer_size"]))
+    if log_buffer is None:  # an empty buffer is falsy (it has a length): test for None
+        log_buffer = LogBuffer(int(settings["internals"]["log_buffer_size"]))
+    app[keys.LOG_BUFFER] = log_buffer
     rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=Research(settings))
     app[keys.RPC] = rpc
     setup_api(app, settings, clock=clock)

@@ -32,3 +32,25 @@ def test_setup_logging_writes_rotating_file(tmp_path) -> None:
         setup_logging()  # drop the file handler again
     assert "written to file" in logfile.read_text()
     assert any(e[4] == "written to file" for e in buffer.entries())
+
+
+def test_app_keeps_the_empty_buffer_it_is_given(tmp_path) -> None:
+    # A LogBuffer has a length, so an empty one is falsy; the app must still use it, or /logs
+    # would serve a second buffer that no logger writes to.
+    from ftserver.api import keys
+    from ftserver.app import create_app
+    from ftserver.config import settings_from_dict
+
+    settings = settings_from_dict(
+        {
+            "stake_currency": "USDT",
+            "stake_amount": 10,
+            "exchange": {"name": "sim"},
+            "db_url": f"sqlite:///{tmp_path / 't.sqlite'}",
+            "user_data_dir": str(tmp_path),
+            "api_server": {"jwt_secret_key": "x" * 40, "username": "u", "password": "p"},
+        }
+    )
+    buffer = LogBuffer(10)
+    app = create_app(settings, log_buffer=buffer)
+    assert app[keys.LOG_BUFFER] is buffer
