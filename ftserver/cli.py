@@ -76,6 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     client.add_argument("client_args", nargs=argparse.REMAINDER)
 
+    install_ui = commands.add_parser(
+        "install-ui", help="unpack a single-page UI release (e.g. a FreqUI zip) into user_data/ui"
+    )
+    install_ui.add_argument("--file", metavar="ZIP", help="the release archive (a zip holding index.html)")
+    install_ui.add_argument("--ui-version", metavar="VERSION", help="version /ui_version reports (default: the zip's)")
+    install_ui.add_argument("--erase", action="store_true", help="remove the installed UI instead")
+    install_ui.add_argument(
+        "--userdir", "--user-data-dir", dest="user_data_dir", default="user_data", metavar="DIR",
+        help="user data folder (default: user_data)",
+    )
+
     new_config = commands.add_parser("new-config", help="write a config file with fresh secrets")
     new_config.add_argument("-c", "--config", default="user_data/config.json", metavar="PATH", help="file to write")
     new_config.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -150,6 +161,21 @@ def _list_data(args: argparse.Namespace) -> int:
     return list_data(_load_for_data(args))
 
 
+def _install_ui(args: argparse.Namespace) -> int:
+    from ftserver.ui_install import erase_ui, install_ui
+
+    target = Path(args.user_data_dir) / "ui"
+    if args.erase:
+        print(f"Removed {target}." if erase_ui(target) else f"No UI installed in {target}.")
+        return EXIT_OK
+    if not args.file:
+        raise InvalidRequest("--file ZIP is required (or --erase)")
+    version = install_ui(Path(args.file), target, version=args.ui_version)
+    print(f"Installed UI {version} into {target}.")
+    print(f'Serve it instead of ftserver\'s own UI with "api_server": {{"ui_path": "{target}"}}.')
+    return EXIT_OK
+
+
 def _new_config(args: argparse.Namespace) -> int:
     from ftserver.config_writer import write_new_config
 
@@ -181,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _download_data(args)
         if args.command == "list-data":
             return _list_data(args)
+        if args.command == "install-ui":
+            return _install_ui(args)
     except (ConfigError, StrategyError, InvalidRequest) as exc:
         kind = {ConfigError: "config error", StrategyError: "strategy error"}.get(type(exc), "invalid argument")
         print(f"ftserver: {kind}: {exc}", file=sys.stderr)

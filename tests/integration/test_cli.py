@@ -155,3 +155,18 @@ def test_download_data_then_list_data_offline(tmp_path: Path) -> None:
     bad = ftserver("download-data", "-c", str(config), "--timerange", "2024-", cwd=tmp_path)
     assert bad.returncode != 0
     assert "Invalid timerange" in bad.stderr
+
+
+def test_install_ui_unpacks_a_release_and_names_the_setting(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "freqUI.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("index.html", "<html>")
+    result = ftserver("install-ui", "--file", str(archive), "--ui-version", "2.1.0", "--userdir", "ud", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "ud" / "ui" / "index.html").is_file()
+    assert "ui_path" in result.stdout
+    missing = ftserver("install-ui", "--file", "nope.zip", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "nope.zip does not exist" in missing.stderr
