@@ -27,6 +27,7 @@ STRATEGIES = Path(__file__).resolve().parent / "strategies"
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 USER = "trader"
 PASSWORD = "ui-tests-pässword"
+DOWNLOAD = ["-p", "BTC/USDT", "-t", "5m", "--days", "2"]
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -122,6 +123,15 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     port = free_port()
     config = folder / "config.json"
     config.write_text(json.dumps(_config(folder, port)))
+    # Stored candles for the chart's history source, written offline from the sim market.
+    subprocess.run(
+        [sys.executable, "-m", "ftserver", "download-data", "--config", str(config), *DOWNLOAD],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "ftserver", "trade", "--config", str(config)],

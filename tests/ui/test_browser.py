@@ -117,6 +117,24 @@ def test_chart_draws_candles_indicators_and_markers(page: Page, bot: Bot) -> Non
     screenshot(page, "chart")
 
 
+def test_chart_from_stored_history_with_a_chosen_strategy(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    open_view(page, "Chart")
+    page.select_option("[data-testid=chart-pair]", "BTC/USDT")
+    page.select_option("[aria-label=Timeframe]", "5m")
+    page.select_option("[data-testid=chart-source]", "history")
+    page.select_option("[data-testid=chart-strategy]", "SampleStrategy")
+    chart = page.get_by_test_id("candle-chart")
+    expect(page.get_by_test_id("chart-summary")).to_contain_text("BTC/USDT 5m")
+    expect(page.get_by_test_id("chart-summary")).to_contain_text("strategy SampleStrategy")
+    history = bot.call("GET", "pair_history?pair=BTC/USDT&timeframe=5m&strategy=SampleStrategy")
+    expect(chart).to_have_attribute("data-candles", str(history["length"]))
+    expect(chart).to_have_attribute("data-series", "5")
+    assert history["length"] > 400  # two days of 5m candles
+    assert canvas_has_drawing(page, "[data-testid=candle-chart]")
+    screenshot(page, "chart-history")
+
+
 def test_blacklist_and_locks(page: Page, bot: Bot) -> None:
     login(page, bot)
     open_view(page, "Pairs & locks")

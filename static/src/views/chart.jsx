@@ -133,7 +133,12 @@ export function ChartView({ store, client }) {
   const [tick, setTick] = useState(0);
   const chosenPair = pair || pairs[0] || '';
   const chosenTimeframe = timeframe || config?.timeframe || '5m';
-  const strategy = config?.strategy;
+  const [historyStrategy, setHistoryStrategy] = useState('');
+  const strategy = (source === 'history' && historyStrategy) || config?.strategy;
+  const [strategies] = useLoad(
+    () => (source === 'history' ? client.get('strategies') : Promise.resolve(null)),
+    [source],
+  );
 
   useEffect(
     () =>
@@ -186,6 +191,20 @@ export function ChartView({ store, client }) {
             <option value="live">live</option>
             <option value="history">stored history</option>
           </select>
+          {source === 'history' && (
+            <select
+              aria-label="Strategy"
+              data-testid="chart-strategy"
+              value={strategy}
+              onChange={(event) => setHistoryStrategy(event.target.value)}
+            >
+              {[...new Set([strategy, ...(strategies?.strategies || [])])].map((item) => (
+                <option key={item} value={item}>
+                  {item}
+                </option>
+              ))}
+            </select>
+          )}
           {source === 'history' ? (
             <input
               aria-label="Timerange"
