@@ -64,6 +64,23 @@ def test_login_shows_dashboard_with_open_trades(page: Page, bot: Bot) -> None:
     expect(page.get_by_test_id("open-trades")).to_be_visible()
 
 
+def test_expired_access_token_is_renewed_with_the_refresh_token(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    expect(page.get_by_test_id("bot-state")).to_have_text("running")
+    page.evaluate(
+        """() => {
+            const bots = JSON.parse(localStorage.getItem('ftserver.bots'));
+            bots.forEach((known) => { known.accessToken = 'expired.or.forged'; });
+            localStorage.setItem('ftserver.bots', JSON.stringify(bots));
+        }"""
+    )
+    page.reload()
+    expect(page.get_by_test_id("bot-state")).to_have_text("running")
+    expect(page.get_by_test_id("connection")).to_have_text("connected")
+    token = page.evaluate("JSON.parse(localStorage.getItem('ftserver.bots'))[0].accessToken")
+    assert token != "expired.or.forged" and token.count(".") == 2
+
+
 def test_force_enter_then_force_exit(page: Page, bot: Bot) -> None:
     login(page, bot)
     open_view(page, "Trades")
