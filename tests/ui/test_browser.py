@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.ui.conftest import Bot, login, screenshot
+from tests.ui.conftest import PASSWORD, USER, Bot, login, screenshot
 
 
 def open_view(page: Page, label: str) -> None:
@@ -62,6 +62,20 @@ def test_login_shows_dashboard_with_open_trades(page: Page, bot: Bot) -> None:
     expect(page).to_have_url(re.compile(r"/trades$"))
     page.reload()
     expect(page.get_by_test_id("open-trades")).to_be_visible()
+
+
+def test_ui_drives_a_bot_on_another_origin_through_cors(page: Page, bot: Bot) -> None:
+    other_origin = bot.url.replace("127.0.0.1", "localhost")
+    page.goto(other_origin + "/")
+    page.fill("input[name=url]", bot.url)
+    page.fill("input[name=name]", "remote bot")
+    page.fill("input[name=username]", USER)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    expect(page.get_by_test_id("bot-state")).to_have_text("running")
+    expect(page.get_by_test_id("open-trades").locator("tr[data-pair='BTC/USDT']")).to_be_visible()
+    expect(page.get_by_test_id("statusbar")).to_contain_text("remote bot")
+    expect(page.get_by_test_id("statusbar")).to_contain_text("websocket: open")
 
 
 def test_expired_access_token_is_renewed_with_the_refresh_token(page: Page, bot: Bot) -> None:
