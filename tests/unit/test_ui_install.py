@@ -60,7 +60,7 @@ def test_paths_leaving_the_folder_are_refused(tmp_path: Path, name: str) -> None
 
 
 def test_archive_without_index_or_not_a_zip(tmp_path: Path) -> None:
-    with pytest.raises(InvalidRequest, match="index.html"):
+    with pytest.raises(InvalidRequest, match=r"index\.html"):
         install_ui(make_zip(tmp_path / "x.zip", {"app.js": "js"}), tmp_path / "ui")
     (tmp_path / "text.zip").write_text("not a zip")
     with pytest.raises(InvalidRequest, match="not a zip"):
