@@ -20,6 +20,7 @@ from ftserver.api.errors import setup_errors
 from ftserver.api.logging_middleware import setup_request_logging
 from ftserver.api.routes.candles import setup_candle_routes
 from ftserver.api.routes.control import setup_control_routes
+from ftserver.api.routes.docs import setup_openapi
 from ftserver.api.routes.pairs import setup_pair_routes
 from ftserver.api.routes.ping import setup_ping_routes
 from ftserver.api.routes.profit import setup_profit_routes
@@ -81,5 +82,6 @@ def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None
 
     app.cleanup_ctx.append(hub_lifecycle)
 
+    setup_openapi(app, enabled=bool(api["enable_openapi"]))  # after the API routes; built on first request
     setup_ui_routes(app, resolve_ui_dir(api["ui_path"]))  # last route: it takes every other GET path
     setup_cors(app, api["CORS_origins"])
