@@ -109,6 +109,7 @@ def _config(folder: Path, port: int) -> dict[str, Any]:
             "password": PASSWORD,
             "jwt_secret_key": "browser-tests-secret-0123456789-abcdefghij",
             "ws_token": "browser-tests-ws-token",
+            "enable_openapi": True,
             # The UI loaded from http://localhost:PORT is another origin than the API at 127.0.0.1.
             "CORS_origins": [f"http://localhost:{port}"],
         },

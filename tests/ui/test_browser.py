@@ -248,3 +248,19 @@ def test_controls_and_logout(page: Page, bot: Bot) -> None:
     expect(page.get_by_test_id("login-form")).to_be_visible()
     page.reload()
     expect(page.get_by_test_id("login-form")).to_be_visible()
+
+
+def test_swagger_ui_renders_every_operation_offline(page: Page, bot: Bot) -> None:
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    outside: list[str] = []
+    page.on("request", lambda request: request.url.startswith(bot.url) or outside.append(request.url))
+    page.goto(bot.url + "/docs")
+    document = bot.call("GET", "openapi.json")
+    operations = sum(
+        1 for item in document["paths"].values() for method in item if method in {"get", "post", "delete", "put"}
+    )
+    expect(page.locator(".opblock")).to_have_count(operations)
+    screenshot(page, "swagger")
+    assert not outside, outside
+    assert not errors, errors
