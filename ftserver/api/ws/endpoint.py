@@ -10,12 +10,9 @@ so replies and pushed messages keep their order.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -25,14 +22,13 @@ from ftserver.api.tokens import TokenService
 from ftserver.api.ws.connection import WsConnection
 from ftserver.api.ws.hub import WsHub
 from ftserver.api.ws.protocol import RequestType, WsProtocolError, WsRequest, encode, error_frame, parse_request
+from ftserver.api.ws.replies import AnalyzedFrame, AnalyzedReplyCache
 from ftserver.core import messages
 from ftserver.errors import AuthError, FtServerError
 
 log = logging.getLogger(__name__)
 
 WS_PATH = "/api/v1/message/ws"
-
-AnalyzedFrame = tuple[tuple[str, str, str], Any, datetime]
 
 
 class WsDataSource(Protocol):
@@ -41,7 +37,11 @@ class WsDataSource(Protocol):
     def ws_whitelist(self) -> list[str]: ...
 
     def ws_analyzed_frames(self, limit: int | None, pair: str | None) -> list[AnalyzedFrame]:
-        """``[((pair, timeframe, candle_type), dataframe, last_analyzed)]`` for ``pair`` or every pair."""
+        """``[((pair, timeframe, candle_type), dataframe, last_analyzed)]`` for ``pair`` or every pair.
+
+        The endpoint asks with ``limit=None`` for the stored frames themselves, uncut: it cuts them
+        only when it encodes a reply, and recognises an unchanged analysis by the frame's identity.
+        """
         ...
 
 
@@ -67,46 +67,6 @@ class WsTokenCheck:
         return True
 
 
-def encode_analyzed_frames(frames: list[AnalyzedFrame], limit: int) -> list[bytes]:
-    """One ``analyzed_df`` frame per pair, each frame cut to its last ``limit`` rows. CPU-bound: run off the loop."""
-    encoded = []
-    for (pair, timeframe, candle_type), df, last_analyzed in frames:
-        rows = df.tail(limit) if hasattr(df, "tail") else df
-        encoded.append(encode(messages.analyzed_df(pair, timeframe, candle_type, rows, last_analyzed).to_wire()))
-    return encoded
-
-
-class AnalyzedReplyCache:
-    """Encoded analyzed_df replies, keyed by pair, timeframe, candle type, analysis time and limit.
-
-    A frame only changes when its pair is analyzed again, so every consumer asking in between gets
-    the same bytes: many consumers asking at once cost one encoding per pair, not one per consumer.
-    """
-
-    def __init__(self, capacity: int = 2048) -> None:
-        self.capacity = capacity
-        self._replies: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self._encoding = asyncio.Lock()
-        self.hits = 0
-
-    async def replies(self, frames: list[AnalyzedFrame], limit: int) -> list[bytes]:
-        keys = [(key, last_analyzed, limit) for key, _, last_analyzed in frames]
-        if any(k not in self._replies for k in keys):
-            # Consumers connecting together ask together: one encodes, the others wait and reuse it.
-            async with self._encoding:
-                missing = [(k, frame) for k, frame in zip(keys, frames, strict=True) if k not in self._replies]
-                if missing:
-                    encoded = await asyncio.to_thread(encode_analyzed_frames, [f for _, f in missing], limit)
-                    for (k, _), reply in zip(missing, encoded, strict=True):
-                        self._replies[k] = reply
-                        if len(self._replies) > self.capacity:
-                            self._replies.popitem(last=False)
-                self.hits += len(keys) - len(missing)
-        else:
-            self.hits += len(keys)
-        return [self._replies[k] for k in keys if k in self._replies]
-
-
 class _Session:
     """Answers one client's requests."""
 
@@ -121,8 +81,9 @@ class _Session:
         elif request.type is RequestType.WHITELIST:
             self.conn.enqueue(encode(messages.whitelist(self.source.ws_whitelist()).to_wire()))
         else:
-            frames = self.source.ws_analyzed_frames(request.limit, request.pair)
-            # Up to 1500 rows per pair for every pair: new encodings happen in a thread, repeats are cached.
+            # Whole frames (no limit): cutting a DataFrame costs more than sending the cached reply,
+            # so the cache cuts them only when it encodes, in a thread; repeats are a lookup per pair.
+            frames = self.source.ws_analyzed_frames(None, request.pair)
             for frame in await self.replies.replies(frames, request.limit):
                 self.conn.enqueue(frame)
 
@@ -136,10 +97,14 @@ def setup_ws(
     source_key: web.AppKey[Any],
     heartbeat: float = 30.0,
     max_msg_size: int = 1 << 20,
+    replies: AnalyzedReplyCache | None = None,
 ) -> None:
-    """Route the message WebSocket; at shutdown its clients are closed with 1001 before aiohttp waits for handlers."""
+    """Route the message WebSocket; at shutdown its clients are closed with 1001 before aiohttp waits for handlers.
+
+    ``replies`` is the analyzed_df reply cache (a default-sized one unless given).
+    """
     check = WsTokenCheck(ws_tokens, tokens)
-    replies = AnalyzedReplyCache()
+    replies = replies if replies is not None else AnalyzedReplyCache()
 
     @public  # the WebSocket checks its own ?token=
     async def message_ws(request: web.Request) -> web.StreamResponse:

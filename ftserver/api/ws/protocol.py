@@ -101,18 +101,33 @@ def dataframe_json(df: Any) -> str:
     """``df.to_json(orient="split")`` with datetime and timedelta values as integer milliseconds.
 
     The conversion is done here because pandas deprecates its own ``epoch`` date format; NaT becomes null.
+    Only the temporal columns are touched (by position, so duplicate names are safe): this runs for
+    every reply a cache miss encodes, and going through every column costs more than the JSON itself.
     """
-    frame = df.copy(deep=False)
-    for column in frame.columns:
-        series = frame[column]
-        if getattr(series.dtype, "kind", "") in ("M", "m"):
-            millis = series.dt.as_unit("ms").astype("int64")
-            if series.hasnans:
-                millis = millis.astype("Int64").where(series.notna())
-            frame[column] = millis
-    if getattr(frame.index.dtype, "kind", "") in ("M", "m"):
-        frame.index = frame.index.as_unit("ms").asi8
-    return str(frame.to_json(orient="split"))
+    temporal = [i for i, dtype in enumerate(df.dtypes) if _is_temporal(dtype)]
+    temporal_index = _is_temporal(df.index.dtype)
+    if temporal or temporal_index:
+        df = df.copy(deep=False)
+        for i in temporal:
+            df.isetitem(i, _epoch_millis(df.iloc[:, i]))
+        if temporal_index:
+            df.index = df.index.as_unit("ms").asi8
+    return str(df.to_json(orient="split"))
+
+
+def _is_temporal(dtype: Any) -> bool:
+    return getattr(dtype, "kind", "") in ("M", "m")
+
+
+def _epoch_millis(series: Any) -> Any:
+    """A datetime or timedelta column as integer milliseconds; NaT as a missing value (null)."""
+    values = series.array
+    if hasattr(values, "asi8") and not values.isna().any():
+        return values.as_unit("ms").asi8  # the common case, straight from the int64 array
+    millis = series.dt.as_unit("ms").astype("int64")
+    if series.hasnans:
+        millis = millis.astype("Int64").where(series.notna())
+    return millis
 
 
 def dataframe_wire(df: Any) -> dict[str, str]:

@@ -19,6 +19,7 @@ from ftserver.api.auth import setup_auth
 from ftserver.api.tokens import TokenService
 from ftserver.api.ws.endpoint import WS_PATH, setup_ws
 from ftserver.api.ws.hub import WsHub
+from ftserver.api.ws.replies import AnalyzedReplyCache
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
 from ftserver.core.clock import ManualClock
@@ -68,6 +69,12 @@ class FakeSource:
     frames: dict[str, pd.DataFrame]
     fail: bool = False
     calls: list[tuple[int | None, str | None]] = field(default_factory=list)
+    analyzed_at: datetime = LAST_ANALYZED
+
+    def analyze(self, pair: str, df: pd.DataFrame, at: datetime) -> None:
+        """What the bot does on a new candle: store a new frame (never mutate the old one) and the time."""
+        self.frames[pair] = df
+        self.analyzed_at = at
 
     def ws_whitelist(self) -> list[str]:
         if self.fail:
@@ -81,7 +88,7 @@ class FakeSource:
         if pair is not None and pair not in self.frames:
             raise NotFound(f"No analyzed candles for {pair}")
         pairs = [pair] if pair else list(self.frames)
-        return [((p, "1m", "spot"), self.frames[p], LAST_ANALYZED) for p in pairs]
+        return [((p, "1m", "spot"), self.frames[p], self.analyzed_at) for p in pairs]
 
 
 SOURCE: web.AppKey[FakeSource] = web.AppKey("ws_source", FakeSource)
@@ -95,6 +102,7 @@ class Env:
     tokens: TokenService
     clock: ManualClock
     source: FakeSource
+    replies: AnalyzedReplyCache
 
     async def connect(self, token: str | None = WS_TOKEN) -> aiohttp.ClientWebSocketResponse:
         params = {} if token is None else {"token": token}
@@ -103,15 +111,16 @@ class Env:
 
 def ws_app(
     source: FakeSource, *, ws_tokens: Sequence[str], clock: ManualClock, with_auth: bool = False
-) -> tuple[web.Application, MessageBus, WsHub, TokenService]:
+) -> tuple[web.Application, MessageBus, WsHub, TokenService, AnalyzedReplyCache]:
     bus = MessageBus()
+    replies = AnalyzedReplyCache()
     hub = WsHub(bus, send_timeout=2.0)
     tokens = TokenService(JWT_SECRET, clock=clock)
     app = web.Application()
     app[SOURCE] = source
     if with_auth:
         setup_auth(app, username="freq", password="pw", tokens=tokens, ban=None)
-    setup_ws(app, hub=hub, tokens=tokens, ws_tokens=ws_tokens, source_key=SOURCE, heartbeat=5.0)
+    setup_ws(app, hub=hub, tokens=tokens, ws_tokens=ws_tokens, source_key=SOURCE, heartbeat=5.0, replies=replies)
 
     async def lifecycle(_: web.Application) -> AsyncIterator[None]:
         await hub.start()
@@ -120,7 +129,7 @@ def ws_app(
         await bus.close()
 
     app.cleanup_ctx.append(lifecycle)
-    return app, bus, hub, tokens
+    return app, bus, hub, tokens, replies
 
 
 async def make_env(
@@ -128,8 +137,8 @@ async def make_env(
 ) -> Env:
     source = FakeSource({"BTC/USDT": candles(50, 100.0), "ETH/USDT": candles(40, 10.0)})
     clock = ManualClock(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
-    app, bus, hub, tokens = ws_app(source, ws_tokens=ws_tokens, clock=clock, with_auth=with_auth)
-    return Env(await aiohttp_client(app), bus, hub, tokens, clock, source)
+    app, bus, hub, tokens, replies = ws_app(source, ws_tokens=ws_tokens, clock=clock, with_auth=with_auth)
+    return Env(await aiohttp_client(app), bus, hub, tokens, clock, source, replies)
 
 
 @pytest.fixture
@@ -209,7 +218,7 @@ async def test_analyzed_df_reply_per_pair_holds_the_last_rows(env: Env) -> None:
     ws = await env.connect()
     await ws.send_json({"type": "analyzed_df", "data": {"limit": 3}})
     replies = [await receive_json(ws), await receive_json(ws)]
-    assert env.source.calls == [(3, None)]
+    assert env.source.calls == [(None, None)]  # whole frames: the endpoint cuts them itself when it encodes
     assert [r["data"]["key"] for r in replies] == [["BTC/USDT", "1m", "spot"], ["ETH/USDT", "1m", "spot"]]
     for reply, pair in zip(replies, ("BTC/USDT", "ETH/USDT"), strict=True):
         assert reply["type"] == "analyzed_df"
@@ -233,7 +242,7 @@ async def test_analyzed_df_for_one_pair_and_the_default_limit(env: Env) -> None:
     assert reply["data"]["key"][0] == "ETH/USDT"
     assert len(json.loads(reply["data"]["df"]["__value__"])["data"]) == 40
     await whitelist_round_trip(ws)  # exactly one frame for one pair
-    assert env.source.calls == [(1500, "ETH/USDT")]
+    assert env.source.calls == [(None, "ETH/USDT")]
 
 
 async def test_analyzed_df_for_an_unknown_pair_gets_the_sources_error(env: Env) -> None:
@@ -330,22 +339,48 @@ async def test_app_shutdown_closes_clients_with_going_away(env: Env) -> None:
     assert (frame.type, frame.data) == (WSMsgType.CLOSE, 1001)
 
 
-async def test_analyzed_replies_are_encoded_once_per_analysis() -> None:
-    from datetime import UTC, datetime
+# ---- analyzed_df reply cache, end to end --------------------------------------------------------
+async def analyzed_reply(ws: aiohttp.ClientWebSocketResponse, limit: int, pair: str = "BTC/USDT") -> Any:
+    await ws.send_json({"type": "analyzed_df", "data": {"limit": limit, "pair": pair}})
+    reply = await receive_json(ws)
+    assert reply["data"]["key"] == [pair, "1m", "spot"]
+    return reply["data"]
 
-    import pandas as pd
 
-    from ftserver.api.ws.endpoint import AnalyzedReplyCache
+def closes(reply: Any) -> list[float]:
+    split = json.loads(reply["df"]["__value__"])
+    return [row[split["columns"].index("close")] for row in split["data"]]
 
-    cache = AnalyzedReplyCache(capacity=10)
-    frame = pd.DataFrame({"date": pd.date_range("2026-01-01", periods=3, freq="5min", tz="UTC"), "close": [1.0, 2, 3]})
-    first_analysis = datetime(2026, 1, 1, tzinfo=UTC)
-    frames = [(("BTC/USDT", "5m", "spot"), frame, first_analysis)]
-    one = await cache.replies(frames, 100)
-    two = await cache.replies(frames, 100)
-    assert one[0] is two[0]
-    assert cache.hits == 1
-    newer = [(("BTC/USDT", "5m", "spot"), frame, datetime(2026, 1, 1, 0, 5, tzinfo=UTC))]
-    three = await cache.replies(newer, 100)
-    assert three[0] is not one[0]  # a new analysis is encoded again
-    assert cache.hits == 1
+
+async def test_repeated_analyzed_df_requests_are_answered_from_one_encoding(env: Env) -> None:
+    first, second = await env.connect(), await env.connect()
+    for ws in (first, second, first):
+        await ws.send_json({"type": "analyzed_df", "data": {"limit": 3}})
+        assert [(await receive_json(ws))["data"]["key"][0] for _ in range(2)] == ["BTC/USDT", "ETH/USDT"]
+    assert (env.replies.encoded, env.replies.hits) == (2, 4)
+
+
+async def test_analyzed_df_after_a_new_analysis_carries_the_new_rows(env: Env) -> None:
+    ws = await env.connect()
+    assert closes(await analyzed_reply(ws, 3)) == [147.0, 148.0, 149.0]
+    later = datetime(2026, 3, 2, 12, 1, 1, tzinfo=UTC)
+    env.source.analyze("BTC/USDT", candles(51, 1000.0), later)
+    reply = await analyzed_reply(ws, 3)
+    assert closes(reply) == [1048.0, 1049.0, 1050.0]
+    assert reply["la"] == "2026-03-02T12:01:01+00:00"
+
+
+async def test_a_new_frame_with_an_unchanged_analysis_time_is_not_answered_from_the_cache(env: Env) -> None:
+    ws = await env.connect()
+    assert closes(await analyzed_reply(ws, 2)) == [148.0, 149.0]
+    env.source.analyze("BTC/USDT", candles(50, 500.0), LAST_ANALYZED)
+    assert closes(await analyzed_reply(ws, 2)) == [548.0, 549.0]
+
+
+async def test_a_different_limit_gets_its_own_frame_and_both_stay_cached(env: Env) -> None:
+    ws = await env.connect()
+    assert closes(await analyzed_reply(ws, 3)) == [147.0, 148.0, 149.0]
+    assert closes(await analyzed_reply(ws, 5)) == [145.0, 146.0, 147.0, 148.0, 149.0]
+    assert len(closes(await analyzed_reply(ws, 3))) == 3
+    assert len(closes(await analyzed_reply(ws, 5))) == 5
+    assert (env.replies.encoded, env.replies.hits) == (2, 2)

@@ -186,6 +186,26 @@ async def test_a_send_slower_than_the_timeout_disconnects(
     assert "a send took longer than 0.3 s" in caplog.text
 
 
+async def test_a_backlog_sent_longer_than_the_timeout_is_fine_while_every_frame_moves(
+    aiohttp_client: ClientFactory, bus: MessageBus
+) -> None:
+    """The send timeout is per frame: a reader that keeps taking frames is never cut off, however long the queue."""
+    hub = WsHub(bus, queue_size=10_000, send_timeout=1.5)
+    client = await aiohttp_client(hub_app(hub))
+    ws = await connect(client, hub)
+    padding = "x" * 512_000
+    frames = 100  # 50 MB queued at once: far more than the socket buffers, so the writer waits on the reader
+    for n in range(frames):
+        bus.publish(messages.status(f"m{n} {padding}"))
+    started = asyncio.get_running_loop().time()
+    for n in range(frames):
+        assert (await receive_json(ws))["status"].startswith(f"m{n} ")
+        await asyncio.sleep(0.02)
+    assert asyncio.get_running_loop().time() - started > hub.send_timeout
+    assert hub.stats()["slow_disconnects"] == 0
+    assert hub.connections == 1
+
+
 async def test_close_sends_going_away_to_every_client_and_refuses_new_ones(
     aiohttp_client: ClientFactory, bus: MessageBus
 ) -> None:

@@ -202,6 +202,20 @@ def test_dataframe_dates_are_epoch_ms_and_missing_values_null() -> None:
     assert df["date"].dtype.kind == "M", "the caller's frame is left untouched"
 
 
+def test_complete_date_and_duration_columns_are_whole_milliseconds_even_under_a_shared_name() -> None:
+    df = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-01 00:00:00.0019", "2026-01-01 00:05:00.0000"], utc=True),
+            "close": [1.5, 2.5],
+            "age": pd.to_timedelta(["1.9ms", "2s"]),
+        }
+    )
+    df.columns = ["x", "close", "x"]
+    split = json.loads(dataframe_json(df))
+    assert split["columns"] == ["x", "close", "x"]
+    assert split["data"] == [[1767225600001, 1.5, 1], [1767225900000, 2.5, 2000]]
+
+
 def test_dataframe_round_trips_through_read_json() -> None:
     df = freqtrade_frame()
     decoded = pd.read_json(StringIO(dataframe_json(df)), orient="split")
