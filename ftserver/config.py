@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ftserver.data.timeframes import is_timeframe
-from ftserver.errors import ConfigError
+from ftserver.data.timerange import parse_date
+from ftserver.errors import ConfigError, InvalidRequest
 
 log = logging.getLogger(__name__)
 
@@ -171,11 +172,42 @@ class TimeInForceSchema(_Section):
     exit = _choice("GTC", "FOK", "IOC", "PO", default="GTC")
 
 
+class UtcDate(fields.String):
+    """A moment written as a timerange side is: YYYYMMDD, YYYYMMDDHHMM or epoch seconds (kept as text)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            parse_date(text)
+        except InvalidRequest as exc:
+            raise ValidationError(exc.message) from None
+        return text
+
+
+class ReplaySchema(_Section):
+    """``exchange.sim.replay``: serve stored candle files instead of generated candles."""
+
+    enabled = StrictBool(load_default=True)
+    exchange = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1))
+    datadir = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1))
+    start = UtcDate(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _needs_a_folder(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("enabled", True) and not data.get("exchange") and not data.get("datadir"):
+            raise ValidationError(
+                "Name the exchange whose stored candles to replay (its folder under <user_data_dir>/data/), "
+                "or set datadir.",
+                field_name="exchange",
+            )
+
+
 class SimSchema(_Section):
     seed = StrictInt(load_default=42)
     pairs = fields.List(fields.String(), load_default=None, allow_none=True)
     volatility = StrictNumber(load_default=1.0, validate=validate.Range(min=0, min_inclusive=False))
     history_days = StrictInt(load_default=30, validate=validate.Range(min=1, max=400))
+    replay = fields.Nested(ReplaySchema, load_default=None, allow_none=True)
 
 
 class ExchangeSchema(_Section):
@@ -300,6 +332,14 @@ class ConfigSchema(_Section):
     internals = _nested(InternalsSchema)
     api_server = _nested(ApiServerSchema)
     external_message_consumer = _nested(ExternalConsumerSchema)
+
+    @post_load
+    def _resolve_replay_datadir(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """``exchange.sim.replay.datadir`` defaults to where ``download-data`` stores that exchange's candles."""
+        replay = data["exchange"].get("sim", {}).get("replay")
+        if replay and replay.get("exchange") and not replay.get("datadir"):
+            replay["datadir"] = str(Path(data["user_data_dir"]) / "data" / replay["exchange"])
+        return data
 
 
 # ---- settings ----------------------------------------------------------------------------------

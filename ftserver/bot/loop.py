@@ -43,6 +43,7 @@ from ftserver.strategy.safe import SafeStrategy
 log = logging.getLogger(__name__)
 
 StrategyFactory = Callable[[Settings], SafeStrategy]
+Signals = tuple[str | None, str | None, bool, str | None]
 SettingsLoader = Callable[[], Settings]
 
 FORCE_ENTRY_TAG = "force_entry"
@@ -85,6 +86,9 @@ class TradingLoop:
         self._open: dict[int, Trade] = {}
         self._rates: dict[str, float] = {}
         self._tickers: dict[str, Ticker] = {}
+        # The newest candle's signals per pair, with the analyzed frame and strategy they were read
+        # from: every iteration asks for every pair, and a frame only changes once per candle.
+        self._signals: dict[str, tuple[pd.DataFrame, Any, Signals]] = {}
         self._whitelist: list[str] = []
         # Consumer mode: the producers' whitelists replace the configured one (blacklist still applies).
         self._external_whitelists: dict[str, list[str]] = {}
@@ -311,14 +315,18 @@ class TradingLoop:
         return not frame.empty and self.cache.update_ohlcv(pair, timeframe, frame)
 
     # ---- signals -----------------------------------------------------------------------------
-    def _last_row_signals(self, pair: str) -> tuple[str | None, str | None, bool, str | None]:
+    def _last_row_signals(self, pair: str) -> Signals:
         """(entry side, enter tag, exit signal for longs, exit tag) of the newest analyzed candle."""
         analyzed = self.cache.analyzed(pair, self.timeframe)
         if analyzed is None or analyzed[0].empty:
             return None, None, False, None
-        frame = analyzed[0]
-        side, tag = self.strategy.strategy.entry_signal(frame)
-        exit_long, exit_tag = self.strategy.strategy.exit_signal(frame, False)
+        frame, strategy = analyzed[0], self.strategy.strategy
+        known = self._signals.get(pair)
+        if known is not None and known[0] is frame and known[1] is strategy:
+            return known[2]
+        side, tag = strategy.entry_signal(frame)
+        exit_long, exit_tag = strategy.exit_signal(frame, False)
+        self._signals[pair] = (frame, strategy, (side, tag, exit_long, exit_tag))
         return side, tag, exit_long, exit_tag
 
     # ---- entries -----------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Timeranges as freqtrade accepts them: ``20240101-``, ``-20240301``, ``20240101-20240301``.
 
 Each side may be a date (YYYYMMDD), a date and time (YYYYMMDDHHMM), epoch seconds (10 digits) or
-epoch milliseconds (13 digits). Either side may be empty (open-ended), not both.
+epoch milliseconds (13 digits). Either side may be empty (open-ended), not both. ``parse_date``
+reads one such date on its own (where a config names a moment, e.g. ``exchange.sim.replay.start``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from datetime import UTC, datetime
 
 from ftserver.errors import InvalidRequest
 
-_SIDE = r"(\d{8}|\d{10}|\d{12}|\d{13})?"
-_PATTERN = re.compile(rf"^{_SIDE}-{_SIDE}$")
+_DATE = r"(\d{8}|\d{10}|\d{12}|\d{13})"
+_PATTERN = re.compile(rf"^{_DATE}?-{_DATE}?$")
+_ONE_DATE = re.compile(rf"^{_DATE}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +38,35 @@ class TimeRange:
         return f"{fmt(self.start)}-{fmt(self.stop)}"
 
 
+def _to_datetime(text: str) -> datetime:
+    """One side of a timerange (already matched by ``_DATE``) as a UTC datetime; ValueError if no such date."""
+    if len(text) == 8:
+        return datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC)
+    if len(text) == 12:
+        return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC)
+    if len(text) == 10:
+        return datetime.fromtimestamp(int(text), tz=UTC)
+    return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+
+
 def _parse_side(text: str | None, value: str) -> datetime | None:
     if not text:
         return None
     try:
-        if len(text) == 8:
-            return datetime.strptime(text, "%Y%m%d").replace(tzinfo=UTC)
-        if len(text) == 12:
-            return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC)
-        if len(text) == 10:
-            return datetime.fromtimestamp(int(text), tz=UTC)
-        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+        return _to_datetime(text)
     except ValueError as exc:
         raise InvalidRequest(f"Invalid timerange '{value}': {exc}") from None
+
+
+def parse_date(value: str) -> datetime:
+    """One date written as a timerange's side is (YYYYMMDD, YYYYMMDDHHMM, epoch seconds or ms), in UTC."""
+    text = str(value).strip()
+    try:
+        if _ONE_DATE.match(text):
+            return _to_datetime(text)
+    except ValueError:
+        pass
+    raise InvalidRequest(f"Invalid date '{value}': expected YYYYMMDD, YYYYMMDDHHMM or epoch seconds (UTC)")
 
 
 def parse_timerange(value: str | None) -> TimeRange:

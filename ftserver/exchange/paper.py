@@ -2,8 +2,9 @@
 
 Market orders fill at once at the ticker (buys at the ask, sells at the bid). A limit order that is
 marketable fills at once at its limit price; otherwise it rests until the market trades through
-it, which is checked from the 1-minute candles since the order was placed. All state lives in the
-``Order`` the bot passes in, so a restarted broker picks up where the old one stopped.
+it, which is checked from the 1-minute candles (or the market's finest) since the order was placed.
+All state lives in the ``Order`` the bot passes in, so a restarted broker picks up where the old
+one stopped.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import math
 import uuid
 
 from ftserver.core.clock import Clock, SystemClock
+from ftserver.data.timeframes import timeframe_to_ms
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.base import ExchangeOrder, Market, MarketData
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType
@@ -172,7 +174,7 @@ class PaperBroker:
         cursor = self._checked.get(order.order_id, placed_ms + (-placed_ms) % MINUTE_MS)
         now_ms = self._now_ms()
         while cursor <= now_ms:
-            candles = await self.market.fetch_ohlcv(order.ft_pair, "1m", since_ms=cursor, limit=PAGE)
+            candles = await self.market.fetch_ohlcv(order.ft_pair, self._fill_timeframe(), since_ms=cursor, limit=PAGE)
             if not candles:
                 break
             for candle in candles:
@@ -185,6 +187,11 @@ class PaperBroker:
                 break
             cursor = int(candles[-1][0]) + MINUTE_MS
         return None
+
+    def _fill_timeframe(self) -> str:
+        """1-minute candles where the market has them, else its finest (a replay of 5m candle files)."""
+        offered = self.market.timeframes
+        return "1m" if "1m" in offered or not offered else min(offered, key=timeframe_to_ms)
 
     async def cancel_order(self, order: Order) -> ExchangeOrder:
         current = self._as_exchange_order(order)

@@ -18,18 +18,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ftserver.core.clock import Clock, SystemClock
+from ftserver.core.clock import Clock
 from ftserver.data.timeframes import is_timeframe, timeframe_to_ms
 from ftserver.errors import InvalidRequest
-from ftserver.exchange.base import Candle, Market, OrderBook, Ticker
+from ftserver.exchange.base import Candle
+from ftserver.exchange.offline import DAY_MS, MINUTE_MS, TIMEFRAMES, OfflineMarket, candle_window, listing
 
-MINUTE_MS = 60_000
 BLOCK_MINUTES = 1440
 BLOCK_MS = BLOCK_MINUTES * MINUTE_MS
-DEFAULT_LIMIT = 500
-MAX_LIMIT = 1500
 BASE_MINUTE_VOLATILITY = 0.0009  # ~0.09 % per minute, ~3.4 % per day: crypto-like, keeps 1m strategies busy
-SPREAD = 0.0001
 
 # Start prices of the default pairs, by base currency (quoted in the market's ``quote``).
 DEFAULT_PRICES: dict[str, float] = {
@@ -44,20 +41,12 @@ DEFAULT_PRICES: dict[str, float] = {
     "DOT": 7.0,
     "LINK": 15.0,
 }
-# Candles open at multiples of their length since the epoch (as ``ftserver.data.timeframes`` aligns
-# them), so weekly candles open on Thursdays, unlike Binance's Monday weeks.
-TIMEFRAMES = ["1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w"]
 # Slow waves that move a block's anchor: (period in days, amplitude in log-price).
 _WAVES = [(3.1, 0.02), (11.3, 0.05), (37.7, 0.09), (127.0, 0.16), (401.0, 0.25)]
 
 
 def _stable_int(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest(), "big")
-
-
-def _tick_for(price: float) -> float:
-    """A price tick like real exchanges use: a cent for large prices, five significant digits for small ones."""
-    return min(0.01, float(f"1e{math.floor(math.log10(price)) - 4}"))
 
 
 def _start_price(seed: int, pair: str, base: str, quote: str) -> float:
@@ -140,7 +129,7 @@ class _PairSeries:
         return rows[offset : offset + (end_ms - start_ms) // MINUTE_MS]
 
 
-class SimulatedMarket:
+class SimulatedMarket(OfflineMarket):
     def __init__(
         self,
         *,
@@ -153,49 +142,18 @@ class SimulatedMarket:
         quote: str = "USDT",
         cache_blocks: int = 256,
     ) -> None:
-        self.clock = clock or SystemClock()
-        self.history_days = history_days
-        self.fee = fee
+        super().__init__(clock=clock, fee=fee, history_days=history_days)
         self.quote = quote
         selected = list(pairs) if pairs else [f"{base}/{quote}" for base in DEFAULT_PRICES]
         cache = _BlockCache(cache_blocks)
         self._series: dict[str, _PairSeries] = {}
-        self._markets: dict[str, Market] = {}
         for pair in selected:
             base, _, pair_quote = pair.partition("/")
             if not base or not pair_quote:
                 raise InvalidRequest(f"Invalid pair '{pair}': expected BASE/QUOTE")
             price = _start_price(seed, pair, base, pair_quote)
             self._series[pair] = _PairSeries(seed, pair, price, volatility, cache)
-            # One amount step is worth at most about one quote unit.
-            step = float(f"1e{math.floor(math.log10(1 / price))}")
-            self._markets[pair] = Market(
-                symbol=pair,
-                base=base,
-                quote=pair_quote,
-                amount_precision=step,
-                price_precision=_tick_for(price),
-                min_amount=step,
-                min_cost=5.0,
-                maker_fee=fee,
-                taker_fee=fee,
-            )
-
-    # ---- MarketData --------------------------------------------------------------------------
-    @property
-    def id(self) -> str:
-        return "sim"
-
-    @property
-    def markets(self) -> dict[str, Market]:
-        return self._markets
-
-    @property
-    def timeframes(self) -> list[str]:
-        return list(TIMEFRAMES)
-
-    async def load_markets(self, reload: bool = False) -> dict[str, Market]:
-        return self._markets
+            self._markets[pair] = listing(pair, price, fee)
 
     def _pair(self, pair: str) -> _PairSeries:
         series = self._series.get(pair)
@@ -203,28 +161,16 @@ class SimulatedMarket:
             raise InvalidRequest(f"Pair {pair} is not available on sim")
         return series
 
-    def _now_ms(self) -> int:
-        return int(self.clock.now().timestamp() * 1000)
-
     def candles(self, pair: str, timeframe: str, since_ms: int | None = None, limit: int | None = None) -> list[Candle]:
-        """Synchronous form of ``fetch_ohlcv`` (the simulation does no I/O)."""
         if not is_timeframe(timeframe) or timeframe not in TIMEFRAMES:
             raise InvalidRequest(f"Timeframe '{timeframe}' is not available on sim (offered: {', '.join(TIMEFRAMES)})")
         series = self._pair(pair)
         step = timeframe_to_ms(timeframe)
         now_ms = self._now_ms()
-        last_open = now_ms - now_ms % step
-        history_start = now_ms - self.history_days * 86_400_000
-        history_start -= history_start % step
-        count = min(limit or DEFAULT_LIMIT, MAX_LIMIT)
-        if since_ms is None:
-            start = max(last_open - (count - 1) * step, history_start)
-        else:
-            start = max(since_ms, history_start)
-            start += (-start) % step  # first candle that opens at or after since_ms
-        if start > last_open:
+        window = candle_window(step, now_ms - now_ms % step, self._history_start(now_ms), since_ms, limit)
+        if window is None:
             return []
-        stop_open = min(last_open, start + (count - 1) * step)
+        start, stop_open = window
         current_minute = now_ms - now_ms % MINUTE_MS
         end_ms = min(stop_open + step, current_minute + MINUTE_MS)
         rows = series.minutes(start, end_ms).copy()
@@ -250,11 +196,6 @@ class SimulatedMarket:
         lower_wick = (min(open_, close) - low) * fraction
         rows[-1] = (open_, max(open_, price) + upper_wick, min(open_, price) - lower_wick, price, volume * fraction)
 
-    async def fetch_ohlcv(
-        self, pair: str, timeframe: str, since_ms: int | None = None, limit: int | None = None
-    ) -> list[Candle]:
-        return self.candles(pair, timeframe, since_ms, limit)
-
     def price(self, pair: str) -> float:
         """The current price: the close of the forming 1-minute candle."""
         now_ms = self._now_ms()
@@ -263,38 +204,5 @@ class SimulatedMarket:
         self._make_partial(rows, (now_ms - minute) / MINUTE_MS)
         return float(rows[-1, 3])
 
-    async def fetch_ticker(self, pair: str) -> Ticker:
-        now_ms = self._now_ms()
-        last = self.price(pair)
-        tick = self._markets[pair].price_precision or 0.0
-        half = max(last * SPREAD / 2, tick)
-        day = self.candles(pair, "1h", since_ms=now_ms - 86_400_000, limit=25)
-        return Ticker(
-            symbol=pair,
-            timestamp=now_ms,
-            last=last,
-            bid=last - half,
-            ask=last + half,
-            high=max(c[2] for c in day) if day else last,
-            low=min(c[3] for c in day) if day else last,
-            base_volume=sum(c[5] for c in day) if day else 0.0,
-            quote_volume=sum(c[5] * c[4] for c in day) if day else 0.0,
-        )
-
-    async def fetch_tickers(self, pairs: list[str] | None = None) -> dict[str, Ticker]:
-        return {pair: await self.fetch_ticker(pair) for pair in (pairs or list(self._markets))}
-
-    async def fetch_order_book(self, pair: str, limit: int = 20) -> OrderBook:
-        ticker = await self.fetch_ticker(pair)
-        tick = self._markets[pair].price_precision or ticker.last * 1e-5
-        # Levels sit on the tick grid, outside the ticker's bid/ask, and get deeper away from the touch.
-        best_bid = math.floor((ticker.bid or ticker.last) / tick) * tick
-        best_ask = math.ceil((ticker.ask or ticker.last) / tick) * tick
-        size = 1000 / ticker.last
-        digits = max(0, -math.floor(math.log10(tick))) + 2
-        bids = [(round(best_bid - i * tick, digits), size * (1 + i * 0.5)) for i in range(limit)]
-        asks = [(round(best_ask + i * tick, digits), size * (1 + i * 0.5)) for i in range(limit)]
-        return OrderBook(symbol=pair, timestamp=ticker.timestamp, bids=bids, asks=asks)
-
-    async def close(self) -> None:
-        return None
+    def day_candles(self, pair: str) -> list[Candle]:
+        return self.candles(pair, "1h", since_ms=self._now_ms() - DAY_MS, limit=25)

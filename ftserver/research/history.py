@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import ccxt
 import pandas as pd
 
 from ftserver.config import Settings
@@ -81,6 +80,8 @@ class Research:
 
     @staticmethod
     def exchanges() -> dict[str, Any]:
+        import ccxt  # only for its list of exchange ids: not worth ~65 MB in every process
+
         modes = [{"trading_mode": "spot", "margin_mode": ""}]
         names = ["sim", *ccxt.exchanges]
         return {

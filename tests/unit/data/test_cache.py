@@ -91,3 +91,12 @@ def test_producer_frames_are_kept_per_producer_and_survive_drop() -> None:
     assert cache.analyzed("BTC/USDT", "1m") is None
     cache.drop("BTC/USDT")
     assert cache.external("alpha", "BTC/USDT", "1m") is not None
+
+
+def test_dropped_pair_has_no_last_candle_date_until_it_gets_candles_again() -> None:
+    cache = CandleCache()
+    cache.update_ohlcv("BTC/USDT", "1m", candles(0, 3))
+    cache.drop("BTC/USDT")
+    assert cache.last_candle_date("BTC/USDT", "1m") is None
+    assert cache.update_ohlcv("BTC/USDT", "1m", candles(0, 1)) is True, "new again after the drop"
+    assert cache.last_candle_date("BTC/USDT", "1m") == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

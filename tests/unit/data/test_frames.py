@@ -108,3 +108,15 @@ def test_last_candle_is_dropped_until_it_has_closed() -> None:
     assert minutes(drop_incomplete_candle(df, "1m", T + 3 * MINUTE)) == [0, 1, 2]
     assert minutes(drop_incomplete_candle(df, "5m", T + 6 * MINUTE)) == [0, 1]
     assert drop_incomplete_candle(candles_to_frame([]), "1m", T).empty
+
+
+def test_dates_are_what_pandas_makes_of_epoch_milliseconds() -> None:
+    stamps = [0, T, T + 1, 4_102_444_800_000, -86_400_000]  # the epoch, now, +1 ms, 2100, 1969
+    df = candles_to_frame([[ms, 1, 1, 1, 1, 1] for ms in sorted(stamps)])
+    expected = pd.to_datetime(pd.Series(sorted(stamps)), unit="ms", utc=True).rename("date")
+    pd.testing.assert_series_equal(df["date"], expected, check_exact=True)
+
+
+def test_dates_beyond_what_pandas_can_hold_fail_as_pandas_does() -> None:
+    with pytest.raises(pd.errors.OutOfBoundsDatetime):
+        candles_to_frame([[2**62, 1, 1, 1, 1, 1]])

@@ -6,7 +6,8 @@ from ftserver.core.clock import ManualClock
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.paper import PaperBroker
 from ftserver.exchange.simulated import SimulatedMarket
-from ftserver.models import Order, OrderSide, OrderStatus, OrderType
+from ftserver.models import OrderSide, OrderStatus, OrderType
+from tests.support.paper_orders import as_order
 from tests.support.scripted_market import ScriptedMarket
 
 NOW = datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC)
@@ -16,23 +17,6 @@ def setup() -> tuple[ManualClock, ScriptedMarket, PaperBroker]:
     clock = ManualClock(NOW)
     market = ScriptedMarket(clock, {"BTC/USDT": 100.0}, spread=0.02)
     return clock, market, PaperBroker(market, clock=clock)
-
-
-def as_order(placed, trade_id: int = 1) -> Order:  # type: ignore[no-untyped-def]
-    return Order(
-        ft_trade_id=trade_id,
-        ft_order_side=placed.side,
-        ft_pair=placed.symbol,
-        order_id=placed.order_id,
-        order_type=placed.order_type,
-        side=placed.side,
-        amount=placed.amount,
-        price=placed.price,
-        status=placed.status,
-        filled=placed.filled,
-        remaining=placed.remaining,
-        order_date=datetime.fromtimestamp(placed.timestamp / 1000, tz=UTC),
-    )
 
 
 async def test_market_orders_fill_at_the_touch_with_fees() -> None:

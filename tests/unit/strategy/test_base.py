@@ -103,6 +103,27 @@ def test_setting_one_signal_does_not_touch_the_others() -> None:
         assert df[column].tolist() == [0] * 5
 
 
+def test_analyzing_an_analyzed_frame_starts_from_blank_signals() -> None:
+    first = EntersOnLastRow().analyze(random_walk(5), META)
+    again = Silent().analyze(first, META)
+    assert list(again.columns) == list(first.columns)
+    assert again["enter_long"].tolist() == [0] * 5 and again["enter_tag"].tolist() == [None] * 5
+    assert first["enter_long"].tolist() == [0, 0, 0, 0, 1], "the first result is left as it was"
+
+
+class AddsANumberedColumn(Strategy):
+    def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        dataframe[7] = 1.0
+        return dataframe
+
+
+def test_column_labels_keep_the_dtype_pandas_gives_them() -> None:
+    candles = random_walk(5)
+    assert Silent().analyze(candles, META).columns.dtype == candles.columns.dtype
+    mixed = AddsANumberedColumn().analyze(candles, META)
+    assert mixed.columns.dtype == object and mixed.columns.tolist()[-1] == 7
+
+
 def test_messy_signals_become_zero_one_integers_and_tags_none() -> None:
     df = MessySignals().analyze(random_walk(4), META)
     assert df["enter_long"].tolist() == [0, 1, 0, 0]

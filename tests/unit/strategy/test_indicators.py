@@ -55,3 +55,41 @@ def test_crosses_fire_only_on_the_candle_that_crosses() -> None:
     a, b = series(1, 2, 3, 2, 1), series(2, 2, 2, 2, 2)
     assert crossed_above(a, b).tolist() == [False, False, True, False, False]
     assert crossed_below(a, b).tolist() == [False, False, False, False, True]
+
+
+def _rsi_reference(series: pd.Series, period: int) -> pd.Series:
+    delta = series.diff()
+    gain = delta.clip(lower=0).ewm(alpha=1 / period, adjust=False, min_periods=period).mean()
+    loss = (-delta.clip(upper=0)).ewm(alpha=1 / period, adjust=False, min_periods=period).mean()
+    return 100 - 100 / (1 + gain / loss)
+
+
+def _walk(seed: int) -> pd.Series:
+    values = 100 + np.random.default_rng(seed).normal(0, 1, 400).cumsum()
+    values[50:60] = values[50]  # a flat run: zero moves
+    values[200:203] = np.nan  # a gap
+    return pd.Series(values, index=pd.RangeIndex(1000, 1400), name="close")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rsi_equals_the_plain_pandas_formula_to_the_bit(seed: int) -> None:
+    closes = _walk(seed)
+    pd.testing.assert_series_equal(rsi(closes, 14), _rsi_reference(closes, 14), check_exact=True)
+    ints = pd.Series(np.arange(60) % 7, name="close")  # other dtypes take the pandas formula itself
+    pd.testing.assert_series_equal(rsi(ints, 5), _rsi_reference(ints, 5), check_exact=True)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_crosses_equal_the_plain_pandas_expressions(seed: int) -> None:
+    fast, slow = ema(_walk(seed), 5), ema(_walk(seed), 20)
+    above = (fast > slow) & (fast.shift(1) <= slow.shift(1))
+    below = (fast < slow) & (fast.shift(1) >= slow.shift(1))
+    pd.testing.assert_series_equal(crossed_above(fast, slow), above, check_exact=True)
+    pd.testing.assert_series_equal(crossed_below(fast, slow), below, check_exact=True)
+    assert crossed_above(fast.rename("a"), slow.rename("b")).name is None
+
+
+def test_crosses_of_unaligned_series_fail_as_pandas_does() -> None:
+    a, b = series(1, 2, 3), pd.Series([2.0, 2.0, 2.0], index=[5, 6, 7])
+    with pytest.raises(ValueError, match="identically-labeled"):
+        crossed_above(a, b)
