@@ -70,6 +70,29 @@ async def load(session: aiohttp.ClientSession, url: str, seconds: float) -> tupl
     return len(latencies), errors, latencies
 
 
+class RssSampler:
+    """The server's peak RSS, sampled every 50 ms while the load runs (a request's peak is brief)."""
+
+    def __init__(self, proc: psutil.Process) -> None:
+        self.proc = proc
+        self.peak = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _sample(self) -> None:
+        while True:
+            self.peak = max(self.peak, self.proc.memory_info().rss / 1e6)
+            await asyncio.sleep(0.05)
+
+    def __enter__(self) -> RssSampler:
+        self._task = asyncio.get_running_loop().create_task(self._sample())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self.peak = max(self.peak, self.proc.memory_info().rss / 1e6)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
@@ -123,13 +146,14 @@ async def main() -> None:
                 )
                 print(
                     f"{'endpoint':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
-                    f"{'freqtrade':>9} {'ratio':>7} {'target':>7}"
+                    f"{'freqtrade':>9} {'ratio':>7} {'target':>7} {'RSS MB':>7}"
                 )
                 worst_staleness = 0.0
                 for name, freqtrade_rate in FREQTRADE.items():
                     path = "pair_candles?pair=BTC/USDT&timeframe=1m&limit=500" if name == "pair_candles" else name
-                    count, errors, latencies = await load(session, base + path, args.seconds)
-                    peak_rss = max(peak_rss, proc.memory_info().rss / 1e6)
+                    with RssSampler(proc) as rss:
+                        count, errors, latencies = await load(session, base + path, args.seconds)
+                    peak_rss = max(peak_rss, rss.peak)
                     async with session.get(base + "health") as r:
                         health = json.loads(await r.read())
                     worst_staleness = max(worst_staleness, time.time() - (health["last_process_ts"] or 0))
@@ -138,11 +162,11 @@ async def main() -> None:
                     print(
                         f"{name:<18} {rate:>9.1f} {percentile(latencies, 0.5) * 1000:>8.1f} "
                         f"{percentile(latencies, 0.99) * 1000:>8.1f} {errors:>6} {freqtrade_rate:>9.1f} "
-                        f"{rate / freqtrade_rate:>6.1f}x {target:>6.0f}x"
+                        f"{rate / freqtrade_rate:>6.1f}x {target:>6.0f}x {rss.peak:>7.0f}"
                     )
                 print(
-                    f"server RSS: idle {idle_rss:.0f} MB, peak under load {peak_rss:.0f} MB (target < 250 MB,"
-                    f" ratio {peak_rss / 250:.2f})"
+                    f"server RSS: idle {idle_rss:.0f} MB, peak under load {peak_rss:.0f} MB (sampled every 50 ms;"
+                    f" target < 250 MB, ratio {peak_rss / 250:.2f})"
                 )
                 print(
                     f"trading loop: oldest last_process seen after a load phase {worst_staleness:.1f} s "

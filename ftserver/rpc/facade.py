@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import platform
-from collections import OrderedDict
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import psutil
@@ -25,6 +25,7 @@ from ftserver.errors import InvalidRequest, NotFound, WrongRunMode
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade
 from ftserver.persistence.trades import TradeRepository
+from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles_view import analyzed_to_json
 from ftserver.rpc.dates import format_date, to_ms
@@ -44,8 +45,34 @@ from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict, trade_to_histor
 API_VERSION = 2.5
 TRADES_PAGE_MAX = 500
 MAX_TIMESCALE = 365 * 3
-CANDLE_ANSWER_CACHE = 256
-HISTORY_ROW_CACHE = 20_000
+SETTLE_TIME = timedelta(seconds=10)
+
+
+def _settled(changed_ms: int, now: datetime) -> bool:
+    """Whether every write stamped ``changed_ms`` (a trade's ``updated_at``) must have committed by ``now``.
+
+    What is kept per version of a trade is only kept once its change has settled: ``updated_at``
+    is stamped when a write starts, not when it commits, and two writes can share a millisecond,
+    so something read between two such writes would be kept for a version it no longer shows.
+    ``SETTLE_TIME`` is far longer than any write waits for the write lock.
+    """
+    return changed_ms <= (to_ms(now - SETTLE_TIME) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _ClosedTrades:
+    """The closed trades loaded for one ``closed_trades_version``.
+
+    A list loaded before the newest change settled may miss a second write stamped in the same
+    millisecond, so it is loaded once more when that change has settled.
+    """
+
+    version: tuple[int, int]
+    trades: list[Trade]
+    settled: bool
+
+    def valid_for(self, version: tuple[int, int], now: datetime) -> bool:
+        return version == self.version and (self.settled or not _settled(version[1], now))
 
 
 def _stake_text(stake: float | str) -> str:
@@ -64,7 +91,16 @@ class Rpc:
         clock: Clock,
         log_buffer: LogBuffer,
         research: ResearchPort,
+        history_cache_bytes: int = 16 * 2**20,
+        candle_cache_bytes: int = 16 * 2**20,
+        statistics_cache_entries: int = 256,
     ) -> None:
+        """The ``*_cache_*`` arguments bound what polling answers may keep (see ``AnswerCache``):
+
+        encoded /trades rows of closed trades (~3 kB each, so 16 MB holds ~5,000), pair_candles
+        answers (one per pair, timeframe, limit and columns asked for), and statistics over the
+        closed trades (one per verb and pair).
+        """
         self.settings = settings
         self.research = research
         self.runmode = runmode
@@ -72,12 +108,15 @@ class Rpc:
         self.log_buffer = log_buffer
         self._bot: BotPort | None = None
         self._repo: TradeRepository | None = None
-        # Closed trades for the statistics verbs, reloaded only when the trades table changed.
-        self._closed: tuple[tuple[int, int, int], list[Trade]] | None = None
+        # Closed trades for the statistics verbs, reloaded only when a closed trade changed.
+        self._closed: _ClosedTrades | None = None
         self._closed_lock = asyncio.Lock()
-        self._closed_results: dict[tuple[Any, ...], Any] = {}
-        self._history_rows: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-        self._candle_answers: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._closed_results: AnswerCache[tuple[str, str | None], Any] = AnswerCache(statistics_cache_entries)
+        # By trade id, for the trade's updated_at: a closed trade's row changes only with the trade.
+        self._history_rows: AnswerCache[int, Any] = AnswerCache(history_cache_bytes)
+        self._history_lock = asyncio.Lock()
+        # By (pair, timeframe, limit, columns), for the frame's analysis time.
+        self._candle_answers: AnswerCache[tuple[Any, ...], dict[str, Any]] = AnswerCache(candle_cache_bytes)
 
     def attach(self, bot: BotPort, repo: TradeRepository) -> None:
         self._bot = bot
@@ -218,26 +257,42 @@ class Rpc:
             raise InvalidRequest(f"limit must be between 1 and {TRADES_PAGE_MAX}")
         if offset < 0:
             raise InvalidRequest("offset must not be negative")
-        page, total = await self.repo.trades_page(limit, offset, order_by_id=order_by_id)
-        return {
-            "trades": [self._history_row(t) for t in page],
-            "trades_count": len(page),
-            "offset": offset,
-            "total_trades": total,
-        }
+        # Ids and versions first: only open trades and closed ones not seen in this version are
+        # loaded (with their orders); the other rows come from the cache already encoded.
+        versions, total = await self.repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
+        rows: dict[int, Any] = {}
+        self._cached_history_rows(versions, rows)
+        if len(rows) < len(versions):
+            # One loader at a time: 50 clients asking for a page nobody has asked for yet would
+            # otherwise each load and encode the same 500 trades at once.
+            async with self._history_lock:
+                self._cached_history_rows(versions, rows)  # what another request loaded meanwhile
+                missing = [trade_id for trade_id, _, _ in versions if trade_id not in rows]
+                for trade in await self.repo.trades_by_ids(missing):
+                    rows[trade.id or 0] = self._history_row(trade)
+        page = [rows[trade_id] for trade_id, _, _ in versions if trade_id in rows]  # a deleted one is left out
+        return {"trades": page, "trades_count": len(page), "offset": offset, "total_trades": total}
 
-    def _history_row(self, trade: Trade) -> dict[str, Any]:
-        """A /trades row; a closed trade's row only changes when the trade does (updated_at)."""
-        if trade.is_open:
-            return trade_to_history_dict(trade)
-        key = (trade.id, trade.updated_at)
-        row = self._history_rows.get(key)
-        if row is None:
-            row = trade_to_history_dict(trade)
-            self._history_rows[key] = row
-            while len(self._history_rows) > HISTORY_ROW_CACHE:
-                self._history_rows.popitem(last=False)
-        return row
+    def _cached_history_rows(self, versions: Sequence[tuple[int, int | None, bool]], rows: dict[int, Any]) -> None:
+        """Add the cached rows of the closed trades in ``versions`` to ``rows``."""
+        for trade_id, updated_at, is_open in versions:
+            if not is_open and trade_id not in rows:
+                row = self._history_rows.get(trade_id, updated_at)
+                if row is not None:
+                    rows[trade_id] = row
+
+    def _history_row(self, trade: Trade) -> Any:
+        """A /trades row; a closed trade's is kept encoded, since it only changes with the trade.
+
+        Rows of open trades (the ones being written) and of trades whose last write has not
+        settled yet (see ``_settled``) are built again every time.
+        """
+        row = trade_to_history_dict(trade)
+        changed = to_ms(trade.updated_at)
+        if trade.is_open or trade.id is None or (changed is not None and not _settled(changed, self.clock.now())):
+            return row
+        encoded, size = encode_json(row)
+        return self._history_rows.put(trade.id, changed, encoded, size)
 
     async def trade(self, trade_id: int) -> dict[str, Any]:
         trade = await self.repo.get_trade(trade_id)
@@ -358,7 +413,7 @@ class Rpc:
         }
 
     async def _closed_trades(self, pair: str | None = None) -> list[Trade]:
-        """Closed trades (of ``pair``), from a cache keyed by the table's version.
+        """Closed trades (of ``pair``), kept while ``closed_trades_version`` stays the same.
 
         FreqUI and scripts ask for profit/performance/stats every few seconds while trades close
         only now and then: one cheap version query replaces reloading 10,000 rows per request.
@@ -367,26 +422,29 @@ class Rpc:
         closed = (await self._closed_snapshot())[1]
         return closed if pair is None else [t for t in closed if t.pair == pair]
 
-    async def _closed_snapshot(self) -> tuple[tuple[int, int, int], list[Trade]]:
+    async def _closed_snapshot(self) -> tuple[tuple[int, int], list[Trade]]:
         repo = self.repo
-        version = await repo.trades_version()
+        now = self.clock.now()
+        version = await repo.closed_trades_version()
         cached = self._closed
-        if cached is not None and cached[0] == version:
-            return cached
+        if cached is not None and cached.valid_for(version, now):
+            return cached.version, cached.trades
         async with self._closed_lock:  # one reload, however many requests noticed the change
-            if self._closed is None or self._closed[0] != version:
-                self._closed = (version, await repo.closed_trades())
-                self._closed_results.clear()
-            return self._closed
+            cached = self._closed
+            if cached is None or not cached.valid_for(version, now):
+                cached = _ClosedTrades(version, await repo.closed_trades(), settled=_settled(version[1], now))
+                self._closed = cached
+                self._closed_results.clear()  # computed from the list just replaced
+            return cached.version, cached.trades
 
     async def _closed_result(self, name: str, pair: str | None, compute: Any) -> Any:
-        """A statistic over closed trades only, computed once per table version."""
+        """A statistic over closed trades only, computed once per list of closed trades."""
         version, closed = await self._closed_snapshot()
-        key = (name, pair, version)
-        if key not in self._closed_results:
+        result = self._closed_results.get((name, pair), version)
+        if result is None:
             trades = closed if pair is None else [t for t in closed if t.pair == pair]
-            self._closed_results[key] = compute(trades)
-        return self._closed_results[key]
+            result = self._closed_results.put((name, pair), version, compute(trades))
+        return result
 
     async def _all_trades(self, pair: str | None = None) -> list[Trade]:
         closed = await self._closed_trades(pair)
@@ -568,8 +626,8 @@ class Rpc:
             raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
         df, analyzed_at = self.analyzed(pair, timeframe)
         # Charts poll this every few seconds; the answer only changes when the pair is analyzed again.
-        key = (pair, timeframe, analyzed_at, limit, tuple(columns or ()))
-        cached = self._candle_answers.get(key)
+        key = (pair, timeframe, limit, tuple(columns or ()))
+        cached = self._candle_answers.get(key, analyzed_at)
         if cached is not None:
             return cached
         answer = analyzed_to_json(
@@ -580,10 +638,7 @@ class Rpc:
             last_analyzed=analyzed_at,
             columns=columns,
         )
-        self._candle_answers[key] = answer
-        while len(self._candle_answers) > CANDLE_ANSWER_CACHE:
-            self._candle_answers.popitem(last=False)
-        return answer
+        return self._candle_answers.put(key, analyzed_at, answer, encode_json(answer)[1])
 
     def markets(self, base: str | None = None, quote: str | None = None) -> dict[str, Any]:
         markets = self.bot.market.markets

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
-from ftserver.api.responses import json_response
+from ftserver.api.responses import json_response, streamed_json_response
 from ftserver.api.schemas.requests import (
     CustomDataQuerySchema,
     ForceEnterRequestSchema,
@@ -24,11 +24,10 @@ async def list_open_trades(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].status())
 
 
-async def list_trades(request: web.Request) -> web.Response:
+async def list_trades(request: web.Request) -> web.StreamResponse:
     query = parse_query(request, _trades_query)
-    return json_response(
-        await request.app[keys.RPC].trades(query["limit"], query["offset"], order_by_id=query["order_by_id"])
-    )
+    page = await request.app[keys.RPC].trades(query["limit"], query["offset"], order_by_id=query["order_by_id"])
+    return await streamed_json_response(request, page)  # up to ~1.5 MB: sent as the client reads it
 
 
 async def get_trade(request: web.Request) -> web.Response:

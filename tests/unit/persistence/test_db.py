@@ -167,3 +167,12 @@ async def test_close_twice_is_harmless(db_url: str) -> None:
     db = await Database.open(db_url)
     await db.close()
     await db.close()
+
+
+async def test_fetch_batches_yields_every_row_in_order_in_lists_of_the_size(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.executemany("INSERT INTO kv_store (key, value) VALUES (?, ?)", [(f"k{n:02}", "1") for n in range(7)])
+    batches = [batch async for batch in db.fetch_batches("SELECT key FROM kv_store ORDER BY key", size=3)]
+    assert [len(batch) for batch in batches] == [3, 3, 1]
+    assert [row[0] for batch in batches for row in batch] == [f"k{n:02}" for n in range(7)]
+    assert [batch async for batch in db.fetch_batches("SELECT key FROM kv_store WHERE key = ?", ("none",))] == []

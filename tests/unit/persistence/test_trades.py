@@ -360,6 +360,75 @@ async def test_trades_page_refuses_negative_bounds(repo: TradeRepository) -> Non
         await repo.trades_page(10, -5)
 
 
+async def test_trades_page_versions_name_the_trades_page_would_load(
+    repo: TradeRepository, new_trade: TradeFactory, clock: ManualClock
+) -> None:
+    close_after = {1: 50, 2: None, 3: 10, 4: 30, 5: None}
+    for n in range(1, 6):
+        clock.advance(minutes=1)
+        await repo.save_trade(new_trade(minutes=n, close_after=close_after[n]))
+    for order_by_id in (True, False):
+        for limit, offset in ((10, 0), (2, 1), (3, 4), (2, 9)):
+            page, total = await repo.trades_page(limit, offset, order_by_id=order_by_id)
+            versions, versions_total = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
+            assert versions_total == total == 5
+            assert versions == [(t.id, to_ms(t.updated_at), t.is_open) for t in page]
+    with pytest.raises(InvalidRequest, match="must not be negative"):
+        await repo.trades_page_versions(10, -1)
+
+
+async def test_closed_trades_version_moves_with_closed_trades_only(
+    repo: TradeRepository, new_trade: TradeFactory, clock: ManualClock
+) -> None:
+    assert await repo.closed_trades_version() == (0, 0)
+    closed = await repo.save_trade(new_trade(minutes=0, close_after=10))
+    opened = await repo.save_trade(new_trade(minutes=1))
+    first = await repo.closed_trades_version()
+    assert first == (1, to_ms(closed.updated_at))
+
+    clock.advance(seconds=1)
+    opened.max_rate = 120.0
+    await repo.save_trade(opened)  # an open trade written: no change to what is closed
+    assert await repo.closed_trades_version() == first
+
+    clock.advance(seconds=1)
+    opened.is_open = False
+    opened.close_date = clock.now()
+    await repo.save_trade(opened)  # closed
+    second = await repo.closed_trades_version()
+    assert second == (2, to_ms(clock.now()))
+
+    clock.advance(seconds=1)
+    closed.exit_reason = "force_exit"
+    await repo.save_trade(closed)  # a closed trade changed
+    third = await repo.closed_trades_version()
+    assert third == (2, to_ms(clock.now()))
+
+    await repo.delete_trade(opened.id or 0)  # a closed trade deleted
+    assert await repo.closed_trades_version() == (1, third[1])
+
+
+async def test_loaded_trades_share_their_repeated_texts(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    for n in range(3):
+        await repo.save_trade(new_trade("ETH/USDT", minutes=n, close_after=10))
+    first, *others = await repo.all_trades(with_orders=True)
+    for other in others:
+        assert other.pair is first.pair and other.exit_reason is first.exit_reason
+        assert other.strategy is first.strategy and other.exchange is first.exchange
+        assert other.orders[0].ft_pair is first.pair
+
+
+async def test_trades_by_ids_loads_them_with_their_orders_in_id_order(
+    repo: TradeRepository, new_trade: TradeFactory
+) -> None:
+    for n in range(4):
+        await repo.save_trade(new_trade(minutes=n, close_after=10 if n % 2 else None))
+    trades = await repo.trades_by_ids([4, 2, 99, 4])  # unknown ids are left out, repeats loaded once
+    assert [(t.id, len(t.orders)) for t in trades] == [(2, 2), (4, 2)]
+    assert trades == [t for t in await repo.all_trades(with_orders=True) if t.id in (2, 4)]
+    assert await repo.trades_by_ids([]) == []
+
+
 async def test_open_closed_and_all_trades(repo: TradeRepository, new_trade: TradeFactory) -> None:
     await repo.save_trade(new_trade("BTC/USDT", minutes=0, close_after=40))
     await repo.save_trade(new_trade("ETH/USDT", minutes=1))

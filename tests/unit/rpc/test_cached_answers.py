@@ -1,0 +1,236 @@
+"""The answers ``Rpc`` keeps between polls: /trades rows, pair_candles, statistics.
+
+A real app (SQLite file, scripted market, manual clock) supplies the bot and the repository; each
+test builds its own ``Rpc`` on them with the cache budgets it needs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from ftserver.app import BOT, create_app
+from ftserver.bot.loop import TradingLoop
+from ftserver.config import Settings, settings_from_dict
+from ftserver.core.clock import ManualClock
+from ftserver.exchange.paper import PaperBroker
+from ftserver.logs import LogBuffer
+from ftserver.models import RunMode, Trade
+from ftserver.persistence.trades import TradeRepository
+from ftserver.research.history import Research
+from ftserver.rpc.facade import SETTLE_TIME, Rpc
+from ftserver.rpc.trade_view import trade_to_history_dict
+from tests.support.scripted_market import ScriptedMarket
+from tests.unit.persistence.conftest import build_trade
+
+START = datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC)
+SETTLED = SETTLE_TIME.total_seconds() + 1
+
+
+@dataclass
+class Running:
+    settings: Settings
+    bot: TradingLoop
+    clock: ManualClock
+    db_path: Path
+
+    @property
+    def repo(self) -> TradeRepository:
+        return self.bot.repo
+
+    def rpc(self, **budgets: int) -> Rpc:
+        rpc = Rpc(
+            self.settings,
+            runmode=RunMode.DRY_RUN,
+            clock=self.clock,
+            log_buffer=LogBuffer(10),
+            research=Research(self.settings),
+            **budgets,
+        )
+        rpc.attach(self.bot, self.repo)
+        return rpc
+
+    def write_behind_the_repository(self, trade_id: int, value: Any, column: str = "exit_reason") -> None:
+        """Change a stored trade without stamping ``updated_at``: only a kept answer would hide it."""
+        with sqlite3.connect(self.db_path) as conn:
+            conn.execute(f"UPDATE trades SET {column} = ? WHERE id = ?", (value, trade_id))
+
+
+@pytest.fixture
+async def running(aiohttp_client: Any, tmp_path: Path) -> Running:
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    db_path = tmp_path / "rpc.sqlite"
+    settings = settings_from_dict(
+        {
+            "stake_currency": "USDT",
+            "stake_amount": 100,
+            "dry_run_wallet": 1000,
+            "initial_state": "running",
+            "strategy": "SampleStrategy",
+            "timeframe": "1m",
+            "db_url": f"sqlite:///{db_path}",
+            "user_data_dir": str(tmp_path / "user_data"),
+            "exchange": {"name": "scripted", "pair_whitelist": ["BTC/USDT", "ETH/USDT"]},
+            "internals": {"process_throttle_secs": 3600, "heartbeat_interval": 0},
+        }
+    )
+    app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
+    await aiohttp_client(app)
+    await app[BOT].run_once()
+    return Running(settings, app[BOT], clock, db_path)
+
+
+async def saved_trades(running: Running, closed: int, *, open_trades: int = 0) -> list[Trade]:
+    trades = [build_trade("BTC/USDT", minutes=n, close_after=30 + n) for n in range(closed)]
+    trades += [build_trade("ETH/USDT", minutes=100 + n) for n in range(open_trades)]
+    for trade in trades:
+        await running.repo.save_trade(trade)
+    return trades
+
+
+def as_json(value: Any) -> Any:
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY))
+
+
+async def expected_rows(running: Running) -> list[Any]:
+    return [as_json(trade_to_history_dict(t)) for t in await running.repo.all_trades(with_orders=True)]
+
+
+async def test_trades_page_rows_are_the_history_rows_whether_cached_or_not(running: Running) -> None:
+    await saved_trades(running, 6, open_trades=2)
+    running.clock.advance(SETTLED)
+    rpc = running.rpc()
+    first = as_json(await rpc.trades(500))
+    second = as_json(await rpc.trades(500))  # closed rows from the cache now
+    assert first == second
+    assert first["trades"] == await expected_rows(running)
+    assert (first["trades_count"], first["total_trades"], first["offset"]) == (8, 8, 0)
+    page = as_json(await rpc.trades(3, 2, order_by_id=False))
+    assert [row["trade_id"] for row in page["trades"]] == [6, 5, 4]  # open trades first, newest id first
+
+
+async def test_a_closed_trades_row_is_kept_until_the_trade_is_written(running: Running) -> None:
+    trade = (await saved_trades(running, 3))[1]
+    running.clock.advance(SETTLED)
+    rpc = running.rpc()
+    await rpc.trades(500)
+    running.write_behind_the_repository(2, "changed_unstamped")
+    rows = as_json(await rpc.trades(500))["trades"]
+    assert rows[1]["exit_reason"] == "roi"  # served from the cache: updated_at did not move
+
+    trade.exit_reason = "force_exit"
+    await running.repo.save_trade(trade)  # stamps updated_at
+    rows = as_json(await rpc.trades(500))["trades"]
+    assert rows[1]["exit_reason"] == "force_exit"
+    assert rows == await expected_rows(running)
+
+
+async def test_rows_of_recently_written_and_open_trades_are_rebuilt_every_time(running: Running) -> None:
+    await saved_trades(running, 1, open_trades=1)
+    running.clock.advance(SETTLE_TIME.total_seconds() - 1)  # the closed trade was written just now
+    rpc = running.rpc()
+    await rpc.trades(500)
+    running.write_behind_the_repository(1, "closed_changed")
+    running.write_behind_the_repository(2, "open_changed")
+    rows = as_json(await rpc.trades(500))["trades"]
+    assert [row["exit_reason"] for row in rows] == ["closed_changed", "open_changed"]
+
+
+async def test_a_history_budget_smaller_than_a_page_still_answers_every_row(running: Running) -> None:
+    await saved_trades(running, 6)
+    running.clock.advance(SETTLED)
+    rpc = running.rpc(history_cache_bytes=5_000)  # room for about one row
+    answers = [as_json(await rpc.trades(500)) for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0]["trades"] == await expected_rows(running)
+
+
+async def test_a_deleted_trade_leaves_the_page(running: Running) -> None:
+    await saved_trades(running, 3)
+    running.clock.advance(SETTLED)
+    rpc = running.rpc()
+    await rpc.trades(500)
+    await running.repo.delete_trade(2)
+    answer = as_json(await rpc.trades(500))
+    assert [row["trade_id"] for row in answer["trades"]] == [1, 3]
+    assert (answer["trades_count"], answer["total_trades"]) == (2, 2)
+
+
+async def test_candle_answers_are_kept_per_analysis(running: Running) -> None:
+    rpc = running.rpc()
+    first = rpc.pair_candles("BTC/USDT", "1m", 5)
+    assert rpc.pair_candles("BTC/USDT", "1m", 5) is first  # same analysis: the kept answer
+    assert rpc.pair_candles("BTC/USDT", "1m", 3) is not first  # another limit is another answer
+    running.clock.advance(120)
+    await running.bot.run_once()
+    newer = rpc.pair_candles("BTC/USDT", "1m", 5)
+    assert newer["last_analyzed"] != first["last_analyzed"]
+    assert newer["data_stop_ts"] > first["data_stop_ts"]
+
+
+async def test_without_a_candle_budget_every_answer_is_built_again(running: Running) -> None:
+    rpc = running.rpc(candle_cache_bytes=0)
+    first = rpc.pair_candles("BTC/USDT", "1m", 5)
+    again = rpc.pair_candles("BTC/USDT", "1m", 5)
+    assert again is not first
+    assert as_json(again) == as_json(first)
+
+
+async def test_statistics_per_pair_stay_right_with_room_for_one(running: Running) -> None:
+    trades = await saved_trades(running, 2)
+    trades.append(build_trade("ETH/USDT", minutes=50, close_after=5))
+    await running.repo.save_trade(trades[-1])
+    rpc = running.rpc(statistics_cache_entries=1)
+    for _ in range(2):
+        btc = await rpc.entries("BTC/USDT")
+        eth = await rpc.entries("ETH/USDT")
+        assert [(e["enter_tag"], e["count"]) for e in btc] == [("tag", 2)]
+        assert [(e["enter_tag"], e["count"]) for e in eth] == [("tag", 1)]
+    trades[0].exit_reason = "stop_loss"
+    running.clock.advance(1)
+    await running.repo.save_trade(trades[0])
+    exits = await rpc.exits("BTC/USDT")
+    assert sorted((e["exit_reason"], e["count"]) for e in exits) == [("roi", 1), ("stop_loss", 1)]
+
+
+async def btc_profit(rpc: Rpc) -> float:
+    return next(row["profit_abs"] for row in await rpc.performance() if row["pair"] == "BTC/USDT")
+
+
+async def test_statistics_are_kept_while_only_open_trades_are_written(running: Running) -> None:
+    trades = await saved_trades(running, 2, open_trades=1)
+    running.clock.advance(SETTLED)
+    rpc = running.rpc()
+    before = await btc_profit(rpc)
+    running.write_behind_the_repository(1, 1000.0, column="close_profit_abs")
+    open_trade = trades[-1]
+    open_trade.max_rate = 123.0  # what a trailing stop's move writes
+    await running.repo.save_trade(open_trade)
+    assert await btc_profit(rpc) == before  # closed trades unchanged as far as their version tells
+
+    trades[1].exit_reason = "stop_loss"
+    running.clock.advance(SETTLED)
+    await running.repo.save_trade(trades[1])
+    assert await btc_profit(rpc) == pytest.approx(1000.0 + trades[1].close_profit_abs)
+
+
+async def test_statistics_loaded_right_after_a_change_are_loaded_once_more_when_it_settles(
+    running: Running,
+) -> None:
+    trades = await saved_trades(running, 2)
+    rpc = running.rpc()
+    running.clock.advance(1)
+    before = await btc_profit(rpc)
+    # A second write stamped in the same millisecond as the last one, committed after the load.
+    running.write_behind_the_repository(1, 1000.0, column="close_profit_abs")
+    running.clock.advance(SETTLED)
+    assert await btc_profit(rpc) == pytest.approx(1000.0 + trades[1].close_profit_abs) != before
+    running.write_behind_the_repository(1, 2000.0, column="close_profit_abs")
+    assert await btc_profit(rpc) == pytest.approx(1000.0 + trades[1].close_profit_abs)  # settled: kept
