@@ -178,25 +178,28 @@ class TradeRepository:
         return await self._attach_orders(await self._select_trades("WHERE is_open = 1 ORDER BY id"))
 
     def _page_sql(self, columns: str, *, order_by_id: bool) -> str:
-        """A page of trades (LIMIT ? OFFSET ?) selecting ``columns``, in one of the two /trades orders."""
+        """A page of closed trades (LIMIT ? OFFSET ?) selecting ``columns``, in one of the two /trades orders."""
         if order_by_id:
-            return f"SELECT {columns} FROM trades ORDER BY id LIMIT ? OFFSET ?"
+            return f"SELECT {columns} FROM trades WHERE is_open = 0 ORDER BY id LIMIT ? OFFSET ?"
         # Sort ids only (a covering index scan), then load the page's full rows: sorting whole
         # rows of every trade would cost several times more at 10,000 trades.
-        order = "ORDER BY close_date IS NOT NULL, close_date DESC, id DESC"
-        return f"SELECT {columns} FROM trades WHERE id IN (SELECT id FROM trades {order} LIMIT ? OFFSET ?) {order}"
+        order = "ORDER BY close_date DESC, id DESC"
+        return (
+            f"SELECT {columns} FROM trades WHERE id IN"
+            f" (SELECT id FROM trades WHERE is_open = 0 {order} LIMIT ? OFFSET ?) {order}"
+        )
 
     async def trades_page(self, limit: int, offset: int = 0, *, order_by_id: bool = True) -> tuple[list[Trade], int]:
-        """One page of trades with their orders, and the total number of trades.
+        """One page of closed trades with their orders, and the number of closed trades.
 
-        ``order_by_id``: ascending ids. Otherwise open trades (no close date) first, then the most
-        recently closed; ties by descending id.
+        Closed only, as freqtrade's /trades: open trades are /status's. ``order_by_id``: ascending
+        ids; otherwise the most recently closed first, ties by descending id.
         """
         if limit < 0 or offset < 0:
             raise InvalidRequest(f"limit and offset must not be negative (limit={limit}, offset={offset})")
         rows = await self.db.fetchall(self._page_sql(_TRADES.select_list, order_by_id=order_by_id), (limit, offset))
         page = [_TRADES.build(row) for row in rows]
-        total = await self.count_trades()
+        total = await self.count_trades(is_open=False)
         return await self._attach_orders(page), total
 
     async def trades_page_versions(
@@ -212,7 +215,7 @@ class TradeRepository:
         rows = await self.db.fetchall(
             self._page_sql("id, updated_at, is_open", order_by_id=order_by_id), (limit, offset)
         )
-        total = await self.count_trades()
+        total = await self.count_trades(is_open=False)
         return [(int(row[0]), row[1], bool(row[2])) for row in rows], total
 
     async def trades_by_ids(self, trade_ids: Sequence[int]) -> list[Trade]:

@@ -54,12 +54,14 @@ async def test_every_client_method_answers_with_real_data(server: Server, ft: Ft
     assert second["pair"] == "BTC/USDT"
     assert len(await check("status")) == 2
     assert (await check("trade", trade["trade_id"]))["trade_id"] == trade["trade_id"]
-    assert (await check("trades", 10, 0))["total_trades"] == 2
+    assert (await check("trades", 10, 0))["total_trades"] == 0  # closed trades only, as freqtrade
     assert (await check("list_open_trades_custom_data")) == []
     assert (await check("list_custom_data", trade["trade_id"])) == []
     server.market.set_price("ETH/USDT", 11.0)
     assert "Created exit order" in (await check("forceexit", trade["trade_id"]))["result"]
     assert (await check("profit"))["closed_trade_count"] == 1
+    closed = await check("trades", 10, 0)
+    assert closed["total_trades"] == 1 and closed["trades"][0]["trade_id"] == trade["trade_id"]
     assert (await check("performance"))[0]["pair"] == "ETH/USDT"
     assert (await check("entries"))[0]["enter_tag"] == "force_entry"
     assert (await check("exits", "ETH/USDT"))[0]["exit_reason"] == "force_exit"

@@ -338,19 +338,20 @@ async def test_trades_page_by_id_with_total(repo: TradeRepository, new_trade: Tr
     assert await repo.trades_page(10, 5) == ([], 5)
 
 
-async def test_trades_page_by_close_date_puts_open_trades_first_then_newest_closed(
+async def test_trades_page_holds_closed_trades_only_newest_close_first(
     repo: TradeRepository, new_trade: TradeFactory
 ) -> None:
     close_after = {1: 50, 2: None, 3: 10, 4: 30, 5: None}
     for n in range(1, 6):
         await repo.save_trade(new_trade(minutes=n, close_after=close_after[n]))
     page, total = await repo.trades_page(10, 0, order_by_id=False)
-    assert total == 5
-    # Open (no close date) first, newest id first; then closed, latest close date first.
-    assert [t.id for t in page] == [5, 2, 1, 4, 3]
-    second_page, _ = await repo.trades_page(2, 2, order_by_id=False)
-    assert [t.id for t in second_page] == [1, 4]
+    assert total == 3  # as freqtrade's /trades: the open trades 2 and 5 are /status's
+    assert [t.id for t in page] == [1, 4, 3]  # latest close date first
+    second_page, _ = await repo.trades_page(2, 1, order_by_id=False)
+    assert [t.id for t in second_page] == [4, 3]
     assert [len(t.orders) for t in second_page] == [2, 2]
+    by_id, _ = await repo.trades_page(10, 0)
+    assert [t.id for t in by_id] == [1, 3, 4]
 
 
 async def test_trades_page_refuses_negative_bounds(repo: TradeRepository) -> None:
@@ -371,7 +372,7 @@ async def test_trades_page_versions_name_the_trades_page_would_load(
         for limit, offset in ((10, 0), (2, 1), (3, 4), (2, 9)):
             page, total = await repo.trades_page(limit, offset, order_by_id=order_by_id)
             versions, versions_total = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
-            assert versions_total == total == 5
+            assert versions_total == total == 3
             assert versions == [(t.id, to_ms(t.updated_at), t.is_open) for t in page]
     with pytest.raises(InvalidRequest, match="must not be negative"):
         await repo.trades_page_versions(10, -1)
