@@ -15,9 +15,6 @@ import argparse
 import asyncio
 import base64
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,8 +25,8 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed import seed
+from server_process import free_port, start_server
 
-REPO = Path(__file__).resolve().parents[1]
 FREQTRADE = {  # requests/s of freqtrade 2026.9, same load (from the project's reference measurements)
     "ping": 1700.0,
     "status": 180.0,
@@ -40,12 +37,6 @@ FREQTRADE = {  # requests/s of freqtrade 2026.9, same load (from the project's r
 }
 TARGET_RATIO = {"ping": 3.0}
 CONCURRENCY = 50
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def load(session: aiohttp.ClientSession, url: str, seconds: float) -> tuple[int, int, list[float]]:
@@ -108,21 +99,8 @@ async def main() -> None:
         db = root / "bench.sqlite"
         await seed(f"sqlite:///{db}", args.trades, 3)
         port = free_port()
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "FTSERVER__API_SERVER__LISTEN_PORT": str(port),
-            "FTSERVER__DB_URL": f"sqlite:///{db}",
-            "FTSERVER__USER_DATA_DIR": str(root / "user_data"),
-            "FTSERVER__INITIAL_STATE": "stopped",  # the seeded open trades stay as they are
-        }
-        server = subprocess.Popen(  # noqa: ASYNC220 - started once, before any load
-            [sys.executable, "-m", "ftserver", "trade", "--config", str(REPO / "config" / "config.json")],
-            env=env,
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # initial_state stopped: the seeded open trades stay as they are.
+        server = start_server(root, db, port, initial_state="stopped")
         proc = psutil.Process(server.pid)
         base = f"http://127.0.0.1:{port}/api/v1/"
         auth = {"Authorization": "Basic " + base64.b64encode(b"ftserver:ftserver").decode()}

@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +25,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed import seed
+from server_process import free_port, start_server
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 1.0
@@ -41,12 +39,6 @@ FLAGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for_ping(url: str) -> None:
@@ -107,20 +99,7 @@ def main() -> None:
         db = root / "bench.sqlite"
         asyncio.run(seed(f"sqlite:///{db}", 1000, 3))
         port = free_port()
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "FTSERVER__API_SERVER__LISTEN_PORT": str(port),
-            "FTSERVER__DB_URL": f"sqlite:///{db}",
-            "FTSERVER__USER_DATA_DIR": str(root / "user_data"),
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "ftserver", "trade", "--config", str(REPO / "config" / "config.json")],
-            env=env,
-            cwd=root,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server = start_server(root, db, port)
         try:
             url = f"http://127.0.0.1:{port}"
             wait_for_ping(url)

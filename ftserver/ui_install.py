@@ -49,7 +49,7 @@ def install_ui(archive_path: Path, target: Path, *, version: str | None = None) 
             destination.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as source, destination.open("wb") as sink:
                 shutil.copyfileobj(source, sink)
-    recorded = version or _read_version(staging) or archive_path.stem
+    recorded = version or read_ui_version(staging) or archive_path.stem
     (staging / UI_VERSION_FILE).write_text(recorded + "\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
@@ -63,7 +63,8 @@ def erase_ui(target: Path) -> bool:
     return True
 
 
-def _read_version(folder: Path) -> str | None:
+def read_ui_version(folder: Path) -> str | None:
+    """The version recorded for the UI in ``folder`` (None when there is none)."""
     try:
         return (folder / UI_VERSION_FILE).read_text(encoding="utf-8").strip() or None
     except OSError:

@@ -17,8 +17,8 @@ from aiohttp import web
 from ftserver.api.auth import public
 from ftserver.api.responses import json_response
 from ftserver.errors import ConfigError
+from ftserver.ui_install import read_ui_version
 
-UI_VERSION_FILE = ".uiversion"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 _CONTENT_TYPES = {
@@ -58,13 +58,6 @@ def resolve_ui_dir(ui_path: str | None) -> Path:
     if not (folder / "index.html").is_file():
         raise ConfigError(f"{folder} has no index.html (a single-page UI directory is expected)", "api_server.ui_path")
     return folder
-
-
-def read_ui_version(ui_dir: Path) -> str | None:
-    try:
-        return (ui_dir / UI_VERSION_FILE).read_text(encoding="utf-8").strip() or None
-    except OSError:
-        return None
 
 
 class UiFiles:

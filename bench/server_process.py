@@ -1,0 +1,37 @@
+"""Starts `ftserver trade` with the embedded default config as a separate process, for the
+benchmarks that load a real server: on a free loopback port, with a given SQLite file."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(root: Path, db: Path, port: int, **settings: str) -> subprocess.Popen[bytes]:
+    """``settings``: extra top-level config overrides, e.g. ``initial_state="stopped"``."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "FTSERVER__API_SERVER__LISTEN_PORT": str(port),
+        "FTSERVER__DB_URL": f"sqlite:///{db}",
+        "FTSERVER__USER_DATA_DIR": str(root / "user_data"),
+        **{f"FTSERVER__{key.upper()}": value for key, value in settings.items()},
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "ftserver", "trade", "--config", str(REPO / "config" / "config.json")],
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
