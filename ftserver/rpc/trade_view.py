@@ -104,6 +104,55 @@ def _shown_orders(trade: Trade) -> tuple[list[Order], datetime | None, int, int,
     return shown, first_fill, entries, exits, ", ".join(open_texts) or None
 
 
+def _entry_fields(trade: Trade, first_fill: datetime | None) -> dict[str, Any]:
+    """The fields ``/status`` and ``/trades`` rows share, in freqtrade's order: amounts, fees, dates."""
+    max_stake = trade.max_stake_amount
+    requested = trade.amount_requested
+    return {
+        "amount": round(trade.amount, 8),
+        "amount_requested": round(requested, 8) if requested else None,
+        "stake_amount": round(trade.stake_amount, 8),
+        "max_stake_amount": round(max_stake, 8) if max_stake else None,
+        "strategy": trade.strategy,
+        "enter_tag": trade.enter_tag,
+        "timeframe": trade.timeframe,
+        "fee_open": trade.fee_open,
+        "fee_open_cost": trade.fee_open_cost,
+        "fee_open_currency": trade.fee_open_currency,
+        "fee_close": trade.fee_close,
+        "fee_close_cost": trade.fee_close_cost,
+        "fee_close_currency": trade.fee_close_currency,
+        "open_date": format_date(trade.open_date),
+        "open_timestamp": to_ms(trade.open_date),
+        "open_fill_date": format_date(first_fill),
+        "open_fill_timestamp": to_ms(first_fill),
+        "open_rate": trade.open_rate,
+        "open_rate_requested": trade.open_rate_requested,
+        "open_trade_value": round8(trade.open_trade_value),
+        "close_date": format_date(trade.close_date),
+        "close_timestamp": to_ms(trade.close_date),
+    }
+
+
+def _stoploss_fields(trade: Trade) -> dict[str, Any]:
+    """Stoploss and rate extremes, the same in ``/status`` and ``/trades`` rows."""
+    stop_pct = trade.stop_loss_pct
+    initial_pct = trade.initial_stop_loss_pct
+    stoploss_update = trade.stoploss_last_update
+    return {
+        "stop_loss_abs": trade.stop_loss,
+        "stop_loss_ratio": stop_pct or None,
+        "stop_loss_pct": _pct(stop_pct),
+        "stoploss_last_update": format_date(stoploss_update),
+        "stoploss_last_update_timestamp": to_ms(stoploss_update),
+        "initial_stop_loss_abs": trade.initial_stop_loss,
+        "initial_stop_loss_ratio": initial_pct or None,
+        "initial_stop_loss_pct": _pct(initial_pct),
+        "min_rate": trade.min_rate,
+        "max_rate": trade.max_rate,
+    }
+
+
 def trade_to_dict(trade: Trade, *, current_rate: float | None = None, fiat_rate: float | None = None) -> dict[str, Any]:
     """A trade as ``/status`` and ``/trade/{id}`` show it.
 
@@ -149,8 +198,6 @@ def trade_to_dict(trade: Trade, *, current_rate: float | None = None, fiat_rate:
     else:
         profit_fiat, total_profit_fiat = profit_abs * fiat_rate, total_profit_abs * fiat_rate
     shown_close_profit = None if is_open else close_profit
-    stop_pct = trade.stop_loss_pct
-    initial_pct = trade.initial_stop_loss_pct
     current_dist = current_dist_ratio = current_dist_pct = None
     entry_dist = entry_dist_ratio = None
     if stop is not None:
@@ -162,9 +209,6 @@ def trade_to_dict(trade: Trade, *, current_rate: float | None = None, fiat_rate:
         if trade.amount:
             entry_dist = trade.calc_profit(stop)
             entry_dist_ratio = round(trade.calc_profit_ratio(stop), 8)
-    max_stake = trade.max_stake_amount
-    requested = trade.amount_requested
-    stoploss_update = trade.stoploss_last_update
     return {
         "trade_id": trade.id,
         "pair": trade.pair,
@@ -173,28 +217,7 @@ def trade_to_dict(trade: Trade, *, current_rate: float | None = None, fiat_rate:
         "is_open": is_open,
         "is_short": trade.is_short,
         "exchange": trade.exchange,
-        "amount": round(trade.amount, 8),
-        "amount_requested": round(requested, 8) if requested else None,
-        "stake_amount": round(trade.stake_amount, 8),
-        "max_stake_amount": round(max_stake, 8) if max_stake else None,
-        "strategy": trade.strategy,
-        "enter_tag": trade.enter_tag,
-        "timeframe": trade.timeframe,
-        "fee_open": trade.fee_open,
-        "fee_open_cost": trade.fee_open_cost,
-        "fee_open_currency": trade.fee_open_currency,
-        "fee_close": trade.fee_close,
-        "fee_close_cost": trade.fee_close_cost,
-        "fee_close_currency": trade.fee_close_currency,
-        "open_date": format_date(trade.open_date),
-        "open_timestamp": to_ms(trade.open_date),
-        "open_fill_date": format_date(first_fill),
-        "open_fill_timestamp": to_ms(first_fill),
-        "open_rate": trade.open_rate,
-        "open_rate_requested": trade.open_rate_requested,
-        "open_trade_value": round8(trade.open_trade_value),
-        "close_date": format_date(trade.close_date),
-        "close_timestamp": to_ms(trade.close_date),
+        **_entry_fields(trade, first_fill),
         "close_rate": trade.close_rate,
         "close_rate_requested": trade.close_rate_requested,
         "close_profit": shown_close_profit,
@@ -208,16 +231,7 @@ def trade_to_dict(trade: Trade, *, current_rate: float | None = None, fiat_rate:
         "realized_profit_ratio": close_profit or None,
         "exit_reason": trade.exit_reason,
         "exit_order_status": trade.exit_order_status,
-        "stop_loss_abs": stop,
-        "stop_loss_ratio": stop_pct or None,
-        "stop_loss_pct": _pct(stop_pct),
-        "stoploss_last_update": format_date(stoploss_update),
-        "stoploss_last_update_timestamp": to_ms(stoploss_update),
-        "initial_stop_loss_abs": trade.initial_stop_loss,
-        "initial_stop_loss_ratio": initial_pct or None,
-        "initial_stop_loss_pct": _pct(initial_pct),
-        "min_rate": trade.min_rate,
-        "max_rate": trade.max_rate,
+        **_stoploss_fields(trade),
         "nr_of_successful_entries": entries,
         "nr_of_successful_exits": exits,
         "has_open_orders": open_order is not None,
@@ -251,11 +265,6 @@ def trade_to_history_dict(trade: Trade) -> dict[str, Any]:
     close_profit = trade.close_profit
     close_pct = _pct(close_profit)
     duration_s = int((trade.close_date - trade.open_date).total_seconds()) if trade.close_date else None
-    stop_pct = trade.stop_loss_pct
-    initial_pct = trade.initial_stop_loss_pct
-    max_stake = trade.max_stake_amount
-    requested = trade.amount_requested
-    stoploss_update = trade.stoploss_last_update
     return {
         "trade_id": trade.id,
         "pair": trade.pair,
@@ -263,28 +272,7 @@ def trade_to_history_dict(trade: Trade) -> dict[str, Any]:
         "quote_currency": quote,
         "is_open": trade.is_open,
         "exchange": trade.exchange,
-        "amount": round(trade.amount, 8),
-        "amount_requested": round(requested, 8) if requested else None,
-        "stake_amount": round(trade.stake_amount, 8),
-        "max_stake_amount": round(max_stake, 8) if max_stake else None,
-        "strategy": trade.strategy,
-        "enter_tag": trade.enter_tag,
-        "timeframe": trade.timeframe,
-        "fee_open": trade.fee_open,
-        "fee_open_cost": trade.fee_open_cost,
-        "fee_open_currency": trade.fee_open_currency,
-        "fee_close": trade.fee_close,
-        "fee_close_cost": trade.fee_close_cost,
-        "fee_close_currency": trade.fee_close_currency,
-        "open_date": format_date(trade.open_date),
-        "open_timestamp": to_ms(trade.open_date),
-        "open_fill_date": format_date(first_fill),
-        "open_fill_timestamp": to_ms(first_fill),
-        "open_rate": trade.open_rate,
-        "open_rate_requested": trade.open_rate_requested,
-        "open_trade_value": round8(trade.open_trade_value),
-        "close_date": format_date(trade.close_date),
-        "close_timestamp": to_ms(trade.close_date),
+        **_entry_fields(trade, first_fill),
         "realized_profit": trade.realized_profit or 0.0,
         "realized_profit_ratio": close_profit or None,
         "close_rate": trade.close_rate,
@@ -299,16 +287,7 @@ def trade_to_history_dict(trade: Trade) -> dict[str, Any]:
         "profit_abs": trade.close_profit_abs,
         "exit_reason": trade.exit_reason,
         "exit_order_status": trade.exit_order_status,
-        "stop_loss_abs": trade.stop_loss,
-        "stop_loss_ratio": stop_pct or None,
-        "stop_loss_pct": _pct(stop_pct),
-        "stoploss_last_update": format_date(stoploss_update),
-        "stoploss_last_update_timestamp": to_ms(stoploss_update),
-        "initial_stop_loss_abs": trade.initial_stop_loss,
-        "initial_stop_loss_ratio": initial_pct or None,
-        "initial_stop_loss_pct": _pct(initial_pct),
-        "min_rate": trade.min_rate,
-        "max_rate": trade.max_rate,
+        **_stoploss_fields(trade),
         "leverage": trade.leverage,
         "interest_rate": trade.interest_rate,
         "liquidation_price": trade.liquidation_price,
