@@ -3,6 +3,18 @@ import { Badge, ConfirmButton } from './ui.jsx';
 import { useStore } from '../store.js';
 
 const STATE_TONE = { running: 'pos', stopped: 'neg', paused: 'warn' };
+// [label, POST path, confirmation question, button tone]
+const ACTIONS = [
+  ['Start', 'start', 'Start the bot?', ''],
+  ['Stop entries', 'stopentry', 'Stop opening new trades? Open trades keep being managed and can still exit.', ''],
+  [
+    'Stop',
+    'stop',
+    'Stop the bot? Open trades stay open but are no longer managed until you start it again.',
+    'danger',
+  ],
+  ['Reload config', 'reload_config', 'Re-read the configuration files and restart the trading worker? Trades are kept.', ''],
+];
 
 export function Controls({ store }) {
   const { config } = useStore(store);
@@ -21,35 +33,17 @@ export function Controls({ store }) {
         {config && config.dry_run === false && <Badge tone="neg">LIVE</Badge>}
       </div>
       <div class="row wrap">
-        <ConfirmButton
-          label="Start"
-          testid="ctl-start"
-          question="Start the bot?"
-          action={() => client.post('start')}
-          onDone={after}
-        />
-        <ConfirmButton
-          label="Stop entries"
-          testid="ctl-stopentry"
-          question="Stop opening new trades? Open trades keep being managed and can still exit."
-          action={() => client.post('stopentry')}
-          onDone={after}
-        />
-        <ConfirmButton
-          label="Stop"
-          tone="danger"
-          testid="ctl-stop"
-          question="Stop the bot? Open trades stay open but are no longer managed until you start it again."
-          action={() => client.post('stop')}
-          onDone={after}
-        />
-        <ConfirmButton
-          label="Reload config"
-          testid="ctl-reload"
-          question="Re-read the configuration files and restart the trading worker? Trades are kept."
-          action={() => client.post('reload_config')}
-          onDone={after}
-        />
+        {ACTIONS.map(([label, path, question, tone]) => (
+          <ConfirmButton
+            key={path}
+            label={label}
+            tone={tone}
+            testid={`ctl-${path}`}
+            question={question}
+            action={() => client.post(path)}
+            onDone={after}
+          />
+        ))}
       </div>
     </div>
   );
