@@ -1,8 +1,9 @@
 """What the bot needs from an exchange, as protocols, plus the plain data they exchange.
 
 ``MarketData`` reads markets, candles, tickers and order books. ``Broker`` places and follows orders.
-The bot only ever sees these protocols; ``app.py`` picks the concrete classes (simulated market or
-ccxt, paper broker in dry-run).
+``Account`` reads the exchange's balances (live trading only: a dry-run wallet is derived from the
+trades). The bot only ever sees these protocols; ``app.py`` picks the concrete classes (simulated
+market or ccxt, paper broker in dry-run, ccxt broker live).
 """
 
 from __future__ import annotations
@@ -98,6 +99,36 @@ class ExchangeOrder:
     fee_cost: float | None = None
     fee_currency: str | None = None
     fee_rate: float | None = None
+    client_order_id: str | None = None
+
+    @classmethod
+    def of(cls, order: Order, now_ms: int) -> ExchangeOrder:
+        """What we last stored about ``order``, as the exchange would describe it."""
+        return cls(
+            order_id=order.order_id,
+            symbol=order.ft_pair,
+            side=order.side,
+            order_type=order.order_type,
+            amount=order.amount,
+            price=order.price,
+            status=order.status,
+            filled=order.filled,
+            remaining=order.remaining,
+            average=order.average,
+            cost=order.cost,
+            timestamp=int(order.order_date.timestamp() * 1000) if order.order_date else now_ms,
+            filled_timestamp=int(order.order_filled_date.timestamp() * 1000) if order.order_filled_date else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetBalance:
+    """One currency of an exchange account."""
+
+    currency: str
+    free: float
+    used: float
+    total: float
 
 
 @runtime_checkable
@@ -161,3 +192,12 @@ class Broker(Protocol):
     async def cancel_order(self, order: Order) -> ExchangeOrder: ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class Account(Protocol):
+    """The exchange account's balances (what a live wallet is built from)."""
+
+    async def fetch_balance(self) -> dict[str, AssetBalance]:
+        """Balances by currency; currencies with nothing in them may be left out."""
+        ...

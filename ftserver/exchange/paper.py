@@ -9,27 +9,14 @@ one stopped.
 
 from __future__ import annotations
 
-import math
 import uuid
 
 from ftserver.core.clock import Clock, SystemClock
 from ftserver.data.timeframes import timeframe_to_ms
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.base import ExchangeOrder, Market, MarketData
+from ftserver.exchange.order_rules import check_limits, round_down, round_nearest
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType
-
-
-def round_down(value: float, tick: float | None) -> float:
-    if not tick:
-        return value
-    return round(math.floor(round(value / tick, 9)) * tick, 12)
-
-
-def round_nearest(value: float, tick: float | None) -> float:
-    if not tick:
-        return value
-    return round(round(value / tick) * tick, 12)
-
 
 MINUTE_MS = 60_000
 PAGE = 1000
@@ -97,14 +84,7 @@ class PaperBroker:
             price = None
         elif price is not None:
             price = round_nearest(price, market.price_precision)
-        reference = price if price is not None else ticker.last
-        if amount <= 0 or (market.min_amount and amount < market.min_amount):
-            raise InvalidRequest(f"Order amount {amount} {market.base} is below the minimum for {pair}")
-        if market.min_cost and amount * reference < market.min_cost:
-            raise InvalidRequest(
-                f"Order value {amount * reference:.8f} {market.quote} is below the minimum "
-                f"of {market.min_cost} for {pair}"
-            )
+        check_limits(market, amount, price if price is not None else ticker.last)
         order = ExchangeOrder(
             order_id=f"dry_run_{side.value}_{pair}_{uuid.uuid4()}",
             symbol=pair,
@@ -127,21 +107,7 @@ class PaperBroker:
         return self._filled(order, price, market) if marketable else order
 
     def _as_exchange_order(self, order: Order) -> ExchangeOrder:
-        return ExchangeOrder(
-            order_id=order.order_id,
-            symbol=order.ft_pair,
-            side=order.side,
-            order_type=order.order_type,
-            amount=order.amount,
-            price=order.price,
-            status=order.status,
-            filled=order.filled,
-            remaining=order.remaining,
-            average=order.average,
-            cost=order.cost,
-            timestamp=int(order.order_date.timestamp() * 1000) if order.order_date else self._now_ms(),
-            filled_timestamp=int(order.order_filled_date.timestamp() * 1000) if order.order_filled_date else None,
-        )
+        return ExchangeOrder.of(order, self._now_ms())
 
     async def refresh_order(self, order: Order) -> ExchangeOrder:
         current = self._as_exchange_order(order)

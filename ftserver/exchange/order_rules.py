@@ -1,0 +1,33 @@
+"""The rules every order must meet before it goes out: amounts and prices on the market's grid,
+at least the market's minimum amount and value. Shared by the paper broker and the live broker so
+a dry-run refuses exactly what the exchange would."""
+
+from __future__ import annotations
+
+import math
+
+from ftserver.errors import InvalidRequest
+from ftserver.exchange.base import Market
+
+
+def round_down(value: float, tick: float | None) -> float:
+    if not tick:
+        return value
+    return round(math.floor(round(value / tick, 9)) * tick, 12)
+
+
+def round_nearest(value: float, tick: float | None) -> float:
+    if not tick:
+        return value
+    return round(round(value / tick) * tick, 12)
+
+
+def check_limits(market: Market, amount: float, reference_price: float) -> None:
+    """Raise ``InvalidRequest`` when ``amount`` (already on the grid) at ``reference_price`` is too small."""
+    if amount <= 0 or (market.min_amount and amount < market.min_amount):
+        raise InvalidRequest(f"Order amount {amount} {market.base} is below the minimum for {market.symbol}")
+    if market.min_cost and amount * reference_price < market.min_cost:
+        raise InvalidRequest(
+            f"Order value {amount * reference_price:.8f} {market.quote} is below the minimum "
+            f"of {market.min_cost} for {market.symbol}"
+        )
