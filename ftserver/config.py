@@ -333,6 +333,24 @@ class ConfigSchema(_Section):
     api_server = _nested(ApiServerSchema)
     external_message_consumer = _nested(ExternalConsumerSchema)
 
+    @validates_schema
+    def _live_trading_needs_an_account(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Real orders only on a real exchange, with credentials, in spot: refuse anything else up front."""
+        if data.get("dry_run", True):
+            return
+        exchange = data.get("exchange") or {}
+        if exchange.get("name") == "sim":
+            problem = {"name": ["The simulated market cannot trade live: set dry_run to true or name a ccxt exchange."]}
+        elif not exchange.get("key") or not exchange.get("secret"):
+            missing = "key" if not exchange.get("key") else "secret"
+            problem = {missing: [f"Live trading (dry_run false) needs the exchange API {missing}."]}
+        else:
+            problem = {}
+        if problem:
+            raise ValidationError({"exchange": problem})
+        if data.get("trading_mode", "spot") != "spot":
+            raise ValidationError("Live trading supports spot only.", field_name="trading_mode")
+
     @post_load
     def _resolve_replay_datadir(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """``exchange.sim.replay.datadir`` defaults to where ``download-data`` stores that exchange's candles."""

@@ -198,7 +198,8 @@ def test_settings_redacted_hides_loaded_secrets() -> None:
 
 def test_db_url_default_follows_dry_run() -> None:
     assert settings_from_dict(MINIMAL).db_url == "sqlite:///user_data/tradesv3.dryrun.sqlite"
-    assert settings_from_dict({**MINIMAL, "dry_run": False}).db_url == "sqlite:///user_data/tradesv3.sqlite"
+    live = {**MINIMAL, "dry_run": False, "exchange": {"name": "binance", "key": "k", "secret": "s"}}
+    assert settings_from_dict(live).db_url == "sqlite:///user_data/tradesv3.sqlite"
     other_dir = settings_from_dict({**MINIMAL, "user_data_dir": "elsewhere"})
     assert other_dir.db_url == "sqlite:///elsewhere/tradesv3.dryrun.sqlite"
     explicit = settings_from_dict({**MINIMAL, "db_url": "sqlite:///x.sqlite"})
@@ -247,3 +248,24 @@ def _document_keys(data: dict, prefix: str = "") -> set[str]:
 def test_example_config_documents_every_key() -> None:
     example = parse_config_text((REPO / "config" / "config.example.json").read_text(encoding="utf-8"))
     assert _schema_keys(ConfigSchema()) - _document_keys(example) == set()
+
+
+@pytest.mark.parametrize(
+    ("exchange", "key"),
+    [
+        ({"name": "sim"}, "exchange.name"),
+        ({"name": "binance", "secret": "s"}, "exchange.key"),
+        ({"name": "binance", "key": "k"}, "exchange.secret"),
+    ],
+)
+def test_live_trading_needs_a_real_exchange_and_credentials(exchange: dict[str, str], key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_from_dict({**MINIMAL, "dry_run": False, "exchange": exchange})
+    assert caught.value.key == key
+
+
+def test_live_trading_is_spot_only() -> None:
+    live = {**MINIMAL, "dry_run": False, "trading_mode": "futures"}
+    with pytest.raises(ConfigError) as caught:
+        settings_from_dict({**live, "exchange": {"name": "binance", "key": "k", "secret": "s"}})
+    assert caught.value.key == "trading_mode"
