@@ -2,18 +2,22 @@
 
 Real ccxt code runs against it: ccxt's own URL building, request and parsing. ``fail_next`` makes
 the next requests fail with a status (to exercise retries); ``hits`` counts requests per path.
+Given a ``BinanceAccount`` it also answers the signed account and order endpoints.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from ftserver.data.timeframes import timeframe_to_ms
 from ftserver.exchange.simulated import SimulatedMarket
+
+if TYPE_CHECKING:  # binance_account imports this module
+    from tests.support.binance_account import BinanceAccount
 
 INTERVALS = {"1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w"}
 MAX_KLINES = 1000
@@ -25,8 +29,9 @@ def _fmt(value: float | None) -> str:
 
 
 class BinanceStub:
-    def __init__(self, market: SimulatedMarket) -> None:
+    def __init__(self, market: SimulatedMarket, *, account: BinanceAccount | None = None) -> None:
         self.market = market
+        self.account = account
         self.hits: Counter[str] = Counter()
         self.unknown: list[str] = []  # paths asked for that this stub does not serve
         self._failures: list[int] = []
@@ -39,6 +44,8 @@ class BinanceStub:
         r.add_get("/api/v3/ticker/24hr", self.ticker_24hr)
         r.add_get("/api/v3/ticker/bookTicker", self.book_ticker)
         r.add_get("/api/v3/depth", self.depth)
+        if account is not None:
+            account.add_routes(r)
 
     def fail_next(self, count: int, status: int = 503) -> None:
         self._failures.extend([status] * count)
@@ -190,9 +197,23 @@ def create_binance_app(market: SimulatedMarket) -> web.Application:
     return BinanceStub(market).app
 
 
-def ccxt_config_for(base_url: str) -> dict[str, Any]:
-    """ccxt settings pointing binance's public spot API at ``base_url`` (no rate limiter: it is local)."""
-    return {
+def ccxt_config_for(base_url: str, *, api_key: str | None = None, secret: str | None = None) -> dict[str, Any]:
+    """ccxt settings pointing binance's spot API at ``base_url`` (no rate limiter: it is local).
+
+    With credentials, ccxt's load_markets would also call wallet and margin endpoints on the real
+    hosts (only the spot URLs point here): the options keep it to the spot market list.
+    """
+    config: dict[str, Any] = {
         "urls": {"api": {"public": f"{base_url}/api/v3", "private": f"{base_url}/api/v3"}},
         "enableRateLimit": False,
     }
+    if api_key is not None or secret is not None:
+        config["apiKey"] = api_key
+        config["secret"] = secret
+        config["options"] = {
+            "fetchCurrencies": False,
+            "fetchMargins": False,
+            "defaultType": "spot",
+            "fetchMarkets": {"types": ["spot"]},
+        }
+    return config
