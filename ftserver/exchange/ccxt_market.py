@@ -2,8 +2,9 @@
 
 Network trouble (timeouts, rate limits, maintenance) is retried with backoff and reported through
 ``on_warning``; it surfaces as ``ExchangeUnavailable`` only when every attempt failed. An unknown
-symbol is an ``InvalidRequest``; any other exchange refusal an ``ExchangeError``. No raw ccxt
-exception leaves this module.
+symbol or an order the exchange refuses is an ``InvalidRequest``, too little money a ``Conflict``;
+any other exchange refusal an ``ExchangeError``. No raw ccxt exception leaves this module (or
+``CcxtBroker``, which places orders through ``call``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import ccxt
 import ccxt.async_support as ccxt_async
 
 from ftserver.data.timeframes import timeframe_to_ms
-from ftserver.errors import ConfigError, ExchangeError, InvalidRequest
+from ftserver.errors import ConfigError, Conflict, ExchangeError, InvalidRequest
 from ftserver.exchange.base import TICK_SIZE, Candle, Market, OrderBook, Ticker
 from ftserver.exchange.retry import RetryPolicy, Transient, with_retries
 
@@ -88,21 +89,37 @@ class CcxtMarket:
     def timeframes(self) -> list[str]:
         return list((self._exchange.timeframes or {}).keys())
 
-    async def _call(self, describe: str, fn: Callable[[], Awaitable[T]]) -> T:
+    @property
+    def client(self) -> Any:
+        """The ccxt exchange object. ``CcxtBroker`` shares it: one connection pool, one rate limiter."""
+        return self._exchange
+
+    async def call(self, describe: str, fn: Callable[[], Awaitable[T]], *, retry: bool = True) -> T:
+        """Run one ccxt call with the error mapping, and with retries unless ``retry`` is False.
+
+        Calls that must not run twice (placing an order) pass ``retry=False``: a network failure then
+        raises ``ExchangeUnavailable`` at once, and the caller decides how to find out what happened.
+        """
+
         async def attempt() -> T:
             try:
                 return await fn()
             except _TRANSIENT as exc:
                 raise Transient(str(exc) or type(exc).__name__) from exc
-            except ccxt.BadSymbol as exc:
+            except ccxt.InsufficientFunds as exc:
+                raise Conflict(f"{describe}: not enough balance on {self.id}: {exc}") from exc
+            except ccxt.OrderNotFound as exc:
+                raise ExchangeError(f"{describe}: {self.id} does not know the order: {exc}") from exc
+            except (ccxt.BadSymbol, ccxt.InvalidOrder, ccxt.BadRequest) as exc:
                 raise InvalidRequest(f"{describe}: {exc}") from exc
             except ccxt.BaseError as exc:
                 raise ExchangeError(f"{describe}: {type(exc).__name__}: {exc}") from exc
 
-        return await with_retries(attempt, self._retry, f"{self.id} {describe}", self._on_warning)
+        policy = self._retry if retry else RetryPolicy(attempts=1)
+        return await with_retries(attempt, policy, f"{self.id} {describe}", self._on_warning)
 
     async def load_markets(self, reload: bool = False) -> dict[str, Market]:
-        raw = await self._call("load_markets", lambda: self._exchange.load_markets(reload))
+        raw = await self.call("load_markets", lambda: self._exchange.load_markets(reload))
         mode = int(getattr(self._exchange, "precisionMode", TICK_SIZE))
         markets = {}
         for symbol, m in raw.items():
@@ -141,7 +158,7 @@ class CcxtMarket:
         if since_ms is not None:
             return await self._paginate(pair, timeframe, since_ms, limit)
         want = None if limit is None else min(limit, self.page_size)
-        latest = await self._call(
+        latest = await self.call(
             f"fetch_ohlcv {pair} {timeframe}", lambda: self._exchange.fetch_ohlcv(pair, timeframe, None, want)
         )
         rows = [[float(v) for v in r[:6]] for r in latest]
@@ -160,7 +177,7 @@ class CcxtMarket:
         cursor = since_ms
         while limit is None or len(collected) < limit:
             want = self.page_size if limit is None else min(self.page_size, limit - len(collected))
-            page = await self._call(
+            page = await self.call(
                 f"fetch_ohlcv {pair} {timeframe}",
                 lambda c=cursor, w=want: self._exchange.fetch_ohlcv(pair, timeframe, c, w),
             )
@@ -188,17 +205,17 @@ class CcxtMarket:
         )
 
     async def fetch_ticker(self, pair: str) -> Ticker:
-        raw = await self._call(f"fetch_ticker {pair}", lambda: self._exchange.fetch_ticker(pair))
+        raw = await self.call(f"fetch_ticker {pair}", lambda: self._exchange.fetch_ticker(pair))
         return self._ticker(pair, raw)
 
     async def fetch_tickers(self, pairs: list[str] | None = None) -> dict[str, Ticker]:
         if self._exchange.has.get("fetchTickers"):
-            raw = await self._call("fetch_tickers", lambda: self._exchange.fetch_tickers(pairs))
+            raw = await self.call("fetch_tickers", lambda: self._exchange.fetch_tickers(pairs))
             return {s: self._ticker(s, t) for s, t in raw.items() if pairs is None or s in pairs}
         return {pair: await self.fetch_ticker(pair) for pair in pairs or list(self._markets)}
 
     async def fetch_order_book(self, pair: str, limit: int = 20) -> OrderBook:
-        raw = await self._call(f"fetch_order_book {pair}", lambda: self._exchange.fetch_order_book(pair, limit))
+        raw = await self.call(f"fetch_order_book {pair}", lambda: self._exchange.fetch_order_book(pair, limit))
         return OrderBook(
             symbol=pair,
             timestamp=int(raw.get("timestamp") or self._exchange.milliseconds()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ftserver.core.clock import Clock
 from ftserver.data.timerange import parse_date
@@ -13,6 +13,9 @@ from ftserver.errors import ConfigError, InvalidRequest
 from ftserver.exchange.base import MarketData
 from ftserver.exchange.replay import ReplayMarket
 from ftserver.exchange.simulated import DEFAULT_PRICES, SimulatedMarket
+
+if TYPE_CHECKING:
+    from ftserver.exchange.ccxt_broker import CcxtBroker
 
 
 def sim_pairs(exchange_config: Mapping[str, Any]) -> list[str]:
@@ -91,3 +94,15 @@ def create_market(
     from ftserver.exchange.ccxt_market import CcxtMarket
 
     return CcxtMarket(name, config=config, on_warning=on_warning)
+
+
+def create_live_broker(market: MarketData, *, on_warning: Callable[[str], None] | None = None) -> CcxtBroker:
+    """The broker that places real orders (it also reads the account): only over a ccxt market.
+
+    ccxt is imported here, not at the top, for the same reason as in ``create_market``."""
+    from ftserver.exchange.ccxt_broker import CcxtBroker
+    from ftserver.exchange.ccxt_market import CcxtMarket
+
+    if not isinstance(market, CcxtMarket):
+        raise ConfigError(f"live trading needs a ccxt exchange, not '{market.id}'", key="exchange.name")
+    return CcxtBroker(market, on_warning=on_warning)
