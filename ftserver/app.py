@@ -23,9 +23,8 @@ from ftserver.core.bus import MessageBus
 from ftserver.core.clock import Clock, SystemClock
 from ftserver.data.cache import CandleCache
 from ftserver.data.producer_data import ProducerData
-from ftserver.errors import ConfigError
-from ftserver.exchange.base import Broker, MarketData
-from ftserver.exchange.factory import create_market
+from ftserver.exchange.base import Account, Broker, MarketData
+from ftserver.exchange.factory import create_live_broker, create_market
 from ftserver.exchange.paper import PaperBroker
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode
@@ -62,8 +61,6 @@ def create_app(
     """Build the whole server. ``market``/``broker``/``clock`` may be injected (tests, benchmarks)."""
     clock = clock or SystemClock()
     runmode = runmode or (RunMode.DRY_RUN if settings.dry_run else RunMode.LIVE)
-    if runmode is RunMode.LIVE:
-        raise ConfigError("live trading is not available in this version; set dry_run to true", key="dry_run")
     api = settings.api_server
     app = web.Application(client_max_size=int(api["max_request_body"]))
     bus = MessageBus()
@@ -84,7 +81,14 @@ def create_app(
         active_market = market or create_market(
             settings.exchange, clock=clock, fee=settings.get("fee"), on_warning=_warn_on(bus)
         )
-        active_broker = broker or PaperBroker(active_market, clock=clock, fee=settings.get("fee"))
+        account: Account | None = None
+        if broker is not None:
+            active_broker = broker
+        elif runmode is RunMode.LIVE:
+            live = create_live_broker(active_market, on_warning=_warn_on(bus))
+            active_broker, account = live, live
+        else:
+            active_broker = PaperBroker(active_market, clock=clock, fee=settings.get("fee"))
         db: Database | None = None
         try:
             db = await Database.open(settings.db_url)
@@ -100,6 +104,7 @@ def create_app(
                 cache=CandleCache(max_rows=1000),
                 settings_loader=settings_loader,
                 strategy_factory=strategy_for,
+                account=account,
             )
             await bot.startup()
             consumer_config = settings["external_message_consumer"]
@@ -121,6 +126,8 @@ def create_app(
                 await asyncio.wait_for(task, timeout=10)
             except TimeoutError:
                 log.warning("Trading loop did not stop within 10 s; cancelled")
+            if settings["cancel_open_orders_on_exit"]:
+                log.info("Cancelled %d open order(s) on exit", await bot.cancel_all_open_orders())
         finally:
             if CONSUMER in app:
                 await app[CONSUMER].close()

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +25,7 @@ from ftserver.bot.exits import ExitDecision, decide_exit, update_trailing_stop
 from ftserver.bot.locks import PairLocks
 from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
-from ftserver.bot.wallet import Wallet
+from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.config import Settings
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
@@ -35,7 +35,7 @@ from ftserver.data.cache import CandleCache
 from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms
 from ftserver.errors import Conflict, ExchangeError, FtServerError, InvalidRequest, NotFound
-from ftserver.exchange.base import Broker, MarketData, Ticker
+from ftserver.exchange.base import Account, Broker, MarketData, Ticker
 from ftserver.models import BotState, ExitReason, Order, OrderSide, OrderStatus, OrderType, PairLock, Trade
 from ftserver.persistence.trades import TradeRepository
 from ftserver.strategy.safe import SafeStrategy
@@ -47,6 +47,7 @@ Signals = tuple[str | None, str | None, bool, str | None]
 SettingsLoader = Callable[[], Settings]
 
 FORCE_ENTRY_TAG = "force_entry"
+CANCELLED_ON_EXIT = "cancelled (all unfilled and partially filled open orders cancelled)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +72,15 @@ class TradingLoop:
         settings_loader: SettingsLoader | None = None,
         strategy_factory: StrategyFactory | None = None,
         fetch_concurrency: int = 16,
+        account: Account | None = None,
+        wallet_refresh_secs: float = 60.0,
     ) -> None:
         self.market = market
         self.broker = broker
+        # Live trading: the wallet is read from the exchange account (dry-run derives it from trades).
+        self.account = account
+        self._wallet_refresh = timedelta(seconds=wallet_refresh_secs)
+        self._wallet_read: datetime | None = None
         self.repo = repo
         self.bus = bus
         self.clock = clock
@@ -107,12 +114,19 @@ class TradingLoop:
         self.strategy = strategy
         exchange = settings.exchange
         self.pairlist = Pairlist(exchange.get("pair_whitelist", []), exchange.get("pair_blacklist", []))
-        self.wallet = Wallet(
-            settings.stake_currency,
-            settings["dry_run_wallet"],
-            tradable_balance_ratio=settings["tradable_balance_ratio"],
-            available_capital=settings.get("available_capital"),
-        )
+        ratio, capital = settings["tradable_balance_ratio"], settings.get("available_capital")
+        if self.account is not None:
+            self.wallet: Wallet = ExchangeWallet(
+                settings.stake_currency, tradable_balance_ratio=ratio, available_capital=capital
+            )
+            self._wallet_read = None
+        else:
+            self.wallet = Wallet(
+                settings.stake_currency,
+                settings["dry_run_wallet"],
+                tradable_balance_ratio=ratio,
+                available_capital=capital,
+            )
 
     # ---- read-only views (used by the RPC facade) --------------------------------------------
     @property
@@ -158,6 +172,7 @@ class TradingLoop:
         else:
             self._bot_start = datetime.fromtimestamp(float(started), tz=self._startup.tzinfo)
         self._refresh_whitelist()
+        await self._refresh_wallet()  # live: a key the exchange refuses stops the start here
         if self._open:
             log.info("Resumed %d open trade(s): %s", len(self._open), ", ".join(t.pair for t in self.open_trades))
         self.bus.publish(
@@ -190,6 +205,24 @@ class TradingLoop:
         self._closing = True
         self._wake.set()
 
+    async def cancel_all_open_orders(self) -> int:
+        """Cancel every open order (``cancel_open_orders_on_exit``, after the loop stopped).
+
+        An entry that never filled takes its trade with it, as a timeout would. Returns how many
+        orders were cancelled; one the exchange refuses to cancel is logged and the others still go.
+        """
+        cancelled = 0
+        async with self._changing():
+            for trade in self.open_trades:
+                for order in trade.open_orders:
+                    try:
+                        await self._cancel_order(trade, order, reason=CANCELLED_ON_EXIT)
+                    except FtServerError as exc:
+                        log.warning("Cancelling order %s of trade %s failed: %s", order.order_id, trade.id, exc)
+                    else:
+                        cancelled += 1
+        return cancelled
+
     def _heartbeat(self) -> None:
         interval = float(self.settings["internals"]["heartbeat_interval"])
         now = self.clock.now()
@@ -199,11 +232,13 @@ class TradingLoop:
 
     # ---- one iteration -----------------------------------------------------------------------
     async def run_once(self) -> None:
-        async with self.lock:
+        async with self._changing():
             await self._process()
 
     async def _process(self) -> None:
         self._refresh_whitelist()
+        with contextlib.suppress(ExchangeError):  # announced by _refresh_wallet; the last balances stay
+            await self._refresh_wallet()
         open_pairs = [t.pair for t in self._open.values()]
         await self._refresh_candles(list(dict.fromkeys([*self._whitelist, *open_pairs])))
         # Entry signals of the newest candles (long only: shorting needs futures, not traded here).
@@ -223,9 +258,43 @@ class TradingLoop:
             except FtServerError as exc:
                 log.warning("Trade %s (%s): %s", trade.id, trade.pair, exc)
                 self.bus.publish(messages.warning(f"Trade {trade.id} ({trade.pair}): {exc}"))
-        if self.state is BotState.RUNNING:
+        if self.state is BotState.RUNNING and entries:
+            with contextlib.suppress(ExchangeError):
+                await self._refresh_wallet()
             await self._enter_new_trades(entries)
         self._last_process = self.clock.now()
+
+    @contextlib.asynccontextmanager
+    async def _changing(self) -> AsyncIterator[None]:
+        """The bot's lock, held for every change. After the change, a live wallet that an order
+        made stale is read again, so ``/balance`` shows the exchange as it is now."""
+        async with self.lock:
+            try:
+                yield
+            finally:
+                if self.account is not None and self._wallet_read is None:
+                    with contextlib.suppress(ExchangeError):
+                        await self._refresh_wallet()
+
+    async def _refresh_wallet(self, *, force: bool = False) -> None:
+        """Live: read the exchange balances when an order changed since the last read, or every minute."""
+        if self.account is None or not isinstance(self.wallet, ExchangeWallet):
+            return
+        now = self.clock.now()
+        if not force and self._wallet_read is not None and now - self._wallet_read < self._wallet_refresh:
+            return
+        try:
+            balances = await self.account.fetch_balance()
+        except ExchangeError as exc:
+            log.warning("Reading the exchange balance failed: %s", exc)
+            self.bus.publish(messages.warning(f"Reading the exchange balance failed: {exc}"))
+            raise
+        self.wallet.update(balances, self.open_trades, self._realized_profit)
+        self._wallet_read = now
+
+    def _wallet_changed(self) -> None:
+        """An order was placed, filled or cancelled: the next wallet read goes to the exchange."""
+        self._wallet_read = None
 
     def set_external_whitelist(self, producer: str, pairs: list[str]) -> None:
         """A producer's whitelist (consumer mode). Takes effect at once and is announced on the bus."""
@@ -397,6 +466,7 @@ class TradingLoop:
         placed = await self.broker.place_order(
             pair, OrderSide.BUY, order_type, amount, rate if order_type is OrderType.LIMIT else None, leverage=leverage
         )
+        self._wallet_changed()
         now = self.clock.now()
         strategy = self.strategy.strategy
         fee = placed.fee_rate if placed.fee_rate is not None else market.taker_fee
@@ -435,16 +505,19 @@ class TradingLoop:
             )
         )
         if order.status is OrderStatus.CLOSED:
-            await self._on_entry_filled(trade, order)
+            await self._on_entry_filled(trade, order, placed.fee_rate)
         return trade
 
     @property
     def _fiat(self) -> str:
         return str(self.settings.get("fiat_display_currency") or "")
 
-    async def _on_entry_filled(self, trade: Trade, order: Order) -> None:
+    async def _on_entry_filled(self, trade: Trade, order: Order, fee_rate: float | None = None) -> None:
+        if fee_rate is not None:
+            trade.fee_open = trade.fee_close = fee_rate
         trade.open_rate = order.safe_price
-        trade.amount = order.filled
+        # An exchange that takes its fee in the bought coin leaves less than was filled.
+        trade.amount = order.filled - (order.ft_fee_base or 0.0)
         trade.stake_amount = order.filled * order.safe_price / trade.leverage
         trade.max_stake_amount = max(trade.max_stake_amount or 0.0, trade.stake_amount)
         trade.fee_open_cost = order.cost * trade.fee_open
@@ -462,11 +535,13 @@ class TradingLoop:
             update = await self.broker.refresh_order(order)
             now = self.clock.now()
             changed = apply_update(order, update, now)
+            if changed:
+                self._wallet_changed()
             if order.status is OrderStatus.CLOSED:
                 if order.ft_order_side == trade.entry_side:
-                    await self._on_entry_filled(trade, order)
+                    await self._on_entry_filled(trade, order, update.fee_rate)
                 else:
-                    await self._on_exit_filled(trade, order)
+                    await self._on_exit_filled(trade, order, update.fee_rate)
             elif order.status is OrderStatus.OPEN and self._timed_out(order, now):
                 await self._cancel_order(trade, order, reason="timeout")
             elif changed:
@@ -483,13 +558,14 @@ class TradingLoop:
     async def _cancel_order(self, trade: Trade, order: Order, *, reason: str) -> None:
         update = await self.broker.cancel_order(order)
         apply_update(order, update, self.clock.now())
+        self._wallet_changed()
         current = self._rates.get(trade.pair)
         if order.ft_order_side == trade.entry_side:
             if order.filled <= 0 and trade.nr_of_successful_entries == 0:
                 await self.repo.delete_trade(trade.id or 0)
                 self._open.pop(trade.id or 0, None)
             else:
-                await self._on_entry_filled(trade, order)
+                await self._on_entry_filled(trade, order, update.fee_rate)
             self.bus.publish(
                 announce.entry_message(
                     MessageType.ENTRY_CANCEL,
@@ -542,6 +618,8 @@ class TradingLoop:
         if order_type is None:
             order_type = self._order_type("stoploss" if decision.is_stoploss else "exit")
         exit_amount = trade.amount if amount is None else min(amount, trade.amount)
+        if isinstance(self.wallet, ExchangeWallet):
+            exit_amount = await self._sellable(trade, exit_amount)
         limit_price = (
             price if price is not None else (self._exit_price(trade.pair) if not decision.is_stoploss else rate)
         )
@@ -553,6 +631,7 @@ class TradingLoop:
             limit_price if order_type is OrderType.LIMIT else None,
             leverage=trade.leverage,
         )
+        self._wallet_changed()
         now = self.clock.now()
         order = new_order(trade.id or 0, trade.exit_side, placed, decision.reason, now)
         trade.orders.append(order)
@@ -566,10 +645,29 @@ class TradingLoop:
             )
         )
         if order.status is OrderStatus.CLOSED:
-            await self._on_exit_filled(trade, order)
+            await self._on_exit_filled(trade, order, placed.fee_rate)
         return order
 
-    async def _on_exit_filled(self, trade: Trade, order: Order) -> None:
+    async def _sellable(self, trade: Trade, amount: float) -> float:
+        """Live: what the account really holds, when a little less than the trade says (a fee taken in
+        the coin that the order answer did not report). Far less means coins moved elsewhere: refuse."""
+        await self._refresh_wallet(force=True)  # coins may have moved outside the bot
+        assert isinstance(self.wallet, ExchangeWallet)
+        held = self.wallet.free(trade.base_currency)
+        if held >= amount:
+            return amount
+        if held > amount * 0.98:
+            log.info("%s: selling the %s %s held instead of %s", trade.pair, held, trade.base_currency, amount)
+            if amount >= trade.amount:
+                trade.amount = held
+            return held
+        raise ExchangeError(
+            f"Not enough {trade.base_currency} to exit trade {trade.id}: it needs {amount}, the account has {held}"
+        )
+
+    async def _on_exit_filled(self, trade: Trade, order: Order, fee_rate: float | None = None) -> None:
+        if fee_rate is not None:
+            trade.fee_close = fee_rate
         rate = order.safe_price
         filled = order.filled
         profit = trade.calc_profit(rate, filled)
@@ -578,7 +676,8 @@ class TradingLoop:
         trade.fee_close_currency = trade.quote_currency
         trade.exit_order_status = order.status.value
         remaining = trade.amount - filled
-        tolerance = (trade.amount_precision or 0.0) / 2 or trade.amount * 1e-9
+        # Less than one amount step cannot be sold: that dust (a fee taken in the coin) ends the trade.
+        tolerance = (trade.amount_precision or 0.0) * (1 - 1e-6) or trade.amount * 1e-9
         if remaining > tolerance:
             # Partial exit: book the profit of the part sold and keep the rest open.
             trade.realized_profit += profit
@@ -627,7 +726,7 @@ class TradingLoop:
 
     # ---- control verbs (called by the RPC facade) --------------------------------------------
     async def start(self) -> str:
-        async with self.lock:
+        async with self._changing():
             if self.state is BotState.RUNNING:
                 return "already running"
             self.state = BotState.RUNNING
@@ -636,7 +735,7 @@ class TradingLoop:
         return "starting trader ..."
 
     async def stop(self) -> str:
-        async with self.lock:
+        async with self._changing():
             if self.state is BotState.STOPPED:
                 return "already stopped"
             self.state = BotState.STOPPED
@@ -644,7 +743,7 @@ class TradingLoop:
         return "stopping trader ..."
 
     async def pause(self) -> str:
-        async with self.lock:
+        async with self._changing():
             self.state = BotState.PAUSED
         self.bus.publish(messages.status("paused, no more entries will occur from now"))
         return "paused, no more entries will occur from now. Run /start to enable entries."
@@ -652,11 +751,12 @@ class TradingLoop:
     async def reload_config(self) -> str:
         if self._settings_loader is None or self._strategy_factory is None:
             raise Conflict("This bot was not started from config files; nothing to reload")
-        async with self.lock:
+        async with self._changing():
             previous = self.state
             self.state = BotState.RELOAD_CONFIG
             try:
                 settings = await asyncio.to_thread(self._settings_loader)
+                self._check_reloadable(settings)
                 strategy = self._strategy_factory(settings)
             except FtServerError:
                 self.state = previous
@@ -669,6 +769,16 @@ class TradingLoop:
         self.bus.publish(messages.status("config reloaded"))
         self._wake.set()
         return "Reloading config ..."
+
+    def _check_reloadable(self, settings: Settings) -> None:
+        """Money and exchange stay as started: switching dry-run/live or exchange in place is refused."""
+        for key, before, after in (
+            ("dry_run", self.settings.dry_run, settings.dry_run),
+            ("exchange.name", self.settings.exchange.get("name"), settings.exchange.get("name")),
+            ("stake_currency", self.settings.stake_currency, settings.stake_currency),
+        ):
+            if before != after:
+                raise Conflict(f"{key} changed ({before} -> {after}): restart ftserver to apply it")
 
     async def force_enter(
         self,
@@ -685,7 +795,7 @@ class TradingLoop:
             raise Conflict("Force_entry not enabled.")
         if side != "long":
             raise InvalidRequest("Short entries need futures trading, which this bot does not trade")
-        async with self.lock:
+        async with self._changing():
             if self.state is not BotState.RUNNING:
                 raise Conflict("trader is not running")
             if any(t.pair == pair for t in self._open.values()):
@@ -716,7 +826,7 @@ class TradingLoop:
         price: float | None = None,
     ) -> list[Trade]:
         """Exit one open trade (``trade_id``) or all of them (``None``)."""
-        async with self.lock:
+        async with self._changing():
             trades = self.open_trades if trade_id is None else [self._open_trade_or_404(trade_id)]
             for trade in trades:
                 await self._force_exit_one(trade, order_type, amount, price)
@@ -740,7 +850,7 @@ class TradingLoop:
 
     async def delete_trade(self, trade_id: int) -> int:
         """Delete a trade (cancelling its open orders). Returns how many orders were cancelled."""
-        async with self.lock:
+        async with self._changing():
             trade = self._open.get(trade_id) or await self.repo.get_trade(trade_id)
             if trade is None:
                 raise NotFound(f"invalid argument: no trade with id {trade_id}")
@@ -748,6 +858,7 @@ class TradingLoop:
             for order in trade.open_orders:
                 update = await self.broker.cancel_order(order)
                 apply_update(order, update, self.clock.now())
+                self._wallet_changed()
                 cancelled += 1
             await self.repo.delete_trade(trade_id)
             self._open.pop(trade_id, None)
@@ -755,7 +866,7 @@ class TradingLoop:
             return cancelled
 
     async def cancel_open_order(self, trade_id: int) -> Trade:
-        async with self.lock:
+        async with self._changing():
             trade = self._open_trade_or_404(trade_id)
             orders = trade.open_orders
             if not orders:
@@ -765,7 +876,7 @@ class TradingLoop:
             return trade
 
     async def reload_trade(self, trade_id: int) -> Trade:
-        async with self.lock:
+        async with self._changing():
             trade = self._open.get(trade_id)
             if trade is None:
                 stored = await self.repo.get_trade(trade_id)
@@ -777,13 +888,13 @@ class TradingLoop:
 
     # ---- pair lists and locks ----------------------------------------------------------------
     async def add_blacklist(self, pairs: list[str]) -> dict[str, str]:
-        async with self.lock:
+        async with self._changing():
             errors = self.pairlist.add_to_blacklist(pairs)
             self._refresh_whitelist()
             return errors
 
     async def remove_blacklist(self, pairs: list[str]) -> None:
-        async with self.lock:
+        async with self._changing():
             self.pairlist.remove_from_blacklist(pairs)
             self._refresh_whitelist()
 

@@ -43,5 +43,7 @@ def apply_update(order: Order, update: ExchangeOrder, now: datetime) -> bool:
         order.price = update.price
     if update.filled_timestamp is not None:
         order.order_filled_date = ms_to_datetime(update.filled_timestamp)
+    if update.fee_cost is not None and update.fee_currency == update.symbol.split("/")[0]:
+        order.ft_fee_base = update.fee_cost
     order.order_update_date = now
     return before != (order.status, order.filled, order.average)

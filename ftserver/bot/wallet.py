@@ -1,7 +1,9 @@
-"""Dry-run money: balances are derived from the starting wallet and the trades, never stored separately.
+"""The bot's money: how much it may stake, and the balances ``/balance`` reports.
 
-Free stake = starting capital + realized profit - stake tied up in open trades. This is how a
-restarted bot knows its balance: the trades table is the single source of truth.
+``Wallet`` (dry-run) derives everything from the starting wallet and the trades, never storing a
+balance: free stake = starting capital + realized profit - stake tied up in open trades, so a
+restarted bot knows its balance from the trades table alone. ``ExchangeWallet`` (live) reads the
+free stake and every balance from the exchange account instead.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ftserver.errors import Conflict
+from ftserver.exchange.base import AssetBalance
 from ftserver.models import Trade
 
 
@@ -64,8 +67,12 @@ class Wallet:
         max_open_trades: int,
     ) -> float:
         """Stake for one more trade: the fixed amount, or an equal share of what is left when "unlimited"."""
-        tradable = (self.starting_capital + realized_profit) * self.tradable_balance_ratio
-        available = tradable - self.tied_stake(open_trades)
+        tied = self.tied_stake(open_trades)
+        if self.available_capital is not None:
+            capital = self.available_capital + realized_profit
+        else:
+            capital = self.free_stake(open_trades, realized_profit) + tied
+        available = min(capital * self.tradable_balance_ratio - tied, self.free_stake(open_trades, realized_profit))
         if stake_amount == "unlimited":
             slots = max_open_trades - len(open_trades) if max_open_trades >= 0 else 1
             if slots <= 0:
@@ -91,4 +98,48 @@ class Wallet:
             pair = f"{currency}/{self.stake_currency}"
             rate = rates.get(pair, 0.0)
             result.append(CurrencyBalance(currency, amount, 0.0, amount, amount * rate))
+        return result
+
+
+class ExchangeWallet(Wallet):
+    """Live money: the exchange account's balances, as last read with ``update``."""
+
+    def __init__(
+        self, stake_currency: str, *, tradable_balance_ratio: float = 0.99, available_capital: float | None = None
+    ) -> None:
+        super().__init__(
+            stake_currency, 0.0, tradable_balance_ratio=tradable_balance_ratio, available_capital=available_capital
+        )
+        self.account: dict[str, AssetBalance] = {}
+        self._starting = 0.0
+
+    def update(self, account: Mapping[str, AssetBalance], open_trades: Iterable[Trade], realized_profit: float) -> None:
+        self.account = dict(account)
+        # What the bot started with: today's free stake, less what it earned, plus what it holds in trades.
+        self._starting = self.free_stake((), 0.0) - realized_profit + self.tied_stake(open_trades)
+
+    @property
+    def starting_capital(self) -> float:
+        return self.available_capital if self.available_capital is not None else self._starting
+
+    def free_stake(self, open_trades: Iterable[Trade], realized_profit: float) -> float:
+        held = self.account.get(self.stake_currency)
+        return held.free if held else 0.0
+
+    def free(self, currency: str) -> float:
+        held = self.account.get(currency)
+        return held.free if held else 0.0
+
+    def balances(
+        self, open_trades: list[Trade], realized_profit: float, rates: Mapping[str, float]
+    ) -> list[CurrencyBalance]:
+        traded = {t.base_currency for t in open_trades}
+        result = []
+        for held in self.account.values():
+            if held.currency == self.stake_currency:
+                estimate = held.total
+            else:
+                estimate = held.total * rates.get(f"{held.currency}/{self.stake_currency}", 0.0)
+            managed = held.currency == self.stake_currency or held.currency in traded
+            result.append(CurrencyBalance(held.currency, held.free, held.used, held.total, estimate, "long", managed))
         return result

@@ -6,15 +6,19 @@ Fees are 0.1 % on both sides; entries and exits are market orders filled at the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from ftserver.bot.loop import TradingLoop
 from ftserver.core.clock import ManualClock
 from ftserver.core.messages import MessageType
 from ftserver.errors import Conflict, NotFound
+from ftserver.exchange.paper import PaperBroker
 from ftserver.models import BotState
 from ftserver.persistence.db import Database, sqlite_path_from_url
 from ftserver.persistence.trades import TradeRepository
+from ftserver.strategy.safe import SafeStrategy
 from tests.support.scripted_market import ScriptedMarket
 from tests.support.strategies import ScriptedStrategy
 
@@ -215,3 +219,45 @@ async def test_cooldown_protection_locks_pair_after_exit(tmp_path: Path) -> None
         assert len(bot.open_trades) == 1
     finally:
         await db.close()
+
+
+async def test_cancel_all_open_orders_removes_unfilled_entries_and_keeps_filled_trades(harness: Harness) -> None:
+    resting = await harness.bot.force_enter("BTC/USDT", order_type="limit", price=90.0)
+    filled = await harness.bot.force_enter("ETH/USDT")
+    assert await harness.bot.cancel_all_open_orders() == 1
+    assert await harness.repo.get_trade(resting.id or 0) is None
+    kept = await harness.repo.get_trade(filled.id or 0)
+    assert kept is not None and kept.is_open
+    cancel = [m for m, _ in harness.bus.seen if m.type is MessageType.ENTRY_CANCEL]
+    assert [m.data["reason"] for m in cancel] == [
+        "cancelled (all unfilled and partially filled open orders cancelled)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"dry_run": False, "exchange": {"name": "binance", "key": "k", "secret": "s"}}, "dry_run"),
+        ({"exchange": {"name": "sim"}}, "exchange.name"),
+        ({"stake_currency": "BTC"}, "stake_currency"),
+    ],
+)
+async def test_reload_config_refuses_to_switch_money_or_exchange_in_place(
+    harness: Harness, change: dict[str, Any], key: str
+) -> None:
+    changed = make_settings(harness.tmp_path, **change)
+    bot = TradingLoop(
+        harness.settings,
+        market=harness.market,
+        broker=PaperBroker(harness.market, clock=harness.clock),
+        repo=harness.repo,
+        strategy=SafeStrategy(harness.strategy),
+        bus=harness.bus,
+        clock=harness.clock,
+        settings_loader=lambda: changed,
+        strategy_factory=lambda _settings: SafeStrategy(harness.strategy),
+    )
+    with pytest.raises(Conflict, match=f"{key} changed .*restart ftserver"):
+        await bot.reload_config()
+    assert bot.settings is harness.settings
+    assert bot.state is BotState.RUNNING

@@ -3,8 +3,9 @@ from datetime import UTC, datetime
 import pytest
 
 from ftserver.bot.pairlist import Pairlist, expand_patterns
-from ftserver.bot.wallet import Wallet
+from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.errors import Conflict
+from ftserver.exchange.base import AssetBalance
 from ftserver.models import Trade
 
 MARKETS = ["BTC/USDT", "ETH/USDT", "BNB/USDT", "BNB/BTC"]
@@ -69,3 +70,41 @@ def test_balances_show_stake_and_held_coins() -> None:
     stake, btc = balances
     assert stake.currency == "USDT" and stake.free == pytest.approx(1000 + 5 - 100.1)
     assert btc.currency == "BTC" and btc.balance == pytest.approx(1.0) and btc.est_stake == pytest.approx(110.0)
+
+
+def test_available_capital_caps_the_stake_but_never_beyond_what_is_free() -> None:
+    wallet = Wallet("USDT", 100, tradable_balance_ratio=1.0, available_capital=500)
+    with pytest.raises(Conflict):
+        wallet.stake_for_new_trade(200, [], 0.0, 3)  # 500 allowed, only 100 exists
+    assert wallet.starting_capital == 500
+
+
+def exchange_wallet(usdt_free: float, **others: tuple[float, float]) -> ExchangeWallet:
+    wallet = ExchangeWallet("USDT", tradable_balance_ratio=0.99)
+    account = {"USDT": AssetBalance("USDT", usdt_free, 0.0, usdt_free)}
+    account |= {c: AssetBalance(c, free, used, free + used) for c, (free, used) in others.items()}
+    wallet.update(account, [open_trade(100)], 20.0)
+    return wallet
+
+
+def test_exchange_wallet_stakes_from_the_accounts_free_balance() -> None:
+    wallet = exchange_wallet(400.0, BTC=(1.0, 0.0))
+    # capital = free + tied: (400 + 100.1) * 0.99 - 100.1, split over the 2 free slots
+    assert wallet.stake_for_new_trade("unlimited", [open_trade(100)], 20.0, 3) == pytest.approx(
+        ((400 + 100.1) * 0.99 - 100.1) / 2
+    )
+    with pytest.raises(Conflict):
+        wallet.stake_for_new_trade(450, [open_trade(100)], 20.0, 3)
+    # started with: free now, less the profit made, plus what the open trade holds
+    assert wallet.starting_capital == pytest.approx(400 - 20 + 100.1)
+
+
+def test_exchange_wallet_reports_every_currency_of_the_account() -> None:
+    wallet = exchange_wallet(400.0, BTC=(1.0, 0.0), ETH=(0.5, 1.5))
+    by_currency = {b.currency: b for b in wallet.balances([open_trade(100)], 20.0, {"BTC/USDT": 110.0})}
+    assert by_currency["USDT"].est_stake == pytest.approx(400.0)
+    assert by_currency["BTC"].est_stake == pytest.approx(110.0) and by_currency["BTC"].is_bot_managed
+    eth = by_currency["ETH"]
+    assert (eth.free, eth.used, eth.balance, eth.est_stake) == (0.5, 1.5, 2.0, 0.0)
+    assert not eth.is_bot_managed  # no trade holds it, and no rate known for it
+    assert wallet.free("ETH") == 0.5 and wallet.free("DOGE") == 0.0
