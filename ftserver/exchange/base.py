@@ -102,6 +102,38 @@ class ExchangeOrder:
     client_order_id: str | None = None
 
     @classmethod
+    def unfilled(
+        cls,
+        order_id: str,
+        symbol: str,
+        side: OrderSide,
+        order_type: OrderType,
+        amount: float,
+        price: float | None,
+        timestamp: int,
+        *,
+        fee_rate: float | None = None,
+        client_order_id: str | None = None,
+    ) -> ExchangeOrder:
+        """A freshly placed order that nothing has filled yet."""
+        return cls(
+            order_id=order_id,
+            symbol=symbol,
+            side=side,
+            order_type=order_type,
+            amount=amount,
+            price=price,
+            status=OrderStatus.OPEN,
+            filled=0.0,
+            remaining=amount,
+            average=None,
+            cost=0.0,
+            timestamp=timestamp,
+            fee_rate=fee_rate,
+            client_order_id=client_order_id,
+        )
+
+    @classmethod
     def of(cls, order: Order, now_ms: int) -> ExchangeOrder:
         """What we last stored about ``order``, as the exchange would describe it."""
         return cls(

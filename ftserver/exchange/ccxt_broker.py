@@ -19,7 +19,7 @@ import ccxt
 from ftserver.errors import ExchangeError, ExchangeUnavailable, InvalidRequest
 from ftserver.exchange.base import AssetBalance, ExchangeOrder, Market
 from ftserver.exchange.ccxt_market import CcxtMarket
-from ftserver.exchange.order_rules import check_limits
+from ftserver.exchange.order_rules import check_limits, check_price
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType
 
 _STATUS = {
@@ -147,8 +147,7 @@ class CcxtBroker:
         market = self._market(pair)
         if leverage != 1.0:
             raise InvalidRequest(f"Leverage {leverage} needs a margin or futures market; ftserver trades spot")
-        if order_type is OrderType.LIMIT and (price is None or not price > 0):
-            raise InvalidRequest(f"A limit order needs a positive price, got {price} for {pair}")
+        check_price(order_type, price, pair)
         amount = self._to_precision("amount", pair, amount)
         if order_type is OrderType.LIMIT:
             assert price is not None
@@ -158,19 +157,14 @@ class CcxtBroker:
             price = None
             reference = (await self.market.fetch_ticker(pair)).last
         check_limits(market, amount, reference)
-        requested = ExchangeOrder(
-            order_id="",
-            symbol=pair,
-            side=side,
-            order_type=order_type,
-            amount=amount,
-            price=price,
-            status=OrderStatus.OPEN,
-            filled=0.0,
-            remaining=amount,
-            average=None,
-            cost=0.0,
-            timestamp=int(self._client.milliseconds()),
+        requested = ExchangeOrder.unfilled(
+            "",
+            pair,
+            side,
+            order_type,
+            amount,
+            price,
+            int(self._client.milliseconds()),
             client_order_id=new_client_order_id(),
         )
         raw = await self._create(requested)

@@ -8,6 +8,7 @@ import math
 
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.base import Market
+from ftserver.models import OrderType
 
 
 def round_down(value: float, tick: float | None) -> float:
@@ -20,6 +21,11 @@ def round_nearest(value: float, tick: float | None) -> float:
     if not tick:
         return value
     return round(round(value / tick) * tick, 12)
+
+
+def check_price(order_type: OrderType, price: float | None, pair: str) -> None:
+    if order_type is OrderType.LIMIT and (price is None or not price > 0):
+        raise InvalidRequest(f"A limit order needs a positive price, got {price} for {pair}")
 
 
 def check_limits(market: Market, amount: float, reference_price: float) -> None:

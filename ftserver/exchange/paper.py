@@ -15,7 +15,7 @@ from ftserver.core.clock import Clock, SystemClock
 from ftserver.data.timeframes import timeframe_to_ms
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.base import ExchangeOrder, Market, MarketData
-from ftserver.exchange.order_rules import check_limits, round_down, round_nearest
+from ftserver.exchange.order_rules import check_limits, check_price, round_down, round_nearest
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType
 
 MINUTE_MS = 60_000
@@ -76,8 +76,7 @@ class PaperBroker:
         leverage: float = 1.0,
     ) -> ExchangeOrder:
         market = self._market(pair)
-        if order_type is OrderType.LIMIT and (price is None or not price > 0):
-            raise InvalidRequest(f"A limit order needs a positive price, got {price} for {pair}")
+        check_price(order_type, price, pair)
         amount = round_down(amount, market.amount_precision)
         ticker = await self.market.fetch_ticker(pair)
         if order_type is OrderType.MARKET:
@@ -85,19 +84,14 @@ class PaperBroker:
         elif price is not None:
             price = round_nearest(price, market.price_precision)
         check_limits(market, amount, price if price is not None else ticker.last)
-        order = ExchangeOrder(
-            order_id=f"dry_run_{side.value}_{pair}_{uuid.uuid4()}",
-            symbol=pair,
-            side=side,
-            order_type=order_type,
-            amount=amount,
-            price=price,
-            status=OrderStatus.OPEN,
-            filled=0.0,
-            remaining=amount,
-            average=None,
-            cost=0.0,
-            timestamp=self._now_ms(),
+        order = ExchangeOrder.unfilled(
+            f"dry_run_{side.value}_{pair}_{uuid.uuid4()}",
+            pair,
+            side,
+            order_type,
+            amount,
+            price,
+            self._now_ms(),
             fee_rate=self._fee(market),
         )
         best = (ticker.ask or ticker.last) if side is OrderSide.BUY else (ticker.bid or ticker.last)
