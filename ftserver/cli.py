@@ -187,15 +187,17 @@ def _new_config(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["client"]:
+        # Everything after "client" is the client's own (argparse would claim its --url/--config).
+        from ftserver.rest_client import main as client_main
+
+        return client_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_CONFIG
-    if args.command == "client":
-        from ftserver.rest_client import main as client_main
-
-        return client_main(args.client_args)
     try:
         if args.command == "trade":
             return _serve(args, webserver=False)

@@ -112,6 +112,17 @@ def test_trade_serves_ping_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
                 except OSError:
                     time.sleep(0.3)
             assert body == {"status": "pong"}
+            url = f"http://127.0.0.1:{port}"
+            # The client's own options (--url, --username, ...) come after "client".
+            called = ftserver(
+                "client", "--url", url, "--username", "ftserver", "--password", "ftserver", "count", cwd=tmp_path
+            )
+            assert called.returncode == 0, called.stderr
+            assert json.loads(called.stdout)["max"] == 5  # config/config.json
+            refused = ftserver(
+                "client", "--url", url, "--username", "ftserver", "--password", "wrong", "count", cwd=tmp_path
+            )
+            assert refused.returncode == 1 and "401" in refused.stdout + refused.stderr
             started = time.monotonic()
             proc.send_signal(signal.SIGTERM)
             out, _ = proc.communicate(timeout=15)
