@@ -123,8 +123,7 @@ class ExchangeWallet(Wallet):
         return self.available_capital if self.available_capital is not None else self._starting
 
     def free_stake(self, open_trades: Iterable[Trade], realized_profit: float) -> float:
-        held = self.account.get(self.stake_currency)
-        return held.free if held else 0.0
+        return self.free(self.stake_currency)
 
     def free(self, currency: str) -> float:
         held = self.account.get(currency)
