@@ -71,10 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(list_data)
     list_data.add_argument("--exchange", metavar="NAME", help="exchange id (default: the config's)")
 
-    client = commands.add_parser(
+    # Listed for --help only: main() hands everything after "client" to the client before parsing.
+    commands.add_parser(
         "client", help="call a running server's REST API (run 'ftserver client help' for the commands)", add_help=False
     )
-    client.add_argument("client_args", nargs=argparse.REMAINDER)
 
     install_ui = commands.add_parser(
         "install-ui", help="unpack a single-page UI release (e.g. a FreqUI zip) into user_data/ui"
