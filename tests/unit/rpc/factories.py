@@ -7,21 +7,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType, Trade, TradingMode
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "freqtrade-samples" / "rest"
+# Bodies of real freqtrade 2026.9 (API 2.50) responses, recorded from a dry-run bot; see tests/fixtures/README.md.
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "freqtrade" / "rest"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)  # a Wednesday
 
 
 def sample(name: str) -> Any:
-    """The body of a captured freqtrade response; skips the test when the samples are not around."""
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"freqtrade sample {name} not available")
-    return json.loads(path.read_text())["body"]
+    """The body of a captured freqtrade response."""
+    return json.loads((SAMPLES / name).read_text())["body"]
 
 
 def from_ms(value: int | None) -> datetime | None:
