@@ -7,7 +7,7 @@ CONFIG ?= config/config.json
 UI_SOURCES := static/package.json static/package-lock.json static/build.mjs $(wildcard static/src/*.js static/src/*.jsx static/src/*.css static/src/*/*.jsx)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint ui bench clean
+.PHONY: run test test-fast lint fmt ui bench clean
 
 $(BIN)/.installed: pyproject.toml setup.cfg
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ lint: $(BIN)/.installed
 
 test: lint ui $(CHROMIUM)
 	$(BIN)/pytest
+
+# Everything but the browser tests: no UI build, no Chromium.
+test-fast: lint
+	$(BIN)/pytest -m "not browser"
+
+fmt: $(BIN)/.installed
+	$(BIN)/ruff format ftserver tests bench scripts
+	$(BIN)/ruff check --fix ftserver tests bench scripts
 
 bench: $(BIN)/.installed ui
 	$(BIN)/python bench/bus.py

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.ui.conftest import PASSWORD, USER, Bot, login, screenshot
+
+pytestmark = pytest.mark.browser
 
 
 def open_view(page: Page, label: str) -> None:
