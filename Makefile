@@ -29,7 +29,7 @@ run: $(BIN)/.installed ui
 	$(BIN)/ftserver trade --config $(CONFIG)
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check ftserver tests bench scripts
+	$(BIN)/ruff check ftserver tests bench
 	$(BIN)/lint-imports
 
 test: lint ui $(CHROMIUM)
@@ -40,8 +40,8 @@ test-fast: lint
 	$(BIN)/pytest -m "not browser"
 
 fmt: $(BIN)/.installed
-	$(BIN)/ruff format ftserver tests bench scripts
-	$(BIN)/ruff check --fix ftserver tests bench scripts
+	$(BIN)/ruff format ftserver tests bench
+	$(BIN)/ruff check --fix ftserver tests bench
 
 bench: $(BIN)/.installed ui
 	$(BIN)/python bench/bus.py

@@ -1,1 +1,0 @@
-../ftserver/rest_client.py
