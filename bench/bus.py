@@ -54,8 +54,8 @@ async def publish_latency(count: int, *, stalled: bool) -> tuple[float, float, f
         samples.append((time.perf_counter_ns() - t0) / 1000)
         if n % 100 == 0:
             for sub in drained:
-                while sub.get_nowait() is not None:
-                    pass
+                while sub.pending:
+                    await sub.get()
             await asyncio.sleep(0)
     await bus.close()
     samples.sort()

@@ -14,16 +14,13 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from ftserver.core.messages import NO_ECHO_MESSAGE_TYPES, Message, MessageType
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Message], Awaitable[None]]
-
 
 class OverflowPolicy(StrEnum):
     DROP_OLDEST = "drop_oldest"
@@ -73,10 +70,6 @@ class Subscription:
     def accepts(self, message: Message) -> bool:
         return self.types is None or message.type in self.types
 
-    def set_types(self, types: Iterable[MessageType] | None) -> None:
-        """Replace the subscribed types (``None``: everything). Messages already queued stay queued."""
-        self.types = None if types is None else frozenset(types)
-
     def offer(self, message: Message) -> None:
         """Queue ``message`` without waiting. Called by the bus only."""
         if self.closed:
@@ -94,9 +87,6 @@ class Subscription:
         self._queue.append(message)
         self.delivered += 1
         self._ready.set()
-
-    def get_nowait(self) -> Message | None:
-        return self._queue.popleft() if self._queue else None
 
     async def get(self) -> Message:
         """The next message. Raises ``SubscriptionClosed`` once closed and drained."""
@@ -140,7 +130,6 @@ class MessageBus:
     def __init__(self, *, default_maxsize: int = 1000) -> None:
         self.default_maxsize = default_maxsize
         self._subscriptions: list[Subscription] = []
-        self._handler_tasks: dict[Subscription, asyncio.Task[None]] = {}
         self._seq = 0
         self._published = 0
         self._dropped = 0
@@ -185,31 +174,6 @@ class MessageBus:
         finally:
             sub.close(drain=False)
 
-    def add_handler(
-        self,
-        handler: Handler,
-        types: Iterable[MessageType] | None = None,
-        *,
-        maxsize: int | None = None,
-        policy: OverflowPolicy = OverflowPolicy.DROP_OLDEST,
-        name: str = "",
-    ) -> Subscription:
-        """Run ``handler`` for every matching message in a task the bus owns (closed by ``close``).
-
-        An exception in ``handler`` is logged and the handler keeps receiving.
-        """
-        sub = self.subscribe(types, maxsize=maxsize, policy=policy, name=name)
-
-        async def pump() -> None:
-            async for message in sub:
-                try:
-                    await handler(message)
-                except Exception:
-                    log.exception("Bus handler %s failed on %s message", sub.name, message.type.value)
-
-        self._handler_tasks[sub] = asyncio.get_running_loop().create_task(pump(), name=f"bus:{sub.name}")
-        return sub
-
     def forget(self, sub: Subscription) -> None:
         with contextlib.suppress(ValueError):
             self._subscriptions.remove(sub)
@@ -253,18 +217,8 @@ class MessageBus:
         )
 
     # ---- shutdown ---------------------------------------------------------------------------
-    async def close(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 - a drain budget, not a call timeout
-        """Close every subscription; handler tasks drain what they hold for up to ``timeout`` s, then are cancelled."""
+    async def close(self) -> None:
+        """Close every subscription; readers still get what was queued, then ``SubscriptionClosed``."""
         self._closed = True
         for sub in tuple(self._subscriptions):
             sub.close("bus closed")
-        tasks = list(self._handler_tasks.values())
-        self._handler_tasks.clear()
-        if not tasks:
-            return
-        _, pending = await asyncio.wait(tasks, timeout=timeout)
-        for task in pending:
-            task.cancel()
-        if pending:
-            log.warning("Cancelled %d bus handler(s) that did not drain within %.1f s", len(pending), timeout)
-            await asyncio.gather(*pending, return_exceptions=True)

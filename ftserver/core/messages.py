@@ -7,8 +7,8 @@ so that consumers can detect gaps and, later, resume a stream from a sequence nu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -52,7 +52,6 @@ class Message:
     type: MessageType
     data: Any
     seq: int = 0
-    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def to_wire(self) -> dict[str, Any]:
         """The freqtrade wire shape of this message (before JSON encoding)."""
