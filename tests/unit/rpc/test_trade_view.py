@@ -45,7 +45,8 @@ def test_durations_drop_the_fraction_of_a_second() -> None:
         (timedelta(days=4, hours=2), "4 days ago"),
         (timedelta(days=33), "a month ago"),
         (timedelta(days=119, hours=23), "4 months ago"),  # freqtrade's sample: 07-28 seen on 11-25
-        (timedelta(days=366), "a year ago"),
+        (timedelta(days=365), "a year ago"),
+        (timedelta(days=366), "1 year, 1 day ago"),
         (timedelta(days=365 + 61), "1 year, 2 months ago"),
         (timedelta(days=800), "2 years ago"),
         (-timedelta(minutes=5, seconds=1), "5 minutes from now"),
