@@ -899,12 +899,14 @@ class TradingLoop:
             self._refresh_whitelist()
 
     async def lock_pair(self, pair: str, until: datetime, reason: str | None, side: str) -> PairLock:
-        lock = await self.locks.lock(pair, until, reason, side)
-        self._announce_lock(lock)
-        return lock
+        async with self._changing():
+            lock = await self.locks.lock(pair, until, reason, side)
+            self._announce_lock(lock)
+            return lock
 
     async def unlock(self, lock_id: int | None = None, pair: str | None = None) -> None:
-        if lock_id is not None:
-            await self.locks.unlock(lock_id)
-        if pair is not None:
-            await self.locks.unlock_pair(pair)
+        async with self._changing():
+            if lock_id is not None:
+                await self.locks.unlock(lock_id)
+            if pair is not None:
+                await self.locks.unlock_pair(pair)

@@ -1,0 +1,34 @@
+"""Every control verb waits for a running iteration: none changes the bot halfway through one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import pytest
+
+from ftserver.bot.loop import TradingLoop
+
+from .conftest import START, Harness
+
+Verb = Callable[[TradingLoop], Awaitable[object]]
+
+VERBS: dict[str, Verb] = {
+    "lock_pair": lambda bot: bot.lock_pair("BTC/USDT", START + timedelta(hours=1), "manual", "*"),
+    "unlock": lambda bot: bot.unlock(pair="BTC/USDT"),
+    "add_blacklist": lambda bot: bot.add_blacklist(["ETH/USDT"]),
+    "force_enter": lambda bot: bot.force_enter("ETH/USDT"),
+}
+
+
+@pytest.mark.parametrize("name", VERBS)
+async def test_control_verb_waits_for_the_iteration_holding_the_lock(harness: Harness, name: str) -> None:
+    await VERBS["lock_pair"](harness.bot)  # something for unlock to remove
+    async with harness.bot.lock:  # what a loop iteration holds
+        verb = asyncio.ensure_future(VERBS[name](harness.bot))
+        # Long enough for the database round trips of a verb that does not wait (a slower machine
+        # only makes the verb less likely to finish, never makes a waiting verb look done).
+        await asyncio.sleep(0.2)
+        assert not verb.done(), f"{name} changed the bot while an iteration held its lock"
+    await asyncio.wait_for(verb, 5)
