@@ -30,9 +30,3 @@ def timeframe_to_ms(timeframe: str) -> int:
 
 def is_timeframe(value: str) -> bool:
     return bool(_PATTERN.match(value or ""))
-
-
-def candle_open_ms(timeframe: str, when_ms: int) -> int:
-    """Open time (epoch ms) of the candle that contains ``when_ms``."""
-    step = timeframe_to_ms(timeframe)
-    return when_ms - when_ms % step

@@ -7,7 +7,7 @@ ticker's bid/ask straddle the price by ``spread``. Everything else behaves like 
 from __future__ import annotations
 
 from ftserver.core.clock import Clock
-from ftserver.data.timeframes import candle_open_ms, timeframe_to_ms
+from ftserver.data.timeframes import timeframe_to_ms
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.base import Candle, Market, OrderBook, Ticker
 
@@ -65,10 +65,11 @@ class ScriptedMarket:
     ) -> list[Candle]:
         price = self._price(pair)
         step = timeframe_to_ms(timeframe)
-        last = candle_open_ms(timeframe, self._now_ms())
+        now = self._now_ms()
+        last = now - now % step  # the open time of the candle under way
         count = limit or 500
         start = since_ms if since_ms is not None else last - (count - 1) * step
-        start = candle_open_ms(timeframe, start)
+        start -= start % step
         rows: list[Candle] = []
         ts = start
         while ts <= last and len(rows) < count:
