@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from ftserver.core.clock import ManualClock
 from ftserver.data.producer_data import ProducerData
 from ftserver.exchange.paper import PaperBroker
 from tests.api.conftest import START, app_settings, basic_auth
+from tests.support.polling import eventually
 from tests.support.scripted_market import ScriptedMarket
 
 WS_TOKEN = "ws-test-token"
@@ -36,18 +35,6 @@ async def start_producer(tmp_path: Path, port: int) -> TestServer:
     await server.start_server()
     await app[BOT].run_once()
     return server
-
-
-async def eventually(check: Callable[[], bool | Awaitable[bool]], within: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while asyncio.get_running_loop().time() < deadline:
-        result = check()
-        if isinstance(result, Awaitable):
-            result = await result
-        if result:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def consumer_config(port: int, token: str = WS_TOKEN) -> dict[str, Any]:

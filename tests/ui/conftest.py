@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.support.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 STRATEGIES = Path(__file__).resolve().parent / "strategies"
@@ -69,15 +70,6 @@ class Bot:
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
-
-    def wait_for(self, check: Any, what: str, timeout: float = 30.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = check()
-            if value:
-                return value
-            time.sleep(0.3)
-        raise AssertionError(f"timed out waiting for {what}")
 
 
 def _config(folder: Path, port: int) -> dict[str, Any]:
@@ -152,9 +144,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
             return False
 
     try:
-        server.wait_for(answering, "the server to answer", timeout=60)
+        wait_until(answering, within=60, what="the server answering")
         # The strategy enters BTC/USDT on the first iteration.
-        server.wait_for(lambda: server.call("GET", "status"), "the first trade", timeout=60)
+        wait_until(lambda: server.call("GET", "status"), within=60, what="the first trade")
         yield server
     finally:
         process.send_signal(signal.SIGTERM)

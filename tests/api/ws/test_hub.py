@@ -22,6 +22,7 @@ from ftserver.api.ws.hub import WsHub
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
 from ftserver.core.messages import Message, MessageType
+from tests.support.polling import eventually
 
 Client = Any  # pytest-aiohttp's TestClient
 ClientFactory = Callable[[web.Application], Awaitable[Client]]
@@ -78,19 +79,10 @@ def hub_app(hub: WsHub) -> web.Application:
     return app
 
 
-async def until(condition: Callable[[], bool]) -> None:
-    """Wait (up to 5 s) for a server-side effect that the client cannot observe directly."""
-    for _ in range(500):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("condition not reached within 5 s")
-
-
 async def connect(client: Client, hub: WsHub, types: str = "status") -> aiohttp.ClientWebSocketResponse:
     before = hub.connections
     ws = await client.ws_connect(f"/ws?types={types}")
-    await until(lambda: hub.connections == before + 1)
+    await eventually(lambda: hub.connections == before + 1, within=5)
     return ws
 
 
@@ -140,7 +132,7 @@ async def test_frames_arrive_as_text_in_publish_order(aiohttp_client: ClientFact
     for n in range(50):
         bus.publish(messages.status(f"m{n}"))
     assert [(await receive_json(ws))["status"] for _ in range(50)] == [f"m{n}" for n in range(50)]
-    await until(lambda: hub.stats()["frames_sent"] == 50)
+    await eventually(lambda: hub.stats()["frames_sent"] == 50, within=5)
 
 
 async def test_slow_consumer_is_disconnected_while_fast_one_gets_everything(
@@ -181,7 +173,7 @@ async def test_a_send_slower_than_the_timeout_disconnects(
     padding = "x" * 512_000
     for n in range(100):  # 50 MB: far more than the socket buffers take
         bus.publish(messages.status(f"m{n} {padding}"))
-    await until(lambda: hub.connections == 0)
+    await eventually(lambda: hub.connections == 0, within=5)
     assert hub.stats()["slow_disconnects"] == 1
     assert "a send took longer than 0.3 s" in caplog.text
 
@@ -217,7 +209,7 @@ async def test_close_sends_going_away_to_every_client_and_refuses_new_ones(
     for frame in await asyncio.gather(*receivers):
         assert frame.type is WSMsgType.CLOSE
         assert frame.data == 1001
-    await until(lambda: not hub.stats()["connections"])
+    await eventually(lambda: not hub.stats()["connections"], within=5)
     late = await client.ws_connect("/ws?types=status")
     frame = await late.receive(timeout=5)
     assert (frame.type, frame.data) == (WSMsgType.CLOSE, 1001)
@@ -244,7 +236,7 @@ async def test_connection_disconnected_by_the_client_is_forgotten(
     bus.publish(messages.status("one"))
     await receive_json(ws)
     await ws.close()
-    await until(lambda: hub.connections == 0)
+    await eventually(lambda: hub.connections == 0, within=5)
     bus.publish(messages.status("two"))
-    await until(lambda: hub.stats()["messages_skipped"] == 1)
+    await eventually(lambda: hub.stats()["messages_skipped"] == 1, within=5)
     assert hub.stats()["frames_sent"] == 1
