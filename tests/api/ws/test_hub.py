@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -42,11 +43,23 @@ def stamp() -> CountingDatetime:
     return CountingDatetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
+# Both ends of every test socket get small kernel buffers, so a client that stops reading blocks the
+# server's writer after a known few hundred KB, whatever the machine's loopback defaults are.
+SOCKET_BUFFER = 32 * 1024
+
+
+def _small_buffer(sock: socket.socket | None, option: int) -> None:
+    assert sock is not None
+    sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
+
+
 def hub_app(hub: WsHub) -> web.Application:
     async def serve(request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         transport = request.transport
+        if transport is not None:
+            _small_buffer(transport.get_extra_info("socket"), socket.SO_SNDBUF)
         conn = WsConnection(
             ws,
             request.remote or "unknown",
@@ -82,6 +95,7 @@ def hub_app(hub: WsHub) -> web.Application:
 async def connect(client: Client, hub: WsHub, types: str = "status") -> aiohttp.ClientWebSocketResponse:
     before = hub.connections
     ws = await client.ws_connect(f"/ws?types={types}")
+    _small_buffer(ws.get_extra_info("socket"), socket.SO_RCVBUF)
     await eventually(lambda: hub.connections == before + 1, within=5)
     return ws
 
@@ -144,9 +158,10 @@ async def test_slow_consumer_is_disconnected_while_fast_one_gets_everything(
     fast = await connect(client, hub)
     padding = "x" * 512_000
     sent = 0
-    # Loopback buffers hold several MB, so how many frames it takes depends on the kernel.
+    # A few frames fill the slow socket's small buffers and the writer's transport, four more its
+    # outbox; the next one overflows it (8 frames on Linux with these buffers).
     while hub.stats()["slow_disconnects"] == 0:
-        assert sent < 400, "the slow consumer was never disconnected"
+        assert sent < 10, "the slow consumer was not disconnected when its outbox overflowed"
         bus.publish(messages.status(f"m{sent} {padding}"))
         assert (await receive_json(fast))["status"].startswith(f"m{sent} ")
         sent += 1
@@ -170,8 +185,8 @@ async def test_a_send_slower_than_the_timeout_disconnects(
     hub = WsHub(bus, queue_size=10_000, send_timeout=0.3)
     client = await aiohttp_client(hub_app(hub))
     await connect(client, hub)  # never reads
-    padding = "x" * 512_000
-    for n in range(100):  # 50 MB: far more than the socket buffers take
+    padding = "x" * 64_000
+    for n in range(40):  # 2.5 MB: far more than the small socket buffers take
         bus.publish(messages.status(f"m{n} {padding}"))
     await eventually(lambda: hub.connections == 0, within=5)
     assert hub.stats()["slow_disconnects"] == 1
@@ -185,8 +200,8 @@ async def test_a_backlog_sent_longer_than_the_timeout_is_fine_while_every_frame_
     hub = WsHub(bus, queue_size=10_000, send_timeout=1.5)
     client = await aiohttp_client(hub_app(hub))
     ws = await connect(client, hub)
-    padding = "x" * 512_000
-    frames = 100  # 50 MB queued at once: far more than the socket buffers, so the writer waits on the reader
+    padding = "x" * 64_000
+    frames = 100  # 6.4 MB queued at once: far more than the small socket buffers, so the writer waits on the reader
     for n in range(frames):
         bus.publish(messages.status(f"m{n} {padding}"))
     started = asyncio.get_running_loop().time()
