@@ -344,14 +344,14 @@ class TradingLoop:
         frames = {pair: self.cache.ohlcv(pair, timeframe) for pair in fresh}
         analyzed = await asyncio.to_thread(self._analyze_all, frames)
         analyzed_at = self.clock.now()
-        for pair, result in analyzed.items():
-            if isinstance(result, FtServerError):
-                log.warning("%s", result)
-                self.bus.publish(messages.warning(str(result)))
+        for pair, frame in analyzed.items():
+            if isinstance(frame, FtServerError):
+                log.warning("%s", frame)
+                self.bus.publish(messages.warning(str(frame)))
                 continue
-            self.cache.set_analyzed(pair, timeframe, result, analyzed_at)
+            self.cache.set_analyzed(pair, timeframe, frame, analyzed_at)
             self.bus.publish(messages.new_candle(pair, timeframe))
-            self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", result.tail(1), analyzed_at))
+            self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", frame.tail(1), analyzed_at))
 
     def _analyze_all(self, frames: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame | FtServerError]:
         """Runs in a worker thread: no event-loop state is touched here."""

@@ -64,7 +64,11 @@ def date_at(df: pd.DataFrame, position: int) -> pd.Timestamp:
     """The ``date`` of the row at ``position``: ``df["date"].iloc[position]`` at a third of the cost
     (no Series is built), which counts where it runs for every pair on every loop iteration.
     """
-    return df.iat[position, df.columns.get_loc("date")]
+    column = df.columns.get_loc("date")
+    assert isinstance(column, int)  # "date" is one unique column
+    value = df.iat[position, column]
+    assert isinstance(value, pd.Timestamp)
+    return value
 
 
 def merge_candles(old: pd.DataFrame | None, new: pd.DataFrame, max_rows: int | None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -179,7 +180,7 @@ class CcxtMarket:
             want = self.page_size if limit is None else min(self.page_size, limit - len(collected))
             page = await self.call(
                 f"fetch_ohlcv {pair} {timeframe}",
-                lambda c=cursor, w=want: self._exchange.fetch_ohlcv(pair, timeframe, c, w),
+                functools.partial(self._exchange.fetch_ohlcv, pair, timeframe, cursor, want),
             )
             fresh = [r for r in page if int(r[0]) >= cursor and int(r[0]) not in collected]
             if not fresh:
