@@ -68,3 +68,17 @@ class StrategyError(FtServerError):
     """User strategy code could not be loaded or raised while running."""
 
     code = "strategy_error"
+
+
+class StorageUnavailable(FtServerError):
+    """The trade database cannot be written (read-only file, disk full, I/O error).
+
+    Raised by the persistence layer instead of the raw driver error, so the API can answer 503 and
+    the trading loop can stop placing orders it could not record.
+    """
+
+    code = "storage_unavailable"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The trade database cannot be written: {reason}; no new trades are opened until it can")
+        self.reason = reason

@@ -34,9 +34,18 @@ from ftserver.core.messages import MessageType
 from ftserver.data.cache import CandleCache
 from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms
-from ftserver.errors import Conflict, ExchangeError, FtServerError, InvalidRequest, NotFound
-from ftserver.exchange.base import Account, Broker, MarketData, Ticker
+from ftserver.errors import (
+    Conflict,
+    ExchangeError,
+    ExchangeUnavailable,
+    FtServerError,
+    InvalidRequest,
+    NotFound,
+    StorageUnavailable,
+)
+from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, Ticker, new_client_order_id
 from ftserver.models import BotState, ExitReason, Order, OrderSide, OrderStatus, OrderType, PairLock, Trade
+from ftserver.persistence.intents import OrderIntent
 from ftserver.persistence.trades import TradeRepository
 from ftserver.strategy.safe import SafeStrategy
 
@@ -55,6 +64,8 @@ class Health:
     last_process: datetime | None
     bot_start: datetime | None
     bot_startup: datetime
+    # Why the trade database cannot be written, while it cannot; /health is red meanwhile.
+    storage_failure: str | None = None
 
 
 class TradingLoop:
@@ -106,6 +117,8 @@ class TradingLoop:
         self._startup = clock.now()
         self._wake = asyncio.Event()
         self._closing = False
+        # Set while writes fail (announced once when it starts and once when it ends).
+        self._storage_failure: str | None = None
         self._configure(settings, strategy)
         self.state = BotState(settings["initial_state"])
 
@@ -152,7 +165,7 @@ class TradingLoop:
         return dict(self._rates)
 
     def health(self) -> Health:
-        return Health(self._last_process, self._bot_start, self._startup)
+        return Health(self._last_process, self._bot_start, self._startup, self.repo.write_failure)
 
     def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[pd.DataFrame, datetime] | None:
         return self.cache.analyzed(pair, timeframe or self.timeframe)
@@ -171,6 +184,7 @@ class TradingLoop:
             await self.repo.set_value("bot_start_time", self._bot_start.timestamp())
         else:
             self._bot_start = datetime.fromtimestamp(float(started), tz=self._startup.tzinfo)
+        await self._reconcile_intents()
         self._refresh_whitelist()
         await self._refresh_wallet()  # live: a key the exchange refuses stops the start here
         if self._open:
@@ -193,6 +207,8 @@ class TradingLoop:
             if self.state in (BotState.RUNNING, BotState.PAUSED):
                 try:
                     await self.run_once()
+                except StorageUnavailable as exc:
+                    self._storage_failed(exc.reason)
                 except Exception as exc:
                     log.exception("Trading loop iteration failed")
                     self.bus.publish(messages.exception(f"Trading loop iteration failed: {exc}"))
@@ -250,11 +266,18 @@ class TradingLoop:
                     entries[pair] = tag
         # Prices only where one is needed: open trades and pairs about to be entered.
         await self._refresh_rates(list(dict.fromkeys([*open_pairs, *entries])))
+        # An order placed but not recorded is a position nobody watches: while the database cannot
+        # be written, no order is placed, cancelled or followed (exits and stoplosses included).
+        if not await self._storage_writable():
+            self._last_process = self.clock.now()
+            return
         for trade in self.open_trades:
             try:
                 await self._manage_open_orders(trade)
                 if trade.is_open and not trade.has_open_orders and trade.id in self._open:
                     await self._check_exit(trade)
+            except StorageUnavailable:
+                raise
             except FtServerError as exc:
                 log.warning("Trade %s (%s): %s", trade.id, trade.pair, exc)
                 self.bus.publish(messages.warning(f"Trade {trade.id} ({trade.pair}): {exc}"))
@@ -263,6 +286,101 @@ class TradingLoop:
                 await self._refresh_wallet()
             await self._enter_new_trades(entries)
         self._last_process = self.clock.now()
+
+    async def _storage_writable(self) -> bool:
+        """Probe the database with a cheap write; announce when writes start or stop failing."""
+        try:
+            await self.repo.probe_write()
+        except StorageUnavailable as exc:
+            self._storage_failed(exc.reason)
+            return False
+        if self._storage_failure is not None:
+            self._storage_failure = None
+            log.warning("The trade database can be written again; trading resumes")
+            self.bus.publish(messages.warning("The trade database can be written again; trading resumes"))
+            await self._reconcile_intents()  # an order placed while the write after it failed
+        return True
+
+    # ---- orders written down before they are placed -------------------------------------------
+    async def _place_recorded(self, intent: OrderIntent) -> ExchangeOrder:
+        """Commit the intent, then place the order under its client order id.
+
+        If the intent cannot be committed, nothing is placed (``StorageUnavailable``). If the order
+        is refused, the intent goes; when the answer is lost (``ExchangeUnavailable``) or the call is
+        cancelled, it stays for ``_reconcile_intents`` to ask the exchange about.
+        """
+        await self.repo.add_intent(intent)
+        try:
+            placed = await self.broker.place_order(
+                intent.pair,
+                intent.side,
+                intent.order_type,
+                intent.amount,
+                intent.price,
+                leverage=intent.leverage,
+                client_order_id=intent.client_order_id,
+            )
+        except ExchangeUnavailable:
+            raise
+        except Exception:
+            with contextlib.suppress(StorageUnavailable):
+                await self.repo.drop_intent(intent)
+            raise
+        self._wallet_changed()
+        return placed
+
+    async def _reconcile_intents(self) -> None:
+        """Book the orders that were written down but never recorded as placed, if the exchange has them.
+
+        Found by client order id: booked as the entry or exit it was meant to be. Not found: it was
+        never placed, and the intent is dropped. The exchange not answering keeps the intent for the
+        next restart or recovery.
+        """
+        for intent in await self.repo.pending_intents():
+            requested = ExchangeOrder.unfilled(
+                "",
+                intent.pair,
+                intent.side,
+                intent.order_type,
+                intent.amount,
+                intent.price,
+                int(intent.created.timestamp() * 1000),
+                client_order_id=intent.client_order_id,
+            )
+            described = f"{intent.side.value} {intent.amount} {intent.pair} (client order id {intent.client_order_id})"
+            try:
+                found = await self.broker.find_order(requested)
+            except ExchangeError as exc:
+                log.warning("Could not look up order %s: %s; asking again later", described, exc)
+                self.bus.publish(messages.warning(f"Could not look up order {described}: {exc}"))
+                continue
+            trade = None if intent.is_entry else (self._open.get(intent.trade_id or 0))
+            if found is None or (found.status is OrderStatus.CANCELED and found.filled <= 0):
+                log.warning("Order %s was written down but never placed; dropped", described)
+                await self.repo.drop_intent(intent)
+                continue
+            if intent.is_entry:
+                await self._book_entry(intent, found)
+            elif trade is not None:
+                await self._book_exit(trade, intent, found)
+            else:
+                log.warning("Order %s belongs to trade %s, which is not open; dropped", described, intent.trade_id)
+                await self.repo.drop_intent(intent)
+                continue
+            text = f"Order {described} was placed but not recorded (stopped in between?); booked it now"
+            log.warning("%s", text)
+            self.bus.publish(messages.warning(text))
+
+    def _storage_failed(self, reason: str) -> None:
+        if self._storage_failure is not None:
+            return
+        self._storage_failure = reason
+        text = (
+            f"The trade database cannot be written: {reason}; no orders are placed (entries, exits, "
+            "stoplosses) until it can"
+        )
+        log.error("%s", text)
+        self.bus.publish(messages.warning(text))
 
     @contextlib.asynccontextmanager
     async def _changing(self) -> AsyncIterator[None]:
@@ -463,10 +581,26 @@ class TradingLoop:
             self.settings.stake_amount, self.open_trades, self._realized_profit, self.settings.max_open_trades
         )
         amount = stake * leverage / rate
-        placed = await self.broker.place_order(
-            pair, OrderSide.BUY, order_type, amount, rate if order_type is OrderType.LIMIT else None, leverage=leverage
+        intent = OrderIntent(
+            new_client_order_id(),
+            pair,
+            OrderSide.BUY,
+            order_type,
+            amount,
+            rate if order_type is OrderType.LIMIT else None,
+            self.clock.now(),
+            tag=enter_tag,
+            leverage=leverage,
+            rate=rate,
         )
-        self._wallet_changed()
+        placed = await self._place_recorded(intent)
+        return await self._book_entry(intent, placed)
+
+    async def _book_entry(self, intent: OrderIntent, placed: ExchangeOrder) -> Trade:
+        """A new trade for a placed entry order, committed with the order (settling its intent)."""
+        pair, leverage = intent.pair, intent.leverage
+        market = self.market.markets[pair]
+        rate = intent.rate or placed.price or placed.average or 0.0
         now = self.clock.now()
         strategy = self.strategy.strategy
         fee = placed.fee_rate if placed.fee_rate is not None else market.taker_fee
@@ -479,12 +613,12 @@ class TradingLoop:
             open_rate_requested=rate,
             open_date=now,
             amount=placed.amount,
-            amount_requested=amount,
+            amount_requested=intent.amount,
             stake_amount=placed.amount * (placed.price or placed.average or rate) / leverage,
             fee_open=fee,
             fee_close=fee,
             fee_open_currency=market.quote,
-            enter_tag=enter_tag,
+            enter_tag=intent.tag,
             leverage=leverage,
             amount_precision=market.amount_precision,
             price_precision=market.price_precision,
@@ -494,10 +628,9 @@ class TradingLoop:
         )
         trade.max_stake_amount = trade.stake_amount
         trade.set_initial_stoploss(float(strategy.stoploss), now)
-        await self.repo.save_trade(trade)
-        order = new_order(trade.id or 0, OrderSide.BUY, placed, None, now)
+        order = new_order(0, OrderSide.BUY, placed, None, now)
         trade.orders.append(order)
-        await self.repo.save_trade(trade)
+        await self.repo.save_trade(trade, settles=intent)
         self._open[trade.id or 0] = trade
         self.bus.publish(
             announce.entry_message(
@@ -623,22 +756,38 @@ class TradingLoop:
         limit_price = (
             price if price is not None else (self._exit_price(trade.pair) if not decision.is_stoploss else rate)
         )
-        placed = await self.broker.place_order(
+        intent = OrderIntent(
+            new_client_order_id(),
             trade.pair,
             trade.exit_side,
             order_type,
             exit_amount,
             limit_price if order_type is OrderType.LIMIT else None,
+            self.clock.now(),
+            trade_id=trade.id,
+            tag=decision.reason,
             leverage=trade.leverage,
+            rate=limit_price,
         )
-        self._wallet_changed()
+        placed = await self._place_recorded(intent)
+        return await self._book_exit(trade, intent, placed)
+
+    async def _book_exit(self, trade: Trade, intent: OrderIntent, placed: ExchangeOrder) -> Order:
+        """Add a placed exit order to its trade, committed with the trade (settling its intent)."""
         now = self.clock.now()
-        order = new_order(trade.id or 0, trade.exit_side, placed, decision.reason, now)
+        order = new_order(trade.id or 0, trade.exit_side, placed, intent.tag, now)
+        before = (trade.exit_reason, trade.close_rate_requested, trade.exit_order_status)
         trade.orders.append(order)
-        trade.exit_reason = decision.reason
-        trade.close_rate_requested = limit_price
+        trade.exit_reason = intent.tag
+        trade.close_rate_requested = intent.rate
         trade.exit_order_status = order.status.value
-        await self.repo.save_trade(trade)
+        try:
+            await self.repo.save_trade(trade, settles=intent)
+        except BaseException:
+            # Not booked: the stored intent is how this order gets booked later, exactly once.
+            trade.orders.remove(order)
+            trade.exit_reason, trade.close_rate_requested, trade.exit_order_status = before
+            raise
         self.bus.publish(
             announce.exit_message(
                 MessageType.EXIT, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat

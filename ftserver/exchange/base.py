@@ -8,10 +8,17 @@ market or ccxt, paper broker in dry-run, ccxt broker live).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType
+
+
+def new_client_order_id() -> str:
+    """A client order id most exchanges accept: letters and digits, 24 characters."""
+    return "ft" + uuid.uuid4().hex[:22]
+
 
 # One OHLCV candle: [open time in epoch ms, open, high, low, close, volume] — ccxt's row shape.
 Candle = list[float]
@@ -215,7 +222,15 @@ class Broker(Protocol):
         price: float | None,
         *,
         leverage: float = 1.0,
-    ) -> ExchangeOrder: ...
+        client_order_id: str | None = None,
+    ) -> ExchangeOrder:
+        """``client_order_id``: the id the order is sent with (one is chosen when none is given)."""
+        ...
+
+    async def find_order(self, requested: ExchangeOrder) -> ExchangeOrder | None:
+        """The order placed with ``requested.client_order_id``, as the exchange has it now; ``None`` when
+        the exchange has no such order. Asked after a restart about orders placed but never recorded."""
+        ...
 
     async def refresh_order(self, order: Order) -> ExchangeOrder:
         """The current state of an order the bot knows (also after a restart: state lives in ``order``)."""

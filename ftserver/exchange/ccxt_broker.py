@@ -9,7 +9,6 @@ lost the broker asks the exchange for that id and learns whether the order exist
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import ccxt
 
 from ftserver.errors import ExchangeError, ExchangeUnavailable, InvalidRequest
-from ftserver.exchange.base import AssetBalance, ExchangeOrder, Market
+from ftserver.exchange.base import AssetBalance, ExchangeOrder, Market, new_client_order_id
 from ftserver.exchange.ccxt_market import CcxtMarket
 from ftserver.exchange.order_rules import check_limits, check_price
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType
@@ -30,11 +29,6 @@ _STATUS = {
     "expired": OrderStatus.CANCELED,
     "rejected": OrderStatus.CANCELED,
 }
-
-
-def new_client_order_id() -> str:
-    """A client order id most exchanges accept: letters and digits, 24 characters."""
-    return "ft" + uuid.uuid4().hex[:22]
 
 
 def _number(value: Any) -> float | None:
@@ -143,6 +137,7 @@ class CcxtBroker:
         price: float | None,
         *,
         leverage: float = 1.0,
+        client_order_id: str | None = None,
     ) -> ExchangeOrder:
         market = self._market(pair)
         if leverage != 1.0:
@@ -165,9 +160,18 @@ class CcxtBroker:
             amount,
             price,
             int(self._client.milliseconds()),
-            client_order_id=new_client_order_id(),
+            client_order_id=client_order_id or new_client_order_id(),
         )
         raw = await self._create(requested)
+        return await self._with_fee(order_from_ccxt(raw, market, requested), market)
+
+    async def find_order(self, requested: ExchangeOrder) -> ExchangeOrder | None:
+        if not requested.client_order_id:
+            return None
+        market = self._market(requested.symbol)
+        raw = await self._find_by_client_id(requested.symbol, requested.client_order_id)
+        if raw is None:
+            return None
         return await self._with_fee(order_from_ccxt(raw, market, requested), market)
 
     async def _create(self, requested: ExchangeOrder) -> Mapping[str, Any]:
@@ -277,4 +281,3 @@ class CcxtBroker:
 
     async def close(self) -> None:
         return None  # the ccxt object belongs to the market, which closes it
-

@@ -63,6 +63,7 @@ class PaperBroker:
             fee_cost=cost * fee,
             fee_currency=market.quote,
             fee_rate=fee,
+            client_order_id=base.client_order_id,
         )
 
     async def place_order(
@@ -74,6 +75,7 @@ class PaperBroker:
         price: float | None,
         *,
         leverage: float = 1.0,
+        client_order_id: str | None = None,
     ) -> ExchangeOrder:
         market = self._market(pair)
         check_price(order_type, price, pair)
@@ -93,12 +95,17 @@ class PaperBroker:
             price,
             self._now_ms(),
             fee_rate=self._fee(market),
+            client_order_id=client_order_id,
         )
         best = (ticker.ask or ticker.last) if side is OrderSide.BUY else (ticker.bid or ticker.last)
         if price is None:
             return self._filled(order, best, market)
         marketable = price >= best if side is OrderSide.BUY else price <= best
         return self._filled(order, price, market) if marketable else order
+
+    async def find_order(self, requested: ExchangeOrder) -> ExchangeOrder | None:
+        """Paper orders exist only in the trades that book them: one never booked never happened."""
+        return None
 
     def _as_exchange_order(self, order: Order) -> ExchangeOrder:
         return ExchangeOrder.of(order, self._now_ms())

@@ -26,11 +26,40 @@ from typing import Any
 
 import aiosqlite
 
-from ftserver.errors import ConfigError
+from ftserver.errors import ConfigError, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 Row = Sequence[Any]
+
+# SQLite primary result codes that mean "the file cannot be written now", as opposed to a bad
+# statement or a constraint: read-only file or connection, disk full (or a file size limit), I/O
+# error, another process holding the lock past the busy timeout, a damaged file.
+_UNWRITABLE_CODES = frozenset(
+    {
+        3,  # SQLITE_PERM
+        5,  # SQLITE_BUSY
+        6,  # SQLITE_LOCKED
+        7,  # SQLITE_NOMEM
+        8,  # SQLITE_READONLY
+        10,  # SQLITE_IOERR
+        11,  # SQLITE_CORRUPT
+        13,  # SQLITE_FULL
+        14,  # SQLITE_CANTOPEN
+        26,  # SQLITE_NOTADB
+    }
+)
+
+
+def unwritable_reason(exc: BaseException) -> str | None:
+    """Why a write failed, when it failed because the database cannot be written; else ``None``."""
+    if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _UNWRITABLE_CODES:
+            return str(exc)
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +186,29 @@ CREATE INDEX ix_trades_is_open_close_date ON trades (is_open, close_date);
 CREATE INDEX ix_orders_updated_at ON orders (updated_at);
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, SCHEMA_V1), Migration(2, SCHEMA_V2))
+# Order intents: an order is written down before it is placed (see ``persistence/intents.py``).
+SCHEMA_V3 = """
+CREATE TABLE order_intents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_order_id TEXT NOT NULL UNIQUE,
+    pair TEXT NOT NULL,
+    side TEXT NOT NULL,
+    order_type TEXT NOT NULL,
+    amount REAL NOT NULL,
+    price REAL,
+    created INTEGER NOT NULL,
+    trade_id INTEGER REFERENCES trades(id) ON DELETE CASCADE,
+    tag TEXT,
+    leverage REAL NOT NULL DEFAULT 1,
+    rate REAL
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, SCHEMA_V1),
+    Migration(2, SCHEMA_V2),
+    Migration(3, SCHEMA_V3),
+)
 
 
 def sqlite_path_from_url(db_url: str) -> str:
@@ -208,6 +259,8 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._version = 0
         self._closed = False
+        # Why the last write failed for lack of a writable file; None once a write commits again.
+        self.write_failure: str | None = None
 
     @classmethod
     async def open(
@@ -276,17 +329,40 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """The single writer: commits when the block ends, rolls back if it raises (or is cancelled)."""
+        """The single writer: commits when the block ends, rolls back if it raises (or is cancelled).
+
+        A failure because the file cannot be written (read-only, full, I/O error) leaves as
+        ``StorageUnavailable`` and is remembered in ``write_failure`` until a write commits again.
+        """
         async with self._write_lock:
             conn = self._writer
-            await conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-                await conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
-                raise
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    await conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            await conn.execute("ROLLBACK")
+                    raise
+            except (sqlite3.Error, OSError) as exc:
+                reason = unwritable_reason(exc)
+                if reason is None:
+                    raise
+                if self.write_failure is None:
+                    log.error("Writing to the database %s failed: %s", self.path, reason)
+                self.write_failure = reason
+                raise StorageUnavailable(reason) from exc
+            self.write_failure = None
+
+    async def probe_write(self) -> None:
+        """A write as cheap as one can be that still reaches the file: raises ``StorageUnavailable``."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO kv_store (key, value) VALUES ('write_probe', '0') "
+                "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+            )
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self._reader.execute(sql, params) as cursor:

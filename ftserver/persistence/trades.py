@@ -20,6 +20,7 @@ from ftserver.core.clock import Clock, SystemClock
 from ftserver.errors import InvalidRequest, NotFound
 from ftserver.models import Order, PairLock, Trade
 from ftserver.persistence.db import Database, Row
+from ftserver.persistence.intents import INTENTS, OrderIntent
 from ftserver.persistence.rows import RowMapping, epoch_ms, from_ms, to_ms
 
 _TRADES = RowMapping(
@@ -76,12 +77,21 @@ class TradeRepository:
     def _now_ms(self) -> int:
         return epoch_ms(self.clock.now())
 
+    @property
+    def write_failure(self) -> str | None:
+        """Why the database cannot be written, while the last write failed for that reason."""
+        return self.db.write_failure
+
+    async def probe_write(self) -> None:
+        await self.db.probe_write()
+
     # ---- trades: writes -----------------------------------------------------------------------
-    async def save_trade(self, trade: Trade) -> Trade:
+    async def save_trade(self, trade: Trade, *, settles: OrderIntent | None = None) -> Trade:
         """Insert or update the trade and all of its orders in one transaction.
 
         Sets ``trade.id``, every order's ``id`` and ``ft_trade_id``, and ``trade.updated_at``. If the
         write fails, the ids the object had before are put back, so a retry inserts again.
+        ``settles``: the intent of the order this save books, deleted in the same transaction.
         """
         before = (trade.id, [(o.id, o.ft_trade_id) for o in trade.orders])
         now = self._now_ms()
@@ -97,6 +107,8 @@ class TradeRepository:
                 for order in trade.orders:
                     order.ft_trade_id = trade.id
                 await self._write_orders(conn, trade.orders, now)
+                if settles is not None and settles.id is not None:
+                    await conn.execute("DELETE FROM order_intents WHERE id = ?", (settles.id,))
         except BaseException:
             trade.id = before[0]
             for order, (order_id, ft_trade_id) in zip(trade.orders, before[1], strict=False):
@@ -138,6 +150,24 @@ class TradeRepository:
             if order.id is None:
                 cursor = await conn.execute(_ORDERS.insert_sql, _ORDERS.values(order, now))
                 order.id = cursor.lastrowid
+
+    # ---- order intents ------------------------------------------------------------------------
+    async def add_intent(self, intent: OrderIntent) -> OrderIntent:
+        """Commit an order about to be placed (sets ``intent.id``)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(INTENTS.insert_sql, INTENTS.values(intent))
+        intent.id = cursor.lastrowid
+        return intent
+
+    async def drop_intent(self, intent: OrderIntent) -> None:
+        """Forget an intent whose order was not placed (or was booked some other way)."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM order_intents WHERE id = ?", (intent.id,))
+
+    async def pending_intents(self) -> list[OrderIntent]:
+        """Intents whose order was never booked, oldest first."""
+        rows = await self.db.fetchall(f"SELECT {INTENTS.select_list} FROM order_intents ORDER BY id")
+        return [INTENTS.build(row) for row in rows]
 
     async def delete_trade(self, trade_id: int) -> bool:
         """Delete a trade with its orders and custom data. False when there was no such trade."""

@@ -13,6 +13,7 @@ class HealthView(Protocol):
     last_process: datetime | None
     bot_start: datetime | None
     bot_startup: datetime
+    storage_failure: str | None
 
 
 class MarketView(Protocol):

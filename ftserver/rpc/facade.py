@@ -21,7 +21,7 @@ from ftserver import __version__
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
 from ftserver.data.timeframes import is_timeframe, timeframe_to_minutes, timeframe_to_ms
-from ftserver.errors import InvalidRequest, NotFound, WrongRunMode
+from ftserver.errors import InvalidRequest, NotFound, StorageUnavailable, WrongRunMode
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade
 from ftserver.persistence.trades import TradeRepository
@@ -227,7 +227,11 @@ class Rpc:
         return {"status": await self.bot.reload_config()}
 
     def health(self) -> dict[str, Any]:
+        """freqtrade's /health, or ``StorageUnavailable`` (503) while trades cannot be recorded:
+        a monitor that checks the status code sees the bot is not healthy."""
         health = self.bot.health()
+        if health.storage_failure is not None:
+            raise StorageUnavailable(health.storage_failure)
 
         def iso(dt: datetime | None) -> str | None:
             return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if dt else None

@@ -229,9 +229,7 @@ async def test_cancel_all_open_orders_removes_unfilled_entries_and_keeps_filled_
     kept = await harness.repo.get_trade(filled.id or 0)
     assert kept is not None and kept.is_open
     cancel = [m for m, _ in harness.bus.seen if m.type is MessageType.ENTRY_CANCEL]
-    assert [m.data["reason"] for m in cancel] == [
-        "cancelled (all unfilled and partially filled open orders cancelled)"
-    ]
+    assert [m.data["reason"] for m in cancel] == ["cancelled (all unfilled and partially filled open orders cancelled)"]
 
 
 @pytest.mark.parametrize(
