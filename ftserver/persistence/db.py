@@ -278,6 +278,9 @@ class Database:
         reader = writer
         try:
             await _configure(writer, busy_timeout_ms)
+            # Before the first write (switching to WAL rewrites the file header): a file that is
+            # not ours is refused untouched.
+            await _recognise(writer, path)
             mode = await _scalar(writer, "PRAGMA journal_mode=WAL")
             if path != ":memory:":
                 if str(mode).lower() != "wal":
@@ -288,6 +291,14 @@ class Database:
                 await reader.execute("PRAGMA query_only=ON")
             db = cls(writer, reader, path)
             await db._migrate(migrations)
+        except (sqlite3.DatabaseError, StorageUnavailable) as exc:
+            await writer.close()
+            if reader is not writer:
+                await reader.close()
+            reason = unwritable_reason(exc) if isinstance(exc, sqlite3.DatabaseError) else exc.reason
+            if reason is None:
+                raise
+            raise ConfigError(f"{path} is not a usable SQLite database: {reason}", key="db_url") from None
         except BaseException:
             await writer.close()
             if reader is not writer:
@@ -389,6 +400,39 @@ class Database:
         if self._reader is not self._writer:
             await self._reader.close()
         await self._writer.close()
+
+
+# Columns only freqtrade's tables have (ftserver's own trades/orders share many of the others).
+_FREQTRADE_MARKS = {"trades": {"open_trade_value", "base_currency"}, "orders": {"ft_is_open"}}
+
+
+async def _recognise(conn: aiosqlite.Connection, path: str) -> None:
+    """Reads only: a database with tables but no ftserver ``schema_version`` is someone else's.
+
+    A damaged file fails here too (the first read of the schema), as a ``ConfigError``.
+    """
+    try:
+        async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
+            tables = {str(row[0]) for row in await cursor.fetchall() if not str(row[0]).startswith("sqlite_")}
+        if not tables or "schema_version" in tables:
+            return
+        freqtrade = False
+        for table, marks in _FREQTRADE_MARKS.items():
+            if table in tables:
+                async with conn.execute(f"PRAGMA table_info({table})") as cursor:
+                    columns = {str(row[1]) for row in await cursor.fetchall()}
+                freqtrade = freqtrade or marks <= columns
+    except sqlite3.DatabaseError as exc:
+        raise ConfigError(f"{path} is not a usable SQLite database: {exc}", key="db_url") from None
+    if freqtrade or "KeyValueStore" in tables:
+        raise ConfigError(
+            f"{path} looks like a freqtrade database; importing it is not supported yet (point db_url at a new file)",
+            key="db_url",
+        )
+    shown = ", ".join(sorted(tables)[:10])
+    raise ConfigError(
+        f"{path} holds tables ftserver did not create ({shown}); point db_url at a new file", key="db_url"
+    )
 
 
 async def _configure(conn: aiosqlite.Connection, busy_timeout_ms: int) -> None:
