@@ -119,6 +119,8 @@ class TradingLoop:
         self._closing = False
         # Set while writes fail (announced once when it starts and once when it ends).
         self._storage_failure: str | None = None
+        # An order whose placement had no clear answer is still written down: look it up next iteration.
+        self._unsettled_intents = False
         self._configure(settings, strategy)
         self.state = BotState(settings["initial_state"])
 
@@ -271,6 +273,8 @@ class TradingLoop:
         if not await self._storage_writable():
             self._last_process = self.clock.now()
             return
+        if self._unsettled_intents:
+            await self._reconcile_intents()
         for trade in self.open_trades:
             try:
                 await self._manage_open_orders(trade)
@@ -321,6 +325,7 @@ class TradingLoop:
                 client_order_id=intent.client_order_id,
             )
         except ExchangeUnavailable:
+            self._unsettled_intents = True
             raise
         except Exception:
             with contextlib.suppress(StorageUnavailable):
@@ -334,8 +339,9 @@ class TradingLoop:
 
         Found by client order id: booked as the entry or exit it was meant to be. Not found: it was
         never placed, and the intent is dropped. The exchange not answering keeps the intent for the
-        next restart or recovery.
+        next iteration.
         """
+        self._unsettled_intents = False
         for intent in await self.repo.pending_intents():
             requested = ExchangeOrder.unfilled(
                 "",
@@ -353,6 +359,7 @@ class TradingLoop:
             except ExchangeError as exc:
                 log.warning("Could not look up order %s: %s; asking again later", described, exc)
                 self.bus.publish(messages.warning(f"Could not look up order {described}: {exc}"))
+                self._unsettled_intents = True
                 continue
             trade = None if intent.is_entry else (self._open.get(intent.trade_id or 0))
             if found is None or (found.status is OrderStatus.CANCELED and found.filled <= 0):
@@ -630,7 +637,11 @@ class TradingLoop:
         trade.set_initial_stoploss(float(strategy.stoploss), now)
         order = new_order(0, OrderSide.BUY, placed, None, now)
         trade.orders.append(order)
-        await self.repo.save_trade(trade, settles=intent)
+        try:
+            await self.repo.save_trade(trade, settles=intent)
+        except StorageUnavailable:
+            self._unsettled_intents = True  # placed but not booked: its intent books it later
+            raise
         self._open[trade.id or 0] = trade
         self.bus.publish(
             announce.entry_message(
@@ -783,8 +794,9 @@ class TradingLoop:
         trade.exit_order_status = order.status.value
         try:
             await self.repo.save_trade(trade, settles=intent)
-        except BaseException:
+        except BaseException as exc:
             # Not booked: the stored intent is how this order gets booked later, exactly once.
+            self._unsettled_intents = self._unsettled_intents or isinstance(exc, StorageUnavailable)
             trade.orders.remove(order)
             trade.exit_reason, trade.close_rate_requested, trade.exit_order_status = before
             raise

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 from ftserver.bot.loop import TradingLoop
 from ftserver.core.clock import ManualClock
 from ftserver.core.messages import MessageType
+from ftserver.errors import ExchangeUnavailable, StorageUnavailable
 from ftserver.exchange.base import Broker, ExchangeOrder
 from ftserver.exchange.ccxt_broker import CcxtBroker
 from ftserver.exchange.ccxt_market import CcxtMarket
@@ -66,6 +68,42 @@ class CrashingBroker:
         await self.real.close()
 
 
+class AnswerLostBroker(CrashingBroker):
+    """The exchange accepts the order, and its answer is lost on the way back."""
+
+    async def place_order(self, *args: Any, **kwargs: Any) -> ExchangeOrder:
+        await self.real.place_order(*args, **kwargs)
+        raise ExchangeUnavailable("create_order: no answer (connection reset)")
+
+
+class DiskFailsAfterPlacing:
+    """The real broker; right after the exchange accepts an order, the database stops taking writes
+    (its writer connection, held by the test, turns read-only: SQLite itself refuses the write)."""
+
+    def __init__(self, real: CcxtBroker, writer: aiosqlite.Connection) -> None:
+        self.real = real
+        self.writer = writer
+        self.armed = True
+
+    async def place_order(self, *args: Any, **kwargs: Any) -> ExchangeOrder:
+        placed = await self.real.place_order(*args, **kwargs)
+        if self.armed:
+            await self.writer.execute("PRAGMA query_only=ON")
+        return placed
+
+    async def find_order(self, requested: ExchangeOrder) -> ExchangeOrder | None:
+        return await self.real.find_order(requested)
+
+    async def refresh_order(self, order: Order) -> ExchangeOrder:
+        return await self.real.refresh_order(order)
+
+    async def cancel_order(self, order: Order) -> ExchangeOrder:
+        return await self.real.cancel_order(order)
+
+    async def close(self) -> None:
+        await self.real.close()
+
+
 @dataclass
 class Live:
     tmp_path: Path
@@ -74,9 +112,9 @@ class Live:
     market: CcxtMarket
     broker: CcxtBroker
 
-    async def bot(self, broker: Broker) -> tuple[TradingLoop, Database, CommitCheckingBus]:
+    async def bot(self, broker: Broker, db: Database | None = None) -> tuple[TradingLoop, Database, CommitCheckingBus]:
         settings = make_settings(self.tmp_path, exchange={"name": "binance", "pair_whitelist": PAIRS}, stake_amount=50)
-        db = await Database.open(settings.db_url)
+        db = db or await Database.open(settings.db_url)
         bus = CommitCheckingBus(db.path)
         bot = TradingLoop(
             settings,
@@ -173,5 +211,50 @@ async def test_exit_accepted_but_not_recorded_closes_the_trade_after_a_restart(l
         assert stored["is_open"] == 0 and stored["exit_reason"] == "force_exit"
         assert [o["order_id"] for o in live.rows("orders")][-1] == str(sells[0].order_id)
         assert live.rows("order_intents") == []
+    finally:
+        await db.close()
+
+
+async def test_order_whose_answer_was_lost_is_booked_by_the_next_iteration(live: Live) -> None:
+    bot, db, _ = await live.bot(AnswerLostBroker(live.broker, after_placing=True))
+    try:
+        with pytest.raises(ExchangeUnavailable):
+            await bot.force_enter("BTC/USDT", order_type="market")
+        assert bot.open_trades == [] and len(live.rows("order_intents")) == 1
+        [placed] = live.account.orders.values()
+        live.clock.advance(minutes=1)
+        await bot.run_once()
+        [trade] = bot.open_trades
+        assert [o.order_id for o in trade.orders] == [str(placed.order_id)]
+        assert live.rows("order_intents") == []
+    finally:
+        await db.close()
+
+
+async def test_order_placed_just_before_the_database_stopped_taking_writes_is_booked_when_it_recovers(
+    live: Live,
+) -> None:
+    created = await Database.open(f"sqlite:///{live.tmp_path / 'trades.sqlite'}")
+    path = created.path
+    await created.close()
+    writer = await aiosqlite.connect(path, isolation_level=None)
+    db = Database(writer, await aiosqlite.connect(path, isolation_level=None), path)
+    broker = DiskFailsAfterPlacing(live.broker, writer)
+    bot, db, bus = await live.bot(broker, db)
+    try:
+        with pytest.raises(StorageUnavailable):
+            await bot.force_enter("BTC/USDT", order_type="market")
+        [placed] = live.account.orders.values()
+        assert bot.open_trades == [] and live.rows("trades") == []
+
+        await writer.execute("PRAGMA query_only=OFF")
+        broker.armed = False
+        live.clock.advance(minutes=1)
+        await bot.run_once()
+        [trade] = bot.open_trades
+        assert [o.order_id for o in trade.orders] == [str(placed.order_id)]
+        assert live.rows("order_intents") == [] and len(live.rows("trades")) == 1
+        assert len(live.account.orders) == 1
+        assert any("was placed but not recorded" in str(m.data) for m, _ in bus.seen)
     finally:
         await db.close()
