@@ -10,13 +10,13 @@ import resource
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from tests.integration.test_cli import REPO, free_port
+from tests.support.polling import wait_until
 
 QUIET_STRATEGY = """
 from ftserver.strategy.base import Strategy
@@ -54,29 +54,18 @@ def call(port: int, method: str, path: str, body: Any = None) -> tuple[int, Any]
         return exc.code, json.loads(exc.read())
 
 
-def wait_for(port: int, path: str, status: int, proc: subprocess.Popen[str], seconds: float = 30) -> Any:
-    deadline = time.monotonic() + seconds
-    last: Any = None
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            code, last = call(port, "GET", path)
-            if code == status:
-                return last
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"GET {path} did not answer {status} within {seconds} s (last: {last})")
+def answer(port: int, path: str, status: int) -> Any:
+    """The body of GET ``path`` when it answers ``status``; None otherwise (or when nobody listens yet)."""
+    try:
+        code, body = call(port, "GET", path)
+    except OSError:
+        return None
+    return body if code == status else None
 
 
-def wait_for_log(port: int, text: str, proc: subprocess.Popen[str], seconds: float = 30) -> None:
-    """Until the server's own log (GET /logs) has a line with ``text``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        _, body = call(port, "GET", "logs")
-        if any(text in str(entry) for entry in body["logs"]):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"the server did not log {text!r} within {seconds} s")
+def logged(port: int, text: str) -> bool:
+    """Whether the server's own log (GET /logs) has a line with ``text``."""
+    return any(text in str(entry) for entry in call(port, "GET", "logs")[1]["logs"])
 
 
 def test_a_database_that_cannot_be_written_is_503_and_red_health_until_it_can(tmp_path: Path) -> None:
@@ -104,7 +93,7 @@ def test_a_database_that_cannot_be_written_is_503_and_red_health_until_it_can(tm
         text=True,
     ) as proc:
         try:
-            wait_for(port, "health", 200, proc)
+            wait_until(lambda: answer(port, "health", 200), what="the server answering /health")
             status, _ = call(port, "POST", "forceenter", {"pair": "BTC/USDT", "ordertype": "market"})
             assert status == 200
 
@@ -116,14 +105,16 @@ def test_a_database_that_cannot_be_written_is_503_and_red_health_until_it_can(tm
                 "The trade database cannot be written: disk I/O error; no new trades are opened until it can"
             )
             assert body["code"] == "storage_unavailable"
-            health = wait_for(port, "health", 503, proc, seconds=5)
+            health = wait_until(lambda: answer(port, "health", 503), within=5, what="/health turning 503")
             assert "cannot be written" in health["detail"]
-            wait_for_log(port, "no orders are placed (entries, exits, stoplosses) until it can", proc)
+            down = "no orders are placed (entries, exits, stoplosses) until it can"
+            wait_until(lambda: logged(port, down), what="the loop announcing the failure")
             assert [t["pair"] for t in call(port, "GET", "status")[1]] == ["BTC/USDT"]  # no order placed
 
             resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-            health = wait_for(port, "health", 200, proc)
-            wait_for_log(port, "The trade database can be written again; trading resumes", proc)
+            health = wait_until(lambda: answer(port, "health", 200), what="/health turning 200 again")
+            up = "The trade database can be written again; trading resumes"
+            wait_until(lambda: logged(port, up), what="the loop announcing the recovery")
             assert set(health) == {
                 "last_process",
                 "last_process_ts",
@@ -139,8 +130,8 @@ def test_a_database_that_cannot_be_written_is_503_and_red_health_until_it_can(tm
             proc.send_signal(signal.SIGTERM)
             out, _ = proc.communicate(timeout=15)
             assert proc.returncode == 0, out
-            assert out.count("no orders are placed (entries, exits, stoplosses) until it can") == 1, out
-            assert out.count("The trade database can be written again; trading resumes") == 1, out
+            assert out.count(down) == 1, out
+            assert out.count(up) == 1, out
         finally:
             if proc.poll() is None:
                 proc.kill()
