@@ -369,6 +369,16 @@ def _convert(value: str) -> Any:
     return value
 
 
+def _parse_config(text: str) -> Any:
+    """freqtrade's JSON dialect: comments and trailing commas through rapidjson where it is installed;
+    without it (this file copied alone) comments are stripped and trailing commas are refused."""
+    try:
+        import rapidjson
+    except ImportError:
+        return json.loads(_strip_comments(text))
+    return rapidjson.loads(text, parse_mode=rapidjson.PM_COMMENTS | rapidjson.PM_TRAILING_COMMAS)
+
+
 def _strip_comments(text: str) -> str:
     """Remove // and /* */ comments outside JSON strings."""
     out, i, in_string = [], 0, False
@@ -400,7 +410,7 @@ def _strip_comments(text: str) -> str:
 
 def _from_config(path: str) -> dict[str, Any]:
     try:
-        config = json.loads(_strip_comments(Path(path).read_text(encoding="utf-8")))
+        config = _parse_config(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SystemExit(f"Could not read config {path}: {exc}") from None
     api = config.get("api_server", {})

@@ -40,3 +40,24 @@ async def test_a_copy_of_the_client_calls_a_running_server(tmp_path: Path, serve
     code, out = await _run_alone(tmp_path, "--url", url, "--username", USER, "--password", "wrong", "count")
     assert code == 1
     assert "401" in out
+
+
+_COMMENTED_CONFIG = """{
+  // the server's own config, as freqtrade configs are written
+  "api_server": {"listen_ip_address": "0.0.0.0", "listen_port": 8099, "username": "u", "password": "p", },
+}"""
+
+
+def test_the_client_reads_a_config_with_comments_and_trailing_commas(tmp_path: Path) -> None:
+    from ftserver.rest_client import _from_config
+
+    path = tmp_path / "config.json"
+    path.write_text(_COMMENTED_CONFIG, encoding="utf-8")
+    assert _from_config(str(path)) == {"url": "http://127.0.0.1:8099", "username": "u", "password": "p"}
+
+
+def test_the_client_alone_reads_a_commented_config(tmp_path: Path) -> None:
+    from ftserver.rest_client import _strip_comments
+
+    stripped = _strip_comments(_COMMENTED_CONFIG.replace(", }", " }").replace("},\n}", "}\n}"))
+    assert '"listen_port": 8099' in stripped and "//" not in stripped

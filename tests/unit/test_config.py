@@ -1,10 +1,12 @@
 import logging
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 from marshmallow import Schema, fields
 
 from ftserver.config import ConfigSchema, load_settings, parse_config_text, redact, settings_from_dict
+from ftserver.config.sections import PairlistSettings
 from ftserver.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,6 +21,50 @@ def write(path: Path, text: str) -> Path:
 def test_comments_are_stripped_but_slashes_in_strings_survive() -> None:
     text = '{\n  // a comment\n  "url": "http://example.org/x", /* block\n comment */ "n": 1\n}'
     assert parse_config_text(text) == {"url": "http://example.org/x", "n": 1}
+
+
+def test_trailing_commas_and_comments_load_as_freqtrade_accepts_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "config.json",
+        """{
+  // freqtrade configs are written like this
+  "stake_currency": "USDT",
+  "stake_amount": 10,
+  "exchange": {"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT",],},
+  /* trailing commas too */
+  "max_open_trades": 2,
+}""",
+    )
+    settings = load_settings([path], env={})
+    assert settings.exchange.pair_whitelist == ("BTC/USDT", "ETH/USDT")
+    assert settings.max_open_trades == 2
+
+
+def test_section_defaults_come_from_the_dataclass() -> None:
+    settings = settings_from_dict(MINIMAL)
+    assert settings.api_server.max_request_body == 1_048_576
+    assert settings.internals.process_throttle_secs == 5
+    assert settings.order_types.entry == "limit"
+
+
+def test_settings_cannot_be_changed() -> None:
+    settings = settings_from_dict({**MINIMAL, "exchange": {"name": "sim", "ccxt_config": {"options": {"a": 1}}}})
+    with pytest.raises(FrozenInstanceError):
+        settings.dry_run = False  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        settings.api_server.max_request_body = 1  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        settings.exchange.pair_whitelist.append("X/Y")  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        settings.exchange.ccxt_config["options"]["a"] = 2  # type: ignore[index]
+
+
+def test_environment_override_of_a_nested_key_arrives_typed() -> None:
+    env = {"FTSERVER__API_SERVER__MAX_REQUEST_BODY": "2048", "FTSERVER__INTERNALS__PROCESS_THROTTLE_SECS": "0.5"}
+    settings = settings_from_dict(MINIMAL, env=env)
+    assert settings.api_server.max_request_body == 2048
+    assert isinstance(settings.api_server.max_request_body, int)
+    assert settings.internals.process_throttle_secs == 0.5
 
 
 def test_invalid_json_names_file_and_line(tmp_path: Path) -> None:
@@ -51,9 +97,9 @@ def test_files_merge_left_to_right(tmp_path: Path) -> None:
     second = write(tmp_path / "b.json", '{"stake_amount": 20, "api_server": {"username": "me"}}')
     settings = load_settings([first, second], env={})
     assert settings.stake_amount == 20
-    assert settings.api_server["listen_port"] == 8081
-    assert settings.api_server["username"] == "me"
-    assert settings.exchange["pair_whitelist"] == ["BTC/USDT"]
+    assert settings.api_server.listen_port == 8081
+    assert settings.api_server.username == "me"
+    assert settings.exchange.pair_whitelist == ("BTC/USDT",)
     assert settings.files == (first, second)
 
 
@@ -65,8 +111,8 @@ def test_environment_overrides_with_json_values_and_case_insensitive_keys() -> N
         "FTSERVER__DRY_RUN": "true",
     }
     settings = settings_from_dict(MINIMAL, env=env)
-    assert settings.api_server["CORS_origins"] == ["http://127.0.0.1:3000"]
-    assert settings.api_server["password"] == "from-env"
+    assert settings.api_server.CORS_origins == ("http://127.0.0.1:3000",)
+    assert settings.api_server.password == "from-env"
     assert settings.max_open_trades == 7
     assert settings.dry_run is True
 
@@ -74,8 +120,8 @@ def test_environment_overrides_with_json_values_and_case_insensitive_keys() -> N
 def test_environment_keeps_text_for_string_keys() -> None:
     env = {"FTSERVER__API_SERVER__PASSWORD": "12345", "FTSERVER__api_server__username": "true"}
     settings = settings_from_dict(MINIMAL, env=env)
-    assert settings.api_server["password"] == "12345"
-    assert settings.api_server["username"] == "true"
+    assert settings.api_server.password == "12345"
+    assert settings.api_server.username == "true"
 
 
 def test_environment_overrides_file_values(tmp_path: Path) -> None:
@@ -93,7 +139,7 @@ def test_command_line_overrides_win_over_env(tmp_path: Path) -> None:
         [path], env={"FTSERVER__STRATEGY": "FromEnv"}, overrides={"strategy": "FromCli", "exchange.name": "binance"}
     )
     assert settings.strategy == "FromCli"
-    assert settings.exchange["name"] == "binance"
+    assert settings.exchange.name == "binance"
 
 
 @pytest.mark.parametrize(
@@ -146,10 +192,10 @@ def test_defaults_are_filled() -> None:
     assert settings.strategy == "SampleStrategy"
     assert settings.user_data_dir == Path("user_data")
     assert settings.strategy_path == Path("user_data") / "strategies"
-    assert settings.api_server["listen_port"] == 8080
-    assert settings["unfilledtimeout"]["unit"] == "minutes"
-    assert settings["pairlists"] == [{"method": "StaticPairList"}]
-    assert settings.exchange["sim"]["seed"] == 42
+    assert settings.api_server.listen_port == 8080
+    assert settings.unfilledtimeout.unit == "minutes"
+    assert settings.pairlists == (PairlistSettings(method="StaticPairList"),)
+    assert settings.exchange.sim.seed == 42
 
 
 def test_unknown_keys_warn_but_load(caplog: pytest.LogCaptureFixture) -> None:
@@ -168,8 +214,10 @@ def test_unknown_keys_warn_but_load(caplog: pytest.LogCaptureFixture) -> None:
         "Unknown config key 'pairlists.0.extra' ignored",
         "Unknown config key 'telegram' ignored",
     ]
-    assert settings["telegram"] == {"enabled": False}
-    assert settings.api_server["colour"] == "red"
+    assert not hasattr(settings.api_server, "colour")
+    # A strategy still sees every key of its config, its own included.
+    assert settings.as_dict()["telegram"] == {"enabled": False}
+    assert settings.as_dict()["api_server"]["colour"] == "red"
 
 
 def test_redact_hides_every_secret() -> None:
@@ -193,7 +241,7 @@ def test_settings_redacted_hides_loaded_secrets() -> None:
     shown = settings.redacted()
     assert shown["api_server"]["password"] == "REDACTED"
     assert shown["api_server"]["jwt_secret_key"] == "REDACTED"
-    assert settings.api_server["password"] == "hunter2"
+    assert settings.api_server.password == "hunter2"
 
 
 def test_db_url_default_follows_dry_run() -> None:
@@ -210,26 +258,26 @@ def test_db_url_default_follows_dry_run() -> None:
 def test_shipped_configs_load(name: str, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         settings = load_settings([REPO / "config" / name], env={})
-    assert settings.exchange["name"] == "sim"
+    assert settings.exchange.name == "sim"
     assert settings.dry_run
     assert "Unknown config key" not in caplog.text
 
 
 def test_embedded_default_config_is_the_documented_demo() -> None:
     settings = load_settings([REPO / "config" / "config.json"], env={})
-    assert len(settings.exchange["pair_whitelist"]) == 10
+    assert len(settings.exchange.pair_whitelist) == 10
     assert settings.stake_currency == "USDT"
     assert settings.max_open_trades == 5
-    assert settings["timeframe"] == "1m"
-    assert settings["initial_state"] == "running"
-    assert settings.api_server["listen_ip_address"] == "127.0.0.1"
-    assert len(settings.api_server["jwt_secret_key"]) >= 40
+    assert settings.timeframe == "1m"
+    assert settings.initial_state == "running"
+    assert settings.api_server.listen_ip_address == "127.0.0.1"
+    assert len(settings.api_server.jwt_secret_key) >= 40
 
 
 def _schema_keys(schema: Schema, prefix: str = "") -> set[str]:
     keys: set[str] = set()
     for name, field in schema.fields.items():
-        path = f"{prefix}{name}"
+        path = f"{prefix}{field.data_key or name}"
         keys.add(path)
         if isinstance(field, fields.Nested):
             keys |= _schema_keys(field.schema, f"{path}.")

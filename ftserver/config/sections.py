@@ -1,0 +1,240 @@
+"""Every setting, once: one frozen dataclass per config section whose fields carry the key's type,
+default and validation. marshmallow-dataclass derives the loading schema from them, so adding a
+key is one line here (and its documentation in ``config/config.example.json``).
+
+Plain ``bool``/``int``/``float`` annotations load through the strict fields (a JSON ``"5"`` is not a
+number here); other shapes name their marshmallow field with ``custom(...)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from marshmallow import EXCLUDE, Schema, ValidationError, validate, validates_schema
+from marshmallow import fields as mfields
+
+from ftserver.config.fields import (
+    FrozenDict,
+    PathField,
+    StrictBool,
+    StrictInt,
+    StrictNumber,
+    StringOrList,
+    UtcDate,
+)
+
+_frozen = dataclass(frozen=True, kw_only=True)
+
+
+class SectionSchema(Schema):
+    """Base of every generated section schema."""
+
+    TYPE_MAPPING: ClassVar[dict[type, type[mfields.Field]]] = {  # type: ignore[misc]
+        **Schema.TYPE_MAPPING,
+        bool: StrictBool,
+        int: StrictInt,
+        float: StrictNumber,
+        Path: PathField,
+    }
+    error_messages: ClassVar[dict[str, str]] = {"type": "Must be a JSON object."}  # type: ignore[misc]
+
+    class Meta:
+        # Unknown keys are reported separately with their full path (loader.warn_unknown) and left out.
+        unknown = EXCLUDE
+
+
+def choice(*values: str, default: str | None) -> Any:
+    return field(default=default, metadata={"validate": validate.OneOf(values)})
+
+
+def custom(marshmallow_field: Callable[..., mfields.Field], default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
+    """A setting whose marshmallow field is named rather than derived from the annotation."""
+    if default is dataclasses.MISSING:
+        return field(metadata={"marshmallow_field": marshmallow_field(required=True, **kwargs)})
+    allow_none = default is None or kwargs.pop("allow_none", False)
+    if isinstance(default, Mapping):  # a dataclass default must be hashable: build a fresh one each time
+        empty: Callable[[], Any] = lambda: MappingProxyType(dict(default))  # noqa: E731
+        made = marshmallow_field(load_default=empty, allow_none=allow_none, **kwargs)
+        return field(default_factory=empty, metadata={"marshmallow_field": made})
+    made = marshmallow_field(load_default=default, allow_none=allow_none, **kwargs)
+    return field(default=default, metadata={"marshmallow_field": made})
+
+
+def in_range(default: Any, **bounds: Any) -> Any:
+    return field(default=default, metadata={"validate": validate.Range(**bounds)})
+
+
+class LegacyAccess:
+    """Transitional: ``section["key"]`` and ``section.get("key")`` while call sites move to attributes."""
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = getattr(self, key, default)
+        return default if value is None else value
+
+    def keys(self) -> list[str]:
+        return [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+
+
+# ---- sections ----------------------------------------------------------------------------------
+@_frozen
+class UnfilledTimeoutSettings(LegacyAccess):
+    entry: float = in_range(10, min=0)
+    exit: float = in_range(10, min=0)
+    unit: str = choice("minutes", "seconds", default="minutes")
+    exit_timeout_count: int = in_range(0, min=0)
+
+
+@_frozen
+class DepthOfMarketSettings(LegacyAccess):
+    enabled: bool = False
+    bids_to_ask_delta: float = 1
+
+
+@_frozen
+class EntryPricingSettings(LegacyAccess):
+    price_side: str = choice("same", "bid", "ask", "other", default="same")
+    use_order_book: bool = True
+    order_book_top: int = in_range(1, min=1, max=50)
+    price_last_balance: float = in_range(0.0, min=0, max=1)
+    check_depth_of_market: DepthOfMarketSettings = field(default_factory=DepthOfMarketSettings)
+
+
+@_frozen
+class ExitPricingSettings(LegacyAccess):
+    price_side: str = choice("same", "bid", "ask", "other", default="same")
+    use_order_book: bool = True
+    order_book_top: int = in_range(1, min=1, max=50)
+
+
+@_frozen
+class OrderTypesSettings(LegacyAccess):
+    entry: str = choice("limit", "market", default="limit")
+    exit: str = choice("limit", "market", default="limit")
+    emergency_exit: str = choice("limit", "market", default="market")
+    force_entry: str | None = choice("limit", "market", default=None)
+    force_exit: str | None = choice("limit", "market", default=None)
+    stoploss: str = choice("limit", "market", default="market")
+    stoploss_on_exchange: bool = False
+
+
+@_frozen
+class TimeInForceSettings(LegacyAccess):
+    entry: str = choice("GTC", "FOK", "IOC", "PO", default="GTC")
+    exit: str = choice("GTC", "FOK", "IOC", "PO", default="GTC")
+
+
+@_frozen
+class ReplaySettings(LegacyAccess):
+    """``exchange.sim.replay``: serve stored candle files instead of generated candles."""
+
+    enabled: bool = True
+    exchange: str | None = field(default=None, metadata={"validate": validate.Length(min=1)})
+    # None: where ``download-data`` stores that exchange's candles (resolved by Settings).
+    datadir: str | None = field(default=None, metadata={"validate": validate.Length(min=1)})
+    start: str | None = custom(UtcDate, default=None)
+
+    @validates_schema
+    def _needs_a_folder(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("enabled", True) and not data.get("exchange") and not data.get("datadir"):
+            raise ValidationError(
+                "Name the exchange whose stored candles to replay (its folder under <user_data_dir>/data/), "
+                "or set datadir.",
+                field_name="exchange",
+            )
+
+
+@_frozen
+class SimSettings(LegacyAccess):
+    seed: int = 42
+    pairs: tuple[str, ...] | None = None
+    volatility: float = in_range(1.0, min=0, min_inclusive=False)
+    history_days: int = in_range(30, min=1, max=400)
+    replay: ReplaySettings | None = None
+
+
+@_frozen
+class ExchangeSettings(LegacyAccess):
+    name: str = field(metadata={"validate": validate.Length(min=1)})
+    key: str = ""
+    secret: str = ""
+    password: str = ""
+    uid: str = ""
+    ccxt_config: Mapping[str, Any] = custom(FrozenDict, default=MappingProxyType({}))
+    ccxt_async_config: Mapping[str, Any] = custom(FrozenDict, default=MappingProxyType({}))
+    pair_whitelist: tuple[str, ...] = ()
+    pair_blacklist: tuple[str, ...] = ()
+    markets_refresh_interval: int = in_range(60, min=0)
+    sim: SimSettings = field(default_factory=SimSettings)
+
+
+@_frozen
+class PairlistSettings(LegacyAccess):
+    method: str = field(metadata={"validate": validate.OneOf(["StaticPairList"])})
+
+
+@_frozen
+class ProtectionSettings(LegacyAccess):
+    method: str = field(metadata={"validate": validate.OneOf(["CooldownPeriod"])})
+    stop_duration_candles: int | None = in_range(None, min=0)
+    stop_duration: float | None = in_range(None, min=0)
+
+
+@_frozen
+class InternalsSettings(LegacyAccess):
+    process_throttle_secs: float = in_range(5, min=0, min_inclusive=False)
+    heartbeat_interval: float = in_range(60, min=0)
+    log_buffer_size: int = in_range(1000, min=10, max=100_000)
+
+
+@_frozen
+class ApiServerSettings(LegacyAccess):
+    enabled: bool = True
+    listen_ip_address: str = "127.0.0.1"
+    listen_port: int = in_range(8080, min=1024, max=65535)
+    verbosity: str = choice("error", "info", default="error")
+    enable_openapi: bool = False
+    jwt_secret_key: str = ""
+    ws_token: str | tuple[str, ...] = custom(StringOrList, default="")
+    CORS_origins: tuple[str, ...] = ()
+    username: str = ""
+    password: str = ""
+    max_request_body: int = in_range(1_048_576, min=1024)
+    auth_fail_limit: int = in_range(10, min=1)
+    auth_fail_window: float = in_range(300, min=0, min_inclusive=False)
+    auth_ban_seconds: float = in_range(600, min=0, min_inclusive=False)
+    ws_queue_size: int = in_range(1000, min=1)
+    ws_send_timeout: float = in_range(10, min=0, min_inclusive=False)
+    ws_heartbeat: float = in_range(30, min=0, min_inclusive=False)
+    ui_path: str | None = None
+
+
+@_frozen
+class ProducerSettings(LegacyAccess):
+    name: str
+    host: str
+    port: int = in_range(8080, min=1, max=65535)
+    secure: bool = False
+    ws_token: str
+
+
+@_frozen
+class ExternalConsumerSettings(LegacyAccess):
+    enabled: bool = False
+    producers: tuple[ProducerSettings, ...] = ()
+    wait_timeout: int = in_range(30, min=1)
+    ping_timeout: int = in_range(10, min=1)
+    sleep_time: int = in_range(10, min=1)
+    remove_entry_exit_signals: bool = False
+    initial_candle_limit: int = in_range(1500, min=1, max=1500)
+    message_size_limit: int = in_range(8, min=1, max=20)

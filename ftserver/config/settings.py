@@ -1,0 +1,187 @@
+"""``Settings``: the validated configuration, typed and frozen, and its loading schema."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marshmallow import Schema, ValidationError, validate, validates_schema
+from marshmallow_dataclass import class_schema
+
+from ftserver.config.fields import NumberOrMapping, RoiTable, StakeAmount, Timeframe, thaw
+from ftserver.config.sections import (
+    ApiServerSettings,
+    EntryPricingSettings,
+    ExchangeSettings,
+    ExitPricingSettings,
+    ExternalConsumerSettings,
+    InternalsSettings,
+    OrderTypesSettings,
+    PairlistSettings,
+    ProtectionSettings,
+    SectionSchema,
+    TimeInForceSettings,
+    UnfilledTimeoutSettings,
+    choice,
+    custom,
+    in_range,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Validated configuration. Build a new one (``load_settings``) to change it."""
+
+    bot_name: str = "ftserver"
+    dry_run: bool = True
+    dry_run_wallet: float | Mapping[str, float] = custom(NumberOrMapping, default=1000.0)
+    stake_currency: str = field(metadata={"validate": validate.Length(min=1)})
+    stake_amount: float | str = custom(StakeAmount)
+    tradable_balance_ratio: float = in_range(0.99, min=0, max=1)
+    available_capital: float | None = in_range(None, min=0)
+    max_open_trades: int = in_range(3, min=-1)
+    fiat_display_currency: str = ""
+    timeframe: str | None = custom(Timeframe, default=None)
+    minimal_roi: Mapping[str, float] | None = custom(RoiTable, default=None)
+    stoploss: float | None = in_range(None, min=-1, max=0, max_inclusive=False)
+    trailing_stop: bool | None = None
+    trailing_stop_positive: float | None = in_range(None, min=0)
+    # None: keep the strategy's own value (only keys set in the config override the strategy).
+    trailing_stop_positive_offset: float | None = in_range(None, min=0)
+    trailing_only_offset_is_reached: bool | None = None
+    fee: float | None = in_range(None, min=0, max=0.1)
+    trading_mode: str = choice("spot", "margin", "futures", default="spot")
+    margin_mode: str = choice("", "isolated", "cross", default="")
+    initial_state: str = choice("running", "stopped", "paused", default="stopped")
+    force_entry_enable: bool = False
+    cancel_open_orders_on_exit: bool = False
+    position_adjustment_enable: bool = False
+    max_entry_position_adjustment: int = in_range(-1, min=-1)
+    unfilledtimeout: UnfilledTimeoutSettings = field(default_factory=UnfilledTimeoutSettings)
+    entry_pricing: EntryPricingSettings = field(default_factory=EntryPricingSettings)
+    exit_pricing: ExitPricingSettings = field(default_factory=ExitPricingSettings)
+    order_types: OrderTypesSettings = field(default_factory=OrderTypesSettings)
+    order_time_in_force: TimeInForceSettings = field(default_factory=TimeInForceSettings)
+    exchange: ExchangeSettings
+    pairlists: tuple[PairlistSettings, ...] = (PairlistSettings(method="StaticPairList"),)
+    protections: tuple[ProtectionSettings, ...] = ()
+    strategy: str = field(default="SampleStrategy", metadata={"validate": validate.Length(min=1)})
+    # The config keys db_url and strategy_path; the properties of those names give the resolved values.
+    configured_strategy_path: str | None = field(default=None, metadata={"data_key": "strategy_path"})
+    user_data_dir: Path = Path("user_data")
+    configured_db_url: str | None = field(
+        default=None,
+        metadata={
+            "data_key": "db_url",
+            "validate": validate.Regexp(r"^sqlite://", error='Must start with "sqlite://" (only SQLite is supported).'),
+        },
+    )
+    datadir: str | None = None
+    dataformat_ohlcv: str = choice("feather", "json", default="feather")
+    logfile: str | None = None
+    log_max_bytes: int = in_range(10_485_760, min=1024)
+    log_backup_count: int = in_range(10, min=0)
+    internals: InternalsSettings = field(default_factory=InternalsSettings)
+    api_server: ApiServerSettings = field(default_factory=ApiServerSettings)
+    external_message_consumer: ExternalConsumerSettings = field(default_factory=ExternalConsumerSettings)
+
+    # Not config keys: where the settings came from (set by the loader).
+    files: tuple[Path, ...] = field(default=(), init=False, compare=False)
+    # The merged input as written, unknown keys included: strategies read their own keys from it.
+    source: Mapping[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        replay = self.exchange.sim.replay
+        if replay and replay.exchange and not replay.datadir:
+            # exchange.sim.replay.datadir defaults to where download-data stores that exchange's candles.
+            datadir = str(self.user_data_dir / "data" / replay.exchange)
+            sim = dataclasses.replace(self.exchange.sim, replay=dataclasses.replace(replay, datadir=datadir))
+            object.__setattr__(self, "exchange", dataclasses.replace(self.exchange, sim=sim))
+
+    @validates_schema
+    def _live_trading_needs_an_account(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Real orders only on a real exchange, with credentials, in spot: refuse anything else up front."""
+        if data.get("dry_run", True):
+            return
+        exchange = data.get("exchange")
+        if exchange is None:
+            return
+        if exchange.name == "sim":
+            problem = {"name": ["The simulated market cannot trade live: set dry_run to true or name a ccxt exchange."]}
+        elif not exchange.key or not exchange.secret:
+            missing = "key" if not exchange.key else "secret"
+            problem = {missing: [f"Live trading (dry_run false) needs the exchange API {missing}."]}
+        else:
+            problem = {}
+        if problem:
+            raise ValidationError({"exchange": problem})
+        if data.get("trading_mode", "spot") != "spot":
+            raise ValidationError("Live trading supports spot only.", field_name="trading_mode")
+
+    def __getitem__(self, key: str) -> Any:
+        return self.as_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.as_dict().get(key, default)
+        return default if value is None else value
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.as_dict()
+
+    @property
+    def db_url(self) -> str:
+        if self.configured_db_url:
+            return self.configured_db_url
+        name = "tradesv3.dryrun.sqlite" if self.dry_run else "tradesv3.sqlite"
+        return f"sqlite:///{self.user_data_dir / name}"
+
+    @property
+    def strategy_path(self) -> Path:
+        if self.configured_strategy_path:
+            return Path(self.configured_strategy_path)
+        return self.user_data_dir / "strategies"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as a plain dict in config form (key names and JSON shapes), unknown keys included:
+        what a strategy gets as ``self.config`` and what ``redacted()`` shows."""
+        return merge(thaw(self.source), plain(self))
+
+    def redacted(self) -> dict[str, Any]:
+        from ftserver.config.redaction import redact
+
+        return redact(self.as_dict())
+
+
+def plain(value: Any) -> Any:
+    """A section (or any settings value) as plain JSON-shaped data, keyed as in the config file."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.metadata.get("data_key", f.name): plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` laid over ``base``, objects merged key by key (later config files win)."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), dict):
+            result[key] = merge(result[key], value)
+        else:
+            result[key] = thaw(value) if isinstance(value, Mapping | tuple) else value
+    return result
+
+
+ConfigSchema: type[Schema] = class_schema(Settings, base_schema=SectionSchema)
