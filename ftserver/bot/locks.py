@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
+from ftserver.config.sections import ProtectionSettings
 from ftserver.core.clock import Clock
 from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.errors import InvalidRequest, NotFound
@@ -53,17 +53,17 @@ class PairLocks:
         return released
 
     async def apply_protections(
-        self, protections: Sequence[Mapping[str, Any]], pair: str, timeframe: str
+        self, protections: Sequence[ProtectionSettings], pair: str, timeframe: str
     ) -> list[PairLock]:
         """After an exit: the configured CooldownPeriod locks the pair for a while."""
         created = []
         for protection in protections:
-            if protection.get("method") != "CooldownPeriod":
+            if protection.method != "CooldownPeriod":
                 continue
-            if protection.get("stop_duration_candles") is not None:
-                seconds = int(protection["stop_duration_candles"]) * timeframe_to_seconds(timeframe)
+            if protection.stop_duration_candles is not None:
+                seconds = protection.stop_duration_candles * timeframe_to_seconds(timeframe)
             else:
-                seconds = int(float(protection.get("stop_duration", 0)) * 60)
+                seconds = int((protection.stop_duration or 0) * 60)
             if seconds <= 0:
                 continue
             until = self._clock.now() + timedelta(seconds=seconds)

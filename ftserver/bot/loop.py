@@ -122,14 +122,13 @@ class TradingLoop:
         # An order whose placement had no clear answer is still written down: look it up next iteration.
         self._unsettled_intents = False
         self._configure(settings, strategy)
-        self.state = BotState(settings["initial_state"])
+        self.state = BotState(settings.initial_state)
 
     def _configure(self, settings: Settings, strategy: SafeStrategy) -> None:
         self.settings = settings
         self.strategy = strategy
-        exchange = settings.exchange
-        self.pairlist = Pairlist(exchange.get("pair_whitelist", []), exchange.get("pair_blacklist", []))
-        ratio, capital = settings["tradable_balance_ratio"], settings.get("available_capital")
+        self.pairlist = Pairlist(settings.exchange.pair_whitelist, settings.exchange.pair_blacklist)
+        ratio, capital = settings.tradable_balance_ratio, settings.available_capital
         if self.account is not None:
             self.wallet: Wallet = ExchangeWallet(
                 settings.stake_currency, tradable_balance_ratio=ratio, available_capital=capital
@@ -138,7 +137,7 @@ class TradingLoop:
         else:
             self.wallet = Wallet(
                 settings.stake_currency,
-                settings["dry_run_wallet"],
+                settings.dry_run_wallet,
                 tradable_balance_ratio=ratio,
                 available_capital=capital,
             )
@@ -201,7 +200,7 @@ class TradingLoop:
 
     async def run(self) -> None:
         """Iterate until ``close``. A failing iteration is logged and announced; the loop carries on."""
-        throttle = float(self.settings["internals"]["process_throttle_secs"])
+        throttle = self.settings.internals.process_throttle_secs
         while not self._closing:
             # Cleared before the iteration, so a wake-up (command, close) during it is not lost.
             self._wake.clear()
@@ -242,7 +241,7 @@ class TradingLoop:
         return cancelled
 
     def _heartbeat(self) -> None:
-        interval = float(self.settings["internals"]["heartbeat_interval"])
+        interval = self.settings.internals.heartbeat_interval
         now = self.clock.now()
         if interval and (self._last_heartbeat is None or (now - self._last_heartbeat).total_seconds() >= interval):
             self._last_heartbeat = now
@@ -541,9 +540,8 @@ class TradingLoop:
                 log.info("Not entering %s: %s", pair, exc)
 
     def _order_type(self, purpose: str) -> OrderType:
-        order_types: Mapping[str, Any] = self.settings["order_types"]
         strategy_types = getattr(self.strategy.strategy, "order_types", None) or {}
-        value = strategy_types.get(purpose) or order_types.get(purpose) or "limit"
+        value = strategy_types.get(purpose) or getattr(self.settings.order_types, purpose) or "limit"
         return OrderType(value)
 
     def _entry_price(self, pair: str) -> float:
@@ -551,7 +549,7 @@ class TradingLoop:
         rate = self._rates.get(pair)
         if ticker is None or rate is None:
             raise ExchangeError(f"No price for {pair} yet")
-        side = self.settings["entry_pricing"]["price_side"]
+        side = self.settings.entry_pricing.price_side
         if side in ("ask", "other"):
             return ticker.ask or rate
         return ticker.bid or rate  # "same"/"bid": a buy waits on the bid side of the book
@@ -561,7 +559,7 @@ class TradingLoop:
         rate = self._rates.get(pair)
         if ticker is None or rate is None:
             raise ExchangeError(f"No price for {pair} yet")
-        side = self.settings["exit_pricing"]["price_side"]
+        side = self.settings.exit_pricing.price_side
         if side in ("bid", "other"):
             return ticker.bid or rate
         return ticker.ask or rate
@@ -654,7 +652,7 @@ class TradingLoop:
 
     @property
     def _fiat(self) -> str:
-        return str(self.settings.get("fiat_display_currency") or "")
+        return self.settings.fiat_display_currency
 
     async def _on_entry_filled(self, trade: Trade, order: Order, fee_rate: float | None = None) -> None:
         if fee_rate is not None:
@@ -692,11 +690,11 @@ class TradingLoop:
                 await self.repo.save_order(order)
 
     def _timed_out(self, order: Order, now: datetime) -> bool:
-        timeouts: Mapping[str, Any] = self.settings["unfilledtimeout"]
-        limit = float(timeouts["entry" if order.ft_order_side is OrderSide.BUY else "exit"])
+        timeouts = self.settings.unfilledtimeout
+        limit = timeouts.entry if order.ft_order_side is OrderSide.BUY else timeouts.exit
         if limit <= 0 or order.order_date is None:
             return False
-        seconds = limit * 60 if timeouts.get("unit", "minutes") == "minutes" else limit
+        seconds = limit * 60 if timeouts.unit == "minutes" else limit
         return now - order.order_date > timedelta(seconds=seconds)
 
     async def _cancel_order(self, trade: Trade, order: Order, *, reason: str) -> None:
@@ -864,9 +862,7 @@ class TradingLoop:
             announce.exit_message(MessageType.EXIT_FILL, trade, order, current_rate=None, fiat_currency=self._fiat)
         )
         if not trade.is_open:
-            for lock in await self.locks.apply_protections(
-                self.settings.get("protections") or [], trade.pair, self.timeframe
-            ):
+            for lock in await self.locks.apply_protections(self.settings.protections, trade.pair, self.timeframe):
                 self._announce_lock(lock)
 
     def _announce_lock(self, lock: PairLock) -> None:
@@ -926,7 +922,7 @@ class TradingLoop:
                 self.cache = CandleCache(max_rows=self.cache.max_rows)
             self._configure(settings, strategy)
             self._refresh_whitelist()
-            self.state = previous if previous is not BotState.RELOAD_CONFIG else BotState(settings["initial_state"])
+            self.state = previous if previous is not BotState.RELOAD_CONFIG else BotState(settings.initial_state)
         self.bus.publish(messages.status("config reloaded"))
         self._wake.set()
         return "Reloading config ..."
@@ -935,7 +931,7 @@ class TradingLoop:
         """Money and exchange stay as started: switching dry-run/live or exchange in place is refused."""
         for key, before, after in (
             ("dry_run", self.settings.dry_run, settings.dry_run),
-            ("exchange.name", self.settings.exchange.get("name"), settings.exchange.get("name")),
+            ("exchange.name", self.settings.exchange.name, settings.exchange.name),
             ("stake_currency", self.settings.stake_currency, settings.stake_currency),
         ):
             if before != after:
@@ -952,7 +948,7 @@ class TradingLoop:
         enter_tag: str | None = None,
         leverage: float | None = None,
     ) -> Trade:
-        if not self.settings.get("force_entry_enable"):
+        if not self.settings.force_entry_enable:
             raise Conflict("Force_entry not enabled.")
         if side != "long":
             raise InvalidRequest("Short entries need futures trading, which this bot does not trade")

@@ -154,7 +154,8 @@ async def test_paused_bot_blocks_entries_but_exits_continue(harness: Harness) ->
 
 
 async def test_max_open_trades_limits_entries(harness: Harness) -> None:
-    harness.bot.settings.values["max_open_trades"] = 1
+    harness.settings = make_settings(harness.tmp_path, max_open_trades=1)
+    await harness.restart()
     harness.strategy.enter_pairs = {"BTC/USDT", "ETH/USDT"}
     await harness.tick()
     assert len(harness.bot.open_trades) == 1

@@ -11,6 +11,7 @@ from typing import Any
 import ccxt
 import pytest
 
+from ftserver.config.sections import ExchangeSettings
 from ftserver.core.clock import ManualClock
 from ftserver.errors import ConfigError, ExchangeUnavailable, InvalidRequest
 from ftserver.exchange.ccxt_market import CcxtMarket, precision_to_tick
@@ -152,7 +153,7 @@ async def test_stub_answers_unknown_paths_with_404_and_records_them(aiohttp_clie
 async def test_factory_builds_a_ccxt_market_from_the_exchange_section(aiohttp_server: Any) -> None:
     stub = BinanceStub(SimulatedMarket(clock=ManualClock(NOW), pairs=["BTC/USDT"]))
     server = await aiohttp_server(stub.app)
-    config = {"name": "binance", "key": "", "ccxt_config": ccxt_config_for(str(server.make_url("")).rstrip("/"))}
+    config = ExchangeSettings(name="binance", ccxt_config=ccxt_config_for(str(server.make_url("")).rstrip("/")))
     market = create_market(config)
     try:
         assert isinstance(market, CcxtMarket)

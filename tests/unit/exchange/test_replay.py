@@ -180,7 +180,8 @@ def test_replay_reads_the_download_folder_of_the_named_exchange(tmp_path: Path, 
     write_candles(tmp_path / "data" / "binance", "BTC/USDT", "5m", STORED_FROM, closes(60_000.0, 864))
     write_candles(tmp_path / "data" / "binance", "ETH/USDT", "5m", STORED_FROM, closes(3_000.0, 864))
     settings = settings_from_dict(sim_config(tmp_path, {"exchange": "binance"}, history_days=1))
-    assert settings.exchange["sim"]["replay"]["datadir"] == str(tmp_path / "data" / "binance")
+    replay = settings.exchange.sim.replay
+    assert replay is not None and replay.datadir == str(tmp_path / "data" / "binance")
     market = create_market(settings.exchange, clock=clock)
     assert isinstance(market, ReplayMarket)
     assert (market.id, list(market.markets)) == ("sim", ["BTC/USDT"]), "the whitelist picks the replayed pairs"

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ftserver.config.sections import ExchangeSettings, SimSettings
 from ftserver.core.clock import ManualClock
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.factory import create_market
@@ -152,11 +153,13 @@ def test_since_before_history_starts_at_the_history_start(sim: SimulatedMarket) 
 
 
 def test_factory_builds_sim_with_default_and_whitelisted_pairs(clock: ManualClock) -> None:
-    config = {"name": "sim", "sim": {"seed": 3, "history_days": 2}, "pair_whitelist": ["PEPE/USDT", ".*/BTC"]}
+    config = ExchangeSettings(
+        name="sim", sim=SimSettings(seed=3, history_days=2), pair_whitelist=("PEPE/USDT", ".*/BTC")
+    )
     built = create_market(config, clock=clock, fee=0.002)
     assert isinstance(built, SimulatedMarket)
     assert set(built.markets) == {f"{b}/USDT" for b in DEFAULT_PRICES} | {"PEPE/USDT"}
     assert built.markets["PEPE/USDT"].taker_fee == 0.002
     assert built.candles("BTC/USDT", "1m", limit=3) == market(seed=3).candles("BTC/USDT", "1m", limit=3)
-    only = create_market({"name": "sim", "sim": {"pairs": ["ETH/USDT"]}}, clock=clock)
+    only = create_market(ExchangeSettings(name="sim", sim=SimSettings(pairs=("ETH/USDT",))), clock=clock)
     assert set(only.markets) == {"ETH/USDT"}
