@@ -67,7 +67,7 @@ async def measure(count: int, folder: Path) -> dict[str, float]:
         market=market,
         broker=PaperBroker(market, clock=clock),
         repo=TradeRepository(db, clock),
-        strategy=SafeStrategy(SampleStrategy(settings.values)),
+        strategy=SafeStrategy(SampleStrategy(settings.as_dict())),
         bus=bus,
         clock=clock,
     )

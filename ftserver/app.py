@@ -45,7 +45,7 @@ CONSUMER: web.AppKey[ExternalMessageConsumer] = web.AppKey("consumer", ExternalM
 def strategy_for(settings: Settings) -> SafeStrategy:
     """Load the configured strategy from the user's strategy_path, then the built-in ones."""
     paths = [settings.strategy_path, builtin_strategy_dir()]
-    return SafeStrategy(load_strategy(settings.strategy, paths, settings.values))
+    return SafeStrategy(load_strategy(settings.strategy, paths, settings.as_dict()))
 
 
 def create_app(
@@ -61,13 +61,12 @@ def create_app(
     """Build the whole server. ``market``/``broker``/``clock`` may be injected (tests, benchmarks)."""
     clock = clock or SystemClock()
     runmode = runmode or (RunMode.DRY_RUN if settings.dry_run else RunMode.LIVE)
-    api = settings.api_server
-    app = web.Application(client_max_size=int(api["max_request_body"]))
+    app = web.Application(client_max_size=settings.api_server.max_request_body)
     bus = MessageBus()
     app[keys.SETTINGS] = settings
     app[keys.BUS] = bus
     if log_buffer is None:  # an empty buffer is falsy (it has a length): test for None
-        log_buffer = LogBuffer(int(settings["internals"]["log_buffer_size"]))
+        log_buffer = LogBuffer(settings.internals.log_buffer_size)
     app[keys.LOG_BUFFER] = log_buffer
     rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=Research(settings))
     app[keys.RPC] = rpc
@@ -79,7 +78,7 @@ def create_app(
     async def trading(app: web.Application) -> AsyncIterator[None]:
         strategy = strategy_for(settings)  # user code fails here, before anything is opened
         active_market = market or create_market(
-            settings.exchange, clock=clock, fee=settings.get("fee"), on_warning=_warn_on(bus)
+            settings.exchange, clock=clock, fee=settings.fee, on_warning=_warn_on(bus)
         )
         account: Account | None = None
         if broker is not None:
@@ -88,7 +87,7 @@ def create_app(
             live = create_live_broker(active_market, on_warning=_warn_on(bus))
             active_broker, account = live, live
         else:
-            active_broker = PaperBroker(active_market, clock=clock, fee=settings.get("fee"))
+            active_broker = PaperBroker(active_market, clock=clock, fee=settings.fee)
         db: Database | None = None
         try:
             db = await Database.open(settings.db_url)
@@ -107,8 +106,8 @@ def create_app(
                 account=account,
             )
             await bot.startup()
-            consumer_config = settings["external_message_consumer"]
-            if consumer_config["enabled"]:
+            consumer_config = settings.external_message_consumer
+            if consumer_config.enabled:
                 producer_data = ProducerData()
                 strategy.strategy.dp = producer_data
                 consumer = ExternalMessageConsumer(
@@ -126,7 +125,7 @@ def create_app(
                 await asyncio.wait_for(task, timeout=10)
             except TimeoutError:
                 log.warning("Trading loop did not stop within 10 s; cancelled")
-            if settings["cancel_open_orders_on_exit"]:
+            if settings.cancel_open_orders_on_exit:
                 log.info("Cancelled %d open order(s) on exit", await bot.cancel_all_open_orders())
         finally:
             if CONSUMER in app:

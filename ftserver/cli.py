@@ -83,7 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     install_ui.add_argument("--ui-version", metavar="VERSION", help="version /ui_version reports (default: the zip's)")
     install_ui.add_argument("--erase", action="store_true", help="remove the installed UI instead")
     install_ui.add_argument(
-        "--userdir", "--user-data-dir", dest="user_data_dir", default="user_data", metavar="DIR",
+        "--userdir",
+        "--user-data-dir",
+        dest="user_data_dir",
+        default="user_data",
+        metavar="DIR",
         help="user data folder (default: user_data)",
     )
 
@@ -110,7 +114,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 # Heavy imports (pandas, ccxt, aiohttp) happen inside the commands so `ftserver --version` and
 # `ftserver --help` answer instantly.
 def _serve(args: argparse.Namespace, *, webserver: bool) -> int:
-    from ftserver.config import load_settings
+    from ftserver.config import Settings, load_settings
     from ftserver.logs import LogBuffer, setup_logging
     from ftserver.models import RunMode
     from ftserver.server import serve
@@ -118,17 +122,17 @@ def _serve(args: argparse.Namespace, *, webserver: bool) -> int:
     paths = args.config or [DEFAULT_CONFIG]
     overrides = _overrides(args)
 
-    def loader() -> Any:
+    def loader() -> Settings:
         return load_settings(paths, overrides=overrides)
 
     settings = loader()
-    buffer = LogBuffer(int(settings["internals"]["log_buffer_size"]))
+    buffer = LogBuffer(settings.internals.log_buffer_size)
     setup_logging(
         verbosity=args.verbose,
         buffer=buffer,
-        logfile=settings.get("logfile"),
-        max_bytes=int(settings["log_max_bytes"]),
-        backup_count=int(settings["log_backup_count"]),
+        logfile=settings.logfile,
+        max_bytes=settings.log_max_bytes,
+        backup_count=settings.log_backup_count,
     )
     runmode = RunMode.WEBSERVER if webserver else None
     return serve(settings, runmode=runmode, log_buffer=buffer, settings_loader=loader)

@@ -31,7 +31,7 @@ def download_data(
         span = parse_timerange(timerange)
     else:
         span = TimeRange(clock.now() - timedelta(days=days or 30), None)
-    selected = pairs or list(settings.exchange.get("pair_whitelist") or [])
+    selected = pairs or list(settings.exchange.pair_whitelist)
     if not selected:
         print("No pairs: pass --pairs or set exchange.pair_whitelist", file=sys.stderr)
         return 2

@@ -441,11 +441,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command not in available:
         print(f"Unknown command '{args.command}'. Run 'help' for the list.", file=sys.stderr)
         return 2
-    settings = _from_config(args.config) if args.config else {"url": DEFAULT_URL, "username": "", "password": ""}
+    login = _from_config(args.config) if args.config else {"url": DEFAULT_URL, "username": "", "password": ""}
     client = RestClient(
-        args.url or settings["url"],
-        args.username if args.username is not None else settings["username"],
-        args.password if args.password is not None else settings["password"],
+        args.url or login["url"],
+        args.username if args.username is not None else login["username"],
+        args.password if args.password is not None else login["password"],
     )
     positional = [_convert(a) for a in args.args if "=" not in a]
     keyword = {k: _convert(v) for k, v in (a.split("=", 1) for a in args.args if "=" in a)}

@@ -28,16 +28,16 @@ def serve(
     settings_loader: Callable[[], Settings] | None = None,
 ) -> int:
     api = settings.api_server
-    if runmode is RunMode.WEBSERVER and not api["enabled"]:
+    if runmode is RunMode.WEBSERVER and not api.enabled:
         log.error("webserver mode needs api_server.enabled = true")
         return 2
     for warning in check_listen_security(api):
         log.warning("SECURITY WARNING - %s", warning)
     app = create_app(settings, runmode=runmode, log_buffer=log_buffer, settings_loader=settings_loader)
-    if not api["enabled"]:
+    if not api.enabled:
         asyncio.run(_run_headless(app))
         return 0
-    host, port = api["listen_ip_address"], int(api["listen_port"])
+    host, port = api.listen_ip_address, api.listen_port
     log.info("Starting API server on http://%s:%d (UI at /, API at /api/v1)", host, port)
     try:
         web.run_app(

@@ -10,9 +10,9 @@ or short one only warns (empty means the message WebSocket accepts JWT access to
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
 from typing import Any
 
+from ftserver.config.sections import ApiServerSettings
 from ftserver.errors import ConfigError
 
 MIN_SECRET_LENGTH = 32
@@ -53,20 +53,20 @@ def is_loopback(host: str) -> bool:
 
 
 def _ws_tokens(value: Any) -> list[str]:
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [str(v) for v in value if v]
     return [str(value)] if value else []
 
 
-def check_listen_security(api_server: Mapping[str, Any]) -> list[str]:
+def check_listen_security(api_server: ApiServerSettings) -> list[str]:
     """Warnings to log for the ``api_server`` section; ``ConfigError`` when it is unsafe off loopback."""
-    if not api_server.get("enabled", True):
+    if not api_server.enabled:
         return []
-    host = str(api_server.get("listen_ip_address") or "")
+    host = api_server.listen_ip_address
     problems: list[tuple[str, str]] = []
-    if not api_server.get("password"):
+    if not api_server.password:
         problems.append(("api_server.password", "is empty, so nobody can log in"))
-    secret = str(api_server.get("jwt_secret_key") or "")
+    secret = api_server.jwt_secret_key
     if secret in KNOWN_EXAMPLE_SECRETS:
         problems.append(("api_server.jwt_secret_key", "is a published example value: anyone can sign tokens with it"))
     elif len(secret) < MIN_SECRET_LENGTH:
@@ -76,7 +76,7 @@ def check_listen_security(api_server: Mapping[str, Any]) -> list[str]:
                 f"is {len(secret)} characters long; use at least {MIN_SECRET_LENGTH} random characters",
             )
         )
-    ws_tokens = _ws_tokens(api_server.get("ws_token"))
+    ws_tokens = _ws_tokens(api_server.ws_token)
     if any(token in KNOWN_EXAMPLE_WS_TOKENS for token in ws_tokens):
         problems.append(("api_server.ws_token", "is a published example value: anyone can open the message WebSocket"))
 

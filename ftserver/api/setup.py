@@ -40,21 +40,21 @@ log = logging.getLogger(__name__)
 
 def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None:
     api = settings.api_server
-    tokens = TokenService(api["jwt_secret_key"] or "", clock=clock)
+    tokens = TokenService(api.jwt_secret_key, clock=clock)
     app[keys.TOKENS] = tokens
     guard = BanGuard(
-        limit=int(api["auth_fail_limit"]),
-        window=float(api["auth_fail_window"]),
-        ban_seconds=float(api["auth_ban_seconds"]),
+        limit=api.auth_fail_limit,
+        window=api.auth_fail_window,
+        ban_seconds=api.auth_ban_seconds,
         clock=clock,
     )
     setup_errors(app)
-    setup_request_logging(app, api["verbosity"])
+    setup_request_logging(app, api.verbosity)
     setup_ban(app, guard)
-    setup_auth(app, username=api["username"], password=api["password"], tokens=tokens, ban=guard)
+    setup_auth(app, username=api.username, password=api.password, tokens=tokens, ban=guard)
 
     setup_ping_routes(app)
-    setup_token_routes(app, username=api["username"], password=api["password"], tokens=tokens, ban=guard)
+    setup_token_routes(app, username=api.username, password=api.password, tokens=tokens, ban=guard)
     setup_system_routes(app)
     setup_control_routes(app)
     setup_trade_routes(app)
@@ -63,16 +63,16 @@ def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None
     setup_candle_routes(app)
     setup_research_routes(app)
 
-    hub = WsHub(app[keys.BUS], queue_size=int(api["ws_queue_size"]), send_timeout=float(api["ws_send_timeout"]))
+    hub = WsHub(app[keys.BUS], queue_size=api.ws_queue_size, send_timeout=api.ws_send_timeout)
     app[keys.WS_HUB] = hub
-    ws_token = api["ws_token"]
+    ws_token = api.ws_token
     setup_ws(
         app,
         hub=hub,
         tokens=tokens,
-        ws_tokens=ws_token if isinstance(ws_token, list) else [ws_token],
+        ws_tokens=[ws_token] if isinstance(ws_token, str) else list(ws_token),
         source_key=keys.RPC,
-        heartbeat=float(api["ws_heartbeat"]),
+        heartbeat=api.ws_heartbeat,
     )
 
     async def hub_lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -82,6 +82,6 @@ def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None
 
     app.cleanup_ctx.append(hub_lifecycle)
 
-    setup_openapi(app, enabled=bool(api["enable_openapi"]))  # after the API routes; built on first request
-    setup_ui_routes(app, resolve_ui_dir(api["ui_path"]))  # last route: it takes every other GET path
-    setup_cors(app, api["CORS_origins"])
+    setup_openapi(app, enabled=api.enable_openapi)  # after the API routes; built on first request
+    setup_ui_routes(app, resolve_ui_dir(api.ui_path))  # last route: it takes every other GET path
+    setup_cors(app, api.CORS_origins)

@@ -148,7 +148,7 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         """The settings as a plain dict in config form (key names and JSON shapes), unknown keys included:
         what a strategy gets as ``self.config`` and what ``redacted()`` shows."""
-        return merge(thaw(self.source), plain(self))
+        return _with_unknown(plain(self), self.source)
 
     def redacted(self) -> dict[str, Any]:
         from ftserver.config.redaction import redact
@@ -171,6 +171,16 @@ def plain(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return value
+
+
+def _with_unknown(known: Any, source: Any) -> Any:
+    """``known`` (plain settings) with the keys only ``source`` has appended, at every depth."""
+    if isinstance(known, dict) and isinstance(source, Mapping):
+        extra = {k: thaw(v) for k, v in source.items() if k not in known}
+        return {**{k: _with_unknown(v, source.get(k)) for k, v in known.items()}, **extra}
+    if isinstance(known, list) and isinstance(source, tuple | list) and len(known) == len(source):
+        return [_with_unknown(k, s) for k, s in zip(known, source, strict=True)]
+    return known
 
 
 def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

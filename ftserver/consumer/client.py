@@ -18,6 +18,7 @@ import aiohttp
 import orjson
 import pandas as pd
 
+from ftserver.config.sections import ExternalConsumerSettings, ProducerSettings
 from ftserver.data.producer_data import ProducerData
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def _parse_time(value: Any) -> datetime:
 class ExternalMessageConsumer:
     def __init__(
         self,
-        config: Mapping[str, Any],
+        config: ExternalConsumerSettings,
         data: ProducerData,
         *,
         on_whitelist: Callable[[str, list[str]], None] | None = None,
@@ -55,7 +56,7 @@ class ExternalMessageConsumer:
         self.config = config
         self.data = data
         self.on_whitelist = on_whitelist
-        self.state: dict[str, str] = {p["name"]: "connecting" for p in config.get("producers", [])}
+        self.state: dict[str, str] = {p.name: "connecting" for p in config.producers}
         self.messages_received: dict[str, int] = dict.fromkeys(self.state, 0)
         self._tasks: list[asyncio.Task[None]] = []
         self._session: aiohttp.ClientSession | None = None
@@ -63,8 +64,8 @@ class ExternalMessageConsumer:
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession()
-        for producer in self.config.get("producers", []):
-            task = asyncio.get_running_loop().create_task(self._follow(producer), name=f"producer:{producer['name']}")
+        for producer in self.config.producers:
+            task = asyncio.get_running_loop().create_task(self._follow(producer), name=f"producer:{producer.name}")
             self._tasks.append(task)
 
     async def close(self) -> None:
@@ -75,26 +76,26 @@ class ExternalMessageConsumer:
         if self._session is not None:
             await self._session.close()
 
-    def _url(self, producer: Mapping[str, Any]) -> str:
-        scheme = "wss" if producer.get("secure") else "ws"
-        return f"{scheme}://{producer['host']}:{producer.get('port', 8080)}/api/v1/message/ws"
+    def _url(self, producer: ProducerSettings) -> str:
+        scheme = "wss" if producer.secure else "ws"
+        return f"{scheme}://{producer.host}:{producer.port}/api/v1/message/ws"
 
-    async def _follow(self, producer: Mapping[str, Any]) -> None:
-        name = producer["name"]
+    async def _follow(self, producer: ProducerSettings) -> None:
+        name = producer.name
         assert self._session is not None
         while not self._closing.is_set():
             try:
                 async with self._session.ws_connect(
                     self._url(producer),
-                    params={"token": producer["ws_token"]},
-                    heartbeat=float(self.config.get("wait_timeout", 30)),
-                    max_msg_size=int(self.config.get("message_size_limit", 8)) * 1024 * 1024,
-                    timeout=aiohttp.ClientWSTimeout(ws_close=float(self.config.get("ping_timeout", 10))),
+                    params={"token": producer.ws_token},
+                    heartbeat=self.config.wait_timeout,
+                    max_msg_size=self.config.message_size_limit * 1024 * 1024,
+                    timeout=aiohttp.ClientWSTimeout(ws_close=self.config.ping_timeout),
                 ) as ws:
                     self._set_state(name, "connected")
                     await ws.send_json({"type": "subscribe", "data": ["whitelist", "analyzed_df"]})
                     await ws.send_json({"type": "whitelist"})
-                    limit = int(self.config.get("initial_candle_limit", 1500))
+                    limit = self.config.initial_candle_limit
                     await ws.send_json({"type": "analyzed_df", "data": {"limit": limit}})
                     async for frame in ws:
                         if frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
@@ -104,7 +105,7 @@ class ExternalMessageConsumer:
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 log.warning("Producer %s unreachable (%s)", name, exc)
             self._set_state(name, "disconnected")
-            sleep = float(self.config.get("sleep_time", 10))
+            sleep = self.config.sleep_time
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), sleep)
 
@@ -126,7 +127,7 @@ class ExternalMessageConsumer:
                 payload = message["data"]
                 key = tuple(payload["key"])
                 df = decode_dataframe(payload["df"])
-                if self.config.get("remove_entry_exit_signals"):
+                if self.config.remove_entry_exit_signals:
                     df = df.drop(columns=[c for c in SIGNAL_COLUMNS if c in df.columns])
                 # A reply to our request carries many candles and replaces; a push carries the newest.
                 self.data.add_frame(producer, key, df, _parse_time(payload.get("la")), replace=len(df) > 1)

@@ -22,8 +22,8 @@ from ftserver.strategy.safe import SafeStrategy
 
 
 def candle_store_for(settings: Settings) -> CandleStore:
-    datadir = settings.get("datadir") or Path(settings.user_data_dir) / "data" / settings.exchange["name"]
-    return CandleStore(Path(datadir), settings["dataformat_ohlcv"])
+    datadir = settings.datadir or settings.user_data_dir / "data" / settings.exchange.name
+    return CandleStore(Path(datadir), settings.dataformat_ohlcv)
 
 
 class Research:

@@ -152,9 +152,11 @@ class Rpc:
 
     def show_config(self) -> dict[str, Any]:
         s = self.settings
+        # Sections as in the config file, keys unknown to ftserver included, as freqtrade shows them.
+        shown = s.as_dict()
         bot = self._bot
         strategy = bot.strategy.strategy if bot else None
-        timeframe = bot.timeframe if bot else s.get("timeframe")
+        timeframe = bot.timeframe if bot else s.timeframe
         max_open = s.max_open_trades
         stake_amount = s.stake_amount
         return {
@@ -162,38 +164,38 @@ class Rpc:
             "strategy_version": strategy.version() if strategy else None,
             "api_version": API_VERSION,
             "dry_run": s.dry_run,
-            "trading_mode": s["trading_mode"],
-            "margin_mode": s["margin_mode"],
-            "short_allowed": bool(strategy and strategy.can_short and s["trading_mode"] != "spot"),
+            "trading_mode": s.trading_mode,
+            "margin_mode": s.margin_mode,
+            "short_allowed": bool(strategy and strategy.can_short and s.trading_mode != "spot"),
             "stake_currency": s.stake_currency,
             "stake_amount": _stake_text(stake_amount),
-            "available_capital": s.get("available_capital"),
+            "available_capital": s.available_capital,
             "stake_currency_decimals": 3,
             "max_open_trades": float(max_open) if max_open >= 0 else -1,
-            "minimal_roi": dict(strategy.minimal_roi) if strategy else s.get("minimal_roi"),
-            "stoploss": strategy.stoploss if strategy else s.get("stoploss"),
-            "stoploss_on_exchange": bool(s["order_types"].get("stoploss_on_exchange")),
-            "trailing_stop": bool(strategy.trailing_stop) if strategy else bool(s.get("trailing_stop")),
+            "minimal_roi": dict(strategy.minimal_roi) if strategy else shown["minimal_roi"],
+            "stoploss": strategy.stoploss if strategy else s.stoploss,
+            "stoploss_on_exchange": s.order_types.stoploss_on_exchange,
+            "trailing_stop": bool(strategy.trailing_stop) if strategy else bool(s.trailing_stop),
             "trailing_stop_positive": strategy.trailing_stop_positive if strategy else None,
             "trailing_stop_positive_offset": strategy.trailing_stop_positive_offset if strategy else 0.0,
             "trailing_only_offset_is_reached": bool(strategy.trailing_only_offset_is_reached) if strategy else False,
-            "unfilledtimeout": dict(s["unfilledtimeout"]),
-            "order_types": dict(s["order_types"]),
+            "unfilledtimeout": shown["unfilledtimeout"],
+            "order_types": shown["order_types"],
             "use_custom_stoploss": bool(strategy.use_custom_stoploss) if strategy else False,
             "timeframe": timeframe,
             "timeframe_ms": timeframe_to_ms(timeframe) if timeframe else 0,
             "timeframe_min": timeframe_to_minutes(timeframe) if timeframe else 0,
-            "exchange": s.exchange["name"],
+            "exchange": s.exchange.name,
             "demo_trading": False,
             "strategy": bot.strategy.name if bot else s.strategy,
-            "force_entry_enable": bool(s.get("force_entry_enable")),
-            "exit_pricing": dict(s["exit_pricing"]),
-            "entry_pricing": dict(s["entry_pricing"]),
+            "force_entry_enable": s.force_entry_enable,
+            "exit_pricing": shown["exit_pricing"],
+            "entry_pricing": shown["entry_pricing"],
             "bot_name": s.bot_name,
             "state": bot.state.value if bot else "running",
             "runmode": self.runmode.value,
-            "position_adjustment_enable": bool(s.get("position_adjustment_enable")),
-            "max_entry_position_adjustment": s.get("max_entry_position_adjustment", -1),
+            "position_adjustment_enable": s.position_adjustment_enable,
+            "max_entry_position_adjustment": s.max_entry_position_adjustment,
         }
 
     def logs(self, limit: int | None = None) -> dict[str, Any]:
@@ -398,7 +400,7 @@ class Rpc:
             )
         starting = bot.wallet.starting_capital
         ratio = (total / starting - 1) if starting else 0.0
-        fiat = self.settings.get("fiat_display_currency") or stake
+        fiat = self.settings.fiat_display_currency or stake
         return {
             "currencies": currencies,
             "total": total,
@@ -469,7 +471,7 @@ class Rpc:
         bot = self.bot
         return profit_all(
             await self._all_trades(),
-            trading_mode=self.settings["trading_mode"],
+            trading_mode=self.settings.trading_mode,
             current_rates=bot.current_rates(),
             starting_balance=bot.wallet.starting_capital,
             bot_start=bot.health().bot_start,
@@ -530,7 +532,7 @@ class Rpc:
             now=self.clock.now(),
             starting_balance=bot.wallet.starting_capital,
             stake_currency=self.settings.stake_currency,
-            fiat_display_currency=str(self.settings.get("fiat_display_currency") or ""),
+            fiat_display_currency=self.settings.fiat_display_currency,
         )
 
     # ---- pairs and locks ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ftserver.api.security import check_listen_security
+from ftserver.config.sections import ApiServerSettings
 from ftserver.errors import ConfigError
 
 STRONG: dict[str, Any] = {
@@ -17,8 +18,8 @@ STRONG: dict[str, Any] = {
 }
 
 
-def section(host: str, **changes: Any) -> dict[str, Any]:
-    return {**STRONG, "listen_ip_address": host, **changes}
+def section(host: str, **changes: Any) -> ApiServerSettings:
+    return ApiServerSettings(**{**STRONG, "listen_ip_address": host, **changes})
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1", "example.org", ""])
@@ -72,4 +73,4 @@ def test_empty_or_short_ws_token_warns(host: str, ws_token: Any) -> None:
 
 
 def test_disabled_api_is_not_checked() -> None:
-    assert check_listen_security({"enabled": False, "listen_ip_address": "0.0.0.0", "password": ""}) == []
+    assert check_listen_security(ApiServerSettings(enabled=False, listen_ip_address="0.0.0.0", password="")) == []

@@ -10,6 +10,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from ftserver.app import BOT, CONSUMER, create_app
+from ftserver.config import settings_from_dict
+from ftserver.config.sections import ExternalConsumerSettings
 from ftserver.consumer.client import ExternalMessageConsumer
 from ftserver.core.clock import ManualClock
 from ftserver.data.producer_data import ProducerData
@@ -50,13 +52,20 @@ def consumer_config(port: int, token: str = WS_TOKEN) -> dict[str, Any]:
     }
 
 
+def consumer_settings(port: int, token: str = WS_TOKEN) -> ExternalConsumerSettings:
+    values = {"stake_currency": "USDT", "stake_amount": 10, "exchange": {"name": "sim"}}
+    return settings_from_dict(
+        {**values, "external_message_consumer": consumer_config(port, token)}
+    ).external_message_consumer
+
+
 async def test_consumer_receives_whitelist_and_analyzed_frames_and_reconnects(tmp_path: Path) -> None:
     port = free_port()
     producer = await start_producer(tmp_path / "p1", port)
     data = ProducerData()
     whitelists: list[list[str]] = []
     consumer = ExternalMessageConsumer(
-        consumer_config(port), data, on_whitelist=lambda _, pairs: whitelists.append(pairs)
+        consumer_settings(port), data, on_whitelist=lambda _, pairs: whitelists.append(pairs)
     )
     await consumer.start()
     try:
@@ -85,7 +94,7 @@ async def test_bad_token_is_refused_and_retried_without_crashing(
 ) -> None:
     port = free_port()
     producer = await start_producer(tmp_path, port)
-    consumer = ExternalMessageConsumer(consumer_config(port, "wrong-token"), ProducerData())
+    consumer = ExternalMessageConsumer(consumer_settings(port, "wrong-token"), ProducerData())
     await consumer.start()
     try:
         await eventually(lambda: "unreachable" in caplog.text)

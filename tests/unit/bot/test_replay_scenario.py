@@ -78,7 +78,7 @@ async def test_loop_trades_a_jump_in_replayed_candles_as_they_close(tmp_path: Pa
             market=market,
             broker=PaperBroker(market, clock=clock),
             repo=repo,
-            strategy=SafeStrategy(JumpStrategy(settings.values)),
+            strategy=SafeStrategy(JumpStrategy(settings.as_dict())),
             bus=MessageBus(),
             clock=clock,
         )
