@@ -65,7 +65,8 @@ class StrictInt(fields.Integer):
 class PathField(fields.String):
     """A folder or file name, handed out as a ``Path``."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Path:
+    # marshmallow's stubs pin String's result to str; a subclass that converts must widen it.
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Path:  # type: ignore[override]
         return Path(super()._deserialize(value, attr, data, **kwargs))
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
@@ -75,7 +76,7 @@ class PathField(fields.String):
 class FrozenDict(fields.Dict):
     """An object passed through to a library (``ccxt_config``): read-only here, thawed where it is used."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping[str, Any]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping[str, Any]:  # type: ignore[override]
         return freeze(super()._deserialize(value, attr, data, **kwargs))
 
 
@@ -125,7 +126,7 @@ class RoiTable(fields.Dict):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(keys=fields.String(), values=StrictNumber(), **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping[str, float]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping[str, float]:  # type: ignore[override]
         table = super()._deserialize(value, attr, data, **kwargs)
         for key in table:
             try:

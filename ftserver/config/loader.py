@@ -8,6 +8,7 @@ full key path (``api_server.listen_port``). Unknown keys are logged as warnings 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import os
@@ -84,14 +85,18 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
         path = [p for p in name[len(ENV_PREFIX) :].split("__") if p]
         if path:
             raw = env[name]
-            _set_path(result, path, lambda field, raw=raw: _env_value(raw, field))
+            _set_path(result, path, functools.partial(_env_value, raw))
     return result
+
+
+def _given(value: Any, _field: fields.Field | None) -> Any:
+    return value
 
 
 def _apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(data)
     for dotted, value in overrides.items():
-        _set_path(result, dotted.split("."), lambda _field, value=value: value)
+        _set_path(result, dotted.split("."), functools.partial(_given, value))
     return result
 
 

@@ -28,8 +28,6 @@ from ftserver.config.fields import (
     UtcDate,
 )
 
-_frozen = dataclass(frozen=True, kw_only=True)
-
 
 class SectionSchema(Schema):
     """Base of every generated section schema."""
@@ -49,7 +47,9 @@ class SectionSchema(Schema):
 
 
 def choice(*values: str, default: str | None) -> Any:
-    return field(default=default, metadata={"validate": validate.OneOf(values)})
+    """One of ``values``; the field is named so that the annotation may be a ``Literal``."""
+    text = mfields.String(load_default=default, allow_none=default is None, validate=validate.OneOf(values))
+    return field(default=default, metadata={"marshmallow_field": text})
 
 
 def custom(marshmallow_field: Callable[..., mfields.Field], default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
@@ -69,40 +69,23 @@ def in_range(default: Any, **bounds: Any) -> Any:
     return field(default=default, metadata={"validate": validate.Range(**bounds)})
 
 
-class LegacyAccess:
-    """Transitional: ``section["key"]`` and ``section.get("key")`` while call sites move to attributes."""
-
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = getattr(self, key, default)
-        return default if value is None else value
-
-    def keys(self) -> list[str]:
-        return [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
-
-
 # ---- sections ----------------------------------------------------------------------------------
-@_frozen
-class UnfilledTimeoutSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class UnfilledTimeoutSettings:
     entry: float = in_range(10, min=0)
     exit: float = in_range(10, min=0)
     unit: str = choice("minutes", "seconds", default="minutes")
     exit_timeout_count: int = in_range(0, min=0)
 
 
-@_frozen
-class DepthOfMarketSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class DepthOfMarketSettings:
     enabled: bool = False
     bids_to_ask_delta: float = 1
 
 
-@_frozen
-class EntryPricingSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class EntryPricingSettings:
     price_side: str = choice("same", "bid", "ask", "other", default="same")
     use_order_book: bool = True
     order_book_top: int = in_range(1, min=1, max=50)
@@ -110,15 +93,15 @@ class EntryPricingSettings(LegacyAccess):
     check_depth_of_market: DepthOfMarketSettings = field(default_factory=DepthOfMarketSettings)
 
 
-@_frozen
-class ExitPricingSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class ExitPricingSettings:
     price_side: str = choice("same", "bid", "ask", "other", default="same")
     use_order_book: bool = True
     order_book_top: int = in_range(1, min=1, max=50)
 
 
-@_frozen
-class OrderTypesSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class OrderTypesSettings:
     entry: str = choice("limit", "market", default="limit")
     exit: str = choice("limit", "market", default="limit")
     emergency_exit: str = choice("limit", "market", default="market")
@@ -128,14 +111,14 @@ class OrderTypesSettings(LegacyAccess):
     stoploss_on_exchange: bool = False
 
 
-@_frozen
-class TimeInForceSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class TimeInForceSettings:
     entry: str = choice("GTC", "FOK", "IOC", "PO", default="GTC")
     exit: str = choice("GTC", "FOK", "IOC", "PO", default="GTC")
 
 
-@_frozen
-class ReplaySettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class ReplaySettings:
     """``exchange.sim.replay``: serve stored candle files instead of generated candles."""
 
     enabled: bool = True
@@ -154,8 +137,8 @@ class ReplaySettings(LegacyAccess):
             )
 
 
-@_frozen
-class SimSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class SimSettings:
     seed: int = 42
     pairs: tuple[str, ...] | None = None
     volatility: float = in_range(1.0, min=0, min_inclusive=False)
@@ -163,8 +146,8 @@ class SimSettings(LegacyAccess):
     replay: ReplaySettings | None = None
 
 
-@_frozen
-class ExchangeSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class ExchangeSettings:
     name: str = field(metadata={"validate": validate.Length(min=1)})
     key: str = ""
     secret: str = ""
@@ -178,27 +161,27 @@ class ExchangeSettings(LegacyAccess):
     sim: SimSettings = field(default_factory=SimSettings)
 
 
-@_frozen
-class PairlistSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class PairlistSettings:
     method: str = field(metadata={"validate": validate.OneOf(["StaticPairList"])})
 
 
-@_frozen
-class ProtectionSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class ProtectionSettings:
     method: str = field(metadata={"validate": validate.OneOf(["CooldownPeriod"])})
     stop_duration_candles: int | None = in_range(None, min=0)
     stop_duration: float | None = in_range(None, min=0)
 
 
-@_frozen
-class InternalsSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class InternalsSettings:
     process_throttle_secs: float = in_range(5, min=0, min_inclusive=False)
     heartbeat_interval: float = in_range(60, min=0)
     log_buffer_size: int = in_range(1000, min=10, max=100_000)
 
 
-@_frozen
-class ApiServerSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class ApiServerSettings:
     enabled: bool = True
     listen_ip_address: str = "127.0.0.1"
     listen_port: int = in_range(8080, min=1024, max=65535)
@@ -219,8 +202,8 @@ class ApiServerSettings(LegacyAccess):
     ui_path: str | None = None
 
 
-@_frozen
-class ProducerSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class ProducerSettings:
     name: str
     host: str
     port: int = in_range(8080, min=1, max=65535)
@@ -228,8 +211,8 @@ class ProducerSettings(LegacyAccess):
     ws_token: str
 
 
-@_frozen
-class ExternalConsumerSettings(LegacyAccess):
+@dataclass(frozen=True, kw_only=True)
+class ExternalConsumerSettings:
     enabled: bool = False
     producers: tuple[ProducerSettings, ...] = ()
     wait_timeout: int = in_range(30, min=1)

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from marshmallow import Schema, ValidationError, validate, validates_schema
 from marshmallow_dataclass import class_schema
@@ -80,7 +80,7 @@ class Settings:
         },
     )
     datadir: str | None = None
-    dataformat_ohlcv: str = choice("feather", "json", default="feather")
+    dataformat_ohlcv: Literal["feather", "json"] = choice("feather", "json", default="feather")
     logfile: str | None = None
     log_max_bytes: int = in_range(10_485_760, min=1024)
     log_backup_count: int = in_range(10, min=0)
@@ -120,17 +120,6 @@ class Settings:
             raise ValidationError({"exchange": problem})
         if data.get("trading_mode", "spot") != "spot":
             raise ValidationError("Live trading supports spot only.", field_name="trading_mode")
-
-    def __getitem__(self, key: str) -> Any:
-        return self.as_dict()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = self.as_dict().get(key, default)
-        return default if value is None else value
-
-    @property
-    def values(self) -> dict[str, Any]:
-        return self.as_dict()
 
     @property
     def db_url(self) -> str:

@@ -23,7 +23,7 @@ from ftserver.core.clock import Clock
 from ftserver.data.timeframes import is_timeframe, timeframe_to_minutes, timeframe_to_ms
 from ftserver.errors import InvalidRequest, NotFound, StorageUnavailable, WrongRunMode
 from ftserver.logs import LogBuffer
-from ftserver.models import RunMode, Trade
+from ftserver.models import RunMode, Trade, TradingMode
 from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.bot_port import BotPort
@@ -471,7 +471,7 @@ class Rpc:
         bot = self.bot
         return profit_all(
             await self._all_trades(),
-            trading_mode=self.settings.trading_mode,
+            trading_mode=TradingMode(self.settings.trading_mode),
             current_rates=bot.current_rates(),
             starting_balance=bot.wallet.starting_capital,
             bot_start=bot.health().bot_start,

@@ -26,7 +26,7 @@ async def start_server(aiohttp_client: Any, tmp_path: Path, *, enable_openapi: b
     clock = ManualClock(START)
     market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
     defaults = app_settings(tmp_path)
-    api_server = {**defaults.api_server, "enable_openapi": enable_openapi}
+    api_server = {**defaults.as_dict()["api_server"], "enable_openapi": enable_openapi}
     settings = app_settings(tmp_path, api_server=api_server)
     app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
     client = await aiohttp_client(app)

@@ -30,8 +30,8 @@ def make_ui(folder: Path, *, version: str | None = "2.1.0") -> Path:
 
 def ui_settings(tmp_path: Path, ui_dir: Path | None) -> Any:
     sim = {"name": "sim", "pair_whitelist": ["BTC/USDT"]}
-    settings = app_settings(tmp_path, exchange=sim)
-    return app_settings(tmp_path, exchange=sim, api_server={**settings.api_server, "ui_path": ui_dir and str(ui_dir)})
+    api_server = app_settings(tmp_path, exchange=sim).as_dict()["api_server"]
+    return app_settings(tmp_path, exchange=sim, api_server={**api_server, "ui_path": ui_dir and str(ui_dir)})
 
 
 async def ui_client(aiohttp_client: Any, tmp_path: Path, ui_dir: Path | None) -> Any:
