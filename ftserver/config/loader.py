@@ -18,14 +18,25 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
-from ftserver.config.fields import freeze
+from ftserver.config.fields import freeze, thaw
 from ftserver.config.parsing import read_config_file
-from ftserver.config.settings import ConfigSchema, Settings, merge
+from ftserver.config.settings import ConfigSchema, Settings
 from ftserver.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 ENV_PREFIX = "FTSERVER__"
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` laid over ``base``, objects merged key by key (later config files win)."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(result.get(key), dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = thaw(value)
+    return result
 
 
 def _keyed_fields(schema: Schema | None) -> dict[str, fields.Field]:
@@ -152,7 +163,7 @@ def load_settings(
     merged: dict[str, Any] = {}
     files = tuple(Path(p) for p in paths)
     for path in files:
-        merged = merge(merged, read_config_file(path))
+        merged = _merge(merged, read_config_file(path))
     merged = _apply_env(merged, os.environ if env is None else env)
     if overrides:
         merged = _apply_overrides(merged, overrides)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, validate, validates_schema
 from marshmallow import fields as mfields
@@ -32,17 +32,17 @@ from ftserver.config.fields import (
 class SectionSchema(Schema):
     """Base of every generated section schema."""
 
-    TYPE_MAPPING: ClassVar[dict[type, type[mfields.Field]]] = {  # type: ignore[misc]
+    TYPE_MAPPING: dict[type, type[mfields.Field]] = {
         **Schema.TYPE_MAPPING,
         bool: StrictBool,
         int: StrictInt,
         float: StrictNumber,
         Path: PathField,
     }
-    error_messages: ClassVar[dict[str, str]] = {"type": "Must be a JSON object."}  # type: ignore[misc]
+    error_messages: dict[str, str] = {"type": "Must be a JSON object."}
 
     class Meta:
-        # Unknown keys are reported separately with their full path (loader.warn_unknown) and left out.
+        # Unknown keys are reported separately with their full path (loader._warn_unknown) and left out.
         unknown = EXCLUDE
 
 

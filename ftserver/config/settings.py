@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, validate, validates_schema
 from marshmallow_dataclass import class_schema
 
 from ftserver.config.fields import NumberOrMapping, RoiTable, StakeAmount, Timeframe, thaw
+from ftserver.config.redaction import redact
 from ftserver.config.sections import (
     ApiServerSettings,
     EntryPricingSettings,
@@ -101,6 +102,8 @@ class Settings:
             sim = dataclasses.replace(self.exchange.sim, replay=dataclasses.replace(replay, datadir=datadir))
             object.__setattr__(self, "exchange", dataclasses.replace(self.exchange, sim=sim))
 
+    # A marshmallow hook: marshmallow-dataclass copies it onto the generated schema, where it runs on
+    # the loaded fields (sections already dataclasses) before Settings is built.
     @validates_schema
     def _live_trading_needs_an_account(self, data: dict[str, Any], **kwargs: Any) -> None:
         """Real orders only on a real exchange, with credentials, in spot: refuse anything else up front."""
@@ -140,8 +143,6 @@ class Settings:
         return _with_unknown(plain(self), self.source)
 
     def redacted(self) -> dict[str, Any]:
-        from ftserver.config.redaction import redact
-
         return redact(self.as_dict())
 
 
@@ -170,17 +171,6 @@ def _with_unknown(known: Any, source: Any) -> Any:
     if isinstance(known, list) and isinstance(source, tuple | list) and len(known) == len(source):
         return [_with_unknown(k, s) for k, s in zip(known, source, strict=True)]
     return known
-
-
-def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """``override`` laid over ``base``, objects merged key by key (later config files win)."""
-    result = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(result.get(key), dict):
-            result[key] = merge(result[key], value)
-        else:
-            result[key] = thaw(value) if isinstance(value, Mapping | tuple) else value
-    return result
 
 
 ConfigSchema: type[Schema] = class_schema(Settings, base_schema=SectionSchema)
