@@ -99,6 +99,7 @@ class TradeRepository:
             async with self.db.transaction() as conn:
                 if trade.id is None:
                     cursor = await conn.execute(_TRADES.insert_sql, _TRADES.values(trade, now))
+                    assert cursor.lastrowid is not None  # an INSERT into a rowid table always has one
                     trade.id = cursor.lastrowid
                 else:
                     cursor = await conn.execute(_TRADES.update_sql, [*_TRADES.values(trade, now), trade.id])
