@@ -1,10 +1,15 @@
 """Start-up checks on the API listener: refuse weak credentials beyond loopback, warn on loopback.
 
-On a loopback address only local processes can reach the API, so an empty password or a weak JWT
-secret is tolerated with a warning. Listening anywhere else with them raises ``ConfigError`` naming
-the setting: an empty password disables every login, a short or published secret lets anyone sign
-tokens. A published example ``ws_token`` is refused beyond loopback for the same reason; an empty
-or short one only warns (empty means the message WebSocket accepts JWT access tokens only).
+On a loopback address only local processes can reach the API, so weak credentials are tolerated
+with a warning. Listening anywhere else with them raises ``ConfigError`` naming the setting:
+
+- ``password``: empty (nobody can log in), a published example (README, sample configs, freqtrade's
+  docs), or shorter than ``MIN_PASSWORD_LENGTH``: the ban guard slows guessing, it cannot make a
+  short password safe;
+- ``jwt_secret_key``: published, or shorter than ``MIN_SECRET_LENGTH`` (anyone could sign tokens);
+- ``ws_token``: published, or shorter than ``MIN_WS_TOKEN_LENGTH`` (the same rule as the JWT
+  secret: it is a bearer secret too; freqtrade's docs generate it with ``secrets.token_urlsafe(25)``,
+  34 characters). Empty is allowed: the message WebSocket then accepts JWT access tokens only.
 """
 
 from __future__ import annotations
@@ -16,7 +21,18 @@ from ftserver.config.sections import ApiServerSettings
 from ftserver.errors import ConfigError
 
 MIN_SECRET_LENGTH = 32
-MIN_WS_TOKEN_LENGTH = 16
+MIN_WS_TOKEN_LENGTH = 32
+MIN_PASSWORD_LENGTH = 12
+# Passwords printed in our README and sample configs and in freqtrade's documentation and samples.
+KNOWN_EXAMPLE_PASSWORDS = frozenset(
+    {
+        "ftserver",
+        "freqtrader",
+        "SuperSecurePassword",
+        "SuperSecret1!",
+        "replace-with-a-strong-password",
+    }
+)
 # Values printed in freqtrade's documentation and in our sample configs: anyone could use them.
 KNOWN_EXAMPLE_SECRETS = frozenset(
     {
@@ -64,8 +80,18 @@ def check_listen_security(api_server: ApiServerSettings) -> list[str]:
         return []
     host = api_server.listen_ip_address
     problems: list[tuple[str, str]] = []
-    if not api_server.password:
+    password = api_server.password or ""
+    if not password:
         problems.append(("api_server.password", "is empty, so nobody can log in"))
+    elif password in KNOWN_EXAMPLE_PASSWORDS:
+        problems.append(("api_server.password", "is a published example value: anyone can log in with it"))
+    elif len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(
+            (
+                "api_server.password",
+                f"is {len(password)} characters long; use at least {MIN_PASSWORD_LENGTH} random characters",
+            )
+        )
     secret = api_server.jwt_secret_key
     if secret in KNOWN_EXAMPLE_SECRETS:
         problems.append(("api_server.jwt_secret_key", "is a published example value: anyone can sign tokens with it"))
@@ -79,6 +105,14 @@ def check_listen_security(api_server: ApiServerSettings) -> list[str]:
     ws_tokens = _ws_tokens(api_server.ws_token)
     if any(token in KNOWN_EXAMPLE_WS_TOKENS for token in ws_tokens):
         problems.append(("api_server.ws_token", "is a published example value: anyone can open the message WebSocket"))
+    elif any(len(token) < MIN_WS_TOKEN_LENGTH for token in ws_tokens):
+        shortest = min(len(token) for token in ws_tokens)
+        problems.append(
+            (
+                "api_server.ws_token",
+                f"is {shortest} characters long; use at least {MIN_WS_TOKEN_LENGTH} random characters",
+            )
+        )
 
     if not is_loopback(host):
         for key, text in problems:
@@ -90,6 +124,4 @@ def check_listen_security(api_server: ApiServerSettings) -> list[str]:
     warnings = [f"{key} {text} (tolerated only because the API listens on loopback)" for key, text in problems]
     if not ws_tokens:
         warnings.append("api_server.ws_token is empty: the message WebSocket accepts JWT access tokens only")
-    elif any(len(token) < MIN_WS_TOKEN_LENGTH for token in ws_tokens):
-        warnings.append(f"api_server.ws_token is short; use at least {MIN_WS_TOKEN_LENGTH} random characters")
     return warnings
