@@ -29,6 +29,7 @@ from ftserver.exchange.paper import PaperBroker
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode
 from ftserver.persistence.db import Database
+from ftserver.persistence.state_file import JsonStateFile
 from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
@@ -70,7 +71,13 @@ def create_app(
     app[keys.LOG_BUFFER] = log_buffer
     rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=Research(settings))
     app[keys.RPC] = rpc
-    setup_api(app, settings, clock=clock)
+    setup_api(
+        app,
+        settings,
+        clock=clock,
+        ban_store=JsonStateFile(settings.user_data_dir / "api_bans.json"),
+        revocation_store=JsonStateFile(settings.user_data_dir / "api_revoked_tokens.json"),
+    )
 
     if runmode is RunMode.WEBSERVER:
         return app

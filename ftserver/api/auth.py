@@ -1,20 +1,20 @@
 """Authentication middleware: HTTP Basic or a Bearer JWT access token on every non-public route.
 
 Middleware order, outermost first: error -> ban -> auth. The error middleware turns the ``AuthError``
-raised here into a JSON 401 with ``WWW-Authenticate``; the ban middleware has already refused banned
-clients, so credentials of a banned address are never even checked. Install them in that order:
-``setup_errors``, ``setup_ban``, ``setup_auth``.
+raised here into a JSON 401 with ``WWW-Authenticate`` (and a ban into 429); the ban middleware has
+resolved the client address. Install them in that order: ``setup_errors``, ``setup_ban``, ``setup_auth``.
 
 Which requests pass without credentials: handlers marked ``@public`` (ping, the token routes, the UI,
 the WebSocket, which checks its own token) and the CORS preflights ``setup_cors`` added. The mark is
 read from the matched route's own handler, so other middlewares wrapping the handler do not hide it.
 
 A ``Bearer`` header wins over Basic (there is one Authorization header; its scheme decides). The
-ban guard counts credentials that look like guesses: a wrong user or password, a malformed header,
-a token we did not sign. A request without credentials is not counted (browsers and ``curl`` probe
-first), nor is a token we signed that has merely expired or is of the other type: FreqUI fires
-several requests with its old access token when it expires, and banning it for that would lock out
-the legitimate user.
+ban guard counts credentials that look like guesses, per (address, username): a wrong password on
+the username it names, a malformed header or a token we did not sign on the address alone. A request
+without credentials is not counted (browsers and ``curl`` probe first), nor is a token we signed that
+is merely expired, revoked or of the other type (``SignedTokenRefused``). A banned key's password is
+not checked at all; a valid token passes any ban (see ``ban.py``). Only a good password resets its
+key's count: a polling UI's token does not, so a guesser cannot hide among its requests.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from typing import Any, TypeVar
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
-from ftserver.api.ban import BanGuard, client_ip
+from ftserver.api.ban import BanGuard, BanKey, ban_key, client_ip, too_many_attempts
 from ftserver.api.cors import is_preflight
 from ftserver.api.principal import Principal
-from ftserver.api.tokens import TokenService
+from ftserver.api.tokens import SignedTokenRefused, TokenService
 from ftserver.errors import AuthError
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "bearer_token",
     "client_ip",
     "counts_as_failure",
+    "guard_attempt",
     "is_public",
     "principal_of",
     "public",
@@ -51,8 +52,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC_ATTR = "ftserver_public"
 PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal", Principal)
 UNAUTHORIZED = "Unauthorized"
-# What TokenService says about tokens whose signature it verified: they prove a past login, not a guess.
-_SIGNED_TOKEN_ERRORS = ("Token expired", "Invalid token type")
 
 
 def public(handler: F) -> F:
@@ -84,8 +83,8 @@ def credentials_match(given_user: str, given_password: str, username: str, passw
     return user_ok and password_ok
 
 
-def authenticate_basic(header: str, username: str, password: str) -> Principal:
-    """The principal a ``Basic`` Authorization header names, or ``AuthError("Unauthorized")``."""
+def parse_basic(header: str) -> tuple[str, str]:
+    """The (user, password) of a ``Basic`` Authorization header, or ``AuthError("Unauthorized")``."""
     scheme, _, value = header.strip().partition(" ")
     if scheme.lower() != "basic" or not value.strip():
         raise AuthError(UNAUTHORIZED)
@@ -98,7 +97,15 @@ def authenticate_basic(header: str, username: str, password: str) -> Principal:
     except UnicodeDecodeError:
         decoded = raw.decode("latin-1")  # what python-requests (freqtrade-client) sends for non-ASCII
     given_user, colon, given_password = decoded.partition(":")
-    if not colon or not credentials_match(given_user, given_password, username, password):
+    if not colon:
+        raise AuthError(UNAUTHORIZED)
+    return given_user, given_password
+
+
+def authenticate_basic(header: str, username: str, password: str) -> Principal:
+    """The principal a ``Basic`` Authorization header names, or ``AuthError("Unauthorized")``."""
+    given_user, given_password = parse_basic(header)
+    if not credentials_match(given_user, given_password, username, password):
         raise AuthError(UNAUTHORIZED)
     return Principal(username=given_user, via="basic")
 
@@ -113,23 +120,52 @@ def bearer_token(header: str) -> str | None:
 
 def counts_as_failure(error: AuthError) -> bool:
     """Whether a failed authentication looks like a guess the ban guard should count."""
-    return not error.message.startswith(_SIGNED_TOKEN_ERRORS)
+    return not isinstance(error, SignedTokenRefused)
+
+
+def guard_attempt(ban: BanGuard | None, key: BanKey, check: Callable[[], Principal], *, password: bool) -> Principal:
+    """Run ``check`` under the ban guard's rules for ``key``.
+
+    ``password``: the credential is a password, so a ban on ``key`` refuses it unchecked (answering
+    it would tell a guesser when it is right) and a success resets the key's count. Otherwise it is a
+    token: a valid one passes even a ban; a wrong one from a banned key gets the 429.
+    """
+    if ban is not None and password:
+        left = ban.retry_after(key)
+        if left is not None:
+            raise too_many_attempts(left)
+    try:
+        principal = check()
+    except AuthError as exc:
+        if ban is not None and counts_as_failure(exc):
+            left = ban.retry_after(key)
+            if left is not None:
+                raise too_many_attempts(left) from None
+            ban.record_failure(key)
+        raise
+    if ban is not None and password:
+        ban.record_success(key)
+    return principal
+
+
+def _claimed_user(header: str) -> tuple[str | None, bool]:
+    """(the username the header claims, whether it carries a password); None when unknown."""
+    if bearer_token(header) is not None:
+        return None, False
+    try:
+        user, _ = parse_basic(header)
+    except AuthError:
+        return None, False
+    return user, True
 
 
 def authenticate_request(request: web.Request, ban: BanGuard | None, check: Callable[[str], Principal]) -> Principal:
     """Run ``check`` on the request's Authorization header, reporting the outcome to the ban guard."""
     header = request.headers.get(hdrs.AUTHORIZATION, "")
-    try:
-        if not header.strip():
-            raise AuthError(UNAUTHORIZED)
-        principal = check(header)
-    except AuthError as exc:
-        if ban is not None and header.strip() and counts_as_failure(exc):
-            ban.record_failure(client_ip(request))
-        raise
-    if ban is not None:
-        ban.record_success(client_ip(request))
-    return principal
+    if not header.strip():
+        raise AuthError(UNAUTHORIZED)
+    user, is_password = _claimed_user(header)
+    return guard_attempt(ban, ban_key(client_ip(request), user), lambda: check(header), password=is_password)
 
 
 def setup_auth(

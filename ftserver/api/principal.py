@@ -17,3 +17,5 @@ class Principal:
     username: str
     role: Role = Role.ADMIN
     via: str = "basic"  # basic | jwt | ws_token
+    # The JWT family the credential belongs to (None for a password or a ws_token): what a logout revokes.
+    token_family: str | None = None

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.auth import setup_auth
-from ftserver.api.ban import BanGuard, setup_ban
+from ftserver.api.ban import BanGuard, ClientAddresses, setup_ban
 from ftserver.api.cors import setup_cors
 from ftserver.api.errors import setup_errors
 from ftserver.api.logging_middleware import setup_request_logging
@@ -28,7 +28,8 @@ from ftserver.api.routes.research import setup_research_routes
 from ftserver.api.routes.system import setup_system_routes
 from ftserver.api.routes.tokens import setup_token_routes
 from ftserver.api.routes.trades import setup_trade_routes
-from ftserver.api.tokens import TokenService
+from ftserver.api.state_store import StateStore
+from ftserver.api.tokens import TokenRevocations, TokenService
 from ftserver.api.ui import resolve_ui_dir, setup_ui_routes
 from ftserver.api.ws.endpoint import setup_ws
 from ftserver.api.ws.hub import WsHub
@@ -38,19 +39,32 @@ from ftserver.core.clock import Clock
 log = logging.getLogger(__name__)
 
 
-def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None:
+def setup_api(
+    app: web.Application,
+    settings: Settings,
+    *,
+    clock: Clock,
+    ban_store: StateStore | None = None,
+    revocation_store: StateStore | None = None,
+) -> None:
+    """``ban_store`` and ``revocation_store`` keep bans and revoked tokens across restarts (in memory
+    only when not given)."""
     api = settings.api_server
-    tokens = TokenService(api.jwt_secret_key, clock=clock)
+    revocations = TokenRevocations(clock=clock, store=revocation_store)
+    tokens = TokenService(
+        api.jwt_secret_key, username=api.username, password=api.password, clock=clock, revocations=revocations
+    )
     app[keys.TOKENS] = tokens
     guard = BanGuard(
         limit=api.auth_fail_limit,
         window=api.auth_fail_window,
         ban_seconds=api.auth_ban_seconds,
         clock=clock,
+        store=ban_store,
     )
     setup_errors(app)
     setup_request_logging(app, api.verbosity)
-    setup_ban(app, guard)
+    setup_ban(app, ClientAddresses(api.trusted_proxies))
     setup_auth(app, username=api.username, password=api.password, tokens=tokens, ban=guard)
 
     setup_ping_routes(app)
@@ -73,6 +87,7 @@ def setup_api(app: web.Application, settings: Settings, *, clock: Clock) -> None
         ws_tokens=[ws_token] if isinstance(ws_token, str) else list(ws_token),
         source_key=keys.RPC,
         heartbeat=api.ws_heartbeat,
+        ban=guard,
     )
 
     async def hub_lifecycle(app: web.Application) -> AsyncIterator[None]:

@@ -9,6 +9,7 @@ number here); other shapes name their marshmallow field with ``custom(...)``.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,14 @@ def custom(marshmallow_field: Callable[..., mfields.Field], default: Any = datac
 
 def in_range(default: Any, **bounds: Any) -> Any:
     return field(default=default, metadata={"validate": validate.Range(**bounds)})
+
+
+def _ip_networks(values: Any) -> None:
+    for value in values:
+        try:
+            ipaddress.ip_network(str(value).strip(), strict=False)
+        except ValueError:
+            raise ValidationError(f"{value!r} is not an IP address or network (e.g. 10.0.0.0/8)") from None
 
 
 # ---- sections ----------------------------------------------------------------------------------
@@ -196,6 +205,7 @@ class ApiServerSettings:
     auth_fail_limit: int = in_range(10, min=1)
     auth_fail_window: float = in_range(300, min=0, min_inclusive=False)
     auth_ban_seconds: float = in_range(600, min=0, min_inclusive=False)
+    trusted_proxies: tuple[str, ...] = field(default=(), metadata={"validate": _ip_networks})
     ws_queue_size: int = in_range(1000, min=1)
     ws_send_timeout: float = in_range(10, min=0, min_inclusive=False)
     ws_heartbeat: float = in_range(30, min=0, min_inclusive=False)

@@ -38,12 +38,14 @@ def build_app(origins: Sequence[str]) -> web.Application:
     guard = BanGuard(limit=3, window=60, ban_seconds=120, clock=clock)
     app = web.Application()
     setup_errors(app)
-    setup_ban(app, guard)
+    setup_ban(app)
     setup_auth(
         app,
         username=USER,
         password=PASSWORD,
-        tokens=TokenService("a-test-secret-that-is-long-enough-0123456789", clock=clock),
+        tokens=TokenService(
+            "a-test-secret-that-is-long-enough-0123456789", username=USER, password=PASSWORD, clock=clock
+        ),
         ban=guard,
     )
 

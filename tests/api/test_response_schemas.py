@@ -99,6 +99,7 @@ async def exercise_every_route(server: Server, tmp_path: Path) -> Recorder:
     await rec.call("GET", "/api/v1/ping", auth={})
     tokens = await rec.call("POST", "/api/v1/token/login")
     await rec.call("POST", "/api/v1/token/refresh", auth={"Authorization": f"Bearer {tokens['refresh_token']}"})
+    await rec.call("POST", "/api/v1/token/revoke", auth={"Authorization": f"Bearer {tokens['refresh_token']}"})
     await rec.call("GET", "/ui_version", auth={})
     for path in ("version", "show_config", "sysinfo", "health"):
         await rec.call("GET", f"/api/v1/{path}")

@@ -82,18 +82,25 @@ OPERATIONS: Mapping[tuple[str, str], Operation] = {
         rs.AccessTokenSchema,
         errors=(401, 429),
     ),
+    ("POST", f"{_V1}/token/revoke"): Operation(
+        "auth",
+        "Log out: revoke a refresh token (as Bearer) and every access token issued from it",
+        rs.TokenRevokedSchema,
+        errors=(401, 429),
+    ),
     ("GET", f"{_V1}/message/ws"): Operation(
         "websocket",
         "The message WebSocket",
         None,
         status=101,
-        errors=(403,),
+        errors=(403, 429),
         parameters=(
             {"in": "query", "name": "token", "required": True, "schema": {"type": "string"}, "description": _WS_TOKEN},
         ),
         description=(
             "Upgrade to a WebSocket. Send `subscribe`, `whitelist` or `analyzed_df` requests; every bus "
-            "message of a subscribed type is pushed. A wrong token is refused before the upgrade."
+            "message of a subscribed type is pushed. A wrong token is refused before the upgrade (429 once "
+            "the client is banned for too many wrong ones)."
         ),
     ),
     ("GET", "/ui_version"): Operation("system", "Version of the served web UI", rs.UiVersionSchema),

@@ -1,6 +1,11 @@
-"""``POST /api/v1/token/login`` (HTTP Basic) and ``POST /api/v1/token/refresh`` (Bearer refresh token).
+"""``POST /api/v1/token/login`` (HTTP Basic), ``POST /api/v1/token/refresh`` (Bearer refresh token) and
+``POST /api/v1/token/revoke`` (logout: Bearer refresh token, as for a refresh).
 
-Both are marked public so the auth middleware lets them through; each checks its own credentials
+Login and refresh answer exactly as freqtrade's do. A revoke answers ``{"status": "Token revoked"}``
+and revokes the refresh token's whole family: the refresh token and every access token issued from
+it (at login or by a refresh), on REST and on the WebSocket.
+
+All are marked public so the auth middleware lets them through; each checks its own credentials
 with the same code as the middleware, so failures reach the ban guard by the same rules. The
 request body is ignored (FreqUI sends ``{}`` with the login).
 """
@@ -18,9 +23,9 @@ from ftserver.api.tokens import TokenService, TokenType
 from ftserver.errors import AuthError, ConfigError
 
 
-def _issue(tokens: TokenService, principal: Principal, token_type: TokenType) -> str:
+def _issue(tokens: TokenService, principal: Principal, token_type: TokenType, family: str | None) -> str:
     try:
-        return tokens.issue(principal.username, token_type)
+        return tokens.issue(principal.username, token_type, family)
     except jwt.InvalidKeyError as exc:
         # PyJWT refuses an empty HMAC key: name the setting instead of answering a bare 500.
         raise ConfigError(
@@ -44,17 +49,26 @@ def setup_token_routes(
     @public
     async def login(request: web.Request) -> web.Response:
         principal = authenticate_request(request, ban, basic)
+        family = tokens.new_family()
         return json_response(
             {
-                "access_token": _issue(tokens, principal, "access"),
-                "refresh_token": _issue(tokens, principal, "refresh"),
+                "access_token": _issue(tokens, principal, "access", family),
+                "refresh_token": _issue(tokens, principal, "refresh", family),
             }
         )
 
     @public
     async def refresh(request: web.Request) -> web.Response:
         principal = authenticate_request(request, ban, refresh_token)
-        return json_response({"access_token": _issue(tokens, principal, "access")})
+        return json_response({"access_token": _issue(tokens, principal, "access", principal.token_family)})
+
+    @public
+    async def revoke(request: web.Request) -> web.Response:
+        principal = authenticate_request(request, ban, refresh_token)
+        if principal.token_family is not None:
+            tokens.revoke_family(principal.token_family)
+        return json_response({"status": "Token revoked"})
 
     app.router.add_post("/api/v1/token/login", login)
     app.router.add_post("/api/v1/token/refresh", refresh)
+    app.router.add_post("/api/v1/token/revoke", revoke)

@@ -85,6 +85,10 @@ class AccessAndRefreshTokenSchema(AccessTokenSchema):
     refresh_token = fields.String()
 
 
+class TokenRevokedSchema(ResponseSchema):
+    status = fields.String(validate=validate.Equal("Token revoked"))
+
+
 class VersionSchema(ResponseSchema):
     version = fields.String()
 

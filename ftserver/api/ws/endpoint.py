@@ -3,6 +3,8 @@
 The token is a configured ``ws_token`` or a valid JWT access token. Anything else is refused with
 403 before the upgrade, which is what freqtrade clients see from freqtrade (its ``close(1008)``
 before ``accept`` reaches them as a rejected handshake); the attempt is logged, never the token.
+Wrong tokens count towards the ban guard like forged Bearer tokens (key: the address, no username);
+a banned client gets 429 before the upgrade, unless its token is right (see ``ban.py``).
 
 Only this handler reads from the socket; every frame sent goes through the connection's outbox,
 so replies and pushed messages keep their order.
@@ -17,7 +19,9 @@ from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ftserver.api.auth import client_ip, public
+from ftserver.api.auth import client_ip, guard_attempt, public
+from ftserver.api.ban import BanGuard, ban_key
+from ftserver.api.principal import Principal
 from ftserver.api.tokens import TokenService
 from ftserver.api.ws.connection import WsConnection
 from ftserver.api.ws.hub import WsHub
@@ -52,16 +56,20 @@ class WsTokenCheck:
         self._ws_tokens = [t.encode("utf-8") for t in ws_tokens if t]
         self._tokens = tokens
 
-    def accepts(self, token: str) -> bool:
+    def authenticate(self, token: str) -> Principal:
+        """The principal ``token`` stands for; ``AuthError`` when it is none of ours."""
         if not token:
-            return False
+            raise AuthError("Invalid WebSocket token")
         given = token.encode("utf-8", "surrogatepass")
         # Compare against every configured token so the timing does not tell which one matched.
         matches = [hmac.compare_digest(given, expected) for expected in self._ws_tokens]
         if any(matches):
-            return True
+            return Principal(username="", via="ws_token")
+        return self._tokens.verify(token, "access")
+
+    def accepts(self, token: str) -> bool:
         try:
-            self._tokens.verify(token, "access")
+            self.authenticate(token)
         except AuthError:
             return False
         return True
@@ -98,10 +106,12 @@ def setup_ws(
     heartbeat: float = 30.0,
     max_msg_size: int = 1 << 20,
     replies: AnalyzedReplyCache | None = None,
+    ban: BanGuard | None = None,
 ) -> None:
     """Route the message WebSocket; at shutdown its clients are closed with 1001 before aiohttp waits for handlers.
 
-    ``replies`` is the analyzed_df reply cache (a default-sized one unless given).
+    ``replies`` is the analyzed_df reply cache (a default-sized one unless given); ``ban`` the
+    brute-force guard wrong tokens are reported to.
     """
     check = WsTokenCheck(ws_tokens, tokens)
     replies = replies if replies is not None else AnalyzedReplyCache()
@@ -109,9 +119,15 @@ def setup_ws(
     @public  # the WebSocket checks its own ?token=
     async def message_ws(request: web.Request) -> web.StreamResponse:
         peer = client_ip(request)
-        if not check.accepts(request.query.get("token", "")):
+        token = request.query.get("token", "")
+        try:
+            # A missing token is a probe, not a guess: it is refused without counting.
+            guard_attempt(
+                ban if token else None, ban_key(peer, None), lambda: check.authenticate(token), password=False
+            )
+        except AuthError:
             log.warning("WebSocket auth failed from %s", peer)
-            raise web.HTTPForbidden(text="Invalid WebSocket token")
+            raise web.HTTPForbidden(text="Invalid WebSocket token") from None
         ws = web.WebSocketResponse(heartbeat=heartbeat, max_msg_size=max_msg_size)
         await ws.prepare(request)
         transport = request.transport

@@ -48,3 +48,28 @@ async def test_analyzed_df_replies_follow_the_bots_new_candles(server: Server) -
 
     assert [summary(text)[2] for text in await analyzed_replies(ws, 2)] == [2, 2]
     await ws.close()
+
+
+async def _handshake_status(server: Server, params: dict[str, str]) -> int:
+    try:
+        ws = await server.client.ws_connect("/api/v1/message/ws", params=params)
+    except aiohttp.WSServerHandshakeError as exc:
+        return exc.status
+    await ws.close()
+    return 101
+
+
+async def test_guessing_ws_tokens_gets_the_client_banned_before_the_upgrade(server: Server) -> None:
+    for n in range(10):  # the default auth_fail_limit
+        assert await _handshake_status(server, {"token": f"guess-{n}"}) == 403
+    assert await _handshake_status(server, {"token": "guess-again"}) == 429
+    # Right tokens pass the ban: they cannot be guessed, and a consumer behind the same NAT keeps working.
+    assert await _handshake_status(server, {"token": WS_TOKEN}) == 101
+    tokens = await server.post("/api/v1/token/login")
+    assert await _handshake_status(server, {"token": tokens["access_token"]}) == 101
+
+
+async def test_ws_handshakes_without_a_token_are_not_counted(server: Server) -> None:
+    for _ in range(20):
+        assert await _handshake_status(server, {}) == 403
+    assert await _handshake_status(server, {"token": "guess"}) == 403

@@ -115,7 +115,7 @@ def ws_app(
     bus = MessageBus()
     replies = AnalyzedReplyCache()
     hub = WsHub(bus, send_timeout=2.0)
-    tokens = TokenService(JWT_SECRET, clock=clock)
+    tokens = TokenService(JWT_SECRET, username="freq", password="pw", clock=clock)
     app = web.Application()
     app[SOURCE] = source
     if with_auth:
