@@ -1,8 +1,9 @@
 """Assembles the HTTP application: middlewares in their order, every route, CORS last.
 
 Middleware order, outermost first: request log -> error -> ban -> auth. The error middleware turns
-whatever the inner layers raise into JSON; the ban guard refuses banned clients before any
-credential is even looked at; auth runs last so handlers always see an authenticated principal.
+whatever the inner layers raise into JSON; the ban middleware resolves the client's address (behind
+trusted proxies); auth runs last, consults the ban guard for the credentials it checks, so handlers
+always see an authenticated principal.
 """
 
 from __future__ import annotations
