@@ -127,7 +127,12 @@ class TradingLoop:
     def _configure(self, settings: Settings, strategy: SafeStrategy) -> None:
         self.settings = settings
         self.strategy = strategy
-        self.pairlist = Pairlist(settings.exchange.pair_whitelist, settings.exchange.pair_blacklist)
+        self.pairlist = Pairlist(
+            settings.exchange.pair_whitelist,
+            settings.exchange.pair_blacklist,
+            max_entries=settings.exchange.max_blacklist_entries,
+            max_pattern_length=settings.exchange.max_blacklist_pattern_length,
+        )
         ratio, capital = settings.tradable_balance_ratio, settings.available_capital
         if self.account is not None:
             self.wallet: Wallet = ExchangeWallet(

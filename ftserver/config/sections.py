@@ -19,6 +19,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, validate, validates_schema
 from marshmallow import fields as mfields
 
+from ftserver.bot.pairlist import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_PATTERN_LENGTH, pattern_error
 from ftserver.config.fields import (
     FrozenDict,
     PathField,
@@ -166,8 +167,25 @@ class ExchangeSettings:
     ccxt_async_config: Mapping[str, Any] = custom(FrozenDict, default=MappingProxyType({}))
     pair_whitelist: tuple[str, ...] = ()
     pair_blacklist: tuple[str, ...] = ()
+    max_blacklist_entries: int = in_range(DEFAULT_MAX_ENTRIES, min=1, max=100_000)
+    max_blacklist_pattern_length: int = in_range(DEFAULT_MAX_PATTERN_LENGTH, min=1, max=1000)
     markets_refresh_interval: int = in_range(60, min=0)
     sim: SimSettings = field(default_factory=SimSettings)
+
+    @validates_schema
+    def _blacklist_within_limits(self, data: dict[str, Any], **kwargs: Any) -> None:
+        patterns = data.get("pair_blacklist") or ()
+        max_entries = data.get("max_blacklist_entries", DEFAULT_MAX_ENTRIES)
+        if len(patterns) > max_entries:
+            raise ValidationError(
+                f"{len(patterns)} entries; at most {max_entries} are allowed (exchange.max_blacklist_entries).",
+                field_name="pair_blacklist",
+            )
+        max_length = data.get("max_blacklist_pattern_length", DEFAULT_MAX_PATTERN_LENGTH)
+        for index, pattern in enumerate(patterns):
+            error = pattern_error(pattern, max_length=max_length)
+            if error is not None:
+                raise ValidationError({"pair_blacklist": {index: [error]}})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -33,7 +33,9 @@ class StrategyView(Protocol):
 
 class PairlistView(Protocol):
     configured: list[str]
-    blacklist: list[str]
+
+    @property
+    def blacklist(self) -> Sequence[str]: ...
 
     def expanded_blacklist(self, available: Iterable[str]) -> tuple[list[str], dict[str, str]]: ...
 

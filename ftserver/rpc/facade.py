@@ -543,10 +543,11 @@ class Rpc:
     def _blacklist_view(self, errors: dict[str, str] | None = None) -> dict[str, Any]:
         bot = self.bot
         expanded, bad = bot.pairlist.expanded_blacklist(bot.market.markets.keys())
+        # freqtrade's shape, which FreqUI shows: {pattern: {"error_msg": text}}
         return {
             "blacklist": list(bot.pairlist.blacklist),
             "blacklist_expanded": expanded,
-            "errors": {**bad, **(errors or {})},
+            "errors": {pattern: {"error_msg": message} for pattern, message in {**bad, **(errors or {})}.items()},
             "length": len(bot.pairlist.blacklist),
             "method": ["StaticPairList"],
         }

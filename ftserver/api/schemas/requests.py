@@ -121,7 +121,11 @@ class ForceExitRequestSchema(_Request):
 
 
 class BlacklistRequestSchema(_Request):
-    blacklist = fields.List(fields.String(validate=PAIR), required=True, validate=validate.Length(max=1000))
+    # Only a bound on the body here: the pattern checks and the list's cap are the bot's settings
+    # (exchange.max_blacklist_pattern_length, max_blacklist_entries), reported in the answer's errors.
+    blacklist = fields.List(
+        fields.String(validate=validate.Length(max=1000)), required=True, validate=validate.Length(max=1000)
+    )
 
 
 class LockRequestSchema(_Request):

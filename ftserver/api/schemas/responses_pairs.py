@@ -13,10 +13,18 @@ class WhitelistSchema(ResponseSchema):
     method = fields.List(fields.String())
 
 
+class BlacklistErrorSchema(ResponseSchema):
+    error_msg = fields.String()
+
+
 class BlacklistSchema(ResponseSchema):
     blacklist = fields.List(fields.String(), metadata={"description": "as configured: pairs or patterns"})
     blacklist_expanded = fields.List(fields.String(), metadata={"description": "the markets the patterns match"})
-    errors = fields.Dict(keys=fields.String(), values=fields.String())
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(BlacklistErrorSchema),
+        metadata={"description": "patterns refused by this request: {pattern: {error_msg}}"},
+    )
     length = integer()
     method = fields.List(fields.String())
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ftserver.bot.pairlist import Pairlist, expand_patterns
+from ftserver.bot.pairlist import Pairlist
 from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.errors import Conflict
 from ftserver.exchange.base import AssetBalance
@@ -17,16 +17,16 @@ def test_whitelist_drops_blacklisted_and_unlisted_pairs() -> None:
 
 
 def test_blacklist_patterns_expand_and_invalid_patterns_are_reported() -> None:
-    expanded, errors = expand_patterns(["BNB/.*", "[bad"], MARKETS)
-    assert expanded == ["BNB/USDT", "BNB/BTC"]
-    assert "[bad" in errors
+    pairlist = Pairlist([], ["BNB/.*"])
+    assert pairlist.expanded_blacklist(MARKETS) == (["BNB/USDT", "BNB/BTC"], {})
+    assert "[bad" in pairlist.add_to_blacklist(["[bad"])
 
 
 def test_add_and_remove_blacklist() -> None:
     pairlist = Pairlist(["BTC/USDT", "ETH/USDT"], [])
     errors = pairlist.add_to_blacklist(["ETH/USDT", "(oops"])
     assert list(errors) == ["(oops"]
-    assert pairlist.blacklist == ["ETH/USDT"]
+    assert list(pairlist.blacklist) == ["ETH/USDT"]
     assert pairlist.whitelist(MARKETS) == ["BTC/USDT"]
     pairlist.remove_from_blacklist(["ETH/USDT"])
     assert pairlist.whitelist(MARKETS) == ["BTC/USDT", "ETH/USDT"]
