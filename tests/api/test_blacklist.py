@@ -47,3 +47,14 @@ async def test_pathological_pattern_is_accepted_and_matches_nothing(server: Serv
     assert answer["blacklist_expanded"] == []
     await server.bot.run_once()
     assert (await server.get("/api/v1/whitelist"))["whitelist"] == ["BTC/USDT", "ETH/USDT"]
+
+
+async def test_pattern_longer_than_a_pair_name_can_be_added_and_deleted(server: Server) -> None:
+    pattern = "(" + "|".join(f"COIN{i}" for i in range(12)) + ")/USDT"
+    assert 64 < len(pattern) <= 100
+    assert (await server.post("/api/v1/blacklist", {"blacklist": [pattern]}))["blacklist"] == [pattern]
+    response = await server.client.delete(
+        "/api/v1/blacklist", params=[("pairs_to_delete", pattern)], headers=basic_auth()
+    )
+    assert response.status == 200
+    assert (await response.json())["blacklist"] == []

@@ -44,7 +44,8 @@ class CustomDataQuerySchema(_Request):
 
 
 class BlacklistDeleteQuerySchema(_Request):
-    pairs_to_delete = fields.List(fields.String(validate=PAIR), load_default=list)
+    # As long as a pattern may be (BlacklistRequestSchema): whatever was added can be deleted.
+    pairs_to_delete = fields.List(fields.String(validate=validate.Length(max=1000)), load_default=list)
 
 
 class MarketsQuerySchema(_Request):
