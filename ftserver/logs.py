@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from ftserver.log_filters import RepeatCollapser, SafeFormatter, escape_controls
+
 FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
 
 # One buffered record as freqtrade's /logs returns it: [date string, epoch ms, logger, level, message].
@@ -25,7 +27,8 @@ class LogBuffer(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             date = datetime.fromtimestamp(record.created, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
-            self._entries.append((date, record.created * 1000, record.name, record.levelname, record.getMessage()))
+            message = escape_controls(record.getMessage())
+            self._entries.append((date, record.created * 1000, record.name, record.levelname, message))
         except Exception:
             self.handleError(record)
 
@@ -44,14 +47,25 @@ def setup_logging(
     logfile: str | Path | None = None,
     max_bytes: int = 10 * 1024 * 1024,
     backup_count: int = 10,
+    repeat_window: float = 10.0,
+    repeat_burst: int = 20,
 ) -> None:
-    """Configure the root logger. ``verbosity`` 0 = INFO, 1+ = DEBUG. Idempotent: replaces our handlers."""
+    """Configure the root logger. ``verbosity`` 0 = INFO, 1+ = DEBUG. Idempotent: replaces our handlers.
+
+    Every handler escapes control characters in messages (one record, one line) and lets at most
+    ``repeat_burst`` records of one logger, level and template through per ``repeat_window``
+    seconds (see :mod:`ftserver.log_filters`).
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_ftserver", False):
+            for old in list(handler.filters):
+                if isinstance(old, RepeatCollapser):
+                    old.flush()
+                    handler.removeFilter(old)
             root.removeHandler(handler)
             handler.close()
-    formatter = logging.Formatter(FORMAT)
+    formatter = SafeFormatter(FORMAT)
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if logfile:
         path = Path(logfile)
@@ -63,6 +77,7 @@ def setup_logging(
         handlers.append(buffer)
     for handler in handlers:
         handler._ftserver = True  # type: ignore[attr-defined]
+        handler.addFilter(RepeatCollapser(handler, window=repeat_window, burst=repeat_burst))
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbosity > 0 else logging.INFO)
     # Third-party chatter stays at WARNING unless asked for with -vv.
