@@ -16,7 +16,7 @@ from aiohttp import web
 
 from ftserver.api.auth import public
 from ftserver.api.responses import json_response
-from ftserver.errors import ConfigError
+from ftserver.errors import ConfigError, InvalidRequest
 from ftserver.ui_install import read_ui_version
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -77,10 +77,15 @@ class UiFiles:
     def file_for(self, tail: str) -> Path | None:
         if not tail or any(part.startswith(".") for part in tail.split("/")):
             return None
-        candidate = (self.root / tail).resolve()
-        if candidate.is_relative_to(self.root) and candidate.is_file():
-            return candidate
-        return None
+        if any(ord(char) < 0x20 or char == "\x7f" for char in tail):
+            # No file of ours has such a name, and a NUL byte makes the path functions raise.
+            raise InvalidRequest("The request path holds a control character.")
+        try:
+            candidate = (self.root / tail).resolve()
+            found = candidate.is_relative_to(self.root) and candidate.is_file()
+        except OSError:  # a name too long for the file system, for one
+            return None
+        return candidate if found else None
 
 
 def _file_response(path: Path, *, cache: str) -> web.FileResponse:

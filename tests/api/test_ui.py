@@ -107,3 +107,19 @@ async def test_our_own_ui_is_the_default(aiohttp_client: Any, tmp_path: Path) ->
         assert '<script type="module" src="/assets/' in text
     else:  # not built: a page that says how to build it
         assert "npm run build" in text
+
+
+async def test_a_control_character_in_the_path_is_400_with_json_detail(aiohttp_client: Any, tmp_path: Path) -> None:
+    client = await ui_client(aiohttp_client, tmp_path, make_ui(tmp_path / "ui"))
+    for path in ("/%00", "/assets/a%00.js", "/%1b[31m"):
+        response = await client.get(path)
+        assert response.status == 400, path
+        body = await response.json()
+        assert body["detail"] == "The request path holds a control character."
+
+
+async def test_a_file_name_too_long_for_the_file_system_is_a_deep_link(aiohttp_client: Any, tmp_path: Path) -> None:
+    client = await ui_client(aiohttp_client, tmp_path, make_ui(tmp_path / "ui"))
+    response = await client.get("/" + "a" * 300)
+    assert response.status == 200
+    assert await response.text() == INDEX
