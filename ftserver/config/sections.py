@@ -228,6 +228,9 @@ class ApiServerSettings:
     ws_send_timeout: float = in_range(10, min=0, min_inclusive=False)
     ws_heartbeat: float = in_range(30, min=0, min_inclusive=False)
     ui_path: str | None = None
+    max_connections: int = in_range(1000, min=1)
+    max_connections_per_ip: int = in_range(100, min=1)
+    header_timeout: float = in_range(10, min=0, min_inclusive=False)
 
 
 @dataclass(frozen=True, kw_only=True)
