@@ -18,8 +18,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(root: Path, db: Path, port: int, **settings: str) -> subprocess.Popen[bytes]:
-    """``settings``: extra top-level config overrides, e.g. ``initial_state="stopped"``."""
+def start_server(
+    root: Path, db: Path, port: int, *, fd_limit: int | None = None, **settings: str
+) -> subprocess.Popen[bytes]:
+    """``settings``: extra top-level config overrides, e.g. ``initial_state="stopped"``.
+
+    ``fd_limit``: the server's open-file limit, soft and hard (e.g. 1024, a common default).
+    """
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
@@ -34,4 +39,11 @@ def start_server(root: Path, db: Path, port: int, **settings: str) -> subprocess
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=(lambda: _limit_files(fd_limit)) if fd_limit else None,
     )
+
+
+def _limit_files(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
