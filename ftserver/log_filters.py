@@ -186,5 +186,5 @@ class RepeatCollapser(logging.Filter):
             (template, run.dropped, max(now - run.started, 0.0)),
             None,
         )
-        summary._ftserver_summary = True  # type: ignore[attr-defined]
+        summary._ftserver_summary = True
         return [summary]

@@ -25,7 +25,7 @@ import asyncio
 import ipaddress
 import logging
 from collections.abc import Callable, MutableMapping
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -114,7 +114,7 @@ class _AdmissionProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         key = client_key(transport.get_extra_info("peername"))
         if not self._guard.admit(key):
-            transport.abort()  # no reading, no lingering: the descriptor is freed at once
+            cast(asyncio.Transport, transport).abort()  # nothing read, nothing lingers: the descriptor is freed now
             return
         self._key = key
         self._inner = self._factory()
@@ -150,6 +150,7 @@ class GuardedTCPSite(web.BaseSite):
         self._app_runner = runner
         self._host = host
         self._port = port
+        self._listener: asyncio.Server | None = None
         self.guard = guard
 
     @property
@@ -159,8 +160,8 @@ class GuardedTCPSite(web.BaseSite):
     @property
     def port(self) -> int:
         """The bound port (useful when 0 asked for any free one)."""
-        if self._server is not None and self._server.sockets:
-            return int(self._server.sockets[0].getsockname()[1])
+        if self._listener is not None and self._listener.sockets:
+            return int(self._listener.sockets[0].getsockname()[1])
         return self._port
 
     async def start(self) -> None:
@@ -169,7 +170,10 @@ class GuardedTCPSite(web.BaseSite):
         if server is None:
             raise RuntimeError("Call runner.setup() before starting a site")
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(self.guard.wrap(server), self._host, self._port, backlog=self._backlog)
+        self._listener = await loop.create_server(
+            self.guard.wrap(server), self._host, self._port, backlog=self._backlog
+        )
+        self._server = self._listener  # BaseSite.stop closes it
 
 
 def raise_open_file_limit() -> int | None:
@@ -210,7 +214,7 @@ def connection_cap(max_connections: int, fd_limit: int | None, *, reserve: int) 
     return cap
 
 
-class HttpErrorLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+class HttpErrorLog(logging.LoggerAdapter[logging.Logger]):
     """The logger aiohttp's connection handler reports errors to (``logger=`` of the runner).
 
     A request aiohttp could not parse is the client's fault and common on an open port: one short
