@@ -4,6 +4,8 @@ Starts `ftserver trade` as its own process on a loopback port with the open-file
 (soft and hard, the common default), then runs two floods from 127.0.0.2, each for --seconds:
 (a) slow headers: every connection sends a request head one byte a second and never finishes it,
 (b) idle: every connection sends nothing.
+With --sources N the flood comes from N addresses (127.0.0.2 ...), enough of them to fill the
+total cap rather than one address's share: the case the per-address cap cannot help with.
 A flooding connection the server closes is opened again a second later, as an attacker would.
 Meanwhile a well-behaved client on 127.0.0.1 opens a fresh connection for GET /api/v1/ping every
 200 ms. Prints, per flood: p50/p99/max of /ping, answered/failed, how many flood connections the
@@ -31,7 +33,6 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from server_process import free_port, start_server
 
-FLOODER = "127.0.0.2"
 TARGET_P99 = 0.100
 PING_EVERY = 0.2
 PING_TIMEOUT = 5.0
@@ -74,10 +75,15 @@ async def idle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, deadl
         await asyncio.wait_for(reader.read(1024), max(deadline - time.monotonic(), 0))
 
 
-async def attacker(port: int, attack: Attack, deadline: float, flood: Flood) -> None:
+def flood_source(n: int, sources: int) -> str:
+    """127.0.0.2, 127.0.0.3, ...: all of 127/8 is loopback on Linux."""
+    return f"127.0.0.{2 + n % sources}"
+
+
+async def attacker(port: int, source: str, attack: Attack, deadline: float, flood: Flood) -> None:
     while time.monotonic() < deadline:
         try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(FLOODER, 0))
+            reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(source, 0))
         except OSError:
             await asyncio.sleep(1.0)
             continue
@@ -122,18 +128,24 @@ def log_bytes(logfile: Path) -> int:
     return sum(path.stat().st_size for path in logfile.parent.glob(logfile.name + "*"))
 
 
-async def run_flood(name: str, attack: Attack, port: int, connections: int, seconds: float, logfile: Path) -> bool:
+async def run_flood(
+    name: str, attack: Attack, port: int, connections: int, seconds: float, logfile: Path, sources: int = 1
+) -> bool:
     flood, pings = Flood(), Pings()
     before = log_bytes(logfile)
     deadline = time.monotonic() + seconds
-    attackers = [asyncio.create_task(attacker(port, attack, deadline, flood)) for _ in range(connections)]
+    attackers = [
+        asyncio.create_task(attacker(port, flood_source(n, sources), attack, deadline, flood))
+        for n in range(connections)
+    ]
     await asyncio.sleep(1.0)  # let the flood build up before measuring
     await pinger(port, deadline, pings)
     await asyncio.gather(*attackers)
     written = log_bytes(logfile) - before
     lat = sorted(pings.latencies)
     answered = len(lat)
-    print(f"\n== {name}: {connections} connections from {FLOODER} for {seconds:.0f} s ==")
+    origin = flood_source(0, sources) if sources == 1 else f"{sources} addresses"
+    print(f"\n== {name}: {connections} connections from {origin} for {seconds:.0f} s ==")
     print(
         f"flood connections opened {flood.opened}, closed by the server {flood.closed_by_server}, "
         f"most open at once (client side) {flood.peak_open}"
@@ -159,7 +171,7 @@ async def wait_ready(port: int) -> None:
     raise RuntimeError("server did not start")
 
 
-async def main(connections: int, seconds: float) -> int:
+async def main(connections: int, seconds: float, sources: int) -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     needed = connections + 200
     if soft < needed:
@@ -171,8 +183,8 @@ async def main(connections: int, seconds: float) -> int:
         proc = start_server(root, root / "bench.sqlite", port, fd_limit=SERVER_FD_LIMIT, logfile=str(logfile))
         try:
             await wait_ready(port)
-            ok_slow = await run_flood("slow headers", slow_head, port, connections, seconds, logfile)
-            ok_idle = await run_flood("idle connections", idle, port, connections, seconds, logfile)
+            ok_slow = await run_flood("slow headers", slow_head, port, connections, seconds, logfile, sources)
+            ok_idle = await run_flood("idle connections", idle, port, connections, seconds, logfile, sources)
             alive = proc.poll() is None
             print(f"\nserver still running: {alive}; log file total {log_bytes(logfile)} bytes")
         finally:
@@ -185,5 +197,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=1100)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--sources", type=int, default=1, help="flood from this many addresses (127.0.0.2, ...)")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.connections, args.seconds)))
+    sys.exit(asyncio.run(main(args.connections, args.seconds, args.sources)))

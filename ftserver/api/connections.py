@@ -1,9 +1,11 @@
 """The HTTP listener's defences against connection floods, below aiohttp's request handling.
 
 - :class:`ConnectionGuard` admits a connection only while fewer than ``max_per_ip`` are open from
-  its address (an IPv6 client counts per /64, the block one subscriber usually holds) and fewer
-  than ``max_connections`` in all. Over either cap the socket is closed as soon as it is
-  accepted, before a byte is read: one transport and one small object, no aiohttp handler.
+  its address (an IPv6 client counts per /64, the block one subscriber usually holds). At
+  ``max_connections`` in all it closes the oldest connection that has not yet sent a complete
+  request head to make room, and refuses only when there is none. A refused socket is closed as
+  soon as it is accepted, before a byte is read: one transport and one small object, no aiohttp
+  handler.
 - :func:`raise_open_file_limit` lifts the soft open-file limit to the hard one, and
   :func:`connection_cap` keeps the total cap below it with room for one accept batch and the
   server's own files, so ``accept()`` never runs out of descriptors.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, MutableMapping
 from typing import Any, cast
 
@@ -51,7 +54,13 @@ def client_key(peername: Any) -> str:
 
 
 class ConnectionGuard:
-    """Counts open connections in all and per client address; refuses those over a cap."""
+    """Counts open connections in all and per client address; refuses or evicts over a cap.
+
+    When the total cap is reached, the connection that has waited longest without completing its
+    first request head (an idle or slow-loris one: a real client sends its head within
+    milliseconds) is closed to make room, so many flooding addresses cannot lock new clients out.
+    Only when every open connection has sent a request is a newcomer refused.
+    """
 
     def __init__(self, *, max_connections: int, max_per_ip: int) -> None:
         if max_connections < 1 or max_per_ip < 1:
@@ -60,7 +69,10 @@ class ConnectionGuard:
         self.max_per_ip = max_per_ip
         self._open: dict[str, int] = {}  # only addresses with an open connection: at most max_connections keys
         self._total = 0
+        # Admitted connections whose first request head is not complete yet, oldest first.
+        self._waiting: OrderedDict[_AdmissionProtocol, None] = OrderedDict()
         self.refused = 0
+        self.evicted = 0
 
     @property
     def open(self) -> int:
@@ -69,13 +81,7 @@ class ConnectionGuard:
     def open_from(self, key: str) -> int:
         return self._open.get(key, 0)
 
-    def admit(self, key: str) -> bool:
-        if self._total >= self.max_connections:
-            self.refused += 1
-            log.warning(
-                "Refused a connection from %s: %d connections open (api_server.max_connections)", key, self._total
-            )
-            return False
+    def admit(self, key: str, conn: _AdmissionProtocol) -> bool:
         held = self._open.get(key, 0)
         if held >= self.max_per_ip:
             self.refused += 1
@@ -83,11 +89,30 @@ class ConnectionGuard:
                 "Refused a connection from %s: %d open from there (api_server.max_connections_per_ip)", key, held
             )
             return False
-        self._open[key] = held + 1
+        if self._total >= self.max_connections:
+            if not self._waiting:
+                self.refused += 1
+                log.warning(
+                    "Refused a connection from %s: %d connections open (api_server.max_connections)", key, self._total
+                )
+                return False
+            victim, _ = self._waiting.popitem(last=False)
+            self.evicted += 1
+            log.warning(
+                "Closed a connection from %s that had sent no request, to admit one (api_server.max_connections)",
+                victim.key,
+            )
+            victim.evict()
+        self._open[key] = self._open.get(key, 0) + 1
         self._total += 1
+        self._waiting[conn] = None
         return True
 
-    def release(self, key: str) -> None:
+    def head_received(self, conn: _AdmissionProtocol) -> None:
+        self._waiting.pop(conn, None)
+
+    def release(self, key: str, conn: _AdmissionProtocol) -> None:
+        self._waiting.pop(conn, None)
         held = self._open.get(key, 0)
         if held <= 1:
             self._open.pop(key, None)
@@ -100,35 +125,68 @@ class ConnectionGuard:
         return lambda: _AdmissionProtocol(self, factory)
 
 
-class _AdmissionProtocol(asyncio.Protocol):
-    """Decides at ``connection_made``; an admitted connection is handed to the real protocol for good."""
+_HEAD_END = b"\r\n\r\n"
 
-    __slots__ = ("_factory", "_guard", "_inner", "_key")
+
+class _AdmissionProtocol(asyncio.Protocol):
+    """Decides at ``connection_made``; an admitted connection is handed to the real protocol.
+
+    Until the first request head is complete it also watches for the head's end (a blank line),
+    so the guard knows which connections are still waiting for one.
+    """
+
+    __slots__ = ("_factory", "_guard", "_inner", "_released", "_tail", "_transport", "_waiting", "key")
 
     def __init__(self, guard: ConnectionGuard, factory: ProtocolFactory) -> None:
         self._guard = guard
         self._factory = factory
         self._inner: Any = None
-        self._key = ""
+        self._transport: asyncio.Transport | None = None
+        self._waiting = True
+        self._released = False
+        self._tail = b""
+        self.key = ""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        key = client_key(transport.get_extra_info("peername"))
-        if not self._guard.admit(key):
-            cast(asyncio.Transport, transport).abort()  # nothing read, nothing lingers: the descriptor is freed now
+        tcp = cast(asyncio.Transport, transport)
+        self.key = client_key(transport.get_extra_info("peername"))
+        if not self._guard.admit(self.key, self):
+            tcp.abort()  # nothing read, nothing lingers: the descriptor is freed now
             return
-        self._key = key
+        self._transport = tcp
         self._inner = self._factory()
         self._inner.connection_made(transport)
 
+    def evict(self) -> None:
+        """Close this connection now; its place in the guard is given up at once."""
+        self._release()
+        if self._transport is not None:
+            self._transport.abort()
+
+    def _release(self) -> None:
+        if not self._released:
+            self._released = True
+            self._guard.release(self.key, self)
+
     def connection_lost(self, exc: Exception | None) -> None:
         inner, self._inner = self._inner, None
+        self._transport = None
         if inner is not None:
-            self._guard.release(self._key)
+            self._release()
             inner.connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        if self._inner is not None:
-            self._inner.data_received(data)
+        if self._inner is None:
+            return
+        if self._waiting:
+            seen = self._tail + data
+            if _HEAD_END in seen:
+                self._waiting = False
+                self._tail = b""
+                self._guard.head_received(self)
+            else:
+                self._tail = seen[-3:]
+        self._inner.data_received(data)
 
     def eof_received(self) -> bool | None:
         return self._inner.eof_received() if self._inner is not None else None

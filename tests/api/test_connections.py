@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from ftserver.api.connections import ConnectionGuard, client_key, connection_cap
+from ftserver.api.connections import ConnectionGuard, client_key, connection_cap, raise_open_file_limit
 from ftserver.config.sections import ApiServerSettings
 from ftserver.server import start_listening
 from tests.support.polling import eventually
@@ -123,13 +123,39 @@ async def test_connections_over_the_per_address_cap_are_closed_unread_and_others
         writer.close()
 
 
-async def test_connections_over_the_total_cap_are_closed() -> None:
+async def request_ping(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+    writer.write(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n")
+    return await reader.readuntil(b'"pong"}')
+
+
+async def test_at_the_total_cap_the_oldest_connection_without_a_request_makes_room() -> None:
     async with listening(max_connections_per_ip=10, max_connections=4) as server:
-        held = [await server.connect() for _ in range(4)]
+        served = [await server.connect(f"127.0.0.{n}") for n in (2, 3)]
+        for reader, writer in served:
+            assert (await request_ping(reader, writer)).startswith(b"HTTP/1.1 200")
+        silent = [await server.connect(f"127.0.0.{n}") for n in (4, 5)]
         await eventually(lambda: server.guard.open == 4, what="four admitted connections")
-        reader, writer = await server.connect("127.0.0.3")
+
+        newcomer = await server.connect("127.0.0.6")
+        assert (await request_ping(*newcomer)).startswith(b"HTTP/1.1 200")
+        assert server.guard.evicted == 1
+        assert await closed_by_server(silent[0][0], within=2)  # the oldest silent one went
+        assert not await closed_by_server(silent[1][0], within=0.2)
+        for reader, _ in served:
+            assert not await closed_by_server(reader, within=0.1)
+        for _, writer in [*served, *silent, newcomer]:
+            writer.close()
+
+
+async def test_at_the_total_cap_with_every_connection_served_a_newcomer_is_refused() -> None:
+    async with listening(max_connections_per_ip=10, max_connections=3) as server:
+        served = [await server.connect(f"127.0.0.{n}") for n in (2, 3, 4)]
+        for reader, writer in served:
+            await request_ping(reader, writer)
+        reader, writer = await server.connect("127.0.0.5")
         assert await closed_by_server(reader, within=2)
-        for _, held_writer in [*held, (reader, writer)]:
+        assert (server.guard.refused, server.guard.evicted) == (1, 0)
+        for _, held_writer in [*served, (reader, writer)]:
             held_writer.close()
 
 
@@ -175,3 +201,17 @@ def test_the_total_cap_stays_below_the_open_file_limit() -> None:
     assert connection_cap(1000, 1024, reserve=228) == 796
     assert connection_cap(1000, 65536, reserve=228) == 1000
     assert connection_cap(1000, None, reserve=228) == 1000
+
+
+def test_the_soft_open_file_limit_is_raised_to_the_hard_limit() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard <= 256:
+        pytest.skip("needs a finite hard limit above 256")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+    try:
+        assert raise_open_file_limit() == hard
+        assert resource.getrlimit(resource.RLIMIT_NOFILE) == (hard, hard)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
