@@ -25,10 +25,14 @@ trusted proxy: proxies append the address they received the request from, so eve
 was written by the client and proves nothing.
 
 Both log lines are stable, so fail2ban can ban at the firewall too. With the default log format
-(``%(asctime)s - %(name)s - %(levelname)s - %(message)s``) a filter's ``failregex`` is::
+(``%(asctime)s - %(name)s - %(levelname)s - %(message)s``) fail2ban cuts the date out of each line
+(``datepattern = ^%%Y-%%m-%%d %%H:%%M:%%S,%%f``) and matches the rest against::
 
-    ^.* - ftserver\\.api\\.ban - WARNING - Failed login from <HOST>$
-    ^.* - ftserver\\.api\\.ban - WARNING - Banned <HOST> for \\d+ s after \\d+ failed login attempts$
+    ^ - ftserver\\.api\\.ban - WARNING - Failed login from <HOST>$
+    ^ - ftserver\\.api\\.ban - WARNING - Banned <HOST> for \\d+ s after \\d+ failed login attempts$
+
+Both rules are anchored right after the date, at the logger's name: a rule that began with ``^.*``
+would also match another logger's line that merely ends with a client's text quoting these words.
 
 The ban middleware resolves the client address once per request; it must sit between the error and
 the auth middlewares (outermost first: error -> ban -> auth). Call ``setup_errors``, then

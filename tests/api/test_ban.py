@@ -146,9 +146,25 @@ def test_log_lines_match_the_documented_fail2ban_filter(clock: ManualClock, capl
     patterns = _fail2ban_patterns()
     assert len(patterns) == 2
     for record in caplog.records:
-        line = formatter.format(record)
+        line = _cut_date(formatter.format(record))
         matches = [pattern.match(line) for pattern in patterns]
         assert any(m is not None and m.group("host") == IP for m in matches), line
+
+
+def _cut_date(line: str) -> str:
+    """What fail2ban matches its failregex against: the line with its leading date cut out."""
+    date = re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}", line)
+    assert date is not None, line
+    return line[date.end() :]
+
+
+def test_the_fail2ban_filter_ignores_client_text_quoted_at_the_end_of_another_line() -> None:
+    quoted = "2026-03-02 12:00:30,000 - ftserver.api.ws.endpoint - INFO - Invalid message type: x"
+    for forged in (
+        f"{quoted} - ftserver.api.ban - WARNING - Failed login from 203.0.113.9",
+        f"{quoted} - ftserver.api.ban - WARNING - Banned 203.0.113.9 for 600 s after 10 failed login attempts",
+    ):
+        assert not any(pattern.match(_cut_date(forged)) for pattern in _fail2ban_patterns()), forged
 
 
 # ---- the whole server ------------------------------------------------------------------------
