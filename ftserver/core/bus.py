@@ -22,6 +22,7 @@ from ftserver.core.messages import NO_ECHO_MESSAGE_TYPES, Message, MessageType
 
 log = logging.getLogger(__name__)
 
+
 class OverflowPolicy(StrEnum):
     DROP_OLDEST = "drop_oldest"
     DISCONNECT = "disconnect"
