@@ -30,7 +30,9 @@ run: $(BIN)/.installed ui
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check ftserver tests bench
+	$(BIN)/ruff format --check ftserver tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint ui $(CHROMIUM)
 	$(BIN)/pytest

@@ -10,10 +10,18 @@ from ftserver.models import BotState, PairLock, Trade
 
 
 class HealthView(Protocol):
-    last_process: datetime | None
-    bot_start: datetime | None
-    bot_startup: datetime
-    storage_failure: str | None
+    # Read-only members: the bot hands out a frozen snapshot, and the facade only reads it.
+    @property
+    def last_process(self) -> datetime | None: ...
+
+    @property
+    def bot_start(self) -> datetime | None: ...
+
+    @property
+    def bot_startup(self) -> datetime: ...
+
+    @property
+    def storage_failure(self) -> str | None: ...
 
 
 class MarketView(Protocol):
@@ -50,11 +58,22 @@ class WalletView(Protocol):
 
 
 class BotPort(Protocol):
-    state: BotState
-    market: MarketView
-    strategy: StrategyView
-    pairlist: PairlistView
-    wallet: WalletView
+    # Properties, not attributes: the facade reads these and never assigns them, which also lets the
+    # bot's own, richer types stand in for the views (a mutable protocol attribute would be invariant).
+    @property
+    def state(self) -> BotState: ...
+
+    @property
+    def market(self) -> MarketView: ...
+
+    @property
+    def strategy(self) -> StrategyView: ...
+
+    @property
+    def pairlist(self) -> PairlistView: ...
+
+    @property
+    def wallet(self) -> WalletView: ...
 
     @property
     def timeframe(self) -> str: ...
