@@ -7,12 +7,12 @@ CONFIG ?= config/config.json
 UI_SOURCES := static/package.json static/package-lock.json static/build.mjs $(wildcard static/src/*.js static/src/*.jsx static/src/*.css static/src/*/*.jsx)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast lint fmt ui bench clean
+.PHONY: run test test-fast lint fmt lock ui bench clean
 
-$(BIN)/.installed: pyproject.toml setup.cfg
+$(BIN)/.installed: pyproject.toml setup.cfg constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
 # The web UI: npm installs the pinned packages from static/package-lock.json, esbuild bundles them.
@@ -40,6 +40,10 @@ test: lint ui $(CHROMIUM)
 # Everything but the browser tests: no UI build, no Chromium.
 test-fast: lint
 	$(BIN)/pytest -m "not browser"
+
+# Pin what the virtualenv holds now (after changing setup.cfg: rm -rf .venv, install, test, lock).
+lock: $(BIN)/.installed
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.tmp && mv constraints.tmp constraints.txt
 
 fmt: $(BIN)/.installed
 	$(BIN)/ruff format ftserver tests bench
