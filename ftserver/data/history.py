@@ -81,7 +81,11 @@ class CandleStore:
                 return df[OHLCV_COLUMNS]
             return candles_to_frame(orjson.loads(path.read_bytes()))
         except (OSError, ValueError, KeyError) as exc:
-            raise InvalidRequest(f"Candle file {path} is unreadable: {exc}") from None
+            # The answer names the file relative to the data folder: clients must not learn server paths.
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+            reason = reason.replace(str(self.datadir), ".")
+            shown = path.relative_to(self.datadir) if path.is_relative_to(self.datadir) else path.name
+            raise InvalidRequest(f"Candle file {shown} is unreadable: {reason}") from None
 
     def last_date(self, pair: str, timeframe: str, candle_type: str = "spot") -> datetime | None:
         df = self.load(pair, timeframe, candle_type)

@@ -6,6 +6,8 @@ Serves ``/strategies``, ``/strategy/{name}``, ``/available_pairs``, ``/pair_hist
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from ftserver.config import Settings
 from ftserver.data.history import CandleStore
 from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.data.timerange import parse_timerange
-from ftserver.errors import NotFound, StrategyError
+from ftserver.errors import FtServerError, NotFound, StrategyError
 from ftserver.strategy.loader import builtin_strategy_dir, list_strategies, load_strategy, strategy_file
 from ftserver.strategy.safe import SafeStrategy
 
@@ -31,6 +33,34 @@ class Research:
         self.settings = settings
         self.paths = [settings.strategy_path, builtin_strategy_dir()]
         self.store = candle_store_for(settings)
+        # Folders whose absolute names must not reach a client, longest first so nested ones match first.
+        roots = {settings.user_data_dir, settings.strategy_path, builtin_strategy_dir(), self.store.datadir}
+        absolute = {str(p) for r in roots for p in (Path(r), Path(r).resolve()) if p.is_absolute()}
+        self._roots = sorted(absolute, key=len, reverse=True)
+
+    def shown(self, path: Path) -> str:
+        """``path`` as a client may see it: relative to user_data_dir when inside it, else its name."""
+        for base in (self.settings.user_data_dir, Path(self.settings.user_data_dir).resolve()):
+            if path.is_relative_to(base):
+                return str(path.relative_to(base))
+        return path.name
+
+    def _redacted(self, text: str) -> str:
+        for root in self._roots:
+            text = text.replace(root + "/", "").replace(root, ".")
+        return text
+
+    @contextmanager
+    def _no_server_paths(self) -> Iterator[None]:
+        """Errors leave without the server's absolute paths (user code may put them in its messages)."""
+        try:
+            yield
+        except FtServerError as exc:
+            message = self._redacted(exc.message)
+            if message != exc.message:
+                exc.message = message
+                exc.args = (message,)
+            raise
 
     def strategies(self) -> dict[str, Any]:
         return {"strategies": list_strategies(self.paths)}
@@ -40,7 +70,8 @@ class Research:
             path = strategy_file(name, self.paths)
         except StrategyError:
             raise NotFound(f"Strategy '{name}' not found") from None
-        strategy = load_strategy(name, self.paths)
+        with self._no_server_paths():
+            strategy = load_strategy(name, self.paths)
         return {
             "strategy": name,
             "code": path.read_text(encoding="utf-8"),
@@ -49,12 +80,14 @@ class Research:
         }
 
     def plot_config(self, name: str) -> dict[str, Any]:
-        return dict(load_strategy(name, self.paths).plot_config or {})
+        with self._no_server_paths():
+            return dict(load_strategy(name, self.paths).plot_config or {})
 
     def available_pairs(
         self, timeframe: str | None, stake_currency: str | None, candle_type: str | None
     ) -> dict[str, Any]:
-        found = self.store.available_pairs(timeframe or None, stake_currency or None, candle_type or None)
+        with self._no_server_paths():
+            found = self.store.available_pairs(timeframe or None, stake_currency or None, candle_type or None)
         pairs = sorted({pair for pair, _, _ in found})
         return {
             "length": len(pairs),
@@ -66,17 +99,18 @@ class Research:
         self, pair: str, timeframe: str, timerange: str | None, strategy_name: str
     ) -> tuple[str, pd.DataFrame, datetime]:
         """Load stored candles of ``pair`` and run ``strategy_name`` over them (blocking: call in a thread)."""
-        timeframe_to_seconds(timeframe)
-        span = parse_timerange(timerange)
-        strategy = SafeStrategy(load_strategy(strategy_name, self.paths, {"timeframe": timeframe}))
-        df = self.store.load(pair, timeframe, timerange=span)
-        if df.empty:
-            raise NotFound(
-                f"No stored candles for {pair} {timeframe}"
-                + (f" in {timerange}" if timerange else "")
-                + f" in {self.store.datadir} (download them with `ftserver download-data`)"
-            )
-        return strategy.name, strategy.analyze_sync(df, pair), datetime.now(UTC)
+        with self._no_server_paths():
+            timeframe_to_seconds(timeframe)
+            span = parse_timerange(timerange)
+            strategy = SafeStrategy(load_strategy(strategy_name, self.paths, {"timeframe": timeframe}))
+            df = self.store.load(pair, timeframe, timerange=span)
+            if df.empty:
+                raise NotFound(
+                    f"No stored candles for {pair} {timeframe}"
+                    + (f" in {timerange}" if timerange else "")
+                    + f" in {self.shown(self.store.datadir)} (download them with `ftserver download-data`)"
+                )
+            return strategy.name, strategy.analyze_sync(df, pair), datetime.now(UTC)
 
     @staticmethod
     def exchanges() -> dict[str, Any]:

@@ -49,14 +49,16 @@ def _import_file(path: Path) -> ModuleType:
     name = f"ftserver_user_strategy_{path.stem}_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise StrategyError(f"Cannot import strategy file {path}")
+        raise StrategyError(f"Cannot import strategy file {path.name}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pickling inside user code need the module registered
     try:
         spec.loader.exec_module(module)
     except (Exception, SystemExit) as exc:  # a user file calling sys.exit() must not stop the server
         sys.modules.pop(name, None)
-        raise StrategyError(f"Strategy file {path} failed to import: {type(exc).__name__}: {exc}") from exc
+        log.info("Strategy file %s failed to import: %s: %s", path, type(exc).__name__, exc)
+        reason = _without_folder(str(exc), path.parent)
+        raise StrategyError(f"Strategy file {path.name} failed to import: {type(exc).__name__}: {reason}") from exc
     return module
 
 
@@ -94,14 +96,19 @@ def load_strategy(name: str, search_paths: Sequence[Path], config: Mapping[str, 
             if path.stem.lower() == name.lower() or name in path.read_text(encoding="utf-8", errors="replace"):
                 raise StrategyError(f"Strategy '{name}' could not be loaded: {problem}")
         known = ", ".join(sorted(found)) or "none"
-        raise StrategyError(f"Strategy '{name}' not found in {_joined(search_paths)} (strategies found: {known})")
+        log.info("Strategy %s not found in %s", name, _joined(search_paths))
+        raise StrategyError(f"Strategy '{name}' not found (strategies found: {known})")
     for problem in broken.values():
         log.warning("Skipped a broken strategy file: %s", problem)
     cls, path = found[name]
     try:
         strategy = cls(dict(config or {}))
     except Exception as exc:
-        raise StrategyError(f"Strategy '{name}' ({path}) could not be created: {type(exc).__name__}: {exc}") from exc
+        log.info("Strategy %s (%s) could not be created: %s: %s", name, path, type(exc).__name__, exc)
+        reason = _without_folder(str(exc), path.parent)
+        raise StrategyError(
+            f"Strategy '{name}' ({path.name}) could not be created: {type(exc).__name__}: {reason}"
+        ) from exc
     for key in OVERRIDABLE:
         value = (config or {}).get(key)
         if value is not None:
@@ -123,9 +130,20 @@ def strategy_file(name: str, search_paths: Sequence[Path]) -> Path:
     """The file that defines strategy ``name`` (the first folder that has it wins)."""
     found, _ = _scan(search_paths)
     if name not in found:
-        raise StrategyError(f"Strategy '{name}' not found in {_joined(search_paths)}")
+        log.info("Strategy %s not found in %s", name, _joined(search_paths))
+        raise StrategyError(f"Strategy '{name}' not found")
     return found[name][1]
 
 
 def _joined(search_paths: Sequence[Path]) -> str:
     return ", ".join(str(p) for p in search_paths) or "no folders"
+
+
+def _without_folder(text: str, folder: Path) -> str:
+    """``text`` (a user exception's message) with the strategy folder's absolute path cut out.
+
+    Errors reach API clients, who must not learn where the server keeps its files.
+    """
+    for root in {str(folder), str(folder.resolve())}:
+        text = text.replace(root + "/", "").replace(root, ".")
+    return text

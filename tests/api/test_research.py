@@ -123,3 +123,67 @@ async def test_strategy_that_raises_is_a_clear_error_and_server_keeps_serving(se
     assert "Boom" in detail
     assert "indicator exploded" in detail
     assert (await server.client.get("/api/v1/ping")).status == 200
+
+
+def _write_strategy(tmp_path: Path, file_name: str, source: str) -> None:
+    strategies = tmp_path / "user_data" / "strategies"
+    strategies.mkdir(parents=True, exist_ok=True)
+    (strategies / file_name).write_text("from ftserver.strategy.base import Strategy\n\n" + source, encoding="utf-8")
+
+
+_PATH_LEAK_CASES = {
+    "unknown strategy": ("/api/v1/strategy/Nope", {}),
+    "strategy file that fails to import": ("/api/v1/strategy/Broken", {}),
+    "strategy whose import error names a path": ("/api/v1/strategy/Opener", {}),
+    "strategy that cannot be created": ("/api/v1/strategy/Fragile", {}),
+    "plot_config of an unknown strategy": ("/api/v1/plot_config", {"strategy": "Nope"}),
+    "pair_history of an unknown strategy": (
+        "/api/v1/pair_history",
+        {"pair": "BTC/USDT", "timeframe": "5m", "strategy": "Nope"},
+    ),
+    "pair_history without a candle file": (
+        "/api/v1/pair_history",
+        {"pair": "ETH/USDT", "timeframe": "5m", "strategy": "SampleStrategy"},
+    ),
+    "pair_history of an unreadable candle file": (
+        "/api/v1/pair_history",
+        {"pair": "XRP/USDT", "timeframe": "5m", "strategy": "SampleStrategy"},
+    ),
+    "pair_history with a bad timerange": (
+        "/api/v1/pair_history",
+        {"pair": "BTC/USDT", "timeframe": "5m", "strategy": "SampleStrategy", "timerange": "20241399-"},
+    ),
+    "pair_history whose analysis error names a path": (
+        "/api/v1/pair_history",
+        {"pair": "BTC/USDT", "timeframe": "5m", "strategy": "Leaky"},
+    ),
+    "available_pairs": ("/api/v1/available_pairs", {"timeframe": "5m"}),
+}
+
+
+@pytest.mark.parametrize(("path", "params"), _PATH_LEAK_CASES.values(), ids=_PATH_LEAK_CASES.keys())
+async def test_research_answers_never_name_an_absolute_server_path(
+    server: Server, tmp_path: Path, path: str, params: dict[str, str]
+) -> None:
+    store_candles(tmp_path)
+    datadir = tmp_path / "user_data" / "data" / "scripted"
+    (datadir / "XRP_USDT-5m.feather").write_bytes(b"not arrow at all")
+    _write_strategy(tmp_path, "broken.py", "class Broken(Strategy):\n    def oops(:\n")
+    _write_strategy(tmp_path, "opener.py", "open(__file__ + '.missing')\n\nclass Opener(Strategy):\n    pass\n")
+    _write_strategy(
+        tmp_path,
+        "fragile.py",
+        "class Fragile(Strategy):\n    def __init__(self, config):\n        raise RuntimeError(__file__)\n",
+    )
+    _write_strategy(
+        tmp_path,
+        "leaky.py",
+        "class Leaky(Strategy):\n"
+        "    def populate_indicators(self, dataframe, metadata):\n"
+        "        raise ValueError(f'cannot read {__file__}')\n",
+    )
+    response = await server.client.get(path, params=params, headers=basic_auth())
+    body = await response.text()
+    assert str(tmp_path) not in body
+    if response.status >= 400:
+        assert (await response.json())["detail"]
