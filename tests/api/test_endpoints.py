@@ -190,10 +190,12 @@ async def test_pair_candles_unknown_pair_or_timeframe_is_4xx(server: Server) -> 
         assert 400 <= response.status < 500, params
 
 
-async def test_edge_answers_not_enabled(server: Server) -> None:
+async def test_edge_is_a_disabled_feature_503_not_an_upstream_error(server: Server) -> None:
     response = await server.client.get("/api/v1/edge", headers=basic_auth())
-    assert response.status == 502
-    assert "Edge is not enabled" in (await response.json())["detail"]
+    assert response.status == 503  # no upstream failed: 502 would send operators looking for one
+    body = await response.json()
+    assert body["detail"] == "Edge is not enabled in this bot (freqtrade removed Edge in 2025)."
+    assert body["code"] == "feature_disabled"
 
 
 async def test_unknown_route_is_json_404(server: Server) -> None:

@@ -104,7 +104,7 @@ async def exercise_every_route(server: Server, tmp_path: Path) -> Recorder:
     for path in ("version", "show_config", "sysinfo", "health"):
         await rec.call("GET", f"/api/v1/{path}")
     await rec.call("GET", "/api/v1/logs", params={"limit": 5})
-    await rec.call("GET", "/api/v1/edge", status=502)
+    await rec.call("GET", "/api/v1/edge", status=503)
 
     # Before any trade: the empty shapes (zeros, empty strings, null profit factor).
     await rec.call("GET", "/api/v1/profit")

@@ -125,8 +125,11 @@ OPERATIONS: Mapping[tuple[str, str], Operation] = {
         "Edge positioning (not enabled)",
         None,
         status=None,
-        errors=(502, WRONG_MODE),
-        description="Edge was removed from freqtrade; this answers 502 'Edge is not enabled.' as freqtrade did.",
+        errors=(WRONG_MODE,),
+        description=(
+            "Edge was removed from freqtrade in 2025 and this bot has none: always 503 with code"
+            " `feature_disabled` and detail 'Edge is not enabled in this bot (freqtrade removed Edge in 2025).'"
+        ),
     ),
     # ---- control -------------------------------------------------------------------------------
     ("POST", f"{_V1}/start"): Operation("control", "Start trading", rs.StatusMsgSchema, errors=(WRONG_MODE,)),

@@ -36,10 +36,13 @@ async def get_health(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].health())
 
 
+EDGE_DISABLED = "Edge is not enabled in this bot (freqtrade removed Edge in 2025)."
+
+
 async def get_edge(request: web.Request) -> web.Response:
-    """Edge was removed from freqtrade; like freqtrade 2022.9 without Edge, answer that it is off."""
+    """Edge is a feature this bot does not have: 503 (unavailable here), not 502 (no upstream failed)."""
     request.app[keys.RPC].health()  # trade mode only, as in freqtrade
-    return error_response(502, "Error querying /api/v1/edge: Edge is not enabled.", "edge_disabled")
+    return error_response(503, EDGE_DISABLED, "feature_disabled")
 
 
 def setup_system_routes(app: web.Application) -> None:
