@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -43,10 +44,16 @@ BOT_TASK: web.AppKey[asyncio.Task[None]] = web.AppKey("bot_task", asyncio.Task)
 CONSUMER: web.AppKey[ExternalMessageConsumer] = web.AppKey("consumer", ExternalMessageConsumer)
 
 
-def strategy_for(settings: Settings) -> SafeStrategy:
-    """Load the configured strategy from the user's strategy_path, then the built-in ones."""
+def strategy_for(settings: Settings, producer_data: ProducerData) -> SafeStrategy:
+    """Load the configured strategy from the user's strategy_path, then the built-in ones.
+
+    Every strategy this builds (at start and on each reload_config) reads the same ``producer_data``
+    as ``self.dp``: the consumer keeps filling that one object for the life of the process.
+    """
     paths = [settings.strategy_path, builtin_strategy_dir()]
-    return SafeStrategy(load_strategy(settings.strategy, paths, settings.as_dict()))
+    strategy = load_strategy(settings.strategy, paths, settings.as_dict())
+    strategy.dp = producer_data
+    return SafeStrategy(strategy)
 
 
 def create_app(
@@ -83,7 +90,10 @@ def create_app(
         return app
 
     async def trading(app: web.Application) -> AsyncIterator[None]:
-        strategy = strategy_for(settings)  # user code fails here, before anything is opened
+        # One data provider for the process, empty unless a consumer fills it: a strategy may always
+        # call self.dp, and a reloaded strategy sees what the consumer received before the reload.
+        producer_data = ProducerData()
+        strategy = strategy_for(settings, producer_data)  # user code fails here, before anything is opened
         active_market = market or create_market(
             settings.exchange, clock=clock, fee=settings.fee, on_warning=_warn_on(bus)
         )
@@ -109,14 +119,12 @@ def create_app(
                 clock=clock,
                 cache=CandleCache(max_rows=1000),
                 settings_loader=settings_loader,
-                strategy_factory=strategy_for,
+                strategy_factory=functools.partial(strategy_for, producer_data=producer_data),
                 account=account,
             )
             await bot.startup()
             consumer_config = settings.external_message_consumer
             if consumer_config.enabled:
-                producer_data = ProducerData()
-                strategy.strategy.dp = producer_data
                 consumer = ExternalMessageConsumer(
                     consumer_config, producer_data, on_whitelist=bot.set_external_whitelist
                 )

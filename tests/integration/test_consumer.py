@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from pathlib import Path
 from typing import Any
@@ -126,5 +127,67 @@ async def test_consumer_bot_trades_the_producers_whitelist(tmp_path: Path, aioht
         strategy = app[BOT].strategy.strategy
         await eventually(lambda: strategy.dp.get_producer_df("BTC/USDT", producer_name="prod")[1] is not None)
         assert app[CONSUMER].state["prod"] == "connected"
+    finally:
+        await producer.close()
+
+
+FOLLOWER = """
+from ftserver.strategy.base import Strategy
+
+
+class Follower(Strategy):
+    timeframe = "1m"
+
+    def populate_indicators(self, dataframe, metadata):
+        producer, _ = self.dp.get_producer_df(metadata["pair"], producer_name="prod")
+        dataframe["producer_rows"] = len(producer)
+        return dataframe
+
+    def populate_entry_trend(self, dataframe, metadata):
+        dataframe["enter_long"] = (dataframe["producer_rows"] > 0).astype(int)
+        return dataframe
+"""
+
+
+async def test_reload_config_keeps_the_producer_data_for_the_strategy(
+    tmp_path: Path, aiohttp_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = free_port()
+    producer = await start_producer(tmp_path / "producer", port)
+    strategies = tmp_path / "consumer" / "user_data" / "strategies"
+    strategies.mkdir(parents=True)
+    (strategies / "follower.py").write_text(FOLLOWER, encoding="utf-8")
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    settings = app_settings(
+        tmp_path / "consumer",
+        strategy="Follower",
+        exchange={"name": "scripted", "pair_whitelist": ["ETH/USDT"]},
+        external_message_consumer=consumer_config(port),
+    )
+    app = create_app(
+        settings,
+        market=market,
+        broker=PaperBroker(market, clock=clock),
+        clock=clock,
+        settings_loader=lambda: settings,
+    )
+    client = await aiohttp_client(app)
+    try:
+        before = app[BOT].strategy.strategy.dp
+        await eventually(lambda: before.get_producer_df("BTC/USDT", producer_name="prod")[1] is not None)
+
+        response = await client.post("/api/v1/reload_config", headers=basic_auth())
+        assert response.status == 200
+        assert app[BOT].strategy.strategy.dp is before  # the reloaded strategy reads the same producer data
+        await app[BOT].run_once()
+
+        analyzed = app[BOT].analyzed("BTC/USDT", "1m")
+        assert analyzed is not None
+        df, _ = analyzed
+        assert df["producer_rows"].iloc[-1] == 50  # the producer's frame, read after the reload
+        assert df["enter_long"].iloc[-1] == 1
+        assert "get_producer_df" not in caplog.text
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("ftserver.bot")]
     finally:
         await producer.close()
