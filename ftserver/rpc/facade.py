@@ -9,6 +9,7 @@ raise ``WrongRunMode``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import platform
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ftserver import __version__
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
 from ftserver.data.timeframes import is_timeframe, timeframe_to_minutes, timeframe_to_ms
-from ftserver.errors import InvalidRequest, NotFound, StorageUnavailable, WrongRunMode
+from ftserver.errors import FtServerError, InvalidRequest, NotFound, StorageUnavailable, WrongRunMode
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade, TradingMode
 from ftserver.persistence.trades import TradeRepository
@@ -29,6 +30,7 @@ from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles_view import analyzed_to_json
 from ftserver.rpc.dates import format_date, to_ms
+from ftserver.rpc.path_redaction import without_absolute_paths
 from ftserver.rpc.performance import (
     count_summary,
     enter_tag_performance,
@@ -41,6 +43,8 @@ from ftserver.rpc.periods import timeunit_profit
 from ftserver.rpc.profit import profit_all, profit_summary
 from ftserver.rpc.research_port import ResearchPort
 from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict, trade_to_history_dict
+
+log = logging.getLogger(__name__)
 
 API_VERSION = 2.5
 TRADES_PAGE_MAX = 500
@@ -226,7 +230,16 @@ class Rpc:
         return {"status": await self.bot.pause()}
 
     async def reload_config(self) -> dict[str, str]:
-        return {"status": await self.bot.reload_config()}
+        try:
+            return {"status": await self.bot.reload_config()}
+        except FtServerError as exc:
+            # Config and strategy errors name files by their absolute path: fine for the log, not for clients.
+            log.warning("reload_config refused: %s", exc)
+            message = without_absolute_paths(exc.message)
+            if message != exc.message:
+                exc.message = message
+                exc.args = (message,)
+            raise
 
     def health(self) -> dict[str, Any]:
         """freqtrade's /health, or ``StorageUnavailable`` (503) while trades cannot be recorded:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from ftserver.app import create_app
+from ftserver.config import load_settings
 from ftserver.core.clock import ManualClock
 from ftserver.data.frames import candles_to_frame
 from ftserver.data.history import CandleStore
@@ -187,3 +188,40 @@ async def test_research_answers_never_name_an_absolute_server_path(
     assert str(tmp_path) not in body
     if response.status >= 400:
         assert (await response.json())["detail"]
+
+
+@pytest.mark.parametrize("problem", ["unreadable config file", "invalid JSON", "unknown strategy", "strategy error"])
+async def test_reload_config_errors_never_name_an_absolute_server_path(
+    aiohttp_client: Any, tmp_path: Path, problem: str
+) -> None:
+    config = tmp_path / "config.json"
+    values: dict[str, Any] = {"strategy": "SampleStrategy"}
+
+    def loader() -> Any:
+        if problem == "unreadable config file":
+            return load_settings([tmp_path / "missing.json"])
+        if problem == "invalid JSON":
+            config.write_text("{nope", encoding="utf-8")
+            return load_settings([config])
+        return app_settings(tmp_path, **values)
+
+    if problem == "unknown strategy":
+        values["strategy"] = "Nope"
+    if problem == "strategy error":
+        values["strategy"] = "Fragile"
+        _write_strategy(
+            tmp_path,
+            "fragile.py",
+            "class Fragile(Strategy):\n    def __init__(self, config):\n        raise RuntimeError(__file__)\n",
+        )
+    clock = ManualClock(NOW)
+    market = SimulatedMarket(clock=clock, pairs=["BTC/USDT"], history_days=1)
+    app = create_app(
+        app_settings(tmp_path, exchange={"name": "sim"}), market=market, clock=clock, settings_loader=loader
+    )
+    client = await aiohttp_client(app)
+    response = await client.post("/api/v1/reload_config", headers=basic_auth())
+    assert 400 <= response.status < 500
+    body = await response.text()
+    assert str(tmp_path) not in body
+    assert (await response.json())["detail"]
