@@ -56,6 +56,8 @@ bench: $(BIN)/.installed ui
 	$(BIN)/python bench/ws_fanout.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/ui_load.py
+	$(BIN)/python bench/connection_flood.py
+	$(BIN)/python bench/blacklist_flood.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info static/node_modules static/dist
