@@ -44,6 +44,7 @@ from ftserver.errors import (
     StorageUnavailable,
 )
 from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, Ticker, new_client_order_id
+from ftserver.exchange.order_rules import check_limits, round_down
 from ftserver.models import BotState, ExitReason, Order, OrderSide, OrderStatus, OrderType, PairLock, Trade
 from ftserver.persistence.intents import OrderIntent
 from ftserver.persistence.trades import TradeRepository
@@ -587,10 +588,16 @@ class TradingLoop:
                 f"Pair {pair} does not trade against the stake currency {self.settings.stake_currency}"
             )
         rate = price if price is not None else self._entry_price(pair)
-        stake = stake_amount or self.wallet.stake_for_new_trade(
-            self.settings.stake_amount, self.open_trades, self._realized_profit, self.settings.max_open_trades
+        stake = self.wallet.stake_for_new_trade(
+            self.settings.stake_amount,
+            self.open_trades,
+            self._realized_profit,
+            self.settings.max_open_trades,
+            requested=stake_amount,
         )
         amount = stake * leverage / rate
+        # Refused here, before an intent is recorded: a computed and a requested stake meet the same limits.
+        check_limits(market, round_down(amount, market.amount_precision), rate)
         intent = OrderIntent(
             new_client_order_id(),
             pair,

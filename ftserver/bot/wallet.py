@@ -8,10 +8,11 @@ free stake and every balance from the exchange account instead.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ftserver.errors import Conflict
+from ftserver.errors import Conflict, InvalidRequest
 from ftserver.exchange.base import AssetBalance
 from ftserver.models import Trade
 
@@ -59,30 +60,44 @@ class Wallet:
     def free_stake(self, open_trades: Iterable[Trade], realized_profit: float) -> float:
         return self.starting_balances.get(self.stake_currency, 0.0) + realized_profit - self.tied_stake(open_trades)
 
+    def available_stake(self, open_trades: list[Trade], realized_profit: float) -> float:
+        """Stake currency a new trade may use: the tradable share of the capital less what open trades
+        hold, and never more than is free."""
+        tied = self.tied_stake(open_trades)
+        free = self.free_stake(open_trades, realized_profit)
+        if self.available_capital is not None:
+            capital = self.available_capital + realized_profit
+        else:
+            capital = free + tied
+        return min(capital * self.tradable_balance_ratio - tied, free)
+
     def stake_for_new_trade(
         self,
         stake_amount: float | str,
         open_trades: list[Trade],
         realized_profit: float,
         max_open_trades: int,
+        *,
+        requested: float | None = None,
     ) -> float:
-        """Stake for one more trade: the fixed amount, or an equal share of what is left when "unlimited"."""
-        tied = self.tied_stake(open_trades)
-        if self.available_capital is not None:
-            capital = self.available_capital + realized_profit
-        else:
-            capital = self.free_stake(open_trades, realized_profit) + tied
-        available = min(capital * self.tradable_balance_ratio - tied, self.free_stake(open_trades, realized_profit))
-        if stake_amount == "unlimited":
+        """Stake for one more trade: ``requested`` (a force entry's), else the configured fixed amount,
+        else an equal share of what is left when "unlimited". Each passes the same balance checks."""
+        available = self.available_stake(open_trades, realized_profit)
+        if requested is not None:
+            stake = float(requested)
+        elif stake_amount == "unlimited":
             slots = max_open_trades - len(open_trades) if max_open_trades >= 0 else 1
             if slots <= 0:
                 raise Conflict("No free trade slot for an unlimited stake")
             stake = available / slots
         else:
             stake = float(stake_amount)
+        if not math.isfinite(stake) or stake <= 0:
+            raise InvalidRequest(f"Stake amount must be a positive number, got {stake}")
         if stake > available + 1e-9:
             raise Conflict(
-                f"Available balance ({available:.8f} {self.stake_currency}) is lower than the stake ({stake:.8f})"
+                f"Available balance ({max(available, 0.0):.8f} {self.stake_currency}) is lower than the stake "
+                f"({stake:.8f})"
             )
         return stake
 

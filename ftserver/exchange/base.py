@@ -39,6 +39,7 @@ class Market:
     min_amount: float | None = None
     max_amount: float | None = None
     min_cost: float | None = None
+    max_cost: float | None = None
     maker_fee: float = 0.001
     taker_fee: float = 0.001
     contract: bool = False
@@ -58,7 +59,7 @@ class Market:
             "precision": {"amount": self.amount_precision, "price": self.price_precision},
             "limits": {
                 "amount": {"min": self.min_amount, "max": self.max_amount},
-                "cost": {"min": self.min_cost, "max": None},
+                "cost": {"min": self.min_cost, "max": self.max_cost},
             },
             "maker": self.maker_fee,
             "taker": self.taker_fee,

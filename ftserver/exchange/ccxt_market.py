@@ -138,6 +138,7 @@ class CcxtMarket:
                 min_amount=(limits.get("amount") or {}).get("min"),
                 max_amount=(limits.get("amount") or {}).get("max"),
                 min_cost=(limits.get("cost") or {}).get("min"),
+                max_cost=(limits.get("cost") or {}).get("max"),
                 maker_fee=0.001 if m.get("maker") is None else float(m["maker"]),
                 taker_fee=0.001 if m.get("taker") is None else float(m["taker"]),
                 contract=bool(m.get("contract", False)),

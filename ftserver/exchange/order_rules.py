@@ -1,5 +1,5 @@
 """The rules every order must meet before it goes out: amounts and prices on the market's grid,
-at least the market's minimum amount and value. Shared by the paper broker and the live broker so
+within the market's minimum and maximum amount and value. Shared by the paper broker and the live broker so
 a dry-run refuses exactly what the exchange would."""
 
 from __future__ import annotations
@@ -29,11 +29,20 @@ def check_price(order_type: OrderType, price: float | None, pair: str) -> None:
 
 
 def check_limits(market: Market, amount: float, reference_price: float) -> None:
-    """Raise ``InvalidRequest`` when ``amount`` (already on the grid) at ``reference_price`` is too small."""
-    if amount <= 0 or (market.min_amount and amount < market.min_amount):
+    """Raise ``InvalidRequest`` when ``amount`` (already on the grid) at ``reference_price`` is outside
+    the market's minimum or maximum amount or value."""
+    if not math.isfinite(amount) or amount <= 0 or (market.min_amount and amount < market.min_amount):
         raise InvalidRequest(f"Order amount {amount} {market.base} is below the minimum for {market.symbol}")
-    if market.min_cost and amount * reference_price < market.min_cost:
+    if market.max_amount and amount > market.max_amount:
         raise InvalidRequest(
-            f"Order value {amount * reference_price:.8f} {market.quote} is below the minimum "
-            f"of {market.min_cost} for {market.symbol}"
+            f"Order amount {amount} {market.base} is above the maximum of {market.max_amount} for {market.symbol}"
+        )
+    cost = amount * reference_price
+    if market.min_cost and cost < market.min_cost:
+        raise InvalidRequest(
+            f"Order value {cost:.8f} {market.quote} is below the minimum of {market.min_cost} for {market.symbol}"
+        )
+    if market.max_cost and cost > market.max_cost:
+        raise InvalidRequest(
+            f"Order value {cost:.8f} {market.quote} is above the maximum of {market.max_cost} for {market.symbol}"
         )

@@ -86,13 +86,18 @@ class PairHistoryRequestSchema(PairHistoryQuerySchema):
 
 
 class ForceEnterRequestSchema(_Request):
+    # Numbers are finite (no "Infinity"/"NaN" strings); whether a stake is affordable and within the
+    # market's limits is the bot's check (409/400), the same one a computed stake meets.
     pair = fields.String(required=True, validate=PAIR)
     side = fields.String(load_default="long", validate=validate.OneOf(["long", "short"]))
-    price = fields.Float(load_default=None, allow_none=True, validate=POSITIVE)
+    price = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=POSITIVE)
     ordertype = fields.String(load_default=None, allow_none=True, validate=ORDER_TYPE)
-    stakeamount = fields.Float(load_default=None, allow_none=True, validate=POSITIVE)
+    stakeamount = fields.Float(load_default=None, allow_none=True, allow_nan=False, validate=POSITIVE)
     entry_tag = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    leverage = fields.Float(load_default=None, allow_none=True, validate=validate.Range(min=1, max=125))
+    # Accepted for freqtrade clients; spot trades ignore it and use 1.0 (logged), as freqtrade does.
+    leverage = fields.Float(
+        load_default=None, allow_none=True, allow_nan=False, validate=validate.Range(min=1, max=125)
+    )
 
 
 class TradeIdField(fields.Field):
