@@ -977,8 +977,15 @@ class TradingLoop:
                 order_type=otype,
                 price=price,
                 stake_amount=stake_amount,
-                leverage=leverage or 1.0,
+                leverage=self._spot_leverage(leverage),
             )
+
+    @staticmethod
+    def _spot_leverage(requested: float | None) -> float:
+        """Spot has no leverage: like freqtrade, use 1.0 whatever was asked, and say so in the log."""
+        if requested is not None and requested != 1.0:
+            log.warning("Leverage %s ignored: spot trades use leverage 1.0", requested)
+        return 1.0
 
     def _open_trade_or_404(self, trade_id: int) -> Trade:
         trade = self._open.get(trade_id)

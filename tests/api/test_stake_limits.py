@@ -5,6 +5,7 @@ fees 0.1 %, the market's minimum order value 1 USDT."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any
 
 import pytest
@@ -91,3 +92,30 @@ async def test_force_enter_stake_that_is_not_a_positive_finite_number_is_422(ser
     assert status == 422
     assert "stakeamount" in body["errors"]
     assert server.bot.open_trades == []
+
+
+async def test_force_enter_with_leverage_on_spot_spends_only_the_stake(
+    server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="ftserver.bot.loop"):
+        trade = await server.post("/api/v1/forceenter", {"pair": "BTC/USDT", "stakeamount": 100, "leverage": 3})
+
+    assert "Leverage 3.0 ignored: spot trades use leverage 1.0" in caplog.text
+
+    assert trade["leverage"] == 1.0
+    assert trade["amount"] == pytest.approx(1.0)  # 100 USDT at 100, not 3 BTC
+    assert trade["stake_amount"] == pytest.approx(100.0)
+    assert await _free_usdt(server) == pytest.approx(1000 - 100 * 1.001)
+    # The next entry still has money to work with.
+    second = await server.post("/api/v1/forceenter", {"pair": "ETH/USDT", "stakeamount": 100})
+    assert second["amount"] == pytest.approx(10.0)
+
+
+async def test_force_enter_with_leverage_100_holds_coins_worth_the_stake_only(server: Server) -> None:
+    trade = await server.post("/api/v1/forceenter", {"pair": "BTC/USDT", "stakeamount": 1, "leverage": 100})
+
+    assert trade["leverage"] == 1.0
+    assert trade["amount"] == pytest.approx(0.01)
+    balance = await server.get("/api/v1/balance")
+    btc = next(c for c in balance["currencies"] if c["currency"] == "BTC")
+    assert btc["balance"] * 100 == pytest.approx(1.0)
