@@ -200,6 +200,29 @@ class Trade:
         return any(o.ft_is_open for o in self.orders)
 
     @property
+    def held_amount(self) -> float:
+        """Coins the position holds now. While its entry order is on the book, only what that order
+        has filled: ``amount`` is still the amount asked for then."""
+        entries = [o for o in self.orders if o.ft_order_side == self.entry_side]
+        if not any(o.ft_is_open for o in entries):
+            return self.amount
+        return sum(o.filled - (o.ft_fee_base or 0.0) for o in entries)
+
+    @property
+    def pending_entry_value(self) -> float:
+        """Stake an entry order on the book holds for its unfilled part, entry fee included."""
+        return sum(
+            (o.amount - o.filled) * (o.price or o.ft_price or self.open_rate) * (1 + self.fee_open)
+            for o in self.orders
+            if o.ft_is_open and o.ft_order_side == self.entry_side
+        )
+
+    @property
+    def pending_exit_amount(self) -> float:
+        """Coins an exit order on the book has yet to sell."""
+        return sum(o.amount - o.filled for o in self.orders if o.ft_is_open and o.ft_order_side == self.exit_side)
+
+    @property
     def nr_of_successful_entries(self) -> int:
         return sum(1 for o in self.orders if o.ft_order_side == self.entry_side and o.filled > 0)
 

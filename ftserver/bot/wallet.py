@@ -54,8 +54,15 @@ class Wallet:
 
     @staticmethod
     def tied_stake(open_trades: Iterable[Trade]) -> float:
-        """Stake currency held by open trades, entry fees included."""
-        return sum(t.open_trade_value if t.amount else t.stake_amount * (1 + t.fee_open) for t in open_trades)
+        """Stake currency held by open trades, entry fees included: what their filled coins cost plus
+        what their entry orders on the book hold."""
+        tied = 0.0
+        for t in open_trades:
+            if not t.orders and not t.amount:
+                tied += t.stake_amount * (1 + t.fee_open)
+            else:
+                tied += t.open_trade_value_for(t.held_amount, t.open_rate) + t.pending_entry_value
+        return tied
 
     def free_stake(self, open_trades: Iterable[Trade], realized_profit: float) -> float:
         return self.starting_balances.get(self.stake_currency, 0.0) + realized_profit - self.tied_stake(open_trades)
@@ -104,15 +111,24 @@ class Wallet:
     def balances(
         self, open_trades: list[Trade], realized_profit: float, rates: Mapping[str, float]
     ) -> list[CurrencyBalance]:
+        """freqtrade's dry-run balances: stake in entry orders on the book is ``used`` stake currency,
+        only filled amounts are coins (``used`` by exit orders on the book), and a coin's ``est_stake``
+        is what selling it at the current rate would bring after the exit fee, as ``/profit`` counts it.
+        So the total less the starting capital is the profit of all trades."""
         free = self.free_stake(open_trades, realized_profit)
-        result = [CurrencyBalance(self.stake_currency, free, 0.0, free, free)]
-        held: dict[str, float] = {}
+        used = sum(t.pending_entry_value for t in open_trades)
+        result = [CurrencyBalance(self.stake_currency, free, used, free + used, free + used)]
+        coins: dict[str, tuple[float, float, float]] = {}  # currency -> (held, in exit orders, est_stake)
         for trade in open_trades:
-            held[trade.base_currency] = held.get(trade.base_currency, 0.0) + trade.amount
-        for currency, amount in held.items():
-            pair = f"{currency}/{self.stake_currency}"
-            rate = rates.get(pair, 0.0)
-            result.append(CurrencyBalance(currency, amount, 0.0, amount, amount * rate))
+            amount = trade.held_amount
+            if amount <= 0:
+                continue
+            rate = rates.get(trade.pair)
+            value = trade.close_trade_value(rate, amount) if rate else 0.0
+            held, selling, estimate = coins.get(trade.base_currency, (0.0, 0.0, 0.0))
+            coins[trade.base_currency] = (held + amount, selling + trade.pending_exit_amount, estimate + value)
+        for currency, (held, selling, estimate) in coins.items():
+            result.append(CurrencyBalance(currency, held - selling, selling, held, estimate))
         return result
 
 

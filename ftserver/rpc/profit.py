@@ -69,11 +69,10 @@ def _traded_volume(trade: Trade) -> float:
 def _open_profit(trade: Trade, rates: Mapping[str, float]) -> tuple[float, float] | None:
     """(abs including realized partial exits, ratio of the open position) at the current rate."""
     rate = rates.get(trade.pair)
-    if rate is None or not trade.amount:
+    amount = trade.held_amount  # an entry order still on the book counts with what it filled
+    if rate is None or amount <= 0:
         return None
-    if trade.orders and trade.nr_of_successful_entries == 0:
-        return None
-    return round8(trade.calc_profit(rate) + trade.realized_profit), trade.calc_profit_ratio(rate)
+    return round8(trade.calc_profit(rate, amount) + trade.realized_profit), trade.calc_profit_ratio(rate, amount)
 
 
 def _drawdown(closed: Sequence[Trade], starting_balance: float) -> dict[str, Any]:
