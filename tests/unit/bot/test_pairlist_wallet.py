@@ -1,12 +1,13 @@
+import math
 from datetime import UTC, datetime
 
 import pytest
 
 from ftserver.bot.pairlist import Pairlist
 from ftserver.bot.wallet import ExchangeWallet, Wallet
-from ftserver.errors import Conflict
+from ftserver.errors import Conflict, InvalidRequest
 from ftserver.exchange.base import AssetBalance
-from ftserver.models import Trade
+from ftserver.models import Order, OrderSide, OrderStatus, OrderType, Trade
 
 MARKETS = ["BTC/USDT", "ETH/USDT", "BNB/USDT", "BNB/BTC"]
 
@@ -109,3 +110,36 @@ def test_exchange_wallet_reports_every_currency_of_the_account() -> None:
     assert (eth.free, eth.used, eth.balance, eth.est_stake) == (0.5, 1.5, 2.0, 0.0)
     assert not eth.is_bot_managed  # no trade holds it, and no rate known for it
     assert wallet.free("ETH") == 0.5 and wallet.free("DOGE") == 0.0
+
+
+def _order(side: OrderSide, amount: float, price: float, *, filled: float, status: OrderStatus) -> Order:
+    return Order(1, side, "BTC/USDT", f"{side.value}-1", OrderType.LIMIT, side, amount, price, status, filled)
+
+
+def test_requested_stake_meets_the_checks_a_computed_stake_meets() -> None:
+    wallet = Wallet("USDT", 1000, tradable_balance_ratio=0.99)
+    assert wallet.stake_for_new_trade("unlimited", [], 0.0, 3, requested=250.0) == 250.0
+    with pytest.raises(Conflict, match=r"Available balance \(990\.00000000 USDT\)"):
+        wallet.stake_for_new_trade(100, [], 0.0, 3, requested=1e300)
+    for bad in (math.inf, math.nan, -1.0, 0.0):
+        with pytest.raises(InvalidRequest, match="positive number"):
+            wallet.stake_for_new_trade(100, [], 0.0, 3, requested=bad)
+
+
+def test_balances_count_only_filled_coins_and_show_order_stake_as_used() -> None:
+    buying = open_trade(100)  # 1 BTC asked for at 100; 0.25 filled so far
+    buying.orders = [_order(OrderSide.BUY, 1.0, 100.0, filled=0.25, status=OrderStatus.OPEN)]
+    selling = open_trade(200)  # 2 BTC held, 0.5 of them in a sell order on the book
+    selling.orders = [
+        _order(OrderSide.BUY, 2.0, 100.0, filled=2.0, status=OrderStatus.CLOSED),
+        _order(OrderSide.SELL, 0.5, 120.0, filled=0.0, status=OrderStatus.OPEN),
+    ]
+    wallet = Wallet("USDT", 1000)
+
+    stake, btc = wallet.balances([buying, selling], 0.0, {"BTC/USDT": 110.0})
+
+    assert stake.used == pytest.approx(0.75 * 100 * 1.001)
+    assert stake.free == pytest.approx(1000 - 100 * 1.001 - 200 * 1.001)
+    assert stake.balance == pytest.approx(stake.free + stake.used)
+    assert (btc.balance, btc.used, btc.free) == pytest.approx((2.25, 0.5, 1.75))
+    assert btc.est_stake == pytest.approx(2.25 * 110 * 0.999)
