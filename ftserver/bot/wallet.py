@@ -102,9 +102,10 @@ class Wallet:
         if not math.isfinite(stake) or stake <= 0:
             raise InvalidRequest(f"Stake amount must be a positive number, got {stake}")
         if stake > available + 1e-9:
+            shown = f"{stake:.8f}" if stake < 1e15 else f"{stake:.8g}"  # not 300 digits for 1e300
             raise Conflict(
                 f"Available balance ({max(available, 0.0):.8f} {self.stake_currency}) is lower than the stake "
-                f"({stake:.8f})"
+                f"({shown} {self.stake_currency})"
             )
         return stake
 

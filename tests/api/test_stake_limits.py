@@ -29,6 +29,7 @@ async def test_force_enter_stake_above_balance_is_409_and_nothing_is_opened(serv
 
     assert status == 409
     assert "Available balance" in body["detail"]
+    assert len(body["detail"]) < 150, "the stake is shown in a readable form"
     assert server.bot.open_trades == []
     assert await _free_usdt(server) == pytest.approx(1000.0)
     # Nothing is left behind that blocks the next, reasonable entry.
