@@ -44,7 +44,7 @@ from ftserver.errors import (
     StorageUnavailable,
 )
 from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, Ticker, new_client_order_id
-from ftserver.exchange.order_rules import check_limits, round_down
+from ftserver.exchange.order_rules import check_limits, round_down, round_nearest
 from ftserver.models import BotState, ExitReason, Order, OrderSide, OrderStatus, OrderType, PairLock, Trade
 from ftserver.persistence.intents import OrderIntent
 from ftserver.persistence.trades import TradeRepository
@@ -588,6 +588,10 @@ class TradingLoop:
                 f"Pair {pair} does not trade against the stake currency {self.settings.stake_currency}"
             )
         rate = price if price is not None else self._entry_price(pair)
+        if order_type is OrderType.LIMIT:
+            # The order goes out at this price on the market's grid: the amount is worked out from
+            # that price, so amount x price never comes to more than the stake.
+            rate = round_nearest(rate, market.price_precision)
         stake = self.wallet.stake_for_new_trade(
             self.settings.stake_amount,
             self.open_trades,

@@ -65,3 +65,12 @@ async def test_deleting_a_trade_cancels_its_resting_order_and_frees_the_stake(ha
     harness.market.set_price("BTC/USDT", 80.0)  # the cancelled order must not fill any more
     await harness.tick()
     assert harness.bot.open_trades == []
+
+
+async def test_a_limit_entry_off_the_price_grid_never_stakes_more_than_asked(harness: Harness) -> None:
+    # 19.678058 goes out as 19.6781 (the grid is 0.0001). Worked out at the asked price the amount
+    # would be 2.5409 and cost 50.00008 at the grid price; worked out at the grid price it is 2.5408.
+    trade = await harness.bot.force_enter("BTC/USDT", order_type="limit", price=19.678058, stake_amount=50)
+    assert trade.open_rate == pytest.approx(19.6781)
+    assert trade.amount == pytest.approx(2.5408)
+    assert trade.stake_amount <= 50
