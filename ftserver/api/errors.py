@@ -79,6 +79,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(422, _summarize(messages), "validation_error", errors=messages)
     except web.HTTPException as exc:
         return _response_for_http_error(exc)
+    except ConnectionResetError:
+        # The client went away mid-answer (a closed tab, a cancelled fetch): nobody is left to read an
+        # error, and it is no fault of the server's. 499 is what the access log shows for it.
+        log.debug("Client went away during %s %s", request.method, request.path)
+        return web.Response(status=499)
     except Exception:
         request_id = uuid.uuid4().hex[:12]
         log.exception("Unhandled error on %s %s (request id %s)", request.method, request.path, request_id)
