@@ -25,7 +25,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed import seed
-from server_process import free_port, start_server
+from server_process import free_port, start_server, wait_for_ping
 
 FREQTRADE = {  # requests/s of freqtrade 2026.9, same load (from the project's reference measurements)
     "ping": 1700.0,
@@ -106,14 +106,8 @@ async def main() -> None:
         auth = {"Authorization": "Basic " + base64.b64encode(b"ftserver:ftserver").decode()}
         try:
             connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+            wait_for_ping(port)
             async with aiohttp.ClientSession(headers=auth, connector=connector) as session:
-                for _ in range(200):
-                    try:
-                        async with session.get(base + "ping") as r:
-                            if r.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        await asyncio.sleep(0.1)
                 await session.post(base + "start")
                 await asyncio.sleep(6)  # first loop iteration: candles fetched and analyzed
                 idle_rss = proc.memory_info().rss / 1e6

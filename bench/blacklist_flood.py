@@ -34,7 +34,7 @@ from typing import Any
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server_process import free_port, start_server
+from server_process import free_port, start_server, wait_for_ping
 
 PATHOLOGICAL = "(.*.*)*(.*.*)*(.*.*)*#"
 TARGET = 0.100  # seconds
@@ -171,16 +171,8 @@ async def main() -> None:
         base = f"http://127.0.0.1:{port}/api/v1/"
         auth = {"Authorization": "Basic " + base64.b64encode(b"ftserver:ftserver").decode()}
         try:
+            wait_for_ping(port)
             async with aiohttp.ClientSession(headers=auth) as session:
-                for _ in range(300):
-                    try:
-                        async with session.get(base + "ping") as r:
-                            if r.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        await asyncio.sleep(0.1)
-                else:
-                    raise SystemExit("the server did not answer /ping within 30 s")
                 await asyncio.sleep(3)  # first loop iterations: candles fetched and analyzed
 
                 idle = Phase("idle")

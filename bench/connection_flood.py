@@ -31,7 +31,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from server_process import free_port, start_server
+from server_process import free_port, start_server, wait_for_ping
 
 TARGET_P99 = 0.100
 PING_EVERY = 0.2
@@ -160,17 +160,6 @@ async def run_flood(
     return bool(lat) and pings.failed == 0 and lat[min(int(len(lat) * 0.99), len(lat) - 1)] <= TARGET_P99
 
 
-async def wait_ready(port: int) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            with contextlib.suppress(aiohttp.ClientError):
-                async with session.get(f"http://127.0.0.1:{port}/api/v1/ping") as response:
-                    if response.status == 200:
-                        return
-            await asyncio.sleep(0.1)
-    raise RuntimeError("server did not start")
-
-
 async def main(connections: int, seconds: float, sources: int) -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     needed = connections + 200
@@ -182,7 +171,7 @@ async def main(connections: int, seconds: float, sources: int) -> int:
         logfile = root / "logs" / "ftserver.log"
         proc = start_server(root, root / "bench.sqlite", port, fd_limit=SERVER_FD_LIMIT, logfile=str(logfile))
         try:
-            await wait_ready(port)
+            wait_for_ping(port)
             ok_slow = await run_flood("slow headers", slow_head, port, connections, seconds, logfile, sources)
             ok_idle = await run_flood("idle connections", idle, port, connections, seconds, logfile, sources)
             alive = proc.poll() is None

@@ -7,6 +7,8 @@ import os
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,3 +49,16 @@ def _limit_files(limit: int) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+
+def wait_for_ping(port: int, *, within: float = 30.0) -> None:
+    """Block until the server on ``port`` answers ``/api/v1/ping`` (before any load starts)."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/ping", timeout=1):
+                return
+        except OSError:
+            if time.monotonic() >= deadline:
+                raise SystemExit(f"the server did not answer /api/v1/ping within {within:g} s") from None
+            time.sleep(0.1)

@@ -18,14 +18,13 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seed import seed
-from server_process import free_port, start_server
+from server_process import free_port, start_server, wait_for_ping
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 1.0
@@ -39,16 +38,6 @@ FLAGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-
-
-def wait_for_ping(url: str) -> None:
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{url}/api/v1/ping", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the server did not start")
 
 
 def measure(url: str, runs: int) -> tuple[list[float], float]:
@@ -102,7 +91,7 @@ def main() -> None:
         server = start_server(root, db, port)
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_for_ping(url)
+            wait_for_ping(port)
             times, kilobytes = measure(url, args.runs)
         finally:
             server.terminate()

@@ -74,45 +74,43 @@ def _ws_tokens(value: Any) -> list[str]:
     return [str(value)] if value else []
 
 
+def _weakness(values: list[str], published: frozenset[str], minimum: int, published_means: str) -> str | None:
+    """Why the credential(s) ``values`` are weak (a published example, or too short), or None."""
+    if any(value in published for value in values):
+        return f"is a published example value: {published_means}"
+    shortest = min((len(value) for value in values), default=minimum)
+    if shortest < minimum:
+        return f"is {shortest} characters long; use at least {minimum} random characters"
+    return None
+
+
 def check_listen_security(api_server: ApiServerSettings) -> list[str]:
     """Warnings to log for the ``api_server`` section; ``ConfigError`` when it is unsafe off loopback."""
     if not api_server.enabled:
         return []
     host = api_server.listen_ip_address
-    problems: list[tuple[str, str]] = []
-    password = api_server.password or ""
-    if not password:
-        problems.append(("api_server.password", "is empty, so nobody can log in"))
-    elif password in KNOWN_EXAMPLE_PASSWORDS:
-        problems.append(("api_server.password", "is a published example value: anyone can log in with it"))
-    elif len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            (
-                "api_server.password",
-                f"is {len(password)} characters long; use at least {MIN_PASSWORD_LENGTH} random characters",
-            )
-        )
-    secret = api_server.jwt_secret_key
-    if secret in KNOWN_EXAMPLE_SECRETS:
-        problems.append(("api_server.jwt_secret_key", "is a published example value: anyone can sign tokens with it"))
-    elif len(secret) < MIN_SECRET_LENGTH:
-        problems.append(
-            (
-                "api_server.jwt_secret_key",
-                f"is {len(secret)} characters long; use at least {MIN_SECRET_LENGTH} random characters",
-            )
-        )
     ws_tokens = _ws_tokens(api_server.ws_token)
-    if any(token in KNOWN_EXAMPLE_WS_TOKENS for token in ws_tokens):
-        problems.append(("api_server.ws_token", "is a published example value: anyone can open the message WebSocket"))
-    elif any(len(token) < MIN_WS_TOKEN_LENGTH for token in ws_tokens):
-        shortest = min(len(token) for token in ws_tokens)
-        problems.append(
-            (
-                "api_server.ws_token",
-                f"is {shortest} characters long; use at least {MIN_WS_TOKEN_LENGTH} random characters",
+    checks = [
+        (
+            "api_server.password",
+            _weakness(
+                [api_server.password or ""], KNOWN_EXAMPLE_PASSWORDS, MIN_PASSWORD_LENGTH, "anyone can log in with it"
             )
-        )
+            if api_server.password
+            else "is empty, so nobody can log in",
+        ),
+        (
+            "api_server.jwt_secret_key",
+            _weakness(
+                [api_server.jwt_secret_key], KNOWN_EXAMPLE_SECRETS, MIN_SECRET_LENGTH, "anyone can sign tokens with it"
+            ),
+        ),
+        (
+            "api_server.ws_token",
+            _weakness(ws_tokens, KNOWN_EXAMPLE_WS_TOKENS, MIN_WS_TOKEN_LENGTH, "anyone can open the message WebSocket"),
+        ),
+    ]
+    problems = [(key, text) for key, text in checks if text is not None]
 
     if not is_loopback(host):
         for key, text in problems:
