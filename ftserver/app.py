@@ -40,7 +40,6 @@ from ftserver.strategy.safe import SafeStrategy
 log = logging.getLogger(__name__)
 
 BOT: web.AppKey[TradingLoop] = web.AppKey("bot", TradingLoop)
-BOT_TASK: web.AppKey[asyncio.Task[None]] = web.AppKey("bot_task", asyncio.Task)
 CONSUMER: web.AppKey[ExternalMessageConsumer] = web.AppKey("consumer", ExternalMessageConsumer)
 
 
@@ -133,7 +132,6 @@ def create_app(
             rpc.attach(bot, repo)
             app[BOT] = bot
             task = asyncio.get_running_loop().create_task(bot.run(), name="trading-loop")
-            app[BOT_TASK] = task
             yield
             await bot.close()
             try:

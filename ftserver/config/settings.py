@@ -12,7 +12,6 @@ from marshmallow import Schema, ValidationError, validate, validates_schema
 from marshmallow_dataclass import class_schema
 
 from ftserver.config.fields import NumberOrMapping, RoiTable, StakeAmount, Timeframe, thaw
-from ftserver.config.redaction import redact
 from ftserver.config.sections import (
     ApiServerSettings,
     EntryPricingSettings,
@@ -139,11 +138,8 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as a plain dict in config form (key names and JSON shapes), unknown keys included:
-        what a strategy gets as ``self.config`` and what ``redacted()`` shows."""
+        what a strategy gets as ``self.config``."""
         return _with_unknown(plain(self), self.source)
-
-    def redacted(self) -> dict[str, Any]:
-        return redact(self.as_dict())
 
 
 def plain(value: Any) -> Any:

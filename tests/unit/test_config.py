@@ -236,9 +236,9 @@ def test_redact_hides_every_secret() -> None:
     assert values["api_server"]["password"] == "p"  # a copy: the input is untouched
 
 
-def test_settings_redacted_hides_loaded_secrets() -> None:
+def test_redacting_loaded_settings_hides_their_secrets() -> None:
     settings = settings_from_dict({**MINIMAL, "api_server": {"password": "hunter2", "jwt_secret_key": "k" * 40}})
-    shown = settings.redacted()
+    shown = redact(settings.as_dict())
     assert shown["api_server"]["password"] == "REDACTED"
     assert shown["api_server"]["jwt_secret_key"] == "REDACTED"
     assert settings.api_server.password == "hunter2"
