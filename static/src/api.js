@@ -101,6 +101,16 @@ export class BotClient {
     return this.refreshing;
   }
 
+  // Log out on the server too: the refresh token and every access token made from it stop working.
+  // A bot without the route (freqtrade) answers 404; the tokens are forgotten here either way.
+  async revoke() {
+    if (!this.bot.refreshToken) return;
+    await this.send('token/revoke', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.bot.refreshToken}` },
+    }).catch(() => {});
+  }
+
   // Renew the access token a minute before it expires.
   scheduleRefresh() {
     clearTimeout(this.refreshTimer);

@@ -78,6 +78,7 @@ function App() {
   };
 
   const logout = () => {
+    session?.client.revoke();
     const bots = loadBots().map((known) =>
       known.id === bot.id ? { ...known, accessToken: null, refreshToken: null } : known,
     );

@@ -247,10 +247,18 @@ def test_controls_and_logout(page: Page, bot: Bot) -> None:
     page.click("[data-testid=ctl-start]")
     page.click("[data-testid=confirm]")
     expect(page.get_by_test_id("bot-state")).to_have_text("running")
-    page.click("[data-testid=logout]")
+    refresh_token = page.evaluate(
+        "JSON.parse(localStorage.getItem('ftserver.bots')).find((b) => b.refreshToken).refreshToken"
+    )
+    with page.expect_response(lambda response: response.url.endswith("/api/v1/token/revoke")) as revoked:
+        page.click("[data-testid=logout]")
+    assert revoked.value.status == 200
     expect(page.get_by_test_id("login-form")).to_be_visible()
     page.reload()
     expect(page.get_by_test_id("login-form")).to_be_visible()
+    # Logged out on the server too: the refresh token no longer renews anything.
+    renewed = page.request.post(bot.url + "/api/v1/token/refresh", headers={"Authorization": f"Bearer {refresh_token}"})
+    assert renewed.status == 401
 
 
 def test_swagger_ui_renders_every_operation_offline(page: Page, bot: Bot) -> None:
