@@ -180,6 +180,175 @@ def _expectancy(profits: Sequence[float]) -> tuple[float, float]:
     return expectancy, 100.0
 
 
+class ClosedProfit:
+    """What ``/profit`` says about closed trades, for one starting balance: computed once per set.
+
+    FreqUI polls /profit every few seconds while trades close now and then: keeping this per
+    version of the closed trades leaves a request only the open trades to value (``summarize``).
+    The risk ratios run to today, so they are kept for one day at a time.
+    """
+
+    def __init__(self, closed: Sequence[Trade], starting_balance: float) -> None:
+        """``closed``: trades that are not open, in the order their sums are taken (the product's:
+        close date, then id)."""
+        self.starting_balance = starting_balance
+        closed_abs: list[float] = []
+        closed_ratio: list[float] = []
+        dated: list[Trade] = []
+        winning = losing = 0
+        winning_profit = losing_profit = 0.0
+        duration_total = 0.0
+        pair_abs: dict[str, float] = {}
+        pair_ratio: dict[str, float] = {}
+        pair_count: dict[str, int] = {}
+        volume = 0.0
+        for trade in closed:
+            volume += _traded_volume(trade)
+            profit_abs = trade.close_profit_abs or 0.0
+            ratio = trade.close_profit or 0.0
+            closed_abs.append(profit_abs)
+            closed_ratio.append(ratio)
+            if ratio >= 0:
+                winning += 1
+                winning_profit += profit_abs
+            else:
+                losing += 1
+                losing_profit += profit_abs
+            pair = trade.pair
+            pair_abs[pair] = pair_abs.get(pair, 0.0) + profit_abs
+            pair_ratio[pair] = pair_ratio.get(pair, 0.0) + ratio
+            pair_count[pair] = pair_count.get(pair, 0) + 1
+            if trade.close_date is not None:
+                duration_total += (trade.close_date - trade.open_date).total_seconds()
+                dated.append(trade)
+        # Stable sort: trades closing at the same moment keep their (id) order.
+        dated.sort(key=_close_key)
+        self.count = len(closed_abs)
+        # The sums the open trades' values are added to, in the order a single sum over all would take.
+        self.abs_sum: float = sum(closed_abs)
+        self.ratio_sum = sum(closed_ratio, 0.0)
+        self.volume = volume
+        self.first = min(closed, key=_id_key) if closed else None
+        self.latest = max(closed, key=_id_key) if closed else None
+        self._dated = dated
+
+        closed_coin = round8(self.abs_sum)
+        closed_mean = sum(closed_ratio) / len(closed_ratio) if closed_ratio else 0.0
+        closed_total = closed_coin / starting_balance if starting_balance else 0.0
+        average_duration = timedelta(seconds=duration_total / len(dated)) if dated else timedelta()
+        best_pair = max(pair_abs, key=pair_abs.__getitem__) if pair_abs else ""
+        best_ratio = pair_ratio[best_pair] / pair_count[best_pair] if best_pair else 0.0
+        expectancy, expectancy_ratio = _expectancy([t.close_profit_abs or 0.0 for t in dated])
+        self.drawdown = _drawdown(dated, starting_balance)
+        self.closed_coin = closed_coin
+        self.fields_before_all: dict[str, Any] = {
+            "profit_closed_coin": closed_coin,
+            "profit_closed_percent_mean": round(closed_mean * 100, 2),
+            "profit_closed_ratio_mean": closed_mean,
+            "profit_closed_percent_sum": round(self.ratio_sum * 100, 2),
+            "profit_closed_ratio_sum": self.ratio_sum,
+            "profit_closed_percent": round(closed_total * 100, 2),
+            "profit_closed_ratio": closed_total,
+        }
+        self.fields_after_dates: dict[str, Any] = {
+            "avg_duration": format_duration(average_duration),
+            "best_pair": best_pair,
+            "best_rate": round(best_ratio * 100, 2),
+            "best_pair_profit_ratio": best_ratio,
+            "best_pair_profit_abs": pair_abs.get(best_pair, 0.0),
+            "winning_trades": winning,
+            "losing_trades": losing,
+            "profit_factor": winning_profit / abs(losing_profit) if losing_profit else None,
+            "winrate": winning / len(closed_abs) if closed_abs else 0.0,
+            "expectancy": expectancy,
+            "expectancy_ratio": expectancy_ratio,
+        }
+        self.sqn = _sqn(closed_abs)
+        self._ratios: tuple[date, dict[str, float]] | None = None
+
+    def ratios(self, now: datetime) -> dict[str, float]:
+        """Sharpe, Sortino, Calmar and CAGR over the daily returns up to ``now``'s day."""
+        kept = self._ratios
+        if kept is None or kept[0] != now.date():
+            kept = (now.date(), _risk_ratios(self._dated, self.starting_balance, now, self.drawdown["max_drawdown"]))
+            self._ratios = kept
+        return kept[1]
+
+
+def summarize(
+    closed: ClosedProfit,
+    open_trades: Sequence[Trade],
+    *,
+    current_rates: Mapping[str, float],
+    bot_start: datetime | None,
+    now: datetime,
+    fiat_rate: float | None = None,
+) -> dict[str, Any]:
+    """The ``/profit`` body: ``closed`` as computed once, plus ``open_trades`` valued at ``current_rates``."""
+    open_abs: list[float] = []
+    open_ratio: list[float] = []
+    volume = closed.volume
+    for trade in open_trades:
+        volume += _traded_volume(trade)
+        current = _open_profit(trade, current_rates)
+        if current is not None:
+            open_abs.append(current[0])
+            open_ratio.append(current[1])
+
+    def fiat(value: float) -> float:
+        return value * fiat_rate if fiat_rate is not None else value
+
+    starting_balance = closed.starting_balance
+    all_count = closed.count + len(open_ratio)
+    # Continued from the closed sums: what one sum over the closed then the open values gives.
+    all_coin = round8(sum(open_abs, closed.abs_sum))
+    all_sum = sum(open_ratio, closed.ratio_sum)
+    all_mean = all_sum / all_count if all_count else 0.0
+    all_total = all_coin / starting_balance if starting_balance else 0.0
+    first = min([closed.first, *open_trades], key=_id_key) if closed.first else None
+    latest = max([closed.latest, *open_trades], key=_id_key) if closed.latest else None
+    if first is None and open_trades:
+        first, latest = min(open_trades, key=_id_key), max(open_trades, key=_id_key)
+    ratios = closed.ratios(now)
+    return {
+        **closed.fields_before_all,
+        "profit_closed_fiat": fiat(closed.closed_coin),
+        "profit_all_coin": all_coin,
+        "profit_all_percent_mean": round(all_mean * 100, 2),
+        "profit_all_ratio_mean": all_mean,
+        "profit_all_percent_sum": round(all_sum * 100, 2),
+        "profit_all_ratio_sum": all_sum,
+        "profit_all_percent": round(all_total * 100, 2),
+        "profit_all_ratio": all_total,
+        "profit_all_fiat": fiat(all_coin),
+        "trade_count": closed.count + len(open_trades),
+        "closed_trade_count": closed.count,
+        "first_trade_date": format_date(first.open_date) if first else "",
+        "first_trade_humanized": humanize_ago(first.open_date, now) if first else "",
+        "first_trade_timestamp": to_ms(first.open_date) if first else 0,
+        "latest_trade_date": format_date(latest.open_date) if latest else "",
+        "latest_trade_humanized": humanize_ago(latest.open_date, now) if latest else "",
+        "latest_trade_timestamp": to_ms(latest.open_date) if latest else 0,
+        **closed.fields_after_dates,
+        "sharpe": ratios["sharpe"],
+        "sortino": ratios["sortino"],
+        "sqn": closed.sqn,
+        "calmar": ratios["calmar"],
+        "cagr": ratios["cagr"],
+        **closed.drawdown,
+        "trading_volume": volume,
+        "bot_start_timestamp": to_ms(bot_start) or 0,
+        "bot_start_date": format_date(bot_start) or "",
+    }
+
+
+def of_direction(trades: Sequence[Trade], direction: Direction | None) -> Sequence[Trade]:
+    if direction is None:
+        return trades
+    want_short = direction == "short"
+    return [t for t in trades if t.is_short == want_short]
+
+
 def profit_summary(
     trades: Sequence[Trade],
     *,
@@ -190,118 +359,23 @@ def profit_summary(
     fiat_rate: float | None = None,
     direction: Direction | None = None,
 ) -> dict[str, Any]:
-    """The ``/profit`` body over ``trades`` (closed and open), optionally only long or short ones."""
-    if direction is not None:
-        want_short = direction == "short"
-        trades = [t for t in trades if t.is_short == want_short]
-    closed: list[Trade] = []
-    closed_abs: list[float] = []
-    closed_ratio: list[float] = []
-    all_abs: list[float] = []
-    all_ratio: list[float] = []
-    winning = losing = 0
-    winning_profit = losing_profit = 0.0
-    duration_total = 0.0
-    pair_abs: dict[str, float] = {}
-    pair_ratio: dict[str, float] = {}
-    pair_count: dict[str, int] = {}
-    volume = 0.0
-    for trade in trades:
-        volume += _traded_volume(trade)
-        if trade.is_open:
-            current = _open_profit(trade, current_rates)
-            if current is not None:
-                all_abs.append(current[0])
-                all_ratio.append(current[1])
-            continue
-        profit_abs = trade.close_profit_abs or 0.0
-        ratio = trade.close_profit or 0.0
-        closed_abs.append(profit_abs)
-        closed_ratio.append(ratio)
-        all_abs.append(profit_abs)
-        all_ratio.append(ratio)
-        if ratio >= 0:
-            winning += 1
-            winning_profit += profit_abs
-        else:
-            losing += 1
-            losing_profit += profit_abs
-        pair = trade.pair
-        pair_abs[pair] = pair_abs.get(pair, 0.0) + profit_abs
-        pair_ratio[pair] = pair_ratio.get(pair, 0.0) + ratio
-        pair_count[pair] = pair_count.get(pair, 0) + 1
-        if trade.close_date is not None:
-            duration_total += (trade.close_date - trade.open_date).total_seconds()
-            closed.append(trade)
-    # Stable sort: trades closing at the same moment keep their (id) order.
-    closed.sort(key=_close_key)
+    """The ``/profit`` body over ``trades`` (closed and open), optionally only long or short ones.
 
-    def fiat(value: float) -> float:
-        return value * fiat_rate if fiat_rate is not None else value
+    Sums run over the closed trades (in their order here) and then the open ones.
+    """
+    trades = of_direction(trades, direction)
+    closed = ClosedProfit([t for t in trades if not t.is_open], starting_balance)
+    return summarize(
+        closed,
+        [t for t in trades if t.is_open],
+        current_rates=current_rates,
+        bot_start=bot_start,
+        now=now,
+        fiat_rate=fiat_rate,
+    )
 
-    closed_coin = round8(sum(closed_abs))
-    all_coin = round8(sum(all_abs))
-    closed_mean = sum(closed_ratio) / len(closed_ratio) if closed_ratio else 0.0
-    all_mean = sum(all_ratio) / len(all_ratio) if all_ratio else 0.0
-    closed_sum = sum(closed_ratio, 0.0)
-    all_sum = sum(all_ratio, 0.0)
-    closed_total = closed_coin / starting_balance if starting_balance else 0.0
-    all_total = all_coin / starting_balance if starting_balance else 0.0
 
-    first = min(trades, key=_id_key) if trades else None
-    latest = max(trades, key=_id_key) if trades else None
-    average_duration = timedelta(seconds=duration_total / len(closed)) if closed else timedelta()
-    best_pair = max(pair_abs, key=pair_abs.__getitem__) if pair_abs else ""
-    best_ratio = pair_ratio[best_pair] / pair_count[best_pair] if best_pair else 0.0
-    expectancy, expectancy_ratio = _expectancy([t.close_profit_abs or 0.0 for t in closed])
-    drawdown = _drawdown(closed, starting_balance)
-    ratios = _risk_ratios(closed, starting_balance, now, drawdown["max_drawdown"])
-    return {
-        "profit_closed_coin": closed_coin,
-        "profit_closed_percent_mean": round(closed_mean * 100, 2),
-        "profit_closed_ratio_mean": closed_mean,
-        "profit_closed_percent_sum": round(closed_sum * 100, 2),
-        "profit_closed_ratio_sum": closed_sum,
-        "profit_closed_percent": round(closed_total * 100, 2),
-        "profit_closed_ratio": closed_total,
-        "profit_closed_fiat": fiat(closed_coin),
-        "profit_all_coin": all_coin,
-        "profit_all_percent_mean": round(all_mean * 100, 2),
-        "profit_all_ratio_mean": all_mean,
-        "profit_all_percent_sum": round(all_sum * 100, 2),
-        "profit_all_ratio_sum": all_sum,
-        "profit_all_percent": round(all_total * 100, 2),
-        "profit_all_ratio": all_total,
-        "profit_all_fiat": fiat(all_coin),
-        "trade_count": len(trades),
-        "closed_trade_count": len(closed_abs),
-        "first_trade_date": format_date(first.open_date) if first else "",
-        "first_trade_humanized": humanize_ago(first.open_date, now) if first else "",
-        "first_trade_timestamp": to_ms(first.open_date) if first else 0,
-        "latest_trade_date": format_date(latest.open_date) if latest else "",
-        "latest_trade_humanized": humanize_ago(latest.open_date, now) if latest else "",
-        "latest_trade_timestamp": to_ms(latest.open_date) if latest else 0,
-        "avg_duration": format_duration(average_duration),
-        "best_pair": best_pair,
-        "best_rate": round(best_ratio * 100, 2),
-        "best_pair_profit_ratio": best_ratio,
-        "best_pair_profit_abs": pair_abs.get(best_pair, 0.0),
-        "winning_trades": winning,
-        "losing_trades": losing,
-        "profit_factor": winning_profit / abs(losing_profit) if losing_profit else None,
-        "winrate": winning / len(closed_abs) if closed_abs else 0.0,
-        "expectancy": expectancy,
-        "expectancy_ratio": expectancy_ratio,
-        "sharpe": ratios["sharpe"],
-        "sortino": ratios["sortino"],
-        "sqn": _sqn(closed_abs),
-        "calmar": ratios["calmar"],
-        "cagr": ratios["cagr"],
-        **drawdown,
-        "trading_volume": volume,
-        "bot_start_timestamp": to_ms(bot_start) or 0,
-        "bot_start_date": format_date(bot_start) or "",
-    }
+DIRECTIONS: tuple[Direction | None, ...] = (None, "long", "short")
 
 
 def profit_all(
@@ -319,18 +393,42 @@ def profit_all(
     ``trading_mode`` None means: spot unless some trade was made in another mode.
     """
     if trading_mode is None:
-        spot = all(t.trading_mode == TradingMode.SPOT for t in trades)
-    else:
-        spot = trading_mode == TradingMode.SPOT
+        trading_mode = TradingMode.SPOT if all(t.trading_mode == TradingMode.SPOT for t in trades) else None
+    closed = [t for t in trades if not t.is_open]
+    parts = {d: ClosedProfit(of_direction(closed, d), starting_balance) for d in DIRECTIONS}
+    return summarize_all(
+        parts,
+        [t for t in trades if t.is_open],
+        spot=trading_mode == TradingMode.SPOT,
+        current_rates=current_rates,
+        bot_start=bot_start,
+        now=now,
+        fiat_rate=fiat_rate,
+    )
+
+
+def summarize_all(
+    closed: Mapping[Direction | None, ClosedProfit],
+    open_trades: Sequence[Trade],
+    *,
+    spot: bool,
+    current_rates: Mapping[str, float],
+    bot_start: datetime | None,
+    now: datetime,
+    fiat_rate: float | None = None,
+) -> dict[str, Any]:
+    """The ``/profit_all`` body from the closed parts of each direction (None: all) and the open trades."""
     common: dict[str, Any] = {
         "current_rates": current_rates,
-        "starting_balance": starting_balance,
         "bot_start": bot_start,
         "now": now,
         "fiat_rate": fiat_rate,
     }
-    return {
-        "all": profit_summary(trades, **common),
-        "long": None if spot else profit_summary(trades, direction="long", **common),
-        "short": None if spot else profit_summary(trades, direction="short", **common),
-    }
+    body: dict[str, Any] = {}
+    for direction in DIRECTIONS:
+        key = direction or "all"
+        if direction is not None and spot:
+            body[key] = None
+            continue
+        body[key] = summarize(closed[direction], of_direction(open_trades, direction), **common)
+    return body
