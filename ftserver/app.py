@@ -75,7 +75,9 @@ def create_app(
     if log_buffer is None:  # an empty buffer is falsy (it has a length): test for None
         log_buffer = LogBuffer(settings.internals.log_buffer_size)
     app[keys.LOG_BUFFER] = log_buffer
-    rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=Research(settings))
+    research = Research(settings)
+    app[keys.RESEARCH] = research
+    rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=research)
     app[keys.RPC] = rpc
     setup_api(
         app,

@@ -14,10 +14,13 @@ if TYPE_CHECKING:
     from ftserver.config import Settings
     from ftserver.logs import LogBuffer
     from ftserver.rpc.facade import Rpc
+    from ftserver.rpc.research_port import ResearchPort
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 BUS: web.AppKey[MessageBus] = web.AppKey("bus", MessageBus)
 RPC: web.AppKey[Rpc] = web.AppKey("rpc")
+# Strategies and stored history: both run modes, never the bot, so not through RPC.
+RESEARCH: web.AppKey[ResearchPort] = web.AppKey("research")
 LOG_BUFFER: web.AppKey[LogBuffer] = web.AppKey("log_buffer")
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens", TokenService)
 WS_HUB: web.AppKey[WsHub] = web.AppKey("ws_hub", WsHub)

@@ -4,6 +4,11 @@ Every write commits before the method returns, so the bot may announce a change 
 ``updated_at`` (epoch ms from the clock) is stamped on every trade and order write, and an order
 write also stamps its trade, so a later incremental sync can ask for "trades changed since".
 Orders are never deleted by a save: dropping one from ``trade.orders`` in memory leaves its row.
+
+Versions for readers that keep answers: this process is the only writer of its database (a
+foreign file is refused at open), and every write of trades and orders goes through one
+``TradeRepository``, so a counter in memory, moved after each such write has committed (or
+failed), tells exactly what changed. A millisecond ``updated_at`` cannot: two writes share one.
 """
 
 from __future__ import annotations
@@ -65,14 +70,57 @@ def _custom_data_entry(row: Row) -> dict[str, Any]:
     }
 
 
+async def _is_closed(conn: aiosqlite.Connection, trade_id: int) -> bool:
+    async with conn.execute("SELECT is_open FROM trades WHERE id = ?", (trade_id,)) as cursor:
+        row = await cursor.fetchone()
+    return row is not None and not row[0]
+
+
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
 
 class TradeRepository:
+    """One per database: the write counter below is only exact while every write goes through it."""
+
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or SystemClock()
+        # Moves once per write of trades or orders; never goes back (see the module docstring).
+        self._writes = 0
+        # The counter at the newest write that touched a closed trade (closed it, changed it,
+        # reopened it or deleted it): what is computed over closed trades is valid while it stays.
+        self._closed_version = 0
+        # By trade id: the counter at the trade's newest write in this process (none: 0, as loaded).
+        # Bounded by the number of trades stored; a deleted trade's entry goes with it.
+        self._trade_versions: dict[int, int] = {}
+
+    def _written(self, trade_ids: Sequence[int | None], *, touched_closed: bool) -> None:
+        """Count a write of ``trade_ids`` that has committed or failed (a failed one may have changed
+        anything it was about to, so it counts as touching closed trades)."""
+        self._writes += 1
+        for trade_id in trade_ids:
+            if trade_id is not None:
+                self._trade_versions[trade_id] = self._writes
+        if touched_closed:
+            self._closed_version = self._writes
+
+    @property
+    def writes(self) -> int:
+        """How many writes of trades and orders this repository has made (committed or failed)."""
+        return self._writes
+
+    def trade_version(self, trade_id: int) -> int:
+        """The write counter at the trade's newest write in this process; 0 if not written since it started."""
+        return self._trade_versions.get(trade_id, 0)
+
+    def closed_trades_version(self) -> int:
+        """Moves when a trade closes, or a closed trade is changed, reopened or deleted.
+
+        Not when an open trade is written (a trailing stop moving every few seconds), so what is
+        computed over the closed trades stays valid meanwhile. Exact, and no query.
+        """
+        return self._closed_version
 
     def _now_ms(self) -> int:
         return epoch_ms(self.clock.now())
@@ -95,6 +143,7 @@ class TradeRepository:
         """
         before = (trade.id, [(o.id, o.ft_trade_id) for o in trade.orders])
         now = self._now_ms()
+        was_closed = False
         try:
             async with self.db.transaction() as conn:
                 if trade.id is None:
@@ -102,6 +151,7 @@ class TradeRepository:
                     assert cursor.lastrowid is not None  # an INSERT into a rowid table always has one
                     trade.id = cursor.lastrowid
                 else:
+                    was_closed = await _is_closed(conn, trade.id)
                     cursor = await conn.execute(_TRADES.update_sql, [*_TRADES.values(trade, now), trade.id])
                     if cursor.rowcount == 0:
                         raise NotFound(f"Trade {trade.id} does not exist (deleted?); it cannot be updated")
@@ -111,10 +161,12 @@ class TradeRepository:
                 if settles is not None and settles.id is not None:
                     await conn.execute("DELETE FROM order_intents WHERE id = ?", (settles.id,))
         except BaseException:
+            self._written([trade.id, before[0]], touched_closed=True)
             trade.id = before[0]
             for order, (order_id, ft_trade_id) in zip(trade.orders, before[1], strict=False):
                 order.id, order.ft_trade_id = order_id, ft_trade_id
             raise
+        self._written([trade.id], touched_closed=was_closed or not trade.is_open)
         trade.updated_at = from_ms(now)
         return trade
 
@@ -126,13 +178,18 @@ class TradeRepository:
         now = self._now_ms()
         try:
             async with self.db.transaction() as conn:
-                cursor = await conn.execute("UPDATE trades SET updated_at = ? WHERE id = ?", (now, order.ft_trade_id))
-                if cursor.rowcount == 0:
+                async with conn.execute(
+                    "UPDATE trades SET updated_at = ? WHERE id = ? RETURNING is_open", (now, order.ft_trade_id)
+                ) as cursor:
+                    stamped = await cursor.fetchone()
+                if stamped is None:
                     raise NotFound(f"Trade {order.ft_trade_id} of order {order.order_id} does not exist")
                 await self._write_orders(conn, [order], now)
         except BaseException:
+            self._written([order.ft_trade_id], touched_closed=True)
             order.id = before
             raise
+        self._written([order.ft_trade_id], touched_closed=not stamped[0])
         return order
 
     async def _write_orders(self, conn: aiosqlite.Connection, orders: Sequence[Order], now: int) -> None:
@@ -172,9 +229,18 @@ class TradeRepository:
 
     async def delete_trade(self, trade_id: int) -> bool:
         """Delete a trade with its orders and custom data. False when there was no such trade."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM trades WHERE id = ?", (trade_id,))
-            return cursor.rowcount > 0
+        try:
+            async with (
+                self.db.transaction() as conn,
+                conn.execute("DELETE FROM trades WHERE id = ? RETURNING is_open", (trade_id,)) as cursor,
+            ):
+                deleted = await cursor.fetchone()
+        except BaseException:
+            self._written([trade_id], touched_closed=True)
+            raise
+        self._written([trade_id], touched_closed=deleted is not None and not deleted[0])
+        self._trade_versions.pop(trade_id, None)
+        return deleted is not None
 
     # ---- trades: reads ------------------------------------------------------------------------
     async def _select_trades(self, tail: str = "ORDER BY id", params: Sequence[Any] = ()) -> list[Trade]:
@@ -220,34 +286,22 @@ class TradeRepository:
             f" (SELECT id FROM trades WHERE is_open = 0 {order} LIMIT ? OFFSET ?) {order}"
         )
 
-    async def trades_page(self, limit: int, offset: int = 0, *, order_by_id: bool = True) -> tuple[list[Trade], int]:
-        """One page of closed trades with their orders, and the number of closed trades.
-
-        Closed only, as freqtrade's /trades: open trades are /status's. ``order_by_id``: ascending
-        ids; otherwise the most recently closed first, ties by descending id.
-        """
-        if limit < 0 or offset < 0:
-            raise InvalidRequest(f"limit and offset must not be negative (limit={limit}, offset={offset})")
-        rows = await self.db.fetchall(self._page_sql(_TRADES.select_list, order_by_id=order_by_id), (limit, offset))
-        page = [_TRADES.build(row) for row in rows]
-        total = await self.count_trades(is_open=False)
-        return await self._attach_orders(page), total
-
     async def trades_page_versions(
         self, limit: int, offset: int = 0, *, order_by_id: bool = True
-    ) -> tuple[list[tuple[int, int | None, bool]], int]:
-        """The page ``trades_page`` would load as ``(id, updated_at ms, is_open)`` only, and the total.
+    ) -> tuple[list[tuple[int, int, bool]], int]:
+        """One page of closed trades as ``(id, trade_version, is_open)``, and the number of closed trades.
 
-        A reader holding answers per trade version asks this first and loads only what it lacks:
-        three columns off an index instead of 500 trades with their orders.
+        Closed only, as freqtrade's /trades: open trades are /status's. ``order_by_id``: ascending
+        ids; otherwise the most recently closed first, ties by descending id. A reader holding
+        answers per trade version asks this first and loads only what it lacks (``trades_by_ids``):
+        two columns off an index instead of 500 trades with their orders. Each version is read
+        after the page's rows, so a trade loaded after this call is at least as new as its version.
         """
         if limit < 0 or offset < 0:
             raise InvalidRequest(f"limit and offset must not be negative (limit={limit}, offset={offset})")
-        rows = await self.db.fetchall(
-            self._page_sql("id, updated_at, is_open", order_by_id=order_by_id), (limit, offset)
-        )
+        rows = await self.db.fetchall(self._page_sql("id, is_open", order_by_id=order_by_id), (limit, offset))
         total = await self.count_trades(is_open=False)
-        return [(int(row[0]), row[1], bool(row[2])) for row in rows], total
+        return [(int(row[0]), self.trade_version(int(row[0])), bool(row[1])) for row in rows], total
 
     async def trades_by_ids(self, trade_ids: Sequence[int]) -> list[Trade]:
         """The trades with these ids and their orders, in id order; ids not stored are left out."""
@@ -264,21 +318,6 @@ class TradeRepository:
         if pair is None:
             return await self._select_trades("WHERE is_open = 0 ORDER BY close_date, id")
         return await self._select_trades("WHERE is_open = 0 AND pair = ? ORDER BY close_date, id", (pair,))
-
-    async def closed_trades_version(self) -> tuple[int, int]:
-        """(closed trades, newest change of a closed trade in ms).
-
-        Moves when a trade closes, or a closed trade is changed or deleted; not when an open trade
-        is written (a trailing stop moving every few seconds), so what is computed over the
-        closed trades stays valid meanwhile.
-        """
-        # Index lookups only: the two counts, and the updated_at index walked from its newest end
-        # (the unary + keeps SQLite from choosing the is_open index and sorting every closed trade).
-        row = await self.db.fetchone(
-            "SELECT (SELECT COUNT(*) FROM trades) - (SELECT COUNT(*) FROM trades WHERE is_open = 1),"
-            " COALESCE((SELECT updated_at FROM trades WHERE +is_open = 0 ORDER BY updated_at DESC LIMIT 1), 0)"
-        )
-        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     async def all_trades(self, *, pair: str | None = None, with_orders: bool = False) -> list[Trade]:
         """Every trade (of ``pair``) by id; orders only when asked for."""

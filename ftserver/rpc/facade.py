@@ -8,28 +8,24 @@ raise ``WrongRunMode``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import platform
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-import psutil
-
-from ftserver import __version__
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
-from ftserver.data.timeframes import is_timeframe, timeframe_to_minutes, timeframe_to_ms
-from ftserver.errors import FtServerError, InvalidRequest, NotFound, StorageUnavailable, WrongRunMode
+from ftserver.data.timeframes import is_timeframe
+from ftserver.errors import FtServerError, InvalidRequest, NotFound, WrongRunMode
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade, TradingMode
 from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles_view import analyzed_to_json
+from ftserver.rpc.closed_trades import ClosedTrades
 from ftserver.rpc.dates import format_date, to_ms
+from ftserver.rpc.history import TradeHistory
 from ftserver.rpc.path_redaction import without_absolute_paths
 from ftserver.rpc.performance import (
     count_summary,
@@ -40,50 +36,14 @@ from ftserver.rpc.performance import (
     trade_stats,
 )
 from ftserver.rpc.periods import timeunit_profit
-from ftserver.rpc.profit import profit_all, profit_summary
+from ftserver.rpc.profit import DIRECTIONS, summarize, summarize_all
 from ftserver.rpc.research_port import ResearchPort
-from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict, trade_to_history_dict
+from ftserver.rpc.system import SystemInfo
+from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict
 
 log = logging.getLogger(__name__)
 
-API_VERSION = 2.5
-TRADES_PAGE_MAX = 500
 MAX_TIMESCALE = 365 * 3
-SETTLE_TIME = timedelta(seconds=10)
-
-
-def _settled(changed_ms: int, now: datetime) -> bool:
-    """Whether every write stamped ``changed_ms`` (a trade's ``updated_at``) must have committed by ``now``.
-
-    What is kept per version of a trade is only kept once its change has settled: ``updated_at``
-    is stamped when a write starts, not when it commits, and two writes can share a millisecond,
-    so something read between two such writes would be kept for a version it no longer shows.
-    ``SETTLE_TIME`` is far longer than any write waits for the write lock.
-    """
-    return changed_ms <= (to_ms(now - SETTLE_TIME) or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class _ClosedTrades:
-    """The closed trades loaded for one ``closed_trades_version``.
-
-    A list loaded before the newest change settled may miss a second write stamped in the same
-    millisecond, so it is loaded once more when that change has settled.
-    """
-
-    version: tuple[int, int]
-    trades: list[Trade]
-    settled: bool
-
-    def valid_for(self, version: tuple[int, int], now: datetime) -> bool:
-        return version == self.version and (self.settled or not _settled(version[1], now))
-
-
-def _stake_text(stake: float | str) -> str:
-    """freqtrade shows the stake as a string: "unlimited" or the number ("100", "12.5")."""
-    if isinstance(stake, str):
-        return stake
-    return str(int(stake)) if float(stake).is_integer() else str(stake)
 
 
 class Rpc:
@@ -101,24 +61,19 @@ class Rpc:
     ) -> None:
         """The ``*_cache_*`` arguments bound what polling answers may keep (see ``AnswerCache``):
 
-        encoded /trades rows of closed trades (~3 kB each, so 16 MB holds ~5,000), pair_candles
-        answers (one per pair, timeframe, limit and columns asked for), and statistics over the
-        closed trades (one per verb and pair).
+        encoded /trades rows of closed trades (``TradeHistory``), pair_candles answers (one per
+        pair, timeframe, limit and columns asked for), and statistics over the closed trades
+        (``ClosedTrades``: one per verb and pair).
         """
         self.settings = settings
         self.research = research
         self.runmode = runmode
         self.clock = clock
-        self.log_buffer = log_buffer
+        self.system = SystemInfo(settings, runmode=runmode, log_buffer=log_buffer)
+        self.history = TradeHistory(history_cache_bytes=history_cache_bytes)
+        self.closed = ClosedTrades(statistics_cache_entries=statistics_cache_entries)
         self._bot: BotPort | None = None
         self._repo: TradeRepository | None = None
-        # Closed trades for the statistics verbs, reloaded only when a closed trade changed.
-        self._closed: _ClosedTrades | None = None
-        self._closed_lock = asyncio.Lock()
-        self._closed_results: AnswerCache[tuple[str, str | None], Any] = AnswerCache(statistics_cache_entries)
-        # By trade id, for the trade's updated_at: a closed trade's row changes only with the trade.
-        self._history_rows: AnswerCache[int, Any] = AnswerCache(history_cache_bytes)
-        self._history_lock = asyncio.Lock()
         # By (pair, timeframe, limit, columns), for the frame's analysis time.
         self._candle_answers: AnswerCache[tuple[Any, ...], dict[str, Any]] = AnswerCache(candle_cache_bytes)
 
@@ -152,72 +107,16 @@ class Rpc:
 
     # ---- any mode ----------------------------------------------------------------------------
     def version(self) -> dict[str, str]:
-        return {"version": __version__}
+        return self.system.version()
 
     def show_config(self) -> dict[str, Any]:
-        s = self.settings
-        # Sections as in the config file, keys unknown to ftserver included, as freqtrade shows them.
-        shown = s.as_dict()
-        bot = self._bot
-        strategy = bot.strategy.strategy if bot else None
-        timeframe = bot.timeframe if bot else s.timeframe
-        max_open = s.max_open_trades
-        stake_amount = s.stake_amount
-        return {
-            "version": __version__,
-            "strategy_version": strategy.version() if strategy else None,
-            "api_version": API_VERSION,
-            "dry_run": s.dry_run,
-            "trading_mode": s.trading_mode,
-            "margin_mode": s.margin_mode,
-            "short_allowed": bool(strategy and strategy.can_short and s.trading_mode != "spot"),
-            "stake_currency": s.stake_currency,
-            "stake_amount": _stake_text(stake_amount),
-            "available_capital": s.available_capital,
-            "stake_currency_decimals": 3,
-            "max_open_trades": float(max_open) if max_open >= 0 else -1,
-            "minimal_roi": dict(strategy.minimal_roi) if strategy else shown["minimal_roi"],
-            "stoploss": strategy.stoploss if strategy else s.stoploss,
-            "stoploss_on_exchange": s.order_types.stoploss_on_exchange,
-            "trailing_stop": bool(strategy.trailing_stop) if strategy else bool(s.trailing_stop),
-            "trailing_stop_positive": strategy.trailing_stop_positive if strategy else None,
-            "trailing_stop_positive_offset": strategy.trailing_stop_positive_offset if strategy else 0.0,
-            "trailing_only_offset_is_reached": bool(strategy.trailing_only_offset_is_reached) if strategy else False,
-            "unfilledtimeout": shown["unfilledtimeout"],
-            "order_types": shown["order_types"],
-            "use_custom_stoploss": bool(strategy.use_custom_stoploss) if strategy else False,
-            "timeframe": timeframe,
-            "timeframe_ms": timeframe_to_ms(timeframe) if timeframe else 0,
-            "timeframe_min": timeframe_to_minutes(timeframe) if timeframe else 0,
-            "exchange": s.exchange.name,
-            "demo_trading": False,
-            "strategy": bot.strategy.name if bot else s.strategy,
-            "force_entry_enable": s.force_entry_enable,
-            "exit_pricing": shown["exit_pricing"],
-            "entry_pricing": shown["entry_pricing"],
-            "bot_name": s.bot_name,
-            "state": bot.state.value if bot else "running",
-            "runmode": self.runmode.value,
-            "position_adjustment_enable": s.position_adjustment_enable,
-            "max_entry_position_adjustment": s.max_entry_position_adjustment,
-        }
+        return self.system.show_config(self._bot)
 
     def logs(self, limit: int | None = None) -> dict[str, Any]:
-        entries = self.log_buffer.entries(limit)
-        return {"log_count": len(entries), "logs": [list(e) for e in entries]}
+        return self.system.logs(limit)
 
     def sysinfo(self) -> dict[str, Any]:
-        per_cpu = psutil.cpu_percent(interval=None, percpu=True)
-        load = psutil.getloadavg() if hasattr(psutil, "getloadavg") else (0.0, 0.0, 0.0)
-        return {
-            "cpu_pct": per_cpu,
-            "cpu_load": [{"cpu": i, "pct": pct} for i, pct in enumerate(per_cpu)],
-            "cpu_load_avg": {"1m": load[0], "5m": load[1], "15m": load[2]},
-            "cpu_count": psutil.cpu_count() or len(per_cpu),
-            "cpu_avg": sum(per_cpu) / len(per_cpu) if per_cpu else 0.0,
-            "ram_pct": psutil.virtual_memory().percent,
-            "platform": platform.platform(),
-        }
+        return self.system.sysinfo()
 
     # ---- state -------------------------------------------------------------------------------
     async def start(self) -> dict[str, str]:
@@ -242,26 +141,7 @@ class Rpc:
             raise
 
     def health(self) -> dict[str, Any]:
-        """freqtrade's /health, or ``StorageUnavailable`` (503) while trades cannot be recorded:
-        a monitor that checks the status code sees the bot is not healthy."""
-        health = self.bot.health()
-        if health.storage_failure is not None:
-            raise StorageUnavailable(health.storage_failure)
-
-        def iso(dt: datetime | None) -> str | None:
-            return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if dt else None
-
-        def ts(dt: datetime | None) -> int | None:
-            return int(dt.timestamp()) if dt else None
-
-        return {
-            "last_process": iso(health.last_process),
-            "last_process_ts": ts(health.last_process),
-            "bot_start": iso(health.bot_start),
-            "bot_start_ts": ts(health.bot_start),
-            "bot_startup": iso(health.bot_startup),
-            "bot_startup_ts": ts(health.bot_startup),
-        }
+        return self.system.health(self.bot)
 
     # ---- trades ------------------------------------------------------------------------------
     def _view(self, trade: Trade) -> dict[str, Any]:
@@ -272,46 +152,7 @@ class Rpc:
         return [self._view(t) for t in self.bot.open_trades]
 
     async def trades(self, limit: int, offset: int = 0, order_by_id: bool = True) -> dict[str, Any]:
-        if not 1 <= limit <= TRADES_PAGE_MAX:
-            raise InvalidRequest(f"limit must be between 1 and {TRADES_PAGE_MAX}")
-        if offset < 0:
-            raise InvalidRequest("offset must not be negative")
-        # Ids and versions first: only open trades and closed ones not seen in this version are
-        # loaded (with their orders); the other rows come from the cache already encoded.
-        versions, total = await self.repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
-        rows: dict[int, Any] = {}
-        self._cached_history_rows(versions, rows)
-        if len(rows) < len(versions):
-            # One loader at a time: 50 clients asking for a page nobody has asked for yet would
-            # otherwise each load and encode the same 500 trades at once.
-            async with self._history_lock:
-                self._cached_history_rows(versions, rows)  # what another request loaded meanwhile
-                missing = [trade_id for trade_id, _, _ in versions if trade_id not in rows]
-                for trade in await self.repo.trades_by_ids(missing):
-                    rows[trade.id or 0] = self._history_row(trade)
-        page = [rows[trade_id] for trade_id, _, _ in versions if trade_id in rows]  # a deleted one is left out
-        return {"trades": page, "trades_count": len(page), "offset": offset, "total_trades": total}
-
-    def _cached_history_rows(self, versions: Sequence[tuple[int, int | None, bool]], rows: dict[int, Any]) -> None:
-        """Add the cached rows of the closed trades in ``versions`` to ``rows``."""
-        for trade_id, updated_at, is_open in versions:
-            if not is_open and trade_id not in rows:
-                row = self._history_rows.get(trade_id, updated_at)
-                if row is not None:
-                    rows[trade_id] = row
-
-    def _history_row(self, trade: Trade) -> Any:
-        """A /trades row; a closed trade's is kept encoded, since it only changes with the trade.
-
-        Rows of open trades (the ones being written) and of trades whose last write has not
-        settled yet (see ``_settled``) are built again every time.
-        """
-        row = trade_to_history_dict(trade)
-        changed = to_ms(trade.updated_at)
-        if trade.is_open or trade.id is None or (changed is not None and not _settled(changed, self.clock.now())):
-            return row
-        encoded, size = encode_json(row)
-        return self._history_rows.put(trade.id, changed, encoded, size)
+        return await self.history.page(self.repo, limit, offset, order_by_id)
 
     async def trade(self, trade_id: int) -> dict[str, Any]:
         trade = await self.repo.get_trade(trade_id)
@@ -432,61 +273,34 @@ class Rpc:
         }
 
     async def _closed_trades(self, pair: str | None = None) -> list[Trade]:
-        """Closed trades (of ``pair``), kept while ``closed_trades_version`` stays the same.
-
-        FreqUI and scripts ask for profit/performance/stats every few seconds while trades close
-        only now and then: one cheap version query replaces reloading 10,000 rows per request.
-        The list is shared: callers must not mutate the trades.
-        """
-        closed = (await self._closed_snapshot())[1]
-        return closed if pair is None else [t for t in closed if t.pair == pair]
-
-    async def _closed_snapshot(self) -> tuple[tuple[int, int], list[Trade]]:
-        repo = self.repo
-        now = self.clock.now()
-        version = await repo.closed_trades_version()
-        cached = self._closed
-        if cached is not None and cached.valid_for(version, now):
-            return cached.version, cached.trades
-        async with self._closed_lock:  # one reload, however many requests noticed the change
-            cached = self._closed
-            if cached is None or not cached.valid_for(version, now):
-                cached = _ClosedTrades(version, await repo.closed_trades(), settled=_settled(version[1], now))
-                self._closed = cached
-                self._closed_results.clear()  # computed from the list just replaced
-            return cached.version, cached.trades
+        """Closed trades (of ``pair``), loaded once per version of the closed trades; do not mutate them."""
+        return (await self.closed.snapshot(self.repo)).of_pair(pair)
 
     async def _closed_result(self, name: str, pair: str | None, compute: Any) -> Any:
-        """A statistic over closed trades only, computed once per list of closed trades."""
-        version, closed = await self._closed_snapshot()
-        result = self._closed_results.get((name, pair), version)
-        if result is None:
-            trades = closed if pair is None else [t for t in closed if t.pair == pair]
-            result = self._closed_results.put((name, pair), version, compute(trades))
-        return result
-
-    async def _all_trades(self, pair: str | None = None) -> list[Trade]:
-        closed = await self._closed_trades(pair)
-        open_trades = [t for t in self.bot.open_trades if pair is None or t.pair == pair]
-        return [*closed, *open_trades]
+        """A statistic over closed trades (of ``pair``), computed once per version of the closed trades."""
+        return await self.closed.result(self.repo, (name, pair), lambda snapshot: compute(snapshot.of_pair(pair)))
 
     async def profit(self) -> dict[str, Any]:
         bot = self.bot
-        return profit_summary(
-            await self._all_trades(),
+        closed = await self.closed.profit_part(self.repo, None, bot.wallet.starting_capital)
+        return summarize(
+            closed,
+            bot.open_trades,
             current_rates=bot.current_rates(),
-            starting_balance=bot.wallet.starting_capital,
             bot_start=bot.health().bot_start,
             now=self.clock.now(),
         )
 
     async def profit_all(self) -> dict[str, Any]:
         bot = self.bot
-        return profit_all(
-            await self._all_trades(),
-            trading_mode=TradingMode(self.settings.trading_mode),
+        starting = bot.wallet.starting_capital
+        spot = TradingMode(self.settings.trading_mode) == TradingMode.SPOT
+        parts = {d: await self.closed.profit_part(self.repo, d, starting) for d in DIRECTIONS if d is None or not spot}
+        return summarize_all(
+            parts,
+            bot.open_trades,
+            spot=spot,
             current_rates=bot.current_rates(),
-            starting_balance=bot.wallet.starting_capital,
             bot_start=bot.health().bot_start,
             now=self.clock.now(),
         )
@@ -597,37 +411,6 @@ class Rpc:
         if self._bot is None:
             raise InvalidRequest("strategy is required in webserver mode")
         return dict(getattr(self.bot.strategy.strategy, "plot_config", None) or {})
-
-    # ---- research (any mode) -----------------------------------------------------------------
-    def strategies(self) -> dict[str, Any]:
-        return self.research.strategies()
-
-    def strategy(self, name: str) -> dict[str, Any]:
-        return self.research.strategy(name)
-
-    def available_pairs(
-        self, timeframe: str | None, stake_currency: str | None, candle_type: str | None
-    ) -> dict[str, Any]:
-        return self.research.available_pairs(timeframe, stake_currency, candle_type)
-
-    def exchanges(self) -> dict[str, Any]:
-        return self.research.exchanges()
-
-    def pair_history(
-        self,
-        pair: str,
-        timeframe: str,
-        timerange: str | None,
-        strategy: str,
-        columns: Sequence[str] | None = None,
-    ) -> dict[str, Any]:
-        """Blocking (loads files, runs the strategy, builds the answer): call it in a worker thread."""
-        if not is_timeframe(timeframe):
-            raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
-        name, df, analyzed_at = self.research.analyze_history(pair, timeframe, timerange, strategy)
-        return analyzed_to_json(
-            strategy=name, pair=pair, timeframe=timeframe, df=df, last_analyzed=analyzed_at, columns=columns
-        )
 
     def analyzed(self, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
         bot = self.bot

@@ -1,11 +1,20 @@
-"""What the RPC facade needs for research verbs (strategies, stored history). ``Research`` satisfies it."""
+"""What the API needs for research (strategies, stored history, exchanges). ``Research`` satisfies it.
+
+Research serves both run modes and never touches the bot, so its routes reach it through this
+port directly (an app key), not through ``Rpc``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 import pandas as pd
+
+from ftserver.data.timeframes import is_timeframe
+from ftserver.errors import InvalidRequest
+from ftserver.rpc.candles_view import analyzed_to_json
 
 
 class ResearchPort(Protocol):
@@ -24,3 +33,23 @@ class ResearchPort(Protocol):
     ) -> tuple[str, pd.DataFrame, datetime]: ...
 
     def exchanges(self) -> dict[str, Any]: ...
+
+
+def pair_history(
+    research: ResearchPort,
+    pair: str,
+    timeframe: str,
+    timerange: str | None,
+    strategy: str,
+    columns: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The /pair_history body: stored candles analyzed by ``strategy``.
+
+    Blocking (loads files, runs the strategy, builds the answer): call it in a worker thread.
+    """
+    if not is_timeframe(timeframe):
+        raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
+    name, df, analyzed_at = research.analyze_history(pair, timeframe, timerange, strategy)
+    return analyzed_to_json(
+        strategy=name, pair=pair, timeframe=timeframe, df=df, last_analyzed=analyzed_at, columns=columns
+    )

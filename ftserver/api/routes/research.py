@@ -15,6 +15,7 @@ from ftserver.api.schemas.requests import (
     PairHistoryQuerySchema,
     PairHistoryRequestSchema,
 )
+from ftserver.rpc.research_port import pair_history
 
 _available_query = AvailablePairsQuerySchema()
 _history_query = PairHistoryQuerySchema()
@@ -22,33 +23,38 @@ _history_body = PairHistoryRequestSchema()
 
 
 async def list_strategies(request: web.Request) -> web.Response:
-    return json_response(await asyncio.to_thread(request.app[keys.RPC].strategies))
+    return json_response(await asyncio.to_thread(request.app[keys.RESEARCH].strategies))
 
 
 async def get_strategy(request: web.Request) -> web.Response:
     name = request.match_info["strategy"]
-    return json_response(await asyncio.to_thread(request.app[keys.RPC].strategy, name))
+    return json_response(await asyncio.to_thread(request.app[keys.RESEARCH].strategy, name))
 
 
 async def available_pairs(request: web.Request) -> web.Response:
     q = parse_query(request, _available_query)
-    rpc = request.app[keys.RPC]
+    research = request.app[keys.RESEARCH]
     return json_response(
-        await asyncio.to_thread(rpc.available_pairs, q["timeframe"], q["stake_currency"], q["candletype"])
+        await asyncio.to_thread(research.available_pairs, q["timeframe"], q["stake_currency"], q["candletype"])
     )
 
 
 async def list_exchanges(request: web.Request) -> web.Response:
-    return json_response(request.app[keys.RPC].exchanges())
+    return json_response(request.app[keys.RESEARCH].exchanges())
 
 
 async def _pair_history(request: web.Request, params: dict[str, Any]) -> web.Response:
-    rpc = request.app[keys.RPC]
+    research = request.app[keys.RESEARCH]
 
     def build() -> bytes:
         # Loading, analyzing and encoding a year of candles is CPU work: all of it off the event loop.
-        answer = rpc.pair_history(
-            params["pair"], params["timeframe"], params["timerange"], params["strategy"], params.get("columns")
+        answer = pair_history(
+            research,
+            params["pair"],
+            params["timeframe"],
+            params["timerange"],
+            params["strategy"],
+            params.get("columns"),
         )
         return dumps(answer)
 

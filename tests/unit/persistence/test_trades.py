@@ -326,16 +326,21 @@ async def test_database_from_schema_1_upgrades_and_keeps_its_data(db_url: str, n
 
 
 # ---- queries --------------------------------------------------------------------------------------
+async def page_ids(repo: TradeRepository, limit: int, offset: int = 0, *, order_by_id: bool = True) -> list[int]:
+    versions, _ = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
+    return [trade_id for trade_id, _, _ in versions]
+
+
 async def test_trades_page_by_id_with_total(repo: TradeRepository, new_trade: TradeFactory) -> None:
     for n in range(5):
         await repo.save_trade(new_trade(minutes=n, close_after=10))
-    page, total = await repo.trades_page(2, 1)
+    versions, total = await repo.trades_page_versions(2, 1)
     assert total == 5
-    assert [t.id for t in page] == [2, 3]
-    assert all(len(t.orders) == 2 for t in page)
+    assert [trade_id for trade_id, _, _ in versions] == [2, 3]
+    page = await repo.trades_by_ids([trade_id for trade_id, _, _ in versions])
     assert [o.ft_trade_id for t in page for o in t.orders] == [2, 2, 3, 3]
-    assert (await repo.trades_page(10, 4))[0][0].id == 5
-    assert await repo.trades_page(10, 5) == ([], 5)
+    assert await page_ids(repo, 10, 4) == [5]
+    assert await repo.trades_page_versions(10, 5) == ([], 5)
 
 
 async def test_trades_page_holds_closed_trades_only_newest_close_first(
@@ -344,69 +349,92 @@ async def test_trades_page_holds_closed_trades_only_newest_close_first(
     close_after = {1: 50, 2: None, 3: 10, 4: 30, 5: None}
     for n in range(1, 6):
         await repo.save_trade(new_trade(minutes=n, close_after=close_after[n]))
-    page, total = await repo.trades_page(10, 0, order_by_id=False)
+    versions, total = await repo.trades_page_versions(10, 0, order_by_id=False)
     assert total == 3  # as freqtrade's /trades: the open trades 2 and 5 are /status's
-    assert [t.id for t in page] == [1, 4, 3]  # latest close date first
-    second_page, _ = await repo.trades_page(2, 1, order_by_id=False)
-    assert [t.id for t in second_page] == [4, 3]
-    assert [len(t.orders) for t in second_page] == [2, 2]
-    by_id, _ = await repo.trades_page(10, 0)
-    assert [t.id for t in by_id] == [1, 3, 4]
+    assert [(trade_id, is_open) for trade_id, _, is_open in versions] == [(1, False), (4, False), (3, False)]
+    assert await page_ids(repo, 2, 1, order_by_id=False) == [4, 3]
+    assert await page_ids(repo, 10, 0) == [1, 3, 4]
 
 
 async def test_trades_page_refuses_negative_bounds(repo: TradeRepository) -> None:
     with pytest.raises(InvalidRequest, match="must not be negative"):
-        await repo.trades_page(-1)
+        await repo.trades_page_versions(-1)
     with pytest.raises(InvalidRequest, match="must not be negative"):
-        await repo.trades_page(10, -5)
+        await repo.trades_page_versions(10, -5)
 
 
-async def test_trades_page_versions_name_the_trades_page_would_load(
-    repo: TradeRepository, new_trade: TradeFactory, clock: ManualClock
+async def test_a_trades_version_moves_with_each_write_of_it_or_its_orders(
+    repo: TradeRepository, new_trade: TradeFactory
 ) -> None:
-    close_after = {1: 50, 2: None, 3: 10, 4: 30, 5: None}
-    for n in range(1, 6):
-        clock.advance(minutes=1)
-        await repo.save_trade(new_trade(minutes=n, close_after=close_after[n]))
-    for order_by_id in (True, False):
-        for limit, offset in ((10, 0), (2, 1), (3, 4), (2, 9)):
-            page, total = await repo.trades_page(limit, offset, order_by_id=order_by_id)
-            versions, versions_total = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
-            assert versions_total == total == 3
-            assert versions == [(t.id, to_ms(t.updated_at), t.is_open) for t in page]
-    with pytest.raises(InvalidRequest, match="must not be negative"):
-        await repo.trades_page_versions(10, -1)
+    first = await repo.save_trade(new_trade(minutes=0, close_after=10))
+    second = await repo.save_trade(new_trade(minutes=1, close_after=10))
+    assert repo.trade_version(first.id or 0) < repo.trade_version(second.id or 0)
+    # Two writes of one trade in the same millisecond (the clock does not move): two versions.
+    before = repo.trade_version(first.id or 0)
+    first.exit_reason = "force_exit"
+    await repo.save_trade(first)
+    after_save = repo.trade_version(first.id or 0)
+    first.orders[0].filled = 1.5
+    await repo.save_order(first.orders[0])
+    after_order = repo.trade_version(first.id or 0)
+    assert before < after_save < after_order
+    versions, _ = await repo.trades_page_versions(10)
+    assert versions == [(first.id, after_order, False), (second.id, repo.trade_version(second.id or 0), False)]
+    await repo.delete_trade(second.id or 0)
+    assert repo.trade_version(second.id or 0) == 0  # nothing kept for a deleted trade
 
 
 async def test_closed_trades_version_moves_with_closed_trades_only(
-    repo: TradeRepository, new_trade: TradeFactory, clock: ManualClock
+    repo: TradeRepository, new_trade: TradeFactory
 ) -> None:
-    assert await repo.closed_trades_version() == (0, 0)
+    assert repo.closed_trades_version() == 0
     closed = await repo.save_trade(new_trade(minutes=0, close_after=10))
     opened = await repo.save_trade(new_trade(minutes=1))
-    first = await repo.closed_trades_version()
-    assert first == (1, to_ms(closed.updated_at))
+    first = repo.closed_trades_version()
+    assert first > 0
 
-    clock.advance(seconds=1)
     opened.max_rate = 120.0
     await repo.save_trade(opened)  # an open trade written: no change to what is closed
-    assert await repo.closed_trades_version() == first
+    await repo.save_order(opened.orders[0])
+    assert repo.closed_trades_version() == first
 
-    clock.advance(seconds=1)
+    # The clock stands still: versions still move with each write, unlike a millisecond stamp.
     opened.is_open = False
-    opened.close_date = clock.now()
+    opened.close_date = opened.open_date
     await repo.save_trade(opened)  # closed
-    second = await repo.closed_trades_version()
-    assert second == (2, to_ms(clock.now()))
+    second = repo.closed_trades_version()
+    assert second > first
 
-    clock.advance(seconds=1)
     closed.exit_reason = "force_exit"
     await repo.save_trade(closed)  # a closed trade changed
-    third = await repo.closed_trades_version()
-    assert third == (2, to_ms(clock.now()))
+    third = repo.closed_trades_version()
+    assert third > second
 
-    await repo.delete_trade(opened.id or 0)  # a closed trade deleted
-    assert await repo.closed_trades_version() == (1, third[1])
+    await repo.save_order(closed.orders[0])  # an order of a closed trade
+    fourth = repo.closed_trades_version()
+    assert fourth > third
+
+    opened.is_open = True
+    opened.close_date = None
+    await repo.save_trade(opened)  # reopened: it leaves the closed trades
+    fifth = repo.closed_trades_version()
+    assert fifth > fourth
+
+    await repo.delete_trade(opened.id or 0)  # an open trade deleted
+    assert repo.closed_trades_version() == fifth
+    await repo.delete_trade(closed.id or 0)  # a closed trade deleted
+    assert repo.closed_trades_version() > fifth
+
+
+async def test_a_failed_write_moves_the_versions(repo: TradeRepository, new_trade: TradeFactory) -> None:
+    trade = await repo.save_trade(new_trade(minutes=0))
+    closed, version = repo.closed_trades_version(), repo.trade_version(trade.id or 0)
+    await repo.delete_trade(trade.id or 0)
+    trade.max_rate = 1.0
+    with pytest.raises(NotFound):
+        await repo.save_trade(trade)  # what it changed before failing is unknown to a reader
+    assert repo.closed_trades_version() > closed
+    assert repo.trade_version(trade.id or 0) > version
 
 
 async def test_loaded_trades_share_their_repeated_texts(repo: TradeRepository, new_trade: TradeFactory) -> None:

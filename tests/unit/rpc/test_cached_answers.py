@@ -24,13 +24,12 @@ from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade
 from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
-from ftserver.rpc.facade import SETTLE_TIME, Rpc
+from ftserver.rpc.facade import Rpc
 from ftserver.rpc.trade_view import trade_to_history_dict
 from tests.support.scripted_market import ScriptedMarket
 from tests.unit.persistence.conftest import build_trade
 
 START = datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC)
-SETTLED = SETTLE_TIME.total_seconds() + 1
 
 
 @dataclass
@@ -57,7 +56,7 @@ class Running:
         return rpc
 
     def write_behind_the_repository(self, trade_id: int, value: Any, column: str = "exit_reason") -> None:
-        """Change a stored trade without stamping ``updated_at``: only a kept answer would hide it."""
+        """Change a stored trade behind the repository's back (no version moves): only a kept answer would hide it."""
         with sqlite3.connect(self.db_path) as conn:
             conn.execute(f"UPDATE trades SET {column} = ? WHERE id = ?", (value, trade_id))
 
@@ -107,7 +106,6 @@ async def expected_rows(running: Running) -> list[Any]:
 
 async def test_trades_page_rows_are_the_history_rows_whether_cached_or_not(running: Running) -> None:
     await saved_trades(running, 6, open_trades=2)
-    running.clock.advance(SETTLED)
     rpc = running.rpc()
     first = as_json(await rpc.trades(500))
     second = as_json(await rpc.trades(500))  # closed rows from the cache now
@@ -120,7 +118,6 @@ async def test_trades_page_rows_are_the_history_rows_whether_cached_or_not(runni
 
 async def test_a_closed_trades_row_is_kept_until_the_trade_is_written(running: Running) -> None:
     trade = (await saved_trades(running, 3))[1]
-    running.clock.advance(SETTLED)
     rpc = running.rpc()
     await rpc.trades(500)
     running.write_behind_the_repository(2, "changed_unstamped")
@@ -134,19 +131,23 @@ async def test_a_closed_trades_row_is_kept_until_the_trade_is_written(running: R
     assert rows == await expected_rows(running)
 
 
-async def test_rows_of_recently_written_trades_are_rebuilt_every_time(running: Running) -> None:
-    await saved_trades(running, 1, open_trades=1)
-    running.clock.advance(SETTLE_TIME.total_seconds() - 1)  # the closed trade was written just now
+async def test_a_second_write_in_the_same_millisecond_reaches_the_row(running: Running) -> None:
+    trade = (await saved_trades(running, 1))[0]
     rpc = running.rpc()
-    await rpc.trades(500)
-    running.write_behind_the_repository(1, "closed_changed")
-    rows = as_json(await rpc.trades(500))["trades"]
-    assert [row["exit_reason"] for row in rows] == ["closed_changed"]
+    await rpc.trades(500)  # row kept
+    trade.exit_reason = "first"
+    await running.repo.save_trade(trade)
+    assert as_json(await rpc.trades(500))["trades"][0]["exit_reason"] == "first"
+    trade.exit_reason = "second"  # the clock has not moved: the same updated_at as the write before
+    await running.repo.save_trade(trade)
+    assert as_json(await rpc.trades(500))["trades"][0]["exit_reason"] == "second"
+    # Kept at once for its version, without waiting for any "settle time" of the clock.
+    running.write_behind_the_repository(1, "behind")
+    assert as_json(await rpc.trades(500))["trades"][0]["exit_reason"] == "second"
 
 
 async def test_a_history_budget_smaller_than_a_page_still_answers_every_row(running: Running) -> None:
     await saved_trades(running, 6)
-    running.clock.advance(SETTLED)
     rpc = running.rpc(history_cache_bytes=5_000)  # room for about one row
     answers = [as_json(await rpc.trades(500)) for _ in range(3)]
     assert answers[0] == answers[1] == answers[2]
@@ -155,7 +156,6 @@ async def test_a_history_budget_smaller_than_a_page_still_answers_every_row(runn
 
 async def test_a_deleted_trade_leaves_the_page(running: Running) -> None:
     await saved_trades(running, 3)
-    running.clock.advance(SETTLED)
     rpc = running.rpc()
     await rpc.trades(500)
     await running.repo.delete_trade(2)
@@ -207,7 +207,6 @@ async def btc_profit(rpc: Rpc) -> float:
 
 async def test_statistics_are_kept_while_only_open_trades_are_written(running: Running) -> None:
     trades = await saved_trades(running, 2, open_trades=1)
-    running.clock.advance(SETTLED)
     rpc = running.rpc()
     before = await btc_profit(rpc)
     running.write_behind_the_repository(1, 1000.0, column="close_profit_abs")
@@ -217,21 +216,17 @@ async def test_statistics_are_kept_while_only_open_trades_are_written(running: R
     assert await btc_profit(rpc) == before  # closed trades unchanged as far as their version tells
 
     trades[1].exit_reason = "stop_loss"
-    running.clock.advance(SETTLED)
     await running.repo.save_trade(trades[1])
     assert await btc_profit(rpc) == pytest.approx(1000.0 + trades[1].close_profit_abs)
 
 
-async def test_statistics_loaded_right_after_a_change_are_loaded_once_more_when_it_settles(
-    running: Running,
-) -> None:
+async def test_statistics_follow_a_second_write_in_the_same_millisecond_at_once(running: Running) -> None:
     trades = await saved_trades(running, 2)
     rpc = running.rpc()
-    running.clock.advance(1)
     before = await btc_profit(rpc)
-    # A second write stamped in the same millisecond as the last one, committed after the load.
-    running.write_behind_the_repository(1, 1000.0, column="close_profit_abs")
-    running.clock.advance(SETTLED)
+    trades[0].close_profit_abs = 1000.0  # the clock has not moved since the trades were saved
+    await running.repo.save_trade(trades[0])
     assert await btc_profit(rpc) == pytest.approx(1000.0 + trades[1].close_profit_abs) != before
-    running.write_behind_the_repository(1, 2000.0, column="close_profit_abs")
-    assert await btc_profit(rpc) == pytest.approx(1000.0 + trades[1].close_profit_abs)  # settled: kept
+    trades[0].close_profit_abs = 2000.0
+    await running.repo.save_trade(trades[0])
+    assert await btc_profit(rpc) == pytest.approx(2000.0 + trades[1].close_profit_abs)

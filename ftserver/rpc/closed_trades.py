@@ -1,0 +1,78 @@
+"""``ClosedTrades``: the closed trades and what is computed over them, once per version of them.
+
+FreqUI and scripts ask for profit, performance and stats every few seconds while trades close only
+now and then. The repository's ``closed_trades_version`` moves exactly when a closed trade is
+written or deleted (a counter of its own writes, no clock), so the trades are loaded and each
+statistic is computed once per version; a request in between costs a dictionary lookup, plus, for
+/profit, the open trades valued at current rates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ftserver.models import Trade
+from ftserver.persistence.trades import TradeRepository
+from ftserver.rpc.answer_cache import AnswerCache
+from ftserver.rpc.profit import ClosedProfit, Direction, of_direction
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedSnapshot:
+    """The closed trades (close date, then id; without orders) of one ``closed_trades_version``.
+
+    The list is shared by every reader: nobody may mutate the trades.
+    """
+
+    version: int
+    trades: list[Trade]
+
+    def of_pair(self, pair: str | None) -> list[Trade]:
+        return self.trades if pair is None else [t for t in self.trades if t.pair == pair]
+
+
+class ClosedTrades:
+    def __init__(self, *, statistics_cache_entries: int = 256) -> None:
+        """``statistics_cache_entries`` bounds the statistics kept (one per verb, pair and starting balance)."""
+        self._snapshot: ClosedSnapshot | None = None
+        self._lock = asyncio.Lock()
+        self._results: AnswerCache[Hashable, Any] = AnswerCache(statistics_cache_entries)
+
+    async def snapshot(self, repo: TradeRepository) -> ClosedSnapshot:
+        version = repo.closed_trades_version()
+        cached = self._snapshot
+        if cached is not None and cached.version == version:
+            return cached
+        async with self._lock:  # one reload, however many requests noticed the change
+            cached = self._snapshot
+            # Read before loading: a write landing during the load moves the version again, so
+            # what is kept is never older than the version it is kept for.
+            version = repo.closed_trades_version()
+            if cached is None or cached.version != version:
+                cached = ClosedSnapshot(version, await repo.closed_trades())
+                self._snapshot = cached
+                self._results.clear()  # computed from the list just replaced
+            return cached
+
+    async def result(self, repo: TradeRepository, key: Hashable, compute: Callable[[ClosedSnapshot], T]) -> T:
+        """``compute(snapshot)`` for the current closed trades, computed once per version and ``key``."""
+        snapshot = await self.snapshot(repo)
+        result: T | None = self._results.get(key, snapshot.version)
+        if result is None:
+            result = self._results.put(key, snapshot.version, compute(snapshot))
+        return result
+
+    async def profit_part(
+        self, repo: TradeRepository, direction: Direction | None, starting_balance: float
+    ) -> ClosedProfit:
+        """What /profit and /profit_all say about the closed trades (of one direction; None: all)."""
+
+        def compute(snapshot: ClosedSnapshot) -> ClosedProfit:
+            return ClosedProfit(of_direction(snapshot.trades, direction), starting_balance)
+
+        return await self.result(repo, ("profit", direction, starting_balance), compute)

@@ -1,0 +1,70 @@
+"""``TradeHistory``: the /trades pages, with each closed trade's row kept encoded per version of the trade.
+
+A closed trade's row changes only when the trade (or one of its orders) is written, and the
+repository's ``trade_version`` moves exactly then (a counter of its own writes, no clock): a page
+is two columns off an index plus the rows not seen in their version, loaded with their orders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from ftserver.errors import InvalidRequest
+from ftserver.models import Trade
+from ftserver.persistence.trades import TradeRepository
+from ftserver.rpc.answer_cache import AnswerCache, encode_json
+from ftserver.rpc.trade_view import trade_to_history_dict
+
+TRADES_PAGE_MAX = 500
+
+PageVersions = Sequence[tuple[int, int, bool]]
+
+
+class TradeHistory:
+    def __init__(self, *, history_cache_bytes: int = 16 * 2**20) -> None:
+        """``history_cache_bytes`` bounds the encoded rows kept (~3 kB each, so 16 MB holds ~5,000)."""
+        # By trade id, for the trade's version.
+        self._rows: AnswerCache[int, Any] = AnswerCache(history_cache_bytes)
+        self._lock = asyncio.Lock()
+
+    async def page(
+        self, repo: TradeRepository, limit: int, offset: int = 0, order_by_id: bool = True
+    ) -> dict[str, Any]:
+        if not 1 <= limit <= TRADES_PAGE_MAX:
+            raise InvalidRequest(f"limit must be between 1 and {TRADES_PAGE_MAX}")
+        if offset < 0:
+            raise InvalidRequest("offset must not be negative")
+        # Ids and versions first: only open trades and closed ones not seen in this version are
+        # loaded (with their orders); the other rows come from the cache already encoded.
+        versions, total = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
+        rows: dict[int, Any] = {}
+        self._cached_rows(versions, rows)
+        if len(rows) < len(versions):
+            # One loader at a time: 50 clients asking for a page nobody has asked for yet would
+            # otherwise each load and encode the same 500 trades at once.
+            async with self._lock:
+                self._cached_rows(versions, rows)  # what another request loaded meanwhile
+                missing = {trade_id: version for trade_id, version, _ in versions if trade_id not in rows}
+                # Loaded after their versions were read: each trade is at least as new as its version.
+                for trade in await repo.trades_by_ids(list(missing)):
+                    rows[trade.id or 0] = self._row(trade, missing.get(trade.id or 0))
+        page = [rows[trade_id] for trade_id, _, _ in versions if trade_id in rows]  # a deleted one is left out
+        return {"trades": page, "trades_count": len(page), "offset": offset, "total_trades": total}
+
+    def _cached_rows(self, versions: PageVersions, rows: dict[int, Any]) -> None:
+        """Add the cached rows of the closed trades in ``versions`` to ``rows``."""
+        for trade_id, version, is_open in versions:
+            if not is_open and trade_id not in rows:
+                row = self._rows.get(trade_id, version)
+                if row is not None:
+                    rows[trade_id] = row
+
+    def _row(self, trade: Trade, version: int | None) -> Any:
+        """A /trades row; a closed trade's is kept encoded for ``version``. An open trade's is built every time."""
+        row = trade_to_history_dict(trade)
+        if trade.is_open or trade.id is None or version is None:
+            return row
+        encoded, size = encode_json(row)
+        return self._rows.put(trade.id, version, encoded, size)
