@@ -21,10 +21,11 @@ from ftserver.config import Settings, settings_from_dict
 from ftserver.core.clock import ManualClock
 from ftserver.exchange.paper import PaperBroker
 from ftserver.logs import LogBuffer
-from ftserver.models import RunMode, Trade
+from ftserver.models import RunMode, Trade, TradingMode
 from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
+from ftserver.rpc.profit import profit_all, profit_summary
 from ftserver.rpc.trade_view import trade_to_history_dict
 from tests.support.scripted_market import ScriptedMarket
 from tests.unit.persistence.conftest import build_trade
@@ -38,6 +39,7 @@ class Running:
     bot: TradingLoop
     clock: ManualClock
     db_path: Path
+    market: ScriptedMarket
 
     @property
     def repo(self) -> TradeRepository:
@@ -72,6 +74,7 @@ async def running(aiohttp_client: Any, tmp_path: Path) -> Running:
             "stake_amount": 100,
             "dry_run_wallet": 1000,
             "initial_state": "running",
+            "force_entry_enable": True,
             "strategy": "SampleStrategy",
             "timeframe": "1m",
             "db_url": f"sqlite:///{db_path}",
@@ -83,7 +86,7 @@ async def running(aiohttp_client: Any, tmp_path: Path) -> Running:
     app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
     await aiohttp_client(app)
     await app[BOT].run_once()
-    return Running(settings, app[BOT], clock, db_path)
+    return Running(settings, app[BOT], clock, db_path, market)
 
 
 async def saved_trades(running: Running, closed: int, *, open_trades: int = 0) -> list[Trade]:
@@ -230,3 +233,50 @@ async def test_statistics_follow_a_second_write_in_the_same_millisecond_at_once(
     trades[0].close_profit_abs = 2000.0
     await running.repo.save_trade(trades[0])
     assert await btc_profit(rpc) == pytest.approx(2000.0 + trades[1].close_profit_abs)
+
+
+async def from_scratch(running: Running) -> tuple[dict[str, Any], dict[str, Any]]:
+    """/profit and /profit_all computed over freshly loaded closed trades and the bot's open ones."""
+    bot = running.bot
+    trades = [*await running.repo.closed_trades(), *bot.open_trades]
+    common: dict[str, Any] = {
+        "current_rates": bot.current_rates(),
+        "starting_balance": bot.wallet.starting_capital,
+        "bot_start": bot.health().bot_start,
+        "now": running.clock.now(),
+    }
+    return profit_summary(trades, **common), profit_all(trades, trading_mode=TradingMode.SPOT, **common)
+
+
+async def test_profit_through_the_cache_equals_a_computation_from_scratch(running: Running) -> None:
+    rpc = running.rpc()
+
+    async def check() -> None:
+        expected = await from_scratch(running)
+        for _ in range(2):  # computed, then kept
+            assert (await rpc.profit(), await rpc.profit_all()) == expected
+
+    await saved_trades(running, 4)
+    await check()
+    btc = await rpc.force_enter("BTC/USDT")
+    eth = await rpc.force_enter("ETH/USDT")
+    await running.bot.run_once()
+    await check()
+    running.market.set_price("BTC/USDT", 100.5)  # under the strategy's ROI
+    running.clock.advance(60)
+    await rpc.force_exit(btc["trade_id"], amount=btc["amount"] / 2)  # a partial exit
+    await running.bot.run_once()
+    assert next(t for t in running.bot.open_trades if t.id == btc["trade_id"]).realized_profit > 0
+    await check()
+    running.market.set_price("ETH/USDT", 9.9)  # above its stop loss
+    running.clock.advance(60)
+    await rpc.force_exit(eth["trade_id"])  # a close
+    await running.bot.run_once()
+    assert len(running.bot.open_trades) == 1
+    await check()
+    await rpc.delete_trade(2)  # a closed trade deleted
+    await check()
+    await rpc.delete_trade(btc["trade_id"])  # an open one
+    await check()
+    running.clock.advance(2 * 86_400)  # another day: the risk ratios run to it
+    await check()
