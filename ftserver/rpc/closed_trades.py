@@ -10,7 +10,7 @@ statistic is computed once per version; a request in between costs a dictionary 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -61,18 +61,25 @@ class ClosedTrades:
 
     async def result(self, repo: TradeRepository, key: Hashable, compute: Callable[[ClosedSnapshot], T]) -> T:
         """``compute(snapshot)`` for the current closed trades, computed once per version and ``key``."""
+        return self._kept(await self.snapshot(repo), key, compute)
+
+    async def profit_parts(
+        self, repo: TradeRepository, directions: Iterable[Direction | None], starting_balance: float
+    ) -> dict[Direction | None, ClosedProfit]:
+        """What /profit and /profit_all say about the closed trades of each direction (None: all),
+        all from one snapshot."""
         snapshot = await self.snapshot(repo)
+        parts: dict[Direction | None, ClosedProfit] = {}
+        for direction in directions:
+            parts[direction] = self._kept(
+                snapshot,
+                ("profit", direction, starting_balance),
+                lambda s: ClosedProfit(of_direction(s.trades, direction), starting_balance),  # noqa: B023 (called at once)
+            )
+        return parts
+
+    def _kept(self, snapshot: ClosedSnapshot, key: Hashable, compute: Callable[[ClosedSnapshot], T]) -> T:
         result: T | None = self._results.get(key, snapshot.version)
         if result is None:
             result = self._results.put(key, snapshot.version, compute(snapshot))
         return result
-
-    async def profit_part(
-        self, repo: TradeRepository, direction: Direction | None, starting_balance: float
-    ) -> ClosedProfit:
-        """What /profit and /profit_all say about the closed trades (of one direction; None: all)."""
-
-        def compute(snapshot: ClosedSnapshot) -> ClosedProfit:
-            return ClosedProfit(of_direction(snapshot.trades, direction), starting_balance)
-
-        return await self.result(repo, ("profit", direction, starting_balance), compute)

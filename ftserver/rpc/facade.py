@@ -4,6 +4,11 @@ Each verb returns plain data shaped as freqtrade's API returns it, or raises a d
 to the database (what is committed) plus the bot's live prices; every change goes through the bot,
 which owns the state and announces it on the bus. In webserver mode there is no bot: trade verbs
 raise ``WrongRunMode``.
+
+``Rpc`` is the front; the parts with state of their own live beside it: ``system.SystemInfo``
+(version, config, logs, host load, health), ``history.TradeHistory`` (/trades pages and their
+rows), ``closed_trades.ClosedTrades`` (the closed trades and their statistics, once per version).
+Research (strategies, stored history) needs no bot: its routes use ``research_port`` directly.
 """
 
 from __future__ import annotations
@@ -282,9 +287,9 @@ class Rpc:
 
     async def profit(self) -> dict[str, Any]:
         bot = self.bot
-        closed = await self.closed.profit_part(self.repo, None, bot.wallet.starting_capital)
+        closed = await self.closed.profit_parts(self.repo, [None], bot.wallet.starting_capital)
         return summarize(
-            closed,
+            closed[None],
             bot.open_trades,
             current_rates=bot.current_rates(),
             bot_start=bot.health().bot_start,
@@ -293,9 +298,9 @@ class Rpc:
 
     async def profit_all(self) -> dict[str, Any]:
         bot = self.bot
-        starting = bot.wallet.starting_capital
         spot = TradingMode(self.settings.trading_mode) == TradingMode.SPOT
-        parts = {d: await self.closed.profit_part(self.repo, d, starting) for d in DIRECTIONS if d is None or not spot}
+        directions = [None] if spot else DIRECTIONS
+        parts = await self.closed.profit_parts(self.repo, directions, bot.wallet.starting_capital)
         return summarize_all(
             parts,
             bot.open_trades,
