@@ -12,11 +12,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from ftserver.models import Trade
 from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.answer_cache import AnswerCache
+from ftserver.rpc.performance import (
+    enter_tag_performance,
+    exit_reason_performance,
+    mix_tag_performance,
+    pair_performance,
+    trade_stats,
+)
+from ftserver.rpc.periods import Unit, timeunit_profit
 from ftserver.rpc.profit import ClosedProfit, Direction, of_direction
 
 T = TypeVar("T")
@@ -77,6 +86,48 @@ class ClosedTrades:
                 lambda s: ClosedProfit(of_direction(s.trades, direction), starting_balance),  # noqa: B023 (called at once)
             )
         return parts
+
+    async def performance(self, repo: TradeRepository) -> list[dict[str, Any]]:
+        return await self.result(repo, ("performance",), lambda s: pair_performance(s.trades))
+
+    async def entries(self, repo: TradeRepository, pair: str | None) -> list[dict[str, Any]]:
+        return await self.result(repo, ("entries", pair), lambda s: enter_tag_performance(s.of_pair(pair)))
+
+    async def exits(self, repo: TradeRepository, pair: str | None) -> list[dict[str, Any]]:
+        return await self.result(repo, ("exits", pair), lambda s: exit_reason_performance(s.of_pair(pair)))
+
+    async def mix_tags(self, repo: TradeRepository, pair: str | None) -> list[dict[str, Any]]:
+        return await self.result(repo, ("mix_tags", pair), lambda s: mix_tag_performance(s.of_pair(pair)))
+
+    async def stats(self, repo: TradeRepository) -> dict[str, Any]:
+        return await self.result(repo, ("stats",), lambda s: trade_stats(s.trades))
+
+    async def timeunit(
+        self,
+        repo: TradeRepository,
+        unit: Unit,
+        timescale: int,
+        *,
+        now: datetime,
+        starting_balance: float,
+        stake_currency: str,
+        fiat_display_currency: str,
+    ) -> dict[str, Any]:
+        """/daily, /weekly, /monthly: the periods end with ``now``'s, so they are kept per day."""
+
+        def compute(snapshot: ClosedSnapshot) -> dict[str, Any]:
+            return timeunit_profit(
+                snapshot.trades,
+                unit=unit,
+                timescale=timescale,
+                now=now,
+                starting_balance=starting_balance,
+                stake_currency=stake_currency,
+                fiat_display_currency=fiat_display_currency,
+            )
+
+        key = ("timeunit", unit, timescale, now.date(), starting_balance, stake_currency, fiat_display_currency)
+        return await self.result(repo, key, compute)
 
     def _kept(self, snapshot: ClosedSnapshot, key: Hashable, compute: Callable[[ClosedSnapshot], T]) -> T:
         result: T | None = self._results.get(key, snapshot.version)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast, get_args
 
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
@@ -32,15 +32,8 @@ from ftserver.rpc.closed_trades import ClosedTrades
 from ftserver.rpc.dates import format_date, to_ms
 from ftserver.rpc.history import TradeHistory
 from ftserver.rpc.path_redaction import without_absolute_paths
-from ftserver.rpc.performance import (
-    count_summary,
-    enter_tag_performance,
-    exit_reason_performance,
-    mix_tag_performance,
-    pair_performance,
-    trade_stats,
-)
-from ftserver.rpc.periods import timeunit_profit
+from ftserver.rpc.performance import count_summary
+from ftserver.rpc.periods import Unit
 from ftserver.rpc.profit import DIRECTIONS, summarize, summarize_all
 from ftserver.rpc.research_port import ResearchPort
 from ftserver.rpc.system import SystemInfo
@@ -277,13 +270,9 @@ class Rpc:
             "starting_capital_fiat_pct": round(ratio * 100, 2),
         }
 
-    async def _closed_trades(self, pair: str | None = None) -> list[Trade]:
-        """Closed trades (of ``pair``), loaded once per version of the closed trades; do not mutate them."""
-        return (await self.closed.snapshot(self.repo)).of_pair(pair)
-
-    async def _closed_result(self, name: str, pair: str | None, compute: Any) -> Any:
-        """A statistic over closed trades (of ``pair``), computed once per version of the closed trades."""
-        return await self.closed.result(self.repo, (name, pair), lambda snapshot: compute(snapshot.of_pair(pair)))
+    async def _closed_trades(self) -> list[Trade]:
+        """Closed trades, loaded once per version of the closed trades; do not mutate them."""
+        return (await self.closed.snapshot(self.repo)).trades
 
     async def profit(self) -> dict[str, Any]:
         bot = self.bot
@@ -334,35 +323,31 @@ class Rpc:
         }
 
     async def performance(self) -> list[dict[str, Any]]:
-        self._require_trade_mode()
-        return await self._closed_result("performance", None, pair_performance)
+        return await self.closed.performance(self.repo)
 
     async def entries(self, pair: str | None = None) -> list[dict[str, Any]]:
-        self._require_trade_mode()
-        return await self._closed_result("entries", pair, lambda trades: enter_tag_performance(trades, pair))
+        return await self.closed.entries(self.repo, pair)
 
     async def exits(self, pair: str | None = None) -> list[dict[str, Any]]:
-        self._require_trade_mode()
-        return await self._closed_result("exits", pair, lambda trades: exit_reason_performance(trades, pair))
+        return await self.closed.exits(self.repo, pair)
 
     async def mix_tags(self, pair: str | None = None) -> list[dict[str, Any]]:
-        self._require_trade_mode()
-        return await self._closed_result("mix_tags", pair, lambda trades: mix_tag_performance(trades, pair))
+        return await self.closed.mix_tags(self.repo, pair)
 
     async def stats(self) -> dict[str, Any]:
-        self._require_trade_mode()
-        return await self._closed_result("stats", None, trade_stats)
+        return await self.closed.stats(self.repo)
 
     async def timeunit(self, unit: str, timescale: int) -> dict[str, Any]:
         if not 1 <= timescale <= MAX_TIMESCALE:
             raise InvalidRequest(f"timescale must be between 1 and {MAX_TIMESCALE}")
-        bot = self.bot
-        return timeunit_profit(
-            await self._closed_trades(),
-            unit=unit,  # type: ignore[arg-type]
-            timescale=timescale,
+        if unit not in get_args(Unit):
+            raise InvalidRequest(f"unit must be one of {', '.join(get_args(Unit))}, not {unit!r}")
+        return await self.closed.timeunit(
+            self.repo,
+            cast(Unit, unit),
+            timescale,
             now=self.clock.now(),
-            starting_balance=bot.wallet.starting_capital,
+            starting_balance=self.bot.wallet.starting_capital,
             stake_currency=self.settings.stake_currency,
             fiat_display_currency=self.settings.fiat_display_currency,
         )
