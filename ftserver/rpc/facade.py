@@ -7,7 +7,8 @@ raise ``WrongRunMode``.
 
 ``Rpc`` is the front; the parts with state of their own live beside it: ``system.SystemInfo``
 (version, config, logs, host load, health), ``history.TradeHistory`` (/trades pages and their
-rows), ``closed_trades.ClosedTrades`` (the closed trades and their statistics, once per version).
+rows), ``closed_trades.ClosedTrades`` (the closed trades and their statistics, once per version),
+``candles.CandleAnswers`` (pair_candles answers per analysis).
 Research (strategies, stored history) needs no bot: its routes use ``research_port`` directly.
 """
 
@@ -20,14 +21,12 @@ from typing import Any, cast, get_args
 
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
-from ftserver.data.timeframes import is_timeframe
 from ftserver.errors import FtServerError, InvalidRequest, NotFound, WrongRunMode
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade, TradingMode
 from ftserver.persistence.trades import TradeRepository
-from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.bot_port import BotPort
-from ftserver.rpc.candles_view import analyzed_to_json
+from ftserver.rpc.candles import CandleAnswers, analyzed
 from ftserver.rpc.closed_trades import ClosedTrades
 from ftserver.rpc.dates import format_date, to_ms
 from ftserver.rpc.history import TradeHistory
@@ -59,9 +58,9 @@ class Rpc:
     ) -> None:
         """The ``*_cache_*`` arguments bound what polling answers may keep (see ``AnswerCache``):
 
-        encoded /trades rows of closed trades (``TradeHistory``), pair_candles answers (one per
-        pair, timeframe, limit and columns asked for), and statistics over the closed trades
-        (``ClosedTrades``: one per verb and pair).
+        encoded /trades rows of closed trades (``TradeHistory``), pair_candles answers
+        (``CandleAnswers``: one per pair, timeframe, limit and columns asked for), and statistics
+        over the closed trades (``ClosedTrades``: one per verb and pair).
         """
         self.settings = settings
         self.research = research
@@ -70,10 +69,9 @@ class Rpc:
         self.system = SystemInfo(settings, runmode=runmode, log_buffer=log_buffer)
         self.history = TradeHistory(history_cache_bytes=history_cache_bytes)
         self.closed = ClosedTrades(statistics_cache_entries=statistics_cache_entries)
+        self.candles = CandleAnswers(candle_cache_bytes=candle_cache_bytes)
         self._bot: BotPort | None = None
         self._repo: TradeRepository | None = None
-        # By (pair, timeframe, limit, columns), for the frame's analysis time.
-        self._candle_answers: AnswerCache[tuple[Any, ...], dict[str, Any]] = AnswerCache(candle_cache_bytes)
 
     def attach(self, bot: BotPort, repo: TradeRepository) -> None:
         self._bot = bot
@@ -403,35 +401,12 @@ class Rpc:
         return dict(getattr(self.bot.strategy.strategy, "plot_config", None) or {})
 
     def analyzed(self, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
-        bot = self.bot
-        timeframe = timeframe or bot.timeframe
-        result = bot.analyzed(pair, timeframe)
-        if result is None:
-            raise NotFound(
-                f"No analyzed data for {pair} {timeframe}: the pair is not in the whitelist or has no candles yet"
-            )
-        return result
+        return analyzed(self.bot, pair, timeframe)
 
     def pair_candles(
         self, pair: str, timeframe: str, limit: int | None = None, columns: Sequence[str] | None = None
     ) -> dict[str, Any]:
-        if not is_timeframe(timeframe):
-            raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
-        df, analyzed_at = self.analyzed(pair, timeframe)
-        # Charts poll this every few seconds; the answer only changes when the pair is analyzed again.
-        key = (pair, timeframe, limit, tuple(columns or ()))
-        cached = self._candle_answers.get(key, analyzed_at)
-        if cached is not None:
-            return cached
-        answer = analyzed_to_json(
-            strategy=self.bot.strategy.name,
-            pair=pair,
-            timeframe=timeframe,
-            df=df.tail(limit) if limit else df,
-            last_analyzed=analyzed_at,
-            columns=columns,
-        )
-        return self._candle_answers.put(key, analyzed_at, answer, encode_json(answer)[1])
+        return self.candles.pair_candles(self.bot, pair, timeframe, limit, columns)
 
     def markets(self, base: str | None = None, quote: str | None = None) -> dict[str, Any]:
         markets = self.bot.market.markets

@@ -280,3 +280,14 @@ async def test_profit_through_the_cache_equals_a_computation_from_scratch(runnin
     await check()
     running.clock.advance(2 * 86_400)  # another day: the risk ratios run to it
     await check()
+
+
+async def test_kept_daily_profit_moves_on_with_the_day(running: Running) -> None:
+    await saved_trades(running, 2)
+    rpc = running.rpc()
+    first = await rpc.timeunit("days", 3)
+    assert await rpc.timeunit("days", 3) is first  # kept for the day
+    running.clock.advance(86_400)
+    later = await rpc.timeunit("days", 3)
+    assert later["data"][0]["date"] != first["data"][0]["date"]
+    assert later["data"][1:] == first["data"][:2]
