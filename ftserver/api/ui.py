@@ -15,7 +15,9 @@ from pathlib import Path
 from aiohttp import web
 
 from ftserver.api.auth import public
+from ftserver.api.openapi import Operation, RouteTable
 from ftserver.api.responses import json_response
+from ftserver.api.schemas.responses import UiVersionSchema
 from ftserver.errors import ConfigError, InvalidRequest
 from ftserver.ui_install import read_ui_version
 
@@ -99,11 +101,15 @@ def _file_response(path: Path, *, cache: str) -> web.FileResponse:
 def setup_ui_routes(app: web.Application, ui_dir: Path) -> None:
     """Register ``/ui_version`` and the catch-all; call it after every other route."""
     files = UiFiles(ui_dir)
+    routes = RouteTable()
 
+    @routes.get("/ui_version", op=Operation("system", "Version of the served web UI", UiVersionSchema))
     @public
     async def ui_version(request: web.Request) -> web.Response:
         return json_response({"version": read_ui_version(files.root) or "not_installed"})
 
+    # Everything but the API and the docs: unknown /api/... paths keep their JSON 404 and 405 answers.
+    @routes.page(r"/{tail:(?!api/|api$|docs(?:/|$)).*}")
     @public
     async def serve(request: web.Request) -> web.StreamResponse:
         tail = request.match_info["tail"]
@@ -115,6 +121,4 @@ def setup_ui_routes(app: web.Application, ui_dir: Path) -> None:
             return web.Response(text=_NOT_BUILT, content_type="text/html", headers={"Cache-Control": REVALIDATE})
         return _file_response(files.index, cache=REVALIDATE)
 
-    app.router.add_get("/ui_version", ui_version)
-    # Everything but the API and the docs: unknown /api/... paths keep their JSON 404 and 405 answers.
-    app.router.add_get(r"/{tail:(?!api/|api$|docs(?:/|$)).*}", serve)
+    routes.register(app)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from ftserver.api.openapi import OPERATIONS, documented_routes
+from ftserver.api.openapi import API_V1, declaration_of, documented_routes
 from ftserver.app import BOT, create_app
 from ftserver.core.clock import ManualClock
 from ftserver.exchange.paper import PaperBroker
@@ -52,22 +52,39 @@ async def test_document_is_valid_openapi_3(docs_server: Server) -> None:
     validate(document)  # raises on any violation of the OpenAPI 3.0 schema
 
 
-async def test_every_registered_route_is_in_the_document_and_the_table(docs_server: Server) -> None:
+async def test_every_registered_route_is_declared_and_in_the_document(docs_server: Server) -> None:
+    app = docs_server.client.app
     document = await fetch_document(docs_server)
-    registered = {(method, path) for method, path, _ in documented_routes(docs_server.client.app)}
+    # Every route but aiohttp's HEAD twins and the CORS preflights came through a RouteTable.
+    undeclared = [
+        f"{route.method} {route.resource.canonical if route.resource else route}"
+        for route in app.router.routes()
+        if route.method not in ("HEAD", "OPTIONS") and declaration_of(route) is None
+    ]
+    assert undeclared == []
+    registered = {(api.method, api.path) for api in documented_routes(app)}
     listed = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     assert registered == listed
     # Ping, a GET with a path id and the aliases are among them: the walk did not skip the usual shapes.
     assert {("GET", "/api/v1/ping"), ("GET", "/api/v1/trade/{tradeid}"), ("POST", "/api/v1/forcesell")} <= listed
-    # No route falls back to the undocumented placeholder, and no table row names a route that is gone.
-    undocumented = [
-        f"{method.upper()} {path}"
-        for path, item in document["paths"].items()
-        for method, operation in item.items()
-        if operation.get("x-undocumented")
-    ]
-    assert undocumented == []
-    assert set(OPERATIONS) == registered
+    # Each operation in the document is the one declared on the route's handler.
+    for api in documented_routes(app):
+        operation = document["paths"][api.path][api.method.lower()]
+        assert (operation["summary"], operation["tags"]) == (api.operation.summary, [api.operation.tag])
+
+
+async def test_aliases_are_the_same_handler_documented_as_deprecated(docs_server: Server) -> None:
+    app = docs_server.client.app
+    paths = (await fetch_document(docs_server))["paths"]
+    routes = {(api.method, api.path): api for api in documented_routes(app)}
+    aliases = {"/forcebuy": "/forceenter", "/forcesell": "/forceexit", "/stopentry": "/pause", "/stopbuy": "/pause"}
+    for alias, of in aliases.items():
+        old, new = routes[("POST", API_V1 + alias)], routes[("POST", API_V1 + of)]
+        assert old.route.handler is new.route.handler, alias
+        assert paths[API_V1 + alias]["post"]["summary"] == f"{new.operation.summary} (alias of {of})"
+        assert paths[API_V1 + alias]["post"]["responses"] == paths[API_V1 + of]["post"]["responses"]
+    deprecated = {path for path, item in paths.items() for operation in item.values() if operation.get("deprecated")}
+    assert deprecated == {API_V1 + alias for alias in aliases}
 
 
 async def test_every_route_of_the_app_router_is_covered(docs_server: Server) -> None:

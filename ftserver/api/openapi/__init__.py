@@ -1,6 +1,19 @@
-"""The OpenAPI 3 document: the operations table (``operations``) and the builder (``document``)."""
+"""Routes declared with their OpenAPI operations (``route``, ``operation``) and the document built from them."""
 
-from ftserver.api.openapi.document import OPENAPI_PATH, build_document, documented_routes
-from ftserver.api.openapi.operations import OPERATIONS, Operation
+from ftserver.api.openapi.document import OPENAPI_PATH, ApiRoute, build_document, documented_routes
+from ftserver.api.openapi.operation import CONFLICT, WRONG_MODE, Operation
+from ftserver.api.openapi.route import API_V1, RouteDeclaration, RouteTable, declaration_of
 
-__all__ = ["OPENAPI_PATH", "OPERATIONS", "Operation", "build_document", "documented_routes"]
+__all__ = [
+    "API_V1",
+    "CONFLICT",
+    "OPENAPI_PATH",
+    "WRONG_MODE",
+    "ApiRoute",
+    "Operation",
+    "RouteDeclaration",
+    "RouteTable",
+    "build_document",
+    "declaration_of",
+    "documented_routes",
+]

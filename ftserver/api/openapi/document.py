@@ -1,18 +1,17 @@
-"""Builds the OpenAPI 3 document from the app's router and the operations table.
+"""Builds the OpenAPI 3 document from the app's router and the operations declared on its handlers.
 
-Every route the router holds is listed (HEAD and CORS preflights aside, and the pages that are not
-API: the UI's catch-all and the Swagger UI itself), with its query parameters and body from the
+Every route the router holds is listed (HEAD and CORS preflights aside, and the routes declared as
+pages: the UI's catch-all and the Swagger UI itself), with its query parameters and body from the
 request schemas, its answer from the response schemas, the error body for failures, and the
 security it needs: HTTP Basic or a Bearer JWT, except on routes whose handler is marked public.
-A route missing from the table is still listed, flagged ``x-undocumented``, and logged.
+A route added to the router without a declaration (see ``route``) makes the build fail.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiohttp import hdrs, web
 from apispec import APISpec
@@ -21,16 +20,13 @@ from marshmallow import Schema, fields
 
 from ftserver import __version__
 from ftserver.api.auth import PUBLIC_ATTR
-from ftserver.api.openapi.operations import OPERATIONS, Operation
+from ftserver.api.openapi.operation import Operation
+from ftserver.api.openapi.route import API_V1, declaration_of
 from ftserver.api.schemas.requests import TradeIdField
 from ftserver.api.schemas.responses import ErrorSchema
 
-log = logging.getLogger(__name__)
-
 OPENAPI_VERSION = "3.0.3"  # what the bundled Swagger UI reads
-OPENAPI_PATH = "/api/v1/openapi.json"
-# Routes that are pages, not API: the web UI's catch-all and the Swagger UI with its files.
-NOT_API = re.compile(r"^/(\{tail\}|docs(/.*)?)$")
+OPENAPI_PATH = f"{API_V1}/openapi.json"
 BASIC = "HTTPBasic"
 BEARER = "JWT"
 
@@ -60,15 +56,24 @@ from `POST /api/v1/token/login`. Every error is JSON `{"detail", "error", "code"
 _PARAM_WORDS = re.compile(r"[^a-z0-9]+")
 
 
-def documented_routes(app: web.Application) -> Iterator[tuple[str, str, web.AbstractRoute]]:
-    """(METHOD, path, route) of every route the document lists, in registration order."""
+class ApiRoute(NamedTuple):
+    method: str
+    path: str  # the router's canonical path
+    route: web.AbstractRoute
+    operation: Operation
+
+
+def documented_routes(app: web.Application) -> Iterator[ApiRoute]:
+    """Every route the document lists, in registration order; ``LookupError`` for an undeclared route."""
     for route in app.router.routes():
         if route.method in (hdrs.METH_HEAD, hdrs.METH_OPTIONS) or route.resource is None:
             continue
         path = route.resource.canonical
-        if NOT_API.match(path):
-            continue
-        yield route.method, path, route
+        declaration = declaration_of(route)
+        if declaration is None:
+            raise LookupError(f"{route.method} {path} was added to the router without a RouteTable declaration")
+        if declaration.operation is not None:
+            yield ApiRoute(route.method, path, route, declaration.operation)
 
 
 def _tuple_items(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
@@ -96,7 +101,7 @@ def _trade_id(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str, A
 
 
 def _operation_id(method: str, path: str) -> str:
-    tail = path.removeprefix("/api/v1/")
+    tail = path.removeprefix(f"{API_V1}/")
     return f"{method.lower()}_{_PARAM_WORDS.sub('_', tail.lower()).strip('_')}"
 
 
@@ -116,41 +121,34 @@ def _has_required(schema: type[Schema]) -> bool:
     return any(field.required for field in schema().fields.values())
 
 
-def _operation(method: str, path: str, route: web.AbstractRoute, op: Operation | None) -> dict[str, Any]:
+def _operation(api: ApiRoute) -> dict[str, Any]:
+    method, path, route, op = api
     public = bool(getattr(route.handler, PUBLIC_ATTR, False))
     names = re.findall(r"\{(\w+)\}", path)
-    doc: dict[str, Any] = {"operationId": _operation_id(method, path)}
-    if op is None:
-        log.warning("Route %s %s has no entry in the OpenAPI operations table", method, path)
-        doc.update(summary=getattr(route.handler, "__name__", path), tags=["undocumented"])
-        doc["x-undocumented"] = True
-        doc["responses"] = {"200": _json({}, "JSON answer")}
-    else:
-        doc.update(summary=op.summary, tags=[op.tag])
-        if op.description:
-            doc["description"] = op.description
-        if op.deprecated:
-            doc["deprecated"] = True
-        doc["responses"] = {} if op.status is None else {str(op.status): _success(op)}
+    doc: dict[str, Any] = {"operationId": _operation_id(method, path), "summary": op.summary, "tags": [op.tag]}
+    if op.description:
+        doc["description"] = op.description
+    if op.deprecated:
+        doc["deprecated"] = True
+    doc["responses"] = {} if op.status is None else {str(op.status): _success(op)}
     parameters: list[dict[str, Any]] = [
         {"in": "path", "name": name, "required": True, **_PATH_PARAMETERS.get(name, {"schema": {"type": "string"}})}
         for name in names
     ]
-    if op is not None:
-        if op.query is not None:
-            parameters.append({"in": "query", "schema": op.query})
-        parameters.extend(dict(p) for p in op.parameters)
+    if op.query is not None:
+        parameters.append({"in": "query", "schema": op.query})
+    parameters.extend(dict(p) for p in op.parameters)
     if parameters:
         doc["parameters"] = parameters
-    if op is not None and op.body is not None:
+    if op.body is not None:
         doc["requestBody"] = {
             "required": _has_required(op.body),
             "content": {"application/json": {"schema": op.body(many=op.body_many)}},
         }
-    statuses: set[int] = set(op.errors if op is not None else ())
-    if parameters or (op is not None and op.body is not None):
+    statuses: set[int] = set(op.errors)
+    if parameters or op.body is not None:
         statuses.add(400)
-    if op is not None and op.body is not None:
+    if op.body is not None:
         statuses.add(422)
     if names:
         statuses.add(404)
@@ -183,8 +181,8 @@ def build_document(app: web.Application) -> dict[str, Any]:
     spec.components.security_scheme(BEARER, {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.schema("Error", schema=ErrorSchema)
     paths: dict[str, dict[str, Any]] = {}
-    for method, path, route in documented_routes(app):
-        paths.setdefault(path, {})[method.lower()] = _operation(method, path, route, OPERATIONS.get((method, path)))
+    for api in documented_routes(app):
+        paths.setdefault(api.path, {})[api.method.lower()] = _operation(api)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()

@@ -5,28 +5,40 @@ from __future__ import annotations
 from aiohttp import web
 
 from ftserver.api import keys
+from ftserver.api.openapi import API_V1, CONFLICT, WRONG_MODE, Operation, RouteTable
 from ftserver.api.responses import json_response
+from ftserver.api.schemas import responses as rs
+
+routes = RouteTable(API_V1)
 
 
+@routes.post("/start", op=Operation("control", "Start trading", rs.StatusMsgSchema, errors=(WRONG_MODE,)))
 async def start_bot(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].start())
 
 
+@routes.post("/stop", op=Operation("control", "Stop trading", rs.StatusMsgSchema, errors=(WRONG_MODE,)))
 async def stop_bot(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].stop())
 
 
+@routes.post(
+    "/pause",
+    "/stopentry",
+    "/stopbuy",
+    op=Operation("control", "Stop opening trades; exits continue", rs.StatusMsgSchema, errors=(CONFLICT, WRONG_MODE)),
+)
 async def pause_bot(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].pause())
 
 
+@routes.post(
+    "/reload_config",
+    op=Operation("control", "Reload the configuration files", rs.StatusMsgSchema, errors=(WRONG_MODE,)),
+)
 async def reload_config(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].reload_config())
 
 
 def setup_control_routes(app: web.Application) -> None:
-    app.router.add_post("/api/v1/start", start_bot)
-    app.router.add_post("/api/v1/stop", stop_bot)
-    for path in ("/api/v1/pause", "/api/v1/stopentry", "/api/v1/stopbuy"):
-        app.router.add_post(path, pause_bot)
-    app.router.add_post("/api/v1/reload_config", reload_config)
+    routes.register(app)

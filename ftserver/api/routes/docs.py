@@ -18,7 +18,7 @@ from aiohttp import web
 from swagger_ui_bundle import swagger_ui_path
 
 from ftserver.api.auth import public
-from ftserver.api.openapi import OPENAPI_PATH, build_document
+from ftserver.api.openapi import OPENAPI_PATH, Operation, RouteTable, build_document
 from ftserver.api.responses import dumps
 
 DOCS_PATH = "/docs"
@@ -81,18 +81,35 @@ def setup_openapi(app: web.Application, *, enabled: bool) -> None:
         return
     folder = bundle_dir()
     document: list[bytes] = []  # built once, on first request
+    routes = RouteTable()
 
+    @routes.get(
+        OPENAPI_PATH,
+        op=Operation(
+            "system",
+            "This OpenAPI document",
+            {"type": "object"},
+            description="Served only with `api_server.enable_openapi`.",
+        ),
+    )
     @public
     async def get_openapi(request: web.Request) -> web.Response:
         if not document:
             document.append(dumps(build_document(request.app)))
         return web.Response(body=document[0], content_type="application/json", headers={"Cache-Control": CACHE})
 
+    @routes.page(DOCS_PATH)
     @public
     async def get_docs(request: web.Request) -> web.Response:
         headers = {"Cache-Control": CACHE, "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"}
         return web.Response(text=_PAGE, content_type="text/html", headers=headers)
 
+    @routes.page(f"{DOCS_PATH}/")
+    @public
+    async def redirect_to_docs(request: web.Request) -> web.Response:
+        raise web.HTTPPermanentRedirect(DOCS_PATH)
+
+    @routes.page(f"{ASSETS_PATH}/{{name}}")
     @public
     async def get_docs_asset(request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
@@ -104,10 +121,4 @@ def setup_openapi(app: web.Application, *, enabled: bool) -> None:
             raise web.HTTPNotFound()
         return web.FileResponse(folder / name, headers={**headers, "Content-Type": content_type})
 
-    async def redirect_to_docs(request: web.Request) -> web.Response:
-        raise web.HTTPPermanentRedirect(DOCS_PATH)
-
-    app.router.add_get(OPENAPI_PATH, get_openapi)
-    app.router.add_get(DOCS_PATH, get_docs)
-    app.router.add_get(f"{DOCS_PATH}/", public(redirect_to_docs))
-    app.router.add_get(f"{ASSETS_PATH}/{{name}}", get_docs_asset)
+    routes.register(app)

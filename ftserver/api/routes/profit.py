@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from ftserver.api import keys
+from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.request_parsing import parse_query
 from ftserver.api.responses import json_response
+from ftserver.api.schemas import responses_money as rm
 from ftserver.api.schemas.requests import PairFilterQuerySchema, TimescaleQuerySchema
 
 _pair_query = PairFilterQuerySchema()
@@ -15,51 +19,105 @@ _timescale_query = TimescaleQuerySchema()
 # freqtrade's default number of periods per unit
 _DEFAULT_TIMESCALE = {"days": 7, "weeks": 4, "months": 3}
 
+routes = RouteTable(API_V1)
 
+
+@routes.get("/balance", op=Operation("money", "Wallet balances", rm.BalanceSchema, errors=(WRONG_MODE,)))
 async def get_balance(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].balance())
 
 
+@routes.get("/count", op=Operation("money", "Open trades and the limit", rm.CountSchema, errors=(WRONG_MODE,)))
 async def get_count(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].count())
 
 
+@routes.get("/profit", op=Operation("money", "Profit summary", rm.ProfitSchema, errors=(WRONG_MODE,)))
 async def get_profit(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].profit())
 
 
+@routes.get(
+    "/profit_all",
+    op=Operation("money", "Profit summary overall, long and short", rm.ProfitAllSchema, errors=(WRONG_MODE,)),
+)
 async def get_profit_all(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].profit_all())
 
 
-async def get_historic_balance(request: web.Request) -> web.Response:
-    return json_response(await request.app[keys.RPC].historic_balance())
-
-
+@routes.get(
+    "/performance",
+    op=Operation("money", "Closed profit per pair", rm.PairPerformanceSchema, many=True, errors=(WRONG_MODE,)),
+)
 async def get_performance(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].performance())
 
 
+@routes.get(
+    "/historic_balance",
+    op=Operation("money", "Wallet value after every closed trade", rm.HistoricBalanceSchema, errors=(WRONG_MODE,)),
+)
+async def get_historic_balance(request: web.Request) -> web.Response:
+    return json_response(await request.app[keys.RPC].historic_balance())
+
+
+@routes.get(
+    "/entries",
+    op=Operation(
+        "money",
+        "Closed profit per entry tag",
+        rm.EntryPerformanceSchema,
+        many=True,
+        query=PairFilterQuerySchema,
+        errors=(WRONG_MODE,),
+    ),
+)
 async def get_entries(request: web.Request) -> web.Response:
     pair = parse_query(request, _pair_query)["pair"]
     return json_response(await request.app[keys.RPC].entries(pair))
 
 
+@routes.get(
+    "/exits",
+    op=Operation(
+        "money",
+        "Closed profit per exit reason",
+        rm.ExitPerformanceSchema,
+        many=True,
+        query=PairFilterQuerySchema,
+        errors=(WRONG_MODE,),
+    ),
+)
 async def get_exits(request: web.Request) -> web.Response:
     pair = parse_query(request, _pair_query)["pair"]
     return json_response(await request.app[keys.RPC].exits(pair))
 
 
+@routes.get(
+    "/mix_tags",
+    op=Operation(
+        "money",
+        "Closed profit per entry tag and exit reason",
+        rm.MixTagPerformanceSchema,
+        many=True,
+        query=PairFilterQuerySchema,
+        errors=(WRONG_MODE,),
+    ),
+)
 async def get_mix_tags(request: web.Request) -> web.Response:
     pair = parse_query(request, _pair_query)["pair"]
     return json_response(await request.app[keys.RPC].mix_tags(pair))
 
 
+@routes.get(
+    "/stats",
+    op=Operation("money", "Wins, losses and durations per exit reason", rm.StatsSchema, errors=(WRONG_MODE,)),
+)
 async def get_stats(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].stats())
 
 
-def _timeunit_handler(unit: str):  # type: ignore[no-untyped-def]
+def _timeunit_handler(unit: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handler(request: web.Request) -> web.Response:
         timescale = parse_query(request, _timescale_query)["timescale"] or _DEFAULT_TIMESCALE[unit]
         return json_response(await request.app[keys.RPC].timeunit(unit, timescale))
@@ -68,18 +126,16 @@ def _timeunit_handler(unit: str):  # type: ignore[no-untyped-def]
     return handler
 
 
+def _per(period: str) -> Operation:
+    return Operation(
+        "money", f"Closed profit per {period}", rm.PeriodsSchema, query=TimescaleQuerySchema, errors=(WRONG_MODE,)
+    )
+
+
+get_daily = routes.get("/daily", op=_per("day"))(_timeunit_handler("days"))
+get_weekly = routes.get("/weekly", op=_per("week"))(_timeunit_handler("weeks"))
+get_monthly = routes.get("/monthly", op=_per("month"))(_timeunit_handler("months"))
+
+
 def setup_profit_routes(app: web.Application) -> None:
-    r = app.router
-    r.add_get("/api/v1/balance", get_balance)
-    r.add_get("/api/v1/count", get_count)
-    r.add_get("/api/v1/profit", get_profit)
-    r.add_get("/api/v1/profit_all", get_profit_all)
-    r.add_get("/api/v1/performance", get_performance)
-    r.add_get("/api/v1/historic_balance", get_historic_balance)
-    r.add_get("/api/v1/entries", get_entries)
-    r.add_get("/api/v1/exits", get_exits)
-    r.add_get("/api/v1/mix_tags", get_mix_tags)
-    r.add_get("/api/v1/stats", get_stats)
-    r.add_get("/api/v1/daily", _timeunit_handler("days"))
-    r.add_get("/api/v1/weekly", _timeunit_handler("weeks"))
-    r.add_get("/api/v1/monthly", _timeunit_handler("months"))
+    routes.register(app)

@@ -8,8 +8,10 @@ from typing import Any
 from aiohttp import web
 
 from ftserver.api import keys
+from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import dumps, json_response
+from ftserver.api.schemas import responses_candles as rc
 from ftserver.api.schemas.requests import (
     AvailablePairsQuerySchema,
     PairHistoryQuerySchema,
@@ -21,16 +23,24 @@ _available_query = AvailablePairsQuerySchema()
 _history_query = PairHistoryQuerySchema()
 _history_body = PairHistoryRequestSchema()
 
+routes = RouteTable(API_V1)
 
+
+@routes.get("/strategies", op=Operation("research", "Strategies found", rc.StrategyListSchema))
 async def list_strategies(request: web.Request) -> web.Response:
     return json_response(await asyncio.to_thread(request.app[keys.RESEARCH].strategies))
 
 
+@routes.get("/strategy/{strategy}", op=Operation("research", "A strategy's source", rc.StrategySchema))
 async def get_strategy(request: web.Request) -> web.Response:
     name = request.match_info["strategy"]
     return json_response(await asyncio.to_thread(request.app[keys.RESEARCH].strategy, name))
 
 
+@routes.get(
+    "/available_pairs",
+    op=Operation("research", "Pairs with stored candles", rc.AvailablePairsSchema, query=AvailablePairsQuerySchema),
+)
 async def available_pairs(request: web.Request) -> web.Response:
     q = parse_query(request, _available_query)
     research = request.app[keys.RESEARCH]
@@ -39,6 +49,7 @@ async def available_pairs(request: web.Request) -> web.Response:
     )
 
 
+@routes.get("/exchanges", op=Operation("research", "Exchanges", rc.ExchangesSchema))
 async def list_exchanges(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RESEARCH].exchanges())
 
@@ -61,19 +72,28 @@ async def _pair_history(request: web.Request, params: dict[str, Any]) -> web.Res
     return web.Response(body=await asyncio.to_thread(build), content_type="application/json")
 
 
+@routes.get(
+    "/pair_history",
+    op=Operation(
+        "research", "Stored candles analyzed by a strategy", rc.PairCandlesSchema, query=PairHistoryQuerySchema
+    ),
+)
 async def get_pair_history(request: web.Request) -> web.Response:
     return await _pair_history(request, parse_query(request, _history_query))
 
 
+@routes.post(
+    "/pair_history",
+    op=Operation(
+        "research",
+        "Stored candles analyzed by a strategy, only some columns",
+        rc.PairCandlesSchema,
+        body=PairHistoryRequestSchema,
+    ),
+)
 async def post_pair_history(request: web.Request) -> web.Response:
     return await _pair_history(request, await parse_body(request, _history_body))
 
 
 def setup_research_routes(app: web.Application) -> None:
-    r = app.router
-    r.add_get("/api/v1/strategies", list_strategies)
-    r.add_get("/api/v1/strategy/{strategy}", get_strategy)
-    r.add_get("/api/v1/available_pairs", available_pairs)
-    r.add_get("/api/v1/exchanges", list_exchanges)
-    r.add_get("/api/v1/pair_history", get_pair_history)
-    r.add_post("/api/v1/pair_history", post_pair_history)
+    routes.register(app)

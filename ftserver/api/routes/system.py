@@ -7,31 +7,46 @@ import asyncio
 from aiohttp import web
 
 from ftserver.api import keys
+from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.request_parsing import parse_query
 from ftserver.api.responses import error_response, json_response
+from ftserver.api.schemas import responses as rs
 from ftserver.api.schemas.requests import LogsQuerySchema
 
 _logs_query = LogsQuerySchema()
 
+routes = RouteTable(API_V1)
 
+
+@routes.get("/version", op=Operation("system", "Server version", rs.VersionSchema))
 async def get_version(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].version())
 
 
+@routes.get(
+    "/show_config",
+    op=Operation("system", "Effective configuration (a whitelist of keys, no secrets)", rs.ShowConfigSchema),
+)
 async def show_config(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].show_config())
 
 
+@routes.get("/logs", op=Operation("system", "Recent log records", rs.LogsSchema, query=LogsQuerySchema))
 async def get_logs(request: web.Request) -> web.Response:
     query = parse_query(request, _logs_query)
     return json_response(request.app[keys.RPC].logs(query["limit"]))
 
 
+@routes.get("/sysinfo", op=Operation("system", "CPU and memory use", rs.SysInfoSchema))
 async def get_sysinfo(request: web.Request) -> web.Response:
     # psutil reads /proc; off the event loop so a slow read never stalls other requests.
     return json_response(await asyncio.to_thread(request.app[keys.RPC].sysinfo))
 
 
+@routes.get(
+    "/health",
+    op=Operation("system", "When the bot last iterated and started", rs.HealthSchema, errors=(WRONG_MODE,)),
+)
 async def get_health(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].health())
 
@@ -39,6 +54,20 @@ async def get_health(request: web.Request) -> web.Response:
 EDGE_DISABLED = "Edge is not enabled in this bot (freqtrade removed Edge in 2025)."
 
 
+@routes.get(
+    "/edge",
+    op=Operation(
+        "system",
+        "Edge positioning (not enabled)",
+        None,
+        status=None,
+        errors=(WRONG_MODE,),
+        description=(
+            "Edge was removed from freqtrade in 2025 and this bot has none: always 503 with code"
+            f" `feature_disabled` and detail '{EDGE_DISABLED}'"
+        ),
+    ),
+)
 async def get_edge(request: web.Request) -> web.Response:
     """Edge is a feature this bot does not have: 503 (unavailable here), not 502 (no upstream failed)."""
     request.app[keys.RPC].health()  # trade mode only, as in freqtrade
@@ -46,9 +75,4 @@ async def get_edge(request: web.Request) -> web.Response:
 
 
 def setup_system_routes(app: web.Application) -> None:
-    app.router.add_get("/api/v1/version", get_version)
-    app.router.add_get("/api/v1/show_config", show_config)
-    app.router.add_get("/api/v1/logs", get_logs)
-    app.router.add_get("/api/v1/sysinfo", get_sysinfo)
-    app.router.add_get("/api/v1/health", get_health)
-    app.router.add_get("/api/v1/edge", get_edge)
+    routes.register(app)

@@ -17,8 +17,10 @@ from aiohttp import web
 
 from ftserver.api.auth import UNAUTHORIZED, authenticate_basic, authenticate_request, bearer_token, public
 from ftserver.api.ban import BanGuard
+from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.principal import Principal
 from ftserver.api.responses import json_response
+from ftserver.api.schemas import responses as rs
 from ftserver.api.tokens import TokenService, TokenType
 from ftserver.errors import AuthError, ConfigError
 
@@ -46,6 +48,18 @@ def setup_token_routes(
             raise AuthError(UNAUTHORIZED)
         return tokens.verify(token, "refresh")
 
+    # Declared per app: the handlers close over this app's credentials and token service.
+    routes = RouteTable(API_V1)
+
+    @routes.post(
+        "/token/login",
+        op=Operation(
+            "auth",
+            "Trade HTTP Basic credentials for an access and a refresh token",
+            rs.AccessAndRefreshTokenSchema,
+            errors=(401, 429),
+        ),
+    )
     @public
     async def login(request: web.Request) -> web.Response:
         principal = authenticate_request(request, ban, basic)
@@ -57,11 +71,26 @@ def setup_token_routes(
             }
         )
 
+    @routes.post(
+        "/token/refresh",
+        op=Operation(
+            "auth", "Trade a refresh token (as Bearer) for a new access token", rs.AccessTokenSchema, errors=(401, 429)
+        ),
+    )
     @public
     async def refresh(request: web.Request) -> web.Response:
         principal = authenticate_request(request, ban, refresh_token)
         return json_response({"access_token": _issue(tokens, principal, "access", principal.token_family)})
 
+    @routes.post(
+        "/token/revoke",
+        op=Operation(
+            "auth",
+            "Log out: revoke a refresh token (as Bearer) and every access token issued from it",
+            rs.TokenRevokedSchema,
+            errors=(401, 429),
+        ),
+    )
     @public
     async def revoke(request: web.Request) -> web.Response:
         principal = authenticate_request(request, ban, refresh_token)
@@ -69,6 +98,4 @@ def setup_token_routes(
             tokens.revoke_family(principal.token_family)
         return json_response({"status": "Token revoked"})
 
-    app.router.add_post("/api/v1/token/login", login)
-    app.router.add_post("/api/v1/token/refresh", refresh)
-    app.router.add_post("/api/v1/token/revoke", revoke)
+    routes.register(app)

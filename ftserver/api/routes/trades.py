@@ -5,8 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from ftserver.api import keys
+from ftserver.api.openapi import API_V1, CONFLICT, WRONG_MODE, Operation, RouteTable
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
 from ftserver.api.responses import json_response, streamed_json_response
+from ftserver.api.schemas import responses_trades as rt
 from ftserver.api.schemas.requests import (
     CustomDataQuerySchema,
     ForceEnterRequestSchema,
@@ -19,44 +21,93 @@ _custom_query = CustomDataQuerySchema()
 _force_enter = ForceEnterRequestSchema()
 _force_exit = ForceExitRequestSchema()
 
+routes = RouteTable(API_V1)
 
+
+@routes.get(
+    "/status",
+    op=Operation("trades", "Open trades with current profit", rt.OpenTradeSchema, many=True, errors=(WRONG_MODE,)),
+)
 async def list_open_trades(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].status())
 
 
+@routes.get(
+    "/trades",
+    op=Operation("trades", "A page of trades, open and closed", rt.TradesPageSchema, query=TradesQuerySchema),
+)
 async def list_trades(request: web.Request) -> web.StreamResponse:
     query = parse_query(request, _trades_query)
     page = await request.app[keys.RPC].trades(query["limit"], query["offset"], order_by_id=query["order_by_id"])
     return await streamed_json_response(request, page)  # up to ~1.5 MB: sent as the client reads it
 
 
+@routes.get("/trade/{tradeid}", op=Operation("trades", "One trade", rt.OpenTradeSchema))
 async def get_trade(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].trade(path_int(request, "tradeid")))
 
 
+@routes.delete(
+    "/trades/{tradeid}",
+    op=Operation("trades", "Delete a trade, cancelling its open orders", rt.DeleteTradeSchema, errors=(WRONG_MODE,)),
+)
 async def delete_trade(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].delete_trade(path_int(request, "tradeid")))
 
 
+@routes.delete(
+    "/trades/{tradeid}/open-order",
+    op=Operation("trades", "Cancel a trade's open order", rt.OpenTradeSchema, errors=(CONFLICT, WRONG_MODE)),
+)
 async def cancel_open_order(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].cancel_open_order(path_int(request, "tradeid")))
 
 
+@routes.post(
+    "/trades/{tradeid}/reload",
+    op=Operation("trades", "Reload a trade's orders from the exchange", rt.OpenTradeSchema, errors=(WRONG_MODE,)),
+)
 async def reload_trade(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].reload_trade(path_int(request, "tradeid")))
 
 
+@routes.get(
+    "/trades/open/custom-data",
+    op=Operation(
+        "trades",
+        "Custom data of the open trades",
+        rt.TradeCustomDataSchema,
+        many=True,
+        query=CustomDataQuerySchema,
+    ),
+)
 async def open_trades_custom_data(request: web.Request) -> web.Response:
     query = parse_query(request, _custom_query)
     rpc = request.app[keys.RPC]
     return json_response(await rpc.open_trades_custom_data(query["key"], query["limit"], query["offset"]))
 
 
+@routes.get(
+    "/trades/{tradeid}/custom-data",
+    op=Operation("trades", "Custom data of one trade", rt.CustomDataSchema, many=True, query=CustomDataQuerySchema),
+)
 async def trade_custom_data(request: web.Request) -> web.Response:
     query = parse_query(request, _custom_query)
     return json_response(await request.app[keys.RPC].custom_data(path_int(request, "tradeid"), query["key"]))
 
 
+@routes.post(
+    "/forceenter",
+    "/forcebuy",
+    op=Operation(
+        "trades",
+        "Open a trade now",
+        rt.OpenTradeSchema,
+        body=ForceEnterRequestSchema,
+        errors=(CONFLICT, WRONG_MODE),
+        description="Needs `force_entry_enable`. 409 when the pair is locked, already open or no slot is free.",
+    ),
+)
 async def force_enter(request: web.Request) -> web.Response:
     body = await parse_body(request, _force_enter)
     trade = await request.app[keys.RPC].force_enter(
@@ -71,6 +122,17 @@ async def force_enter(request: web.Request) -> web.Response:
     return json_response(trade)
 
 
+@routes.post(
+    "/forceexit",
+    "/forcesell",
+    op=Operation(
+        "trades",
+        "Exit one trade, or all with tradeid 'all'",
+        rt.ForceExitResultSchema,
+        body=ForceExitRequestSchema,
+        errors=(CONFLICT, WRONG_MODE),
+    ),
+)
 async def force_exit(request: web.Request) -> web.Response:
     body = await parse_body(request, _force_exit)
     result = await request.app[keys.RPC].force_exit(
@@ -80,16 +142,4 @@ async def force_exit(request: web.Request) -> web.Response:
 
 
 def setup_trade_routes(app: web.Application) -> None:
-    r = app.router
-    r.add_get("/api/v1/status", list_open_trades)
-    r.add_get("/api/v1/trades", list_trades)
-    r.add_get("/api/v1/trade/{tradeid}", get_trade)
-    r.add_delete("/api/v1/trades/{tradeid}", delete_trade)
-    r.add_delete("/api/v1/trades/{tradeid}/open-order", cancel_open_order)
-    r.add_post("/api/v1/trades/{tradeid}/reload", reload_trade)
-    r.add_get("/api/v1/trades/open/custom-data", open_trades_custom_data)
-    r.add_get("/api/v1/trades/{tradeid}/custom-data", trade_custom_data)
-    for path in ("/api/v1/forceenter", "/api/v1/forcebuy"):
-        r.add_post(path, force_enter)
-    for path in ("/api/v1/forceexit", "/api/v1/forcesell"):
-        r.add_post(path, force_exit)
+    routes.register(app)

@@ -21,6 +21,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from ftserver.api.auth import client_ip, guard_attempt, public
 from ftserver.api.ban import BanGuard, ban_key
+from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.principal import Principal
 from ftserver.api.tokens import TokenService
 from ftserver.api.ws.connection import WsConnection
@@ -32,7 +33,28 @@ from ftserver.errors import AuthError, FtServerError
 
 log = logging.getLogger(__name__)
 
-WS_PATH = "/api/v1/message/ws"
+WS_PATH = f"{API_V1}/message/ws"
+WS_OPERATION = Operation(
+    "websocket",
+    "The message WebSocket",
+    None,
+    status=101,
+    errors=(403, 429),
+    parameters=(
+        {
+            "in": "query",
+            "name": "token",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "a configured ws_token or a JWT access token",
+        },
+    ),
+    description=(
+        "Upgrade to a WebSocket. Send `subscribe`, `whitelist` or `analyzed_df` requests; every bus "
+        "message of a subscribed type is pushed. A wrong token is refused before the upgrade (429 once "
+        "the client is banned for too many wrong ones)."
+    ),
+)
 
 
 class WsDataSource(Protocol):
@@ -115,7 +137,9 @@ def setup_ws(
     """
     check = WsTokenCheck(ws_tokens, tokens)
     replies = replies if replies is not None else AnalyzedReplyCache()
+    routes = RouteTable()
 
+    @routes.get(WS_PATH, op=WS_OPERATION)
     @public  # the WebSocket checks its own ?token=
     async def message_ws(request: web.Request) -> web.StreamResponse:
         peer = client_ip(request)
@@ -158,7 +182,7 @@ def setup_ws(
     async def close_clients(_: web.Application) -> None:
         await hub.close()
 
-    app.router.add_get(WS_PATH, message_ws)
+    routes.register(app)
     app.on_shutdown.append(close_clients)
 
 

@@ -1,0 +1,34 @@
+"""What one route reads and answers, as the OpenAPI document shows it; declared on its handler (see ``route``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from marshmallow import Schema
+
+# Error statuses worth naming per route beyond the ones derived from its inputs (see document.py).
+CONFLICT = 409
+WRONG_MODE = 503
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    tag: str
+    summary: str
+    # The success body: a response schema, a plain JSON schema, or None for no body.
+    response: type[Schema] | Mapping[str, Any] | None
+    many: bool = False  # the body is a list of ``response``
+    status: int | None = 200  # the success status; None when the route never succeeds (edge)
+    query: type[Schema] | None = None
+    body: type[Schema] | None = None
+    body_many: bool = False
+    parameters: tuple[Mapping[str, Any], ...] = ()  # OpenAPI parameters no request schema describes
+    errors: tuple[int, ...] = ()
+    deprecated: bool = False
+    description: str = ""
+
+    def alias(self, of: str) -> Operation:
+        """The same operation under an older path, kept for old clients: documented as deprecated."""
+        return replace(self, summary=f"{self.summary} (alias of {of})", deprecated=True)
