@@ -19,6 +19,7 @@ from ftserver.api.ban import BanGuard, ClientAddresses, setup_ban
 from ftserver.api.cors import setup_cors
 from ftserver.api.errors import setup_errors
 from ftserver.api.logging_middleware import setup_request_logging
+from ftserver.api.openapi import require_declared
 from ftserver.api.routes.candles import setup_candle_routes
 from ftserver.api.routes.control import setup_control_routes
 from ftserver.api.routes.docs import setup_openapi
@@ -100,4 +101,5 @@ def setup_api(
 
     setup_openapi(app, enabled=api.enable_openapi)  # after the API routes; built on first request
     setup_ui_routes(app, resolve_ui_dir(api.ui_path))  # last route: it takes every other GET path
+    require_declared(app)  # each route carries its OpenAPI operation (or is declared a page)
     setup_cors(app, api.CORS_origins)

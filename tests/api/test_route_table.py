@@ -12,7 +12,15 @@ from aiohttp import web
 from ftserver.api.auth import public, setup_auth
 from ftserver.api.ban import setup_ban
 from ftserver.api.errors import setup_errors
-from ftserver.api.openapi import API_V1, Operation, RouteTable, build_document, declaration_of, documented_routes
+from ftserver.api.openapi import (
+    API_V1,
+    Operation,
+    RouteTable,
+    build_document,
+    declaration_of,
+    documented_routes,
+    require_declared,
+)
 from ftserver.api.responses import json_response
 from ftserver.api.schemas import responses as rs
 from ftserver.api.tokens import TokenService
@@ -146,7 +154,10 @@ def test_an_empty_table_refuses_to_register() -> None:
 
 def test_a_route_added_to_the_router_by_hand_fails_the_document() -> None:
     app = toy_app(toy_table())
+    require_declared(app)
     app.router.add_get("/api/v1/by_hand", answer)
+    with pytest.raises(LookupError, match=r"without a RouteTable declaration: GET /api/v1/by_hand$"):
+        require_declared(app)
     route = next(r for r in app.router.routes() if r.method == "GET" and r.resource.canonical.endswith("by_hand"))
     assert declaration_of(route) is None
     with pytest.raises(LookupError, match="GET /api/v1/by_hand was added to the router without"):

@@ -2,7 +2,7 @@
 
 from ftserver.api.openapi.document import OPENAPI_PATH, ApiRoute, build_document, documented_routes
 from ftserver.api.openapi.operation import CONFLICT, WRONG_MODE, Operation
-from ftserver.api.openapi.route import API_V1, RouteDeclaration, RouteTable, declaration_of
+from ftserver.api.openapi.route import API_V1, RouteDeclaration, RouteTable, declaration_of, require_declared
 
 __all__ = [
     "API_V1",
@@ -16,4 +16,5 @@ __all__ = [
     "build_document",
     "declaration_of",
     "documented_routes",
+    "require_declared",
 ]

@@ -103,6 +103,18 @@ class RouteTable:
                 app.router.add_route(d.method, d.path, d.handler)
 
 
+def require_declared(app: web.Application) -> None:
+    """Raise ``LookupError`` naming every route added to ``app`` by hand (aiohttp's HEAD twins and
+    CORS preflights aside); call it once every route is registered."""
+    undeclared = [
+        f"{route.method} {route.resource.canonical if route.resource else route}"
+        for route in app.router.routes()
+        if route.method not in (hdrs.METH_HEAD, hdrs.METH_OPTIONS) and declaration_of(route) is None
+    ]
+    if undeclared:
+        raise LookupError(f"Routes added without a RouteTable declaration: {', '.join(undeclared)}")
+
+
 def declaration_of(route: web.AbstractRoute) -> RouteDeclaration | None:
     """The declaration a registered route came from; None when it was added to the router by hand."""
     if route.resource is None:
