@@ -13,7 +13,8 @@ A routes module keeps one ``RouteTable``; each handler is decorated with its pat
 The decorator returns the handler itself (it only sets an attribute), so ``@public`` may sit above or
 below it. ``register`` adds the routes in the order they were declared, which is the router's
 matching order. An operation is a required argument: a route cannot be declared without one, except
-through ``page``, for what is not API (the web UI, the Swagger UI), which the document leaves out.
+through ``page``, for what is not API (the web UI, the Swagger UI), which the document leaves out;
+``require_declared`` (called once the app's routes are all in) refuses a route added by hand.
 """
 
 from __future__ import annotations
