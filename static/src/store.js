@@ -68,12 +68,17 @@ export class BotStore {
   }
 
   refreshSlow() {
-    return this.load([
-      ['config', 'show_config'],
-      ['profit', 'profit'],
-      ['balance', 'balance'],
-      ['daily', 'daily', { timescale: 30 }],
-    ]).then(() => this.load([['whitelist', 'whitelist']]));
+    // The whitelist is its own request: the pairs view and the chart's pair list must not wait for
+    // (or be dropped with) the profit and balance answers.
+    return Promise.all([
+      this.load([
+        ['config', 'show_config'],
+        ['profit', 'profit'],
+        ['balance', 'balance'],
+        ['daily', 'daily', { timescale: 30 }],
+      ]),
+      this.load([['whitelist', 'whitelist']]),
+    ]);
   }
 
   refreshAll() {

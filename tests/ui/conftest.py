@@ -19,11 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from tests.support.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
+
+# A page waits up to 15 s for what it expects (Playwright's default is 5 s): on a 2-core machine
+# busy with the server, Chromium and the test itself, a view's first answers can take longer.
+expect.set_options(timeout=15_000)
 STRATEGIES = Path(__file__).resolve().parent / "strategies"
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 USER = "trader"
