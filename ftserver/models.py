@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class TradingMode(StrEnum):
@@ -74,6 +75,24 @@ def split_pair(pair: str) -> tuple[str, str]:
 def round8(value: float) -> float:
     """freqtrade reports absolute profits rounded to 8 decimals."""
     return float(f"{value:.8f}")
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyInfo:
+    """What the front ends may know of the running strategy: plain values, never the strategy object."""
+
+    name: str
+    version: str | None
+    timeframe: str
+    minimal_roi: dict[str, float]
+    stoploss: float
+    trailing_stop: bool
+    trailing_stop_positive: float | None
+    trailing_stop_positive_offset: float
+    trailing_only_offset_is_reached: bool
+    use_custom_stoploss: bool
+    can_short: bool
+    plot_config: dict[str, Any]
 
 
 @dataclass(slots=True)

@@ -45,7 +45,17 @@ from ftserver.errors import (
 )
 from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, Ticker, new_client_order_id
 from ftserver.exchange.order_rules import check_limits, round_down, round_nearest
-from ftserver.models import BotState, ExitReason, Order, OrderSide, OrderStatus, OrderType, PairLock, Trade
+from ftserver.models import (
+    BotState,
+    ExitReason,
+    Order,
+    OrderSide,
+    OrderStatus,
+    OrderType,
+    PairLock,
+    StrategyInfo,
+    Trade,
+)
 from ftserver.persistence.intents import OrderIntent
 from ftserver.persistence.trades import TradeRepository
 from ftserver.strategy.safe import SafeStrategy
@@ -173,6 +183,28 @@ class TradingLoop:
 
     def health(self) -> Health:
         return Health(self._last_process, self._bot_start, self._startup, self.repo.write_failure)
+
+    def strategy_info(self) -> StrategyInfo:
+        strategy = self.strategy.strategy
+        try:
+            version = strategy.version()  # user code
+        except Exception as exc:
+            log.warning("Strategy %s: version() failed: %s", self.strategy.name, exc)
+            version = None
+        return StrategyInfo(
+            name=self.strategy.name,
+            version=version,
+            timeframe=self.timeframe,
+            minimal_roi=dict(strategy.minimal_roi),
+            stoploss=float(strategy.stoploss),
+            trailing_stop=bool(strategy.trailing_stop),
+            trailing_stop_positive=strategy.trailing_stop_positive,
+            trailing_stop_positive_offset=float(strategy.trailing_stop_positive_offset or 0.0),
+            trailing_only_offset_is_reached=bool(strategy.trailing_only_offset_is_reached),
+            use_custom_stoploss=bool(strategy.use_custom_stoploss),
+            can_short=bool(strategy.can_short),
+            plot_config=dict(getattr(strategy, "plot_config", None) or {}),
+        )
 
     def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[pd.DataFrame, datetime] | None:
         return self.cache.analyzed(pair, timeframe or self.timeframe)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from ftserver.models import BotState, PairLock, Trade
+from ftserver.models import BotState, PairLock, StrategyInfo, Trade
 
 
 class HealthView(Protocol):
@@ -30,13 +30,6 @@ class MarketView(Protocol):
 
     @property
     def markets(self) -> dict[str, Any]: ...
-
-
-class StrategyView(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    strategy: Any
 
 
 class PairlistView(Protocol):
@@ -67,9 +60,6 @@ class BotPort(Protocol):
     def market(self) -> MarketView: ...
 
     @property
-    def strategy(self) -> StrategyView: ...
-
-    @property
     def pairlist(self) -> PairlistView: ...
 
     @property
@@ -92,6 +82,8 @@ class BotPort(Protocol):
     def current_rates(self) -> dict[str, float]: ...
 
     def health(self) -> HealthView: ...
+
+    def strategy_info(self) -> StrategyInfo: ...
 
     def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[Any, datetime] | None: ...
 

@@ -44,7 +44,7 @@ class CandleAnswers:
         if cached is not None:
             return cached
         answer = analyzed_to_json(
-            strategy=bot.strategy.name,
+            strategy=bot.strategy_info().name,
             pair=pair,
             timeframe=timeframe,
             df=df.tail(limit) if limit else df,

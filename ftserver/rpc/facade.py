@@ -394,11 +394,11 @@ class Rpc:
 
     # ---- candles -----------------------------------------------------------------------------
     def plot_config(self, strategy: str | None = None) -> dict[str, Any]:
-        if strategy is not None and (self._bot is None or strategy != self._bot.strategy.name):
+        if strategy is not None and (self._bot is None or strategy != self._bot.strategy_info().name):
             return self.research.plot_config(strategy)
         if self._bot is None:
             raise InvalidRequest("strategy is required in webserver mode")
-        return dict(getattr(self.bot.strategy.strategy, "plot_config", None) or {})
+        return self.bot.strategy_info().plot_config
 
     def analyzed(self, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
         return analyzed(self.bot, pair, timeframe)

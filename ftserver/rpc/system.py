@@ -40,13 +40,13 @@ class SystemInfo:
         s = self.settings
         # Sections as in the config file, keys unknown to ftserver included, as freqtrade shows them.
         shown = s.as_dict()
-        strategy = bot.strategy.strategy if bot else None
+        strategy = bot.strategy_info() if bot else None
         timeframe = bot.timeframe if bot else s.timeframe
         max_open = s.max_open_trades
         stake_amount = s.stake_amount
         return {
             "version": __version__,
-            "strategy_version": strategy.version() if strategy else None,
+            "strategy_version": strategy.version if strategy else None,
             "api_version": API_VERSION,
             "dry_run": s.dry_run,
             "trading_mode": s.trading_mode,
@@ -57,22 +57,22 @@ class SystemInfo:
             "available_capital": s.available_capital,
             "stake_currency_decimals": 3,
             "max_open_trades": float(max_open) if max_open >= 0 else -1,
-            "minimal_roi": dict(strategy.minimal_roi) if strategy else shown["minimal_roi"],
+            "minimal_roi": strategy.minimal_roi if strategy else shown["minimal_roi"],
             "stoploss": strategy.stoploss if strategy else s.stoploss,
             "stoploss_on_exchange": s.order_types.stoploss_on_exchange,
-            "trailing_stop": bool(strategy.trailing_stop) if strategy else bool(s.trailing_stop),
+            "trailing_stop": strategy.trailing_stop if strategy else bool(s.trailing_stop),
             "trailing_stop_positive": strategy.trailing_stop_positive if strategy else None,
             "trailing_stop_positive_offset": strategy.trailing_stop_positive_offset if strategy else 0.0,
-            "trailing_only_offset_is_reached": bool(strategy.trailing_only_offset_is_reached) if strategy else False,
+            "trailing_only_offset_is_reached": strategy.trailing_only_offset_is_reached if strategy else False,
             "unfilledtimeout": shown["unfilledtimeout"],
             "order_types": shown["order_types"],
-            "use_custom_stoploss": bool(strategy.use_custom_stoploss) if strategy else False,
+            "use_custom_stoploss": strategy.use_custom_stoploss if strategy else False,
             "timeframe": timeframe,
             "timeframe_ms": timeframe_to_ms(timeframe) if timeframe else 0,
             "timeframe_min": timeframe_to_minutes(timeframe) if timeframe else 0,
             "exchange": s.exchange.name,
             "demo_trading": False,
-            "strategy": bot.strategy.name if bot else s.strategy,
+            "strategy": strategy.name if strategy else s.strategy,
             "force_entry_enable": s.force_entry_enable,
             "exit_pricing": shown["exit_pricing"],
             "entry_pricing": shown["entry_pricing"],
