@@ -78,6 +78,19 @@ def round8(value: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class CurrencyBalance:
+    """One currency of the wallet as /balance reports it."""
+
+    currency: str
+    free: float
+    used: float
+    balance: float
+    est_stake: float
+    side: str = "long"
+    is_bot_managed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class StrategyInfo:
     """What the front ends may know of the running strategy: plain values, never the strategy object."""
 

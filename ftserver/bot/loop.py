@@ -47,6 +47,7 @@ from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, T
 from ftserver.exchange.order_rules import check_limits, round_down, round_nearest
 from ftserver.models import (
     BotState,
+    CurrencyBalance,
     ExitReason,
     Order,
     OrderSide,
@@ -183,6 +184,22 @@ class TradingLoop:
 
     def health(self) -> Health:
         return Health(self._last_process, self._bot_start, self._startup, self.repo.write_failure)
+
+    @property
+    def starting_capital(self) -> float:
+        return self.wallet.starting_capital
+
+    def balances(self) -> list[CurrencyBalance]:
+        """The wallet as ``/balance`` reports it, valued at the current rates."""
+        return self.wallet.balances(self.open_trades, self._realized_profit, self._rates)
+
+    @property
+    def blacklist(self) -> list[str]:
+        return list(self.pairlist.blacklist)
+
+    def expanded_blacklist(self) -> tuple[list[str], dict[str, str]]:
+        """The listed pairs the blacklist matches, and the entries that are not valid patterns."""
+        return self.pairlist.expanded_blacklist(self.market.markets.keys())
 
     def strategy_info(self) -> StrategyInfo:
         strategy = self.strategy.strategy

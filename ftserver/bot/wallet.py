@@ -10,22 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from ftserver.errors import Conflict, InvalidRequest
 from ftserver.exchange.base import AssetBalance
-from ftserver.models import Trade
-
-
-@dataclass(frozen=True, slots=True)
-class CurrencyBalance:
-    currency: str
-    free: float
-    used: float
-    balance: float
-    est_stake: float
-    side: str = "long"
-    is_bot_managed: bool = True
+from ftserver.models import CurrencyBalance, Trade
 
 
 class Wallet:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from ftserver.models import BotState, PairLock, StrategyInfo, Trade
+from ftserver.models import BotState, CurrencyBalance, PairLock, StrategyInfo, Trade
 
 
 class HealthView(Protocol):
@@ -32,24 +31,6 @@ class MarketView(Protocol):
     def markets(self) -> dict[str, Any]: ...
 
 
-class PairlistView(Protocol):
-    configured: list[str]
-
-    @property
-    def blacklist(self) -> Sequence[str]: ...
-
-    def expanded_blacklist(self, available: Iterable[str]) -> tuple[list[str], dict[str, str]]: ...
-
-
-class WalletView(Protocol):
-    stake_currency: str
-
-    @property
-    def starting_capital(self) -> float: ...
-
-    def balances(self, open_trades: list[Trade], realized_profit: float, rates: dict[str, float]) -> list[Any]: ...
-
-
 class BotPort(Protocol):
     # Properties, not attributes: the facade reads these and never assigns them, which also lets the
     # bot's own, richer types stand in for the views (a mutable protocol attribute would be invariant).
@@ -58,12 +39,6 @@ class BotPort(Protocol):
 
     @property
     def market(self) -> MarketView: ...
-
-    @property
-    def pairlist(self) -> PairlistView: ...
-
-    @property
-    def wallet(self) -> WalletView: ...
 
     @property
     def timeframe(self) -> str: ...
@@ -84,6 +59,16 @@ class BotPort(Protocol):
     def health(self) -> HealthView: ...
 
     def strategy_info(self) -> StrategyInfo: ...
+
+    @property
+    def starting_capital(self) -> float: ...
+
+    def balances(self) -> list[CurrencyBalance]: ...
+
+    @property
+    def blacklist(self) -> list[str]: ...
+
+    def expanded_blacklist(self) -> tuple[list[str], dict[str, str]]: ...
 
     def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[Any, datetime] | None: ...
 

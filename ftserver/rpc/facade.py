@@ -225,9 +225,8 @@ class Rpc:
 
     def balance(self) -> dict[str, Any]:
         bot = self.bot
-        rates = bot.current_rates()
-        balances = bot.wallet.balances(bot.open_trades, bot.realized_profit, rates)
-        stake = bot.wallet.stake_currency
+        balances = bot.balances()
+        stake = self.settings.stake_currency
         currencies = []
         total = 0.0
         for b in balances:
@@ -248,7 +247,7 @@ class Rpc:
                     "is_bot_managed": b.is_bot_managed,
                 }
             )
-        starting = bot.wallet.starting_capital
+        starting = bot.starting_capital
         ratio = (total / starting - 1) if starting else 0.0
         fiat = self.settings.fiat_display_currency or stake
         return {
@@ -274,7 +273,7 @@ class Rpc:
 
     async def profit(self) -> dict[str, Any]:
         bot = self.bot
-        closed = await self.closed.profit_parts(self.repo, [None], bot.wallet.starting_capital)
+        closed = await self.closed.profit_parts(self.repo, [None], bot.starting_capital)
         return summarize(
             closed[None],
             bot.open_trades,
@@ -287,7 +286,7 @@ class Rpc:
         bot = self.bot
         spot = TradingMode(self.settings.trading_mode) == TradingMode.SPOT
         directions = [None] if spot else DIRECTIONS
-        parts = await self.closed.profit_parts(self.repo, directions, bot.wallet.starting_capital)
+        parts = await self.closed.profit_parts(self.repo, directions, bot.starting_capital)
         return summarize_all(
             parts,
             bot.open_trades,
@@ -304,7 +303,7 @@ class Rpc:
         starting capital plus realized profit, so the history is derived from the trades.
         """
         bot = self.bot
-        balance = bot.wallet.starting_capital
+        balance = bot.starting_capital
         start = bot.health().bot_start
         rows: list[list[Any]] = []
         if start is not None:
@@ -345,7 +344,7 @@ class Rpc:
             cast(Unit, unit),
             timescale,
             now=self.clock.now(),
-            starting_balance=self.bot.wallet.starting_capital,
+            starting_balance=self.bot.starting_capital,
             stake_currency=self.settings.stake_currency,
             fiat_display_currency=self.settings.fiat_display_currency,
         )
@@ -357,13 +356,14 @@ class Rpc:
 
     def _blacklist_view(self, errors: dict[str, str] | None = None) -> dict[str, Any]:
         bot = self.bot
-        expanded, bad = bot.pairlist.expanded_blacklist(bot.market.markets.keys())
+        expanded, bad = bot.expanded_blacklist()
+        entries = bot.blacklist
         # freqtrade's shape, which FreqUI shows: {pattern: {"error_msg": text}}
         return {
-            "blacklist": list(bot.pairlist.blacklist),
+            "blacklist": entries,
             "blacklist_expanded": expanded,
             "errors": {pattern: {"error_msg": message} for pattern, message in {**bad, **(errors or {})}.items()},
-            "length": len(bot.pairlist.blacklist),
+            "length": len(entries),
             "method": ["StaticPairList"],
         }
 
