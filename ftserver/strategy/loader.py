@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import inspect
 import logging
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -91,10 +92,14 @@ def load_strategy(name: str, search_paths: Sequence[Path], config: Mapping[str, 
     fatal when it is the one that should define ``name``; otherwise it is logged and skipped.
     """
     found, broken = _scan(search_paths)
+    # A file that meant to define ``name`` but fails to import is the error, never a reason to fall
+    # back on a class of the same name further down the search path (a user's sample_strategy.py
+    # must not be swapped for the built-in SampleStrategy because its imports failed).
+    before = _folder_rank(found[name][1], search_paths) if name in found else len(search_paths)
+    for path, problem in broken.items():
+        if _folder_rank(path, search_paths) <= before and _means_to_define(path, name):
+            raise StrategyError(f"Strategy '{name}' could not be loaded: {problem}")
     if name not in found:
-        for path, problem in broken.items():
-            if path.stem.lower() == name.lower() or name in path.read_text(encoding="utf-8", errors="replace"):
-                raise StrategyError(f"Strategy '{name}' could not be loaded: {problem}")
         known = ", ".join(sorted(found)) or "none"
         log.info("Strategy %s not found in %s", name, _joined(search_paths))
         raise StrategyError(f"Strategy '{name}' not found (strategies found: {known})")
@@ -116,6 +121,22 @@ def load_strategy(name: str, search_paths: Sequence[Path], config: Mapping[str, 
             setattr(strategy, key, dict(value) if isinstance(value, Mapping) else value)
     log.info("Loaded strategy %s from %s", name, path)
     return strategy
+
+
+def _folder_rank(path: Path, search_paths: Sequence[Path]) -> int:
+    """The position of ``path``'s folder in the search order."""
+    for rank, folder in enumerate(search_paths):
+        if path.parent.resolve() == Path(folder).resolve():
+            return rank
+    return len(search_paths)
+
+
+def _means_to_define(path: Path, name: str) -> bool:
+    """Whether ``path`` is where ``name`` was meant to come from: its file name or a ``class name`` in it."""
+    if path.stem.lower() == name.lower():
+        return True
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return re.search(rf"^\s*class\s+{re.escape(name)}\b", text, re.MULTILINE) is not None
 
 
 def list_strategies(search_paths: Sequence[Path]) -> list[str]:

@@ -159,3 +159,26 @@ def test_strategy_file_finds_the_defining_file(tmp_path: Path) -> None:
 
 def test_missing_folder_is_tolerated(tmp_path: Path) -> None:
     assert list_strategies([tmp_path / "does-not-exist", builtin_strategy_dir()]) == ["SampleStrategy"]
+
+
+def test_a_user_file_that_fails_to_import_is_not_replaced_by_a_builtin_of_the_same_name(tmp_path: Path) -> None:
+    # A user's own sample_strategy.py whose imports fail must not silently become ftserver's SampleStrategy.
+    (tmp_path / "sample_strategy.py").write_text(
+        "from a_module_nobody_has import IStrategy\n\n\nclass SampleStrategy(IStrategy):\n    timeframe = '5m'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(StrategyError) as info:
+        load_strategy("SampleStrategy", [tmp_path, builtin_strategy_dir()])
+    message = str(info.value)
+    assert "sample_strategy.py" in message
+    assert "ModuleNotFoundError: No module named 'a_module_nobody_has'" in message
+    assert str(tmp_path) not in message
+
+
+def test_a_broken_file_of_another_strategy_in_a_later_folder_does_not_block_a_user_strategy(tmp_path: Path) -> None:
+    user, later = tmp_path / "user", tmp_path / "later"
+    user.mkdir()
+    later.mkdir()
+    write_strategy(user, "MyStrat")
+    (later / "mystrat_old.py").write_text("import a_module_nobody_has\n\nclass MyStrat:\n    pass\n", encoding="utf-8")
+    assert load_strategy("MyStrat", [user, later]).name == "MyStrat"
