@@ -36,6 +36,7 @@ from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
 from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
 from ftserver.strategy.safe import SafeStrategy
+from ftserver.strategy.support import unsupported_uses
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ def strategy_for(settings: Settings, producer_data: ProducerData) -> SafeStrateg
     """
     paths = [settings.strategy_path, builtin_strategy_dir()]
     strategy = load_strategy(settings.strategy, paths, settings.as_dict())
+    for problem in unsupported_uses(strategy, trading_mode=settings.trading_mode):
+        log.warning("%s", problem)
     strategy.dp = producer_data
     return SafeStrategy(strategy)
 

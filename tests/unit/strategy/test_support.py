@@ -1,0 +1,93 @@
+"""Load-time report of what a freqtrade strategy uses that ftserver does not do."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from ftserver.app import strategy_for
+from ftserver.config import settings_from_dict
+from ftserver.data.producer_data import ProducerData
+from ftserver.errors import StrategyError
+from ftserver.strategy.base import Strategy
+from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
+from ftserver.strategy.support import unsupported_uses
+
+
+class WithCallbacks(Strategy):
+    def custom_stoploss(self, *args: Any, **kwargs: Any) -> float:
+        return -0.05
+
+    def confirm_trade_entry(self, *args: Any, **kwargs: Any) -> bool:
+        return False
+
+
+class InheritsCallbacks(WithCallbacks):
+    pass
+
+
+class Shorts(Strategy):
+    can_short = True
+
+
+class VersionTwo(Strategy):
+    def populate_buy_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+    def populate_sell_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+
+def test_each_callback_ftserver_does_not_call_is_named_with_what_happens_instead() -> None:
+    problems = unsupported_uses(WithCallbacks(), trading_mode="spot")
+    assert problems == [
+        "Strategy WithCallbacks defines custom_stoploss(), which ftserver does not call yet: "
+        "the stoploss attribute and trailing settings apply",
+        "Strategy WithCallbacks defines confirm_trade_entry(), which ftserver does not call yet: "
+        "entries are not confirmed with the strategy",
+    ]
+    assert len(unsupported_uses(InheritsCallbacks(), trading_mode="spot")) == 2  # a user base class counts
+
+
+def test_the_builtin_strategy_uses_nothing_unsupported() -> None:
+    assert unsupported_uses(load_strategy("SampleStrategy", [builtin_strategy_dir()]), trading_mode="spot") == []
+
+
+def test_a_short_strategy_is_refused_on_spot() -> None:
+    with pytest.raises(StrategyError, match="can_short = True: short strategies cannot trade spot markets"):
+        unsupported_uses(Shorts(), trading_mode="spot")
+    assert unsupported_uses(Shorts(), trading_mode="futures") == []
+
+
+def test_version_2_signal_methods_are_refused_with_the_names_to_use() -> None:
+    with pytest.raises(StrategyError) as info:
+        unsupported_uses(VersionTwo(), trading_mode="spot")
+    assert "populate_buy_trend() -> populate_entry_trend (setting enter_long)" in str(info.value)
+    assert "populate_sell_trend() -> populate_exit_trend (setting exit_long)" in str(info.value)
+
+
+def test_the_bot_warns_at_load_naming_each_method(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "strategies"
+    folder.mkdir()
+    (folder / "mine.py").write_text(
+        "from ftserver.strategy.base import Strategy\n\n\n"
+        "class Mine(Strategy):\n"
+        "    def custom_exit(self, *args, **kwargs):\n        return 'take_it'\n",
+        encoding="utf-8",
+    )
+    settings = settings_from_dict(
+        {
+            "stake_currency": "USDT",
+            "stake_amount": 10,
+            "strategy": "Mine",
+            "strategy_path": str(folder),
+            "exchange": {"name": "sim"},
+        }
+    )
+    with caplog.at_level(logging.WARNING):
+        strategy_for(settings, ProducerData())
+    assert "Strategy Mine defines custom_exit(), which ftserver does not call yet" in caplog.text
