@@ -52,6 +52,14 @@ class Strategy:
         self.plot_config = dict(type(self).plot_config)
         self._roi_source: tuple[tuple[str, float], ...] | None = None
         self._roi_table: list[tuple[float, float]] = []
+        # Version-2 column names to map, as freqtrade maps them, for a strategy that only has the
+        # version-2 method of a step (it sets buy/buy_tag or sell instead of enter_long/exit_long).
+        cls = type(self)
+        self._v2_columns: dict[str, str] = {}
+        if cls.populate_entry_trend is Strategy.populate_entry_trend:
+            self._v2_columns.update(buy="enter_long", buy_tag="enter_tag")
+        if cls.populate_exit_trend is Strategy.populate_exit_trend:
+            self._v2_columns.update(sell="exit_long")
 
     @property
     def name(self) -> str:
@@ -65,9 +73,18 @@ class Strategy:
         return dataframe
 
     def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
-        return dataframe
+        # Interface version 2 called this populate_buy_trend: a strategy that only has that runs it here.
+        return self.populate_buy_trend(dataframe, metadata)
 
     def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return self.populate_sell_trend(dataframe, metadata)
+
+    def populate_buy_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        """Interface version 2's entry method, setting ``buy`` (and ``buy_tag``); kept for old strategies."""
+        return dataframe
+
+    def populate_sell_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        """Interface version 2's exit method, setting ``sell``; kept for old strategies."""
         return dataframe
 
     # ---- running -----------------------------------------------------------------------------
@@ -96,6 +113,9 @@ class Strategy:
                     f"Strategy {self.name}: {step.__name__} returned {type(df).__name__} for {pair}; "
                     "it must return the DataFrame"
                 )
+        renamed = {old: new for old, new in self._v2_columns.items() if old in df.columns}
+        if renamed:
+            df = df.drop(columns=[new for new in renamed.values() if new in df.columns]).rename(columns=renamed)
         if (
             len(df) != rows
             or "date" not in df.columns

@@ -33,11 +33,6 @@ UNCALLED_CALLBACKS: dict[str, str] = {
     "order_filled": "it is not run",
     "leverage": "spot trades use leverage 1",
 }
-# Interface version 2 names: freqtrade maps them; here they would give no signal at all.
-VERSION_2_METHODS: dict[str, str] = {
-    "populate_buy_trend": "populate_entry_trend (setting enter_long)",
-    "populate_sell_trend": "populate_exit_trend (setting exit_long)",
-}
 
 
 def _defines(strategy: Strategy, method: str) -> bool:
@@ -53,18 +48,11 @@ def _defines(strategy: Strategy, method: str) -> bool:
 def unsupported_uses(strategy: Strategy, *, trading_mode: str) -> list[str]:
     """One line per callback or feature the strategy uses that ftserver does not do.
 
-    Raises ``StrategyError`` for what the bot cannot run at all: a short strategy on spot, and a
-    strategy that only has version-2 signal methods (it would never enter).
+    Raises ``StrategyError`` for what the bot cannot run at all: a short strategy on spot.
     """
     name = strategy.name
     if strategy.can_short and trading_mode == "spot":
         raise StrategyError(f"Strategy {name} sets can_short = True: short strategies cannot trade spot markets")
-    v2 = [method for method in VERSION_2_METHODS if _defines(strategy, method)]
-    if v2 and not _defines(strategy, "populate_entry_trend"):
-        wanted = " and ".join(f"{m}() -> {VERSION_2_METHODS[m]}" for m in v2)
-        raise StrategyError(
-            f"Strategy {name} uses interface version 2 names, which ftserver does not run yet; rename {wanted}"
-        )
     return [
         f"Strategy {name} defines {method}(), which ftserver does not call yet: {effect}"
         for method, effect in UNCALLED_CALLBACKS.items()

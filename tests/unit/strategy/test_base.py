@@ -220,3 +220,43 @@ def test_signals_of_an_empty_frame_are_none() -> None:
     empty = random_walk(0)
     assert Silent().entry_signal(empty) == (None, None)
     assert Silent().exit_signal(empty, is_short=False) == (False, None)
+
+
+class VersionTwo(Strategy):
+    """Interface version 2 names: populate_buy_trend / populate_sell_trend setting buy, buy_tag and sell."""
+
+    def populate_buy_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        dataframe["buy"] = 0
+        dataframe.loc[dataframe.index[-2], ["buy", "buy_tag"]] = (1, "old_style")
+        return dataframe
+
+    def populate_sell_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        dataframe["sell"] = 0
+        dataframe.loc[dataframe.index[-1], "sell"] = 1
+        return dataframe
+
+
+class BuyColumnAsIndicator(EntersOnLastRow):
+    """A version-3 strategy may name an indicator "buy": only version-2 methods get their columns mapped."""
+
+    def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        dataframe["buy"] = 7.0
+        return dataframe
+
+    def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+
+def test_version_2_methods_run_and_their_columns_map_to_version_3_signals() -> None:
+    frame = VersionTwo().analyze(random_walk(4), META)
+    assert frame["enter_long"].tolist() == [0, 0, 1, 0]
+    assert frame["enter_tag"].tolist() == [None, None, "old_style", None]
+    assert frame["exit_long"].tolist() == [0, 0, 0, 1]
+    assert not {"buy", "buy_tag", "sell"} & set(frame.columns)
+    assert list(frame.columns).count("enter_long") == 1
+
+
+def test_a_version_3_strategy_keeps_a_column_called_buy() -> None:
+    frame = BuyColumnAsIndicator().analyze(random_walk(4), META)
+    assert frame["buy"].tolist() == [7.0] * 4
+    assert frame["enter_long"].tolist() == [0, 0, 0, 1]

@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from ftserver.app import strategy_for
@@ -34,14 +33,6 @@ class Shorts(Strategy):
     can_short = True
 
 
-class VersionTwo(Strategy):
-    def populate_buy_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
-        return dataframe
-
-    def populate_sell_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
-        return dataframe
-
-
 def test_each_callback_ftserver_does_not_call_is_named_with_what_happens_instead() -> None:
     problems = unsupported_uses(WithCallbacks(), trading_mode="spot")
     assert problems == [
@@ -61,13 +52,6 @@ def test_a_short_strategy_is_refused_on_spot() -> None:
     with pytest.raises(StrategyError, match="can_short = True: short strategies cannot trade spot markets"):
         unsupported_uses(Shorts(), trading_mode="spot")
     assert unsupported_uses(Shorts(), trading_mode="futures") == []
-
-
-def test_version_2_signal_methods_are_refused_with_the_names_to_use() -> None:
-    with pytest.raises(StrategyError) as info:
-        unsupported_uses(VersionTwo(), trading_mode="spot")
-    assert "populate_buy_trend() -> populate_entry_trend (setting enter_long)" in str(info.value)
-    assert "populate_sell_trend() -> populate_exit_trend (setting exit_long)" in str(info.value)
 
 
 def test_the_bot_warns_at_load_naming_each_method(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
