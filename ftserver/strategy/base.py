@@ -49,7 +49,9 @@ class Strategy:
         self.dp: Any = None  # set by the bot: access to producer data in consumer mode
         # Instance copies: config overrides and user code must not edit the class-wide tables.
         self.minimal_roi = dict(type(self).minimal_roi)
-        self.plot_config = dict(type(self).plot_config)
+        # freqtrade strategies write plot_config as a class dict or as a property; only a dict is copied.
+        if not isinstance(getattr(type(self), "plot_config", None), property):
+            self.plot_config = dict(type(self).plot_config)
         self._roi_source: tuple[tuple[str, float], ...] | None = None
         self._roi_table: list[tuple[float, float]] = []
         # Version-2 column names to map, as freqtrade maps them, for a strategy that only has the

@@ -260,3 +260,15 @@ def test_a_version_3_strategy_keeps_a_column_called_buy() -> None:
     frame = BuyColumnAsIndicator().analyze(random_walk(4), META)
     assert frame["buy"].tolist() == [7.0] * 4
     assert frame["enter_long"].tolist() == [0, 0, 0, 1]
+
+
+class PlotConfigProperty(Strategy):
+    @property
+    def plot_config(self) -> dict[str, Any]:  # type: ignore[override]
+        return {"main_plot": {"sma": {"color": "blue"}}}
+
+
+def test_plot_config_may_be_a_property_as_in_freqtrade() -> None:
+    strategy = PlotConfigProperty()
+    assert strategy.plot_config == {"main_plot": {"sma": {"color": "blue"}}}
+    assert Silent().plot_config == {}
