@@ -42,18 +42,14 @@ class Crash(BaseException):
     """The process dying: no ``except Exception`` handler runs."""
 
 
-class CrashingBroker:
-    """The real broker, dying after (or before) it places an order."""
+class ForwardingBroker:
+    """The real broker with every call passed through; subclasses change what ``place_order`` does."""
 
-    def __init__(self, real: CcxtBroker, *, after_placing: bool) -> None:
+    def __init__(self, real: CcxtBroker) -> None:
         self.real = real
-        self.after_placing = after_placing
 
     async def place_order(self, *args: Any, **kwargs: Any) -> ExchangeOrder:
-        if not self.after_placing:
-            raise Crash("killed before the order was sent")
-        await self.real.place_order(*args, **kwargs)
-        raise Crash("killed after the exchange accepted the order")
+        return await self.real.place_order(*args, **kwargs)
 
     async def find_order(self, requested: ExchangeOrder) -> ExchangeOrder | None:
         return await self.real.find_order(requested)
@@ -66,6 +62,20 @@ class CrashingBroker:
 
     async def close(self) -> None:
         await self.real.close()
+
+
+class CrashingBroker(ForwardingBroker):
+    """The real broker, dying after (or before) it places an order."""
+
+    def __init__(self, real: CcxtBroker, *, after_placing: bool) -> None:
+        super().__init__(real)
+        self.after_placing = after_placing
+
+    async def place_order(self, *args: Any, **kwargs: Any) -> ExchangeOrder:
+        if not self.after_placing:
+            raise Crash("killed before the order was sent")
+        await self.real.place_order(*args, **kwargs)
+        raise Crash("killed after the exchange accepted the order")
 
 
 class AnswerLostBroker(CrashingBroker):
@@ -76,12 +86,12 @@ class AnswerLostBroker(CrashingBroker):
         raise ExchangeUnavailable("create_order: no answer (connection reset)")
 
 
-class DiskFailsAfterPlacing:
+class DiskFailsAfterPlacing(ForwardingBroker):
     """The real broker; right after the exchange accepts an order, the database stops taking writes
     (its writer connection, held by the test, turns read-only: SQLite itself refuses the write)."""
 
     def __init__(self, real: CcxtBroker, writer: aiosqlite.Connection) -> None:
-        self.real = real
+        super().__init__(real)
         self.writer = writer
         self.armed = True
 
@@ -90,18 +100,6 @@ class DiskFailsAfterPlacing:
         if self.armed:
             await self.writer.execute("PRAGMA query_only=ON")
         return placed
-
-    async def find_order(self, requested: ExchangeOrder) -> ExchangeOrder | None:
-        return await self.real.find_order(requested)
-
-    async def refresh_order(self, order: Order) -> ExchangeOrder:
-        return await self.real.refresh_order(order)
-
-    async def cancel_order(self, order: Order) -> ExchangeOrder:
-        return await self.real.cancel_order(order)
-
-    async def close(self) -> None:
-        await self.real.close()
 
 
 @dataclass
