@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import timedelta
+from typing import Any
 
 from ftserver.config import Settings
 from ftserver.core.clock import SystemClock
@@ -56,7 +57,7 @@ async def _download(
             for tf in timeframes:
                 with tqdm(total=100, desc=f"{pair} {tf}", unit="%", leave=True, file=sys.stderr) as bar:
 
-                    def progress(_pair: str, _tf: str, added: int, done: float, bar: tqdm = bar) -> None:
+                    def progress(_pair: str, _tf: str, added: int, done: float, bar: tqdm[Any] = bar) -> None:
                         bar.n = round(done * 100)
                         bar.set_postfix(candles=added)
                         bar.refresh()

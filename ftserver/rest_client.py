@@ -279,7 +279,9 @@ class RestClient:
         return self._delete(f"locks/{lock_id}")
 
     # ---- candles and strategies --------------------------------------------------------------
-    def pair_candles(self, pair: str, timeframe: str, limit: int | None = None, columns: list | None = None) -> Any:
+    def pair_candles(
+        self, pair: str, timeframe: str, limit: int | None = None, columns: list[str] | None = None
+    ) -> Any:
         """Live analyzed candles of a whitelisted pair."""
         if columns:
             data: dict[str, Any] = {"pair": pair, "timeframe": timeframe, "columns": columns}

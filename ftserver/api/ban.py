@@ -80,7 +80,7 @@ def ban_key(address: str, username: str | None) -> BanKey:
 
 def client_ip(request: web.Request) -> str:
     """The client's address as the ban middleware resolved it (``unknown`` for peers without one)."""
-    resolved = request.get(CLIENT_ADDRESS)
+    resolved: str | None = request.get(CLIENT_ADDRESS)
     if resolved is not None:
         return resolved
     return request.remote or "unknown"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -92,7 +93,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         )
 
 
-def _summarize(messages: dict | list | str) -> str:
+def _summarize(messages: dict[str, Any] | list[Any] | str) -> str:
     """One readable line out of marshmallow's nested messages: ``pair: Missing data for required field.``"""
     if isinstance(messages, dict):
         parts = []

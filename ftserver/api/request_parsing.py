@@ -26,7 +26,8 @@ def parse_query(request: web.Request, schema: Schema) -> dict[str, Any]:
         is_list = field is not None and field.__class__.__name__ == "List"
         raw[key] = values if is_list else values[-1]
     try:
-        return schema.load(raw)
+        loaded: dict[str, Any] = schema.load(raw)
+        return loaded
     except ValidationError as exc:
         raise InvalidRequest(_first_problem(exc)) from None
 

@@ -77,19 +77,20 @@ class FrozenDict(fields.Dict):
     """An object passed through to a library (``ccxt_config``): read-only here, thawed where it is used."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping[str, Any]:  # type: ignore[override]
-        return freeze(super()._deserialize(value, attr, data, **kwargs))
+        frozen: Mapping[str, Any] = freeze(super()._deserialize(value, attr, data, **kwargs))
+        return frozen
 
 
-class StakeAmount(fields.Field):
+class StakeAmount(fields.Field[float | str]):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float | str:
         if value == "unlimited":
-            return value
+            return "unlimited"
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ValidationError('Must be a positive number or "unlimited".')
         return float(value)
 
 
-class NumberOrMapping(fields.Field):
+class NumberOrMapping(fields.Field[float | Mapping[str, float]]):
     """``dry_run_wallet``: a number, or {currency: number}."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float | Mapping[str, float]:
@@ -103,7 +104,7 @@ class NumberOrMapping(fields.Field):
         return float(value)
 
 
-class StringOrList(fields.Field):
+class StringOrList(fields.Field[str | tuple[str, ...]]):
     """``ws_token``: one string or a list of strings."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | tuple[str, ...]:

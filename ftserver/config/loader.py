@@ -39,7 +39,7 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _keyed_fields(schema: Schema | None) -> dict[str, fields.Field]:
+def _keyed_fields(schema: Schema | None) -> dict[str, fields.Field[Any]]:
     """A schema's fields by the key a config file uses for them."""
     if schema is None:
         return {}
@@ -54,7 +54,7 @@ def _match_key(candidates: Mapping[str, Any], key: str) -> str:
     return lower
 
 
-def _set_path(target: dict[str, Any], path: list[str], make_value: Callable[[fields.Field | None], Any]) -> None:
+def _set_path(target: dict[str, Any], path: list[str], make_value: Callable[[fields.Field[Any] | None], Any]) -> None:
     """Set a value at ``path``, matching existing/known keys case-insensitively.
 
     ``make_value`` gets the schema field at the path (None for unknown keys), because environment
@@ -77,7 +77,7 @@ def _set_path(target: dict[str, Any], path: list[str], make_value: Callable[[fie
         node = child
 
 
-def _env_value(raw: str, field: fields.Field | None) -> Any:
+def _env_value(raw: str, field: fields.Field[Any] | None) -> Any:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
@@ -100,7 +100,7 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
     return result
 
 
-def _given(value: Any, _field: fields.Field | None) -> Any:
+def _given(value: Any, _field: fields.Field[Any] | None) -> Any:
     return value
 
 

@@ -25,4 +25,5 @@ def redact(values: Mapping[str, Any]) -> dict[str, Any]:
             return [walk(item) for item in node]
         return node
 
-    return walk(values)
+    redacted: dict[str, Any] = walk(values)
+    return redacted

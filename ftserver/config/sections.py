@@ -34,7 +34,7 @@ from ftserver.config.fields import (
 class SectionSchema(Schema):
     """Base of every generated section schema."""
 
-    TYPE_MAPPING: dict[type, type[mfields.Field]] = {
+    TYPE_MAPPING: dict[type, type[mfields.Field[Any]]] = {
         **Schema.TYPE_MAPPING,
         bool: StrictBool,
         int: StrictInt,
@@ -54,7 +54,9 @@ def choice(*values: str, default: str | None) -> Any:
     return field(default=default, metadata={"marshmallow_field": text})
 
 
-def custom(marshmallow_field: Callable[..., mfields.Field], default: Any = dataclasses.MISSING, **kwargs: Any) -> Any:
+def custom(
+    marshmallow_field: Callable[..., mfields.Field[Any]], default: Any = dataclasses.MISSING, **kwargs: Any
+) -> Any:
     """A setting whose marshmallow field is named rather than derived from the annotation."""
     if default is dataclasses.MISSING:
         return field(metadata={"marshmallow_field": marshmallow_field(required=True, **kwargs)})

@@ -139,7 +139,8 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         """The settings as a plain dict in config form (key names and JSON shapes), unknown keys included:
         what a strategy gets as ``self.config``."""
-        return _with_unknown(plain(self), self.source)
+        config: dict[str, Any] = _with_unknown(plain(self), self.source)
+        return config
 
 
 def plain(value: Any) -> Any:

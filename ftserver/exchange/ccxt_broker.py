@@ -210,7 +210,8 @@ class CcxtBroker:
 
         async def lookup() -> Mapping[str, Any] | None:
             try:
-                return await self._client.fetch_order(cid, pair, {"clientOrderId": cid})
+                found: Mapping[str, Any] = await self._client.fetch_order(cid, pair, {"clientOrderId": cid})
+                return found
             except ccxt.OrderNotFound:
                 return None
 

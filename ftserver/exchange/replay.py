@@ -242,7 +242,8 @@ class ReplayMarket(OfflineMarket):
                 np.add.reduceat(rows[:, 4], edges),
             )
         )
-        return out.tolist()
+        candles: list[list[float]] = out.tolist()
+        return candles
 
     def price(self, pair: str) -> float:
         self._pair_files(pair)

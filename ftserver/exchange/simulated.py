@@ -185,7 +185,8 @@ class SimulatedMarket(OfflineMarket):
         volumes = np.add.reduceat(rows[:, 4], edges)
         times = start + edges * MINUTE_MS
         out = np.column_stack((times.astype(np.float64), opens, highs, lows, closes, volumes))
-        return out.tolist()
+        candles: list[list[float]] = out.tolist()
+        return candles
 
     @staticmethod
     def _make_partial(rows: np.ndarray, fraction: float) -> None:
