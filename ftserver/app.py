@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -44,17 +43,15 @@ BOT: web.AppKey[TradingLoop] = web.AppKey("bot", TradingLoop)
 CONSUMER: web.AppKey[ExternalMessageConsumer] = web.AppKey("consumer", ExternalMessageConsumer)
 
 
-def strategy_for(settings: Settings, producer_data: ProducerData) -> SafeStrategy:
+def strategy_for(settings: Settings) -> SafeStrategy:
     """Load the configured strategy from the user's strategy_path, then the built-in ones.
 
-    Every strategy this builds (at start and on each reload_config) reads the same ``producer_data``
-    as ``self.dp``: the consumer keeps filling that one object for the life of the process.
+    The trading loop gives each one it runs (at start and on each reload_config) its ``self.dp``.
     """
     paths = [settings.strategy_path, builtin_strategy_dir()]
     strategy = load_strategy(settings.strategy, paths, settings.as_dict())
     for problem in unsupported_uses(strategy, trading_mode=settings.trading_mode):
         log.warning("%s", problem)
-    strategy.dp = producer_data
     return SafeStrategy(strategy)
 
 
@@ -94,10 +91,10 @@ def create_app(
         return app
 
     async def trading(app: web.Application) -> AsyncIterator[None]:
-        # One data provider for the process, empty unless a consumer fills it: a strategy may always
-        # call self.dp, and a reloaded strategy sees what the consumer received before the reload.
+        # What producers sent, for the life of the process, empty unless a consumer fills it: a
+        # reloaded strategy's self.dp reads what the consumer received before the reload.
         producer_data = ProducerData()
-        strategy = strategy_for(settings, producer_data)  # user code fails here, before anything is opened
+        strategy = strategy_for(settings)  # user code fails here, before anything is opened
         active_market = market or create_market(
             settings.exchange, clock=clock, fee=settings.fee, on_warning=_warn_on(bus)
         )
@@ -123,8 +120,9 @@ def create_app(
                 clock=clock,
                 cache=CandleCache(max_rows=1000),
                 settings_loader=settings_loader,
-                strategy_factory=functools.partial(strategy_for, producer_data=producer_data),
+                strategy_factory=strategy_for,
                 account=account,
+                producer_data=producer_data,
             )
             await bot.startup()
             consumer_config = settings.external_message_consumer

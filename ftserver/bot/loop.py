@@ -21,6 +21,7 @@ import pandas as pd
 
 from ftserver import __version__
 from ftserver.bot import announce
+from ftserver.bot.dataprovider import DataProvider, candle_store_for
 from ftserver.bot.exits import ExitDecision, decide_exit, update_trailing_stop
 from ftserver.bot.locks import PairLocks
 from ftserver.bot.orders import apply_update, new_order
@@ -33,6 +34,7 @@ from ftserver.core.clock import Clock
 from ftserver.core.messages import MessageType
 from ftserver.data.cache import CandleCache
 from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
+from ftserver.data.producer_data import ProducerData
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms
 from ftserver.errors import (
     Conflict,
@@ -54,6 +56,7 @@ from ftserver.models import (
     OrderStatus,
     OrderType,
     PairLock,
+    RunMode,
     StrategyInfo,
     Trade,
 )
@@ -97,6 +100,7 @@ class TradingLoop:
         fetch_concurrency: int = 16,
         account: Account | None = None,
         wallet_refresh_secs: float = 60.0,
+        producer_data: ProducerData | None = None,
     ) -> None:
         self.market = market
         self.broker = broker
@@ -133,12 +137,29 @@ class TradingLoop:
         self._storage_failure: str | None = None
         # An order whose placement had no clear answer is still written down: look it up next iteration.
         self._unsettled_intents = False
+        # Consumer mode: what producers sent, read by the strategy through self.dp.
+        self._producer_data = producer_data or ProducerData()
         self._configure(settings, strategy)
         self.state = BotState(settings.initial_state)
 
     def _configure(self, settings: Settings, strategy: SafeStrategy) -> None:
         self.settings = settings
         self.strategy = strategy
+        # Every strategy instance (the first and each reloaded one) gets a data provider as self.dp.
+        self.dataprovider = DataProvider(
+            runmode=RunMode.DRY_RUN if settings.dry_run else RunMode.LIVE,
+            timeframe=str(strategy.strategy.timeframe),
+            cache=lambda: self.cache,
+            market=self.market,
+            whitelist=lambda: self._whitelist,
+            tickers=self._ticker,
+            bus=self.bus,
+            clock=self.clock,
+            producer_data=self._producer_data,
+            history=candle_store_for(settings),
+        )
+        strategy.strategy.dp = self.dataprovider
+        self._informative_problems: set[str] = set()  # each told once per configuration
         self.pairlist = Pairlist(
             settings.exchange.pair_whitelist,
             settings.exchange.pair_blacklist,
@@ -507,19 +528,25 @@ class TradingLoop:
         Analysis of all pairs runs in one worker-thread call: one hop off the event loop instead of
         one per pair, so the API stays responsive and pandas does not contend with itself for the GIL.
         """
-        results = await asyncio.gather(*(self._fetch_pair(pair) for pair in pairs), return_exceptions=True)
+        timeframe = self.timeframe
+        # Informative candles are fetched with the whitelist's, before any analysis reads them; each
+        # (pair, timeframe) only once, and only when a candle of its timeframe closed.
+        keys = [(pair, timeframe) for pair in pairs]
+        own = set(keys)
+        keys += [key for key in dict.fromkeys(self._informative_keys()) if key not in own]
+        results = await asyncio.gather(*(self._fetch_pair(pair, tf) for pair, tf in keys), return_exceptions=True)
         fresh: list[str] = []
-        for pair, result in zip(pairs, results, strict=True):
+        for (pair, tf), result in zip(keys, results, strict=True):
             if isinstance(result, BaseException):
                 if not isinstance(result, Exception):
                     raise result
-                log.warning("Could not refresh %s: %s", pair, result)
-                self.bus.publish(messages.warning(f"Could not refresh {pair}: {result}"))
-            elif result:
+                shown = pair if tf == timeframe else f"{pair} {tf}"
+                log.warning("Could not refresh %s: %s", shown, result)
+                self.bus.publish(messages.warning(f"Could not refresh {shown}: {result}"))
+            elif result and (pair, tf) in own:
                 fresh.append(pair)
         if not fresh:
             return
-        timeframe = self.timeframe
         frames = {pair: self.cache.ohlcv(pair, timeframe) for pair in fresh}
         analyzed = await asyncio.to_thread(self._analyze_all, frames)
         analyzed_at = self.clock.now()
@@ -544,9 +571,35 @@ class TradingLoop:
                 out[pair] = exc
         return out
 
-    async def _fetch_pair(self, pair: str) -> bool:
+    def _informative_keys(self) -> list[tuple[str, str]]:
+        """The (pair, timeframe) candles the strategy reads besides its own (spot candles only)."""
+        try:
+            keys = self.strategy.strategy.gather_informative_pairs()
+        except Exception as exc:
+            self._informative_problem(f"Strategy {self.strategy.name}: its informative pairs failed: {exc}")
+            return []
+        wanted = []
+        for pair, timeframe, candle_type in keys:
+            if candle_type != "spot":
+                self._informative_problem(
+                    f"Strategy {self.strategy.name}: informative {pair} {timeframe} {candle_type} candles are not "
+                    "fetched (this bot trades spot)"
+                )
+            elif pair not in self.market.markets:
+                self._informative_problem(f"Strategy {self.strategy.name}: informative pair {pair} is not listed")
+            else:
+                wanted.append((pair, timeframe))
+        return wanted
+
+    def _informative_problem(self, text: str) -> None:
+        if text not in self._informative_problems:
+            self._informative_problems.add(text)
+            log.warning("%s", text)
+            self.bus.publish(messages.warning(text))
+
+    async def _fetch_pair(self, pair: str, timeframe: str | None = None) -> bool:
         """Merge newly closed candles of ``pair`` into the cache. True when a new candle closed."""
-        timeframe = self.timeframe
+        timeframe = timeframe or self.timeframe
         step = timeframe_to_ms(timeframe)
         now_ms = int(self.clock.now().timestamp() * 1000)
         last = self.cache.last_candle_date(pair, timeframe)

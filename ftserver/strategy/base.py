@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ftserver.errors import StrategyError
+from ftserver.strategy.informative import InformativeMerger, informative_keys, informative_methods
 
 SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_short", "exit_short")
 TAG_COLUMNS = ("enter_tag", "exit_tag")
@@ -46,7 +47,7 @@ class Strategy:
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.config: Mapping[str, Any] = config or {}
-        self.dp: Any = None  # set by the bot: access to producer data in consumer mode
+        self.dp: Any = None  # the bot's DataProvider, set by the bot (freqtrade's self.dp)
         # Instance copies: config overrides and user code must not edit the class-wide tables.
         self.minimal_roi = dict(type(self).minimal_roi)
         # freqtrade strategies write plot_config as a class dict or as a property; only a dict is copied.
@@ -62,6 +63,8 @@ class Strategy:
             self._v2_columns.update(buy="enter_long", buy_tag="enter_tag")
         if cls.populate_exit_trend is Strategy.populate_exit_trend:
             self._v2_columns.update(sell="exit_long")
+        methods = informative_methods(cls)
+        self._informative = InformativeMerger(methods) if methods else None
 
     @property
     def name(self) -> str:
@@ -71,6 +74,10 @@ class Strategy:
         return None
 
     # ---- user hooks --------------------------------------------------------------------------
+    def informative_pairs(self) -> list[tuple[str, ...]]:
+        """Extra (pair, timeframe[, candle_type]) candles the bot fetches for ``self.dp`` to return."""
+        return []
+
     def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
         return dataframe
 
@@ -90,6 +97,30 @@ class Strategy:
         return dataframe
 
     # ---- running -----------------------------------------------------------------------------
+    def gather_informative_pairs(self) -> list[tuple[str, str, str]]:
+        """Every (pair, timeframe, candle_type) the strategy reads besides its own candles.
+
+        ``informative_pairs()`` (pairs of 2 or 3, the candle type defaulting to spot) plus what the
+        ``@informative`` methods need for the whitelist ``self.dp`` reports.
+        """
+        keys = []
+        for item in self.informative_pairs():
+            if (
+                not isinstance(item, tuple | list)
+                or len(item) not in (2, 3)
+                or not all(isinstance(v, str) for v in item)
+            ):
+                raise StrategyError(
+                    f"Strategy {self.name}: informative_pairs() must list (pair, timeframe[, candle_type]), "
+                    f"not {item!r}"
+                )
+            keys.append((item[0], item[1], item[2] if len(item) == 3 and item[2] else "spot"))
+        if self._informative is not None and self.dp is not None:
+            specs = [spec for spec, _ in self._informative.methods]
+            stake = str(self.config.get("stake_currency", ""))
+            keys += informative_keys(specs, self.dp.current_whitelist(), self.dp.market, stake)
+        return list(dict.fromkeys(keys))
+
     def analyze(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
         """Indicators and signals on a copy of ``dataframe``; signal and tag columns always present.
 
@@ -108,6 +139,10 @@ class Strategy:
         if relabel:
             df.columns = df.columns.astype(object)
         zeros = np.zeros(rows, dtype=np.int64)
+        if self._informative is not None:
+            # @informative methods first, as freqtrade runs them: their columns are there for
+            # populate_indicators.
+            df = self._informative.merge(self, df, metadata)
         for step in (self.populate_indicators, self.populate_entry_trend, self.populate_exit_trend):
             df = step(df, metadata)
             if not isinstance(df, pd.DataFrame):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,7 @@ async def test_consumer_bot_trades_the_producers_whitelist(tmp_path: Path, aioht
 
         await eventually(follows)
         strategy = app[BOT].strategy.strategy
-        await eventually(lambda: strategy.dp.get_producer_df("BTC/USDT", producer_name="prod")[1] is not None)
+        await eventually(lambda: not strategy.dp.get_producer_df("BTC/USDT", producer_name="prod")[0].empty)
         assert app[CONSUMER].state["prod"] == "connected"
     finally:
         await producer.close()
@@ -174,12 +175,16 @@ async def test_reload_config_keeps_the_producer_data_for_the_strategy(
     )
     client = await aiohttp_client(app)
     try:
-        before = app[BOT].strategy.strategy.dp
-        await eventually(lambda: before.get_producer_df("BTC/USDT", producer_name="prod")[1] is not None)
+        before = app[BOT].strategy
+        await eventually(lambda: not before.strategy.dp.get_producer_df("BTC/USDT", producer_name="prod")[0].empty)
 
         response = await client.post("/api/v1/reload_config", headers=basic_auth())
         assert response.status == 200
-        assert app[BOT].strategy.strategy.dp is before  # the reloaded strategy reads the same producer data
+        reloaded = app[BOT].strategy.strategy
+        assert reloaded is not before.strategy  # a new instance, with its own self.dp ...
+        frame, analyzed_at = reloaded.dp.get_producer_df("BTC/USDT", producer_name="prod")
+        assert len(frame) == 50 and analyzed_at > datetime(2000, 1, 1, tzinfo=UTC)  # ... reading the same data
+        assert reloaded.dp.get_producer_pairs("prod") == ["BTC/USDT", "ETH/USDT"]
         await app[BOT].run_once()
 
         analyzed = app[BOT].analyzed("BTC/USDT", "1m")

@@ -10,7 +10,6 @@ import pytest
 
 from ftserver.app import strategy_for
 from ftserver.config import settings_from_dict
-from ftserver.data.producer_data import ProducerData
 from ftserver.errors import StrategyError
 from ftserver.strategy.base import Strategy
 from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
@@ -73,5 +72,5 @@ def test_the_bot_warns_at_load_naming_each_method(tmp_path: Path, caplog: pytest
         }
     )
     with caplog.at_level(logging.WARNING):
-        strategy_for(settings, ProducerData())
+        strategy_for(settings)
     assert "Strategy Mine defines custom_exit(), which ftserver does not call yet" in caplog.text
