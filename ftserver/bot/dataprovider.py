@@ -29,7 +29,7 @@ from ftserver.data.cache import CandleCache
 from ftserver.data.history import CandleStore
 from ftserver.data.producer_data import DEFAULT_PRODUCER, ProducerData
 from ftserver.data.timeframes import timeframe_to_seconds
-from ftserver.errors import ExchangeError, StrategyError
+from ftserver.errors import ExchangeError, InvalidRequest, NotFound, StrategyError
 from ftserver.exchange.base import MarketData, OrderBook, Ticker
 from ftserver.models import RunMode
 
@@ -137,13 +137,14 @@ class DataProvider:
         return market.to_dict() if market is not None else None
 
     def ticker(self, pair: str) -> dict[str, Any]:
-        """The exchange's ticker (ccxt's shape); an empty dict when it cannot be had."""
+        """The exchange's ticker (ccxt's shape); an empty dict when it cannot be had (unknown pair,
+        exchange error or no answer in time), as freqtrade answers."""
         if self._on_event_loop():
             known = self._tickers(pair)
             return _ticker_dict(known) if known is not None else {}
         try:
             return _ticker_dict(self._on_loop(lambda: self._market.fetch_ticker(pair)))
-        except (ExchangeError, StrategyError):
+        except (ExchangeError, InvalidRequest, NotFound, StrategyError, TimeoutError):
             return {}
 
     def orderbook(self, pair: str, maximum: int) -> dict[str, Any]:
@@ -169,11 +170,12 @@ class DataProvider:
         """Run ``call()`` on the bot's event loop from a worker thread and wait for its answer."""
         if self._loop is None or self._loop.is_closed():
             raise StrategyError("The data provider has no running bot to ask the exchange through")
-
-        async def run() -> T:
-            return await call()
-
-        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(self._call_timeout)
+        answer = asyncio.run_coroutine_threadsafe(call(), self._loop)
+        try:
+            return answer.result(self._call_timeout)
+        except TimeoutError:
+            answer.cancel()  # nobody waits for it any more
+            raise
 
     # ---- messages ----------------------------------------------------------------------------
     def send_msg(self, message: str, *, always_send: bool = False) -> None:

@@ -128,6 +128,14 @@ async def test_consumer_bot_trades_the_producers_whitelist(tmp_path: Path, aioht
         strategy = app[BOT].strategy.strategy
         await eventually(lambda: not strategy.dp.get_producer_df("BTC/USDT", producer_name="prod")[0].empty)
         assert app[CONSUMER].state["prod"] == "connected"
+        dp = strategy.dp
+        assert dp.current_whitelist() == ["BTC/USDT", "ETH/USDT"]  # the producer's, followed
+        assert dp.get_producer_pairs("prod") == ["BTC/USDT", "ETH/USDT"]
+        assert dp.get_producer_pairs() == []  # no producer is called "default" here
+        frame, analyzed_at = dp.get_producer_df("ETH/USDT", "1m", "spot", producer_name="prod")
+        assert len(frame) == 50 and "enter_long" in frame.columns
+        assert analyzed_at > datetime(2000, 1, 1, tzinfo=UTC)
+        assert dp.get_producer_df("ETH/USDT", "5m", producer_name="prod")[1] == datetime(1970, 1, 1, tzinfo=UTC)
     finally:
         await producer.close()
 
