@@ -141,8 +141,10 @@ class Strategy:
         zeros = np.zeros(rows, dtype=np.int64)
         if self._informative is not None:
             # @informative methods first, as freqtrade runs them: their columns are there for
-            # populate_indicators.
+            # populate_indicators. Merging brings the usual label dtype back: plain strings again.
             df = self._informative.merge(self, df, metadata)
+            if type(df.columns) is pd.Index and df.columns.dtype != object:
+                df.columns, relabel = df.columns.astype(object), True
         for step in (self.populate_indicators, self.populate_entry_trend, self.populate_exit_trend):
             df = step(df, metadata)
             if not isinstance(df, pd.DataFrame):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from ftserver.data.timeframes import timeframe_to_minutes
@@ -29,6 +30,8 @@ MERGE_KEY = "date_merge"
 _CACHE_SIZE = 500
 
 _CANDLE_COLUMNS = ("date", "open", "high", "low", "close", "volume")
+
+_Populated = tuple[tuple[Any, ...], pd.DataFrame, "Aligned | None"]
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 Formatter = str | Callable[..., str]
@@ -134,20 +137,91 @@ def with_merge_key(
 
 
 def merge_on_key(dataframe: pd.DataFrame, prepared: pd.DataFrame, key: str, *, ffill: bool) -> pd.DataFrame:
-    """Left-join ``prepared`` on ``dataframe.date == prepared[key]``; the key column is dropped."""
-    if not ffill:
-        return pd.merge(dataframe, prepared, left_on="date", right_on=key, how="left").drop(columns=key)
-    merged = pd.merge_ordered(dataframe, prepared, fill_method="ffill", left_on="date", right_on=key, how="left")
+    """Left-join ``prepared`` on ``dataframe.date == prepared[key]``; the key column is dropped.
+
+    With ``ffill`` each base row without a match carries the newest matched informative row before
+    it (a NaN value in that row stays NaN); the first rows, before any match, get the informative
+    row just before the first matched one.
+    """
+    if ffill:
+        aligned = Aligned.of(prepared, key)
+        fast = aligned.merge_into(dataframe) if aligned is not None else None
+        if fast is not None:
+            return fast
+        merged = pd.merge_ordered(dataframe, prepared, fill_method="ffill", left_on="date", right_on=key, how="left")
+        _fill_leading_rows(merged, prepared, key)
+    else:
+        merged = pd.merge(dataframe, prepared, left_on="date", right_on=key, how="left")
+    return merged.drop(columns=key)
+
+
+def _fill_leading_rows(merged: pd.DataFrame, prepared: pd.DataFrame, key: str) -> None:
     keys = merged[key]
     if len(merged) > 1 and not prepared.empty and keys.isna().iat[0]:
-        # The first base rows come before the first informative candle that lands on a base row:
-        # they get the informative candle closed just before that one (already closed, no look-ahead).
         first = keys.first_valid_index()
         if first:
             earlier = prepared[prepared[key] < keys.at[first]]
             if not earlier.empty:
                 merged.iloc[:first] = merged.iloc[:first].fillna(earlier.iloc[-1])
-    return merged.drop(columns=key)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Aligned:
+    """An informative frame ready for the ffill merge by row positions.
+
+    A few times faster than ``merge_ordered``, which counts where it runs for every pair on every
+    candle; it gives the same frame. Only for sorted, unique merge keys (as candles are).
+    """
+
+    columns: pd.DataFrame  # the informative columns, without the key, rows numbered from 0
+    keys: np.ndarray  # merge keys, int64 nanoseconds
+    tz: Any
+
+    @classmethod
+    def of(cls, prepared: pd.DataFrame, key: str) -> Aligned | None:
+        if prepared.empty or not prepared.columns.is_unique:
+            return None
+        keys = _nanoseconds(prepared[key])
+        if keys is None or (len(keys[0]) > 1 and not bool((np.diff(keys[0]) > 0).all())):
+            return None
+        return cls(prepared.drop(columns=key).reset_index(drop=True), keys[0], keys[1])
+
+    def merge_into(self, dataframe: pd.DataFrame) -> pd.DataFrame | None:
+        """``dataframe`` with the informative columns; None where the shortcut does not apply."""
+        if dataframe.empty or "date" not in dataframe.columns or not dataframe.columns.is_unique:
+            return None
+        dates = _nanoseconds(dataframe["date"])
+        if dates is None or dates[1] != self.tz or dataframe.columns.intersection(self.columns.columns).size:
+            return None
+        date_ns = dates[0]
+        if len(date_ns) > 1 and not bool((np.diff(date_ns) > 0).all()):
+            return None
+        found = np.searchsorted(self.keys, date_ns).clip(max=len(self.keys) - 1)
+        matched = np.where(self.keys[found] == date_ns, found, -1)
+        rows = np.maximum.accumulate(matched)  # the newest matched informative row so far, -1 before any
+        leading = int((rows < 0).sum())
+        if 0 < leading < len(rows) and rows[leading] > 0:
+            rows[:leading] = rows[leading] - 1  # before the first match: the informative row just before it
+        if leading:
+            # Rows before the first match are missing in the join: their columns take the types that
+            # can hold a missing value (int -> float, bool -> object), even where filled afterwards.
+            # A missing row (-1) reindexed in and sliced off gives the same types.
+            block = self.columns.reindex(np.append(rows, -1)).iloc[:-1]
+        else:
+            block = self.columns.take(rows)
+        block.index = dataframe.index
+        merged = pd.concat([dataframe, block], axis=1)
+        index = dataframe.index
+        plain = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+        return merged if plain else merged.reset_index(drop=True)
+
+
+def _nanoseconds(dates: pd.Series) -> tuple[np.ndarray, Any] | None:
+    """(int64 nanoseconds, time zone) of a datetime column; None for any other column."""
+    values = dates.array
+    if not isinstance(values, pd.arrays.DatetimeArray) or dates.isna().any():
+        return None
+    return np.asarray(values.as_unit("ns").view("i8")), values.tz
 
 
 # ---- the @informative step of Strategy.analyze -------------------------------------------------
@@ -198,7 +272,8 @@ class InformativeMerger:
 
     def __init__(self, methods: list[tuple[InformativeSpec, Callable[..., Any]]]) -> None:
         self.methods = methods
-        self._populated: dict[tuple[str, str, str, str | None], tuple[tuple[Any, ...], pd.DataFrame]] = {}
+        # (method, asset, timeframe, candle type) -> (candles fingerprint, renamed frame, its Aligned)
+        self._populated: dict[tuple[str, str, str, str | None], _Populated] = {}
 
     def merge(self, strategy: Any, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
         for spec, method in self.methods:
@@ -226,42 +301,45 @@ class InformativeMerger:
         fmt = spec.fmt or ("{base}_{quote}_{column}_{timeframe}" if spec.asset else "{column}_{timeframe}")
         formatter = fmt if callable(fmt) else fmt.format
         fmt_args = {**pair_formats(market), "asset": asset, "timeframe": spec.timeframe}
-        candles = dp.get_pair_dataframe(asset, spec.timeframe, spec.candle_type or "")
-        if candles.empty:
-            raise StrategyError(
-                f"Strategy {name}: no {spec.timeframe} candles of {asset} for its informative columns (yet)"
-            )
-        prepared = self._populated_frame(strategy, spec, method, asset, candles)
         date_column = formatter(column="date", **fmt_args)
         if date_column in dataframe.columns:
             raise StrategyError(
                 f"Strategy {name}: informative column {date_column} is already in the frame; "
                 "column names must be unique"
             )
-        renamed = {}
-        for column in prepared.columns:
-            if column == MERGE_KEY:
-                continue
-            renamed[column] = formatter(column=column, **fmt_args)
-            if renamed[column] == MERGE_KEY:
-                raise _reserved(name)
-        return merge_on_key(dataframe, prepared.rename(columns=renamed), MERGE_KEY, ffill=spec.ffill)
-
-    def _populated_frame(
-        self,
-        strategy: Any,
-        spec: InformativeSpec,
-        method: Callable[..., Any],
-        asset: str,
-        candles: pd.DataFrame,
-    ) -> pd.DataFrame:
-        """The method's frame over ``candles`` with its merge key (kept and reused while unchanged)."""
+        candles = dp.get_pair_dataframe(asset, spec.timeframe, spec.candle_type or "")
+        if candles.empty:
+            raise StrategyError(
+                f"Strategy {name}: no {spec.timeframe} candles of {asset} for its informative columns (yet)"
+            )
         key = (method.__qualname__, asset, spec.timeframe, spec.candle_type)
         last = candles.iloc[-1]
         fingerprint = (len(candles), *(last.get(column) for column in _CANDLE_COLUMNS))
         known = self._populated.get(key) if spec.cache else None
-        if known is not None and known[0] == fingerprint:
-            return known[1]
+        if known is None or known[0] != fingerprint:
+            populated = self._populate(strategy, spec, method, asset, candles)
+            renamed = {}
+            for column in populated.columns:
+                if column != MERGE_KEY:
+                    renamed[column] = formatter(column=column, **fmt_args)
+                    if renamed[column] == MERGE_KEY:
+                        raise _reserved(name)
+            prepared = populated.rename(columns=renamed)
+            known = (fingerprint, prepared, Aligned.of(prepared, MERGE_KEY) if spec.ffill else None)
+            if spec.cache:
+                self._populated.pop(key, None)
+                if len(self._populated) >= _CACHE_SIZE:
+                    del self._populated[next(iter(self._populated))]
+                self._populated[key] = known
+        _, prepared, aligned = known
+        merged = aligned.merge_into(dataframe) if aligned is not None else None
+        return merged if merged is not None else merge_on_key(dataframe, prepared, MERGE_KEY, ffill=spec.ffill)
+
+    @staticmethod
+    def _populate(
+        strategy: Any, spec: InformativeSpec, method: Callable[..., Any], asset: str, candles: pd.DataFrame
+    ) -> pd.DataFrame:
+        """The method's frame over ``candles``, with the merge key."""
         populated = method(strategy, candles, {"pair": asset, "timeframe": spec.timeframe})
         if not isinstance(populated, pd.DataFrame):
             raise StrategyError(
@@ -270,13 +348,7 @@ class InformativeMerger:
             )
         if MERGE_KEY in populated.columns:
             raise _reserved(strategy.name)
-        prepared = with_merge_key(populated, strategy.timeframe, spec.timeframe)
-        if spec.cache:
-            self._populated.pop(key, None)
-            if len(self._populated) >= _CACHE_SIZE:
-                del self._populated[next(iter(self._populated))]
-            self._populated[key] = (fingerprint, prepared)
-        return prepared
+        return with_merge_key(populated, strategy.timeframe, spec.timeframe)
 
 
 def _reserved(strategy: str) -> StrategyError:
