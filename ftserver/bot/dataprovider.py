@@ -1,12 +1,16 @@
 """``DataProvider``: what a strategy reads as ``self.dp``, with the names and answers of freqtrade's.
 
-Candles come from the bot's candle cache, which the trading loop fills with the whitelist's and the
-informative pairs' candles before each analysis: ``get_pair_dataframe`` inside ``populate_*`` is a
-read, never a request to the exchange. Only ``ticker`` and ``orderbook`` ask the exchange, as in
-freqtrade. Strategy code runs in a worker thread while the event loop waits for it, so those two
-hand their request to the event loop and wait for the answer; called on the event loop itself (a
-callback), ``ticker`` answers with the ticker the loop fetched this iteration and ``orderbook``
-raises, since waiting there would stop the loop that has to do the fetching.
+In the trading bot (dry-run or live) candles come from the bot's candle cache, which the trading
+loop fills with the whitelist's and the informative pairs' candles before each analysis:
+``get_pair_dataframe`` inside ``populate_*`` is a read, never a request to the exchange. Only
+``ticker`` and ``orderbook`` ask the exchange, as in freqtrade. Strategy code runs in a worker
+thread while the event loop waits for it, so those two hand their request to the event loop and
+wait for the answer; called on the event loop itself (a callback), ``ticker`` answers with the
+ticker the loop fetched this iteration and ``orderbook`` raises, since waiting there would stop the
+loop that has to do the fetching.
+
+Without the bot (a strategy analyzing stored history for ``/pair_history``) ``get_pair_dataframe``
+reads the stored candle files, as freqtrade does outside dry-run and live.
 """
 
 from __future__ import annotations
@@ -15,13 +19,12 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 
-from ftserver.config import Settings
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
 from ftserver.core.clock import Clock
@@ -41,18 +44,25 @@ EPOCH = datetime.fromtimestamp(0, tz=UTC)
 MESSAGES_REMEMBERED = 1000
 
 
+@dataclass(frozen=True, slots=True)
+class LiveData:
+    """What the trading bot gives its data provider to read."""
+
+    cache: Callable[[], CandleCache]  # a getter: the loop replaces its cache when the timeframe is reloaded
+    market: MarketData
+    whitelist: Callable[[], list[str]]
+    tickers: Callable[[str], Ticker | None]  # the tickers the loop fetched this iteration
+    bus: MessageBus
+    clock: Clock
+
+
 class DataProvider:
     def __init__(
         self,
         *,
         runmode: RunMode,
         timeframe: str,
-        cache: Callable[[], CandleCache],
-        market: MarketData,
-        whitelist: Callable[[], list[str]],
-        tickers: Callable[[str], Ticker | None],
-        bus: MessageBus,
-        clock: Clock,
+        live: LiveData | None = None,
         producer_data: ProducerData | None = None,
         history: CandleStore | None = None,
         candle_type: str = "spot",
@@ -60,12 +70,7 @@ class DataProvider:
     ) -> None:
         self._runmode = runmode
         self._timeframe = timeframe
-        self._cache = cache  # a getter: the loop replaces its cache when the timeframe is reloaded
-        self._market = market
-        self._whitelist = whitelist
-        self._tickers = tickers
-        self._bus = bus
-        self._clock = clock
+        self._live = live
         self._producer_data = producer_data or ProducerData()
         self._history = history
         self._historic: dict[tuple[str, str, str], pd.DataFrame] = {}
@@ -91,14 +96,18 @@ class DataProvider:
 
         ``copy=False`` returns the cached frame itself: only for code that does not change it.
         """
-        frame = self._cache().ohlcv(*self._key(pair, timeframe, candle_type))
+        frame = self._live.cache().ohlcv(*self._key(pair, timeframe, candle_type)) if self._live else None
         if frame is None:
             return pd.DataFrame()
         return frame.copy() if copy else frame
 
     def get_pair_dataframe(self, pair: str, timeframe: str | None = None, candle_type: str = "") -> pd.DataFrame:
-        """The live candles of a whitelisted pair or of one the strategy named as informative."""
-        frame = self.ohlcv(pair, timeframe, candle_type=candle_type)
+        """The live candles of a whitelisted pair or of one the strategy named as informative (the
+        stored candles outside the trading bot)."""
+        if self._live is None:
+            frame = self.historic_ohlcv(pair, timeframe or self._timeframe, candle_type)
+        else:
+            frame = self.ohlcv(pair, timeframe, candle_type=candle_type)
         if frame.empty:
             log.warning("No data found for (%s, %s, %s).", pair, timeframe or self._timeframe, candle_type)
         return frame
@@ -108,7 +117,7 @@ class DataProvider:
 
         A copy: the stored frame is shared with the API and must stay as analyzed.
         """
-        analyzed = self._cache().analyzed(*self._key(pair, timeframe, None))
+        analyzed = self._live.cache().analyzed(*self._key(pair, timeframe, None)) if self._live else None
         if analyzed is None:
             return pd.DataFrame(), EPOCH
         return analyzed[0].copy(), analyzed[1]
@@ -125,25 +134,36 @@ class DataProvider:
     @property
     def available_pairs(self) -> list[tuple[str, str, str]]:
         """Every (pair, timeframe, candle_type) the bot holds candles for."""
-        return self._cache().pairs()
+        return self._live.cache().pairs() if self._live else []
 
     def current_whitelist(self) -> list[str]:
-        return list(self._whitelist())
+        if self._live is None:
+            raise StrategyError("dp.current_whitelist(): there is no whitelist outside the trading bot")
+        return list(self._live.whitelist())
 
     # ---- the exchange ------------------------------------------------------------------------
     def market(self, pair: str) -> dict[str, Any] | None:
-        """The market's description (ccxt's shape) or None when the exchange does not list ``pair``."""
-        market = self._market.markets.get(pair)
+        """The market's description (ccxt's shape) or None when the exchange does not list ``pair``.
+
+        Outside the trading bot there is no exchange: base and quote are read from the pair's name.
+        """
+        if self._live is None:
+            base, slash, quote = pair.partition(":")[0].partition("/")
+            return {"symbol": pair, "base": base, "quote": quote} if slash and base and quote else None
+        market = self._live.market.markets.get(pair)
         return market.to_dict() if market is not None else None
 
     def ticker(self, pair: str) -> dict[str, Any]:
         """The exchange's ticker (ccxt's shape); an empty dict when it cannot be had (unknown pair,
         exchange error or no answer in time), as freqtrade answers."""
+        live = self._live
+        if live is None:
+            return {}
         if self._on_event_loop():
-            known = self._tickers(pair)
+            known = live.tickers(pair)
             return _ticker_dict(known) if known is not None else {}
         try:
-            return _ticker_dict(self._on_loop(lambda: self._market.fetch_ticker(pair)))
+            return _ticker_dict(self._on_loop(lambda: live.market.fetch_ticker(pair)))
         except (ExchangeError, InvalidRequest, NotFound, StrategyError, TimeoutError):
             return {}
 
@@ -152,12 +172,15 @@ class DataProvider:
 
         Raises ``StrategyError`` when called on the event loop (from a callback), where it cannot wait.
         """
+        live = self._live
+        if live is None:
+            raise StrategyError(f"dp.orderbook({pair!r}): there is no exchange outside the trading bot")
         if self._on_event_loop():
             raise StrategyError(
                 f"dp.orderbook({pair!r}) cannot be answered in a callback the bot runs on its event loop; "
                 "read it in populate_indicators or the entry/exit trend methods"
             )
-        book = self._on_loop(lambda: self._market.fetch_order_book(pair, maximum))
+        book = self._on_loop(lambda: live.market.fetch_order_book(pair, maximum))
         return _order_book_dict(book, maximum)
 
     def _on_event_loop(self) -> bool:
@@ -183,8 +206,12 @@ class DataProvider:
 
         "Once per candle" counts candle periods of the strategy's timeframe on the clock: the same
         text sent again in the same period is dropped, in the next period it goes out again.
+        Outside the trading bot nothing is sent, as freqtrade sends only in dry-run and live.
         """
-        period = int(self._clock.now().timestamp()) // timeframe_to_seconds(self._timeframe)
+        live = self._live
+        if live is None:
+            return
+        period = int(live.clock.now().timestamp()) // timeframe_to_seconds(self._timeframe)
         with self._sent_lock:
             send = always_send or self._sent.get(message) != period
             self._sent.pop(message, None)
@@ -196,10 +223,10 @@ class DataProvider:
         log.info("Strategy message: %s", message)
         published = messages.strategy_msg(message)
         if self._on_event_loop() or self._loop is None or self._loop.is_closed():
-            self._bus.publish(published)
+            live.bus.publish(published)
         else:
             # The bus belongs to the event loop; from the analysis thread the publish is queued there.
-            self._loop.call_soon_threadsafe(self._bus.publish, published)
+            self._loop.call_soon_threadsafe(live.bus.publish, published)
 
     # ---- consumer mode -----------------------------------------------------------------------
     def get_producer_df(
@@ -218,12 +245,6 @@ class DataProvider:
 
     def get_producer_pairs(self, producer_name: str = DEFAULT_PRODUCER) -> list[str]:
         return self._producer_data.get_producer_pairs(producer_name)
-
-
-def candle_store_for(settings: Settings) -> CandleStore:
-    """Where ``download-data`` keeps this exchange's candles (``historic_ohlcv`` reads them)."""
-    datadir = Path(settings.datadir) if settings.datadir else settings.user_data_dir / "data" / settings.exchange.name
-    return CandleStore(datadir, settings.dataformat_ohlcv)
 
 
 def _ticker_dict(ticker: Ticker) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ftserver import __version__
 from ftserver.bot import announce
-from ftserver.bot.dataprovider import DataProvider, candle_store_for
+from ftserver.bot.dataprovider import DataProvider, LiveData
 from ftserver.bot.exits import ExitDecision, decide_exit, update_trailing_stop
 from ftserver.bot.locks import PairLocks
 from ftserver.bot.orders import apply_update, new_order
@@ -34,6 +34,7 @@ from ftserver.core.clock import Clock
 from ftserver.core.messages import MessageType
 from ftserver.data.cache import CandleCache
 from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
+from ftserver.data.history import candle_store_for
 from ftserver.data.producer_data import ProducerData
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms
 from ftserver.errors import (
@@ -149,12 +150,14 @@ class TradingLoop:
         self.dataprovider = DataProvider(
             runmode=RunMode.DRY_RUN if settings.dry_run else RunMode.LIVE,
             timeframe=str(strategy.strategy.timeframe),
-            cache=lambda: self.cache,
-            market=self.market,
-            whitelist=lambda: self._whitelist,
-            tickers=self._ticker,
-            bus=self.bus,
-            clock=self.clock,
+            live=LiveData(
+                cache=lambda: self.cache,
+                market=self.market,
+                whitelist=lambda: self._whitelist,
+                tickers=self._ticker,
+                bus=self.bus,
+                clock=self.clock,
+            ),
             producer_data=self._producer_data,
             history=candle_store_for(settings),
         )

@@ -18,12 +18,19 @@ from typing import Literal
 import orjson
 import pandas as pd
 
+from ftserver.config import Settings
 from ftserver.data.frames import OHLCV_COLUMNS, candles_to_frame, frame_to_candles, merge_candles
 from ftserver.data.timerange import TimeRange
 from ftserver.errors import InvalidRequest
 
 DataFormat = Literal["feather", "json"]
 _FILE = re.compile(r"^(?P<pair>[A-Za-z0-9_.]+)-(?P<tf>\d+[smhdwMy])(?:-(?P<ct>[a-z_]+))?\.(?P<ext>feather|json)$")
+
+
+def candle_store_for(settings: Settings) -> CandleStore:
+    """Where ``download-data`` keeps the configured exchange's candles."""
+    datadir = settings.datadir or settings.user_data_dir / "data" / settings.exchange.name
+    return CandleStore(Path(datadir), settings.dataformat_ohlcv)
 
 
 def pair_to_filename(pair: str) -> str:

@@ -14,18 +14,15 @@ from typing import Any
 
 import pandas as pd
 
+from ftserver.bot.dataprovider import DataProvider
 from ftserver.config import Settings
-from ftserver.data.history import CandleStore
+from ftserver.data.history import candle_store_for
 from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.data.timerange import parse_timerange
 from ftserver.errors import FtServerError, NotFound, StrategyError
+from ftserver.models import RunMode
 from ftserver.strategy.loader import builtin_strategy_dir, list_strategies, load_strategy, strategy_file
 from ftserver.strategy.safe import SafeStrategy
-
-
-def candle_store_for(settings: Settings) -> CandleStore:
-    datadir = settings.datadir or settings.user_data_dir / "data" / settings.exchange.name
-    return CandleStore(Path(datadir), settings.dataformat_ohlcv)
 
 
 class Research:
@@ -102,7 +99,11 @@ class Research:
         with self._no_server_paths():
             timeframe_to_seconds(timeframe)
             span = parse_timerange(timerange)
-            strategy = SafeStrategy(load_strategy(strategy_name, self.paths, {"timeframe": timeframe}))
+            config = {"timeframe": timeframe, "stake_currency": self.settings.stake_currency}  # for {stake}
+            loaded = load_strategy(strategy_name, self.paths, config)
+            # Informative candles come from the stored files, as the analyzed pair's do.
+            loaded.dp = DataProvider(runmode=RunMode.WEBSERVER, timeframe=timeframe, history=self.store)
+            strategy = SafeStrategy(loaded)
             df = self.store.load(pair, timeframe, timerange=span)
             if df.empty:
                 raise NotFound(

@@ -46,6 +46,9 @@ def analyzed_to_json(
         if signal in frame.columns:
             frame[f"_{signal}_signal_close"] = frame["close"].where(frame[signal] == 1)
     frame["date"] = dates.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Other date columns (an informative pair's date_1h) in the same text; a missing one is null.
+    for column in frame.select_dtypes(include=["datetime", "datetimetz"]).columns:
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     # pandas' C encoder writes the rows straight to JSON (NaN -> null); orjson embeds that text as
     # is. Building Python lists first would cost ~2 million objects for a year of 5m candles.
     values = orjson.Fragment(frame.to_json(orient="values", double_precision=15))

@@ -225,3 +225,33 @@ async def test_reload_config_errors_never_name_an_absolute_server_path(
     body = await response.text()
     assert str(tmp_path) not in body
     assert (await response.json())["detail"]
+
+
+async def test_pair_history_of_an_informative_strategy_reads_the_stored_hourly_candles(
+    server: Server, tmp_path: Path
+) -> None:
+    store_candles(tmp_path)  # 600 five-minute candles up to 12:00
+    store_candles(tmp_path, "ETH/USDT", "1h", 100)  # up to 12:00
+    _write_strategy(
+        tmp_path,
+        "hourly.py",
+        "from ftserver.strategy.informative import informative\n\n\n"
+        "class Hourly(Strategy):\n"
+        "    timeframe = '5m'\n\n"
+        "    @informative('1h', 'ETH/{stake}')\n"
+        "    def populate_indicators_eth(self, dataframe, metadata):\n"
+        "        dataframe['seen'] = self.dp.runmode.value\n"
+        "        return dataframe\n",
+    )
+
+    history = await server.get(
+        "/api/v1/pair_history", params={"pair": "BTC/USDT", "timeframe": "5m", "strategy": "Hourly"}
+    )
+
+    columns = history["columns"]
+    assert {"eth_usdt_close_1h", "eth_usdt_seen_1h", "eth_usdt_date_1h"} <= set(columns)
+    last = history["data"][-1]
+    assert last[columns.index("date")] == "2026-03-02T12:00:00Z"
+    # The 12:00 hour would only land on 12:55: the newest closed hour at 12:00 is 11:00.
+    assert last[columns.index("eth_usdt_date_1h")] == "2026-03-02T11:00:00Z"
+    assert last[columns.index("eth_usdt_seen_1h")] == "webserver"

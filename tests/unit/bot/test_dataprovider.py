@@ -12,11 +12,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from ftserver.bot.dataprovider import DataProvider, candle_store_for
+from ftserver.bot.dataprovider import DataProvider
 from ftserver.bot.loop import TradingLoop
 from ftserver.core.clock import ManualClock
 from ftserver.core.messages import MessageType
 from ftserver.data.frames import candles_to_frame
+from ftserver.data.history import candle_store_for
 from ftserver.errors import StrategyError
 from ftserver.exchange.base import Candle
 from ftserver.exchange.paper import PaperBroker

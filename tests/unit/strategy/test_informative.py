@@ -90,6 +90,25 @@ def test_suffix_replaces_the_timeframe_in_column_names() -> None:
     assert [c for c in merged.columns if c.endswith("_btc")] == [f"{c}_btc" for c in CANDLE_COLUMNS]
 
 
+def test_informative_rows_out_of_order_merge_the_same() -> None:
+    shuffled = hourly().iloc[[2, 0, 3, 1]]
+
+    merged = merge_informative_pair(base_5m(), shuffled, "5m", "1h")
+
+    assert merged["close_1h"].tolist() == [9.0] * 11 + [10.0] * 12 + [11.0] * 12 + [12.0]
+
+
+def test_integer_columns_turn_float_when_the_first_rows_had_no_informative_candle() -> None:
+    counted = hourly().assign(n=[1, 2, 3, 4])
+
+    from_ten = merge_informative_pair(base_5m(), counted, "5m", "1h")  # 10:00-10:50 before any match
+    from_ten_fifty_five = merge_informative_pair(base_5m().iloc[11:], counted, "5m", "1h")  # 10:55 matches
+
+    assert (from_ten["n_1h"].dtype, from_ten["n_1h"].iloc[0]) == (np.float64, 1.0)
+    assert (from_ten_fifty_five["n_1h"].dtype, from_ten_fifty_five["n_1h"].iloc[0]) == (np.int64, 2)
+    assert from_ten_fifty_five.index.tolist() == list(range(25))  # rows numbered from 0, as a merge does
+
+
 def test_merge_refuses_a_faster_informative_timeframe_and_suffix_with_timeframe() -> None:
     with pytest.raises(ValueError, match="slower"):
         merge_informative_pair(hourly(), base_5m(), "1h", "5m")
