@@ -23,6 +23,7 @@ from ftserver import __version__
 from ftserver.bot import announce
 from ftserver.bot.dataprovider import DataProvider, LiveData
 from ftserver.bot.exits import ExitDecision, decide_exit, update_trailing_stop
+from ftserver.bot.informative_candles import InformativeCandles
 from ftserver.bot.locks import PairLocks
 from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
@@ -162,7 +163,7 @@ class TradingLoop:
             history=candle_store_for(settings),
         )
         strategy.strategy.dp = self.dataprovider
-        self._informative_problems: set[str] = set()  # each told once per configuration
+        self._informative = InformativeCandles(strategy, self.market, self.bus)
         self.pairlist = Pairlist(
             settings.exchange.pair_whitelist,
             settings.exchange.pair_blacklist,
@@ -536,7 +537,7 @@ class TradingLoop:
         # (pair, timeframe) only once, and only when a candle of its timeframe closed.
         keys = [(pair, timeframe) for pair in pairs]
         own = set(keys)
-        keys += [key for key in dict.fromkeys(self._informative_keys()) if key not in own]
+        keys += [key for key in dict.fromkeys(self._informative.keys()) if key not in own]
         results = await asyncio.gather(*(self._fetch_pair(pair, tf) for pair, tf in keys), return_exceptions=True)
         fresh: list[str] = []
         for (pair, tf), result in zip(keys, results, strict=True):
@@ -573,32 +574,6 @@ class TradingLoop:
             except FtServerError as exc:
                 out[pair] = exc
         return out
-
-    def _informative_keys(self) -> list[tuple[str, str]]:
-        """The (pair, timeframe) candles the strategy reads besides its own (spot candles only)."""
-        try:
-            keys = self.strategy.strategy.gather_informative_pairs()
-        except Exception as exc:
-            self._informative_problem(f"Strategy {self.strategy.name}: its informative pairs failed: {exc}")
-            return []
-        wanted = []
-        for pair, timeframe, candle_type in keys:
-            if candle_type != "spot":
-                self._informative_problem(
-                    f"Strategy {self.strategy.name}: informative {pair} {timeframe} {candle_type} candles are not "
-                    "fetched (this bot trades spot)"
-                )
-            elif pair not in self.market.markets:
-                self._informative_problem(f"Strategy {self.strategy.name}: informative pair {pair} is not listed")
-            else:
-                wanted.append((pair, timeframe))
-        return wanted
-
-    def _informative_problem(self, text: str) -> None:
-        if text not in self._informative_problems:
-            self._informative_problems.add(text)
-            log.warning("%s", text)
-            self.bus.publish(messages.warning(text))
 
     async def _fetch_pair(self, pair: str, timeframe: str | None = None) -> bool:
         """Merge newly closed candles of ``pair`` into the cache. True when a new candle closed."""

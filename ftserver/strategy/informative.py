@@ -31,7 +31,7 @@ _CACHE_SIZE = 500
 
 _CANDLE_COLUMNS = ("date", "open", "high", "low", "close", "volume")
 
-_Populated = tuple[tuple[Any, ...], pd.DataFrame, "Aligned | None"]
+_Populated = tuple[tuple[Any, ...], pd.DataFrame, pd.Series, "Aligned | None"]
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 Formatter = str | Callable[..., str]
@@ -119,21 +119,25 @@ def with_merge_key(
     informative: pd.DataFrame, timeframe: str, timeframe_inf: str, *, date_column: str = "date"
 ) -> pd.DataFrame:
     """A copy of ``informative`` plus the ``date_merge`` column: the base candle each row belongs to."""
+    keys = merge_keys(informative[date_column], timeframe, timeframe_inf)
+    prepared = informative.copy()
+    prepared[MERGE_KEY] = keys
+    return prepared
+
+
+def merge_keys(dates: pd.Series, timeframe: str, timeframe_inf: str) -> pd.Series:
+    """For informative candle open dates, the open date of the base candle that closes with each."""
     base_minutes, inf_minutes = timeframe_to_minutes(timeframe), timeframe_to_minutes(timeframe_inf)
     if inf_minutes < base_minutes:
         raise ValueError(
             f"Cannot merge {timeframe_inf} candles into a {timeframe} frame: an informative timeframe "
             "must be the same as the strategy's or slower"
         )
-    prepared = informative.copy()
-    dates = prepared[date_column]
-    if inf_minutes == base_minutes or prepared.empty:
-        prepared[MERGE_KEY] = dates
-    elif timeframe_inf == "1M":  # months differ in length: the next month's start is when it closes
-        prepared[MERGE_KEY] = dates + pd.offsets.MonthBegin(1) - pd.Timedelta(minutes=base_minutes)
-    else:
-        prepared[MERGE_KEY] = dates + pd.Timedelta(minutes=inf_minutes - base_minutes)
-    return prepared
+    if inf_minutes == base_minutes or dates.empty:
+        return dates
+    if timeframe_inf == "1M":  # months differ in length: the next month's start is when it closes
+        return dates + pd.offsets.MonthBegin(1) - pd.Timedelta(minutes=base_minutes)
+    return dates + pd.Timedelta(minutes=inf_minutes - base_minutes)
 
 
 def merge_on_key(dataframe: pd.DataFrame, prepared: pd.DataFrame, key: str, *, ffill: bool) -> pd.DataFrame:
@@ -179,12 +183,17 @@ class Aligned:
 
     @classmethod
     def of(cls, prepared: pd.DataFrame, key: str) -> Aligned | None:
-        if prepared.empty or not prepared.columns.is_unique:
+        return cls.build(prepared.drop(columns=key), prepared[key])
+
+    @classmethod
+    def build(cls, columns: pd.DataFrame, keys: pd.Series) -> Aligned | None:
+        """From the informative columns and their merge keys; None unless the keys are sorted and unique."""
+        if columns.empty or not columns.columns.is_unique:
             return None
-        keys = _nanoseconds(prepared[key])
-        if keys is None or (len(keys[0]) > 1 and not bool((np.diff(keys[0]) > 0).all())):
+        found = _nanoseconds(keys)
+        if found is None or (len(found[0]) > 1 and not bool((np.diff(found[0]) > 0).all())):
             return None
-        return cls(prepared.drop(columns=key).reset_index(drop=True), keys[0], keys[1])
+        return cls(columns.reset_index(drop=True), found[0], found[1])
 
     def merge_into(self, dataframe: pd.DataFrame) -> pd.DataFrame | None:
         """``dataframe`` with the informative columns; None where the shortcut does not apply."""
@@ -272,7 +281,8 @@ class InformativeMerger:
 
     def __init__(self, methods: list[tuple[InformativeSpec, Callable[..., Any]]]) -> None:
         self.methods = methods
-        # (method, asset, timeframe, candle type) -> (candles fingerprint, renamed frame, its Aligned)
+        # (method, asset, timeframe, candle type) -> (candles fingerprint, renamed columns, their merge
+        # keys, both Aligned)
         self._populated: dict[tuple[str, str, str, str | None], _Populated] = {}
 
     def merge(self, strategy: Any, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
@@ -318,28 +328,28 @@ class InformativeMerger:
         known = self._populated.get(key) if spec.cache else None
         if known is None or known[0] != fingerprint:
             populated = self._populate(strategy, spec, method, asset, candles)
-            renamed = {}
-            for column in populated.columns:
-                if column != MERGE_KEY:
-                    renamed[column] = formatter(column=column, **fmt_args)
-                    if renamed[column] == MERGE_KEY:
-                        raise _reserved(name)
-            prepared = populated.rename(columns=renamed)
-            known = (fingerprint, prepared, Aligned.of(prepared, MERGE_KEY) if spec.ffill else None)
+            keys = merge_keys(populated["date"], strategy.timeframe, spec.timeframe)
+            renamed = [formatter(column=column, **fmt_args) for column in populated.columns]
+            if MERGE_KEY in renamed:
+                raise _reserved(name)
+            columns = populated.set_axis(renamed, axis=1)
+            known = (fingerprint, columns, keys, Aligned.build(columns, keys) if spec.ffill else None)
             if spec.cache:
                 self._populated.pop(key, None)
                 if len(self._populated) >= _CACHE_SIZE:
                     del self._populated[next(iter(self._populated))]
                 self._populated[key] = known
-        _, prepared, aligned = known
+        _, columns, keys, aligned = known
         merged = aligned.merge_into(dataframe) if aligned is not None else None
-        return merged if merged is not None else merge_on_key(dataframe, prepared, MERGE_KEY, ffill=spec.ffill)
+        if merged is None:
+            merged = merge_on_key(dataframe, columns.assign(**{MERGE_KEY: keys}), MERGE_KEY, ffill=spec.ffill)
+        return merged
 
     @staticmethod
     def _populate(
         strategy: Any, spec: InformativeSpec, method: Callable[..., Any], asset: str, candles: pd.DataFrame
     ) -> pd.DataFrame:
-        """The method's frame over ``candles``, with the merge key."""
+        """The method's frame over ``candles``."""
         populated = method(strategy, candles, {"pair": asset, "timeframe": spec.timeframe})
         if not isinstance(populated, pd.DataFrame):
             raise StrategyError(
@@ -348,7 +358,7 @@ class InformativeMerger:
             )
         if MERGE_KEY in populated.columns:
             raise _reserved(strategy.name)
-        return with_merge_key(populated, strategy.timeframe, spec.timeframe)
+        return populated
 
 
 def _reserved(strategy: str) -> StrategyError:

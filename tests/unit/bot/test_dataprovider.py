@@ -153,6 +153,35 @@ async def test_the_fetch_count_includes_the_startup_candles(informed: Informed, 
     assert hourly["date"].iloc[-1] == pd.Timestamp(f"{UTC_DAY} 11:00", tz="UTC")
 
 
+async def test_informative_candles_that_cannot_be_fetched_are_told_once(tmp_path: Path) -> None:
+    class Asking(Strategy):
+        timeframe = "5m"
+
+        def informative_pairs(self) -> list[tuple[str, ...]]:
+            return [("XRP/USDT", "1h"), ("BTC/USDT", "8h", "funding_rate"), ("BTC/USDT", "1h")]
+
+    settings = make_settings(tmp_path)
+    clock = ManualClock(START)
+    market = CountingMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    db = await Database.open(settings.db_url)
+    bus = CommitCheckingBus(sqlite_path_from_url(settings.db_url))
+    bot = build_bot(settings, market, TradeRepository(db, clock), bus, clock, Asking())  # type: ignore[arg-type]
+    try:
+        await bot.startup()
+        for _ in range(3):
+            await bot.run_once()
+            clock.advance(minutes=5)
+
+        warnings = [m.data["status"] for m, _ in bus.seen if m.type is MessageType.WARNING]
+        assert warnings == [
+            "Strategy Asking: informative pair XRP/USDT is not listed on scripted",
+            "Strategy Asking: informative BTC/USDT 8h funding_rate candles are not fetched (this bot trades spot)",
+        ]
+        assert market.ohlcv_calls[("BTC/USDT", "1h")] == 1  # what can be fetched still is
+    finally:
+        await db.close()
+
+
 # ---- the DataProvider's reads on the harness bot (1m, BTC/USDT and ETH/USDT) -----------------
 async def test_candle_reads_come_from_the_bots_cache(harness: Harness) -> None:
     await harness.tick()
