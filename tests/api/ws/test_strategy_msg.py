@@ -12,6 +12,7 @@ from ftserver.app import BOT, create_app
 from ftserver.core.clock import ManualClock
 from ftserver.exchange.paper import PaperBroker
 from tests.api.conftest import START, app_settings
+from tests.support.polling import eventually
 from tests.support.scripted_market import ScriptedMarket
 
 WS_TOKEN = "ws-test-token"  # the conftest settings' ws_token
@@ -39,6 +40,10 @@ async def test_send_msg_reaches_a_client_subscribed_to_strategy_msg(tmp_path: Pa
     settings = app_settings(tmp_path, strategy="Talker")
     app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
     client = await aiohttp_client(app)
+    # The iteration the bot runs at start sends its messages before anyone subscribed.
+    await eventually(lambda: app[BOT].analyzed("ETH/USDT") is not None)
+    async with app[BOT].lock:
+        pass
     ws = await client.ws_connect("/api/v1/message/ws", params={"token": WS_TOKEN})
     await ws.send_json({"type": "subscribe", "data": ["strategy_msg"]})
     # The subscription is read by the server before the next request on the same socket is answered.
