@@ -1,7 +1,7 @@
 """``ProducerData``: what other bots (producers) sent us in consumer mode, as strategies read it.
 
-A strategy reaches it as ``self.dp``: ``self.dp.get_producer_df(pair)`` returns the producer's
-analyzed DataFrame and when it was analyzed, like freqtrade's data provider does.
+A strategy reads it through its data provider: ``self.dp.get_producer_df(pair)`` returns the
+producer's analyzed DataFrame and when it was analyzed, as freqtrade's does.
 """
 
 from __future__ import annotations

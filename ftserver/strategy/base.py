@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ftserver.data.timeframes import timeframe_to_minutes
 from ftserver.errors import StrategyError
 from ftserver.strategy.informative import InformativeMerger, informative_keys, informative_methods
 
@@ -64,6 +65,12 @@ class Strategy:
         if cls.populate_exit_trend is Strategy.populate_exit_trend:
             self._v2_columns.update(sell="exit_long")
         methods = informative_methods(cls)
+        for spec, _ in methods:
+            if timeframe_to_minutes(spec.timeframe) < timeframe_to_minutes(self.timeframe):
+                raise StrategyError(
+                    f"Strategy {self.name}: informative timeframe {spec.timeframe} is faster than the strategy's "
+                    f"{self.timeframe}; it must be the same or slower"
+                )
         self._informative = InformativeMerger(methods) if methods else None
 
     @property

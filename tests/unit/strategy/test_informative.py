@@ -264,3 +264,15 @@ def test_informative_pairs_of_the_wrong_shape_are_refused() -> None:
 
     with pytest.raises(StrategyError, match=r"\(pair, timeframe\[, candle_type\]\)"):
         Wrong().gather_informative_pairs()
+
+
+def test_an_informative_timeframe_faster_than_the_strategys_is_refused_at_creation() -> None:
+    class TooFast(Strategy):
+        timeframe = "1h"
+
+        @informative("15m")
+        def populate_indicators_15m(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+            return dataframe
+
+    with pytest.raises(StrategyError, match="informative timeframe 15m is faster than the strategy's 1h"):
+        TooFast()
