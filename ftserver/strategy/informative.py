@@ -323,8 +323,7 @@ class InformativeMerger:
                 f"Strategy {name}: no {spec.timeframe} candles of {asset} for its informative columns (yet)"
             )
         key = (method.__qualname__, asset, spec.timeframe, spec.candle_type)
-        last = candles.iloc[-1]
-        fingerprint = (len(candles), *(last.get(column) for column in _CANDLE_COLUMNS))
+        fingerprint = _fingerprint(candles)
         known = self._populated.get(key) if spec.cache else None
         if known is None or known[0] != fingerprint:
             populated = self._populate(strategy, spec, method, asset, candles)
@@ -359,6 +358,16 @@ class InformativeMerger:
         if MERGE_KEY in populated.columns:
             raise _reserved(strategy.name)
         return populated
+
+
+def _fingerprint(candles: pd.DataFrame) -> tuple[Any, ...]:
+    """The row count and the newest candle: what changes when the candles do (read cell by cell,
+    which costs a third of building the row)."""
+    last, values = len(candles) - 1, []
+    for column in _CANDLE_COLUMNS:
+        position = candles.columns.get_loc(column) if column in candles.columns else None
+        values.append(candles.iat[last, position] if isinstance(position, int) else None)
+    return (last, *values)
 
 
 def _reserved(strategy: str) -> StrategyError:
