@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -148,6 +148,36 @@ class Order:
     def safe_filled(self) -> float:
         return self.filled if self.filled is not None else self.amount
 
+    # ---- read by freqtrade strategies in their callbacks ------------------------------------
+    @property
+    def order_date_utc(self) -> datetime | None:
+        return _utc(self.order_date)
+
+    @property
+    def order_filled_utc(self) -> datetime | None:
+        return _utc(self.order_filled_date)
+
+    @property
+    def safe_amount(self) -> float:
+        return self.amount or self.ft_amount
+
+    @property
+    def safe_remaining(self) -> float:
+        return self.remaining if self.remaining is not None else self.safe_amount - (self.filled or 0.0)
+
+    @property
+    def safe_fee_base(self) -> float:
+        return self.ft_fee_base or 0.0
+
+    @property
+    def safe_amount_after_fee(self) -> float:
+        return self.safe_filled - self.safe_fee_base
+
+    @property
+    def stake_amount(self) -> float:
+        """Stake currency this order is worth at its best known price."""
+        return self.safe_amount * self.safe_price / (self.leverage or 1.0)
+
 
 @dataclass(slots=True)
 class Trade:
@@ -262,6 +292,40 @@ class Trade:
     def nr_of_successful_exits(self) -> int:
         return sum(1 for o in self.orders if o.ft_order_side == self.exit_side and o.filled > 0)
 
+    # ---- read by freqtrade strategies in their callbacks ------------------------------------
+    @property
+    def open_date_utc(self) -> datetime:
+        return _utc(self.open_date) or self.open_date
+
+    @property
+    def close_date_utc(self) -> datetime | None:
+        return _utc(self.close_date)
+
+    @property
+    def trade_direction(self) -> str:
+        return "short" if self.is_short else "long"
+
+    def select_filled_orders(self, order_side: str | None = None) -> list[Order]:
+        """Orders of ``order_side`` (all sides when None) that are done and filled something."""
+        return [
+            o
+            for o in self.orders
+            if (order_side is None or o.ft_order_side == order_side) and not o.ft_is_open and o.filled
+        ]
+
+    def select_order(self, order_side: str | None = None, is_open: bool | None = None) -> Order | None:
+        """The newest order of ``order_side`` (any when None), open or not as asked."""
+        for o in reversed(self.orders):
+            if (order_side is None or o.ft_order_side == order_side) and (is_open is None or o.ft_is_open == is_open):
+                return o
+        return None
+
+    @property
+    def date_last_filled_utc(self) -> datetime:
+        """When the newest fill happened, or the open date before any fill."""
+        filled = [d for o in self.select_filled_orders() if (d := o.order_filled_utc) is not None]
+        return max([self.open_date_utc, *filled])
+
     # ---- arithmetic (matches freqtrade's spot / isolated arithmetic, no interest) -----------
     def open_trade_value_for(self, amount: float, open_rate: float) -> float:
         """Stake spent (long) or received (short) on entry, including the entry fee."""
@@ -319,20 +383,34 @@ class Trade:
         self.initial_stop_loss_pct = -abs(stoploss)
         self.stoploss_last_update = now
 
-    def raise_stoploss(self, reference_rate: float, stoploss: float, now: datetime) -> bool:
-        """Move the stop in the trade's favour only (trailing). Returns True when it moved."""
+    def raise_stoploss(
+        self, reference_rate: float, stoploss: float, now: datetime, *, either_way: bool = False
+    ) -> bool:
+        """Move the stop in the trade's favour only (trailing). Returns True when it moved.
+
+        ``either_way`` (a custom stoploss right after a fill) also lets it move against the trade,
+        without marking the stop as trailing.
+        """
         candidate = round_price_conservative(
             self.stop_price_for(reference_rate, stoploss), self.price_precision, up=not self.is_short
         )
         current = self.stop_loss
         better = current is None or (candidate < current if self.is_short else candidate > current)
-        if not better:
+        if not better and not (either_way and candidate != current):
             return False
         self.stop_loss = candidate
         self.stop_loss_pct = -abs(stoploss)
-        self.is_stop_loss_trailing = True
+        if not either_way:
+            self.is_stop_loss_trailing = True
         self.stoploss_last_update = now
         return True
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """``moment`` with UTC as its zone (stored dates are UTC; older rows may have lost the zone)."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def round_price_conservative(price: float, precision: float | None, *, up: bool) -> float:

@@ -8,7 +8,8 @@ and trailing; three ``populate_*`` methods over a pandas DataFrame that set ``en
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,9 @@ import pandas as pd
 from ftserver.data.timeframes import timeframe_to_minutes
 from ftserver.errors import StrategyError
 from ftserver.strategy.informative import InformativeMerger, informative_keys, informative_methods
+
+if TYPE_CHECKING:
+    from ftserver.models import Order, Trade
 
 SIGNAL_COLUMNS = ("enter_long", "exit_long", "enter_short", "exit_short")
 TAG_COLUMNS = ("enter_tag", "exit_tag")
@@ -35,6 +39,7 @@ class Strategy:
     trailing_stop_positive_offset: float = 0.0
     trailing_only_offset_is_reached: bool = False
     use_custom_stoploss: bool = False
+    use_custom_roi: bool = False
     startup_candle_count: int = 0
     can_short: bool = False
     process_only_new_candles: bool = True
@@ -43,6 +48,9 @@ class Strategy:
     exit_profit_offset: float = 0.0
     ignore_roi_if_entry_signal: bool = False
     order_types: dict[str, Any] | None = None
+    order_time_in_force: dict[str, Any] | None = None
+    # Seconds after its candle closed that an entry signal still opens a trade (0: no limit).
+    ignore_buying_expired_candle_after: int = 0
     plot_config: dict[str, Any] = {}
     position_adjustment_enable: bool = False
 
@@ -102,6 +110,156 @@ class Strategy:
     def populate_sell_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
         """Interface version 2's exit method, setting ``sell``; kept for old strategies."""
         return dataframe
+
+    # ---- freqtrade callbacks -------------------------------------------------------------------
+    # Defaults with freqtrade's names, keyword arguments and answers: the bot calls each one (through
+    # ``ftserver.strategy.callbacks.call_callback``) whether or not a strategy overrides it.
+    def bot_start(self, **kwargs: Any) -> None:
+        """Once, after the strategy is loaded and before the first iteration."""
+
+    def bot_loop_start(self, current_time: datetime, **kwargs: Any) -> None:
+        """At the start of every iteration."""
+
+    def custom_stoploss(
+        self,
+        pair: str,
+        trade: Trade,
+        current_time: datetime,
+        current_rate: float,
+        current_profit: float,
+        after_fill: bool,
+        **kwargs: Any,
+    ) -> float | None:
+        """The stop as a ratio below ``current_rate`` (only with ``use_custom_stoploss``); None keeps it."""
+        return self.stoploss
+
+    def custom_roi(
+        self,
+        pair: str,
+        trade: Trade,
+        current_time: datetime,
+        trade_duration: int,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> float | None:
+        """A ROI threshold (only with ``use_custom_roi``); the lower of it and ``minimal_roi`` applies."""
+        return None
+
+    def custom_exit(
+        self, pair: str, trade: Trade, current_time: datetime, current_rate: float, current_profit: float, **kwargs: Any
+    ) -> str | bool | None:
+        """A text (the exit reason) or True exits the trade; None or False keeps it."""
+        return self.custom_sell(pair, trade, current_time, current_rate, current_profit, **kwargs)
+
+    def custom_sell(
+        self, pair: str, trade: Trade, current_time: datetime, current_rate: float, current_profit: float, **kwargs: Any
+    ) -> str | bool | None:
+        """Interface version 2's name of ``custom_exit``, kept for old strategies."""
+        return None
+
+    def confirm_trade_entry(
+        self,
+        pair: str,
+        order_type: str,
+        amount: float,
+        rate: float,
+        time_in_force: str,
+        current_time: datetime,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> bool:
+        """False: no entry order is placed."""
+        return True
+
+    def confirm_trade_exit(
+        self,
+        pair: str,
+        trade: Trade,
+        order_type: str,
+        amount: float,
+        rate: float,
+        time_in_force: str,
+        exit_reason: str,
+        current_time: datetime,
+        **kwargs: Any,
+    ) -> bool:
+        """False: no exit order is placed, the trade stays open."""
+        return True
+
+    def custom_stake_amount(
+        self,
+        pair: str,
+        current_time: datetime,
+        current_rate: float,
+        proposed_stake: float,
+        min_stake: float | None,
+        max_stake: float,
+        leverage: float,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> float:
+        """The stake of a new trade, between ``min_stake`` and ``max_stake``; 0 or None: no trade."""
+        return proposed_stake
+
+    def custom_entry_price(
+        self,
+        pair: str,
+        trade: Trade | None,
+        current_time: datetime,
+        proposed_rate: float,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> float:
+        return proposed_rate
+
+    def custom_exit_price(
+        self,
+        pair: str,
+        trade: Trade,
+        current_time: datetime,
+        proposed_rate: float,
+        current_profit: float,
+        exit_tag: str | None,
+        **kwargs: Any,
+    ) -> float:
+        return proposed_rate
+
+    def check_entry_timeout(self, pair: str, trade: Trade, order: Order, current_time: datetime, **kwargs: Any) -> bool:
+        """True cancels the open entry order, as a timeout does."""
+        return self.check_buy_timeout(pair=pair, trade=trade, order=order, current_time=current_time)
+
+    def check_buy_timeout(self, pair: str, trade: Trade, order: Order, current_time: datetime, **kwargs: Any) -> bool:
+        """Interface version 2's name of ``check_entry_timeout``."""
+        return False
+
+    def check_exit_timeout(self, pair: str, trade: Trade, order: Order, current_time: datetime, **kwargs: Any) -> bool:
+        """True cancels the open exit order, as a timeout does."""
+        return self.check_sell_timeout(pair=pair, trade=trade, order=order, current_time=current_time)
+
+    def check_sell_timeout(self, pair: str, trade: Trade, order: Order, current_time: datetime, **kwargs: Any) -> bool:
+        """Interface version 2's name of ``check_exit_timeout``."""
+        return False
+
+    def order_filled(self, pair: str, trade: Trade, order: Order, current_time: datetime, **kwargs: Any) -> None:
+        """After each fill, entry or exit."""
+
+    def leverage(
+        self,
+        pair: str,
+        current_time: datetime,
+        current_rate: float,
+        proposed_leverage: float,
+        max_leverage: float,
+        entry_tag: str | None,
+        side: str,
+        **kwargs: Any,
+    ) -> float:
+        """Asked in futures mode only; spot trades use leverage 1."""
+        return 1.0
 
     # ---- running -----------------------------------------------------------------------------
     def gather_informative_pairs(self) -> list[tuple[str, str, str]]:
