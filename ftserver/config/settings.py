@@ -43,6 +43,10 @@ class Settings:
     tradable_balance_ratio: float = in_range(0.99, min=0, max=1)
     available_capital: float | None = in_range(None, min=0)
     max_open_trades: int = in_range(3, min=-1)
+    # How far (ratio) a strategy's custom_entry_price / custom_exit_price may be from the proposed rate.
+    custom_price_max_distance_ratio: float = in_range(0.02, min=0, max=1)
+    # Room kept above a market's minimum stake for fees and a stoploss exit (0.05 = 5 %).
+    amount_reserve_percent: float = in_range(0.05, min=0, max=0.5)
     fiat_display_currency: str = ""
     timeframe: str | None = custom(Timeframe, default=None)
     minimal_roi: Mapping[str, float] | None = custom(RoiTable, default=None)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ftserver.bot.exits import decide_exit, update_trailing_stop
+from ftserver.bot.exits import decide_exit, exit_candidates, update_trailing_stop
 from ftserver.models import Trade
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -14,6 +14,8 @@ class Rules:
     trailing_stop_positive: float | None = None
     trailing_stop_positive_offset = 0.0
     trailing_only_offset_is_reached = False
+    use_custom_stoploss = False
+    use_custom_roi = False
     use_exit_signal = True
     exit_profit_only = False
     exit_profit_offset = 0.0
@@ -46,9 +48,23 @@ def test_no_exit_inside_the_band() -> None:
     assert decide_exit(trade(), Rules(), 101.0, NOW) is None
 
 
-def test_stoploss_wins_over_everything() -> None:
-    decision = decide_exit(trade(), Rules(), 89.0, NOW, exit_signal=True)
-    assert decision is not None and decision.reason == "stop_loss" and decision.is_stoploss
+def test_exit_signal_comes_before_stoploss_and_roi_as_in_freqtrade() -> None:
+    # 45 minutes in at 89: the exit signal, the stop at 90 and (after a later jump) ROI all apply.
+    found = exit_candidates(trade(45), Rules(), 89.0, NOW, exit_signal=True)
+    assert [d.reason for d in found] == ["exit_signal", "stop_loss"]
+    assert found[1].is_stoploss
+    stop_only = decide_exit(trade(), Rules(), 89.0, NOW)
+    assert stop_only is not None and stop_only.reason == "stop_loss" and stop_only.is_stoploss
+
+
+def test_custom_roi_below_the_table_exits_earlier() -> None:
+    class CustomRoi(Rules):
+        use_custom_roi = True
+
+    assert exit_candidates(trade(0), CustomRoi(), 103.0, NOW) == []  # table: 5 %
+    [roi] = exit_candidates(trade(0), CustomRoi(), 103.0, NOW, custom_roi=0.02)  # 3 % > 2 %
+    assert roi.reason == "roi"
+    assert exit_candidates(trade(45), CustomRoi(), 101.5, NOW, custom_roi=0.05) != []  # table's 1 % is lower
 
 
 def test_roi_table_by_trade_age() -> None:
@@ -84,8 +100,8 @@ def test_trailing_stop_only_moves_up() -> None:
     assert t.stop_loss == pytest.approx(108.0)
     assert not update_trailing_stop(t, rules, 110.0, NOW)
     assert t.stop_loss == pytest.approx(108.0)
-    decision = decide_exit(t, rules, 107.0, NOW)
-    assert decision is not None and decision.reason == "trailing_stop_loss"
+    # 7 % profit is also above the 5 % ROI, which freqtrade offers before a trailing stop.
+    assert [d.reason for d in exit_candidates(t, rules, 107.0, NOW)] == ["roi", "trailing_stop_loss"]
 
 
 def test_trailing_positive_offset_tightens_stop_once_reached() -> None:
