@@ -20,11 +20,21 @@ from typing import Any
 import pandas as pd
 
 from ftserver import __version__
-from ftserver.bot import announce
+from ftserver.bot import announce, strategy_answers
 from ftserver.bot.dataprovider import DataProvider, LiveData
-from ftserver.bot.exits import ExitDecision, decide_exit, update_trailing_stop
+from ftserver.bot.entry_checks import clamp_stake, entry_expired, max_stake, min_stake, valid_custom_price
+from ftserver.bot.exits import (
+    ExitDecision,
+    adjust_stoploss,
+    asks_custom_exit,
+    asks_custom_roi,
+    asks_custom_stoploss,
+    exit_candidates,
+    trade_minutes,
+)
 from ftserver.bot.informative_candles import InformativeCandles
 from ftserver.bot.locks import PairLocks
+from ftserver.bot.order_types import order_type_for, time_in_force_for
 from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
 from ftserver.bot.wallet import ExchangeWallet, Wallet
@@ -37,7 +47,7 @@ from ftserver.data.cache import CandleCache
 from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
 from ftserver.data.history import candle_store_for
 from ftserver.data.producer_data import ProducerData
-from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms
+from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms, timeframe_to_seconds
 from ftserver.errors import (
     Conflict,
     ExchangeError,
@@ -46,6 +56,7 @@ from ftserver.errors import (
     InvalidRequest,
     NotFound,
     StorageUnavailable,
+    StrategyError,
 )
 from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, Ticker, new_client_order_id
 from ftserver.exchange.order_rules import check_limits, round_down, round_nearest
@@ -253,8 +264,9 @@ class TradingLoop:
 
     # ---- lifecycle ---------------------------------------------------------------------------
     async def startup(self) -> None:
-        """Load markets and resume every open trade (and its open orders) from the database."""
+        """Load markets, start the strategy and resume every open trade (and its open orders) from the database."""
         await self.market.load_markets()
+        self._start_strategy()
         for trade in await self.repo.open_trades():
             self._open[trade.id or 0] = trade
         self._realized_profit = sum(t.realized_profit for t in await self.repo.all_trades())
@@ -277,6 +289,12 @@ class TradingLoop:
                 f"state {self.state.value}"
             )
         )
+
+    def _start_strategy(self) -> None:
+        """The strategy's ``bot_start``, once per loaded strategy; if it fails the bot does not run it
+        (freqtrade does not start either)."""
+        if not strategy_answers.bot_start(self.strategy.strategy):
+            raise StrategyError(f"Strategy {self.strategy.name}: bot_start() failed (see the log); not starting it")
 
     async def run(self) -> None:
         """Iterate until ``close``. A failing iteration is logged and announced; the loop carries on."""
@@ -330,6 +348,7 @@ class TradingLoop:
     # ---- one iteration -----------------------------------------------------------------------
     async def run_once(self) -> None:
         async with self._changing():
+            strategy_answers.bot_loop_start(self.strategy.strategy, self.clock.now())
             await self._process()
 
     async def _process(self) -> None:
@@ -549,6 +568,10 @@ class TradingLoop:
                 self.bus.publish(messages.warning(f"Could not refresh {shown}: {result}"))
             elif result and (pair, tf) in own:
                 fresh.append(pair)
+        new_candles = set(fresh)
+        if not self.strategy.strategy.process_only_new_candles:
+            # The strategy reads more than candles (tickers, order books): analyze every pair each time.
+            fresh = [pair for pair in pairs if self.cache.last_candle_date(pair, timeframe) is not None]
         if not fresh:
             return
         frames = {pair: self.cache.ohlcv(pair, timeframe) for pair in fresh}
@@ -560,7 +583,8 @@ class TradingLoop:
                 self.bus.publish(messages.warning(str(frame)))
                 continue
             self.cache.set_analyzed(pair, timeframe, frame, analyzed_at)
-            self.bus.publish(messages.new_candle(pair, timeframe))
+            if pair in new_candles:
+                self.bus.publish(messages.new_candle(pair, timeframe))
             self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", frame.tail(1), analyzed_at))
 
     def _analyze_all(self, frames: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame | FtServerError]:
@@ -620,15 +644,35 @@ class TradingLoop:
                 continue
             if await self.locks.is_locked(pair, "long"):
                 continue
+            if self._signal_expired(pair):
+                continue
             try:
                 await self._open_trade(pair, enter_tag=tag, order_type=self._order_type("entry"))
             except (Conflict, InvalidRequest, ExchangeError) as exc:
                 log.info("Not entering %s: %s", pair, exc)
 
+    def _signal_expired(self, pair: str) -> bool:
+        """An entry signal older than the strategy's ``ignore_buying_expired_candle_after`` opens nothing."""
+        strategy = self.strategy.strategy
+        # The signals were read from the newest candle the cache holds.
+        candle = self.cache.last_candle_date(pair, self.timeframe)
+        if not strategy.ignore_buying_expired_candle_after or candle is None:
+            return False
+        expired = entry_expired(
+            candle,
+            self.clock.now(),
+            timeframe_to_seconds(self.timeframe),
+            int(strategy.ignore_buying_expired_candle_after),
+        )
+        if expired:
+            log.info("Not entering %s: its entry signal is older than ignore_buying_expired_candle_after", pair)
+        return expired
+
     def _order_type(self, purpose: str) -> OrderType:
-        strategy_types = getattr(self.strategy.strategy, "order_types", None) or {}
-        value = strategy_types.get(purpose) or getattr(self.settings.order_types, purpose) or "limit"
-        return OrderType(value)
+        return order_type_for(purpose, self.settings, self.strategy.strategy.order_types)
+
+    def _time_in_force(self, purpose: str) -> str:
+        return time_in_force_for(purpose, self.settings, self.strategy.strategy.order_time_in_force)
 
     def _entry_price(self, pair: str) -> float:
         ticker = self._ticker(pair)
@@ -667,21 +711,34 @@ class TradingLoop:
             raise InvalidRequest(
                 f"Pair {pair} does not trade against the stake currency {self.settings.stake_currency}"
             )
-        rate = price if price is not None else self._entry_price(pair)
+        strategy, now, side = self.strategy.strategy, self.clock.now(), "long"
+        proposed = price if price is not None else self._entry_price(pair)
+        asked = strategy_answers.custom_entry_price(strategy, pair, now, proposed, enter_tag, side)
+        rate = valid_custom_price(asked, proposed, self.settings.custom_price_max_distance_ratio)
         if order_type is OrderType.LIMIT:
             # The order goes out at this price on the market's grid: the amount is worked out from
             # that price, so amount x price never comes to more than the stake.
             rate = round_nearest(rate, market.price_precision)
-        stake = self.wallet.stake_for_new_trade(
-            self.settings.stake_amount,
-            self.open_trades,
-            self._realized_profit,
-            self.settings.max_open_trades,
-            requested=stake_amount,
+        stake = self._new_trade_stake(stake_amount)
+        lowest = min_stake(market, rate, float(strategy.stoploss), leverage, self.settings.amount_reserve_percent)
+        available = self.wallet.available_stake(self.open_trades, self._realized_profit)
+        highest = min(max_stake(market, rate, leverage), available)
+        answer = strategy_answers.custom_stake_amount(
+            strategy, pair, now, rate, stake, lowest, highest, leverage, enter_tag, side
         )
+        stake = clamp_stake(answer, lowest, highest)
+        if not stake:
+            raise InvalidRequest(f"Stake amount for {pair} is {answer}, below the minimum or nothing: no trade")
+        # The same balance checks as any stake: whatever the strategy answered, nothing is overspent.
+        stake = self._new_trade_stake(stake)
         amount = stake * leverage / rate
         # Refused here, before an intent is recorded: a computed and a requested stake meet the same limits.
         check_limits(market, round_down(amount, market.amount_precision), rate)
+        if not strategy_answers.confirm_trade_entry(
+            strategy, pair, order_type.value, amount, rate, self._time_in_force("entry"), now, enter_tag, side
+        ):
+            log.info("Strategy %s declined the entry for %s (confirm_trade_entry)", self.strategy.name, pair)
+            raise Conflict(f"Failed to enter position for {pair}: the strategy declined it")
         intent = OrderIntent(
             new_client_order_id(),
             pair,
@@ -696,6 +753,15 @@ class TradingLoop:
         )
         placed = await self._place_recorded(intent)
         return await self._book_entry(intent, placed)
+
+    def _new_trade_stake(self, requested: float | None) -> float:
+        return self.wallet.stake_for_new_trade(
+            self.settings.stake_amount,
+            self.open_trades,
+            self._realized_profit,
+            self.settings.max_open_trades,
+            requested=requested,
+        )
 
     async def _book_entry(self, intent: OrderIntent, placed: ExchangeOrder) -> Trade:
         """A new trade for a placed entry order, committed with the order (settling its intent)."""
@@ -760,6 +826,7 @@ class TradingLoop:
         trade.max_stake_amount = max(trade.max_stake_amount or 0.0, trade.stake_amount)
         trade.fee_open_cost = order.cost * trade.fee_open
         trade.set_initial_stoploss(float(self.strategy.strategy.stoploss), self.clock.now())
+        self._after_fill(trade, order)
         await self.repo.save_trade(trade)
         self.bus.publish(
             announce.entry_message(
@@ -780,18 +847,20 @@ class TradingLoop:
                     await self._on_entry_filled(trade, order, update.fee_rate)
                 else:
                     await self._on_exit_filled(trade, order, update.fee_rate)
-            elif order.status is OrderStatus.OPEN and self._timed_out(order, now):
+            elif order.status is OrderStatus.OPEN and self._timed_out(trade, order, now):
                 await self._cancel_order(trade, order, reason="timeout")
             elif changed:
                 await self.repo.save_order(order)
 
-    def _timed_out(self, order: Order, now: datetime) -> bool:
+    def _timed_out(self, trade: Trade, order: Order, now: datetime) -> bool:
+        """The configured ``unfilledtimeout`` passed, or else the strategy's ``check_*_timeout`` says so."""
         timeouts = self.settings.unfilledtimeout
         limit = timeouts.entry if order.ft_order_side is OrderSide.BUY else timeouts.exit
-        if limit <= 0 or order.order_date is None:
-            return False
-        seconds = limit * 60 if timeouts.unit == "minutes" else limit
-        return now - order.order_date > timedelta(seconds=seconds)
+        if limit > 0 and order.order_date is not None:
+            seconds = limit * 60 if timeouts.unit == "minutes" else limit
+            if now - order.order_date > timedelta(seconds=seconds):
+                return True
+        return strategy_answers.check_timeout(self.strategy.strategy, trade, order, now)
 
     async def _cancel_order(self, trade: Trade, order: Order, *, reason: str) -> None:
         update = await self.broker.cancel_order(order)
@@ -832,16 +901,36 @@ class TradingLoop:
         now = self.clock.now()
         trade.adjust_min_max_rates(rate, rate)
         strategy = self.strategy.strategy
-        moved = update_trailing_stop(trade, strategy, rate, now)
         side, _, exit_long, exit_tag = self._last_row_signals(trade.pair)
-        decision = decide_exit(
-            trade, strategy, rate, now, exit_signal=exit_long, exit_tag=exit_tag, entry_signal=side == "long"
+        entering = side == "long"
+        # The strategy is asked in freqtrade's order: custom_stoploss, custom_roi, custom_exit.
+        profit = trade.calc_profit_ratio(rate)
+        custom_stop = None
+        if asks_custom_stoploss(trade, strategy, rate):
+            custom_stop = strategy_answers.custom_stoploss(strategy, trade, now, rate, profit)
+        moved = adjust_stoploss(trade, strategy, rate, now, custom_stoploss=custom_stop)
+        custom_roi = None
+        if asks_custom_roi(strategy, entry_signal=entering):
+            custom_roi = strategy_answers.custom_roi(strategy, trade, now, trade_minutes(trade, now))
+        custom_exit = None
+        if asks_custom_exit(strategy, exit_signal=exit_long, entry_signal=entering):
+            custom_exit = strategy_answers.custom_exit(strategy, trade, now, rate, profit)
+        candidates = exit_candidates(
+            trade,
+            strategy,
+            rate,
+            now,
+            exit_signal=exit_long,
+            exit_tag=exit_tag,
+            entry_signal=entering,
+            custom_exit=custom_exit,
+            custom_roi=custom_roi,
         )
-        if decision is None:
-            if moved:
-                await self.repo.save_trade(trade)
-            return
-        await self._place_exit(trade, decision, rate)
+        for decision in candidates:
+            if await self._place_exit(trade, decision, rate) is not None:
+                return
+        if moved:
+            await self.repo.save_trade(trade)
 
     async def _place_exit(
         self,
@@ -852,15 +941,39 @@ class TradingLoop:
         order_type: OrderType | None = None,
         amount: float | None = None,
         price: float | None = None,
-    ) -> Order:
+    ) -> Order | None:
+        """Place the exit order for ``decision``; None when the strategy declined it (``confirm_trade_exit``)."""
         if order_type is None:
             order_type = self._order_type("stoploss" if decision.is_stoploss else "exit")
+        strategy, now = self.strategy.strategy, self.clock.now()
+        partial = amount is not None and amount < trade.amount
         exit_amount = trade.amount if amount is None else min(amount, trade.amount)
+        proposed = price if price is not None else (self._exit_price(trade.pair) if not decision.is_stoploss else rate)
+        asked = None
+        # A price given with a force exit is used as it is; otherwise a limit order asks the strategy.
+        if order_type is OrderType.LIMIT and price is None:
+            profit = trade.calc_profit_ratio(proposed)
+            asked = strategy_answers.custom_exit_price(strategy, trade, now, proposed, profit, decision.reason)
+        limit_price = valid_custom_price(asked, proposed, self.settings.custom_price_max_distance_ratio)
         if isinstance(self.wallet, ExchangeWallet):
             exit_amount = await self._sellable(trade, exit_amount)
-        limit_price = (
-            price if price is not None else (self._exit_price(trade.pair) if not decision.is_stoploss else rate)
-        )
+        if not partial and not strategy_answers.confirm_trade_exit(
+            strategy,
+            trade,
+            order_type.value,
+            exit_amount,
+            limit_price,
+            self._time_in_force("exit"),
+            decision.reason,
+            now,
+        ):
+            log.info(
+                "Strategy %s declined the %s exit of trade %s (confirm_trade_exit)",
+                self.strategy.name,
+                decision.reason,
+                trade.id,
+            )
+            return None
         intent = OrderIntent(
             new_client_order_id(),
             trade.pair,
@@ -953,6 +1066,7 @@ class TradingLoop:
             trade.is_open = False
             self._open.pop(trade.id or 0, None)
         self._realized_profit += profit
+        self._after_fill(trade, order)
         await self.repo.save_trade(trade)
         self.bus.publish(
             announce.exit_message(MessageType.EXIT_FILL, trade, order, current_rate=None, fiat_currency=self._fiat)
@@ -960,6 +1074,19 @@ class TradingLoop:
         if not trade.is_open:
             for lock in await self.locks.apply_protections(self.settings.protections, trade.pair, self.timeframe):
                 self._announce_lock(lock)
+
+    def _after_fill(self, trade: Trade, order: Order) -> None:
+        """The strategy hears of the fill (``order_filled``); a custom stoploss that takes
+        ``after_fill`` is asked again, and may then move the stop either way."""
+        strategy, now = self.strategy.strategy, self.clock.now()
+        strategy_answers.order_filled(strategy, trade, order, now)
+        rate = self._rates.get(trade.pair)
+        if not (trade.is_open and rate and strategy.use_custom_stoploss and strategy_answers.uses_after_fill(strategy)):
+            return
+        if asks_custom_stoploss(trade, strategy, rate):
+            profit = trade.calc_profit_ratio(rate)
+            custom = strategy_answers.custom_stoploss(strategy, trade, now, rate, profit, after_fill=True)
+            adjust_stoploss(trade, strategy, rate, now, custom_stoploss=custom, after_fill=True)
 
     def _announce_lock(self, lock: PairLock) -> None:
         self.bus.publish(
@@ -1018,6 +1145,11 @@ class TradingLoop:
                 self.cache = CandleCache(max_rows=self.cache.max_rows)
             self._configure(settings, strategy)
             self._refresh_whitelist()
+            try:
+                self._start_strategy()  # a reloaded strategy is a new one: its bot_start runs too
+            except StrategyError:
+                self.state = BotState.STOPPED
+                raise
             self.state = previous if previous is not BotState.RELOAD_CONFIG else BotState(settings.initial_state)
         self.bus.publish(messages.status("config reloaded"))
         self._wake.set()
