@@ -23,7 +23,7 @@ from ftserver.core.messages import MessageType
 from ftserver.errors import Conflict, StrategyError
 from ftserver.exchange.base import ExchangeOrder
 from ftserver.exchange.paper import PaperBroker
-from ftserver.models import Order, OrderSide, OrderType, Trade
+from ftserver.models import Order, OrderSide, OrderStatus, OrderType, Trade
 from ftserver.persistence.db import Database, sqlite_path_from_url
 from ftserver.persistence.trades import TradeRepository
 from ftserver.strategy.safe import SafeStrategy
@@ -99,6 +99,9 @@ class CallbackStrategy(ScriptedStrategy):
 
     def check_entry_timeout(self, **kwargs: Any) -> bool:  # type: ignore[override]
         return self._answer("check_entry_timeout", kwargs, False)
+
+    def check_exit_timeout(self, **kwargs: Any) -> bool:  # type: ignore[override]
+        return self._answer("check_exit_timeout", kwargs, False)
 
     def order_filled(self, **kwargs: Any) -> None:  # type: ignore[override]
         self._answer("order_filled", kwargs, None)
@@ -451,3 +454,139 @@ async def test_an_entry_signal_older_than_ignore_buying_expired_candle_after_ope
         h.clock.advance(minutes=1)  # 12:02:30, candle 12:01 closed 30 s ago (< 40 s)
         await h.bot.run_once()
         assert [t.pair for t in h.bot.open_trades] == ["BTC/USDT"]
+
+
+# ---- limit exits, fills, version-2 names, reload ---------------------------------------------------
+async def test_custom_exit_price_sets_the_limit_exit_and_check_exit_timeout_cancels_it(tmp_path: Path) -> None:
+    strategy = CallbackStrategy()
+    strategy.minimal_roi = {"0": 0.01}
+    strategy.answers["custom_exit_price"] = 103.0
+    settings = make_settings(tmp_path, order_types={"entry": "market", "exit": "limit", "stoploss": "market"})
+    async with running(tmp_path, strategy, settings) as (h, broker):
+        trade = await enter_btc(h)
+        h.market.set_price("BTC/USDT", 102.0)
+        await h.tick()
+        [asked] = strategy.called("custom_exit_price")
+        assert asked["proposed_rate"] == pytest.approx(102.0) and asked["exit_tag"] == "roi"
+        assert asked["current_profit"] == pytest.approx(101.898 / 100.1 - 1)  # 1.0 * 102 * 0.999 / 100.1 - 1
+        assert broker.placed[-1][:2] == (OrderSide.SELL, OrderType.LIMIT)
+        assert broker.placed[-1][3] == pytest.approx(103.0)  # within 2 % of 102 (at most 104.04)
+        assert strategy.called("confirm_trade_exit")[0]["rate"] == pytest.approx(103.0)
+        assert trade.close_rate_requested == pytest.approx(103.0) and trade.has_open_orders
+        first_exit = trade.orders[-1]
+        strategy.answers["check_exit_timeout"] = True
+        await h.tick()
+        assert first_exit.status is OrderStatus.CANCELED and trade.is_open
+        # ROI still holds, so (as in freqtrade) the same iteration places the exit again.
+        assert len(broker.placed) == 3 and trade.orders[-1] is not first_exit
+        cancel = [m for m, _ in h.bus.seen if m.type is MessageType.EXIT_CANCEL]
+        assert len(cancel) == 1 and cancel[0].data["reason"] == "timeout"
+
+
+class AfterFillStrategy(CallbackStrategy):
+    """Its custom_stoploss names after_fill: it is asked again right after each fill."""
+
+    def custom_stoploss(  # type: ignore[override]
+        self,
+        pair: str,
+        trade: Trade,
+        current_time: datetime,
+        current_rate: float,
+        current_profit: float,
+        after_fill: bool,
+        **kwargs: Any,
+    ) -> float | None:
+        self.calls.append(("custom_stoploss", {"after_fill": after_fill, "current_rate": current_rate}))
+        return -0.2 if after_fill else None
+
+
+async def test_a_custom_stoploss_taking_after_fill_may_move_the_stop_down_after_a_fill(tmp_path: Path) -> None:
+    strategy = AfterFillStrategy()
+    strategy.use_custom_stoploss = True
+    async with running(tmp_path, strategy) as (h, _):
+        trade = await enter_btc(h)
+        assert trade.stop_loss == pytest.approx(80.0)  # 100 * (1 - 0.2), asked right after the entry fill
+        h.market.set_price("BTC/USDT", 95.0)
+        await h.bot.force_exit(trade.id, amount=0.5)
+        assert trade.is_open and trade.amount == pytest.approx(0.5)
+        assert trade.stop_loss == pytest.approx(76.0)  # 95 * 0.8: after a fill the stop may go down
+        assert not trade.is_stop_loss_trailing
+        assert [c["after_fill"] for c in strategy.called("custom_stoploss")] == [True, True]
+
+
+async def test_custom_stoploss_without_after_fill_is_not_asked_after_a_fill(tmp_path: Path) -> None:
+    strategy = CallbackStrategy()
+    strategy.use_custom_stoploss = True
+    strategy.answers["custom_stoploss"] = -0.2
+    async with running(tmp_path, strategy) as (h, _):
+        trade = await enter_btc(h)
+        assert strategy.called("custom_stoploss") == []
+        assert trade.stop_loss == pytest.approx(50.0)
+
+
+class VersionTwoCallbacks(ScriptedStrategy):
+    """Interface version 2's callback names, which freqtrade still calls through the new ones."""
+
+    def custom_sell(
+        self, pair: str, trade: Trade, current_time: datetime, current_rate: float, current_profit: float, **kwargs: Any
+    ) -> str | None:
+        return "old_style" if current_rate >= 101 else None
+
+    def check_buy_timeout(self, pair: str, trade: Trade, order: Order, current_time: datetime, **kwargs: Any) -> bool:
+        return True
+
+
+async def test_version_two_callback_names_are_honoured(tmp_path: Path) -> None:
+    async with running(tmp_path, VersionTwoCallbacks(), limit_entry_settings(tmp_path)) as (h, _):
+        h.market.spread = 0.02  # bid 99 / ask 101: a limit buy on the bid rests
+        trade = await enter_btc(h)
+        await h.tick()
+        assert h.bot.open_trades == [] and await h.repo.get_trade(trade.id or 0) is None  # check_buy_timeout
+        h.market.spread = 0.0
+        h.market.set_price("BTC/USDT", 101.0)
+        forced = await h.bot.force_enter("BTC/USDT", order_type="market")
+        await h.tick()
+        closed = await h.repo.get_trade(forced.id or 0)
+        assert closed is not None and closed.exit_reason == "old_style"
+
+
+async def test_leverage_is_not_asked_on_spot(tmp_path: Path) -> None:
+    asked: list[dict[str, Any]] = []
+
+    class AsksLeverage(ScriptedStrategy):
+        def leverage(self, **kwargs: Any) -> float:  # type: ignore[override]
+            asked.append(kwargs)
+            return 5.0
+
+    async with running(tmp_path, AsksLeverage()) as (h, _):
+        trade = await enter_btc(h)
+        assert asked == [] and trade.leverage == 1.0
+
+
+async def test_a_reloaded_strategy_gets_its_own_bot_start(tmp_path: Path) -> None:
+    first, second = CallbackStrategy(), CallbackStrategy()
+    settings = make_settings(tmp_path)
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    db = await Database.open(settings.db_url)
+    try:
+        bot = TradingLoop(
+            settings,
+            market=market,
+            broker=PaperBroker(market, clock=clock),
+            repo=TradeRepository(db, clock),
+            strategy=SafeStrategy(first),
+            bus=CommitCheckingBus(sqlite_path_from_url(settings.db_url)),
+            clock=clock,
+            settings_loader=lambda: settings,
+            strategy_factory=lambda _: SafeStrategy(second),
+        )
+        await bot.startup()
+        await bot.reload_config()
+        assert (len(first.called("bot_start")), len(second.called("bot_start"))) == (1, 1)
+        second.answers["bot_start"] = RuntimeError("broken")
+        with pytest.raises(StrategyError, match="bot_start"):
+            await bot.reload_config()
+        assert bot.state.value == "stopped"
+    finally:
+        await db.close()
