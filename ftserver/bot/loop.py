@@ -15,7 +15,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -654,10 +654,11 @@ class TradingLoop:
     def _signal_expired(self, pair: str) -> bool:
         """An entry signal older than the strategy's ``ignore_buying_expired_candle_after`` opens nothing."""
         strategy = self.strategy.strategy
-        # The signals were read from the newest candle the cache holds.
-        candle = self.cache.last_candle_date(pair, self.timeframe)
-        if not strategy.ignore_buying_expired_candle_after or candle is None:
+        analyzed = self.cache.analyzed(pair, self.timeframe)
+        if not strategy.ignore_buying_expired_candle_after or analyzed is None or analyzed[0].empty:
             return False
+        # The signal's candle: the newest analyzed one.
+        candle = cast(pd.Timestamp, analyzed[0]["date"].iat[-1]).to_pydatetime()
         expired = entry_expired(
             candle,
             self.clock.now(),
@@ -737,8 +738,7 @@ class TradingLoop:
         if not strategy_answers.confirm_trade_entry(
             strategy, pair, order_type.value, amount, rate, self._time_in_force("entry"), now, enter_tag, side
         ):
-            log.info("Strategy %s declined the entry for %s (confirm_trade_entry)", self.strategy.name, pair)
-            raise Conflict(f"Failed to enter position for {pair}: the strategy declined it")
+            raise Conflict(f"Failed to enter position for {pair}: strategy {self.strategy.name} declined it")
         intent = OrderIntent(
             new_client_order_id(),
             pair,
