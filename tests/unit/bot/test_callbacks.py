@@ -590,3 +590,68 @@ async def test_a_reloaded_strategy_gets_its_own_bot_start(tmp_path: Path) -> Non
         assert bot.state.value == "stopped"
     finally:
         await db.close()
+
+
+class FreqtradeStyle(ScriptedStrategy):
+    """Callbacks written as freqtrade's documentation writes them: explicit keyword names, trade attributes."""
+
+    use_custom_stoploss = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[Any, ...]] = []
+
+    def custom_stoploss(
+        self,
+        pair: str,
+        trade: Trade,
+        current_time: datetime,
+        current_rate: float,
+        current_profit: float,
+        after_fill: bool,
+        **kwargs: Any,
+    ) -> float | None:
+        # Once 10 % up, lock the stop 3 % below the price.
+        return -0.03 if current_profit > 0.10 else None
+
+    def confirm_trade_exit(
+        self,
+        pair: str,
+        trade: Trade,
+        order_type: str,
+        amount: float,
+        rate: float,
+        time_in_force: str,
+        exit_reason: str,
+        current_time: datetime,
+        **kwargs: Any,
+    ) -> bool:
+        filled = trade.select_filled_orders(trade.entry_side)
+        self.seen.append(
+            (
+                exit_reason,
+                trade.nr_of_successful_entries,
+                len(filled),
+                filled[0].safe_price,
+                (current_time - trade.open_date_utc).total_seconds(),
+                round(trade.calc_profit_ratio(rate), 6),
+                trade.is_open,
+                trade.enter_tag,
+            )
+        )
+        return True
+
+
+async def test_freqtrade_style_callbacks_read_the_trade_as_in_freqtrade(tmp_path: Path) -> None:
+    strategy = FreqtradeStyle()
+    async with running(tmp_path, strategy) as (h, _):
+        trade = await enter_btc(h)
+        h.market.set_price("BTC/USDT", 115.0)
+        await h.tick()  # profit 1.0 * 115 * 0.999 / 100.1 - 1 = 14.8 %: stop to 115 * 0.97 = 111.55
+        assert trade.stop_loss == pytest.approx(111.55)
+        h.market.set_price("BTC/USDT", 111.0)
+        await h.tick()
+        # 1.0 * 111 * 0.999 / 100.1 - 1 = 110.889 / 100.1 - 1 = 0.107782; two minutes after the entry
+        assert strategy.seen == [("trailing_stop_loss", 1, 1, 100.0, 120.0, 0.107782, True, "scripted")]
+        closed = await h.repo.get_trade(trade.id or 0)
+        assert closed is not None and not closed.is_open and closed.exit_reason == "trailing_stop_loss"
