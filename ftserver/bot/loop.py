@@ -727,11 +727,14 @@ class TradingLoop:
         answer = strategy_answers.custom_stake_amount(
             strategy, pair, now, rate, stake, lowest, highest, leverage, enter_tag, side
         )
-        stake = clamp_stake(answer, lowest, highest)
-        if not stake:
-            raise InvalidRequest(f"Stake amount for {pair} is {answer}, below the minimum or nothing: no trade")
-        # The same balance checks as any stake: whatever the strategy answered, nothing is overspent.
-        stake = self._new_trade_stake(stake)
+        if answer != stake:
+            # The strategy's own stake is held within the limits, as freqtrade holds it; a stake it
+            # leaves alone (configured or asked for in a force entry) is refused, not changed, when
+            # outside them. Either then meets the wallet's checks again: nothing is overspent.
+            clamped = clamp_stake(answer, lowest, highest)
+            if not clamped:
+                raise InvalidRequest(f"Stake amount for {pair} is {answer}, below the minimum or nothing: no trade")
+            stake = self._new_trade_stake(clamped)
         amount = stake * leverage / rate
         # Refused here, before an intent is recorded: a computed and a requested stake meet the same limits.
         check_limits(market, round_down(amount, market.amount_precision), rate)

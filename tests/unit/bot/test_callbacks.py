@@ -311,6 +311,19 @@ async def test_an_absurd_custom_stake_is_clamped_to_what_is_available(tmp_path: 
         assert stake.free == pytest.approx(9.01)
 
 
+@pytest.mark.parametrize(("answer", "stake"), [(1.2, 1.5), (1.1, None)])
+async def test_a_custom_stake_just_below_the_minimum_is_raised_to_it_up_to_30_percent(
+    tmp_path: Path, answer: float, stake: float | None
+) -> None:
+    # The minimum is 1.5 USDT (see above): 1.2 * 1.3 = 1.56 reaches it, 1.1 * 1.3 = 1.43 does not.
+    strategy = CallbackStrategy()
+    strategy.answers["custom_stake_amount"] = answer
+    async with running(tmp_path, strategy) as (h, _):
+        h.strategy.enter_pairs = {"BTC/USDT"}
+        await h.tick()
+        assert [t.stake_amount for t in h.bot.open_trades] == ([pytest.approx(stake)] if stake else [])
+
+
 @pytest.mark.parametrize("answer", [0, None, -5.0])
 async def test_a_custom_stake_of_nothing_opens_no_trade(tmp_path: Path, answer: float | None) -> None:
     strategy = CallbackStrategy()
