@@ -668,3 +668,40 @@ async def test_freqtrade_style_callbacks_read_the_trade_as_in_freqtrade(tmp_path
         assert strategy.seen == [("trailing_stop_loss", 1, 1, 100.0, 120.0, 0.107782, True, "scripted")]
         closed = await h.repo.get_trade(trade.id or 0)
         assert closed is not None and not closed.is_open and closed.exit_reason == "trailing_stop_loss"
+
+
+async def test_custom_roi_is_asked_with_the_trade_age_and_its_lower_threshold_exits(tmp_path: Path) -> None:
+    asked: list[dict[str, Any]] = []
+
+    class CustomRoi(ScriptedStrategy):
+        use_custom_roi = True
+
+        def custom_roi(self, **kwargs: Any) -> float | None:  # type: ignore[override]
+            asked.append(kwargs)
+            return 0.02 if kwargs["trade_duration"] >= 2 else None
+
+    async with running(tmp_path, CustomRoi()) as (h, _):
+        trade = await enter_btc(h)
+        h.market.set_price("BTC/USDT", 103.0)  # 1.0 * 103 * 0.999 / 100.1 - 1 = 2.8 %, the table says 1000 %
+        await h.tick()
+        assert h.bot.open_trades == [trade]
+        await h.tick()
+        closed = await h.repo.get_trade(trade.id or 0)
+        assert closed is not None and closed.exit_reason == "roi"
+        assert [(a["trade_duration"], a["entry_tag"], a["side"]) for a in asked] == [
+            (1, "scripted", "long"),
+            (2, "scripted", "long"),
+        ]
+
+
+@pytest.mark.parametrize("answer", [float("nan"), float("inf"), 0.0, "tight"])
+async def test_an_unusable_custom_stoploss_keeps_the_stop(tmp_path: Path, answer: Any) -> None:
+    strategy = CallbackStrategy()
+    strategy.use_custom_stoploss = True
+    strategy.answers["custom_stoploss"] = answer
+    async with running(tmp_path, strategy) as (h, _):
+        trade = await enter_btc(h)
+        h.market.set_price("BTC/USDT", 120.0)
+        await h.tick()
+        assert len(strategy.called("custom_stoploss")) == 1
+        assert trade.stop_loss == pytest.approx(50.0) and trade.is_open
