@@ -266,9 +266,14 @@ class Trade:
         """Coins the position holds now. While its entry order is on the book, only what that order
         has filled: ``amount`` is still the amount asked for then."""
         entries = [o for o in self.orders if o.ft_order_side == self.entry_side]
-        if not any(o.ft_is_open for o in entries):
+        on_book = [o for o in entries if o.ft_is_open]
+        if not on_book:
             return self.amount
-        return sum(o.filled - (o.ft_fee_base or 0.0) for o in entries)
+        filled_on_book = sum(o.filled - (o.ft_fee_base or 0.0) for o in on_book)
+        if self.nr_of_successful_entries == 0:
+            return filled_on_book
+        # An added entry on the book: ``amount`` already is what the filled orders hold.
+        return self.amount + filled_on_book
 
     @property
     def pending_entry_value(self) -> float:
@@ -286,11 +291,12 @@ class Trade:
 
     @property
     def nr_of_successful_entries(self) -> int:
-        return sum(1 for o in self.orders if o.ft_order_side == self.entry_side and o.filled > 0)
+        """Entry orders done (closed, or cancelled after a partial fill) with something filled."""
+        return sum(1 for o in self.orders if o.ft_order_side == self.entry_side and not o.ft_is_open and o.filled > 0)
 
     @property
     def nr_of_successful_exits(self) -> int:
-        return sum(1 for o in self.orders if o.ft_order_side == self.exit_side and o.filled > 0)
+        return sum(1 for o in self.orders if o.ft_order_side == self.exit_side and not o.ft_is_open and o.filled > 0)
 
     # ---- read by freqtrade strategies in their callbacks ------------------------------------
     @property
@@ -363,6 +369,45 @@ class Trade:
             return (1 - close_value / open_value) * self.leverage
         return (close_value / open_value - 1) * self.leverage
 
+    def recalc_from_orders(self, now: datetime) -> None:
+        """Amount, average open rate, stake and realized profit from the done orders, as freqtrade does.
+
+        Entries add their coins at their price; exits take coins out at the average open rate of
+        the moment and realize the profit of that part. The stop is moved to the new average only
+        when that raises it (a stop never moves against the trade).
+        """
+        amount = stake = average = 0.0
+        max_stake = 0.0
+        realized = 0.0
+        exits = 0
+        for order in self.orders:
+            if order.ft_is_open or not order.filled:
+                continue
+            coins = order.filled - (order.ft_fee_base or 0.0)
+            price = order.safe_price
+            if order.ft_order_side == self.entry_side:
+                amount += coins
+                stake += coins * price
+                if amount > 0:
+                    average = stake / amount
+                max_stake += coins * price
+            else:
+                amount -= coins
+                stake -= coins * average
+                realized += self.calc_profit(price, coins, open_rate=average)
+                exits += 1
+        self.max_stake_amount = max_stake / (self.leverage or 1.0)
+        if exits:
+            self.realized_profit = round8(realized)
+        held = _truncate(amount, self.amount_precision)
+        if held > 0:
+            self.open_rate = _round_nearest(stake / amount, self.price_precision)
+            self.amount = held
+            self.stake_amount = stake / (self.leverage or 1.0)
+            self.fee_open_cost = self.fee_open * self.max_stake_amount
+            if self.stop_loss_pct is not None:
+                self.raise_stoploss(self.open_rate, self.stop_loss_pct, now)
+
     # ---- stoploss -------------------------------------------------------------------------
     def stop_price_for(self, rate: float, stoploss: float) -> float:
         """Price at which a stoploss of ratio ``stoploss`` (negative) triggers, relative to ``rate``."""
@@ -423,6 +468,18 @@ def round_price_conservative(price: float, precision: float | None, *, up: bool)
     rounded = math.ceil(ticks) if up else math.floor(ticks)
     decimals = max(0, -math.floor(math.log10(precision))) if precision < 1 else 0
     return round(rounded * precision, decimals + 2)
+
+
+def _truncate(value: float, step: float | None) -> float:
+    if not step or step <= 0:
+        return value
+    return round(math.floor(round(value / step, 9)) * step, 12)
+
+
+def _round_nearest(value: float, step: float | None) -> float:
+    if not step or step <= 0:
+        return value
+    return round(round(value / step) * step, 12)
 
 
 @dataclass(slots=True)

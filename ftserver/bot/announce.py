@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ftserver.core import messages
@@ -47,12 +48,20 @@ def entry_message(
             "amount": order.safe_filled if kind is MessageType.ENTRY_FILL else order.amount,
             "open_date": trade.open_date,
             "current_rate": current_rate,
-            "sub_trade": trade.nr_of_successful_entries > 1,
+            "sub_trade": _entry_is_sub_trade(kind, trade, order),
         }
     )
     if reason is not None:
         fields["reason"] = reason
     return messages.trade_event(kind, fields)
+
+
+def _entry_is_sub_trade(kind: MessageType, trade: Trade, order: Order) -> bool:
+    """freqtrade's ``sub_trade``: an order placed for a trade that already exists (added or replacing
+    entry); a fill that is not the whole position."""
+    if kind is MessageType.ENTRY_FILL:
+        return not math.isclose(order.safe_filled - (order.ft_fee_base or 0.0), trade.amount, abs_tol=1e-12)
+    return bool(trade.orders) and trade.orders[0] is not order
 
 
 def exit_message(
@@ -88,7 +97,8 @@ def exit_message(
             "open_date": trade.open_date,
             "close_date": trade.close_date or order.order_filled_date or order.order_date,
             "stake_amount": trade.stake_amount,
-            "sub_trade": not is_final and filled,
+            # A partial exit, as placed (an order for less than the trade holds) or as filled.
+            "sub_trade": (not is_final and filled) or (kind is MessageType.EXIT and order.amount < trade.amount),
             "cumulative_profit": trade.realized_profit,
             "final_profit_ratio": trade.close_profit if is_final else None,
             "is_final_exit": is_final,

@@ -20,7 +20,7 @@ from typing import Any, cast
 import pandas as pd
 
 from ftserver import __version__
-from ftserver.bot import announce, strategy_answers
+from ftserver.bot import announce, position, strategy_answers
 from ftserver.bot.dataprovider import DataProvider, LiveData
 from ftserver.bot.entry_checks import clamp_stake, entry_expired, max_stake, min_stake, valid_custom_price
 from ftserver.bot.exits import (
@@ -75,6 +75,7 @@ from ftserver.models import (
 )
 from ftserver.persistence.intents import OrderIntent
 from ftserver.persistence.trades import TradeRepository
+from ftserver.strategy.callbacks import call_callback
 from ftserver.strategy.safe import SafeStrategy
 
 log = logging.getLogger(__name__)
@@ -383,6 +384,8 @@ class TradingLoop:
             except FtServerError as exc:
                 log.warning("Trade %s (%s): %s", trade.id, trade.pair, exc)
                 self.bus.publish(messages.warning(f"Trade {trade.id} ({trade.pair}): {exc}"))
+        if self._position_adjustment:
+            await self._adjust_positions()
         if self.state is BotState.RUNNING and entries:
             with contextlib.suppress(ExchangeError):
                 await self._refresh_wallet()
@@ -466,6 +469,8 @@ class TradingLoop:
                 continue
             if intent.is_entry:
                 await self._book_entry(intent, found)
+            elif trade is not None and intent.side == trade.entry_side:
+                await self._book_added_entry(trade, intent, found)
             elif trade is not None:
                 await self._book_exit(trade, intent, found)
             else:
@@ -822,6 +827,9 @@ class TradingLoop:
     async def _on_entry_filled(self, trade: Trade, order: Order, fee_rate: float | None = None) -> None:
         if fee_rate is not None:
             trade.fee_open = trade.fee_close = fee_rate
+        if position.is_added_entry(trade, order):
+            await self._on_added_entry_filled(trade, order)
+            return
         trade.open_rate = order.safe_price
         # An exchange that takes its fee in the bought coin leaves less than was filled.
         trade.amount = order.filled - (order.ft_fee_base or 0.0)
@@ -854,6 +862,8 @@ class TradingLoop:
                 await self._cancel_order(trade, order, reason="timeout")
             elif changed:
                 await self.repo.save_order(order)
+            if order.ft_is_open and trade.id in self._open:
+                await self._reprice(trade, order, now)
 
     def _timed_out(self, trade: Trade, order: Order, now: datetime) -> bool:
         """The configured ``unfilledtimeout`` passed, or else the strategy's ``check_*_timeout`` says so."""
@@ -865,15 +875,17 @@ class TradingLoop:
                 return True
         return strategy_answers.check_timeout(self.strategy.strategy, trade, order, now)
 
-    async def _cancel_order(self, trade: Trade, order: Order, *, reason: str) -> None:
+    async def _cancel_order(self, trade: Trade, order: Order, *, reason: str, replacing: bool = False) -> None:
         update = await self.broker.cancel_order(order)
         apply_update(order, update, self.clock.now())
         self._wallet_changed()
         current = self._rates.get(trade.pair)
         if order.ft_order_side == trade.entry_side:
-            if order.filled <= 0 and trade.nr_of_successful_entries == 0:
+            if order.filled <= 0 and trade.nr_of_successful_entries == 0 and not replacing:
                 await self.repo.delete_trade(trade.id or 0)
                 self._open.pop(trade.id or 0, None)
+            elif order.filled <= 0 and trade.nr_of_successful_entries == 0:
+                await self.repo.save_trade(trade)  # the replacing order comes next
             else:
                 await self._on_entry_filled(trade, order, update.fee_rate)
             self.bus.publish(
@@ -1106,6 +1118,244 @@ class TradingLoop:
                 },
             )
         )
+
+    # ---- position adjustment ------------------------------------------------------------------
+    @property
+    def _position_adjustment(self) -> bool:
+        """On when the strategy or the config says so (freqtrade lets the config set it for the strategy)."""
+        return bool(self.settings.position_adjustment_enable or self.strategy.strategy.position_adjustment_enable)
+
+    @property
+    def _max_entry_adjustments(self) -> int:
+        configured = self.settings.max_entry_position_adjustment
+        return configured if configured != -1 else int(self.strategy.strategy.max_entry_position_adjustment)
+
+    async def _adjust_positions(self) -> None:
+        """Ask the strategy about each open trade holding coins; one trade's failure leaves the others."""
+        for trade in self.open_trades:
+            if trade.id not in self._open or trade.nr_of_successful_entries == 0:
+                continue
+            try:
+                await self._adjust_position(trade)
+            except StorageUnavailable:
+                raise
+            except FtServerError as exc:
+                log.warning("Unable to adjust position of trade for %s: %s", trade.pair, exc)
+
+    async def _adjust_position(self, trade: Trade) -> None:
+        pair, now = trade.pair, self.clock.now()
+        market = self.market.markets.get(pair)
+        if market is None or pair not in self._rates:
+            return
+        entry_rate, exit_rate = self._entry_price(pair), self._exit_price(pair)
+        entry_profit, exit_profit = trade.calc_profit_ratio(entry_rate), trade.calc_profit_ratio(exit_rate)
+        available = self.wallet.available_stake(self.open_trades, self._realized_profit)
+        answer = call_callback(
+            self.strategy.strategy,
+            "adjust_trade_position",
+            None,
+            accept=position.is_answer,
+            trade=trade,
+            current_time=now,
+            current_rate=entry_rate,
+            current_profit=entry_profit,
+            min_stake=position.min_stake(market, entry_rate, 0.0),
+            max_stake=max(0.0, min(market.max_cost or float("inf"), available)),
+            current_entry_rate=entry_rate,
+            current_exit_rate=exit_rate,
+            current_entry_profit=entry_profit,
+            current_exit_profit=exit_profit,
+        )
+        stake, tag = position.read_answer(answer)
+        decision = position.decide_adjustment(
+            trade,
+            stake,
+            tag,
+            market=market,
+            exit_rate=exit_rate,
+            stoploss=float(self.strategy.strategy.stoploss),
+            max_entry_adjustments=self._max_entry_adjustments,
+            paused=self.state is not BotState.RUNNING,
+        )
+        if decision is None or not await self._make_room(trade, decision, entry_rate, exit_rate):
+            return
+        if isinstance(decision, position.AddEntry):
+            await self._add_entry(trade, decision.stake, entry_rate, decision.tag)
+        else:
+            reason = decision.tag or ExitReason.PARTIAL_EXIT.value
+            await self._place_exit(
+                trade, ExitDecision(reason, exit_tag=decision.tag), exit_rate, amount=decision.amount
+            )
+
+    async def _make_room(
+        self, trade: Trade, decision: position.Adjustment, entry_rate: float, exit_rate: float
+    ) -> bool:
+        """freqtrade's rule for an answer while orders are open: the same order again (side, price and
+        amount) keeps the open one; anything else cancels the open orders first. False: place nothing."""
+        if not trade.has_open_orders:
+            return True
+        market = self.market.markets[trade.pair]
+        if isinstance(decision, position.AddEntry):
+            side, price = trade.entry_side, round_nearest(entry_rate, market.price_precision)
+            amount = decision.stake * trade.leverage / price
+        else:
+            side, price, amount = trade.exit_side, exit_rate, decision.amount
+        # Compared on the market's amount grid, as the order on the book was placed.
+        amount = round_down(amount, market.amount_precision)
+        if any(o.side is side and o.price == price and abs(o.amount - amount) < 1e-12 for o in trade.open_orders):
+            log.info("%s: a similar open order is on the book; keeping it", trade.pair)
+            return False
+        for order in trade.open_orders:
+            await self._cancel_order(trade, order, reason=position.REPLACE_REASON, replacing=True)
+        return trade.id in self._open and not trade.has_open_orders
+
+    async def _add_entry(self, trade: Trade, stake: float, rate: float, tag: str | None) -> Order:
+        """One more entry order for ``trade``, under the same stake and market limits as a new trade."""
+        market = self.market.markets[trade.pair]
+        order_type = self._order_type("entry")
+        if order_type is OrderType.LIMIT:
+            rate = round_nearest(rate, market.price_precision)
+        stake = self.wallet.stake_for_new_trade(
+            self.settings.stake_amount,
+            self.open_trades,
+            self._realized_profit,
+            self.settings.max_open_trades,
+            requested=stake,
+        )
+        amount = stake * trade.leverage / rate
+        check_limits(market, round_down(amount, market.amount_precision), rate)
+        log.info(
+            "Position adjust: a new %s order for %s with stake %s at %s", order_type.value, trade.pair, stake, rate
+        )
+        intent = OrderIntent(
+            new_client_order_id(),
+            trade.pair,
+            trade.entry_side,
+            order_type,
+            amount,
+            rate if order_type is OrderType.LIMIT else None,
+            self.clock.now(),
+            trade_id=trade.id,
+            tag=tag,
+            leverage=trade.leverage,
+            rate=rate,
+        )
+        placed = await self._place_recorded(intent)
+        return await self._book_added_entry(trade, intent, placed)
+
+    async def _book_added_entry(self, trade: Trade, intent: OrderIntent, placed: ExchangeOrder) -> Order:
+        """Add a placed entry order to an open trade, committed with the trade (settling its intent)."""
+        order = new_order(trade.id or 0, trade.entry_side, placed, intent.tag, self.clock.now())
+        trade.orders.append(order)
+        try:
+            await self.repo.save_trade(trade, settles=intent)
+        except BaseException as exc:
+            # Not booked: the stored intent is how this order gets booked later, exactly once.
+            self._unsettled_intents = self._unsettled_intents or isinstance(exc, StorageUnavailable)
+            trade.orders.remove(order)
+            raise
+        self.bus.publish(
+            announce.entry_message(
+                MessageType.ENTRY, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
+            )
+        )
+        if order.status is OrderStatus.CLOSED:
+            await self._on_entry_filled(trade, order, placed.fee_rate)
+        return order
+
+    async def _on_added_entry_filled(self, trade: Trade, order: Order) -> None:
+        """An added entry is done: amount, average open rate, stake and stop come from all filled orders."""
+        trade.recalc_from_orders(self.clock.now())
+        await self.repo.save_trade(trade)
+        if order.filled > 0:
+            self.bus.publish(
+                announce.entry_message(
+                    MessageType.ENTRY_FILL,
+                    trade,
+                    order,
+                    current_rate=self._rates.get(trade.pair),
+                    fiat_currency=self._fiat,
+                )
+            )
+
+    async def _reprice(self, trade: Trade, order: Order, now: datetime) -> None:
+        """After a new candle, ask the strategy whether an open order keeps its price (freqtrade's
+        ``adjust_order_price``); a new price replaces the order's unfilled part, None cancels it."""
+        analyzed = self.cache.analyzed(trade.pair, self.timeframe)
+        newest = analyzed[0]["date"].iloc[-1] if analyzed is not None and not analyzed[0].empty else None
+        newest_open = newest.to_pydatetime() if isinstance(newest, pd.Timestamp) else newest
+        if not position.candle_closed_since(order, newest_open, timeframe_to_ms(self.timeframe) // 1000):
+            return
+        is_entry = order.ft_order_side == trade.entry_side
+        if trade.pair not in self._rates:
+            return
+        proposed = self._entry_price(trade.pair) if is_entry else self._exit_price(trade.pair)
+        current = order.price or order.ft_price
+        answer = call_callback(
+            self.strategy.strategy,
+            "adjust_order_price",
+            current,
+            accept=position.is_price,
+            trade=trade,
+            order=order,
+            pair=trade.pair,
+            current_time=now,
+            proposed_rate=proposed,
+            current_order_rate=current,
+            entry_tag=trade.enter_tag,
+            side="short" if trade.is_short else "long",
+            is_entry=is_entry,
+        )
+        decision = position.decide_reprice(order, answer)
+        if decision is None:
+            return
+        remaining = order.amount - order.filled
+        await self._cancel_order(trade, order, reason=decision.reason, replacing=decision.price is not None)
+        if decision.price is None or order.ft_is_open or trade.id not in self._open:
+            return
+        try:
+            if is_entry:
+                stake = remaining * order.safe_price / trade.leverage
+                await self._replace_entry(trade, stake, decision.price, order.ft_order_tag)
+            else:
+                reason = order.ft_order_tag or "order_replaced"
+                await self._place_exit(
+                    trade,
+                    ExitDecision(reason),
+                    decision.price,
+                    order_type=OrderType.LIMIT,
+                    amount=remaining,
+                    price=decision.price,
+                )
+        except StorageUnavailable:
+            raise
+        except FtServerError as exc:
+            log.warning("Could not replace order for trade %s (%s): %s", trade.id, trade.pair, exc)
+            if trade.nr_of_successful_entries == 0 and not trade.has_open_orders:
+                await self.repo.delete_trade(trade.id or 0)
+                self._open.pop(trade.id or 0, None)
+
+    async def _replace_entry(self, trade: Trade, stake: float, price: float, tag: str | None) -> Order:
+        """The unfilled part of an entry order placed again at ``price`` (a limit order)."""
+        market = self.market.markets[trade.pair]
+        price = round_nearest(price, market.price_precision)
+        amount = stake * trade.leverage / price
+        check_limits(market, round_down(amount, market.amount_precision), price)
+        intent = OrderIntent(
+            new_client_order_id(),
+            trade.pair,
+            trade.entry_side,
+            OrderType.LIMIT,
+            amount,
+            price,
+            self.clock.now(),
+            trade_id=trade.id,
+            tag=tag,
+            leverage=trade.leverage,
+            rate=price,
+        )
+        placed = await self._place_recorded(intent)
+        return await self._book_added_entry(trade, intent, placed)
 
     # ---- control verbs (called by the RPC facade) --------------------------------------------
     async def start(self) -> str:

@@ -53,6 +53,7 @@ class Strategy:
     ignore_buying_expired_candle_after: int = 0
     plot_config: dict[str, Any] = {}
     position_adjustment_enable: bool = False
+    max_entry_position_adjustment: int = -1
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.config: Mapping[str, Any] = config or {}
@@ -392,6 +393,46 @@ class Strategy:
         if not exit_now or entering:
             return False, None
         return True, _text_or_none(_last(analyzed, "exit_tag"))
+
+    # ---- position adjustment callbacks (freqtrade's names and arguments; the defaults change nothing) --
+    def adjust_trade_position(self, trade: Any, current_time: datetime, current_rate: float, **kwargs: Any) -> Any:
+        """A stake to add (positive) or take out (negative) of an open trade, optionally with an order
+        tag as ``(stake, tag)``; None leaves the trade as it is. Called only with position adjustment on."""
+        return None
+
+    def adjust_order_price(
+        self,
+        trade: Any,
+        order: Any,
+        pair: str,
+        current_time: datetime,
+        proposed_rate: float,
+        current_order_rate: float,
+        entry_tag: str | None,
+        side: str,
+        is_entry: bool,
+        **kwargs: Any,
+    ) -> float | None:
+        """The price an open limit order should have after a new candle: ``current_order_rate`` keeps
+        it, another price replaces it, None cancels it. Asks ``adjust_entry_price`` or ``adjust_exit_price``."""
+        method = self.adjust_entry_price if is_entry else self.adjust_exit_price
+        return method(
+            trade=trade,
+            order=order,
+            pair=pair,
+            current_time=current_time,
+            proposed_rate=proposed_rate,
+            current_order_rate=current_order_rate,
+            entry_tag=entry_tag,
+            side=side,
+            **kwargs,
+        )
+
+    def adjust_entry_price(self, current_order_rate: float, **kwargs: Any) -> float | None:
+        return current_order_rate
+
+    def adjust_exit_price(self, current_order_rate: float, **kwargs: Any) -> float | None:
+        return current_order_rate
 
 
 def _newest(frame: pd.DataFrame, column: str) -> Any:
