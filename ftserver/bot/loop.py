@@ -1209,10 +1209,26 @@ class TradingLoop:
             await self._cancel_order(trade, order, reason=position.REPLACE_REASON, replacing=True)
         return trade.id in self._open and not trade.has_open_orders
 
-    async def _add_entry(self, trade: Trade, stake: float, rate: float, tag: str | None) -> Order:
+    async def _force_add_entry(
+        self, trade: Trade, order_type: OrderType, price: float | None, stake: float | None, tag: str | None
+    ) -> None:
+        """``/forceenter`` on a pair already traded, with position adjustment on: one more entry, as in freqtrade."""
+        if trade.has_open_orders:
+            ids = ",".join(o.order_id for o in trade.open_orders)
+            raise Conflict(f"position for {trade.pair} already open - id: {trade.id} and has open order {ids}")
+        if not stake:
+            stake = self.wallet.stake_for_new_trade(
+                self.settings.stake_amount, self.open_trades, self._realized_profit, self.settings.max_open_trades
+            )
+        rate = price if price is not None else self._entry_price(trade.pair)
+        await self._add_entry(trade, stake, rate, tag or FORCE_ENTRY_TAG, order_type=order_type)
+
+    async def _add_entry(
+        self, trade: Trade, stake: float, rate: float, tag: str | None, *, order_type: OrderType | None = None
+    ) -> Order:
         """One more entry order for ``trade``, under the same stake and market limits as a new trade."""
         market = self.market.markets[trade.pair]
-        order_type = self._order_type("entry")
+        order_type = order_type or self._order_type("entry")
         if order_type is OrderType.LIMIT:
             rate = round_nearest(rate, market.price_precision)
         stake = self.wallet.stake_for_new_trade(
@@ -1436,10 +1452,14 @@ class TradingLoop:
         async with self._changing():
             if self.state is not BotState.RUNNING:
                 raise Conflict("trader is not running")
-            if any(t.pair == pair for t in self._open.values()):
-                raise Conflict(f"position for {pair} already open")
+            existing = next((t for t in self._open.values() if t.pair == pair), None)
+            if existing is not None and not self._position_adjustment:
+                raise Conflict(f"position for {pair} already open - id: {existing.id}")
             await self._refresh_rates([pair])  # act on the price of now, not of the last iteration
             otype = OrderType(order_type) if order_type else self._order_type("force_entry")
+            if existing is not None:
+                await self._force_add_entry(existing, otype, price, stake_amount, enter_tag)
+                return existing
             return await self._open_trade(
                 pair,
                 enter_tag=enter_tag or FORCE_ENTRY_TAG,
