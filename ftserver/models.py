@@ -178,6 +178,14 @@ class Order:
         """Stake currency this order is worth at its best known price."""
         return self.safe_amount * self.safe_price / (self.leverage or 1.0)
 
+    @property
+    def safe_placement_price(self) -> float:
+        return self.price or self.ft_price
+
+    @property
+    def stake_amount_filled(self) -> float:
+        return self.safe_filled * self.safe_price / (self.leverage or 1.0)
+
 
 @dataclass(slots=True)
 class Trade:
@@ -292,11 +300,11 @@ class Trade:
     @property
     def nr_of_successful_entries(self) -> int:
         """Entry orders done (closed, or cancelled after a partial fill) with something filled."""
-        return sum(1 for o in self.orders if o.ft_order_side == self.entry_side and not o.ft_is_open and o.filled > 0)
+        return len(self.select_filled_orders(self.entry_side))
 
     @property
     def nr_of_successful_exits(self) -> int:
-        return sum(1 for o in self.orders if o.ft_order_side == self.exit_side and not o.ft_is_open and o.filled > 0)
+        return len(self.select_filled_orders(self.exit_side))
 
     # ---- read by freqtrade strategies in their callbacks ------------------------------------
     @property

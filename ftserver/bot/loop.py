@@ -1281,8 +1281,10 @@ class TradingLoop:
 
     async def _on_added_entry_filled(self, trade: Trade, order: Order) -> None:
         """An added entry is done: amount, average open rate, stake and stop come from all filled orders."""
+        realized = trade.realized_profit
         trade.recalc_from_orders(self.clock.now())
         await self.repo.save_trade(trade)
+        self._realized_profit += trade.realized_profit - realized  # the same sum, recomputed from the orders
         if order.filled > 0:
             self.bus.publish(
                 announce.entry_message(

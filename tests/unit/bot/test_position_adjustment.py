@@ -4,7 +4,7 @@ orders fill at the current price; every expected number is worked out by hand in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -13,6 +13,8 @@ from ftserver.models import OrderSide, OrderStatus
 from tests.support.strategies import ScriptedStrategy
 
 from .conftest import Harness
+
+S = TypeVar("S", bound=ScriptedStrategy)
 
 
 class DcaStrategy(ScriptedStrategy):
@@ -35,8 +37,8 @@ class DcaStrategy(ScriptedStrategy):
         return self.entry_prices.pop(0) if self.entry_prices else current_order_rate
 
 
-def use(harness: Harness, strategy: ScriptedStrategy) -> DcaStrategy:
-    assert isinstance(strategy, DcaStrategy)
+def use(harness: Harness, strategy: S) -> S:
+    """Run ``strategy`` in the harness's bot (and in the bots its restarts build)."""
     harness.bot.strategy.strategy = strategy
     harness.strategy = strategy
     return strategy
@@ -307,3 +309,53 @@ async def test_added_entries_survive_a_restart(harness: Harness, dca: DcaStrateg
     assert resumed.id == trade.id
     assert (resumed.amount, resumed.open_rate, resumed.stake_amount) == pytest.approx((2.0, 90.0, 180.0))
     assert resumed.nr_of_successful_entries == 2
+
+
+class DocsStyleDca(ScriptedStrategy):
+    """Written as freqtrade's documentation shows DCA: take half at +5 %, add 25 % more per entry below -5 %."""
+
+    position_adjustment_enable = True
+    max_entry_position_adjustment = 3
+
+    def adjust_trade_position(
+        self,
+        trade: Any,
+        current_time: Any,
+        current_rate: float,
+        current_profit: float,
+        min_stake: float | None,
+        max_stake: float,
+        current_entry_rate: float,
+        current_exit_rate: float,
+        current_entry_profit: float,
+        current_exit_profit: float,
+        **kwargs: Any,
+    ) -> Any:
+        if current_profit > 0.05 and trade.nr_of_successful_exits == 0:
+            return -(trade.stake_amount / 2), "half_profit_5%"
+        if current_profit > -0.05:
+            return None
+        filled_entries = trade.select_filled_orders(trade.entry_side)
+        stake_amount = filled_entries[0].stake_amount_filled * (1 + trade.nr_of_successful_entries * 0.25)
+        return stake_amount, "1/3rd_increase"
+
+
+async def test_a_strategy_written_as_freqtrade_documents_dca_runs_unchanged(harness: Harness) -> None:
+    use(harness, DocsStyleDca())
+    trade = await harness.bot.force_enter("BTC/USDT")  # 1 BTC at 100
+    harness.market.set_price("BTC/USDT", 90.0)  # -10 %: add 100 x 1.25 = 125 at 90
+    await harness.tick()
+    stored = await harness.repo.get_trade(trade.id or 0)
+    assert stored is not None and stored.nr_of_successful_entries == 2
+    assert stored.orders[-1].ft_order_tag == "1/3rd_increase"
+    # 125 at 90 is 1.38888 BTC, 1.3888 on the 0.0001 step: 124.992; with the first 100, 224.992 for 2.3888 BTC
+    assert stored.stake_amount == pytest.approx(224.992)
+    assert stored.open_rate == pytest.approx(94.1862)  # 224.992 / 2.3888 = 94.18620..
+    # at 100: 99.9 / (94.1862 x 1.001) - 1 = +5.96 %: half the stake, 112.496 -> 1.1944 BTC
+    harness.market.set_price("BTC/USDT", 100.0)
+    await harness.tick()
+    stored = await harness.repo.get_trade(trade.id or 0)
+    assert stored is not None and stored.nr_of_successful_exits == 1 and stored.is_open
+    assert stored.orders[-1].ft_order_tag == "half_profit_5%"
+    assert stored.amount == pytest.approx(1.1944)
+    assert stored.stake_amount == pytest.approx(112.496)
