@@ -106,6 +106,9 @@ class StrategyInfo:
     use_custom_stoploss: bool
     can_short: bool
     plot_config: dict[str, Any]
+    # In effect: the config's value, else the strategy's (as freqtrade merges them).
+    position_adjustment_enable: bool = False
+    max_entry_position_adjustment: int = -1
 
 
 @dataclass(slots=True)

@@ -258,6 +258,8 @@ class TradingLoop:
             use_custom_stoploss=bool(strategy.use_custom_stoploss),
             can_short=bool(strategy.can_short),
             plot_config=dict(getattr(strategy, "plot_config", None) or {}),
+            position_adjustment_enable=self._position_adjustment,
+            max_entry_position_adjustment=self._max_entry_adjustments,
         )
 
     def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[pd.DataFrame, datetime] | None:

@@ -79,8 +79,12 @@ class SystemInfo:
             "bot_name": s.bot_name,
             "state": bot.state.value if bot else "running",
             "runmode": self.runmode.value,
-            "position_adjustment_enable": s.position_adjustment_enable,
-            "max_entry_position_adjustment": s.max_entry_position_adjustment,
+            "position_adjustment_enable": (
+                strategy.position_adjustment_enable if strategy else s.position_adjustment_enable
+            ),
+            "max_entry_position_adjustment": (
+                strategy.max_entry_position_adjustment if strategy else s.max_entry_position_adjustment
+            ),
         }
 
     def logs(self, limit: int | None = None) -> dict[str, Any]:

@@ -28,6 +28,7 @@ async def adjusting(aiohttp_client: Any, tmp_path: Path) -> Server:
 
 
 async def test_force_enter_on_an_open_pair_adds_an_order_and_status_and_trades_show_both(adjusting: Server) -> None:
+    assert (await adjusting.get("/api/v1/show_config"))["position_adjustment_enable"] is True
     first = await adjusting.post("/api/v1/forceenter", {"pair": "BTC/USDT"})  # 100 USDT -> 1 BTC at 100
     adjusting.market.set_price("BTC/USDT", 80.0)
     second = await adjusting.post("/api/v1/forceenter", {"pair": "BTC/USDT", "stakeamount": 80})
@@ -56,6 +57,7 @@ async def test_force_enter_on_an_open_pair_adds_an_order_and_status_and_trades_s
 
 
 async def test_force_enter_on_an_open_pair_without_position_adjustment_is_409(server: Server) -> None:
+    assert (await server.get("/api/v1/show_config"))["position_adjustment_enable"] is False
     first = await server.post("/api/v1/forceenter", {"pair": "BTC/USDT"})
     response = await server.client.post("/api/v1/forceenter", headers=basic_auth(), json={"pair": "BTC/USDT"})
     assert response.status == 409

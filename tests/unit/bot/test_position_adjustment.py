@@ -27,6 +27,7 @@ class DcaStrategy(ScriptedStrategy):
         self.answers: list[Any] = []
         self.calls: list[dict[str, Any]] = []
         self.entry_prices: list[float | None] = []
+        self.exit_prices: list[float | None] = []
         self.repeat: Any = None
 
     def adjust_trade_position(self, trade: Any, current_time: Any, current_rate: float, **kwargs: Any) -> Any:
@@ -35,6 +36,9 @@ class DcaStrategy(ScriptedStrategy):
 
     def adjust_entry_price(self, current_order_rate: float, **kwargs: Any) -> float | None:
         return self.entry_prices.pop(0) if self.entry_prices else current_order_rate
+
+    def adjust_exit_price(self, current_order_rate: float, **kwargs: Any) -> float | None:
+        return self.exit_prices.pop(0) if self.exit_prices else current_order_rate
 
 
 def use(harness: Harness, strategy: S) -> S:
@@ -359,3 +363,53 @@ async def test_a_strategy_written_as_freqtrade_documents_dca_runs_unchanged(harn
     assert stored.orders[-1].ft_order_tag == "half_profit_5%"
     assert stored.amount == pytest.approx(1.1944)
     assert stored.stake_amount == pytest.approx(112.496)
+
+
+async def test_an_answer_while_an_added_entry_rests_keeps_the_same_order_and_replaces_another(
+    harness: Harness, dca: DcaStrategy
+) -> None:
+    trade = await harness.bot.force_enter("BTC/USDT")  # 1 BTC at 100, no spread yet
+    dca.order_types = {"entry": "limit"}
+    harness.market.spread = 0.02  # bid 99, ask 101: a buy at the bid rests
+    dca.repeat = 50.0
+    await harness.tick()  # 50 at 99 -> 0.5050 BTC, resting
+    await harness.tick()  # the same answer: the same order (price 99, 0.5050): kept
+    stored = await harness.repo.get_trade(trade.id or 0)
+    assert stored is not None and [(o.price, o.status) for o in stored.orders][1:] == [(99.0, OrderStatus.OPEN)]
+    assert stored.orders[1].amount == pytest.approx(0.505)
+
+    harness.market.set_price("BTC/USDT", 102.0)  # bid 100.98: another order, so the resting one goes
+    await harness.tick()
+    stored = await harness.repo.get_trade(trade.id or 0)
+    assert stored is not None
+    assert [(o.price, o.status) for o in stored.orders][1:] == [
+        (99.0, OrderStatus.CANCELED),
+        (100.98, OrderStatus.OPEN),
+    ]
+    assert stored.orders[2].amount == pytest.approx(0.4951)  # 50 / 100.98 = 0.49514..
+    # The cancelled order filled nothing: the trade is still the first entry alone.
+    assert (stored.amount, stored.open_rate, stored.stake_amount) == pytest.approx((1.0, 100.0, 100.0))
+    assert messages(harness, MessageType.ENTRY_CANCEL)[-1]["reason"] == "cancelled to be replaced by new limit order"
+
+
+async def test_adjust_exit_price_replaces_an_open_exit_at_the_new_price(harness: Harness, dca: DcaStrategy) -> None:
+    trade = await harness.bot.force_enter("BTC/USDT")  # 1 BTC at 100
+    await harness.bot.force_exit(trade.id, order_type="limit", price=150.0)  # rests
+    dca.exit_prices = [140.0]
+    await harness.tick()
+    stored = await harness.repo.get_trade(trade.id or 0)
+    assert stored is not None and stored.is_open
+    assert [(o.price, o.status) for o in stored.orders][1:] == [
+        (150.0, OrderStatus.CANCELED),
+        (140.0, OrderStatus.OPEN),
+    ]
+    assert stored.orders[2].amount == pytest.approx(1.0)
+    assert stored.orders[2].ft_order_tag == "force_exit"
+
+    harness.market.set_price("BTC/USDT", 141.0)
+    await harness.tick()
+    closed = await harness.repo.get_trade(trade.id or 0)
+    assert closed is not None and not closed.is_open
+    assert closed.close_rate == pytest.approx(140.0)
+    # 1 x 140 x 0.999 - 1 x 100 x 1.001 = 139.86 - 100.1
+    assert closed.close_profit_abs == pytest.approx(39.76)
