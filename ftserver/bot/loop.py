@@ -1233,6 +1233,8 @@ class TradingLoop:
         order_type = order_type or self._order_type("entry")
         if order_type is OrderType.LIMIT:
             rate = round_nearest(rate, market.price_precision)
+        # Live: an order placed earlier in this iteration made the balance stale; read it again first.
+        await self._refresh_wallet()
         stake = self.wallet.stake_for_new_trade(
             self.settings.stake_amount,
             self.open_trades,

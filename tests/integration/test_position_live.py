@@ -1,5 +1,6 @@
-"""An added entry (position adjustment) is written down before it is sent, like any order: a crash
-between the exchange accepting it and the bot booking it is repaired at the restart, once.
+"""Position adjustment against a live exchange account: an added entry is written down before it is
+sent, like any order (a crash between the exchange accepting it and the bot booking it is repaired at
+the restart, once), and added entries never spend more than the account holds.
 
 Real ccxt code against the loopback Binance server, as in test_order_intents.
 """
@@ -17,7 +18,7 @@ from ftserver.models import OrderSide
 from ftserver.persistence.db import Database
 from ftserver.persistence.trades import TradeRepository
 from ftserver.strategy.safe import SafeStrategy
-from tests.integration.test_order_intents import PAIRS, Crash, CrashingBroker, Live
+from tests.integration.test_order_intents import PAIRS, Crash, CrashingBroker, ForwardingBroker, Live
 from tests.integration.test_order_intents import live as live  # the fixture, shared
 from tests.support.strategies import ScriptedStrategy
 from tests.unit.bot.conftest import CommitCheckingBus, make_settings
@@ -85,5 +86,48 @@ async def test_an_added_entry_accepted_but_not_booked_is_booked_into_its_trade_a
         assert resumed.open_rate == pytest.approx(average, abs=rules.price_precision / 2)
         assert live.rows("order_intents") == []
         assert len(live.account.orders) == 2  # booked, not bought again
+    finally:
+        await db.close()
+
+
+class AddsToEach(ScriptedStrategy):
+    """Asks for ``stake`` more on every trade, once each."""
+
+    position_adjustment_enable = True
+
+    def __init__(self, stake: float) -> None:
+        super().__init__()
+        self.stake = stake
+        self.asked: set[int] = set()
+
+    def adjust_trade_position(self, trade: Any, **kwargs: Any) -> float | None:
+        if trade.id in self.asked:
+            return None
+        self.asked.add(trade.id)
+        return self.stake
+
+
+class CountingBroker(ForwardingBroker):
+    def __init__(self, real: Any) -> None:
+        super().__init__(real)
+        self.placed = 0
+
+    async def place_order(self, *args: Any, **kwargs: Any) -> Any:
+        self.placed += 1
+        return await self.real.place_order(*args, **kwargs)
+
+
+async def test_added_entries_in_one_iteration_never_spend_more_than_the_account_holds(live: Live) -> None:
+    broker = CountingBroker(live.broker)
+    bot, db = await start(live, broker, AddsToEach(600.0))
+    try:
+        await bot.force_enter("BTC/USDT", order_type="market")  # 50 USDT each, of the 1000 held
+        await bot.force_enter("ETH/USDT", order_type="market")
+        live.clock.advance(minutes=1)
+        await bot.run_once()
+        # The first trade gets 600 more; then about 300 is left, so the second is refused.
+        # Refused by the bot's own check, not sent for the exchange to refuse.
+        assert broker.placed == 3
+        assert sorted(len(t.orders) for t in bot.open_trades) == [1, 2]
     finally:
         await db.close()
