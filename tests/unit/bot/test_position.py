@@ -146,3 +146,13 @@ def test_a_repriced_order_is_kept_moved_or_cancelled() -> None:
     assert moved is not None and moved.price == 91.0
     cancelled = decide_reprice(resting, None)
     assert cancelled is not None and cancelled.price is None
+
+
+def test_the_last_fill_date_is_the_newest_done_order_s() -> None:
+    later = NOW.replace(hour=13)
+    second = order(OrderSide.BUY, 1.0, 80.0)
+    second.order_filled_date = later
+    resting = order(OrderSide.BUY, 1.0, 70.0, status=OrderStatus.OPEN)
+    resting.order_filled_date = NOW.replace(hour=14)  # not done: does not count
+    assert trade(order(OrderSide.BUY, 1.0, 100.0)).date_last_filled_utc == NOW
+    assert trade(order(OrderSide.BUY, 1.0, 100.0), second, resting).date_last_filled_utc == later
