@@ -386,6 +386,15 @@ class Trade:
             return (1 - close_value / open_value) * self.leverage
         return (close_value / open_value - 1) * self.leverage
 
+    def realized_ratio(self) -> float:
+        """Realized profit over what all filled entries cost, fees included (freqtrade's ratio of a trade
+        that exited in parts)."""
+        spent = sum(
+            self.open_trade_value_for(o.safe_amount_after_fee, o.safe_price)
+            for o in self.select_filled_orders(self.entry_side)
+        )
+        return self.realized_profit / spent * self.leverage if spent else 0.0
+
     def recalc_from_orders(self, now: datetime) -> None:
         """Amount, average open rate, stake and realized profit from the done orders, as freqtrade does.
 
@@ -395,7 +404,7 @@ class Trade:
         """
         amount = stake = average = 0.0
         max_stake = 0.0
-        realized = 0.0
+        realized = last_exit_profit = 0.0
         exits = 0
         for order in self.orders:
             if order.ft_is_open or not order.filled:
@@ -411,11 +420,13 @@ class Trade:
             else:
                 amount -= coins
                 stake -= coins * average
-                realized += self.calc_profit(price, coins, open_rate=average)
+                last_exit_profit = self.calc_profit(price, coins, open_rate=average)
+                realized += last_exit_profit
                 exits += 1
         self.max_stake_amount = max_stake / (self.leverage or 1.0)
         if exits:
             self.realized_profit = round8(realized)
+            self.close_profit, self.close_profit_abs = self.realized_ratio(), last_exit_profit
         held = _truncate(amount, self.amount_precision)
         if held > 0:
             self.open_rate = _round_nearest(stake / amount, self.price_precision)

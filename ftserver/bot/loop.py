@@ -1069,6 +1069,7 @@ class TradingLoop:
             trade.stake_amount = trade.stake_amount * remaining / trade.amount
             trade.amount = remaining
             trade.exit_reason = None
+            trade.close_profit, trade.close_profit_abs = trade.realized_ratio(), profit
         else:
             first_exit = trade.realized_profit == 0.0
             ratio = trade.calc_profit_ratio(rate, filled)

@@ -77,6 +77,9 @@ def test_an_exit_between_entries_realizes_profit_at_the_average_of_that_moment()
     t.recalc_from_orders(NOW)
     # exit: 1 x 120 x 0.999 - 1 x 100 x 1.001 = 119.88 - 100.1 = 19.78
     assert t.realized_profit == pytest.approx(19.78)
+    # over all the entries cost: 200 x 1.001 + 130 x 1.001 = 330.33
+    assert t.close_profit == pytest.approx(19.78 / 330.33)
+    assert t.close_profit_abs == pytest.approx(19.78)
     # left: 1 at 100 (stake 100), then 1 at 130: 2 at 115, stake 230
     assert (t.amount, t.open_rate, t.stake_amount) == pytest.approx((2.0, 115.0, 230.0))
     assert t.max_stake_amount == pytest.approx(330.0)  # every entry counted: 200 + 130

@@ -176,6 +176,9 @@ async def test_a_negative_answer_exits_that_stake_and_books_its_profit(harness: 
     # sold 0.55 x 110 x 0.999 = 60.4395; that part cost 0.55 x 100 x 1.001 = 55.055
     assert stored.realized_profit == pytest.approx(5.3845)
     assert stored.nr_of_successful_exits == 1
+    # freqtrade's realized ratio: over the 100.1 the entry cost
+    assert stored.close_profit == pytest.approx(5.3845 / 100.1)
+    assert stored.close_profit_abs == pytest.approx(5.3845)
     exit_msg, fill = messages(harness, MessageType.EXIT)[-1], messages(harness, MessageType.EXIT_FILL)[-1]
     assert exit_msg["sub_trade"] is True and exit_msg["amount"] == pytest.approx(0.55)
     assert fill["sub_trade"] is True and fill["is_final_exit"] is False
