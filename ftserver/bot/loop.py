@@ -901,6 +901,10 @@ class TradingLoop:
                 )
             )
         else:
+            if order.filled > 0:
+                await self._on_exit_filled(trade, order, update.fee_rate)  # what it sold before the cancel
+                if not trade.is_open:
+                    return
             trade.exit_reason = None
             trade.exit_order_status = OrderStatus.CANCELED.value
             await self.repo.save_trade(trade)

@@ -4,12 +4,17 @@ orders fill at the current price; every expected number is worked out by hand in
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, TypeVar
 
 import pytest
 
+from ftserver.bot.loop import TradingLoop
 from ftserver.core.messages import MessageType
-from ftserver.models import OrderSide, OrderStatus
+from ftserver.exchange.base import ExchangeOrder
+from ftserver.exchange.paper import PaperBroker
+from ftserver.models import Order, OrderSide, OrderStatus
+from ftserver.strategy.safe import SafeStrategy
 from tests.support.strategies import ScriptedStrategy
 
 from .conftest import Harness
@@ -416,3 +421,56 @@ async def test_adjust_exit_price_replaces_an_open_exit_at_the_new_price(harness:
     assert closed.close_rate == pytest.approx(140.0)
     # 1 x 140 x 0.999 - 1 x 100 x 1.001 = 139.86 - 100.1
     assert closed.close_profit_abs == pytest.approx(39.76)
+
+
+class PartSellingBroker(PaperBroker):
+    """The paper broker, except that a resting sell reports ``part`` filled (and stays open)."""
+
+    def __init__(self, market: Any, *, clock: Any, part: float) -> None:
+        super().__init__(market, clock=clock)
+        self.part = part
+
+    async def refresh_order(self, order: Order) -> ExchangeOrder:
+        current = await super().refresh_order(order)
+        if order.side is not OrderSide.SELL or current.status is not OrderStatus.OPEN or order.price is None:
+            return current
+        return dataclasses.replace(
+            current,
+            filled=self.part,
+            remaining=order.amount - self.part,
+            average=order.price,
+            cost=self.part * order.price,
+        )
+
+    async def cancel_order(self, order: Order) -> ExchangeOrder:
+        cancelled = await super().cancel_order(order)
+        return dataclasses.replace(cancelled, filled=order.filled, average=order.average, cost=order.cost)
+
+
+async def test_a_repriced_exit_books_what_it_sold_and_offers_only_the_rest(harness: Harness) -> None:
+    strategy = DcaStrategy()
+    broker = PartSellingBroker(harness.market, clock=harness.clock, part=0.4)
+    bot = TradingLoop(
+        harness.settings,
+        market=harness.market,
+        broker=broker,
+        repo=harness.repo,
+        strategy=SafeStrategy(strategy),
+        bus=harness.bus,
+        clock=harness.clock,
+    )
+    await bot.startup()
+    trade = await bot.force_enter("BTC/USDT")  # 1 BTC at 100
+    await bot.force_exit(trade.id, order_type="limit", price=150.0)  # rests; 0.4 of it sells at 150
+    strategy.exit_prices = [140.0]
+    harness.clock.advance(minutes=1)
+    await bot.run_once()  # 0.4 sold, then re-priced: the sold part booked, 0.6 offered at 140
+
+    stored = await harness.repo.get_trade(trade.id or 0)
+    assert stored is not None and stored.is_open
+    first, replacement = stored.orders[1], stored.orders[2]
+    assert first.status is OrderStatus.CANCELED and first.filled == pytest.approx(0.4)
+    assert replacement.price == 140.0 and replacement.amount == pytest.approx(0.6)
+    assert stored.amount == pytest.approx(0.6)
+    # 0.4 x 150 x 0.999 - 0.4 x 100 x 1.001 = 59.94 - 40.04
+    assert stored.realized_profit == pytest.approx(19.9)
