@@ -301,12 +301,6 @@ class Trade:
         return sum(o.amount - o.filled for o in self.orders if o.ft_is_open and o.ft_order_side == self.exit_side)
 
     @property
-    def date_last_filled_utc(self) -> datetime:
-        """When the newest done order filled (DCA strategies space their entries with it); else the open date."""
-        filled = [o.order_filled_date for o in self.select_filled_orders() if o.order_filled_date is not None]
-        return max([self.open_date, *filled])
-
-    @property
     def nr_of_successful_entries(self) -> int:
         """Entry orders done (closed, or cancelled after a partial fill) with something filled."""
         return len(self.select_filled_orders(self.entry_side))

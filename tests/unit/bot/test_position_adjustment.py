@@ -374,10 +374,16 @@ async def test_a_strategy_written_as_freqtrade_documents_dca_runs_unchanged(harn
 
 
 async def test_an_answer_while_an_added_entry_rests_keeps_the_same_order_and_replaces_another(
-    harness: Harness, dca: DcaStrategy
+    harness: Harness, tmp_path: Any
 ) -> None:
+    from .conftest import build_bot, make_settings
+
+    # Limit entries: a config's order_types wins over the strategy's as a whole, as in freqtrade.
+    harness.settings = make_settings(tmp_path, order_types={"entry": "limit", "exit": "market", "stoploss": "market"})
+    dca = DcaStrategy()
+    harness.bot = build_bot(harness.settings, harness.market, harness.repo, harness.bus, harness.clock, dca)
+    await harness.bot.startup()
     trade = await harness.bot.force_enter("BTC/USDT")  # 1 BTC at 100, no spread yet
-    dca.order_types = {"entry": "limit"}
     harness.market.spread = 0.02  # bid 99, ask 101: a buy at the bid rests
     dca.repeat = 50.0
     await harness.tick()  # 50 at 99 -> 0.5050 BTC, resting
