@@ -37,6 +37,8 @@ from ftserver.bot.locks import PairLocks
 from ftserver.bot.order_types import order_type_for, time_in_force_for
 from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
+from ftserver.bot.pairlists.chain import PairlistChain, candle_reader, options_of
+from ftserver.bot.pairlists.handler import PairlistContext
 from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.config import Settings
 from ftserver.core import messages
@@ -182,6 +184,8 @@ class TradingLoop:
             max_entries=settings.exchange.max_blacklist_entries,
             max_pattern_length=settings.exchange.max_blacklist_pattern_length,
         )
+        self.pairlists = PairlistChain(options_of(settings.pairlists), blacklist=self.pairlist.blacklist)
+        self._chain_pairs: list[str] = list(self.pairlist.configured)
         ratio, capital = settings.tradable_balance_ratio, settings.available_capital
         if self.account is not None:
             self.wallet: Wallet = ExchangeWallet(
@@ -281,6 +285,7 @@ class TradingLoop:
         else:
             self._bot_start = datetime.fromtimestamp(float(started), tz=self._startup.tzinfo)
         await self._reconcile_intents()
+        await self._refresh_pairlists()
         self._refresh_whitelist()
         await self._refresh_wallet()  # live: a key the exchange refuses stops the start here
         if self._open:
@@ -355,6 +360,7 @@ class TradingLoop:
             await self._process()
 
     async def _process(self) -> None:
+        await self._refresh_pairlists()
         self._refresh_whitelist()
         with contextlib.suppress(ExchangeError):  # announced by _refresh_wallet; the last balances stay
             await self._refresh_wallet()
@@ -529,14 +535,46 @@ class TradingLoop:
     def set_external_whitelist(self, producer: str, pairs: list[str]) -> None:
         """A producer's whitelist (consumer mode). Takes effect at once and is announced on the bus."""
         self._external_whitelists[producer] = list(pairs)
+        if self.pairlists.follows_producers:
+            self._wake.set()  # the chain is evaluated at the start of the next iteration
         self._refresh_whitelist()
 
+    async def _refresh_pairlists(self) -> None:
+        """Run the pairlist chain; on an exchange failure the previous whitelist stays."""
+        now = self.clock.now()
+        try:
+            ctx = PairlistContext(
+                now=now,
+                stake_currency=self.settings.stake_currency,
+                configured=self.settings.exchange.pair_whitelist,
+                markets=self.market.markets,
+                tickers=await self.pairlists.tickers(self.market, now),
+                read_candles=candle_reader(self.market, now),
+                timeframe=self.timeframe,
+                stoploss=float(self.strategy.strategy.stoploss),
+                max_open_trades=self.settings.max_open_trades,
+                open_trade_count=len(self._open),
+                performance=self._pair_performance,
+                producer_pairs=self._external_whitelists,
+            )
+            self._chain_pairs = await self.pairlists.evaluate(ctx)
+        except (ExchangeError, ExchangeUnavailable) as exc:
+            log.warning("Pairlist refresh failed, the whitelist stays as it was: %s", exc)
+
+    async def _pair_performance(self, since: datetime | None) -> dict[str, tuple[float, int]]:
+        results: dict[str, tuple[float, int]] = {}
+        for trade in await self.repo.closed_trades():
+            if since is None or (trade.close_date is not None and trade.close_date >= since):
+                profit, count = results.get(trade.pair, (0.0, 0))
+                results[trade.pair] = (profit + (trade.close_profit or 0.0), count + 1)
+        return results
+
     def _refresh_whitelist(self) -> None:
-        if self._external_whitelists:
+        if self._external_whitelists and not self.pairlists.follows_producers:
             followed = list(dict.fromkeys(p for pairs in self._external_whitelists.values() for p in pairs))
             whitelist = Pairlist(followed, self.pairlist.blacklist).whitelist(self.market.markets.keys())
         else:
-            whitelist = self.pairlist.whitelist(self.market.markets.keys())
+            whitelist = Pairlist(self._chain_pairs, self.pairlist.blacklist).whitelist(self.market.markets.keys())
         if whitelist != self._whitelist:
             self._whitelist = whitelist
             self.bus.publish(messages.whitelist(whitelist))
@@ -1424,6 +1462,7 @@ class TradingLoop:
             if strategy.strategy.timeframe != self.strategy.strategy.timeframe:
                 self.cache = CandleCache(max_rows=self.cache.max_rows)
             self._configure(settings, strategy)
+            await self._refresh_pairlists()
             self._refresh_whitelist()
             try:
                 self._start_strategy()  # a reloaded strategy is a new one: its bot_start runs too

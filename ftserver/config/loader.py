@@ -18,6 +18,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
 
+from ftserver.bot.pairlists.registry import HANDLERS
 from ftserver.config.fields import freeze, thaw
 from ftserver.config.parsing import read_config_file
 from ftserver.config.settings import ConfigSchema, Settings
@@ -131,13 +132,22 @@ def _warn_unknown(data: Any, schema: Schema | None, prefix: str = "") -> None:
         path = f"{prefix}.{key}" if prefix else key
         field = known.get(key)
         if field is None:
-            log.warning("Unknown config key '%s' ignored", path)
+            if "options" not in known:  # a pairlist step's options are checked against its handler below
+                log.warning("Unknown config key '%s' ignored", path)
             continue
         if isinstance(field, fields.Nested):
             _warn_unknown(value, field.schema, path)
         elif isinstance(field, fields.List) and isinstance(field.inner, fields.Nested) and isinstance(value, list):
             for index, item in enumerate(value):
                 _warn_unknown(item, field.inner.schema, f"{path}.{index}")
+
+
+def _warn_unknown_options(settings: Settings) -> None:
+    for index, step in enumerate(settings.pairlists):
+        known = HANDLERS[step.method].OPTIONS
+        for key in step.options:
+            if key not in known:
+                log.warning("Unknown config key 'pairlists.%d.%s' ignored", index, key)
 
 
 def _validate(data: dict[str, Any], files: tuple[Path, ...]) -> Settings:
@@ -148,6 +158,7 @@ def _validate(data: dict[str, Any], files: tuple[Path, ...]) -> Settings:
         key, message = _first_error(exc.normalized_messages())
         raise ConfigError(message, key=key) from None
     _warn_unknown(data, schema)
+    _warn_unknown_options(settings)
     # Provenance, not config keys: set once here, on the frozen instance nobody else has seen yet.
     object.__setattr__(settings, "files", files)
     object.__setattr__(settings, "source", freeze(data))

@@ -16,10 +16,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, pre_load, validate, validates_schema
 from marshmallow import fields as mfields
 
 from ftserver.bot.pairlist import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_PATTERN_LENGTH, pattern_error
+from ftserver.bot.pairlists.registry import HANDLERS, REFUSED
 from ftserver.config.fields import (
     FrozenDict,
     PathField,
@@ -190,9 +191,41 @@ class ExchangeSettings:
                 raise ValidationError({"pair_blacklist": {index: [error]}})
 
 
+def _gather_options(data: Any) -> Any:
+    """A handler's options sit next to ``method`` in freqtrade's configs; they are kept under ``options``."""
+    if not isinstance(data, Mapping) or "options" in data:
+        return data
+    return {"method": data.get("method"), "options": {k: v for k, v in data.items() if k != "method"}}
+
+
 @dataclass(frozen=True, kw_only=True)
 class PairlistSettings:
-    method: str = field(metadata={"validate": validate.OneOf(["StaticPairList"])})
+    """One step of the pairlist chain: a handler name and its options (checked against the handler)."""
+
+    method: str
+    options: Mapping[str, Any] = custom(FrozenDict, default=MappingProxyType({}))
+
+    @pre_load
+    def _options_beside_method(self, data: Any, **kwargs: Any) -> Any:
+        return _gather_options(data)
+
+    @validates_schema
+    def _handler_options(self, data: dict[str, Any], **kwargs: Any) -> None:
+        method = data["method"]
+        if method in REFUSED:
+            raise ValidationError(REFUSED[method], field_name="method")
+        handler = HANDLERS.get(method)
+        if handler is None:
+            raise ValidationError(f"Must be one of: {', '.join(HANDLERS)}.", field_name="method")
+        options = data.get("options") or {}
+        for name, option in handler.OPTIONS.items():
+            if name not in options:
+                if option.required:
+                    raise ValidationError(f"Missing data for required field ({method}).", field_name=name)
+                continue
+            error = option.check(options[name])
+            if error is not None:
+                raise ValidationError(error, field_name=name)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from marshmallow import Schema, ValidationError, validate, validates_schema
 from marshmallow_dataclass import class_schema
 
+from ftserver.bot.pairlists.registry import HANDLERS
 from ftserver.config.fields import NumberOrMapping, RoiTable, StakeAmount, Timeframe, thaw
 from ftserver.config.sections import (
     ApiServerSettings,
@@ -107,6 +108,18 @@ class Settings:
 
     # A marshmallow hook: marshmallow-dataclass copies it onto the generated schema, where it runs on
     # the loaded fields (sections already dataclasses) before Settings is built.
+    @validates_schema
+    def _pairlists_start_with_a_generator(self, data: dict[str, Any], **kwargs: Any) -> None:
+        steps = data.get("pairlists") or ()
+        if steps and not HANDLERS[steps[0].method].IS_GENERATOR:
+            raise ValidationError(
+                {
+                    "pairlists": {
+                        0: {"method": [f"{steps[0].method} is a filter: the first pairlist must generate pairs."]}
+                    }
+                }
+            )
+
     @validates_schema
     def _live_trading_needs_an_account(self, data: dict[str, Any], **kwargs: Any) -> None:
         """Real orders only on a real exchange, with credentials, in spot: refuse anything else up front."""

@@ -77,6 +77,7 @@ class Ticker:
     low: float | None = None
     base_volume: float | None = None
     quote_volume: float | None = None
+    percentage: float | None = None  # change over the last 24 h, in percent
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,6 +204,7 @@ class CcxtMarket:
             low=t.get("low"),
             base_volume=t.get("baseVolume"),
             quote_volume=t.get("quoteVolume"),
+            percentage=t.get("percentage"),
         )
 
     async def fetch_ticker(self, pair: str) -> Ticker:

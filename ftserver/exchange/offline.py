@@ -132,6 +132,7 @@ class OfflineMarket(ABC):
             low=min(c[3] for c in day) if day else last,
             base_volume=sum(c[5] for c in day) if day else 0.0,
             quote_volume=sum(c[5] * c[4] for c in day) if day else 0.0,
+            percentage=(last / day[0][1] - 1) * 100 if day and day[0][1] else None,
         )
 
     async def fetch_tickers(self, pairs: list[str] | None = None) -> dict[str, Ticker]:

@@ -1,0 +1,1 @@
+"""Pairlist handlers (one module each), their registry and the chain that runs them."""
