@@ -14,7 +14,7 @@ from ftserver.data.timerange import parse_date
 from ftserver.errors import ConfigError, InvalidRequest
 from ftserver.exchange.base import MarketData
 from ftserver.exchange.replay import ReplayMarket
-from ftserver.exchange.simulated import DEFAULT_PRICES, SimulatedMarket
+from ftserver.exchange.simulated import SimulatedMarket, default_pairs
 
 if TYPE_CHECKING:
     from ftserver.exchange.ccxt_broker import CcxtBroker
@@ -26,7 +26,7 @@ def sim_pairs(exchange: ExchangeSettings) -> list[str]:
     A whitelisted pair must exist for the bot to trade it, and a market with more pairs than the
     whitelist is what a real exchange looks like. Whitelist entries that are patterns are skipped.
     """
-    listed = list(exchange.sim.pairs or [f"{base}/USDT" for base in DEFAULT_PRICES])
+    listed = list(exchange.sim.pairs or default_pairs())
     return list(dict.fromkeys(listed + _literal_whitelist(exchange)))
 
 

@@ -106,6 +106,10 @@ class OfflineMarket(ABC):
     async def load_markets(self, reload: bool = False) -> dict[str, Market]:
         return self._markets
 
+    def spread(self, pair: str) -> float:
+        """The ticker's ``ask - bid`` as a share of the price."""
+        return SPREAD
+
     def _now_ms(self) -> int:
         return int(self.clock.now().timestamp() * 1000)
 
@@ -120,7 +124,7 @@ class OfflineMarket(ABC):
     async def fetch_ticker(self, pair: str) -> Ticker:
         last = self.price(pair)
         tick = self._markets[pair].price_precision or 0.0
-        half = max(last * SPREAD / 2, tick)
+        half = max(last * self.spread(pair) / 2, tick)
         day = self.day_candles(pair)
         return Ticker(
             symbol=pair,

@@ -7,6 +7,12 @@ block's anchor (a Brownian bridge). Any candle can be computed without generatin
 it, the same candle comes back for the same time whatever the request, and larger timeframes are
 aggregates of the 1-minute series. Nothing is ever returned for a time after ``clock.now()``; the
 newest candle is the one still forming.
+
+Besides the ten large coins, the market lists a few dozen smaller ones whose traits are drawn from
+the seed: a 24 h quote volume from about a tenth of a large coin's down to a thousandth, a bid/ask
+spread from 0.01 % to about 1 %, a volatility from 0.6 to 2.5 times the large coins', and for about
+one in four a recent listing (2 to 20 days ago, counted from now: before it there are no candles).
+That spread is what volume rankings and pairlist filters need to mean something offline.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hashlib
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,7 +29,7 @@ from ftserver.core.clock import Clock
 from ftserver.data.timeframes import is_timeframe, timeframe_to_ms
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.base import Candle
-from ftserver.exchange.offline import DAY_MS, MINUTE_MS, TIMEFRAMES, OfflineMarket, candle_window, listing
+from ftserver.exchange.offline import DAY_MS, MINUTE_MS, SPREAD, TIMEFRAMES, OfflineMarket, candle_window, listing
 
 BLOCK_MINUTES = 1440
 BLOCK_MS = BLOCK_MINUTES * MINUTE_MS
@@ -41,6 +48,19 @@ DEFAULT_PRICES: dict[str, float] = {
     "DOT": 7.0,
     "LINK": 15.0,
 }
+# Smaller coins listed besides those (their traits come from the seed, see ``PairTraits``).
+SMALLER_BASES: tuple[str, ...] = (
+    "LTC", "TRX", "ATOM", "NEAR", "APT", "ARB", "OP", "FIL", "ICP", "ETC", "XLM", "HBAR",
+    "INJ", "SUI", "SEI", "TIA", "PEPE", "SHIB", "WIF", "BONK", "FET", "RNDR", "GRT", "AAVE",
+    "UNI", "MKR", "SAND", "MANA", "AXS", "ALGO", "EGLD", "FLOW", "KAS", "IMX", "LDO", "CRV",
+)  # fmt: skip
+
+
+def default_pairs(quote: str = "USDT") -> list[str]:
+    """What the simulated market lists when no pairs are named: the large coins first, then the smaller."""
+    return [f"{base}/{quote}" for base in (*DEFAULT_PRICES, *SMALLER_BASES)]
+
+
 # Slow waves that move a block's anchor: (period in days, amplitude in log-price).
 _WAVES = [(3.1, 0.02), (11.3, 0.05), (37.7, 0.09), (127.0, 0.16), (401.0, 0.25)]
 
@@ -54,6 +74,33 @@ def _start_price(seed: int, pair: str, base: str, quote: str) -> float:
     base_price = DEFAULT_PRICES.get(base) or 10 ** ((_stable_int(seed, base, "price") % 600) / 100 - 2)
     quote_price = DEFAULT_PRICES.get(quote)
     return base_price / quote_price if quote_price else base_price
+
+
+@dataclass(frozen=True, slots=True)
+class PairTraits:
+    volume_scale: float  # times a large coin's volume
+    spread: float  # 1 - bid/ask, roughly
+    volatility: float  # times the market's volatility
+    listed_days: float | None  # None: listed before any history the market serves
+
+
+LARGE_COIN = PairTraits(volume_scale=1.0, spread=SPREAD, volatility=1.0, listed_days=None)
+
+
+def pair_traits(seed: int, pair: str, base: str) -> PairTraits:
+    """A large coin trades as before; any other pair gets seeded traits of a smaller coin."""
+    if base in DEFAULT_PRICES:
+        return LARGE_COIN
+    rng = np.random.default_rng(_stable_int(seed, pair, "traits"))
+    volume_scale, spread, volatility, young, age = rng.uniform(
+        (-3.0, -4.0, -0.2, 0.0, 2.0), (-1.0, -2.0, 0.4, 1.0, 20.0)
+    )
+    return PairTraits(
+        volume_scale=10**volume_scale,
+        spread=10**spread,
+        volatility=10**volatility,
+        listed_days=age if young < 0.25 else None,
+    )
 
 
 class _BlockCache:
@@ -78,14 +125,17 @@ class _BlockCache:
 class _PairSeries:
     """The 1-minute OHLCV generator of one pair."""
 
-    def __init__(self, seed: int, pair: str, start_price: float, volatility: float, cache: _BlockCache) -> None:
+    def __init__(
+        self, seed: int, pair: str, start_price: float, volatility: float, cache: _BlockCache, traits: PairTraits
+    ) -> None:
         self._pair = pair
         self._key = _stable_int(seed, pair)
         self._log0 = math.log(start_price)
-        self._sigma = BASE_MINUTE_VOLATILITY * volatility
+        self._sigma = BASE_MINUTE_VOLATILITY * volatility * traits.volatility
         rng = np.random.default_rng(self._key)
         self._phases = rng.uniform(0, 2 * math.pi, len(_WAVES))
-        self._base_volume = 1_000_000 / start_price  # about a million quote units a minute
+        # About a million quote units a minute for a large coin.
+        self._base_volume = 1_000_000 / start_price * traits.volume_scale
         self._cache = cache
 
     def _anchor(self, block: int) -> float:
@@ -144,15 +194,17 @@ class SimulatedMarket(OfflineMarket):
     ) -> None:
         super().__init__(clock=clock, fee=fee, history_days=history_days)
         self.quote = quote
-        selected = list(pairs) if pairs else [f"{base}/{quote}" for base in DEFAULT_PRICES]
+        selected = list(pairs) if pairs else default_pairs(quote)
         cache = _BlockCache(cache_blocks)
         self._series: dict[str, _PairSeries] = {}
+        self.traits: dict[str, PairTraits] = {}
         for pair in selected:
             base, _, pair_quote = pair.partition("/")
             if not base or not pair_quote:
                 raise InvalidRequest(f"Invalid pair '{pair}': expected BASE/QUOTE")
             price = _start_price(seed, pair, base, pair_quote)
-            self._series[pair] = _PairSeries(seed, pair, price, volatility, cache)
+            self.traits[pair] = traits = pair_traits(seed, pair, base)
+            self._series[pair] = _PairSeries(seed, pair, price, volatility, cache, traits)
             self._markets[pair] = listing(pair, price, fee)
 
     def _pair(self, pair: str) -> _PairSeries:
@@ -167,7 +219,11 @@ class SimulatedMarket(OfflineMarket):
         series = self._pair(pair)
         step = timeframe_to_ms(timeframe)
         now_ms = self._now_ms()
-        window = candle_window(step, now_ms - now_ms % step, self._history_start(now_ms), since_ms, limit)
+        first = self._history_start(now_ms)
+        listed_days = self.traits[pair].listed_days
+        if listed_days is not None:
+            first = max(first, now_ms - int(listed_days * DAY_MS))
+        window = candle_window(step, now_ms - now_ms % step, first, since_ms, limit)
         if window is None:
             return []
         start, stop_open = window
@@ -204,6 +260,9 @@ class SimulatedMarket(OfflineMarket):
         rows = self._pair(pair).minutes(minute, minute + MINUTE_MS).copy()
         self._make_partial(rows, (now_ms - minute) / MINUTE_MS)
         return float(rows[-1, 3])
+
+    def spread(self, pair: str) -> float:
+        return self.traits[pair].spread
 
     def day_candles(self, pair: str) -> list[Candle]:
         return self.candles(pair, "1h", since_ms=self._now_ms() - DAY_MS, limit=25)

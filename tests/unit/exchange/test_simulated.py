@@ -8,7 +8,7 @@ from ftserver.config.sections import ExchangeSettings, SimSettings
 from ftserver.core.clock import ManualClock
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.factory import create_market
-from ftserver.exchange.simulated import DEFAULT_PRICES, SimulatedMarket
+from ftserver.exchange.simulated import SimulatedMarket, default_pairs
 
 NOW = datetime(2026, 3, 2, 12, 7, 30, tzinfo=UTC)
 NOW_MS = int(NOW.timestamp() * 1000)
@@ -116,7 +116,7 @@ def test_daily_and_weekly_candles_aggregate_whole_days(sim: SimulatedMarket) -> 
 
 def test_markets_have_ticks_steps_and_minimums(sim: SimulatedMarket) -> None:
     btc, xrp = sim.markets["BTC/USDT"], sim.markets["XRP/USDT"]
-    assert len(sim.markets) == 10
+    assert len(sim.markets) == 46  # ten large coins and 36 smaller ones
     assert btc.amount_precision == pytest.approx(1e-5)
     assert btc.min_amount == btc.amount_precision
     assert xrp.price_precision is not None and xrp.price_precision <= 1e-4
@@ -154,12 +154,12 @@ def test_since_before_history_starts_at_the_history_start(sim: SimulatedMarket) 
 
 def test_factory_builds_sim_with_default_and_whitelisted_pairs(clock: ManualClock) -> None:
     config = ExchangeSettings(
-        name="sim", sim=SimSettings(seed=3, history_days=2), pair_whitelist=("PEPE/USDT", ".*/BTC")
+        name="sim", sim=SimSettings(seed=3, history_days=2), pair_whitelist=("MOON/USDT", ".*/BTC")
     )
     built = create_market(config, clock=clock, fee=0.002)
     assert isinstance(built, SimulatedMarket)
-    assert set(built.markets) == {f"{b}/USDT" for b in DEFAULT_PRICES} | {"PEPE/USDT"}
-    assert built.markets["PEPE/USDT"].taker_fee == 0.002
+    assert set(built.markets) == set(default_pairs()) | {"MOON/USDT"}
+    assert built.markets["MOON/USDT"].taker_fee == 0.002
     assert built.candles("BTC/USDT", "1m", limit=3) == market(seed=3).candles("BTC/USDT", "1m", limit=3)
     only = create_market(ExchangeSettings(name="sim", sim=SimSettings(pairs=("ETH/USDT",))), clock=clock)
     assert set(only.markets) == {"ETH/USDT"}
