@@ -214,6 +214,10 @@ class TradingLoop:
         return list(self._whitelist)
 
     @property
+    def pairlist_methods(self) -> list[str]:
+        return self.pairlists.names
+
+    @property
     def realized_profit(self) -> float:
         return self._realized_profit
 

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ftserver.bot.dataprovider import DataProvider
+from ftserver.bot.pairlists.registry import available as available_pairlists
 from ftserver.config import Settings
 from ftserver.data.history import candle_store_for
 from ftserver.data.timeframes import timeframe_to_seconds
@@ -112,6 +113,10 @@ class Research:
                     + f" in {self.shown(self.store.datadir)} (download them with `ftserver download-data`)"
                 )
             return strategy.name, strategy.analyze_sync(df, pair), datetime.now(UTC)
+
+    @staticmethod
+    def pairlist_handlers() -> list[dict[str, Any]]:
+        return available_pairlists()
 
     @staticmethod
     def exchanges() -> dict[str, Any]:

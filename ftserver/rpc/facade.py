@@ -350,9 +350,12 @@ class Rpc:
         )
 
     # ---- pairs and locks ---------------------------------------------------------------------
+    def available_pairlists(self) -> dict[str, Any]:
+        return {"pairlists": self.research.pairlist_handlers()}
+
     def whitelist(self) -> dict[str, Any]:
         pairs = self.bot.whitelist
-        return {"whitelist": pairs, "length": len(pairs), "method": ["StaticPairList"]}
+        return {"whitelist": pairs, "length": len(pairs), "method": self.bot.pairlist_methods}
 
     def _blacklist_view(self, errors: dict[str, str] | None = None) -> dict[str, Any]:
         bot = self.bot
@@ -364,7 +367,7 @@ class Rpc:
             "blacklist_expanded": expanded,
             "errors": {pattern: {"error_msg": message} for pattern, message in {**bad, **(errors or {})}.items()},
             "length": len(entries),
-            "method": ["StaticPairList"],
+            "method": self.bot.pairlist_methods,
         }
 
     def blacklist(self) -> dict[str, Any]:

@@ -34,6 +34,10 @@ class ResearchPort(Protocol):
 
     def exchanges(self) -> dict[str, Any]: ...
 
+    def pairlist_handlers(self) -> list[dict[str, Any]]:
+        """Every pairlist handler with its description and options (``/pairlists/available``)."""
+        ...
+
 
 def pair_history(
     research: ResearchPort,

@@ -31,20 +31,7 @@ async def get_whitelist(request: web.Request) -> web.Response:
 
 @routes.get("/pairlists/available", op=Operation("pairs", "Pair list handlers this server knows", rp.PairlistsSchema))
 async def available_pairlists(request: web.Request) -> web.Response:
-    """The pairlist handlers this server knows (only the static list)."""
-    return json_response(
-        {
-            "pairlists": [
-                {
-                    "name": "StaticPairList",
-                    "is_pairlist_generator": True,
-                    "params": {},
-                    "description": "Use pairlist as configured in config",
-                    "supports_backtesting": "yes",
-                }
-            ]
-        }
-    )
+    return json_response(request.app[keys.RPC].available_pairlists())
 
 
 @routes.get("/blacklist", op=Operation("pairs", "Blacklisted pairs", rp.BlacklistSchema, errors=(WRONG_MODE,)))
