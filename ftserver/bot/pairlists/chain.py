@@ -58,6 +58,7 @@ class PairlistChain:
     async def evaluate(self, ctx: PairlistContext) -> list[str]:
         """The whitelist: generator, filters in order, then the blacklist."""
         head, *rest = self.handlers
+        ctx.blacklisted = frozenset(self.blacklist.matching(ctx.markets.keys()))
         pairs = await head.generate(ctx)
         for handler in rest:
             pairs = await handler.filter(pairs, ctx)

@@ -84,6 +84,8 @@ class PairlistContext:
     performance: Callable[[datetime | None], Awaitable[Mapping[str, tuple[float, int]]]] | None = None
     # Consumer mode: the whitelist each producer last sent.
     producer_pairs: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # Markets the blacklist names: a generator ranks without them, so they take no slot.
+    blacklisted: frozenset[str] = frozenset()
 
 
 class PairlistHandler(ABC):
@@ -125,11 +127,14 @@ class PairlistHandler(ABC):
 
 
 def tradable_markets(ctx: PairlistContext) -> list[str]:
-    """Active spot markets quoted in the stake currency, in the exchange's order."""
+    """Active spot markets quoted in the stake currency and not blacklisted, in the exchange's order."""
     return [
         symbol
         for symbol, market in ctx.markets.items()
-        if market.active and market.quote == ctx.stake_currency and not market.contract
+        if market.active
+        and market.quote == ctx.stake_currency
+        and not market.contract
+        and symbol not in ctx.blacklisted
     ]
 
 
