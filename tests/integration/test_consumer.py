@@ -204,3 +204,32 @@ async def test_reload_config_keeps_the_producer_data_for_the_strategy(
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("ftserver.bot")]
     finally:
         await producer.close()
+
+
+async def test_producer_pairlist_follows_a_real_producer_and_caps_the_count(
+    tmp_path: Path, aiohttp_client: Any
+) -> None:
+    port = free_port()
+    producer = await start_producer(tmp_path / "producer", port)  # its whitelist: BTC/USDT, ETH/USDT
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    settings = app_settings(
+        tmp_path / "consumer",
+        exchange={"name": "scripted", "pair_whitelist": ["ETH/USDT"]},
+        pairlists=[{"method": "ProducerPairList", "producer_name": "prod", "number_assets": 1}],
+        external_message_consumer=consumer_config(port),
+    )
+    app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
+    client = await aiohttp_client(app)
+    try:
+
+        async def whitelist() -> Any:
+            return await (await client.get("/api/v1/whitelist", headers=basic_auth())).json()
+
+        async def follows() -> bool:
+            return (await whitelist())["whitelist"] == ["BTC/USDT"]
+
+        await eventually(follows)
+        assert (await whitelist())["method"] == ["ProducerPairList"]
+    finally:
+        await producer.close()
