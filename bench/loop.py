@@ -14,7 +14,13 @@ default 3) and the best and the median of the runs are printed, since a shared m
 The new-candle iteration's CPU time (all threads of the process) is printed too: other processes
 on the machine stretch the wall time, much less the CPU time.
 
-Run: .venv/bin/python bench/loop.py [--runs N]
+A second case runs a pairlist chain over 200 sim pairs: VolumePairList (top 50) then AgeFilter,
+SpreadFilter, PriceFilter and RangeStabilityFilter. It prints what a full refresh costs (tickers of
+all 200 pairs fetched once, daily candles read by the filters), what a refresh costs when nothing is
+due (tickers and rankings cached), and the iterations with the chain in place. Targets: a refresh
+under 100 ms, an iteration under 1 s.
+
+Run: .venv/bin/python bench/loop.py [--runs N] [--only-pairlists]
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ from typing import Any
 import pandas as pd
 
 from ftserver.bot.loop import TradingLoop
+from ftserver.bot.pairlist import Blacklist
+from ftserver.bot.pairlists.chain import PairlistChain, candle_reader
+from ftserver.bot.pairlists.handler import PairlistContext
 from ftserver.config import settings_from_dict
 from ftserver.core.bus import MessageBus
 from ftserver.core.clock import ManualClock
@@ -45,6 +54,14 @@ from ftserver.strategy.informative import informative
 from ftserver.strategy.safe import SafeStrategy
 
 TARGET_SECONDS = 1.0
+REFRESH_TARGET_SECONDS = 0.1
+CHAIN = [
+    {"method": "VolumePairList", "number_assets": 50, "refresh_period": 1800},
+    {"method": "AgeFilter", "min_days_listed": 3},
+    {"method": "SpreadFilter", "max_spread_ratio": 0.005},
+    {"method": "PriceFilter", "low_price_ratio": 0.01},
+    {"method": "RangeStabilityFilter", "lookback_days": 3, "min_rate_of_change": 0.01},
+]
 
 
 class HourlyRsiSample(SampleStrategy):
@@ -67,7 +84,38 @@ def pairs(count: int) -> list[str]:
     return names[:count]
 
 
-async def measure(count: int, folder: Path, strategy_class: type[Strategy] = SampleStrategy) -> dict[str, float]:
+async def measure_chain_refresh(count: int) -> dict[str, float]:
+    """One refresh of CHAIN over ``count`` sim pairs: cold, then with nothing due."""
+    now = datetime(2026, 3, 2, 12, 0, 10, tzinfo=UTC)
+    market = SimulatedMarket(pairs=pairs(count), clock=ManualClock(now), history_days=5)
+    chain = PairlistChain([(step["method"], step) for step in CHAIN], blacklist=Blacklist())
+
+    async def refresh() -> list[str]:
+        ctx = PairlistContext(
+            now=now,
+            stake_currency="USDT",
+            configured=[],
+            markets=market.markets,
+            tickers=await chain.tickers(market, now),
+            read_candles=candle_reader(market, now),
+        )
+        return await chain.evaluate(ctx)
+
+    started = time.perf_counter()
+    whitelist = await refresh()
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    await refresh()
+    warm = time.perf_counter() - started
+    return {"cold": cold, "warm": warm, "whitelist": len(whitelist)}
+
+
+async def measure(
+    count: int,
+    folder: Path,
+    strategy_class: type[Strategy] = SampleStrategy,
+    pairlists: list[dict[str, object]] | None = None,
+) -> dict[str, float]:
     minute = 0 if strategy_class is SampleStrategy else 35
     clock = ManualClock(datetime(2026, 3, 2, 12 if minute == 0 else 11, minute, 10, tzinfo=UTC))
     whitelist = pairs(count)
@@ -83,6 +131,7 @@ async def measure(count: int, folder: Path, strategy_class: type[Strategy] = Sam
             "db_url": f"sqlite:///{folder / f'loop{count}.sqlite'}",
             "exchange": {"name": "sim", "pair_whitelist": whitelist},
             "internals": {"heartbeat_interval": 0},
+            **({"pairlists": pairlists} if pairlists else {}),
         }
     )
     db = await Database.open(settings.db_url)
@@ -125,6 +174,32 @@ async def measure(count: int, folder: Path, strategy_class: type[Strategy] = Sam
     }
 
 
+async def main_pairlists(runs: int) -> None:
+    refreshes = [await measure_chain_refresh(200) for _ in range(runs)]
+    cold = sorted(r["cold"] for r in refreshes)
+    warm = sorted(r["warm"] for r in refreshes)
+    print(f"pairlist chain over 200 sim pairs ({', '.join(str(s['method']) for s in CHAIN)}); best / median of {runs}")
+    print(
+        f"  refresh, all due:  {cold[0]:.3f}/{statistics.median(cold):.3f} s"
+        f"  ratio to 100 ms target {statistics.median(cold) / REFRESH_TARGET_SECONDS:.2f}"
+    )
+    print(
+        f"  refresh, none due: {warm[0]:.4f}/{statistics.median(warm):.4f} s  whitelist {refreshes[0]['whitelist']:.0f}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        results = []
+        for run in range(runs):
+            run_folder = Path(folder) / f"chain{run}"
+            run_folder.mkdir()
+            results.append(await measure(200, run_folder, pairlists=CHAIN))
+    for key in ("cold", "new_candle", "between"):
+        values = sorted(r[key] for r in results)
+        print(
+            f"  iteration {key:<10} {values[0]:.3f}/{statistics.median(values):.3f} s"
+            f"  ratio to 1 s target {statistics.median(values) / TARGET_SECONDS:.2f}"
+        )
+
+
 async def main(runs: int) -> None:
     for strategy_class, label in (
         (SampleStrategy, "SampleStrategy"),
@@ -164,4 +239,8 @@ async def table(runs: int, strategy_class: type[Strategy], label: str) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions of the whole measurement (default 3)")
-    asyncio.run(main(parser.parse_args().runs))
+    parser.add_argument("--only-pairlists", action="store_true", help="only the pairlist chain case")
+    args = parser.parse_args()
+    if not args.only_pairlists:
+        asyncio.run(main(args.runs))
+    asyncio.run(main_pairlists(args.runs))
