@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from ftserver.bot.protections.registry import PROTECTIONS
+from ftserver.bot.protections.rule import LockRequest, ProtectionInput
 from ftserver.config.sections import ProtectionSettings
 from ftserver.core.clock import Clock
-from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.errors import InvalidRequest, NotFound
 from ftserver.models import PairLock
 from ftserver.persistence.trades import TradeRepository
@@ -17,6 +18,8 @@ class PairLocks:
     def __init__(self, repo: TradeRepository, clock: Clock) -> None:
         self._repo = repo
         self._clock = clock
+        # The strategy's ``protections`` property, checked at load; applied after the config's.
+        self.strategy_protections: tuple[ProtectionSettings, ...] = ()
 
     async def lock(self, pair: str, until: datetime, reason: str | None = None, side: str = "*") -> PairLock:
         if until.tzinfo is None:
@@ -53,19 +56,25 @@ class PairLocks:
         return released
 
     async def apply_protections(
-        self, protections: Sequence[ProtectionSettings], pair: str, timeframe: str
+        self, protections: Sequence[ProtectionSettings], pair: str, timeframe: str, side: str = "long"
     ) -> list[PairLock]:
-        """After an exit: the configured CooldownPeriod locks the pair for a while."""
+        """After ``pair`` closed a trade: the locks its protections ask for, stored (one already covering
+        the same pair, side and end is not taken twice)."""
+        rules = [*protections, *self.strategy_protections]
+        if not rules:
+            return []
+        now = self._clock.now()
+        trades = await self._repo.closed_trades()
         created = []
-        for protection in protections:
-            if protection.method != "CooldownPeriod":
-                continue
-            if protection.stop_duration_candles is not None:
-                seconds = protection.stop_duration_candles * timeframe_to_seconds(timeframe)
-            else:
-                seconds = int((protection.stop_duration or 0) * 60)
-            if seconds <= 0:
-                continue
-            until = self._clock.now() + timedelta(seconds=seconds)
-            created.append(await self.lock(pair, until, reason="Cooldown period"))
+        for rule in rules:
+            given = ProtectionInput(settings=rule, trades=trades, now=now, pair=pair, side=side, timeframe=timeframe)
+            for request in PROTECTIONS[rule.method](given):
+                if request.until > now and not await self._covered(request):
+                    created.append(await self.lock(request.pair, request.until, request.reason, request.side))
         return created
+
+    async def _covered(self, request: LockRequest) -> bool:
+        return any(
+            lock.pair == request.pair and lock.side in ("*", request.side) and lock.lock_end_time >= request.until
+            for lock in await self._repo.active_locks(self._clock.now(), request.pair)
+        )

@@ -39,6 +39,7 @@ from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
 from ftserver.bot.pairlists.chain import PairlistChain, candle_reader, options_of
 from ftserver.bot.pairlists.handler import PairlistContext
+from ftserver.bot.protections.from_strategy import strategy_protections
 from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.config import Settings
 from ftserver.core import messages
@@ -185,6 +186,7 @@ class TradingLoop:
             max_pattern_length=settings.exchange.max_blacklist_pattern_length,
         )
         self.pairlists = PairlistChain(options_of(settings.pairlists), blacklist=self.pairlist.blacklist)
+        self.locks.strategy_protections = strategy_protections(strategy.strategy, strategy.name)
         self._chain_pairs: list[str] = list(self.pairlist.configured)
         ratio, capital = settings.tradable_balance_ratio, settings.available_capital
         if self.account is not None:
@@ -1155,7 +1157,7 @@ class TradingLoop:
     def _announce_lock(self, lock: PairLock) -> None:
         self.bus.publish(
             messages.Message(
-                MessageType.PROTECTION_TRIGGER,
+                MessageType.PROTECTION_TRIGGER_GLOBAL if lock.pair == "*" else MessageType.PROTECTION_TRIGGER,
                 {
                     "id": lock.id,
                     "pair": lock.pair,

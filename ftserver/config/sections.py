@@ -230,9 +230,23 @@ class PairlistSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class ProtectionSettings:
-    method: str = field(metadata={"validate": validate.OneOf(["CooldownPeriod"])})
+    """One protection with freqtrade's keys; durations in minutes or, with ``_candles``, in candles."""
+
+    method: str = field(
+        metadata={"validate": validate.OneOf(["CooldownPeriod", "StoplossGuard", "MaxDrawdown", "LowProfitPairs"])}
+    )
     stop_duration_candles: int | None = in_range(None, min=0)
     stop_duration: float | None = in_range(None, min=0)
+    unlock_at: str | None = field(
+        default=None, metadata={"validate": validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Must be HH:MM.")}
+    )
+    lookback_period_candles: int | None = in_range(None, min=1)
+    lookback_period: float | None = in_range(None, min=0)
+    trade_limit: int | None = in_range(None, min=1)
+    only_per_pair: bool = False
+    only_per_side: bool = False
+    required_profit: float | None = None
+    max_allowed_drawdown: float = in_range(0.0, min=0)
 
 
 @dataclass(frozen=True, kw_only=True)
