@@ -119,6 +119,16 @@ class Settings:
                     }
                 }
             )
+        consumer = data.get("external_message_consumer")
+        producers = {p.name for p in consumer.producers} if consumer and consumer.enabled else set()
+        for index, step in enumerate(steps):
+            name = step.options.get("producer_name", "default")
+            if step.method == "ProducerPairList" and name not in producers:
+                message = (
+                    f"No producer named {name!r}: ProducerPairList follows one of "
+                    "external_message_consumer.producers (enabled)."
+                )
+                raise ValidationError({"pairlists": {index: {"producer_name": [message]}}})
 
     @validates_schema
     def _live_trading_needs_an_account(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -155,6 +155,7 @@ def test_command_line_overrides_win_over_env(tmp_path: Path) -> None:
         ({"external_message_consumer": {"producers": [{"name": "p"}]}}, "external_message_consumer.producers.0.host"),
         ({"pairlists": [{"method": "NoSuchPairList"}]}, "pairlists.0.method"),
         ({"pairlists": [{"method": "SpreadFilter"}]}, "pairlists.0.method"),
+        ({"pairlists": [{"method": "ProducerPairList", "producer_name": "p"}]}, "pairlists.0.producer_name"),
         ({"pairlists": [{"method": "MarketCapPairList", "number_assets": 5}]}, "pairlists.0.method"),
         ({"pairlists": [{"method": "StaticPairList"}, {"method": "VolumePairList"}]}, "pairlists.1.number_assets"),
         (
