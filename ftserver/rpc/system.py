@@ -10,6 +10,7 @@ import psutil
 
 from ftserver import __version__
 from ftserver.config import Settings
+from ftserver.config.fields import thaw
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms
 from ftserver.errors import StorageUnavailable
 from ftserver.logs import LogBuffer
@@ -85,6 +86,7 @@ class SystemInfo:
             "max_entry_position_adjustment": (
                 strategy.max_entry_position_adjustment if strategy else s.max_entry_position_adjustment
             ),
+            "pairlists": [{"method": step.method, **thaw(step.options)} for step in s.pairlists],
         }
 
     def logs(self, limit: int | None = None) -> dict[str, Any]:

@@ -43,6 +43,7 @@ async def test_freqtrade_pairlists_start_build_a_whitelist_and_trade(
 
     shown = await server.get("/api/v1/whitelist")
     assert shown["method"] == [step["method"] for step in chain]
+    assert (await server.get("/api/v1/show_config"))["pairlists"] == chain
     whitelist = shown["whitelist"]
     assert "BTC/USDT" in whitelist and "DOGE/USDT" not in whitelist
     if chain is NEW_CONFIG_CHAIN:

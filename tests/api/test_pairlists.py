@@ -55,6 +55,7 @@ async def test_whitelist_reports_the_chain_and_a_reload_switches_it(aiohttp_clie
     shown = await server.get("/api/v1/whitelist")
     assert shown["method"] == ["StaticPairList"]
     assert shown["whitelist"] == ["BTC/USDT", "ETH/USDT", "SOL/USDT"]
+    assert (await server.get("/api/v1/show_config"))["pairlists"] == [{"method": "StaticPairList"}]
 
     configs.append(volume)
     await server.post("/api/v1/reload_config")

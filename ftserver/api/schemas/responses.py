@@ -141,6 +141,8 @@ class ShowConfigSchema(ResponseSchema):
     runmode = fields.String(validate=one_of(RunMode))
     position_adjustment_enable = fields.Boolean()
     max_entry_position_adjustment = fields.Float()
+    # Not in freqtrade's answer: the pairlist chain as configured (each step's method and options).
+    pairlists = fields.List(fields.Dict(keys=fields.String()))
 
 
 class LogsSchema(ResponseSchema):
