@@ -55,6 +55,17 @@ def test_wrong_type_in_config_exits_2_naming_the_key(tmp_path: Path) -> None:
     assert "api_server.listen_port" in lines[0]
 
 
+def test_missing_pairlist_option_exits_2_naming_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "bad.json"
+    config.write_text(
+        '{"stake_currency": "USDT", "stake_amount": 10, "exchange": {"name": "sim"},'
+        ' "pairlists": [{"method": "StaticPairList"}, {"method": "VolumePairList", "sort_key": "quoteVolume"}]}'
+    )
+    result = ftserver("trade", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "pairlists.1.number_assets" in result.stdout + result.stderr
+
+
 def test_unknown_strategy_exits_2(tmp_path: Path) -> None:
     config = tmp_path / "c.json"
     config.write_text(
