@@ -143,6 +143,7 @@ class TradingLoop:
         self._whitelist: list[str] = []
         # Consumer mode: the producers' whitelists replace the configured one (blacklist still applies).
         self._external_whitelists: dict[str, list[str]] = {}
+        self._closed_trades: tuple[int, list[Trade]] | None = None  # (repository version, trades)
         self._realized_profit = 0.0
         self._last_process: datetime | None = None
         self._last_heartbeat: datetime | None = None
@@ -568,8 +569,12 @@ class TradingLoop:
             log.warning("Pairlist refresh failed, the whitelist stays as it was: %s", exc)
 
     async def _pair_performance(self, since: datetime | None) -> dict[str, tuple[float, int]]:
+        # PerformanceFilter asks every iteration; the closed trades are read again only when one changed.
+        version = self.repo.closed_trades_version()
+        if self._closed_trades is None or self._closed_trades[0] != version:
+            self._closed_trades = (version, await self.repo.closed_trades())
         results: dict[str, tuple[float, int]] = {}
-        for trade in await self.repo.closed_trades():
+        for trade in self._closed_trades[1]:
             if since is None or (trade.close_date is not None and trade.close_date >= since):
                 profit, count = results.get(trade.pair, (0.0, 0))
                 results[trade.pair] = (profit + (trade.close_profit or 0.0), count + 1)

@@ -58,3 +58,25 @@ async def test_a_blacklist_entry_added_by_api_leaves_the_chain_output_at_once(ha
     assert harness.bot.whitelist == ["BTC/USDT"]
     await harness.bot.remove_blacklist(["ETH/.*"])
     assert harness.bot.whitelist == ["BTC/USDT", "ETH/USDT"]
+
+
+async def test_performance_filter_puts_the_pair_that_lost_last(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, pairlists=[{"method": "StaticPairList"}, {"method": "PerformanceFilter"}])
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    db = await Database.open(settings.db_url)
+    try:
+        repo = TradeRepository(db, clock)
+        bus = CommitCheckingBus(sqlite_path_from_url(settings.db_url))
+        bot = build_bot(settings, market, repo, bus, clock, ScriptedStrategy())
+        await bot.startup()
+        assert bot.whitelist == ["BTC/USDT", "ETH/USDT"]
+        trade = await bot.force_enter("BTC/USDT")
+        market.set_price("BTC/USDT", 90.0)
+        await bot.force_exit(trade.id or 0)
+        clock.advance(minutes=1)
+        await bot.run_once()
+        # BTC closed at a loss; ETH has no trades and counts as 0 profit, ahead of it.
+        assert bot.whitelist == ["ETH/USDT", "BTC/USDT"]
+    finally:
+        await db.close()
