@@ -42,10 +42,7 @@ async def test_chain_on_the_sim_market_ranks_by_volume_and_drops_young_wide_and_
     top = sorted(candidates, key=lambda p: tickers[p].quote_volume or 0, reverse=True)[:25]
     traits = market.traits
     expected = [
-        p
-        for p in top
-        if (traits[p].listed_days is None or traits[p].listed_days >= 11)
-        and traits[p].spread <= 0.005
+        p for p in top if (traits[p].listed_days is None or traits[p].listed_days >= 11) and traits[p].spread <= 0.005
     ]
     assert whitelist == expected
     dropped = set(top) - set(whitelist)
