@@ -1,4 +1,4 @@
-"""What of freqtrade's strategy interface a loaded strategy uses that ftserver does not do (yet).
+"""What of freqtrade's strategy interface a loaded strategy uses that ftserver does not do.
 
 freqtrade users bring strategies written against its interface. A callback ftserver never calls
 would be ignored without a word; a short strategy would never short. At load time each such use is
@@ -11,27 +11,15 @@ from __future__ import annotations
 from ftserver.errors import StrategyError
 from ftserver.strategy.base import Strategy
 
-# Callbacks of freqtrade's interface (version 3) that the trading loop does not call, and what
-# happens instead.
+# Methods of freqtrade's interface (version 3) that ftserver never calls, and what happens instead.
+# Every trading callback is called (bot/strategy_answers.py); what is left is FreqAI and chart extras.
 UNCALLED_CALLBACKS: dict[str, str] = {
-    "bot_start": "it is not run",
-    "bot_loop_start": "it is not run",
-    "informative_pairs": "no informative pairs are fetched",
-    "custom_stoploss": "the stoploss attribute and trailing settings apply",
-    "custom_exit": "exits come from signals, ROI, stoploss and trailing only",
-    "custom_roi": "the minimal_roi table applies",
-    "confirm_trade_entry": "entries are not confirmed with the strategy",
-    "confirm_trade_exit": "exits are not confirmed with the strategy",
-    "custom_stake_amount": "the configured stake_amount applies",
-    "custom_entry_price": "the entry_pricing settings apply",
-    "custom_exit_price": "the exit_pricing settings apply",
-    "check_entry_timeout": "unfilledtimeout applies",
-    "check_exit_timeout": "unfilledtimeout applies",
-    "adjust_trade_position": "no position adjustment (DCA or partial exit) is made",
-    "adjust_entry_price": "open entry orders are not re-priced",
-    "adjust_order_price": "open orders are not re-priced",
-    "order_filled": "it is not run",
-    "leverage": "spot trades use leverage 1",
+    "feature_engineering_expand_all": "FreqAI is not supported: its features are not built",
+    "feature_engineering_expand_basic": "FreqAI is not supported: its features are not built",
+    "feature_engineering_standard": "FreqAI is not supported: its features are not built",
+    "set_freqai_targets": "FreqAI is not supported: no model is trained and no predictions are made",
+    "populate_any_indicators": "FreqAI is not supported: its features are not built",
+    "plot_annotations": "chart annotations are not drawn",
 }
 
 
@@ -54,7 +42,7 @@ def unsupported_uses(strategy: Strategy, *, trading_mode: str) -> list[str]:
     if strategy.can_short and trading_mode == "spot":
         raise StrategyError(f"Strategy {name} sets can_short = True: short strategies cannot trade spot markets")
     return [
-        f"Strategy {name} defines {method}(), which ftserver does not call yet: {effect}"
+        f"Strategy {name} defines {method}(), which ftserver does not call: {effect}"
         for method, effect in UNCALLED_CALLBACKS.items()
         if _defines(strategy, method)
     ]

@@ -17,11 +17,14 @@ from ftserver.strategy.support import unsupported_uses
 
 
 class WithCallbacks(Strategy):
-    def custom_stoploss(self, *args: Any, **kwargs: Any) -> float:
+    def custom_stoploss(self, *args: Any, **kwargs: Any) -> float:  # called: not reported
         return -0.05
 
-    def confirm_trade_entry(self, *args: Any, **kwargs: Any) -> bool:
-        return False
+    def set_freqai_targets(self, *args: Any, **kwargs: Any) -> Any:
+        return None
+
+    def plot_annotations(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return []
 
 
 class InheritsCallbacks(WithCallbacks):
@@ -35,10 +38,10 @@ class Shorts(Strategy):
 def test_each_callback_ftserver_does_not_call_is_named_with_what_happens_instead() -> None:
     problems = unsupported_uses(WithCallbacks(), trading_mode="spot")
     assert problems == [
-        "Strategy WithCallbacks defines custom_stoploss(), which ftserver does not call yet: "
-        "the stoploss attribute and trailing settings apply",
-        "Strategy WithCallbacks defines confirm_trade_entry(), which ftserver does not call yet: "
-        "entries are not confirmed with the strategy",
+        "Strategy WithCallbacks defines set_freqai_targets(), which ftserver does not call: "
+        "FreqAI is not supported: no model is trained and no predictions are made",
+        "Strategy WithCallbacks defines plot_annotations(), which ftserver does not call: "
+        "chart annotations are not drawn",
     ]
     assert len(unsupported_uses(InheritsCallbacks(), trading_mode="spot")) == 2  # a user base class counts
 
@@ -59,7 +62,7 @@ def test_the_bot_warns_at_load_naming_each_method(tmp_path: Path, caplog: pytest
     (folder / "mine.py").write_text(
         "from ftserver.strategy.base import Strategy\n\n\n"
         "class Mine(Strategy):\n"
-        "    def custom_exit(self, *args, **kwargs):\n        return 'take_it'\n",
+        "    def set_freqai_targets(self, dataframe, metadata, **kwargs):\n        return dataframe\n",
         encoding="utf-8",
     )
     settings = settings_from_dict(
@@ -73,4 +76,4 @@ def test_the_bot_warns_at_load_naming_each_method(tmp_path: Path, caplog: pytest
     )
     with caplog.at_level(logging.WARNING):
         strategy_for(settings)
-    assert "Strategy Mine defines custom_exit(), which ftserver does not call yet" in caplog.text
+    assert "Strategy Mine defines set_freqai_targets(), which ftserver does not call: FreqAI" in caplog.text
