@@ -9,12 +9,11 @@ from typing import Any
 
 from ftserver.config import Settings
 from ftserver.core.clock import SystemClock
-from ftserver.data.history import CandleStore
+from ftserver.data.history import CandleStore, candle_store_for
 from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.data.timerange import TimeRange, parse_timerange
 from ftserver.exchange.downloader import download_candles
 from ftserver.exchange.factory import create_market
-from ftserver.research.history import candle_store_for
 
 
 def download_data(

@@ -77,7 +77,7 @@ class FrozenDict(fields.Dict):
     """An object passed through to a library (``ccxt_config``): read-only here, thawed where it is used."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping[str, Any]:  # type: ignore[override]
-        frozen: Mapping[str, Any] = freeze(super()._deserialize(value, attr, data, **kwargs))
+        frozen: Mapping[str, Any] = freeze(super()._deserialize(value, attr, data, **kwargs))  # type: ignore[no-untyped-call]
         return frozen
 
 
@@ -128,7 +128,7 @@ class RoiTable(fields.Dict):
         super().__init__(keys=fields.String(), values=StrictNumber(), **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping[str, float]:  # type: ignore[override]
-        table = super()._deserialize(value, attr, data, **kwargs)
+        table = super()._deserialize(value, attr, data, **kwargs)  # type: ignore[no-untyped-call]
         for key in table:
             try:
                 if float(key) < 0:

@@ -481,7 +481,8 @@ def _is_clean_tags(column: pd.Series) -> bool:
     values = column.to_numpy()
     missing = values[pd.isna(values)]
     # list.count compares by identity first, in C: far cheaper than a generator over every row.
-    return missing.tolist().count(None) == len(missing)
+    nones: int = missing.tolist().count(None)
+    return nones == len(missing)
 
 
 def _as_tags(column: pd.Series) -> pd.Series:

@@ -52,4 +52,5 @@ def call_callback(
             "Strategy %s: %s() returned %r, which is not usable; going on with %r", name, method, answer, default
         )
         return default
-    return answer
+    accepted: T = answer
+    return accepted

@@ -76,7 +76,7 @@ def documented_routes(app: web.Application) -> Iterator[ApiRoute]:
             yield ApiRoute(route.method, path, route, declaration.operation)
 
 
-def _tuple_items(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
+def _tuple_items(converter: Any, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:
     """A fixed-length array: OpenAPI 3.0 has no per-position items, so list the types that may occur."""
     if not isinstance(field, fields.Tuple):
         return {}
@@ -94,7 +94,7 @@ def _tuple_items(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str
     }
 
 
-def _trade_id(converter: Any, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
+def _trade_id(converter: Any, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:
     if not isinstance(field, TradeIdField):
         return {}
     return {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^(all|[0-9]+)$"}]}

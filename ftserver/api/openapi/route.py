@@ -121,7 +121,8 @@ def declaration_of(route: web.AbstractRoute) -> RouteDeclaration | None:
     if route.resource is None:
         return None
     canonical = route.resource.canonical
-    for declaration in getattr(route.handler, ROUTES_ATTR, ()):
+    declarations: tuple[RouteDeclaration, ...] = getattr(route.handler, ROUTES_ATTR, ())
+    for declaration in declarations:
         if declaration.method == route.method and declaration.canonical == canonical:
             return declaration
     return None

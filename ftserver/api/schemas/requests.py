@@ -100,7 +100,7 @@ class ForceEnterRequestSchema(_Request):
     )
 
 
-class TradeIdField(fields.Field):
+class TradeIdField(fields.Field[int | str]):
     """A trade id (integer, or its string form) or the string "all"."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | str:

@@ -27,11 +27,11 @@ class ResponseSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
         field_obj.required = not field_obj.metadata.get(OPTIONAL, False)
 
 
-def optional(field: fields.Field) -> fields.Field:
+def optional(field: fields.Field[Any]) -> fields.Field[Any]:
     """Mark ``field`` as a key the body may leave out."""
     field.metadata = {**field.metadata, OPTIONAL: True}
     return field
