@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from ftserver.errors import InvalidRequest
 
@@ -30,3 +31,16 @@ def timeframe_to_ms(timeframe: str) -> int:
 
 def is_timeframe(value: str) -> bool:
     return bool(_PATTERN.match(value or ""))
+
+
+def timeframe_to_prev_date(timeframe: str, date: datetime | None = None) -> datetime:
+    """Start of the candle holding ``date`` (now when None), in UTC; an aligned date is its own start."""
+    seconds = timeframe_to_seconds(timeframe)
+    when = date or datetime.now(UTC)
+    epoch = int(when.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+
+
+def timeframe_to_next_date(timeframe: str, date: datetime | None = None) -> datetime:
+    """Start of the candle after the one holding ``date`` (now when None), in UTC."""
+    return timeframe_to_prev_date(timeframe, date) + timedelta(seconds=timeframe_to_seconds(timeframe))
