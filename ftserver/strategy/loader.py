@@ -13,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ftserver.compat import hook as freqtrade_imports
 from ftserver.errors import StrategyError
 from ftserver.strategy.base import Strategy
 
@@ -45,6 +46,7 @@ def _strategy_files(search_paths: Sequence[Path]) -> list[Path]:
 
 
 def _import_file(path: Path) -> ModuleType:
+    freqtrade_imports.install()  # strategies written for freqtrade import ``freqtrade.*``
     # One private name per file path: two folders may both hold a "my_strategy.py".
     digest = hashlib.sha1(str(path.resolve()).encode(), usedforsecurity=False).hexdigest()[:12]
     name = f"ftserver_user_strategy_{path.stem}_{digest}"

@@ -1,0 +1,1 @@
+"""freqtrade's import surface for user strategies: ``freqtrade.*`` names served by ftserver's own modules."""
