@@ -44,3 +44,23 @@ def timeframe_to_prev_date(timeframe: str, date: datetime | None = None) -> date
 def timeframe_to_next_date(timeframe: str, date: datetime | None = None) -> datetime:
     """Start of the candle after the one holding ``date`` (now when None), in UTC."""
     return timeframe_to_prev_date(timeframe, date) + timedelta(seconds=timeframe_to_seconds(timeframe))
+
+
+def date_minus_candles(timeframe: str, candle_count: int, date: datetime | None = None) -> datetime:
+    """Start of the candle ``candle_count`` candles before the one holding ``date`` (now when None)."""
+    return timeframe_to_prev_date(timeframe, date) - timedelta(seconds=timeframe_to_seconds(timeframe) * candle_count)
+
+
+def timeframe_to_resample_freq(timeframe: str) -> str:
+    """The pandas resample rule for a timeframe: seconds, weeks starting Monday, months from the 1st."""
+    if timeframe == "1y":
+        return "1YS"
+    seconds = timeframe_to_seconds(timeframe)
+    minutes = seconds // 60
+    if 10000 < minutes < 43200:
+        return "1W-MON"
+    if 43200 <= minutes < 525600:
+        return f"{timeframe}S"
+    if minutes > 43200:
+        return timeframe
+    return f"{seconds}s"

@@ -88,3 +88,21 @@ def test_a_strategy_file_with_an_unknown_freqtrade_import_fails_with_that_name(t
 def test_other_modules_are_left_to_the_normal_finders() -> None:
     assert hook.target_name("freqtrade_client") is None
     assert hook.target_name("freqtrade.enums") == "ftserver.compat.freqtrade.enums"
+
+
+def test_freqtrade_submodules_strategies_import_directly_resolve_to_the_same_objects() -> None:
+    hook.install()
+    from freqtrade.exchange import date_minus_candles
+    from freqtrade.strategy.informative_decorator import informative
+    from freqtrade.strategy.interface import IStrategy
+    from freqtrade.strategy.strategy_helper import merge_informative_pair, stoploss_from_open
+
+    from ftserver.data import timeframes
+    from ftserver.strategy import informative as informative_module
+    from ftserver.strategy import stoploss_math
+
+    assert IStrategy is Strategy
+    assert informative is informative_module.informative
+    assert merge_informative_pair is informative_module.merge_informative_pair
+    assert stoploss_from_open is stoploss_math.stoploss_from_open
+    assert date_minus_candles is timeframes.date_minus_candles

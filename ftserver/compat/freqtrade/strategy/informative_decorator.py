@@ -1,0 +1,5 @@
+"""``freqtrade.strategy.informative_decorator``."""
+
+from ftserver.strategy.informative import informative
+
+__all__ = ["informative"]
