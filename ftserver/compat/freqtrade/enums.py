@@ -29,6 +29,7 @@ class CandleType(StrEnum):
     INDEX = "index"
     PREMIUMINDEX = "premiumIndex"
     FUNDING_RATE = "funding_rate"
+    OPEN_INTEREST = "open_interest"
 
 
 class SignalDirection(StrEnum):
