@@ -297,7 +297,6 @@ async def test_reload_gives_the_new_strategy_instance_a_data_provider(tmp_path: 
 FREQTRADE_STRATEGIES = Path(__file__).parents[2] / "fixtures" / "freqtrade" / "strategies"
 
 
-@pytest.mark.xfail(strict=True, reason="needs the freqtrade import surface")
 async def test_freqtrades_informative_sample_merges_btc_15m_candles(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     clock = ManualClock(START)  # 12:00:30

@@ -5,7 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ftserver.bot.dataprovider import DataProvider
 from ftserver.exchange.simulated import SimulatedMarket
+from ftserver.models import RunMode
 from ftserver.strategy.loader import load_strategy
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "freqtrade" / "strategies"
@@ -22,22 +24,23 @@ def _candles(timeframe: str) -> pd.DataFrame:
 NEEDS_PARAMETERS = pytest.mark.xfail(
     strict=True, reason="needs IntParameter/DecimalParameter/... from ftserver.strategy.parameters (params engineer)"
 )
-NEEDS_DATAPROVIDER = pytest.mark.xfail(strict=True, reason="needs self.dp, the DataProvider (dataprov engineer)")
 
 
+# InformativeSample needs BTC/USDT 15m candles from a running bot: tests/unit/bot/test_dataprovider.py runs it.
 @pytest.mark.parametrize(
     "name",
     [
         pytest.param("SampleStrategy", marks=NEEDS_PARAMETERS),
-        pytest.param("CustomStoplossWithPSAR", marks=NEEDS_DATAPROVIDER),
+        "CustomStoplossWithPSAR",
         pytest.param("Bandtastic", marks=NEEDS_PARAMETERS),
         "Strategy001_custom_exit",
-        pytest.param("InformativeSample", marks=NEEDS_DATAPROVIDER),
     ],
 )
 def test_freqtrade_strategy_loads_and_analyzes_simulated_candles(name: str) -> None:
     strategy = load_strategy(name, [FIXTURES])
     candles = _candles(strategy.timeframe)
+    # As the research page does: a DataProvider without live candles (informative pairs come back empty).
+    strategy.dp = DataProvider(runmode=RunMode.WEBSERVER, timeframe=strategy.timeframe)
     frame = strategy.analyze(candles, {"pair": PAIR})
     assert len(frame) == len(candles)
     assert set(frame["enter_long"].fillna(0).unique()) <= {0, 1}
