@@ -1,13 +1,16 @@
-"""``freqtrade.enums``: ftserver's own enums where they exist, freqtrade's values for the rest."""
+"""``freqtrade.enums`` with freqtrade 2026.9's members and values.
+
+ftserver's own enum is reused where it has exactly freqtrade's members (TradingMode). The others
+are defined here; the string-valued ones are StrEnums, so they compare equal to the plain strings
+and ftserver enum members the bot hands to strategies (``RunMode.LIVE == "live"``).
+"""
 
 from __future__ import annotations
 
 from enum import Enum, StrEnum
 
 from ftserver.compat.missing import missing_name
-from ftserver.models import BotState as State
-from ftserver.models import ExitReason as ExitType
-from ftserver.models import RunMode, TradingMode
+from ftserver.models import TradingMode
 
 __all__ = [
     "CandleType",
@@ -22,6 +25,18 @@ __all__ = [
 ]
 
 
+class RunMode(StrEnum):
+    LIVE = "live"
+    DRY_RUN = "dry_run"
+    BACKTEST = "backtest"
+    HYPEROPT = "hyperopt"
+    UTIL_EXCHANGE = "util_exchange"
+    UTIL_NO_EXCHANGE = "util_no_exchange"
+    PLOT = "plot"
+    WEBSERVER = "webserver"
+    OTHER = "other"
+
+
 class CandleType(StrEnum):
     SPOT = "spot"
     FUTURES = "futures"
@@ -31,28 +46,64 @@ class CandleType(StrEnum):
     FUNDING_RATE = "funding_rate"
     OPEN_INTEREST = "open_interest"
 
+    @staticmethod
+    def from_string(value: str) -> CandleType:
+        # An empty candle type in a pair key means spot.
+        return CandleType(value) if value else CandleType.SPOT
 
-class SignalDirection(StrEnum):
-    LONG = "long"
-    SHORT = "short"
+    @staticmethod
+    def get_default(trading_mode: str) -> CandleType:
+        return CandleType.FUTURES if trading_mode == "futures" else CandleType.SPOT
 
 
-class SignalType(Enum):
+class SignalType(StrEnum):
     ENTER_LONG = "enter_long"
     EXIT_LONG = "exit_long"
     ENTER_SHORT = "enter_short"
     EXIT_SHORT = "exit_short"
 
 
-class SignalTagType(Enum):
+class SignalTagType(StrEnum):
     ENTER_TAG = "enter_tag"
     EXIT_TAG = "exit_tag"
+
+
+class SignalDirection(StrEnum):
+    LONG = "long"
+    SHORT = "short"
+
+
+class ExitType(StrEnum):
+    # A StrEnum (freqtrade's is a plain Enum whose str() is the value) so that it also equals the
+    # exit reasons ftserver records on trades.
+    ROI = "roi"
+    STOP_LOSS = "stop_loss"
+    STOPLOSS_ON_EXCHANGE = "stoploss_on_exchange"
+    TRAILING_STOP_LOSS = "trailing_stop_loss"
+    LIQUIDATION = "liquidation"
+    EXIT_SIGNAL = "exit_signal"
+    FORCE_EXIT = "force_exit"
+    EMERGENCY_EXIT = "emergency_exit"
+    CUSTOM_EXIT = "custom_exit"
+    PARTIAL_EXIT = "partial_exit"
+    SOLD_ON_EXCHANGE = "sold_on_exchange"
+    NONE = ""
 
 
 class MarginMode(StrEnum):
     CROSS = "cross"
     ISOLATED = "isolated"
     NONE = ""
+
+
+class State(Enum):
+    RUNNING = 1
+    PAUSED = 2
+    STOPPED = 3
+    RELOAD_CONFIG = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
 
 
 def __getattr__(name: str) -> object:

@@ -1,3 +1,4 @@
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -106,3 +107,19 @@ def test_freqtrade_submodules_strategies_import_directly_resolve_to_the_same_obj
     assert merge_informative_pair is informative_module.merge_informative_pair
     assert stoploss_from_open is stoploss_math.stoploss_from_open
     assert date_minus_candles is timeframes.date_minus_candles
+
+
+def test_parameter_classes_come_from_ftserver_or_fail_naming_the_class() -> None:
+    hook.install()
+    if importlib.util.find_spec("ftserver.strategy.parameters") is None:
+        with pytest.raises(ImportError, match=r"freqtrade\.strategy\.IntParameter: ftserver does not provide"):
+            exec("from freqtrade.strategy import IntParameter", {})
+        namespace: dict[str, object] = {}
+        exec("from freqtrade.strategy import *", namespace)  # still works without them
+        assert namespace["IStrategy"] is Strategy
+    else:
+        from freqtrade.strategy import IntParameter
+
+        from ftserver.strategy import parameters
+
+        assert IntParameter is parameters.IntParameter
