@@ -2,7 +2,8 @@
 
 Real ccxt code runs against it: ccxt's own URL building, request and parsing. ``fail_next`` makes
 the next requests fail with a status (to exercise retries); ``hits`` counts requests per path.
-Given a ``BinanceAccount`` it also answers the signed account and order endpoints.
+Given a ``BinanceAccount`` it also answers the signed account and order endpoints. ``listed_ms``
+makes every symbol "listed" at that time: as for a new listing on Binance, no kline opens before it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ def _fmt(value: float | None) -> str:
 
 
 class BinanceStub:
-    def __init__(self, market: SimulatedMarket, *, account: BinanceAccount | None = None) -> None:
+    def __init__(
+        self, market: SimulatedMarket, *, account: BinanceAccount | None = None, listed_ms: int | None = None
+    ) -> None:
         self.market = market
+        self.listed_ms = listed_ms
         self.account = account
         self.hits: Counter[str] = Counter()
         self.unknown: list[str] = []  # paths asked for that this stub does not serve
@@ -126,11 +130,16 @@ class BinanceStub:
         if since is None and end is not None:
             # Binance: without startTime, the newest `limit` candles that open at or before endTime.
             since = end - end % step - (limit - 1) * step
+        listed = self.listed_ms
+        if listed is not None and since is not None and since < listed:
+            since = listed  # Binance counts `limit` from the first candle there is
         rows = self.market.candles(pair, interval, since_ms=since, limit=limit)
         out = []
         for ts, o, h, low, c, v in rows:
             if end is not None and ts > end:
                 break
+            if listed is not None and ts < listed:
+                continue
             close_time = int(ts) + step - 1
             out.append(
                 [int(ts), _fmt(o), _fmt(h), _fmt(low), _fmt(c), _fmt(v), close_time, _fmt(v * c), 1, "0", "0", "0"]
