@@ -1,0 +1,87 @@
+"""Differential check against freqtrade: the same strategy on the same candles gives the same
+indicator columns, signals and tags in both bots' ``pair_candles``.
+
+Runs only where freqtrade is installed (``FTSERVER_FREQTRADE=/path/to/freqtrade`` or ``freqtrade``
+on PATH, in its own environment); elsewhere every case is skipped. Each case takes about a minute.
+Run with ``-s`` to see the per-pair summary.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tests.oracle import probe_strategy
+from tests.oracle.parity import Case, freqtrade_executable, freqtrade_templates, run_case
+
+FREQTRADE = freqtrade_executable()
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freqtrade" / "strategies"
+# Fewer candles than either bot asks for at start-up, so both begin at the listing.
+HISTORY_CANDLES = 280
+
+pytestmark = [
+    pytest.mark.skipif(
+        FREQTRADE is None, reason="freqtrade is not installed (set FTSERVER_FREQTRADE to its executable)"
+    ),
+    pytest.mark.timeout(600),
+]
+
+# Strategies written for freqtrade, loaded unchanged by both bots: (file, class, timeframe).
+FREQTRADE_STRATEGIES = [
+    ("InformativeSample.py", "InformativeSample", "5m"),
+    ("CustomStoplossWithPSAR.py", "CustomStoplossWithPSAR", "1h"),
+    ("Bandtastic.py", "Bandtastic", "15m"),
+    ("Strategy001_custom_exit.py", "Strategy001_custom_exit", "5m"),
+]
+
+
+def _needs_freqtrade_imports() -> None:
+    if importlib.util.find_spec("ftserver.compat") is None:
+        pytest.skip("ftserver cannot load strategies that import freqtrade yet (no ftserver.compat)")
+
+
+def _report(reports: list) -> str:
+    lines = []
+    for report in reports:
+        lines.append(report.line())
+        lines.extend(report.details())
+    return "\n".join(lines)
+
+
+async def _check(case: Case, tmp_path: Path) -> None:
+    assert FREQTRADE is not None
+    reports = await run_case(case, FREQTRADE, tmp_path, history_candles=HISTORY_CANDLES, within=240)
+    summary = _report(reports)
+    print("\n" + summary)
+    for report in reports:
+        assert report.rows_compared > 0, summary
+        assert not report.only_freqtrade, summary
+        assert not report.mismatches, summary
+
+
+async def test_probe_strategy_written_for_each_bot_analyzes_identically(tmp_path: Path) -> None:
+    case = Case(
+        "ParityProbe", "5m", probe_strategy.source(for_freqtrade=True), probe_strategy.source(False), "probe.py"
+    )
+    await _check(case, tmp_path)
+
+
+async def test_freqtrade_sample_strategy_analyzes_identically(tmp_path: Path) -> None:
+    _needs_freqtrade_imports()
+    assert FREQTRADE is not None
+    text = (freqtrade_templates(FREQTRADE) / "sample_strategy.py").read_text()
+    await _check(Case("SampleStrategy", "5m", text, text, "sample_strategy.py"), tmp_path)
+
+
+@pytest.mark.parametrize(("file_name", "strategy", "timeframe"), FREQTRADE_STRATEGIES)
+async def test_freqtrade_strategy_analyzes_identically(
+    file_name: str, strategy: str, timeframe: str, tmp_path: Path
+) -> None:
+    _needs_freqtrade_imports()
+    path = FIXTURES / file_name
+    if not path.exists():
+        pytest.skip(f"{file_name} is not among the stored freqtrade strategies")
+    text = path.read_text()
+    await _check(Case(strategy, timeframe, text, text, file_name), tmp_path)
