@@ -38,7 +38,7 @@ USER, PASSWORD = "parity", "parity-password"
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()}
 SIGNALS = ("enter_long", "exit_long")
 TAGS = ("enter_tag", "exit_tag")
-# Row keys and the helper columns freqtrade adds to every pair_candles answer.
+# The row keys: compared as the rows' timestamps, not as text.
 NOT_COMPARED = {"date", "__date_ts"}
 REL_TOL, ABS_TOL = 1e-9, 1e-12
 
@@ -333,9 +333,9 @@ class PairReport:
 
 
 def compare(strategy: str, pair: str, ft_answer: dict[str, Any], fts_answer: dict[str, Any]) -> PairReport:
-    ft_columns = [c for c in ft_answer["columns"] if not c.startswith("_")]
-    fts_columns = [c for c in fts_answer["columns"] if not c.startswith("_")]
-    common = [c for c in ft_columns if c in fts_columns and c not in NOT_COMPARED]
+    ft_columns = [c for c in ft_answer["columns"] if c not in NOT_COMPARED]
+    fts_columns = [c for c in fts_answer["columns"] if c not in NOT_COMPARED]
+    common = [c for c in ft_columns if c in fts_columns]
     ft_rows, fts_rows = _rows(ft_answer), _rows(fts_answer)
     report = PairReport(
         strategy,

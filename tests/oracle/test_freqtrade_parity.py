@@ -3,12 +3,15 @@ indicator columns, signals and tags in both bots' ``pair_candles``.
 
 Runs only where freqtrade is installed (``FTSERVER_FREQTRADE=/path/to/freqtrade`` or ``freqtrade``
 on PATH, in its own environment); elsewhere every case is skipped. Each case takes about a minute.
-Run with ``-s`` to see the per-pair summary.
+Run with ``-s`` to see the per-pair summary:
+
+    FTSERVER_FREQTRADE=/path/to/freqtrade .venv/bin/pytest tests/oracle -s
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +21,9 @@ from tests.oracle.parity import Case, freqtrade_executable, freqtrade_templates,
 
 FREQTRADE = freqtrade_executable()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freqtrade" / "strategies"
-# Fewer candles than either bot asks for at start-up, so both begin at the listing.
-HISTORY_CANDLES = 280
+# Fewer candles than either bot asks for at start-up, so both begin at the listing. A larger
+# FTSERVER_PARITY_HISTORY shows what each bot's own start-up fetch gives.
+HISTORY_CANDLES = int(os.environ.get("FTSERVER_PARITY_HISTORY", "280"))
 
 pytestmark = [
     pytest.mark.skipif(
@@ -73,6 +77,19 @@ async def test_freqtrade_sample_strategy_analyzes_identically(tmp_path: Path) ->
     assert FREQTRADE is not None
     text = (freqtrade_templates(FREQTRADE) / "sample_strategy.py").read_text()
     await _check(Case("SampleStrategy", "5m", text, text, "sample_strategy.py"), tmp_path)
+
+
+async def test_a_strategy_that_differs_between_the_bots_is_caught(tmp_path: Path) -> None:
+    # The check's own control: a 15-candle RSI in ftserver against freqtrade's 14-candle one.
+    changed = probe_strategy.source(False).replace(
+        "ta.RSI(dataframe, timeperiod=14)", "ta.RSI(dataframe, timeperiod=15)"
+    )
+    case = Case("ParityProbe", "5m", probe_strategy.source(True), changed, "probe.py")
+    assert FREQTRADE is not None
+    reports = await run_case(case, FREQTRADE, tmp_path, history_candles=HISTORY_CANDLES, within=240)
+    for report in reports:
+        columns = {column for _, column, _, _ in report.mismatches}
+        assert "rsi" in columns and "ema_fast" not in columns and "macdhist" not in columns
 
 
 @pytest.mark.parametrize(("file_name", "strategy", "timeframe"), FREQTRADE_STRATEGIES)
