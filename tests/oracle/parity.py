@@ -303,18 +303,22 @@ class PairReport:
     only_freqtrade: list[str]
     only_ftserver: list[str]
     compared_columns: list[str]
-    rows_compared: int = 0
+    compared_ts: list[int] = field(default_factory=list)
     mismatches: list[tuple[int, str, Any, Any]] = field(default_factory=list)
     # Signal and tag cells that mean the same but are written differently (None vs 0, None vs ""):
     # not mismatches, counted per (column, freqtrade's value, ftserver's value).
     spelling: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+
+    @property
+    def rows_compared(self) -> int:
+        return len(self.compared_ts)
 
     def line(self) -> str:
         return (
             f"{self.strategy:24} {self.pair:9} columns {len(self.compared_columns):3} matched"
             f" (only freqtrade: {','.join(self.only_freqtrade) or '-'};"
             f" only ftserver: {','.join(self.only_ftserver) or '-'})"
-            f" rows {self.freqtrade_rows}/{self.ftserver_rows}, compared {self.rows_compared},"
+            f" rows {self.freqtrade_rows}/{self.ftserver_rows}, compared {len(self.compared_ts)},"
             f" mismatches {len(self.mismatches)}"
         )
 
@@ -324,8 +328,10 @@ class PairReport:
         by_column: dict[str, list[tuple[int, Any, Any]]] = {}
         for ts, column, a, b in self.mismatches:
             by_column.setdefault(column, []).append((ts, a, b))
+        position = {ts: i for i, ts in enumerate(self.compared_ts)}
         for column, cells in by_column.items():
-            yield f"    {column}: {len(cells)} rows differ, first: " + "; ".join(
+            where = f"rows #{position[cells[0][0]]}..#{position[cells[-1][0]]} of {len(self.compared_ts)}"
+            yield f"    {column}: {len(cells)} rows differ ({where}), first: " + "; ".join(
                 f"{ts}: freqtrade={a!r} ftserver={b!r}" for ts, a, b in cells[:3]
             )
             if len(by_column) > limit:
@@ -348,7 +354,7 @@ def compare(strategy: str, pair: str, ft_answer: dict[str, Any], fts_answer: dic
     )
     for ts in sorted(set(ft_rows) & set(fts_rows)):
         a_row, b_row = ft_rows[ts], fts_rows[ts]
-        report.rows_compared += 1
+        report.compared_ts.append(ts)
         for column in common:
             a, b = a_row.get(column), b_row.get(column)
             if not same_value(column, a, b):
