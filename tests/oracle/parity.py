@@ -232,9 +232,10 @@ def _last_date_ts(answer: dict[str, Any] | None) -> int | None:
 
 
 async def analyzed_together(
-    session: aiohttp.ClientSession, ft: Bot, fts: Bot, timeframe: str, *, within: float
+    session: aiohttp.ClientSession, ft: Bot, fts: Bot, timeframe: str, *, within: float, after_ts: int = 0
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
-    """Both bots' answers per pair, once both have analyzed the same newest closed candle."""
+    """Both bots' answers per pair, once both have analyzed the same newest closed candle (one that
+    opened after ``after_ts``)."""
     step = timeframe_to_ms(timeframe)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
@@ -244,6 +245,9 @@ async def analyzed_together(
                 raise AssertionError(f"{bot.name} exited ({bot.process.returncode}):\n{bot.log_tail()}")
         now_ms = int(SystemClock().now().timestamp() * 1000)
         last_closed = now_ms - now_ms % step - step
+        if last_closed <= after_ts:
+            await asyncio.sleep(1.0)
+            continue
         answers: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         for pair in PAIRS:
             a, b = await ft.candles(session, pair, timeframe), await fts.candles(session, pair, timeframe)
@@ -364,13 +368,22 @@ def compare(strategy: str, pair: str, ft_answer: dict[str, Any], fts_answer: dic
     return report
 
 
-async def run_case(case: Case, freqtrade: str, root: Path, *, history_candles: int, within: float) -> list[PairReport]:
+async def run_case(
+    case: Case, freqtrade: str, root: Path, *, history_candles: int, within: float, rounds: int = 1
+) -> list[PairReport]:
+    """Reports per pair once both bots analyzed the same candle, and again after each of the next
+    ``rounds - 1`` candles closed (their incremental updates), one list for all rounds."""
     async with binance_stub(history_candles, case.timeframe) as (url, stub):
         async with (
             both_bots(case, freqtrade, root, url) as (ft, fts),
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
         ):
-            answers = await analyzed_together(session, ft, fts, case.timeframe, within=within)
+            reports: list[PairReport] = []
+            after = 0
+            for _ in range(rounds):
+                answers = await analyzed_together(session, ft, fts, case.timeframe, within=within, after_ts=after)
+                reports.extend(compare(case.strategy, pair, a, b) for pair, (a, b) in answers.items())
+                after = max(_last_date_ts(a) or 0 for a, _ in answers.values())
         if stub.unknown:
             raise AssertionError(f"the bots asked the Binance server for what it does not serve: {stub.unknown}")
-    return [compare(case.strategy, pair, a, b) for pair, (a, b) in answers.items()]
+    return reports

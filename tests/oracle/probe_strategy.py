@@ -19,7 +19,7 @@ from pandas import DataFrame
 
 class ParityProbe(Base):
     INTERFACE_VERSION = 3
-    timeframe = "5m"
+    timeframe = "{timeframe}"
     minimal_roi = {"0": 10.0}
     stoploss = -0.99
     startup_candle_count = 50
@@ -53,5 +53,5 @@ class ParityProbe(Base):
 """
 
 
-def source(for_freqtrade: bool) -> str:
-    return HEADERS[for_freqtrade] + BODY
+def source(for_freqtrade: bool, timeframe: str = "5m") -> str:
+    return HEADERS[for_freqtrade] + BODY.replace("{timeframe}", timeframe)

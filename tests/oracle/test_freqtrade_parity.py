@@ -79,6 +79,22 @@ async def test_freqtrade_sample_strategy_analyzes_identically(tmp_path: Path) ->
     await _check(Case("SampleStrategy", "5m", text, text, "sample_strategy.py"), tmp_path)
 
 
+async def test_probe_strategy_stays_identical_as_new_candles_close(tmp_path: Path) -> None:
+    # One-minute candles: the start-up analysis, then one incremental update, compared each time.
+    # 200 candles: the listing is put on an hour boundary, up to 59 candles earlier, and ftserver
+    # fetches 300 at start-up.
+    case = Case("ParityProbe", "1m", probe_strategy.source(True, "1m"), probe_strategy.source(False, "1m"), "probe.py")
+    assert FREQTRADE is not None
+    reports = await run_case(case, FREQTRADE, tmp_path, history_candles=200, within=240, rounds=2)
+    summary = _report(reports)
+    print("\n" + summary)
+    assert len(reports) == 6
+    assert [r.rows_compared for r in reports[3:6]] == [r.rows_compared + 1 for r in reports[:3]], summary
+    for report in reports:
+        assert not report.only_freqtrade, summary
+        assert not report.mismatches, summary
+
+
 async def test_a_strategy_that_differs_between_the_bots_is_caught(tmp_path: Path) -> None:
     # The check's own control: a 15-candle RSI in ftserver against freqtrade's 14-candle one.
     changed = probe_strategy.source(False).replace(
