@@ -41,6 +41,20 @@ TAGS = ("enter_tag", "exit_tag")
 # The row keys: compared as the rows' timestamps, not as text.
 NOT_COMPARED = {"date", "__date_ts"}
 REL_TOL, ABS_TOL = 1e-9, 1e-12
+# The answer's own fields besides the rows, compared as they are.
+SUMMARY_FIELDS = (
+    "strategy",
+    "pair",
+    "timeframe",
+    "timeframe_ms",
+    "length",
+    "buy_signals",
+    "sell_signals",
+    "enter_long_signals",
+    "exit_long_signals",
+    "data_start_ts",
+    "data_stop_ts",
+)
 
 
 def freqtrade_executable() -> str | None:
@@ -307,8 +321,12 @@ class PairReport:
     only_freqtrade: list[str]
     only_ftserver: list[str]
     compared_columns: list[str]
+    # The shared columns in the same order in both answers (order is not compared otherwise).
+    same_order: bool
     compared_ts: list[int] = field(default_factory=list)
     mismatches: list[tuple[int, str, Any, Any]] = field(default_factory=list)
+    # (field, freqtrade's value, ftserver's value) of SUMMARY_FIELDS that differ.
+    summary_mismatches: list[tuple[str, Any, Any]] = field(default_factory=list)
     # Signal and tag cells that mean the same but are written differently (None vs 0, None vs ""):
     # not mismatches, counted per (column, freqtrade's value, ftserver's value).
     spelling: Counter[tuple[str, str, str]] = field(default_factory=Counter)
@@ -323,10 +341,12 @@ class PairReport:
             f" (only freqtrade: {','.join(self.only_freqtrade) or '-'};"
             f" only ftserver: {','.join(self.only_ftserver) or '-'})"
             f" rows {self.freqtrade_rows}/{self.ftserver_rows}, compared {len(self.compared_ts)},"
-            f" mismatches {len(self.mismatches)}"
+            f" mismatches {len(self.mismatches)}{'' if self.same_order else ', columns in another order'}"
         )
 
     def details(self, limit: int = 15) -> Iterable[str]:
+        for name, a, b in self.summary_mismatches:
+            yield f"    answer field {name}: freqtrade={a!r} ftserver={b!r}"
         for (column, a, b), count in sorted(self.spelling.items()):
             yield f"    {column}: {count} rows spelled freqtrade={a} ftserver={b} (same meaning)"
         by_column: dict[str, list[tuple[int, Any, Any]]] = {}
@@ -355,7 +375,13 @@ def compare(strategy: str, pair: str, ft_answer: dict[str, Any], fts_answer: dic
         sorted(set(ft_columns) - set(fts_columns)),
         sorted(set(fts_columns) - set(ft_columns)),
         common,
+        common == [c for c in fts_columns if c in common],
     )
+    report.summary_mismatches = [
+        (name, ft_answer.get(name), fts_answer.get(name))
+        for name in SUMMARY_FIELDS
+        if ft_answer.get(name) != fts_answer.get(name)
+    ]
     for ts in sorted(set(ft_rows) & set(fts_rows)):
         a_row, b_row = ft_rows[ts], fts_rows[ts]
         report.compared_ts.append(ts)

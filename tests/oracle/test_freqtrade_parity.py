@@ -63,6 +63,7 @@ async def _check(case: Case, tmp_path: Path) -> None:
         assert report.rows_compared > 0, summary
         assert not report.only_freqtrade, summary
         assert not report.mismatches, summary
+        assert not report.summary_mismatches, summary
 
 
 async def test_probe_strategy_written_for_each_bot_analyzes_identically(tmp_path: Path) -> None:
@@ -93,6 +94,7 @@ async def test_probe_strategy_stays_identical_as_new_candles_close(tmp_path: Pat
     for report in reports:
         assert not report.only_freqtrade, summary
         assert not report.mismatches, summary
+        assert not report.summary_mismatches, summary
 
 
 async def test_a_strategy_that_differs_between_the_bots_is_caught(tmp_path: Path) -> None:

@@ -51,6 +51,13 @@ def test_only_rows_both_bots_have_are_compared_and_extra_columns_are_listed() ->
     assert [(ts, column) for ts, column, _, _ in report.mismatches] == [(3, "rsi")]
 
 
+def test_answer_fields_that_differ_are_listed() -> None:
+    ft = {**answer(row(1, 50.0)), "length": 1, "enter_long_signals": 2, "data_stop_ts": 1}
+    fts = {**answer(row(1, 50.0)), "length": 1, "enter_long_signals": 3, "data_stop_ts": 1}
+    report = compare("S", "BTC/USDT", ft, fts)
+    assert report.summary_mismatches == [("enter_long_signals", 2, 3)]
+
+
 def test_freqtrade_is_found_through_the_environment_variable_only_when_executable(
     monkeypatch: Any, tmp_path: Any
 ) -> None:
