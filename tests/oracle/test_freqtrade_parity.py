@@ -2,7 +2,8 @@
 indicator columns, signals and tags in both bots' ``pair_candles``.
 
 Runs only where freqtrade is installed (``FTSERVER_FREQTRADE=/path/to/freqtrade`` or ``freqtrade``
-on PATH, in its own environment); elsewhere every case is skipped. Each case takes about a minute.
+on PATH, in its own environment); elsewhere every case is skipped. A case takes 5 to 15 s, the
+one that waits for the next one-minute candle up to 80 s.
 Run with ``-s`` to see the per-pair summary:
 
     FTSERVER_FREQTRADE=/path/to/freqtrade .venv/bin/pytest tests/oracle -s
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.oracle import probe_strategy
-from tests.oracle.parity import Case, freqtrade_executable, freqtrade_templates, run_case
+from tests.oracle.parity import Case, PairReport, freqtrade_executable, freqtrade_templates, run_case
 
 FREQTRADE = freqtrade_executable()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freqtrade" / "strategies"
@@ -27,7 +28,10 @@ HISTORY_CANDLES = int(os.environ.get("FTSERVER_PARITY_HISTORY", "280"))
 
 pytestmark = [
     pytest.mark.skipif(
-        FREQTRADE is None, reason="freqtrade is not installed (set FTSERVER_FREQTRADE to its executable)"
+        FREQTRADE is None,
+        reason=f"FTSERVER_FREQTRADE={os.environ['FTSERVER_FREQTRADE']} is not an executable"
+        if os.environ.get("FTSERVER_FREQTRADE")
+        else "freqtrade is not installed (set FTSERVER_FREQTRADE to its executable)",
     ),
     pytest.mark.timeout(600),
 ]
@@ -46,7 +50,7 @@ def _needs_freqtrade_imports() -> None:
         pytest.skip("ftserver cannot load strategies that import freqtrade yet (no ftserver.compat)")
 
 
-def _report(reports: list) -> str:
+def _report(reports: list[PairReport]) -> str:
     lines = []
     for report in reports:
         lines.append(report.line())
