@@ -187,9 +187,9 @@ async def binance_stub(history_candles: int, timeframe: str) -> AsyncIterator[tu
     clock = SystemClock()
     step = timeframe_to_ms(timeframe)
     now_ms = int(clock.now().timestamp() * 1000)
-    # On an hour boundary, so the informative hourly candles start there too.
+    # On a candle boundary of the strategy's timeframe; informative candles of larger timeframes
+    # start at their first boundary after it, for both bots alike.
     listed = now_ms - now_ms % step - history_candles * step
-    listed -= listed % 3_600_000
     stub = BinanceStub(SimulatedMarket(clock=clock, pairs=PAIRS, history_days=60), listed_ms=listed)
     runner = web.AppRunner(stub.app)
     await runner.setup()

@@ -86,11 +86,9 @@ async def test_freqtrade_sample_strategy_analyzes_identically(tmp_path: Path) ->
 
 async def test_probe_strategy_stays_identical_as_new_candles_close(tmp_path: Path) -> None:
     # One-minute candles: the start-up analysis, then one incremental update, compared each time.
-    # 200 candles: the listing is put on an hour boundary, up to 59 candles earlier, and ftserver
-    # fetches 300 at start-up.
     case = Case("ParityProbe", "1m", probe_strategy.source(True, "1m"), probe_strategy.source(False, "1m"), "probe.py")
     assert FREQTRADE is not None
-    reports = await run_case(case, FREQTRADE, tmp_path, history_candles=200, within=240, rounds=2)
+    reports = await run_case(case, FREQTRADE, tmp_path, history_candles=HISTORY_CANDLES, within=240, rounds=2)
     summary = _report(reports)
     print("\n" + summary)
     assert len(reports) == 6
