@@ -7,8 +7,9 @@ ftserver's ``Strategy``, so any difference between the bots' columns comes from 
 from __future__ import annotations
 
 HEADERS = {
-    True: "from freqtrade.strategy import IStrategy as Base\n",
-    False: "from ftserver.strategy.base import Strategy as Base\n",
+    True: "from freqtrade.strategy import IStrategy as Base, merge_informative_pair\n",
+    False: "from ftserver.strategy.base import Strategy as Base\n"
+    "from ftserver.strategy.informative import merge_informative_pair\n",
 }
 
 BODY = """
@@ -53,5 +54,21 @@ class ParityProbe(Base):
 """
 
 
+# ParityProbeInformative: the probe plus BTC/USDT's 15-minute candles merged in.
+INFORMATIVE = """
+
+class ParityProbeInformative(ParityProbe):
+    def informative_pairs(self):
+        return [("BTC/USDT", "15m")]
+
+    def populate_indicators(self, dataframe: DataFrame, metadata: dict) -> DataFrame:
+        dataframe = super().populate_indicators(dataframe, metadata)
+        informative = self.dp.get_pair_dataframe(pair="BTC/USDT", timeframe="15m")
+        informative["sma20"] = informative["close"].rolling(20).mean()
+        informative["rsi"] = ta.RSI(informative, timeperiod=14)
+        return merge_informative_pair(dataframe, informative, self.timeframe, "15m", ffill=True)
+"""
+
+
 def source(for_freqtrade: bool, timeframe: str = "5m") -> str:
-    return HEADERS[for_freqtrade] + BODY.replace("{timeframe}", timeframe)
+    return HEADERS[for_freqtrade] + BODY.replace("{timeframe}", timeframe) + INFORMATIVE

@@ -84,6 +84,11 @@ async def test_freqtrade_sample_strategy_analyzes_identically(tmp_path: Path) ->
     await _check(Case("SampleStrategy", "5m", text, text, "sample_strategy.py"), tmp_path)
 
 
+async def test_probe_strategy_with_an_informative_timeframe_analyzes_identically(tmp_path: Path) -> None:
+    case = Case("ParityProbeInformative", "5m", probe_strategy.source(True), probe_strategy.source(False), "probe.py")
+    await _check(case, tmp_path)
+
+
 async def test_probe_strategy_stays_identical_as_new_candles_close(tmp_path: Path) -> None:
     # One-minute candles: the start-up analysis, then one incremental update, compared each time.
     case = Case("ParityProbe", "1m", probe_strategy.source(True, "1m"), probe_strategy.source(False, "1m"), "probe.py")
