@@ -1069,14 +1069,7 @@ class TradingLoop:
         trade.exit_reason = intent.tag
         trade.close_rate_requested = intent.rate
         trade.exit_order_status = order.status.value
-        try:
-            await self.repo.save_trade(trade, settles=intent)
-        except BaseException as exc:
-            # Not booked: the stored intent is how this order gets booked later, exactly once.
-            self._unsettled_intents = self._unsettled_intents or isinstance(exc, StorageUnavailable)
-            trade.orders.remove(order)
-            trade.exit_reason, trade.close_rate_requested, trade.exit_order_status = before
-            raise
+        await self._commit_booking(trade, intent, order, restore=lambda: _restore_exit_fields(trade, before))
         self.bus.publish(
             announce.exit_message(
                 MessageType.EXIT, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
@@ -1317,17 +1310,28 @@ class TradingLoop:
         placed = await self._place_recorded(intent)
         return await self._book_added_entry(trade, intent, placed)
 
+    async def _commit_booking(
+        self, trade: Trade, intent: OrderIntent, order: Order, restore: Callable[[], None] | None = None
+    ) -> None:
+        """Commit ``trade`` with its newly appended ``order``, settling ``intent``.
+
+        When the commit fails the order is taken back off the trade (and ``restore`` undoes other
+        in-memory changes): the stored intent is how the order gets booked later, exactly once.
+        """
+        try:
+            await self.repo.save_trade(trade, settles=intent)
+        except BaseException as exc:
+            self._unsettled_intents = self._unsettled_intents or isinstance(exc, StorageUnavailable)
+            trade.orders.remove(order)
+            if restore is not None:
+                restore()
+            raise
+
     async def _book_added_entry(self, trade: Trade, intent: OrderIntent, placed: ExchangeOrder) -> Order:
         """Add a placed entry order to an open trade, committed with the trade (settling its intent)."""
         order = new_order(trade.id or 0, trade.entry_side, placed, intent.tag, self.clock.now())
         trade.orders.append(order)
-        try:
-            await self.repo.save_trade(trade, settles=intent)
-        except BaseException as exc:
-            # Not booked: the stored intent is how this order gets booked later, exactly once.
-            self._unsettled_intents = self._unsettled_intents or isinstance(exc, StorageUnavailable)
-            trade.orders.remove(order)
-            raise
+        await self._commit_booking(trade, intent, order)
         self.bus.publish(
             announce.entry_message(
                 MessageType.ENTRY, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
@@ -1636,3 +1640,7 @@ class TradingLoop:
                 await self.locks.unlock(lock_id)
             if pair is not None:
                 await self.locks.unlock_pair(pair)
+
+
+def _restore_exit_fields(trade: Trade, before: tuple[str | None, float | None, str | None]) -> None:
+    trade.exit_reason, trade.close_rate_requested, trade.exit_order_status = before

@@ -15,6 +15,7 @@ from ftserver.bot.pairlists.handler import (
     refresh_option,
     tradable_markets,
 )
+from ftserver.bot.pairlists.ranking import rank
 
 
 class PercentChangePairList(PairlistHandler):
@@ -56,16 +57,14 @@ class PercentChangePairList(PairlistHandler):
             if cached_key == key and (ctx.now - at).total_seconds() < self.options["refresh_period"]:
                 return list(result)
         changes = await self._changes(pairs, ctx)
-        low, high = self.options["min_value"], self.options["max_value"]
-        kept = [
-            p
-            for p in pairs
-            if p in changes and (low is None or changes[p] >= low) and (high is None or changes[p] <= high)
-        ]
-        direction = self.options["sort_direction"]
-        if direction:
-            kept.sort(key=lambda p: changes[p], reverse=direction == "desc")
-        result = kept[: int(self.options["number_assets"])]
+        result = rank(
+            pairs,
+            changes,
+            low=self.options["min_value"],
+            high=self.options["max_value"],
+            direction=self.options["sort_direction"],
+            limit=int(self.options["number_assets"]),
+        )
         self._cached = (ctx.now, key, result)
         return list(result)
 

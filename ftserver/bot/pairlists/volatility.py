@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ftserver.bot.pairlists.handler import (
-    LOOKBACK_OPTIONS,
-    Option,
-    PairlistContext,
-    PairlistHandler,
-    lookback,
-    refresh_option,
-)
+from ftserver.bot.pairlists.handler import LOOKBACK_OPTIONS, Option, refresh_option
+from ftserver.bot.pairlists.ranking import CandleMeasureFilter
+from ftserver.exchange.base import Candle
 
 
 def volatility(closes: list[float], period: int) -> float | None:
@@ -31,8 +25,11 @@ def volatility(closes: list[float], period: int) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-class VolatilityFilter(PairlistHandler):
+class VolatilityFilter(CandleMeasureFilter):
     DESCRIPTION = "Keep pairs by their recent volatility."
+    MIN_OPTION = "min_volatility"
+    MAX_OPTION = "max_volatility"
+    EXTRA_CANDLES = 1  # ``period`` returns need ``period + 1`` closes
     SUPPORTS_BACKTESTING = "no"
     OPTIONS: ClassVar[Mapping[str, Option]] = {
         "min_volatility": Option("number", 0, "Minimum volatility", "Drop pairs less volatile than this."),
@@ -51,30 +48,5 @@ class VolatilityFilter(PairlistHandler):
         ),
     }
 
-    def __init__(self, options: Mapping[str, object]) -> None:
-        super().__init__(options)
-        self._measured: dict[str, tuple[datetime, float | None]] = {}
-
-    async def _measure(self, pair: str, ctx: PairlistContext) -> float | None:
-        cached = self._measured.get(pair)
-        if cached is not None and (ctx.now - cached[0]).total_seconds() < self.options["refresh_period"]:
-            return cached[1]
-        timeframe, period = lookback(self.options)
-        # One candle more than the window: ``period`` returns need ``period + 1`` closes.
-        candles = await ctx.read_candles(pair, timeframe, period + 1)
-        value = volatility([c[4] for c in candles], period) if len(candles) > period > 1 else None
-        self._measured[pair] = (ctx.now, value)
-        return value
-
-    async def filter(self, pairs: list[str], ctx: PairlistContext) -> list[str]:
-        low, high = self.options["min_volatility"], self.options["max_volatility"]
-        values = {}
-        for pair in pairs:
-            value = await self._measure(pair, ctx)
-            if value is not None and value >= low and (high is None or value <= high):
-                values[pair] = value
-        kept = list(values)
-        direction = self.options["sort_direction"]
-        if direction:
-            kept.sort(key=values.__getitem__, reverse=direction == "desc")
-        return kept
+    def measure(self, candles: list[Candle], period: int) -> float | None:
+        return volatility([c[4] for c in candles], period) if len(candles) > period > 1 else None

@@ -15,6 +15,7 @@ from ftserver.bot.pairlists.handler import (
     refresh_option,
     tradable_markets,
 )
+from ftserver.bot.pairlists.ranking import rank
 
 
 class VolumePairList(PairlistHandler):
@@ -57,10 +58,14 @@ class VolumePairList(PairlistHandler):
             if cached_key == key and (ctx.now - at).total_seconds() < self.options["refresh_period"]:
                 return list(result)
         volumes = await self._volumes(pairs, ctx)
-        low, high = self.options["min_value"], self.options["max_value"]
-        kept = [p for p in pairs if p in volumes and volumes[p] >= low and (high is None or volumes[p] <= high)]
-        # sorted() is stable: equal volumes keep the order they came in.
-        ranked = sorted(kept, key=lambda p: volumes[p], reverse=True)[: int(self.options["number_assets"])]
+        ranked = rank(
+            pairs,
+            volumes,
+            low=self.options["min_value"],
+            high=self.options["max_value"],
+            direction="desc",  # largest volume first; equal volumes keep the order they came in
+            limit=int(self.options["number_assets"]),
+        )
         self._cached = (ctx.now, key, ranked)
         return list(ranked)
 

@@ -22,7 +22,7 @@ def _candles(timeframe: str) -> pd.DataFrame:
 
 
 NEEDS_PARAMETERS = pytest.mark.xfail(
-    strict=True, reason="needs IntParameter/DecimalParameter/... from ftserver.strategy.parameters (params engineer)"
+    strict=True, reason="needs IntParameter/DecimalParameter/... from ftserver.strategy.parameters"
 )
 
 
