@@ -23,6 +23,7 @@ from ftserver.data.timerange import parse_timerange
 from ftserver.errors import FtServerError, NotFound, StrategyError
 from ftserver.models import RunMode
 from ftserver.strategy.loader import builtin_strategy_dir, list_strategies, load_strategy, strategy_file
+from ftserver.strategy.parameter_values import strategy_parameters
 from ftserver.strategy.safe import SafeStrategy
 
 
@@ -74,7 +75,7 @@ class Research:
             "strategy": name,
             "code": path.read_text(encoding="utf-8"),
             "timeframe": strategy.timeframe,
-            "params": [],
+            "params": [parameter.describe() for parameter in strategy_parameters(strategy)],
         }
 
     def plot_config(self, name: str) -> dict[str, Any]:

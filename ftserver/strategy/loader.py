@@ -16,6 +16,7 @@ from typing import Any
 from ftserver.compat import hook as freqtrade_imports
 from ftserver.errors import StrategyError
 from ftserver.strategy.base import Strategy
+from ftserver.strategy.parameter_values import apply_special_values, load_parameter_values, read_parameter_file
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,10 @@ def load_strategy(name: str, search_paths: Sequence[Path], config: Mapping[str, 
         raise StrategyError(
             f"Strategy '{name}' ({path.name}) could not be created: {type(exc).__name__}: {reason}"
         ) from exc
+    # As freqtrade: the parameter file's ROI/stoploss/trailing first, so that the config's overrides win.
+    from_file = read_parameter_file(path, name)
+    apply_special_values(strategy, from_file)
+    load_parameter_values(strategy, from_file)
     for key in OVERRIDABLE:
         value = (config or {}).get(key)
         if value is not None:

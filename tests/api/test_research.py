@@ -37,6 +37,54 @@ async def test_strategies_and_strategy_code(server: Server) -> None:
     assert missing.status == 404
 
 
+async def test_strategy_lists_its_hyperopt_parameters_with_the_loaded_values(server: Server, tmp_path: Path) -> None:
+    strategies = tmp_path / "user_data" / "strategies"
+    strategies.mkdir(parents=True)
+    (strategies / "tuned.py").write_text(
+        "from freqtrade.strategy import CategoricalParameter, DecimalParameter, IStrategy, IntParameter\n\n"
+        "class Tuned(IStrategy):\n"
+        "    buy_rsi = IntParameter(10, 40, default=30)\n"
+        "    sell_step = DecimalParameter(0.1, 0.9, default=0.5, decimals=1, optimize=False)\n"
+        "    sell_mode = CategoricalParameter(['fast', 'slow'], default='fast')\n",
+        encoding="utf-8",
+    )
+    stored = '{"strategy_name": "Tuned", "params": {"buy": {"buy_rsi": 22}, "sell": {"sell_mode": "slow"}}}'
+    (strategies / "tuned.json").write_text(stored, encoding="utf-8")
+    body = await server.get("/api/v1/strategy/Tuned")
+    assert body["params"] == [
+        {
+            "param_type": "IntParameter",
+            "name": "buy_rsi",
+            "space": "buy",
+            "load": True,
+            "optimize": True,
+            "value": 22,
+            "low": 10,
+            "high": 40,
+        },
+        {
+            "param_type": "CategoricalParameter",
+            "name": "sell_mode",
+            "space": "sell",
+            "load": True,
+            "optimize": True,
+            "value": "slow",
+            "opt_range": ["fast", "slow"],
+        },
+        {
+            "param_type": "DecimalParameter",
+            "name": "sell_step",
+            "space": "sell",
+            "load": True,
+            "optimize": False,
+            "value": 0.5,
+            "low": 0.1,
+            "high": 0.9,
+            "decimals": 1,
+        },
+    ]
+
+
 async def test_available_pairs_and_pair_history(server: Server, tmp_path: Path) -> None:
     store_candles(tmp_path)
     pairs = await server.get("/api/v1/available_pairs", params={"timeframe": "5m", "stake_currency": "USDT"})

@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[2]
 PAIRS = ["BTC/USDT", "ETH/USDT", "SOL/USDT"]
 USER, PASSWORD = "parity", "parity-password"
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()}
-SIGNALS = ("enter_long", "exit_long")
+SIGNALS = ("enter_long", "exit_long", "enter_short", "exit_short")
 TAGS = ("enter_tag", "exit_tag")
 # The row keys: compared as the rows' timestamps, not as text.
 NOT_COMPARED = {"date", "__date_ts"}
@@ -89,6 +89,8 @@ class Case:
     freqtrade_file: str
     ftserver_file: str
     file_name: str
+    # A hyperopt parameter file (``<file>.json``) put beside the strategy for both bots.
+    parameter_file: str | None = None
 
 
 def free_port() -> int:
@@ -155,6 +157,12 @@ class Bot:
         except aiohttp.ClientError:
             return None
 
+    async def strategy(self, session: aiohttp.ClientSession, name: str) -> dict[str, Any]:
+        async with session.get(f"{self.url}/api/v1/strategy/{name}", headers=AUTH) as response:
+            response.raise_for_status()
+            body: dict[str, Any] = await response.json()
+            return body
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -208,6 +216,9 @@ async def both_bots(case: Case, freqtrade: str, root: Path, stub_url: str) -> As
         folder.mkdir(parents=True)
     (ft_root / "strategies" / case.file_name).write_text(case.freqtrade_file)
     (fts_root / "strategies" / case.file_name).write_text(case.ftserver_file)
+    if case.parameter_file is not None:
+        for folder in (ft_root / "strategies", fts_root / "strategies"):
+            (folder / case.file_name).with_suffix(".json").write_text(case.parameter_file)
 
     ft_port, fts_port = free_port(), free_port()
     ft_config = _base_config(case, stub_url, ft_port, ft_root)
@@ -410,6 +421,11 @@ async def run_case(
                 answers = await analyzed_together(session, ft, fts, case.timeframe, within=within, after_ts=after)
                 reports.extend(compare(case.strategy, pair, a, b) for pair, (a, b) in answers.items())
                 after = max(_last_date_ts(a) or 0 for a, _ in answers.values())
+            # The hyperopt parameters each bot lists for the strategy, with the values it loaded.
+            ft_params = (await ft.strategy(session, case.strategy))["params"]
+            fts_params = (await fts.strategy(session, case.strategy))["params"]
+            if ft_params != fts_params:
+                raise AssertionError(f"strategy params differ:\nfreqtrade: {ft_params}\nftserver:  {fts_params}")
         if stub.unknown:
             raise AssertionError(f"the bots asked the Binance server for what it does not serve: {stub.unknown}")
     return reports

@@ -12,6 +12,7 @@ Run with ``-s`` to see the per-pair summary:
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 
@@ -82,6 +83,27 @@ async def test_freqtrade_sample_strategy_analyzes_identically(tmp_path: Path) ->
     assert FREQTRADE is not None
     text = (freqtrade_templates(FREQTRADE) / "sample_strategy.py").read_text()
     await _check(Case("SampleStrategy", "5m", text, text, "sample_strategy.py"), tmp_path)
+
+
+async def test_freqtrade_sample_strategy_with_a_parameter_file_analyzes_identically(tmp_path: Path) -> None:
+    # Thresholds that make signals on the simulated candles differ from the defaults' (30 / 70), and a
+    # stored ROI table: both bots must load them from sample_strategy.json, as hyperopt writes it.
+    _needs_freqtrade_imports()
+    assert FREQTRADE is not None
+    text = (freqtrade_templates(FREQTRADE) / "sample_strategy.py").read_text()
+    stored = {
+        "strategy_name": "SampleStrategy",
+        "params": {
+            "buy": {"buy_rsi": 45},
+            "sell": {"sell_rsi": 55, "short_rsi": 60},
+            "roi": {"0": 0.03, "20": 0.01},
+            "stoploss": {"stoploss": -0.05},
+        },
+        "ft_stratparam_v": 1,
+        "export_time": "2026-11-01 10:00:00.000000+00:00",
+    }
+    case = Case("SampleStrategy", "5m", text, text, "sample_strategy.py", parameter_file=json.dumps(stored))
+    await _check(case, tmp_path)
 
 
 async def test_probe_strategy_with_an_informative_timeframe_analyzes_identically(tmp_path: Path) -> None:

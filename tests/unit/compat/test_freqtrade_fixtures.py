@@ -21,18 +21,13 @@ def _candles(timeframe: str) -> pd.DataFrame:
     return frame
 
 
-NEEDS_PARAMETERS = pytest.mark.xfail(
-    strict=True, reason="needs IntParameter/DecimalParameter/... from ftserver.strategy.parameters"
-)
-
-
 # InformativeSample needs BTC/USDT 15m candles from a running bot: tests/unit/bot/test_dataprovider.py runs it.
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param("SampleStrategy", marks=NEEDS_PARAMETERS),
+        "SampleStrategy",
         "CustomStoplossWithPSAR",
-        pytest.param("Bandtastic", marks=NEEDS_PARAMETERS),
+        "Bandtastic",
         "Strategy001_custom_exit",
     ],
 )

@@ -76,8 +76,8 @@ def test_an_unknown_freqtrade_module_names_itself_and_says_ftserver_lacks_it() -
 
 def test_an_unknown_name_from_a_freqtrade_module_says_ftserver_lacks_it() -> None:
     hook.install()
-    with pytest.raises(ImportError, match=r"freqtrade\.strategy\.AnnotationType: ftserver does not provide"):
-        exec("from freqtrade.strategy import AnnotationType", {})
+    with pytest.raises(ImportError, match=r"freqtrade\.strategy\.IFreqaiModel: ftserver does not provide"):
+        exec("from freqtrade.strategy import IFreqaiModel", {})
 
 
 def test_a_strategy_file_with_an_unknown_freqtrade_import_fails_with_that_name(tmp_path: Path) -> None:

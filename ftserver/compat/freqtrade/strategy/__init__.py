@@ -9,30 +9,30 @@ from ftserver.compat.freqtrade.exchange import (
     timeframe_to_prev_date,
     timeframe_to_seconds,
 )
+from ftserver.compat.freqtrade.ft_types import AnnotationType
 from ftserver.compat.freqtrade.persistence import Order, PairLocks, Trade
 from ftserver.compat.missing import missing_name
 from ftserver.strategy.base import Strategy as IStrategy
 from ftserver.strategy.informative import informative, merge_informative_pair
+from ftserver.strategy.parameters import (
+    BooleanParameter,
+    CategoricalParameter,
+    DecimalParameter,
+    IntParameter,
+    RealParameter,
+)
 from ftserver.strategy.stoploss_math import stoploss_from_absolute, stoploss_from_open
 
-try:
-    # Redundant aliases: these names are re-exported, as freqtrade.strategy offers them.
-    from ftserver.compat.freqtrade.strategy.parameters import BooleanParameter as BooleanParameter
-    from ftserver.compat.freqtrade.strategy.parameters import CategoricalParameter as CategoricalParameter
-    from ftserver.compat.freqtrade.strategy.parameters import DecimalParameter as DecimalParameter
-    from ftserver.compat.freqtrade.strategy.parameters import IntParameter as IntParameter
-    from ftserver.compat.freqtrade.strategy.parameters import RealParameter as RealParameter
-except ImportError:
-    # Until ftserver has the hyperopt parameter classes, asking for one fails through __getattr__
-    # below with a message naming it; every other name here still imports.
-    _PARAMETERS: list[str] = []
-else:
-    _PARAMETERS = ["BooleanParameter", "CategoricalParameter", "DecimalParameter", "IntParameter", "RealParameter"]
-
 __all__ = [
+    "AnnotationType",
+    "BooleanParameter",
+    "CategoricalParameter",
+    "DecimalParameter",
     "IStrategy",
+    "IntParameter",
     "Order",
     "PairLocks",
+    "RealParameter",
     "Trade",
     "informative",
     "merge_informative_pair",
@@ -43,7 +43,6 @@ __all__ = [
     "timeframe_to_next_date",
     "timeframe_to_prev_date",
     "timeframe_to_seconds",
-    *_PARAMETERS,
 ]
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-try:
-    from ftserver.strategy.parameters import (  # type: ignore[import-not-found,unused-ignore]
-        BooleanParameter,
-        CategoricalParameter,
-        DecimalParameter,
-        IntParameter,
-        RealParameter,
-    )
-except ImportError as exc:
-    raise ImportError(
-        "freqtrade.strategy.parameters: ftserver does not provide the hyperopt parameter classes yet",
-        name=__name__,
-    ) from exc
+from ftserver.strategy.parameters import (
+    BaseParameter,
+    BooleanParameter,
+    CategoricalParameter,
+    DecimalParameter,
+    IntParameter,
+    NumericParameter,
+    RealParameter,
+)
 
-__all__ = ["BooleanParameter", "CategoricalParameter", "DecimalParameter", "IntParameter", "RealParameter"]
+__all__ = [
+    "BaseParameter",
+    "BooleanParameter",
+    "CategoricalParameter",
+    "DecimalParameter",
+    "IntParameter",
+    "NumericParameter",
+    "RealParameter",
+]
