@@ -284,7 +284,8 @@ def test_shipped_configs_load(name: str, caplog: pytest.LogCaptureFixture) -> No
 
 def test_embedded_default_config_is_the_documented_demo() -> None:
     settings = load_settings([REPO / "config" / "config.json"], env={})
-    assert len(settings.exchange.pair_whitelist) == 10
+    assert [step.method for step in settings.pairlists] == ["VolumePairList", "AgeFilter", "SpreadFilter"]
+    assert settings.pairlists[0].options["number_assets"] == 10
     assert settings.stake_currency == "USDT"
     assert settings.max_open_trades == 5
     assert settings.timeframe == "1m"
