@@ -31,6 +31,8 @@ class MessageType(StrEnum):
     WHITELIST = "whitelist"
     ANALYZED_DF = "analyzed_df"
     NEW_CANDLE = "new_candle"
+    # ftserver's own: a webserver-mode background job changed (created, progressed, finished, deleted).
+    BACKGROUND_JOB = "background_job"
 
 
 # These travel as {"type": ..., "data": ...}; every other type is a flat dict {"type": ..., **fields}.
@@ -39,7 +41,7 @@ DATA_MESSAGE_TYPES: frozenset[MessageType] = frozenset(
 )
 
 # Chatty types that are not written to the log when published.
-NO_ECHO_MESSAGE_TYPES: frozenset[MessageType] = DATA_MESSAGE_TYPES
+NO_ECHO_MESSAGE_TYPES: frozenset[MessageType] = DATA_MESSAGE_TYPES | {MessageType.BACKGROUND_JOB}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +97,8 @@ def analyzed_df(pair: str, timeframe: str, candle_type: str, df: Any, last_analy
 def trade_event(kind: MessageType, fields: Mapping[str, Any]) -> Message:
     """entry / entry_fill / entry_cancel / exit / exit_fill / exit_cancel with freqtrade's fields."""
     return Message(kind, dict(fields))
+
+
+def background_job(status: Mapping[str, Any]) -> Message:
+    """A background job's status, in the shape ``/background/{jobid}`` answers."""
+    return Message(MessageType.BACKGROUND_JOB, dict(status))

@@ -1,0 +1,1 @@
+"""Background jobs of the webserver mode (pairlist evaluation, data download, later backtests)."""
