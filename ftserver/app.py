@@ -26,12 +26,14 @@ from ftserver.data.producer_data import ProducerData
 from ftserver.exchange.base import Account, Broker, MarketData
 from ftserver.exchange.factory import create_live_broker, create_market
 from ftserver.exchange.paper import PaperBroker
+from ftserver.jobs.registry import JobRegistry
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode
 from ftserver.persistence.db import Database
 from ftserver.persistence.state_file import JsonStateFile
 from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
+from ftserver.research.webserver_jobs import WebserverJobs
 from ftserver.rpc.facade import Rpc
 from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
 from ftserver.strategy.safe import SafeStrategy
@@ -88,6 +90,14 @@ def create_app(
     )
 
     if runmode is RunMode.WEBSERVER:
+        registry = JobRegistry(clock=clock, bus=bus)
+        app[keys.JOBS] = WebserverJobs(settings, registry, clock)
+
+        async def background_jobs(app: web.Application) -> AsyncIterator[None]:
+            yield
+            await registry.close()  # running jobs are asked to stop and awaited
+
+        app.cleanup_ctx.append(background_jobs)
         return app
 
     async def trading(app: web.Application) -> AsyncIterator[None]:

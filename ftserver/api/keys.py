@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ftserver.config import Settings
     from ftserver.logs import LogBuffer
     from ftserver.rpc.facade import Rpc
+    from ftserver.rpc.jobs_port import JobsPort
     from ftserver.rpc.research_port import ResearchPort
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
@@ -21,6 +22,8 @@ BUS: web.AppKey[MessageBus] = web.AppKey("bus", MessageBus)
 RPC: web.AppKey[Rpc] = web.AppKey("rpc")
 # Strategies and stored history: both run modes, never the bot, so not through RPC.
 RESEARCH: web.AppKey[ResearchPort] = web.AppKey("research")
+# Background jobs, pairlist evaluation, data download: set in webserver mode only.
+JOBS: web.AppKey[JobsPort] = web.AppKey("jobs")
 LOG_BUFFER: web.AppKey[LogBuffer] = web.AppKey("log_buffer")
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens", TokenService)
 WS_HUB: web.AppKey[WsHub] = web.AppKey("ws_hub", WsHub)

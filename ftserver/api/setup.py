@@ -23,6 +23,7 @@ from ftserver.api.openapi import require_declared
 from ftserver.api.routes.candles import setup_candle_routes
 from ftserver.api.routes.control import setup_control_routes
 from ftserver.api.routes.docs import setup_openapi
+from ftserver.api.routes.jobs import setup_job_routes
 from ftserver.api.routes.pairs import setup_pair_routes
 from ftserver.api.routes.ping import setup_ping_routes
 from ftserver.api.routes.profit import setup_profit_routes
@@ -78,6 +79,7 @@ def setup_api(
     setup_pair_routes(app)
     setup_candle_routes(app)
     setup_research_routes(app)
+    setup_job_routes(app)
 
     hub = WsHub(app[keys.BUS], queue_size=api.ws_queue_size, send_timeout=api.ws_send_timeout)
     app[keys.WS_HUB] = hub

@@ -8,6 +8,7 @@ from ftserver.api import keys
 from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import json_response
+from ftserver.api.routes.jobs import webserver_markets
 from ftserver.api.schemas import responses_candles as rc
 from ftserver.api.schemas.requests import (
     MarketsQuerySchema,
@@ -70,6 +71,9 @@ async def get_plot_config(request: web.Request) -> web.Response:
 )
 async def get_markets(request: web.Request) -> web.Response:
     q = parse_query(request, _markets_query)
+    jobs = request.app.get(keys.JOBS)
+    if jobs is not None:  # webserver mode: no bot, the markets of the exchange asked for (or the configured one)
+        return await webserver_markets(jobs, q["exchange"] or None, q["base"], q["quote"], q["include_inactive"])
     return json_response(request.app[keys.RPC].markets(q["base"], q["quote"]))
 
 

@@ -51,6 +51,9 @@ class BlacklistDeleteQuerySchema(_Request):
 class MarketsQuerySchema(_Request):
     base = fields.String(load_default=None)
     quote = fields.String(load_default=None)
+    # Webserver mode only (a trading bot shows its own exchange's markets, as freqtrade does).
+    include_inactive = fields.Boolean(load_default=False)
+    exchange = fields.String(load_default=None, validate=validate.Length(max=64))
 
 
 class PlotConfigQuerySchema(_Request):

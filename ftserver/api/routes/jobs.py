@@ -1,0 +1,152 @@
+"""The webserver mode's job routes: background jobs, pairlist evaluation, data download, FreqAI and hyperopt lists.
+
+Only ``ftserver webserver`` serves them, as freqtrade does; a trading bot answers 503 "Bot is not in
+the correct state.". ``/background/clear`` is declared before ``/background/{jobid}``, so the router
+matches it first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from ftserver.api import keys
+from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
+from ftserver.api.request_parsing import parse_body
+from ftserver.api.responses import json_response
+from ftserver.api.schemas import responses_jobs as rj
+from ftserver.api.schemas.requests_jobs import DownloadDataRequestSchema, PairlistsEvaluateRequestSchema
+from ftserver.errors import WrongRunMode
+from ftserver.rpc.jobs_port import JobsPort
+
+_evaluate_body = PairlistsEvaluateRequestSchema()
+_download_body = DownloadDataRequestSchema()
+
+TAG = "webserver"
+NOT_FOUND = 404
+BAD_REQUEST = 400
+
+routes = RouteTable(API_V1)
+
+
+def webserver_jobs(request: web.Request) -> JobsPort:
+    """The jobs side, which only the webserver mode has."""
+    jobs = request.app.get(keys.JOBS)
+    if jobs is None:
+        raise WrongRunMode()
+    return jobs
+
+
+@routes.get(
+    "/background",
+    op=Operation(TAG, "Background jobs", rj.BackgroundJobSchema, many=True, errors=(WRONG_MODE,)),
+)
+async def list_background_jobs(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).jobs())
+
+
+@routes.delete(
+    "/background/clear",
+    op=Operation(
+        TAG,
+        "Forget every finished background job",
+        rj.BackgroundJobSchema,
+        many=True,
+        errors=(WRONG_MODE,),
+        description="Answers with the jobs still running, which are kept.",
+    ),
+)
+async def clear_background_jobs(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).clear_jobs())
+
+
+@routes.get(
+    "/background/{jobid}",
+    op=Operation(TAG, "A background job's status", rj.BackgroundJobSchema, errors=(NOT_FOUND, WRONG_MODE)),
+)
+async def get_background_job(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).job(request.match_info["jobid"]))
+
+
+@routes.delete(
+    "/background/{jobid}",
+    op=Operation(
+        TAG,
+        "Forget a finished background job",
+        rj.BackgroundJobSchema,
+        errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
+        description="400 while the job still runs.",
+    ),
+)
+async def delete_background_job(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).delete_job(request.match_info["jobid"]))
+
+
+@routes.post(
+    "/pairlists/evaluate",
+    op=Operation(
+        TAG,
+        "Evaluate a pairlist chain against the exchange's market, in the background",
+        rj.JobStartedSchema,
+        body=PairlistsEvaluateRequestSchema,
+        errors=(BAD_REQUEST, WRONG_MODE),
+        description="400 while another evaluation runs.",
+    ),
+)
+async def evaluate_pairlists(request: web.Request) -> web.Response:
+    jobs = webserver_jobs(request)
+    return json_response(jobs.start_pairlist_evaluation(await parse_body(request, _evaluate_body)))
+
+
+@routes.get(
+    "/pairlists/evaluate/{jobid}",
+    op=Operation(
+        TAG,
+        "A pairlist evaluation's whitelist",
+        rj.PairlistEvaluationSchema,
+        errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
+        description="400 until the evaluation has finished.",
+    ),
+)
+async def get_pairlist_evaluation(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).pairlist_evaluation(request.match_info["jobid"]))
+
+
+@routes.post(
+    "/download_data",
+    op=Operation(
+        TAG,
+        "Download candles into the data directory, in the background",
+        rj.JobStartedSchema,
+        body=DownloadDataRequestSchema,
+        errors=(BAD_REQUEST, WRONG_MODE),
+        description="400 while another download runs.",
+    ),
+)
+async def download_data(request: web.Request) -> web.Response:
+    jobs = webserver_jobs(request)
+    return json_response(jobs.start_download(await parse_body(request, _download_body)))
+
+
+@routes.get("/freqaimodels", op=Operation(TAG, "FreqAI models", rj.FreqaiModelsSchema, errors=(WRONG_MODE,)))
+async def list_freqai_models(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).freqai_models())
+
+
+@routes.get(
+    "/hyperoptloss", op=Operation(TAG, "Hyperopt loss functions", rj.HyperoptLossesSchema, errors=(WRONG_MODE,))
+)
+async def list_hyperopt_losses(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).hyperopt_losses())
+
+
+async def webserver_markets(
+    jobs: JobsPort, exchange: str | None, base: str | None, quote: str | None, include_inactive: bool
+) -> web.Response:
+    """``/markets`` in webserver mode (declared with the candle routes): the first call per exchange loads it."""
+    return json_response(await asyncio.to_thread(jobs.markets, exchange, base, quote, include_inactive))
+
+
+def setup_job_routes(app: web.Application) -> None:
+    routes.register(app)

@@ -1,0 +1,112 @@
+"""``WebserverJobs``: the webserver mode's job routes over the job registry (satisfies ``rpc.jobs_port.JobsPort``).
+
+Answers and messages follow freqtrade 2026.9: a second job of a kind is refused with 400 and the
+kind's "already running" text, a result asked for before its job finished is a 400, an unknown job a
+404 "Job not found.".
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from ftserver.config import Settings
+from ftserver.core.clock import Clock
+from ftserver.data.timerange import parse_timerange
+from ftserver.errors import InvalidRequest, NotFound
+from ftserver.jobs.registry import JobCategory, JobRegistry
+from ftserver.research.data_download import DownloadRequest, download
+from ftserver.research.market_access import MarketCatalog, exchange_settings
+from ftserver.research.pairlist_evaluation import PairlistRequest, check_steps, evaluate_pairlists
+
+DEFAULT_TIMEFRAMES = ("1m", "5m")  # what freqtrade downloads when a request names no timeframes
+
+
+class WebserverJobs:
+    def __init__(self, settings: Settings, registry: JobRegistry, clock: Clock) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.clock = clock
+        self.catalog = MarketCatalog(settings, clock)
+
+    # ---- /background ---------------------------------------------------------------------------
+    def jobs(self) -> list[dict[str, Any]]:
+        return [job.view() for job in self.registry.jobs()]
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        return self.registry.get(job_id).view()
+
+    def delete_job(self, job_id: str) -> dict[str, Any]:
+        return self.registry.delete(job_id).view()
+
+    def clear_jobs(self) -> list[dict[str, Any]]:
+        return [job.view() for job in self.registry.clear()]
+
+    # ---- /pairlists/evaluate -------------------------------------------------------------------
+    def start_pairlist_evaluation(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        blacklist = tuple(body["blacklist"])
+        steps = check_steps(body["pairlists"], blacklist, self.settings)
+        request = PairlistRequest(
+            steps=tuple((step.method, step.options) for step in steps),
+            blacklist=blacklist,
+            stake_currency=body["stake_currency"],
+            exchange=exchange_settings(self.settings, body.get("exchange")),
+        )
+        job = self.registry.submit(
+            JobCategory.PAIRLIST,
+            functools.partial(evaluate_pairlists, self.settings, request, self.clock),
+            busy="Pairlist evaluation is already running.",
+        )
+        return {"status": "Pairlist evaluation started in background.", "job_id": job.job_id}
+
+    def pairlist_evaluation(self, job_id: str) -> dict[str, Any]:
+        job = self.registry.get(job_id)
+        if job.category is not JobCategory.PAIRLIST:
+            raise NotFound("Job not found.")
+        if job.active:
+            raise InvalidRequest("Job not finished yet.")
+        if job.error is not None:
+            return {"status": "failed", "error": job.error, "result": None}
+        return {"status": "success", "error": None, "result": job.result}
+
+    # ---- /download_data ------------------------------------------------------------------------
+    def start_download(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        parse_timerange(body.get("timerange"))  # a bad one is refused now, not reported by a failed job
+        request = DownloadRequest(
+            pairs=tuple(body["pairs"]),
+            timeframes=tuple(body.get("timeframes") or DEFAULT_TIMEFRAMES),
+            days=body.get("days"),
+            timerange=body.get("timerange"),
+            erase=bool(body.get("erase")),
+            exchange=exchange_settings(self.settings, body.get("exchange")),
+        )
+        job = self.registry.submit(
+            JobCategory.DOWNLOAD_DATA,
+            functools.partial(download, self.settings, request, self.clock),
+            busy="Data Download is already running.",
+            progress_tasks=True,
+        )
+        return {"status": "Data Download started in background.", "job_id": job.job_id}
+
+    # ---- reference lists -----------------------------------------------------------------------
+    def markets(
+        self, exchange: str | None, base: str | None, quote: str | None, include_inactive: bool
+    ) -> dict[str, Any]:
+        exchange_id, markets = self.catalog.markets(exchange)
+        selected = {
+            symbol: market.to_dict()
+            for symbol, market in markets.items()
+            if (base is None or market.base == base)
+            and (quote is None or market.quote == quote)
+            and (include_inactive or market.active)
+        }
+        return {"markets": selected, "exchange_id": exchange_id}
+
+    @staticmethod
+    def freqai_models() -> dict[str, Any]:
+        return {"freqaimodels": []}  # FreqAI is not part of this server (yet)
+
+    @staticmethod
+    def hyperopt_losses() -> dict[str, Any]:
+        return {"loss_functions": []}  # nor is hyperopt

@@ -1,0 +1,352 @@
+"""Webserver mode's job routes on a real server: background jobs, pairlist evaluation, data download, markets.
+
+The exchange is the simulated market on a manual clock; downloads go into the test's user_data. Jobs run
+in the registry's worker threads, so tests poll the job's status as FreqUI does.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from aiohttp.test_utils import TestClient
+
+from ftserver.api import keys
+from ftserver.api.openapi import build_document, documented_routes
+from ftserver.app import create_app
+from ftserver.core.clock import ManualClock
+from ftserver.exchange.paper import PaperBroker
+from ftserver.exchange.simulated import SimulatedMarket
+from ftserver.jobs.registry import JobCategory, JobControl
+from ftserver.models import RunMode
+from ftserver.research.webserver_jobs import WebserverJobs
+from tests.support.polling import eventually
+from tests.support.scripted_market import ScriptedMarket
+
+from .conftest import START, app_settings, basic_auth
+from .test_response_schemas import Checker
+
+NOW = datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC)
+WHITELIST = ["BTC/USDT", "ETH/USDT", "SOL/USDT", "XRP/USDT", "DOGE/USDT"]
+JOB_NOT_FOUND = {"detail": "Job not found.", "error": "Job not found.", "code": "not_found"}
+
+
+@dataclass
+class Webserver:
+    client: TestClient
+    tmp_path: Path
+    answers: list[tuple[str, str, int, Any]]
+
+    @property
+    def jobs(self) -> WebserverJobs:
+        jobs = self.client.app[keys.JOBS]
+        assert isinstance(jobs, WebserverJobs)
+        return jobs
+
+    async def call(self, method: str, path: str, status: int = 200, *, route: str | None = None, **kwargs: Any) -> Any:
+        response = await self.client.request(method, path, headers=basic_auth(), **kwargs)
+        body = await response.json()
+        assert response.status == status, f"{method} {path}: {response.status} {body}"
+        self.answers.append((method, route or path, status, body))
+        return body
+
+    async def finished(self, job_id: str) -> dict[str, Any]:
+        async def done() -> dict[str, Any] | None:
+            job: dict[str, Any] = await self.call(
+                "GET", f"/api/v1/background/{job_id}", route="/api/v1/background/{jobid}"
+            )
+            return job if job["status"] != "pending" else None
+
+        result: dict[str, Any] = await eventually(done, what=f"job {job_id} finished")
+        return result
+
+
+@pytest.fixture
+async def webserver(aiohttp_client: Any, tmp_path: Path) -> Webserver:
+    settings = app_settings(tmp_path, exchange={"name": "sim", "pair_whitelist": WHITELIST})
+    app = create_app(settings, runmode=RunMode.WEBSERVER, clock=ManualClock(NOW))
+    return Webserver(await aiohttp_client(app), tmp_path, [])
+
+
+class Held:
+    """A job's work that waits in its thread until released: it keeps its category busy for the test."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def __call__(self, control: JobControl) -> None:
+        while not self.release.wait(0.01):
+            control.check()
+
+
+async def test_a_static_chain_with_a_price_filter_is_evaluated_in_the_background(webserver: Webserver) -> None:
+    started = await webserver.call(
+        "POST",
+        "/api/v1/pairlists/evaluate",
+        json={
+            "pairlists": [{"method": "StaticPairList"}, {"method": "PriceFilter", "min_price": 1.0}],
+            "blacklist": ["SOL/.*"],
+            "stake_currency": "USDT",
+        },
+    )
+    assert started["status"] == "Pairlist evaluation started in background."
+    job = await webserver.finished(started["job_id"])
+    assert job == {
+        "job_id": started["job_id"],
+        "job_category": "pairlist",
+        "status": "success",
+        "running": False,
+        "progress": None,
+        "progress_tasks": None,
+        "error": None,
+    }
+    # The configured whitelist in its order; XRP (~0.55) and DOGE (~0.12) cost less than 1 USDT, SOL is blacklisted.
+    evaluated = await webserver.call(
+        "GET", f"/api/v1/pairlists/evaluate/{started['job_id']}", route="/api/v1/pairlists/evaluate/{jobid}"
+    )
+    assert evaluated == {
+        "status": "success",
+        "error": None,
+        "result": {"method": ["StaticPairList", "PriceFilter"], "length": 2, "whitelist": ["BTC/USDT", "ETH/USDT"]},
+    }
+    assert [j["job_id"] for j in await webserver.call("GET", "/api/v1/background")] == [started["job_id"]]
+
+
+async def test_a_volume_chain_ranks_the_sim_market_and_the_blacklisted_pair_takes_no_slot(webserver: Webserver) -> None:
+    started = await webserver.call(
+        "POST",
+        "/api/v1/pairlists/evaluate",
+        json={
+            "pairlists": [
+                {"method": "VolumePairList", "number_assets": 5},
+                {"method": "OffsetFilter", "offset": 1, "number_assets": 3},
+            ],
+            "blacklist": ["BTC/USDT"],
+            "stake_currency": "USDT",
+            "exchange": "sim",
+            "trading_mode": "spot",
+            "margin_mode": "",
+        },
+    )
+    await webserver.finished(started["job_id"])
+    evaluated = await webserver.call(
+        "GET", f"/api/v1/pairlists/evaluate/{started['job_id']}", route="/api/v1/pairlists/evaluate/{jobid}"
+    )
+    tickers = await SimulatedMarket(clock=ManualClock(NOW)).fetch_tickers()
+    ranked = sorted((p for p in tickers if p != "BTC/USDT"), key=lambda p: tickers[p].quote_volume or 0, reverse=True)
+    assert evaluated["result"]["whitelist"] == ranked[1:4]  # the 2nd to 4th largest volumes of the top 5
+    assert evaluated["result"]["method"] == ["VolumePairList", "OffsetFilter"]
+
+
+async def test_a_second_evaluation_is_refused_while_one_is_active_and_its_result_waits(webserver: Webserver) -> None:
+    held = Held()
+    job = webserver.jobs.registry.submit(JobCategory.PAIRLIST, held, busy="Pairlist evaluation is already running.")
+    body = {"pairlists": [{"method": "StaticPairList"}], "blacklist": [], "stake_currency": "USDT"}
+    refused = await webserver.call("POST", "/api/v1/pairlists/evaluate", 400, json=body)
+    assert refused["detail"] == "Pairlist evaluation is already running."
+    waiting = await webserver.call(
+        "GET", f"/api/v1/pairlists/evaluate/{job.job_id}", 400, route="/api/v1/pairlists/evaluate/{jobid}"
+    )
+    assert waiting["detail"] == "Job not finished yet."
+    running = await webserver.call(
+        "DELETE", f"/api/v1/background/{job.job_id}", 400, route="/api/v1/background/{jobid}"
+    )
+    assert running["detail"] == "Job is still running."
+    kept = await webserver.call("DELETE", "/api/v1/background/clear")
+    assert [(j["job_id"], j["running"]) for j in kept] == [(job.job_id, True)]
+    held.release.set()
+    await webserver.finished(job.job_id)
+    deleted = await webserver.call("DELETE", f"/api/v1/background/{job.job_id}", route="/api/v1/background/{jobid}")
+    assert (deleted["job_id"], deleted["status"]) == (job.job_id, "success")
+    assert await webserver.call("GET", "/api/v1/background") == []
+    # The slot is free again.
+    await webserver.call("POST", "/api/v1/pairlists/evaluate", json=body)
+
+
+async def test_unknown_job_ids_are_404_with_a_json_detail(webserver: Webserver) -> None:
+    for method, path, route in (
+        ("GET", "/api/v1/background/nope", "/api/v1/background/{jobid}"),
+        ("DELETE", "/api/v1/background/nope", "/api/v1/background/{jobid}"),
+        ("GET", "/api/v1/pairlists/evaluate/nope", "/api/v1/pairlists/evaluate/{jobid}"),
+    ):
+        assert await webserver.call(method, path, 404, route=route) == JOB_NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"blacklist": [], "stake_currency": "USDT"}, "pairlists"),
+        ({"pairlists": [], "blacklist": [], "stake_currency": "USDT"}, "pairlists"),
+        ({"pairlists": [{"method": "StaticPairList"}], "stake_currency": "USDT"}, "blacklist"),
+        ({"pairlists": [{"method": "StaticPairList"}], "blacklist": []}, "stake_currency"),
+        ({"pairlists": [{"method": "Nope"}], "blacklist": [], "stake_currency": "USDT"}, "pairlists: 0: method"),
+        ({"pairlists": [{"method": "AgeFilter"}], "blacklist": [], "stake_currency": "USDT"}, "pairlists: 0: method"),
+        (
+            {
+                "pairlists": [{"method": "StaticPairList"}, {"method": "VolumePairList", "number_assets": "five"}],
+                "blacklist": [],
+                "stake_currency": "USDT",
+            },
+            "pairlists: 1: number_assets",
+        ),
+        (
+            {"pairlists": [{"method": "StaticPairList"}], "blacklist": ["BAD["], "stake_currency": "USDT"},
+            "blacklist: 0",
+        ),
+        (
+            {
+                "pairlists": [{"method": "StaticPairList"}],
+                "blacklist": [],
+                "stake_currency": "USDT",
+                "trading_mode": "futures",
+            },
+            "trading_mode",
+        ),
+    ],
+)
+async def test_a_bad_evaluation_body_is_422_naming_the_field(webserver: Webserver, body: Any, named: str) -> None:
+    refused = await webserver.call("POST", "/api/v1/pairlists/evaluate", 422, json=body)
+    assert refused["detail"].startswith(named), refused["detail"]
+    assert webserver.jobs.registry.jobs() == []
+
+
+async def test_download_data_stores_candles_and_reports_its_progress_tasks(webserver: Webserver) -> None:
+    started = await webserver.call(
+        "POST",
+        "/api/v1/download_data",
+        json={"pairs": ["BTC/USDT", "ETH/.*", "NOPE/USDT"], "timeframes": ["1h"], "days": 2},
+    )
+    assert started["status"] == "Data Download started in background."
+    job = await webserver.finished(started["job_id"])
+    assert (job["job_category"], job["status"], job["error"]) == ("download_data", "success", None)
+    assert job["progress_tasks"] == {
+        "0": {"progress": 1, "total": 1, "description": "Timeframe"},
+        "1": {"progress": 3, "total": 3, "description": "Downloading data..."},
+    }
+    datadir = webserver.tmp_path / "user_data" / "data" / "sim"
+    btc = pd.read_feather(datadir / "BTC_USDT-1h.feather")
+    # Two days back from 2026-03-02 12:00:30: the first whole hour is 02-28 13:00, the last closed one 03-02 11:00.
+    assert len(btc) == 11 + 24 + 12
+    assert btc["date"].iloc[0] == pd.Timestamp("2026-02-28 13:00", tz="UTC")
+    assert btc["date"].iloc[-1] == pd.Timestamp("2026-03-02 11:00", tz="UTC")
+    assert webserver.jobs.registry.get(started["job_id"]).result == {
+        "added": {"BTC/USDT": {"1h": 47}, "ETH/USDT": {"1h": 47}},
+        "skipped": ["NOPE/USDT"],
+    }
+    # The research routes see what was downloaded.
+    available = await webserver.call("GET", "/api/v1/available_pairs", params={"timeframe": "1h"})
+    assert available["pairs"] == ["BTC/USDT", "ETH/USDT"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "named"),
+    [
+        ({"timeframes": ["5m"]}, 422, "pairs"),
+        ({"pairs": ["BTC/USDT"], "days": 2, "timerange": "20260301-"}, 422, "timerange"),
+        ({"pairs": ["BTC/USDT"], "download_trades": True}, 422, "download_trades"),
+        ({"pairs": ["BTC/USDT"], "prepend_data": True}, 422, "prepend_data"),
+        ({"pairs": ["BTC/USDT"], "timeframes": ["5 minutes"]}, 422, "timeframes"),
+        ({"pairs": ["BTC/USDT"], "candle_types": ["futures"]}, 422, "candle_types"),
+        ({"pairs": ["BTC/USDT"], "timerange": "last week"}, 400, "Invalid timerange"),
+    ],
+)
+async def test_a_bad_download_body_is_refused_naming_the_field(
+    webserver: Webserver, body: Any, status: int, named: str
+) -> None:
+    refused = await webserver.call("POST", "/api/v1/download_data", status, json=body)
+    assert refused["detail"].startswith(named), refused["detail"]
+
+
+async def test_a_second_download_is_refused_while_one_is_active(webserver: Webserver) -> None:
+    held = Held()
+    webserver.jobs.registry.submit(JobCategory.DOWNLOAD_DATA, held, busy="Data Download is already running.")
+    refused = await webserver.call("POST", "/api/v1/download_data", 400, json={"pairs": ["BTC/USDT"]})
+    assert refused["detail"] == "Data Download is already running."
+    held.release.set()
+
+
+async def test_markets_in_webserver_mode_come_from_the_configured_exchange_loaded_once(webserver: Webserver) -> None:
+    everything = await webserver.call("GET", "/api/v1/markets")
+    assert everything["exchange_id"] == "sim"
+    assert set(WHITELIST) <= set(everything["markets"])
+    btc = await webserver.call("GET", "/api/v1/markets", params={"base": "BTC", "exchange": "sim"})
+    assert list(btc["markets"]) == ["BTC/USDT"]
+    assert btc["markets"]["BTC/USDT"]["quote"] == "USDT"
+    assert webserver.jobs.catalog.loads == 1
+    unknown = await webserver.call("GET", "/api/v1/markets", 400, params={"exchange": "no-such-exchange"})
+    assert "no-such-exchange" in unknown["detail"]
+
+
+async def test_freqai_models_and_hyperopt_losses_are_empty_lists(webserver: Webserver) -> None:
+    assert await webserver.call("GET", "/api/v1/freqaimodels") == {"freqaimodels": []}
+    assert await webserver.call("GET", "/api/v1/hyperoptloss") == {"loss_functions": []}
+
+
+async def test_job_progress_reaches_a_websocket_subscriber(webserver: Webserver) -> None:
+    ws = await webserver.client.ws_connect("/api/v1/message/ws", params={"token": "ws-test-token"})
+    try:
+        await ws.send_json({"type": "subscribe", "data": ["background_job"]})
+        await eventually(lambda: webserver.client.app[keys.WS_HUB].connections, what="subscribed")
+        await webserver.call("POST", "/api/v1/download_data", json={"pairs": ["BTC/USDT"], "timeframes": ["1h"]})
+        seen = []
+        while not seen or seen[-1][0] == "pending":
+            message = await ws.receive_json(timeout=10)
+            assert message["type"] == "background_job"
+            seen.append((message["status"], message["running"]))
+        assert seen[0] == ("pending", False)
+        assert ("pending", True) in seen
+        assert seen[-1] == ("success", False)
+    finally:
+        await ws.close()
+
+
+async def test_trade_mode_answers_503_on_the_webserver_routes(aiohttp_client: Any, tmp_path: Path) -> None:
+    clock = ManualClock(START)
+    market = ScriptedMarket(clock, {"BTC/USDT": 100.0})
+    app = create_app(app_settings(tmp_path), market=market, broker=PaperBroker(market, clock=clock), clock=clock)
+    client = await aiohttp_client(app)
+    for method, path in (
+        ("GET", "/api/v1/background"),
+        ("GET", "/api/v1/background/x"),
+        ("DELETE", "/api/v1/background/clear"),
+        ("POST", "/api/v1/pairlists/evaluate"),
+        ("POST", "/api/v1/download_data"),
+        ("GET", "/api/v1/freqaimodels"),
+        ("GET", "/api/v1/hyperoptloss"),
+    ):
+        response = await client.request(method, path, headers=basic_auth(), json={})
+        assert response.status == 503, path
+        assert (await response.json())["detail"] == "Bot is not in the correct state."
+
+
+async def test_every_webserver_answer_matches_its_response_schema(webserver: Webserver) -> None:
+    await test_a_static_chain_with_a_price_filter_is_evaluated_in_the_background(webserver)
+    await test_download_data_stores_candles_and_reports_its_progress_tasks(webserver)
+    await test_markets_in_webserver_mode_come_from_the_configured_exchange_loaded_once(webserver)
+    await test_freqai_models_and_hyperopt_losses_are_empty_lists(webserver)
+    await test_unknown_job_ids_are_404_with_a_json_detail(webserver)
+
+    # A failed evaluation's answer: the error text and no result.
+    def fails(control: JobControl) -> None:
+        raise ValueError("exchange went away")
+
+    failed = webserver.jobs.registry.submit(JobCategory.PAIRLIST, fails, busy="busy")
+    await webserver.finished(failed.job_id)
+    answer = await webserver.call(
+        "GET", f"/api/v1/pairlists/evaluate/{failed.job_id}", route="/api/v1/pairlists/evaluate/{jobid}"
+    )
+    assert answer == {"status": "failed", "error": "exchange went away", "result": None}
+    await test_a_second_evaluation_is_refused_while_one_is_active_and_its_result_waits(webserver)
+    await webserver.call("DELETE", "/api/v1/background/clear")
+    app = webserver.client.app
+    checker = Checker(build_document(app), {(api.method, api.path): api.operation for api in documented_routes(app)})
+    problems = [p for answer in webserver.answers for p in checker.problems(*answer)]
+    assert problems == []
+    webserver_routes = {key for key, operation in checker.operations.items() if operation.tag == "webserver"}
+    succeeded = {(method, path) for method, path, status, _ in webserver.answers if status == 200}
+    assert webserver_routes - succeeded == set()
