@@ -45,7 +45,8 @@ class WebserverJobs:
 
     # ---- /pairlists/evaluate -------------------------------------------------------------------
     def start_pairlist_evaluation(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        blacklist = tuple(body["blacklist"])
+        # FreqUI's blacklist editor leaves an empty entry for a row not filled in: it names no pair.
+        blacklist = tuple(pattern for pattern in body["blacklist"] if pattern)
         steps = check_steps(body["pairlists"], blacklist, self.settings)
         request = PairlistRequest(
             steps=tuple((step.method, step.options) for step in steps),
