@@ -39,6 +39,16 @@ class JobCategory(StrEnum):
     RECURSIVE_ANALYSIS = "recursive_analysis"
 
 
+# Kinds that share one slot: freqtrade runs one backtest or bias analysis at a time, whichever it is.
+_SLOT: dict[JobCategory, str] = {
+    JobCategory.PAIRLIST: "pairlist",
+    JobCategory.DOWNLOAD_DATA: "download_data",
+    JobCategory.BACKTEST: "analysis",
+    JobCategory.LOOKAHEAD_ANALYSIS: "analysis",
+    JobCategory.RECURSIVE_ANALYSIS: "analysis",
+}
+
+
 class JobStatus(StrEnum):
     PENDING = "pending"
     SUCCESS = "success"
@@ -147,8 +157,8 @@ class JobRegistry:
         self.max_kept = max_kept
         self._jobs: dict[str, Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        # One thread per category is enough: a category runs one job at a time.
-        self._executor = ThreadPoolExecutor(max_workers=len(JobCategory), thread_name_prefix="ftserver-job")
+        # One thread per slot is enough: a slot runs one job at a time.
+        self._executor = ThreadPoolExecutor(max_workers=len(set(_SLOT.values())), thread_name_prefix="ftserver-job")
         self._closed = False
 
     # ---- reading -------------------------------------------------------------------------------
@@ -162,11 +172,13 @@ class JobRegistry:
         return job
 
     def running(self, category: JobCategory) -> Job | None:
-        return next((j for j in self._jobs.values() if j.category is category and j.active), None)
+        """The active job holding ``category``'s slot (backtests and analyses share one), if any."""
+        slot = _SLOT[category]
+        return next((j for j in self._jobs.values() if _SLOT[j.category] == slot and j.active), None)
 
     # ---- changing ------------------------------------------------------------------------------
     def submit(self, category: JobCategory, work: Work, *, busy: str, progress_tasks: bool = False) -> Job:
-        """Start ``work`` as a new job of ``category``; ``InvalidRequest(busy)`` if one is still active.
+        """Start ``work`` as a new job of ``category``; ``InvalidRequest(busy)`` while its slot is taken.
 
         Must be called on the event loop.
         """
@@ -188,6 +200,13 @@ class JobRegistry:
         task = asyncio.get_running_loop().create_task(self._run(job, work), name=f"job-{category.value}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return job
+
+    def stop(self, job_id: str) -> Job:
+        """Ask an active job to stop (its work sees it at its next ``JobControl.check``)."""
+        job = self.get(job_id)
+        if job.active:
+            job.cancel.set()
         return job
 
     def delete(self, job_id: str) -> Job:

@@ -139,3 +139,21 @@ async def test_close_stops_a_job_that_checks_between_steps(bus: MessageBus) -> N
     assert (job.status, job.running, job.error) == (JobStatus.FAILED, False, "Job was stopped.")
     with pytest.raises(InvalidRequest, match="shutting down"):
         registry.submit(JobCategory.PAIRLIST, Gate(), busy="busy")
+
+
+async def test_backtests_and_analyses_share_one_slot(registry: JobRegistry) -> None:
+    gate = Gate()
+    registry.submit(JobCategory.BACKTEST, gate, busy="busy")
+    for category in (JobCategory.LOOKAHEAD_ANALYSIS, JobCategory.RECURSIVE_ANALYSIS, JobCategory.BACKTEST):
+        with pytest.raises(InvalidRequest, match="Analysis is already running"):
+            registry.submit(category, Gate(), busy="Analysis is already running.")
+    gate.release.set()
+
+
+async def test_stop_ends_a_job_at_its_next_check(registry: JobRegistry) -> None:
+    gate = Gate()
+    job = registry.submit(JobCategory.BACKTEST, gate, busy="busy")
+    await eventually(lambda: gate.started.is_set(), what="job started")
+    assert registry.stop(job.job_id) is job
+    await eventually(lambda: not job.active, what="job stopped")
+    assert (job.status, job.error) == (JobStatus.FAILED, "Job was stopped.")
