@@ -350,3 +350,19 @@ async def test_every_webserver_answer_matches_its_response_schema(webserver: Web
     webserver_routes = {key for key, operation in checker.operations.items() if operation.tag == "webserver"}
     succeeded = {(method, path) for method, path, status, _ in webserver.answers if status == 200}
     assert webserver_routes - succeeded == set()
+
+
+async def test_a_second_download_resumes_and_erase_starts_over(webserver: Webserver) -> None:
+    body = {"pairs": ["BTC/USDT"], "timeframes": ["1h"], "days": 2}
+    first = await webserver.call("POST", "/api/v1/download_data", json=body)
+    await webserver.finished(first["job_id"])
+    again = await webserver.call("POST", "/api/v1/download_data", json=body)
+    await webserver.finished(again["job_id"])
+    # Nothing closed since the first download (the clock stands still): nothing new to store.
+    assert webserver.jobs.registry.get(again["job_id"]).result["added"] == {"BTC/USDT": {"1h": 0}}
+    erased = await webserver.call("POST", "/api/v1/download_data", json={**body, "days": 1, "erase": True})
+    await webserver.finished(erased["job_id"])
+    # The file was removed first: one day back from 12:00:30 is 03-01 13:00 to 03-02 11:00, 23 candles.
+    assert webserver.jobs.registry.get(erased["job_id"]).result["added"] == {"BTC/USDT": {"1h": 23}}
+    stored = pd.read_feather(webserver.tmp_path / "user_data" / "data" / "sim" / "BTC_USDT-1h.feather")
+    assert len(stored) == 23
