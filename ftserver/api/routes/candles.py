@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import json_response
-from ftserver.api.routes.jobs import webserver_markets
 from ftserver.api.schemas import responses_candles as rc
 from ftserver.api.schemas.requests import (
     MarketsQuerySchema,
@@ -72,8 +73,12 @@ async def get_plot_config(request: web.Request) -> web.Response:
 async def get_markets(request: web.Request) -> web.Response:
     q = parse_query(request, _markets_query)
     jobs = request.app.get(keys.JOBS)
-    if jobs is not None:  # webserver mode: no bot, the markets of the exchange asked for (or the configured one)
-        return await webserver_markets(jobs, q["exchange"] or None, q["base"], q["quote"], q["include_inactive"])
+    if jobs is not None:
+        # Webserver mode: no bot; the asked-for (or configured) exchange's markets, loaded in a thread the first time.
+        markets = await asyncio.to_thread(
+            jobs.markets, q["exchange"] or None, q["base"], q["quote"], q["include_inactive"]
+        )
+        return json_response(markets)
     return json_response(request.app[keys.RPC].markets(q["base"], q["quote"]))
 
 

@@ -7,8 +7,6 @@ matches it first.
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 
 from ftserver.api import keys
@@ -139,13 +137,6 @@ async def list_freqai_models(request: web.Request) -> web.Response:
 )
 async def list_hyperopt_losses(request: web.Request) -> web.Response:
     return json_response(webserver_jobs(request).hyperopt_losses())
-
-
-async def webserver_markets(
-    jobs: JobsPort, exchange: str | None, base: str | None, quote: str | None, include_inactive: bool
-) -> web.Response:
-    """``/markets`` in webserver mode (declared with the candle routes): the first call per exchange loads it."""
-    return json_response(await asyncio.to_thread(jobs.markets, exchange, base, quote, include_inactive))
 
 
 def setup_job_routes(app: web.Application) -> None:
