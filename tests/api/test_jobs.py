@@ -278,6 +278,11 @@ async def test_markets_in_webserver_mode_come_from_the_configured_exchange_loade
     assert list(btc["markets"]) == ["BTC/USDT"]
     assert btc["markets"]["BTC/USDT"]["quote"] == "USDT"
     assert webserver.jobs.catalog.loads == 1
+    clock = webserver.jobs.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(minutes=60)  # exchange.markets_refresh_interval: the list is loaded again
+    await webserver.call("GET", "/api/v1/markets", params={"quote": "USDT"})
+    assert webserver.jobs.catalog.loads == 2
     unknown = await webserver.call("GET", "/api/v1/markets", 400, params={"exchange": "no-such-exchange"})
     assert "no-such-exchange" in unknown["detail"]
 
