@@ -21,6 +21,7 @@ EXIT_OK = 0
 EXIT_CRASH = 1
 EXIT_CONFIG = 2
 DEFAULT_CONFIG = "config/config.json"
+BREAKDOWNS = ("day", "week", "month", "year", "weekday")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
     list_data = commands.add_parser("list-data", help="show the stored candle history")
     _add_common(list_data)
     list_data.add_argument("--exchange", metavar="NAME", help="exchange id (default: the config's)")
+
+    show = commands.add_parser("backtesting-show", help="reprint a stored backtest result")
+    _add_common(show)
+    show.add_argument(
+        "--export-filename",
+        "--backtest-filename",
+        dest="export_filename",
+        metavar="FILE",
+        help="the result to show, a path or a name in the results folder (default: the latest)",
+    )
+    show.add_argument(
+        "--export-directory",
+        "--backtest-directory",
+        dest="export_directory",
+        metavar="DIR",
+        help="the results folder (default: user_data/backtest_results)",
+    )
+    show.add_argument("--breakdown", nargs="+", default=[], choices=BREAKDOWNS, help="also show the profit per period")
+    show.add_argument("--show-pair-list", action="store_true", help="list the pairs sorted by mean profit")
 
     # Listed for --help only: main() hands everything after "client" to the client before parsing.
     commands.add_parser(
@@ -165,6 +185,21 @@ def _list_data(args: argparse.Namespace) -> int:
     return list_data(_load_for_data(args))
 
 
+def _backtesting_show(args: argparse.Namespace) -> int:
+    from ftserver.backtest.show import show_stored_result
+
+    settings = _load_for_data(args)
+    directory = Path(args.export_directory) if args.export_directory else settings.user_data_dir / "backtest_results"
+    show_stored_result(
+        directory,
+        args.export_filename,
+        stake_currency=settings.stake_currency,
+        breakdown=args.breakdown,
+        pair_list=args.show_pair_list,
+    )
+    return EXIT_OK
+
+
 def _install_ui(args: argparse.Namespace) -> int:
     from ftserver.ui_install import erase_ui, install_ui
 
@@ -213,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _download_data(args)
         if args.command == "list-data":
             return _list_data(args)
+        if args.command == "backtesting-show":
+            return _backtesting_show(args)
         if args.command == "install-ui":
             return _install_ui(args)
     except (ConfigError, StrategyError, InvalidRequest) as exc:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +30,7 @@ from tests.oracle.parity import freqtrade_executable
 from tests.unit.backtest import sample
 
 FREQTRADE = freqtrade_executable()
+ROOT = Path(__file__).resolve().parents[2]
 TOLERANCE = 1e-8
 
 pytestmark = [
@@ -326,3 +329,40 @@ def stats_market_frame(frames: dict[str, pd.DataFrame], run: BacktestRun) -> pd.
     from ftserver.backtest.metrics import market_change_frame
 
     return market_change_frame(frames, run.start, run.end)
+
+
+def _cli_output(command: list[str]) -> str:
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=150, check=False, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-4000:]
+    return done.stdout
+
+
+@pytest.mark.parametrize("case", ["two strategies", "no trades"])
+def test_backtesting_show_prints_what_freqtrade_prints(tmp_path: Path, case: str) -> None:
+    assert FREQTRADE is not None
+    if case == "two strategies":
+        losers = [trade for trade in sample.trades() if trade.profit_abs < 0]
+        runs = [
+            sample.run(),
+            replace(
+                sample.run(strategy_name="LosingStrategy"),
+                trades=losers,
+                final_balance=sample.STARTING_BALANCE + sum(t.profit_abs for t in losers),
+                wallet_history=None,
+            ),
+        ]
+    else:
+        runs = [replace(sample.run(), trades=[], final_balance=sample.STARTING_BALANCE, wallet_history=None)]
+    folder = tmp_path / "backtest_results"
+    folder.mkdir()
+    (tmp_path / "user_data").mkdir()
+    storage.store_result(folder, stats.backtest_result(runs), moment=datetime(2024, 4, 2, tzinfo=UTC), config={})
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"stake_currency": "USDT", "stake_amount": 100, "exchange": {"name": "binance"}}))
+    options = ["-c", str(config), "--export-directory", str(folder), "--show-pair-list", "--breakdown"]
+    options += ["day", "week", "month", "year", "weekday"]
+    theirs = _cli_output([FREQTRADE, "backtesting-show", "--userdir", str(tmp_path / "user_data"), *options])
+    ours = _cli_output([sys.executable, "-m", "ftserver", "backtesting-show", *options])
+    print(f"\n{case}: {len(ours.splitlines())} lines printed")
+    assert ours.splitlines() == theirs.splitlines()
