@@ -134,48 +134,69 @@ def tag_results(trades: pd.DataFrame, columns: str | list[str], window: Window) 
     return _by_profit_with_total(lines, trades, window)
 
 
-def _period_line(trades: pd.DataFrame) -> dict[str, Any]:
-    profits = trades["profit_abs"]
-    wins, draws, losses = int((profits > 0).sum()), int((profits == 0).sum()), int((profits < 0).sum())
-    return {
-        "profit_abs": np.round(profits.sum(), 10),
-        "wins": wins,
-        "draws": draws,
-        "losses": losses,
-        "trades": wins + draws + losses,
-        "profit_factor": round(metrics.profit_factor(trades), 8),
-    }
+def _period_sums(trades: pd.DataFrame, closes: pd.Series) -> pd.DataFrame:
+    """Per trade: its profit split into won and lost, and whether it won, drew or lost, ready to
+    be summed per period in one pass."""
+    profits = trades["profit_abs"].astype("float64")
+    return pd.DataFrame(
+        {
+            "close_date": closes,
+            "profit_abs": profits,
+            "won": profits.where(profits > 0, 0.0),
+            "lost": profits.where(profits < 0, 0.0),
+            "wins": (profits > 0).astype("int64"),
+            "draws": (profits == 0).astype("int64"),
+            "losses": (profits < 0).astype("int64"),
+        }
+    )
+
+
+def _period_rows(sums: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for profit, won, lost, wins, draws, losses in zip(
+        sums["profit_abs"].to_numpy(),
+        sums["won"].to_numpy(),
+        sums["lost"].to_numpy(),
+        sums["wins"].to_numpy(),
+        sums["draws"].to_numpy(),
+        sums["losses"].to_numpy(),
+        strict=True,
+    ):
+        rows.append(
+            {
+                "profit_abs": np.round(profit, 10),
+                "wins": int(wins),
+                "draws": int(draws),
+                "losses": int(losses),
+                "trades": int(wins + draws + losses),
+                "profit_factor": round(float(won / abs(lost)) if lost else 0.0, 8),
+            }
+        )
+    return rows
 
 
 def periodic_breakdown(trades: pd.DataFrame, period: str) -> list[dict[str, Any]]:
-    """Profit per calendar period of the close dates: day, week (ending Mondays), month, year,
-    or weekday (only weekdays with trades)."""
+    """Profit per calendar period of the close dates: day, week (ending Mondays), month, year
+    (every period from the first to the last close, empty ones too), or weekday (only weekdays
+    with trades). Each period's profit is rounded to 10 decimals."""
     if len(trades) == 0:
         return []
     closes = pd.to_datetime(trades["close_date"], utc=True)
+    parts = _period_sums(trades, closes)
     if period == "weekday":
-        weekday = closes.dt.day_of_week
+        sums = parts.drop(columns="close_date").groupby(closes.dt.day_of_week.to_numpy()).sum()
+        days = [int(day) for day in sums.index]
         return [
-            {"date": _WEEKDAYS[day], "date_ts": day, **_period_line(trades[weekday == day])}
-            for day in range(7)
-            if (weekday == day).any()
+            {"date": _WEEKDAYS[day], "date_ts": day, **row} for day, row in zip(days, _period_rows(sums), strict=True)
         ]
     if period not in _RESAMPLE_RULES:
         raise ValueError(f"Period {period} is not supported.")
-    frame = trades.assign(close_date=closes)
+    sums = parts.resample(_RESAMPLE_RULES[period], on="close_date").sum()
+    labels = pd.DatetimeIndex(sums.index)
     return [
-        {
-            "date": label.strftime("%d/%m/%Y"),
-            "date_ts": int(label.to_pydatetime().timestamp() * 1000),
-            **_period_line(group),
-        }
-        for label, group in _labelled(frame.resample(_RESAMPLE_RULES[period], on="close_date"))
+        {"date": label.strftime("%d/%m/%Y"), "date_ts": int(label.to_pydatetime().timestamp() * 1000), **row}
+        for label, row in zip(labels, _period_rows(sums), strict=True)
     ]
-
-
-def _labelled(groups: Any) -> list[tuple[pd.Timestamp, pd.DataFrame]]:
-    """The (period start, trades) pairs of a resampled frame."""
-    return [(pd.Timestamp(label), group) for label, group in groups]
 
 
 def _streaks(trades: pd.DataFrame) -> tuple[int, int]:
