@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from ftserver.backtest import stats, storage
-from ftserver.backtest.records import BacktestRun, trades_frame
+from ftserver.backtest.records import TRADE_COLUMNS, BacktestRun, BacktestTrade, trades_frame
 from tests.oracle.parity import freqtrade_executable
 from tests.unit.backtest import sample
 
@@ -134,6 +134,26 @@ if job.get("read_from"):
         "market_change_columns": list(market.columns),
         "wallet_rows": 0 if wallet is None else len(wallet),
     }
+
+if "raw_trades" in job:
+    from freqtrade.enums import TradingMode
+    from freqtrade.persistence import LocalTrade, Order
+
+    records = []
+    for raw in job["raw_trades"]:
+        orders = raw.pop("orders")
+        for key in ("open_date", "close_date"):
+            raw[key] = to_dt(raw[key])
+        trade = LocalTrade(**raw, is_open=False, exchange="binance", trading_mode=TradingMode.SPOT)
+        for order in orders:
+            filled_at = to_dt(order.pop("filled_at"))
+            trade.orders.append(
+                Order(**order, ft_pair=raw["pair"], ft_is_open=False, status="closed", order_filled_date=filled_at)
+            )
+        record = trade.to_json(True)
+        records.append({column: record.get(column) for column in BT_DATA_COLUMNS})
+    out["records"] = records
+    out["columns"] = list(BT_DATA_COLUMNS)
 
 buffer = io.StringIO()
 dump_json_to_file(buffer, out)
@@ -366,3 +386,67 @@ def test_backtesting_show_prints_what_freqtrade_prints(tmp_path: Path, case: str
     ours = _cli_output([sys.executable, "-m", "ftserver", "backtesting-show", *options])
     print(f"\n{case}: {len(ours.splitlines())} lines printed")
     assert ours.splitlines() == theirs.splitlines()
+
+
+def _raw_trade(trade: BacktestTrade) -> dict[str, Any]:
+    """A trade's raw values under freqtrade's trade attribute names."""
+    return {
+        "pair": trade.pair,
+        "open_rate": trade.open_rate,
+        "amount": trade.amount,
+        "amount_requested": trade.amount,
+        "stake_amount": trade.stake_amount,
+        "max_stake_amount": trade.stake_amount if trade.max_stake_amount is None else trade.max_stake_amount,
+        "fee_open": trade.fee_open,
+        "fee_close": trade.fee_close,
+        "open_date": _ms(trade.open_date),
+        "close_date": _ms(trade.close_date),
+        "close_rate": trade.close_rate,
+        "close_profit": trade.profit_ratio,
+        "close_profit_abs": trade.profit_abs,
+        "exit_reason": trade.exit_reason,
+        "stop_loss": trade.stop_loss_abs,
+        "stop_loss_pct": trade.stop_loss_ratio,
+        "initial_stop_loss": trade.initial_stop_loss_abs,
+        "initial_stop_loss_pct": trade.initial_stop_loss_ratio,
+        "min_rate": trade.min_rate,
+        "max_rate": trade.max_rate,
+        "enter_tag": trade.enter_tag,
+        "leverage": trade.leverage,
+        "is_short": trade.is_short,
+        "funding_fees": trade.funding_fees,
+        "orders": [
+            {
+                "ft_order_side": order.side,
+                "order_id": f"{trade.pair}-{index}",
+                "amount": order.amount,
+                "ft_amount": order.amount,
+                "filled": order.amount,
+                "price": order.price,
+                "ft_price": order.price,
+                "average": order.price,
+                "cost": order.cost,
+                "ft_order_tag": order.tag,
+                "filled_at": None if order.filled_at is None else _ms(order.filled_at),
+            }
+            for index, order in enumerate(trade.orders)
+        ],
+    }
+
+
+def test_trade_records_equal_freqtrades_trade_records(tmp_path: Path) -> None:
+    made = sample.trades()
+    made[0] = replace(made[0], stop_loss_ratio=0.0, max_stake_amount=150.123456789)
+    answer = _run_job(None, tmp_path, raw_trades=[_raw_trade(trade) for trade in made])
+    assert answer["columns"] == list(TRADE_COLUMNS)
+    found: list[str] = []
+    compared = 0
+    for index, (trade, theirs) in enumerate(zip(made, answer["records"], strict=True)):
+        ours = orjson.loads(storage.encode(trade.as_record()))
+        # freqtrade's trade gives its dates as text; the frame rebuilds both from the timestamps.
+        for key in ("open_date", "close_date"):
+            ours.pop(key)
+            theirs.pop(key)
+        compared += _differences(ours, theirs, f"trade[{index}]", found)
+    print(f"\n{compared} record values compared")
+    assert not found, "\n".join(found[:60])
