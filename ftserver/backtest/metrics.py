@@ -7,6 +7,7 @@ conventions for the degenerate cases (no trades, no losses, no spread), which ar
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -188,7 +189,7 @@ def p_value(trades: pd.DataFrame, starting_balance: float) -> float:
     return t_test_p_value(returns.tolist())
 
 
-def market_change(frames: dict[str, pd.DataFrame], start: datetime | None = None, column: str = "close") -> float:
+def market_change(frames: Mapping[str, pd.DataFrame], start: datetime | None = None, column: str = "close") -> float:
     """The mean over pairs of (last - first) / first of ``column`` from ``start`` on (pairs without
     candles then are left out; 0.0 if none has any)."""
     changes = []
@@ -203,7 +204,7 @@ def market_change(frames: dict[str, pd.DataFrame], start: datetime | None = None
 
 
 def market_change_frame(
-    frames: dict[str, pd.DataFrame], start: datetime, end: datetime, column: str = "close"
+    frames: Mapping[str, pd.DataFrame], start: datetime, end: datetime, column: str = "close"
 ) -> pd.DataFrame:
     """Per candle date in [start, end): the mean of ``column`` over pairs, the cumulative mean of
     their relative changes (``rel_mean``) and how many pairs had a candle (``count``); the

@@ -19,7 +19,7 @@ import glob
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,9 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from ftserver.backtest.metrics import market_change_frame
+from ftserver.backtest.records import BacktestRun
+from ftserver.backtest.stats import backtest_result
 from ftserver.config.redaction import redact
 from ftserver.errors import InvalidRequest, NotFound
 
@@ -98,6 +101,33 @@ def store_result(
         for name, wallet in (wallets or {}).items():
             archive.writestr(f"{stem}_{name}_wallet.feather", _feather(wallet))
     return zip_path
+
+
+def save_backtest(
+    target: Path,
+    runs: Sequence[BacktestRun],
+    *,
+    candles: Mapping[str, pd.DataFrame],
+    config: Mapping[str, Any],
+    moment: datetime,
+    strategy_files: Mapping[str, Path] | None = None,
+) -> tuple[Path, dict[str, Any]]:
+    """What a finished backtest command stores: the result of ``runs``, the market-change frame of
+    ``candles`` (pair -> frame with ``date`` and ``close``) over the backtested period, and each
+    run's wallet history. Returns the zip's path and the result dictionary."""
+    result = backtest_result(runs)
+    market = market_change_frame(candles, runs[0].start, runs[0].end) if runs and candles else None
+    wallets = {run.strategy_name: run.wallet_history for run in runs if run.wallet_history is not None}
+    path = store_result(
+        target,
+        result,
+        moment=moment,
+        config=config,
+        market_change=market,
+        wallets=wallets,
+        strategy_files=strategy_files,
+    )
+    return path, result
 
 
 def read_metadata(result_file: Path) -> dict[str, Any]:

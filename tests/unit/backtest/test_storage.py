@@ -147,3 +147,17 @@ def test_market_change_and_wallet_come_back_with_millisecond_dates(folder: Path)
     assert wallet["total_quote"].iloc[0] == pytest.approx(first)
     table = storage.frame_table(wallet)
     assert table["length"] == len(wallet) and table["columns"] == ["date", "__date_ts", "total_quote"]
+
+
+def test_save_backtest_stores_result_market_change_and_wallets(folder: Path) -> None:
+    runs = [sample.run(), sample.run(strategy_name="Other", wallet_history=None)]
+    path, result = storage.save_backtest(
+        folder, runs, candles=sample.candles(), config={"stake_currency": "USDT"}, moment=MOMENT
+    )
+    assert sorted(result["strategy"]) == ["Other", "SampleStrategy"]
+    assert [h["strategy"] for h in storage.list_results(folder)] == ["SampleStrategy", "Other"]
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+    assert f"{STEM}_market_change.feather" in names
+    assert f"{STEM}_SampleStrategy_wallet.feather" in names
+    assert f"{STEM}_Other_wallet.feather" not in names
