@@ -119,7 +119,8 @@ def profit_factor(trades: pd.DataFrame) -> float:
     return float(won / abs(lost)) if lost else 0.0
 
 
-def _annualized(mean: float, spread: float) -> float:
+def annualized_ratio(mean: float, spread: float) -> float:
+    """A mean daily return over a spread, scaled to a year; UNDEFINED_RATIO without spread."""
     if spread != 0 and not np.isnan(spread):
         return float(mean / spread * np.sqrt(365))
     return UNDEFINED_RATIO
@@ -140,7 +141,7 @@ def sharpe(trades: pd.DataFrame, start: datetime | None, end: datetime | None, s
         return 0
     assert start is not None and end is not None
     spread = float(np.std(trades["profit_abs"] / starting_balance))
-    return _annualized(_mean_daily_return(trades, start, end, starting_balance), spread)
+    return annualized_ratio(_mean_daily_return(trades, start, end, starting_balance), spread)
 
 
 def sortino(trades: pd.DataFrame, start: datetime | None, end: datetime | None, starting_balance: float) -> float:
@@ -150,7 +151,7 @@ def sortino(trades: pd.DataFrame, start: datetime | None, end: datetime | None, 
     assert start is not None and end is not None
     losses = trades.loc[trades["profit_abs"] < 0, "profit_abs"] / starting_balance
     spread = float(np.std(losses)) if len(losses) else float("nan")
-    return _annualized(_mean_daily_return(trades, start, end, starting_balance), spread)
+    return annualized_ratio(_mean_daily_return(trades, start, end, starting_balance), spread)
 
 
 def calmar(trades: pd.DataFrame, start: datetime | None, end: datetime | None, starting_balance: float) -> float:
@@ -163,7 +164,7 @@ def calmar(trades: pd.DataFrame, start: datetime | None, end: datetime | None, s
     drawdown = max_drawdown(trades, starting_balance=starting_balance)
     if drawdown is None:
         return 0.0
-    return _annualized(mean, drawdown.relative)
+    return annualized_ratio(mean, drawdown.relative)
 
 
 def sqn(trades: pd.DataFrame, starting_balance: float) -> float:

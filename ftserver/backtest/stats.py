@@ -309,9 +309,9 @@ def _balance_ratios(wallet: pd.DataFrame) -> tuple[float, float, float]:
     returns = _balance_daily_returns(wallet)
     if len(returns):
         mean = returns.mean()
-        sharpe = metrics._annualized(mean, returns.std(ddof=0))
+        sharpe = metrics.annualized_ratio(mean, returns.std(ddof=0))
         downside = returns[returns < 0]
-        sortino = metrics._annualized(mean, downside.std(ddof=0) if len(downside) else float("nan"))
+        sortino = metrics.annualized_ratio(mean, downside.std(ddof=0) if len(downside) else float("nan"))
     else:
         sharpe = sortino = 0.0
     calmar = 0.0
@@ -320,7 +320,7 @@ def _balance_ratios(wallet: pd.DataFrame) -> tuple[float, float, float]:
         days = max(1, (wallet["date"].iloc[-1] - wallet["date"].iloc[0]).days)
         drawdown = _balance_drawdown(wallet)
         if drawdown is not None:
-            calmar = metrics._annualized((last - first) / first / days * 100, drawdown.relative)
+            calmar = metrics.annualized_ratio((last - first) / first / days * 100, drawdown.relative)
     return sharpe, sortino, calmar
 
 

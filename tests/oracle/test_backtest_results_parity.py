@@ -35,7 +35,10 @@ TOLERANCE = 1e-8
 
 pytestmark = [
     pytest.mark.skipif(
-        FREQTRADE is None, reason="freqtrade is not installed (set FTSERVER_FREQTRADE to its executable)"
+        FREQTRADE is None,
+        reason=f"FTSERVER_FREQTRADE={os.environ['FTSERVER_FREQTRADE']} is not an executable"
+        if os.environ.get("FTSERVER_FREQTRADE")
+        else "freqtrade is not installed (set FTSERVER_FREQTRADE to its executable)",
     ),
     pytest.mark.timeout(180),
 ]
