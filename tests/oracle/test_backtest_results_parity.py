@@ -185,9 +185,12 @@ def _freqtrade_config(run: BacktestRun) -> dict[str, Any]:
         "trading_mode": run.trading_mode,
         "margin_mode": run.margin_mode,
         "trailing_stop": run.trailing_stop,
+        # freqtrade's config has the key only when it is set.
+        **({"timeframe_detail": run.timeframe_detail} if run.timeframe_detail else {}),
         "trailing_stop_positive_offset": run.trailing_stop_positive_offset,
         "trailing_only_offset_is_reached": run.trailing_only_offset_is_reached,
         "use_custom_stoploss": run.use_custom_stoploss,
+        **({"trailing_stop_positive": run.trailing_stop_positive} if run.trailing_stop_positive is not None else {}),
         "enable_protections": run.enable_protections,
     }
 
@@ -452,4 +455,22 @@ def test_trade_records_equal_freqtrades_trade_records(tmp_path: Path) -> None:
             theirs.pop(key)
         compared += _differences(ours, theirs, f"trade[{index}]", found)
     print(f"\n{compared} record values compared")
+    assert not found, "\n".join(found[:60])
+
+
+def test_result_dictionary_equals_freqtrades_for_untagged_leveraged_futures(tmp_path: Path) -> None:
+    made = [replace(trade, enter_tag=None, leverage=3.0) for trade in sample.trades()]
+    run = replace(
+        sample.run(),
+        trades=made,
+        trading_mode="futures",
+        margin_mode="isolated",
+        timeframe_detail="5m",
+        enable_protections=True,
+        trailing_stop=True,
+        trailing_stop_positive=0.01,
+        locks=[],
+    )
+    compared, found = _compare(run, tmp_path)
+    assert compared > 2000
     assert not found, "\n".join(found[:60])
