@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ftserver.backtest import metrics
+from ftserver.backtest.formats import coin_decimals, format_coin, format_days_duration
 from ftserver.backtest.records import LEFT_OPEN_EXIT_REASON, BacktestRun, trades_frame
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -24,31 +25,7 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BREAKDOWN_PERIODS = ("day", "week", "month", "year", "weekday")
 _RESAMPLE_RULES = {"day": "1D", "week": "1W-MON", "month": "1ME", "year": "1YE"}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# Decimals shown for amounts of a stake currency; others get the fallback.
-_COIN_DECIMALS = {"BTC": 8, "ETH": 5}
-_COIN_DECIMALS_FALLBACK = 3
 TOTAL_KEY = "TOTAL"
-
-
-def coin_decimals(currency: str) -> int:
-    return _COIN_DECIMALS.get(currency, _COIN_DECIMALS_FALLBACK)
-
-
-def format_coin(value: float | None, currency: str, *, with_currency: bool = True) -> str:
-    """An amount of ``currency`` rounded to its decimals, trailing zeros dropped ("12.5 USDT")."""
-    if value is None or np.isnan(value):
-        text = "N/A"
-    else:
-        text = f"{value:.{coin_decimals(currency)}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return f"{text} {currency}" if with_currency else text
-
-
-def format_days_duration(duration: timedelta) -> str:
-    """A duration as "Nd HH:MM"."""
-    hours, rest = divmod(duration.seconds, 3600)
-    return f"{duration.days}d {hours:02d}:{rest // 60:02d}"
 
 
 def _minutes(value: float) -> timedelta:

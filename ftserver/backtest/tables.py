@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-from ftserver.backtest.stats import coin_decimals, format_coin, periodic_breakdown
+from ftserver.backtest.formats import coin_decimals, format_coin
+from ftserver.backtest.stats import periodic_breakdown
 
 _BLANK = ("", "")
 _UNLIMITED = "unlimited"
