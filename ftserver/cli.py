@@ -111,6 +111,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="user data folder (default: user_data)",
     )
 
+    import_db = commands.add_parser(
+        "import-db", help="import a freqtrade database (trades, orders, locks, custom data)"
+    )
+    _add_common(import_db)
+    import_db.add_argument(
+        "--from",
+        dest="from_url",
+        required=True,
+        metavar="DB_URL",
+        help="freqtrade's database, e.g. sqlite:///tradesv3.sqlite",
+    )
+    import_db.add_argument(
+        "--to", dest="to_url", metavar="DB_URL", help="ftserver's database (default: the config's db_url)"
+    )
+    import_db.add_argument("--force", action="store_true", help="replace the history the target already holds")
+
+    export_db = commands.add_parser("export-db", help="write ftserver's trades to a new freqtrade SQLite file")
+    _add_common(export_db)
+    export_db.add_argument(
+        "--to", dest="to_url", required=True, metavar="DB_URL", help="the file to write (sqlite:///...)"
+    )
+    export_db.add_argument(
+        "--from", dest="from_url", metavar="DB_URL", help="ftserver's database (default: the config's db_url)"
+    )
+    export_db.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     new_config = commands.add_parser("new-config", help="write a config file with fresh secrets")
     new_config.add_argument("-c", "--config", default="user_data/config.json", metavar="PATH", help="file to write")
     new_config.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -215,6 +241,26 @@ def _install_ui(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configured_db_url(args: argparse.Namespace, given: str | None) -> str:
+    if given:
+        return given
+    from ftserver.config import load_settings
+
+    return load_settings(args.config or [DEFAULT_CONFIG], overrides=_overrides(args)).db_url
+
+
+def _import_db(args: argparse.Namespace) -> int:
+    from ftserver.db_commands import import_db
+
+    return import_db(args.from_url, _configured_db_url(args, args.to_url), force=args.force)
+
+
+def _export_db(args: argparse.Namespace) -> int:
+    from ftserver.db_commands import export_db
+
+    return export_db(_configured_db_url(args, args.from_url), args.to_url, force=args.force)
+
+
 def _new_config(args: argparse.Namespace) -> int:
     from ftserver.config_writer import write_new_config
 
@@ -252,6 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backtesting_show(args)
         if args.command == "install-ui":
             return _install_ui(args)
+        if args.command == "import-db":
+            return _import_db(args)
+        if args.command == "export-db":
+            return _export_db(args)
     except (ConfigError, StrategyError, InvalidRequest) as exc:
         kind = {ConfigError: "config error", StrategyError: "strategy error"}.get(type(exc), "invalid argument")
         print(f"ftserver: {kind}: {exc}", file=sys.stderr)

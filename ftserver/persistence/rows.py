@@ -115,6 +115,10 @@ class RowMapping(Generic[T]):
         written = [*self.write_columns, *stamped]
         self.insert_sql = f"INSERT INTO {table} ({', '.join(written)}) VALUES ({', '.join('?' for _ in written)})"
         self.update_sql = f"UPDATE {table} SET {', '.join(f'{name} = ?' for name in written)} WHERE id = ?"
+        # Rows brought from another database keep their ids (append the id after the values).
+        self.insert_keeping_id_sql = (
+            f"INSERT INTO {table} ({', '.join([*written, 'id'])}) VALUES ({', '.join('?' for _ in [*written, 'id'])})"
+        )
 
     def values(self, obj: T, *stamps: Any) -> list[Any]:
         """Parameters for ``insert_sql`` (append the id for ``update_sql``)."""

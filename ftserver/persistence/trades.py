@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,23 @@ _LOCKS = RowMapping(PairLock, "pairlocks")
 # One IN list per chunk keeps under SQLite's bound-parameter limit (32,766) for huge lists.
 _IN_LIST_CHUNK = 30_000
 _CUSTOM_DATA_COLUMNS = "id, trade_id, key, value_type, value, created_at, updated_at"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomDataRow:
+    """One stored custom data entry as it is in the table (``value`` is its JSON text)."""
+
+    trade_id: int
+    key: str
+    value_type: str
+    value: str
+    created_at: datetime
+    updated_at: datetime | None = None
+    id: int | None = None
+
+
+# Tables a whole history lives in, children first (the order to empty them in).
+_HISTORY_TABLES = ("trade_custom_data", "order_intents", "orders", "trades", "pairlocks")
 
 
 def _to_json(value: Any, what: str) -> str:
@@ -441,3 +459,81 @@ class TradeRepository:
         for row in await self.db.fetchall(sql + " ORDER BY trade_id, id", params):
             grouped.setdefault(row[1], []).append(_custom_data_entry(row))
         return [{"trade_id": tid, "custom_data": grouped[tid]} for tid in trade_ids if tid in grouped]
+
+    # ---- whole histories (import from and export to other databases) ---------------------------
+    async def stored_counts(self) -> dict[str, int]:
+        """Rows per table of the trade history: trades, orders, pairlocks, trade_custom_data."""
+        counts: dict[str, int] = {}
+        for table in ("trades", "orders", "pairlocks", "trade_custom_data"):
+            row = await self.db.fetchone(f"SELECT COUNT(*) FROM {table}")
+            counts[table] = int(row[0]) if row else 0
+        return counts
+
+    async def import_history(
+        self,
+        trades: Sequence[Trade],
+        locks: Sequence[PairLock],
+        custom_data: Sequence[CustomDataRow],
+        values: Mapping[str, Any],
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Write a history brought from another database in one transaction, keeping every id.
+
+        ``replace``: the stored history (trades, orders, locks, custom data, order intents) is
+        deleted first, in the same transaction; otherwise an id already stored fails the whole write.
+        """
+        now = self._now_ms()
+        try:
+            async with self.db.transaction() as conn:
+                if replace:
+                    for table in _HISTORY_TABLES:
+                        await conn.execute(f"DELETE FROM {table}")
+                await conn.executemany(
+                    _TRADES.insert_keeping_id_sql, [[*_TRADES.values(trade, now), trade.id] for trade in trades]
+                )
+                await conn.executemany(
+                    _ORDERS.insert_keeping_id_sql,
+                    [[*_ORDERS.values(order, now), order.id] for trade in trades for order in trade.orders],
+                )
+                await conn.executemany(
+                    _LOCKS.insert_keeping_id_sql, [[*_LOCKS.values(lock), lock.id] for lock in locks]
+                )
+                await conn.executemany(
+                    "INSERT INTO trade_custom_data (trade_id, key, value_type, value, created_at, updated_at, id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (e.trade_id, e.key, e.value_type, e.value, epoch_ms(e.created_at), to_ms(e.updated_at), e.id)
+                        for e in custom_data
+                    ],
+                )
+                await conn.executemany(
+                    "INSERT INTO kv_store (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [(key, _to_json(value, f"Value for key '{key}'")) for key, value in values.items()],
+                )
+        finally:
+            self._written([trade.id for trade in trades], touched_closed=True)
+        for trade in trades:
+            trade.updated_at = from_ms(now)
+
+    async def all_custom_data(self) -> list[CustomDataRow]:
+        """Every custom data entry of every trade, by id."""
+        rows = await self.db.fetchall(f"SELECT {_CUSTOM_DATA_COLUMNS} FROM trade_custom_data ORDER BY id")
+        return [
+            CustomDataRow(
+                trade_id=row[1],
+                key=row[2],
+                value_type=row[3],
+                value=row[4],
+                created_at=from_ms(row[5]) or datetime.min,
+                updated_at=from_ms(row[6]),
+                id=row[0],
+            )
+            for row in rows
+        ]
+
+    async def all_values(self) -> dict[str, Any]:
+        """The whole key/value store, values decoded."""
+        rows = await self.db.fetchall("SELECT key, value FROM kv_store ORDER BY key")
+        return {str(row[0]): json.loads(row[1]) for row in rows}

@@ -1,0 +1,116 @@
+"""``ftserver import-db`` and ``ftserver export-db``: a trade history from and to freqtrade's SQLite file.
+
+Import reads the freqtrade file read-only and writes ftserver's database through its repository in
+one transaction, keeping every id (trade 17 stays trade 17 for whoever refers to it). Export writes
+a new file freqtrade opens as its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ftserver.errors import InvalidRequest
+from ftserver.persistence.db import Database, sqlite_path_from_url
+from ftserver.persistence.freqtrade_db import (
+    NOT_KEPT,
+    ExportCounts,
+    FreqtradeHistory,
+    open_read_only,
+    read_history,
+    source_path,
+    write_freqtrade_file,
+)
+from ftserver.persistence.trades import TradeRepository
+
+# ftserver's own bookkeeping in its key/value store, meaningless to freqtrade.
+_INTERNAL_KEYS = frozenset({"write_probe"})
+
+
+def _same_file(a: Path, b: str) -> bool:
+    return b != ":memory:" and Path(b).exists() and a.resolve() == Path(b).resolve()
+
+
+def import_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = sys.stdout) -> int:
+    """Import a freqtrade database into ftserver's (``to_url``). Raises InvalidRequest to refuse."""
+    source = source_path(from_url)
+    if _same_file(source, sqlite_path_from_url(to_url)):
+        raise InvalidRequest(f"--from and --to name the same file ({source}); import into a new database")
+    conn = open_read_only(source)
+    try:
+        history = read_history(conn)
+    finally:
+        conn.close()
+    asyncio.run(_write(history, to_url, force=force))
+    _report_import(history, source, to_url, out)
+    return 0
+
+
+async def _write(history: FreqtradeHistory, to_url: str, *, force: bool) -> None:
+    db = await Database.open(to_url)
+    try:
+        repo = TradeRepository(db)
+        stored = await repo.stored_counts()
+        if any(stored.values()) and not force:
+            held = ", ".join(f"{count} {table}" for table, count in stored.items() if count)
+            raise InvalidRequest(f"{to_url} already holds a history ({held}); add --force to replace it")
+        await repo.import_history(history.trades, history.locks, history.custom_data, history.values, replace=force)
+    finally:
+        await db.close()
+
+
+def _report_import(history: FreqtradeHistory, source: Path, to_url: str, out: TextIO) -> None:
+    read = ", ".join(f"{count} {table}" for table, count in history.source_counts.items())
+    print(f"Read {source}: {read}.", file=out)
+    print(
+        f"Imported into {to_url}: {len(history.trades)} trades ({sum(t.is_open for t in history.trades)} open), "
+        f"{history.order_count} orders, {len(history.locks)} pair locks, {len(history.custom_data)} custom data "
+        f"entries, {len(history.values)} stored values.",
+        file=out,
+    )
+    for table, count in history.ignored_tables.items():
+        print(f"Not imported: table {table} ({count} rows; ftserver has no such table).", file=out)
+    for table, columns in NOT_KEPT.items():
+        print(f"Derived or not kept: {table}.{', '.join(columns)}.", file=out)
+    if history.unmapped:
+        print(f"{len(history.unmapped)} rows could not be mapped and were left out:", file=out)
+        for item in history.unmapped:
+            print(f"  {item.line()}", file=out)
+
+
+def export_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = sys.stdout) -> int:
+    """Write ftserver's history (``from_url``) into a new freqtrade SQLite file (``to_url``)."""
+    target = sqlite_path_from_url(to_url)
+    if target == ":memory:":
+        raise InvalidRequest("--to must name a file (sqlite:///path.sqlite)")
+    path = Path(target)
+    if _same_file(path, sqlite_path_from_url(from_url)):
+        raise InvalidRequest(f"--from and --to name the same file ({path})")
+    if path.exists() and not force:
+        raise InvalidRequest(f"{path} exists; add --force to replace it")
+    if not Path(sqlite_path_from_url(from_url)).is_file():
+        raise InvalidRequest(f"{from_url} does not exist: nothing to export")
+    counts = asyncio.run(_export(from_url, path))
+    print(
+        f"Exported to {path}: {counts.trades} trades, {counts.orders} orders, {counts.locks} pair locks, "
+        f"{counts.custom_data} custom data entries, {counts.values} stored values.",
+        file=out,
+    )
+    if counts.skipped_values:
+        print(f"Not exported (freqtrade stores only text, dates and numbers): {', '.join(counts.skipped_values)}.")
+    return 0
+
+
+async def _export(from_url: str, path: Path) -> ExportCounts:
+    db = await Database.open(from_url)
+    try:
+        repo = TradeRepository(db)
+        trades = await repo.all_trades(with_orders=True)
+        locks = await repo.locks(active_only=False)
+        custom_data = await repo.all_custom_data()
+        values = {k: v for k, v in (await repo.all_values()).items() if k not in _INTERNAL_KEYS}
+    finally:
+        await db.close()
+    return await asyncio.to_thread(write_freqtrade_file, path, trades, locks, custom_data, values)
