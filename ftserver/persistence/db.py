@@ -426,7 +426,8 @@ async def _recognise(conn: aiosqlite.Connection, path: str) -> None:
         raise ConfigError(f"{path} is not a usable SQLite database: {exc}", key="db_url") from None
     if freqtrade or "KeyValueStore" in tables:
         raise ConfigError(
-            f"{path} looks like a freqtrade database; importing it is not supported yet (point db_url at a new file)",
+            f"{path} is a freqtrade database, left untouched; import its history with "
+            f"'ftserver import-db --from sqlite:///{path} --to <new db_url>' and point db_url at the new database",
             key="db_url",
         )
     shown = ", ".join(sorted(tables)[:10])

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.integration.test_cli import ftserver
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "freqtrade" / "tradesv3.dryrun.sqlite"
 
 # The tables of a freqtrade database (freqtrade/persistence/: trade_model.py, pairlock.py,
 # key_value_store.py, custom_data.py), with their columns; written here from those facts.
@@ -97,7 +100,17 @@ def test_a_freqtrade_database_is_refused_and_left_byte_identical(tmp_path: Path)
         conn.executescript(FREQTRADE_SCHEMA)
     conn.close()
     line = refused_in_one_line(tmp_path, db_file)
-    assert "looks like a freqtrade database; importing it is not supported yet" in line
+    assert (
+        f"is a freqtrade database, left untouched; import its history with 'ftserver import-db --from sqlite:///{db_file}"
+        in line
+    )
+
+
+def test_the_committed_freqtrade_history_is_refused_with_the_import_command(tmp_path: Path) -> None:
+    db_file = tmp_path / "tradesv3.dryrun.sqlite"
+    shutil.copy(FIXTURE, db_file)
+    line = refused_in_one_line(tmp_path, db_file)
+    assert f"ftserver import-db --from sqlite:///{db_file} --to <new db_url>" in line
 
 
 def test_a_database_of_something_else_is_refused_and_left_byte_identical(tmp_path: Path) -> None:
