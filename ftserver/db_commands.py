@@ -18,8 +18,7 @@ from ftserver.persistence.freqtrade_db import (
     NOT_KEPT,
     ExportCounts,
     FreqtradeHistory,
-    open_read_only,
-    read_history,
+    read_freqtrade_file,
     source_path,
     write_freqtrade_file,
 )
@@ -35,17 +34,19 @@ def _same_file(a: Path, b: str) -> bool:
 
 def import_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = sys.stdout) -> int:
     """Import a freqtrade database into ftserver's (``to_url``). Raises InvalidRequest to refuse."""
+    history = asyncio.run(import_freqtrade(from_url, to_url, force=force))
+    _report_import(history, source_path(from_url), to_url, out)
+    return 0
+
+
+async def import_freqtrade(from_url: str, to_url: str, *, force: bool = False) -> FreqtradeHistory:
+    """Read the freqtrade database at ``from_url`` and write its history into ``to_url``; what was read."""
     source = source_path(from_url)
     if _same_file(source, sqlite_path_from_url(to_url)):
         raise InvalidRequest(f"--from and --to name the same file ({source}); import into a new database")
-    conn = open_read_only(source)
-    try:
-        history = read_history(conn)
-    finally:
-        conn.close()
-    asyncio.run(_write(history, to_url, force=force))
-    _report_import(history, source, to_url, out)
-    return 0
+    history = await asyncio.to_thread(read_freqtrade_file, source)
+    await _write(history, to_url, force=force)
+    return history
 
 
 async def _write(history: FreqtradeHistory, to_url: str, *, force: bool) -> None:
@@ -92,7 +93,7 @@ def export_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = 
         raise InvalidRequest(f"{path} exists; add --force to replace it")
     if not Path(sqlite_path_from_url(from_url)).is_file():
         raise InvalidRequest(f"{from_url} does not exist: nothing to export")
-    counts = asyncio.run(_export(from_url, path))
+    counts = asyncio.run(export_freqtrade(from_url, path))
     print(
         f"Exported to {path}: {counts.trades} trades, {counts.orders} orders, {counts.locks} pair locks, "
         f"{counts.custom_data} custom data entries, {counts.values} stored values.",
@@ -103,7 +104,8 @@ def export_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = 
     return 0
 
 
-async def _export(from_url: str, path: Path) -> ExportCounts:
+async def export_freqtrade(from_url: str, path: Path) -> ExportCounts:
+    """Write the history in ``from_url`` into a new freqtrade file at ``path``."""
     db = await Database.open(from_url)
     try:
         repo = TradeRepository(db)

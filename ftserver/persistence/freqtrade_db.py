@@ -128,6 +128,17 @@ def _tables(conn: sqlite3.Connection) -> dict[str, _Columns]:
     }
 
 
+def read_freqtrade_file(path: Path) -> FreqtradeHistory:
+    """The history in the freqtrade database at ``path``, read without writing a byte of it."""
+    conn = open_read_only(path)
+    try:
+        return read_history(conn)
+    except sqlite3.DatabaseError as exc:
+        raise ConfigError(f"{path} is not a readable SQLite database: {exc}", key="--from") from None
+    finally:
+        conn.close()
+
+
 def read_history(conn: sqlite3.Connection) -> FreqtradeHistory:
     """Everything a freqtrade database holds that ftserver keeps; the rest listed as unmapped."""
     tables = _tables(conn)

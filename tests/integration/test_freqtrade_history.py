@@ -1,0 +1,207 @@
+"""A history written by freqtrade 2026.9 (``tests/fixtures/freqtrade/tradesv3.dryrun.sqlite``), imported
+with ``import-db``: ftserver's REST answers over it equal the answers freqtrade gave over the same
+file (``history_answers/``, recorded by ``record_answers.py``), field by field.
+
+The server's clock stands at the instant the answers were recorded, so the day, week and month
+windows and the locks "active now" are the same ones; both bots were given ``available_capital``
+1000, so relative figures divide by the same starting balance. Fields left out, and why:
+
+- ``EXCLUDED``: open trades valued at the current rate (``/profit``'s ``profit_all_*``, ``cagr``):
+  freqtrade priced them off its market, ftserver off the test's; ``*_humanized`` texts and
+  ``bot_start_*`` depend on the wall clock and on when each bot started, not on the history.
+- ``RPC_DIFFERENCES``: fields ftserver computes differently from freqtrade 2026.9 whatever the
+  history; compared in xfail tests of their own, which start passing once the answers agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ftserver.app import create_app
+from ftserver.core.clock import ManualClock
+from ftserver.db_commands import import_freqtrade
+from ftserver.exchange.paper import PaperBroker
+from tests.api.conftest import app_settings, basic_auth
+from tests.support.scripted_market import ScriptedMarket
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freqtrade"
+HISTORY = FIXTURES / "tradesv3.dryrun.sqlite"
+ANSWERS = FIXTURES / "history_answers"
+META = json.loads((ANSWERS / "meta.json").read_text())
+PAIRS = {"BTC/USDT": 60000.0, "ETH/USDT": 3000.0, "SOL/USDT": 150.0, "XRP/USDT": 0.55, "ADA/USDT": 0.45}
+REL_TOL, ABS_TOL = 1e-9, 1e-9
+
+
+def recorded(name: str) -> Any:
+    return json.loads((ANSWERS / f"{name}.json").read_text())
+
+
+def differences(expected: Any, actual: Any, path: str = "", skip: frozenset[str] = frozenset()) -> list[str]:
+    """Every place where ``actual`` differs from ``expected`` (numbers to a relative 1e-9)."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        found = []
+        for key in sorted(set(expected) | set(actual)):
+            if key in skip:
+                continue
+            if key not in actual:
+                found.append(f"{path}.{key}: missing (freqtrade: {expected[key]!r})")
+            elif key not in expected:
+                found.append(f"{path}.{key}: not in freqtrade's answer (ftserver: {actual[key]!r})")
+            else:
+                found += differences(expected[key], actual[key], f"{path}.{key}", skip)
+        return found
+    if isinstance(expected, list) and isinstance(actual, list):
+        if len(expected) != len(actual):
+            return [f"{path}: {len(actual)} items, freqtrade has {len(expected)}"]
+        found = []
+        for index, (a, b) in enumerate(zip(expected, actual, strict=True)):
+            found += differences(a, b, f"{path}[{index}]", skip)
+        return found
+    if isinstance(expected, bool) or isinstance(actual, bool) or expected is None or actual is None:
+        return [] if expected == actual else [f"{path}: ftserver {actual!r}, freqtrade {expected!r}"]
+    if isinstance(expected, int | float) and isinstance(actual, int | float):
+        same = math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+        return [] if same else [f"{path}: ftserver {actual!r}, freqtrade {expected!r}"]
+    return [] if expected == actual else [f"{path}: ftserver {actual!r}, freqtrade {expected!r}"]
+
+
+@pytest.fixture
+async def imported(aiohttp_client: Any, tmp_path: Path) -> Any:
+    db_file = tmp_path / "imported.sqlite"
+    await import_freqtrade(f"sqlite:///{HISTORY}", f"sqlite:///{db_file}")
+    clock = ManualClock(datetime.fromtimestamp(META["recorded_at"], UTC))
+    market = ScriptedMarket(clock, PAIRS)
+    settings = app_settings(
+        tmp_path,
+        db_url=f"sqlite:///{db_file}",
+        initial_state="stopped",
+        available_capital=1000,
+        timeframe="5m",
+        exchange={"name": "scripted", "pair_whitelist": list(PAIRS)},
+    )
+    app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
+    return await aiohttp_client(app)
+
+
+async def answer(client: Any, path: str, **params: Any) -> Any:
+    response = await client.get(f"/api/v1/{path}", params=params, headers=basic_auth())
+    return response.status, await response.json()
+
+
+# Differ because ftserver's answer is computed differently, not because of the import (reported to
+# the rpc owners; each is compared in its own xfail test below, which starts passing once fixed):
+RPC_DIFFERENCES: dict[str, frozenset[str]] = {
+    # freqtrade: summed profit over the summed cost of the filled entry orders; ftserver: mean trade ratio.
+    "performance": frozenset({"profit_ratio", "profit", "profit_pct"}),
+    "profit": frozenset(
+        {
+            "best_pair_profit_ratio",  # as /performance's profit_ratio
+            "best_rate",
+            "trading_volume",  # freqtrade: cost of every closed order of every trade
+            "profit_closed_fiat",  # freqtrade: 0.0 without fiat_display_currency
+            "sharpe",  # freqtrade: over first..last trade open date, incl. open trades
+            "sortino",
+            "calmar",
+        }
+    ),
+    "daily": frozenset({"fiat_value"}),
+    "weekly": frozenset({"fiat_value"}),
+    "monthly": frozenset({"fiat_value"}),
+}
+# Depend on when and against which market each bot answered, not on the history.
+EXCLUDED: dict[str, frozenset[str]] = {
+    "profit": frozenset(
+        {
+            # open trades valued at the current rate of each bot's market
+            "profit_all_coin",
+            "profit_all_fiat",
+            "profit_all_percent",
+            "profit_all_percent_mean",
+            "profit_all_percent_sum",
+            "profit_all_ratio",
+            "profit_all_ratio_mean",
+            "profit_all_ratio_sum",
+            "cagr",  # final balance = the wallet now, open trades at the current rate
+            # wall clock and each bot's own start
+            "first_trade_humanized",
+            "latest_trade_humanized",
+            "bot_start_date",
+            "bot_start_timestamp",
+        }
+    ),
+}
+CUSTOM_DATA_TRADES = [t for t in META["custom_data_trades"] if t != 3]
+
+
+def compared(name: str, expected: Any, actual: Any, *, rpc: bool = False) -> list[str]:
+    skip = EXCLUDED.get(name, frozenset()) | (frozenset() if rpc else RPC_DIFFERENCES.get(name, frozenset()))
+    found = differences(expected, actual, name, skip)
+    if rpc:
+        wanted = RPC_DIFFERENCES[name]
+        found = [line for line in found if any(f".{field}:" in line for field in wanted)]
+    return found
+
+
+async def test_imported_closed_trades_answer_as_freqtrade_did(imported: Any) -> None:
+    pages = recorded("trades")
+    assert sum(len(page["trades"]) for page in pages) == 300
+    for page_number, page in enumerate(pages):
+        status, body = await answer(imported, "trades", limit=500, offset=page_number * 500)
+        assert status == 200
+        assert compared("trades", page, body) == []
+
+
+@pytest.mark.parametrize("name", ["profit", "performance", "stats", "locks"])
+async def test_imported_history_statistics_answer_as_freqtrade_did(imported: Any, name: str) -> None:
+    status, body = await answer(imported, name)
+    assert status == 200
+    assert compared(name, recorded(name), body) == []
+
+
+@pytest.mark.parametrize("name", ["daily", "weekly", "monthly"])
+async def test_imported_history_per_period_answers_as_freqtrade_did(imported: Any, name: str) -> None:
+    status, body = await answer(imported, name, timescale=META["windows"][name])
+    assert status == 200
+    assert compared(name, recorded(name), body) == []
+
+
+@pytest.mark.parametrize("trade_id", CUSTOM_DATA_TRADES)
+async def test_imported_custom_data_answers_with_freqtrade_values(imported: Any, trade_id: int) -> None:
+    (expected,) = recorded(f"custom_data_{trade_id}")
+    assert expected["trade_id"] == trade_id
+    status, body = await answer(imported, f"trades/{trade_id}/custom-data")
+    assert status == 200
+    entries = body[0]["custom_data"] if body and "custom_data" in body[0] else body
+    assert [(e["key"], e["type"], e["value"], e["updated_at"]) for e in entries] == [
+        (e["key"], e["type"], e["value"], e["updated_at"]) for e in expected["custom_data"]
+    ]
+    # Stored to the millisecond: the same instant, whatever the text form.
+    for mine, theirs in zip(entries, expected["custom_data"], strict=True):
+        ours = datetime.fromisoformat(mine["created_at"]).replace(tzinfo=UTC)
+        recorded_at = datetime.fromisoformat(theirs["created_at"]).replace(tzinfo=UTC)
+        assert abs((ours - recorded_at).total_seconds()) < 0.001
+
+
+@pytest.mark.xfail(reason="ftserver computes these fields differently from freqtrade 2026.9 (see RPC_DIFFERENCES)")
+@pytest.mark.parametrize("name", sorted(RPC_DIFFERENCES))
+async def test_fields_ftserver_computes_differently(imported: Any, name: str) -> None:
+    params = {"timescale": META["windows"][name]} if name in META["windows"] else {}
+    _status, body = await answer(imported, name, **params)
+    assert compared(name, recorded(name), body, rpc=True) == []
+
+
+@pytest.mark.xfail(reason="freqtrade answers [{trade_id, custom_data: [...]}] (404 when none); ftserver the bare list")
+async def test_custom_data_answer_shape_is_freqtrades(imported: Any) -> None:
+    status, body = await answer(imported, "trades/1/custom-data")
+    assert compared("custom_data", recorded("custom_data_1"), body) == []
+    status, body = await answer(imported, "trades/3/custom-data")
+    assert (status, body.get("detail") if isinstance(body, dict) else body) == (
+        404,
+        recorded("custom_data_3")["detail"],
+    )
