@@ -32,10 +32,10 @@ def _same_file(a: Path, b: str) -> bool:
     return b != ":memory:" and Path(b).exists() and a.resolve() == Path(b).resolve()
 
 
-def import_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = sys.stdout) -> int:
+def import_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO | None = None) -> int:
     """Import a freqtrade database into ftserver's (``to_url``). Raises InvalidRequest to refuse."""
     history = asyncio.run(import_freqtrade(from_url, to_url, force=force))
-    _report_import(history, source_path(from_url), to_url, out)
+    _report_import(history, source_path(from_url), to_url, out or sys.stdout)
     return 0
 
 
@@ -72,7 +72,8 @@ def _report_import(history: FreqtradeHistory, source: Path, to_url: str, out: Te
         file=out,
     )
     for table, count in history.ignored_tables.items():
-        print(f"Not imported: table {table} ({count} rows; ftserver has no such table).", file=out)
+        if count:
+            print(f"Not imported: table {table} ({count} rows; ftserver has no such table).", file=out)
     for table, columns in NOT_KEPT.items():
         print(f"Derived or not kept: {table}.{', '.join(columns)}.", file=out)
     if history.unmapped:
@@ -81,7 +82,7 @@ def _report_import(history: FreqtradeHistory, source: Path, to_url: str, out: Te
             print(f"  {item.line()}", file=out)
 
 
-def export_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = sys.stdout) -> int:
+def export_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO | None = None) -> int:
     """Write ftserver's history (``from_url``) into a new freqtrade SQLite file (``to_url``)."""
     target = sqlite_path_from_url(to_url)
     if target == ":memory:":
@@ -94,13 +95,15 @@ def export_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO = 
     if not Path(sqlite_path_from_url(from_url)).is_file():
         raise InvalidRequest(f"{from_url} does not exist: nothing to export")
     counts = asyncio.run(export_freqtrade(from_url, path))
+    out = out or sys.stdout
     print(
         f"Exported to {path}: {counts.trades} trades, {counts.orders} orders, {counts.locks} pair locks, "
         f"{counts.custom_data} custom data entries, {counts.values} stored values.",
         file=out,
     )
     if counts.skipped_values:
-        print(f"Not exported (freqtrade stores only text, dates and numbers): {', '.join(counts.skipped_values)}.")
+        skipped = ", ".join(counts.skipped_values)
+        print(f"Not exported (freqtrade stores only text, dates and numbers): {skipped}.", file=out)
     return 0
 
 

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -472,13 +473,21 @@ def _date_text(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
+def _open_trade_value(trade: Trade) -> float:
+    """What entering cost, fee included, in exact decimal arithmetic as freqtrade computes and stores it
+    (binary floats can land one unit off in the eighth decimal, which freqtrade shows)."""
+    value = Decimal(str(trade.amount)) * Decimal(str(trade.open_rate))
+    fees = value * Decimal(str(trade.fee_open))
+    return float(value - fees if trade.is_short else value + fees)
+
+
 def _trade_row(trade: Trade) -> tuple[Any, ...]:
     base, quote = split_pair(trade.pair)
     return (
         trade.id, trade.exchange, trade.pair, base, quote, int(trade.is_open),
         trade.fee_open, trade.fee_open_cost, trade.fee_open_currency,
         trade.fee_close, trade.fee_close_cost, trade.fee_close_currency,
-        trade.open_rate, trade.open_rate_requested, trade.open_trade_value,
+        trade.open_rate, trade.open_rate_requested, _open_trade_value(trade),
         trade.close_rate, trade.close_rate_requested, trade.realized_profit, trade.close_profit,
         trade.close_profit_abs, trade.stake_amount, trade.max_stake_amount, trade.amount,
         trade.amount_requested, _date_text(trade.open_date), _date_text(trade.close_date), trade.stop_loss,
