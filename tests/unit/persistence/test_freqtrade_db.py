@@ -286,3 +286,30 @@ def test_export_refuses_an_existing_file_without_force(tmp_path: Path, capsys: p
     assert main(["export-db", "--from", db_url, "--to", f"sqlite:///{target}", "--force"]) == 0
     assert "Exported to" in capsys.readouterr().out
     assert json.loads(json.dumps(read_freqtrade_file(target).source_counts))["trades"] == 302
+
+
+async def test_a_source_in_wal_mode_keeps_its_main_file_byte_identical(tmp_path: Path) -> None:
+    source = tmp_path / "tradesv3.sqlite"
+    shutil.copy(FIXTURE, source)
+    conn = sqlite3.connect(source)
+    conn.execute("PRAGMA journal_mode=WAL")  # as freqtrade leaves its file
+    conn.close()
+    before = digest(source)
+    history = await import_freqtrade(f"sqlite:///{source}", f"sqlite:///{tmp_path / 'to.sqlite'}")
+    assert len(history.trades) == 302
+    assert digest(source) == before
+
+
+def test_without_to_the_history_goes_into_the_configs_db_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "user_data" / "ftserver.sqlite"
+    config = tmp_path / "config.json"
+    config.write_text(
+        json.dumps(
+            {"stake_currency": "USDT", "stake_amount": 10, "exchange": {"name": "sim"}, "db_url": f"sqlite:///{target}"}
+        )
+    )
+    assert main(["import-db", "-c", str(config), "--from", f"sqlite:///{FIXTURE}"]) == 0
+    assert f"Imported into sqlite:///{target}: 302 trades" in capsys.readouterr().out
+    assert target.is_file()
