@@ -1,7 +1,9 @@
 """The composition root: the only place that picks concrete classes and wires them together.
 
-Resources open in ``cleanup_ctx`` order — database, market and broker, bus, trading loop — and close
-in reverse, so a shutdown stops the loop before the bus, and the bus before the database.
+Resources open in ``cleanup_ctx`` order — notification channels (each its own bus subscriber, so
+they hear the loop's start-up), then database, market and broker, bus, trading loop — and close in
+reverse, so a shutdown stops the loop before the bus, the bus before the database, and the channels
+deliver what the loop said last.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 
+import aiohttp
 from aiohttp import web
 
 from ftserver.api import keys
@@ -29,6 +32,7 @@ from ftserver.exchange.paper import PaperBroker
 from ftserver.jobs.registry import JobRegistry
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode
+from ftserver.notify.notifications import Notifications
 from ftserver.persistence.db import Database
 from ftserver.persistence.state_file import JsonStateFile
 from ftserver.persistence.trades import TradeRepository
@@ -43,6 +47,7 @@ log = logging.getLogger(__name__)
 
 BOT: web.AppKey[TradingLoop] = web.AppKey("bot", TradingLoop)
 CONSUMER: web.AppKey[ExternalMessageConsumer] = web.AppKey("consumer", ExternalMessageConsumer)
+NOTIFICATIONS: web.AppKey[Notifications] = web.AppKey("notifications", Notifications)
 
 
 def strategy_for(settings: Settings) -> SafeStrategy:
@@ -100,11 +105,23 @@ def create_app(
         app.cleanup_ctx.append(background_jobs)
         return app
 
+    async def notifications(app: web.Application) -> AsyncIterator[None]:
+        # Opened before the trading loop so its start-up messages are heard, closed after it.
+        async with aiohttp.ClientSession() as session:
+            channels = Notifications(settings, bus, session, clock=clock)
+            app[NOTIFICATIONS] = channels
+            await channels.start()
+            try:
+                yield
+            finally:
+                await channels.close()
+
     async def trading(app: web.Application) -> AsyncIterator[None]:
         # What producers sent, for the life of the process, empty unless a consumer fills it: a
         # reloaded strategy's self.dp reads what the consumer received before the reload.
         producer_data = ProducerData()
         strategy = strategy_for(settings)  # user code fails here, before anything is opened
+        app[NOTIFICATIONS].describe_strategy(strategy.name, str(strategy.strategy.timeframe))
         active_market = market or create_market(
             settings.exchange, clock=clock, fee=settings.fee, on_warning=_warn_on(bus)
         )
@@ -165,6 +182,7 @@ def create_app(
             if db is not None:
                 await db.close()
 
+    app.cleanup_ctx.append(notifications)
     app.cleanup_ctx.append(trading)
     return app
 

@@ -148,3 +148,38 @@ class UtcDate(fields.String):
         except InvalidRequest as exc:
             raise ValidationError(exc.message) from None
         return text
+
+
+LOUDNESS = ("on", "off", "silent")
+
+
+class Loudness(fields.Field[str | Mapping[str, str]]):
+    """A notification setting: ``"on"``/``"off"``/``"silent"``, or for exits {exit reason or "*": that}."""
+
+    def __init__(self, *, by_reason: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.by_reason = by_reason
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | Mapping[str, str]:
+        if isinstance(value, str) and value in LOUDNESS:
+            return value
+        if self.by_reason and isinstance(value, dict):
+            for reason, setting in value.items():
+                if setting not in LOUDNESS:
+                    raise ValidationError(f"{reason}: must be one of: on, off, silent.")
+            return MappingProxyType({str(k): str(v) for k, v in value.items()})
+        if self.by_reason:
+            raise ValidationError('Must be one of: on, off, silent, or an object of exit reason (or "*"): that.')
+        raise ValidationError("Must be one of: on, off, silent.")
+
+
+class EmbedLayout(fields.Field[tuple[Mapping[str, str], ...]]):
+    """A Discord embed's fields as freqtrade writes them: a list of {field name: template}."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> tuple[Mapping[str, str], ...]:
+        if not isinstance(value, list):
+            raise ValidationError("Must be a list of {field name: template} objects.")
+        for index, item in enumerate(value):
+            if not isinstance(item, dict) or not all(isinstance(v, str) for v in item.values()):
+                raise ValidationError(f"Item {index} must be an object of field name: template text.")
+        return tuple(MappingProxyType({str(k): v for k, v in item.items()}) for item in value)

@@ -22,7 +22,9 @@ from marshmallow import fields as mfields
 from ftserver.bot.pairlist import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_PATTERN_LENGTH, pattern_error
 from ftserver.bot.pairlists.registry import HANDLERS, REFUSED
 from ftserver.config.fields import (
+    EmbedLayout,
     FrozenDict,
+    Loudness,
     PathField,
     StrictBool,
     StrictInt,
@@ -30,6 +32,9 @@ from ftserver.config.fields import (
     StringOrList,
     UtcDate,
 )
+from ftserver.core.messages import MessageType
+from ftserver.notify.layouts import DISCORD_EXTRA_PLACEHOLDERS, ENTRY_FILL_LAYOUT, EXIT_FILL_LAYOUT
+from ftserver.notify.placeholders import NOTIFIABLE_TYPES, unknown_placeholders
 
 
 class SectionSchema(Schema):
@@ -301,3 +306,128 @@ class ExternalConsumerSettings:
     remove_entry_exit_signals: bool = False
     initial_candle_limit: int = in_range(1500, min=1, max=1500)
     message_size_limit: int = in_range(8, min=1, max=20)
+
+
+# ---- notifications -----------------------------------------------------------------------------
+def _loudness(default: str, *, by_reason: bool = False) -> Any:
+    return custom(Loudness, default=default, by_reason=by_reason)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationSettings:
+    """Per message type: ``on``, ``off`` or ``silent`` (sent without a sound where the channel can)."""
+
+    status: str = _loudness("on")
+    warning: str = _loudness("on")
+    startup: str = _loudness("on")
+    exception: str = _loudness("on")
+    entry: str = _loudness("on")
+    entry_fill: str = _loudness("on")
+    entry_cancel: str = _loudness("on")
+    # An exit may be set per exit reason: {"roi": "silent", "stop_loss": "on", "*": "off"}.
+    exit: str | Mapping[str, str] = _loudness("on", by_reason=True)
+    exit_fill: str | Mapping[str, str] = _loudness("on", by_reason=True)
+    exit_cancel: str = _loudness("on")
+    protection_trigger: str = _loudness("on")
+    protection_trigger_global: str = _loudness("on")
+    liquidation_warning: str = _loudness("on")
+    # "ohlc": trade messages also show the pair's last analyzed candle.
+    show_candle: str = choice("off", "ohlc", default="off")
+
+
+def _checked_templates(
+    data: Mapping[str, Any], extra: frozenset[str], *, url_key: str
+) -> list[tuple[MessageType, Any]]:
+    """The section's templates by message type; a placeholder the type does not have is a config error."""
+    if data.get("enabled") and not data.get(url_key):
+        raise ValidationError("Must be set when the channel is enabled.", field_name=url_key)
+    found = []
+    for kind in NOTIFIABLE_TYPES:
+        template = data.get(kind.value)
+        if template is None:
+            continue
+        for path, problem in unknown_placeholders(template, kind, extra):
+            raise ValidationError({kind.value: {path: [problem]} if path else [problem]})
+        found.append((kind, template))
+    return found
+
+
+def _templates(default: Any = None, *, layout: bool = False) -> Any:
+    return custom(EmbedLayout if layout else FrozenDict, default=default)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookSettings:
+    """freqtrade's ``webhook`` section: one payload template per message type, posted to ``url``."""
+
+    enabled: bool = False
+    url: str = field(
+        default="", metadata={"validate": validate.Regexp(r"^(https?://.+)?$", error="Must be an http(s) URL.")}
+    )
+    format: str = choice("form", "json", "raw", default="form")
+    retries: int = in_range(0, min=0, max=20)
+    retry_delay: float = in_range(0.1, min=0, max=300)
+    timeout: float = in_range(10, min=0, min_inclusive=False, max=300)
+    allow_custom_messages: bool = False
+    notification_settings: NotificationSettings = field(default_factory=NotificationSettings)
+    queue_size: int = in_range(1000, min=1, max=100_000)
+    status: Mapping[str, Any] | None = _templates()
+    warning: Mapping[str, Any] | None = _templates()
+    startup: Mapping[str, Any] | None = _templates()
+    exception: Mapping[str, Any] | None = _templates()
+    entry: Mapping[str, Any] | None = _templates()
+    entry_fill: Mapping[str, Any] | None = _templates()
+    entry_cancel: Mapping[str, Any] | None = _templates()
+    exit: Mapping[str, Any] | None = _templates()
+    exit_fill: Mapping[str, Any] | None = _templates()
+    exit_cancel: Mapping[str, Any] | None = _templates()
+    protection_trigger: Mapping[str, Any] | None = _templates()
+    protection_trigger_global: Mapping[str, Any] | None = _templates()
+    liquidation_warning: Mapping[str, Any] | None = _templates()
+    strategy_msg: Mapping[str, Any] | None = _templates()
+
+    @validates_schema
+    def _templates_fit_the_format(self, data: dict[str, Any], **kwargs: Any) -> None:
+        fmt = data.get("format", "form")
+        for kind, template in _checked_templates(data, frozenset(), url_key="url"):
+            if fmt == "raw" and not isinstance(template.get("data"), str):
+                raise ValidationError({kind.value: {"data": ['The raw format sends the text of "data": set it.']}})
+            if fmt == "form":
+                for key, value in template.items():
+                    if isinstance(value, Mapping | tuple | list):
+                        problem = "The form format sends flat fields: use format json for nested values."
+                        raise ValidationError({kind.value: {key: [problem]}})
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiscordSettings:
+    """freqtrade's ``discord`` section: an embed per message type, posted to a Discord webhook URL."""
+
+    enabled: bool = False
+    webhook_url: str = field(
+        default="", metadata={"validate": validate.Regexp(r"^(https?://.+)?$", error="Must be an http(s) URL.")}
+    )
+    retries: int = in_range(1, min=0, max=20)
+    retry_delay: float = in_range(0.1, min=0, max=300)
+    timeout: float = in_range(10, min=0, min_inclusive=False, max=300)
+    allow_custom_messages: bool = False
+    notification_settings: NotificationSettings = field(default_factory=NotificationSettings)
+    queue_size: int = in_range(1000, min=1, max=100_000)
+    status: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    warning: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    startup: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    exception: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    entry: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    entry_fill: tuple[Mapping[str, str], ...] | None = _templates(ENTRY_FILL_LAYOUT, layout=True)
+    entry_cancel: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    exit: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    exit_fill: tuple[Mapping[str, str], ...] | None = _templates(EXIT_FILL_LAYOUT, layout=True)
+    exit_cancel: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    protection_trigger: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    protection_trigger_global: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    liquidation_warning: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+    strategy_msg: tuple[Mapping[str, str], ...] | None = _templates(layout=True)
+
+    @validates_schema
+    def _placeholders_known(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _checked_templates(data, DISCORD_EXTRA_PLACEHOLDERS, url_key="webhook_url")

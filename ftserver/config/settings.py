@@ -15,6 +15,7 @@ from ftserver.bot.pairlists.registry import HANDLERS
 from ftserver.config.fields import NumberOrMapping, RoiTable, StakeAmount, Timeframe, thaw
 from ftserver.config.sections import (
     ApiServerSettings,
+    DiscordSettings,
     EntryPricingSettings,
     ExchangeSettings,
     ExitPricingSettings,
@@ -26,6 +27,7 @@ from ftserver.config.sections import (
     SectionSchema,
     TimeInForceSettings,
     UnfilledTimeoutSettings,
+    WebhookSettings,
     choice,
     custom,
     in_range,
@@ -92,6 +94,8 @@ class Settings:
     internals: InternalsSettings = field(default_factory=InternalsSettings)
     api_server: ApiServerSettings = field(default_factory=ApiServerSettings)
     external_message_consumer: ExternalConsumerSettings = field(default_factory=ExternalConsumerSettings)
+    webhook: WebhookSettings = field(default_factory=WebhookSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
 
     # Not config keys: where the settings came from (set by the loader).
     files: tuple[Path, ...] = field(default=(), init=False, compare=False)

@@ -1,0 +1,1 @@
+"""Notifications off the bus: each channel (log, webhook, Discord) is a bus subscriber of its own."""
