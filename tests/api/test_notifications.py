@@ -1,0 +1,79 @@
+"""End to end: the real app on the simulated market; a forced entry and exit through the REST API
+reach a webhook receiver on loopback, and the log tells the same story."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from ftserver.app import BOT, NOTIFICATIONS, create_app
+from ftserver.core.clock import ManualClock
+from tests.api.conftest import START, app_settings, basic_auth
+from tests.support.polling import eventually
+
+
+async def test_forced_trade_reaches_the_webhook_and_the_log(
+    aiohttp_client: Any, aiohttp_server: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    received: list[dict[str, Any]] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.Response(status=200)
+
+    receiver = web.Application()
+    receiver.router.add_post("/hook/token", hook)
+    receiver_server = await aiohttp_server(receiver)
+    template = {"type": "{type}", "pair": "{pair}", "trade": "{trade_id}"}
+    settings = app_settings(
+        tmp_path,
+        exchange={"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"], "sim": {"seed": 7, "history_days": 2}},
+        webhook={
+            "enabled": True,
+            "url": str(receiver_server.make_url("/hook/token")),
+            "format": "json",
+            "entry": template,
+            "entry_fill": template,
+            "exit": {**template, "reason": "{exit_reason}"},
+            "exit_fill": {**template, "reason": "{exit_reason}", "final": "{is_final_exit}"},
+        },
+    )
+    app = create_app(settings, clock=ManualClock(START))
+    with caplog.at_level(logging.INFO):
+        client = await aiohttp_client(app)
+        await app[BOT].run_once()
+        answer = await client.post(
+            "/api/v1/forceenter", json={"pair": "ETH/USDT", "ordertype": "market"}, headers=basic_auth()
+        )
+        assert answer.status == 200, await answer.text()
+        trade_id = str((await answer.json())["trade_id"])
+        await eventually(lambda: len(received) == 2, what="entry and entry_fill at the webhook")
+        answer = await client.post("/api/v1/forceexit", json={"tradeid": trade_id}, headers=basic_auth())
+        assert answer.status == 200, await answer.text()
+        await eventually(lambda: len(received) == 4, what="exit and exit_fill at the webhook")
+        stats = app[NOTIFICATIONS].stats()
+        shown = await client.get("/api/v1/show_config", headers=basic_auth())
+        assert "/hook/token" not in await shown.text()
+    assert received == [
+        {"type": "entry", "pair": "ETH/USDT", "trade": trade_id},
+        {"type": "entry_fill", "pair": "ETH/USDT", "trade": trade_id},
+        {"type": "exit", "pair": "ETH/USDT", "trade": trade_id, "reason": "force_exit"},
+        {"type": "exit_fill", "pair": "ETH/USDT", "trade": trade_id, "reason": "force_exit", "final": "True"},
+    ]
+    assert stats["webhook"]["sent"] == 4
+    assert stats["webhook"]["dropped"] == 0
+    lines = [r.getMessage() for r in caplog.records if r.name == "ftserver.trades"]
+    assert [line.split(" for trade")[0] for line in lines] == [
+        "Entry order placed",
+        "Entry order filled",
+        "Exit order placed",
+        "Exit order filled",
+    ]
+    assert all(f"trade #{trade_id} ETH/USDT (Long)" in line for line in lines)
+    # The webhook's URL is a secret: never in our log (the receiver's own access log aside).
+    ours = [r.getMessage() for r in caplog.records if r.name != "aiohttp.access"]
+    assert not [line for line in ours if "/hook/token" in line]
