@@ -4,6 +4,10 @@
    1, 10 and 100 subscribers.
 2. Publish latency (p50/p99/max per publish call) with no slow subscriber, then with one stalled
    subscriber whose queue is full: it must stay flat, because publishing never waits for anyone.
+3. Publish latency of trade messages without notification channels, with the log, webhook and
+   Discord channels attached (posting to loopback endpoints that answer at once), and with the
+   webhook's endpoint answering only after 50 ms (its queue fills and drops). Each channel is one
+   more subscription (a queue append per publish); a slow endpoint must add nothing to that.
 
 Run: .venv/bin/python bench/bus.py [--messages N]
 """
@@ -12,11 +16,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import statistics
 import time
+from datetime import UTC, datetime
+from typing import Any
 
+import aiohttp
+from aiohttp import web
+
+from ftserver.config import settings_from_dict
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus, OverflowPolicy
+from ftserver.core.clock import SystemClock
+from ftserver.core.messages import MessageType
+from ftserver.notify.notifications import Notifications
 
 
 async def throughput(subscribers: int, count: int) -> float:
@@ -62,6 +76,78 @@ async def publish_latency(count: int, *, stalled: bool) -> tuple[float, float, f
     return statistics.median(samples), samples[int(len(samples) * 0.99)], samples[-1]
 
 
+def _entry_message() -> messages.Message:
+    return messages.trade_event(
+        MessageType.ENTRY_FILL,
+        {
+            "trade_id": 1, "exchange": "Binance", "pair": "ETH/USDT", "leverage": 1.0, "direction": "Long",
+            "enter_tag": None, "stake_currency": "USDT", "base_currency": "ETH", "quote_currency": "USDT",
+            "order_rate": 2000.0, "open_rate": 2000.0, "order_type": "limit", "stake_amount": 100.0,
+            "amount": 0.05, "open_date": datetime(2026, 3, 2, tzinfo=UTC), "sub_trade": False,
+        },
+    )  # fmt: skip
+
+
+async def _receiver(delay: float) -> tuple[web.AppRunner, str]:
+    async def answer(request: web.Request) -> web.Response:
+        await request.read()
+        if delay:
+            await asyncio.sleep(delay)
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return runner, f"http://127.0.0.1:{port}/hook"
+
+
+async def notifier_latency(
+    count: int, *, attached: bool, slow_webhook: bool = False
+) -> tuple[tuple[float, float, float], dict[str, Any]]:
+    fast, fast_url = await _receiver(0.0)
+    slow, slow_url = await _receiver(0.05 if slow_webhook else 0.0)
+    template = {"pair": "{pair}", "rate": "{open_rate}"}
+    settings = settings_from_dict(
+        {
+            "stake_currency": "USDT",
+            "stake_amount": 10,
+            "exchange": {"name": "sim"},
+            "webhook": {"enabled": True, "url": slow_url, "format": "json", "entry_fill": template, "queue_size": 100},
+            "discord": {"enabled": True, "webhook_url": fast_url},
+        }
+    )
+    bus = MessageBus()
+    fast_reader = bus.subscribe(maxsize=count + 1)  # as in mode 2: the same plain subscriber either way
+    payload = _entry_message()
+    samples: list[float] = []
+    stats: dict[str, Any] = {}
+    async with aiohttp.ClientSession() as session:
+        notifications = Notifications(settings, bus, session, clock=SystemClock(), close_grace=0.5)
+        if attached:
+            await notifications.start()
+        for n in range(count):
+            t0 = time.perf_counter_ns()
+            bus.publish(payload)
+            samples.append((time.perf_counter_ns() - t0) / 1000)
+            if n % 100 == 0:
+                while fast_reader.pending:
+                    await fast_reader.get()
+                await asyncio.sleep(0)  # the channels' workers run between bursts, as between loop iterations
+        if attached:
+            await asyncio.sleep(0.5)
+            stats = notifications.stats()
+            await notifications.close()
+    await bus.close()
+    await fast.cleanup()
+    await slow.cleanup()
+    samples.sort()
+    return (statistics.median(samples), samples[int(len(samples) * 0.99)], samples[-1]), stats
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=20000)
@@ -77,6 +163,22 @@ async def main() -> None:
     print(f"  no stalled subscriber:  {base[0]:.2f} / {base[1]:.2f} / {base[2]:.1f}")
     print(f"  one stalled subscriber: {slow[0]:.2f} / {slow[1]:.2f} / {slow[2]:.1f}")
     print(f"  p99 ratio stalled/normal: {slow[1] / base[1]:.2f} (target: flat, i.e. about 1)")
+    logging.basicConfig(level=logging.ERROR)  # the channels' "fell behind" warnings are expected here
+    count = min(args.messages, 5000)
+    without, _ = await notifier_latency(count, attached=False)
+    attached, _ = await notifier_latency(count, attached=True)
+    slowed, stats = await notifier_latency(count, attached=True, slow_webhook=True)
+    print(f"publish latency of {count} entry_fill messages in bursts of 100, microseconds (p50 / p99 / max)")
+    for label, figures in (
+        ("no notification channels", without),
+        ("log + webhook + discord", attached),
+        ("the same, webhook endpoint slow", slowed),
+    ):
+        print(f"  {label:<32} {figures[0]:.2f} / {figures[1]:.2f} / {figures[2]:.1f}")
+    for name, counts in stats.items():
+        print(f"    {name}: sent {counts['sent']}, dropped {counts['dropped']}, failed {counts['failed']}")
+    print(f"  p50 cost of the three channels: {attached[0] - without[0]:.2f} us per publish")
+    print(f"  p99 ratio slow/fast endpoint: {slowed[1] / attached[1]:.2f} (target: flat, i.e. about 1)")
 
 
 if __name__ == "__main__":
