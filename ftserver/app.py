@@ -42,12 +42,14 @@ from ftserver.rpc.facade import Rpc
 from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
 from ftserver.strategy.safe import SafeStrategy
 from ftserver.strategy.support import unsupported_uses
+from ftserver.telegram.front import TelegramFront
 
 log = logging.getLogger(__name__)
 
 BOT: web.AppKey[TradingLoop] = web.AppKey("bot", TradingLoop)
 CONSUMER: web.AppKey[ExternalMessageConsumer] = web.AppKey("consumer", ExternalMessageConsumer)
 NOTIFICATIONS: web.AppKey[Notifications] = web.AppKey("notifications", Notifications)
+TELEGRAM: web.AppKey[TelegramFront] = web.AppKey("telegram", TelegramFront)
 
 
 def strategy_for(settings: Settings) -> SafeStrategy:
@@ -111,9 +113,15 @@ def create_app(
             channels = Notifications(settings, bus, session, clock=clock)
             app[NOTIFICATIONS] = channels
             await channels.start()
+            telegram = TelegramFront(settings, bus, rpc, clock=clock) if settings.telegram.enabled else None
+            if telegram is not None:
+                app[TELEGRAM] = telegram
+                await telegram.start()
             try:
                 yield
             finally:
+                if telegram is not None:
+                    await telegram.close()
                 await channels.close()
 
     async def trading(app: web.Application) -> AsyncIterator[None]:

@@ -431,3 +431,51 @@ class DiscordSettings:
     @validates_schema
     def _placeholders_known(self, data: dict[str, Any], **kwargs: Any) -> None:
         _checked_templates(data, DISCORD_EXTRA_PLACEHOLDERS, url_key="webhook_url")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TelegramNotificationSettings(NotificationSettings):
+    """freqtrade's Telegram defaults: a filled entry is announced only when asked for."""
+
+    entry_fill: str = _loudness("off")
+
+
+def _telegram_keyboard(value: Any) -> None:
+    if not all(isinstance(row, tuple | list) and row and all(isinstance(k, str) for k in row) for row in value):
+        raise ValidationError("Must be a list of rows, each a list of command texts.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TelegramSettings:
+    """freqtrade's ``telegram`` section: notifications to one chat, and commands from that chat only."""
+
+    enabled: bool = False
+    token: str = ""
+    chat_id: str = ""
+    topic_id: str | None = None
+    # User ids or usernames allowed to give commands in the chat; empty: everyone in the chat.
+    authorized_users: tuple[str, ...] = ()
+    allow_custom_messages: bool = True
+    balance_dust_level: float = in_range(0.0, min=0)
+    notification_settings: TelegramNotificationSettings = field(default_factory=TelegramNotificationSettings)
+    # A "Refresh" button under the answers that can be refreshed (status, profit, balance, daily, ...).
+    reload: bool = True
+    # The reply keyboard's rows of command texts; None: freqtrade's default keyboard.
+    keyboard: tuple[tuple[str, ...], ...] | None = field(default=None, metadata={"validate": _telegram_keyboard})
+    # Where the Bot API is served (a local Bot API server, or a test double).
+    api_url: str = field(
+        default="https://api.telegram.org",
+        metadata={"validate": validate.Regexp(r"^https?://.+", error="Must be an http(s) URL.")},
+    )
+    retries: int = in_range(2, min=0, max=20)
+    retry_delay: float = in_range(1.0, min=0, max=300)
+    timeout: float = in_range(10, min=0, min_inclusive=False, max=300)
+    queue_size: int = in_range(1000, min=1, max=100_000)
+
+    @validates_schema
+    def _needs_a_bot_and_a_chat(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("enabled"):
+            return
+        for key in ("token", "chat_id"):
+            if not data.get(key):
+                raise ValidationError("Must be set when telegram is enabled.", field_name=key)

@@ -25,6 +25,7 @@ from ftserver.config.sections import (
     PairlistSettings,
     ProtectionSettings,
     SectionSchema,
+    TelegramSettings,
     TimeInForceSettings,
     UnfilledTimeoutSettings,
     WebhookSettings,
@@ -96,6 +97,7 @@ class Settings:
     external_message_consumer: ExternalConsumerSettings = field(default_factory=ExternalConsumerSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
 
     # Not config keys: where the settings came from (set by the loader).
     files: tuple[Path, ...] = field(default=(), init=False, compare=False)

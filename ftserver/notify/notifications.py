@@ -1,15 +1,15 @@
 """``Notifications``: the channels a config asks for, started together and closed together.
 
 Start order: the last-candle memory (if a channel shows candles), the log channel, then webhook and
-Discord. Each reads the bus through its own subscription, so the order only fixes who subscribes
-first; none waits for another.
+Discord. Telegram, a front end as well as a channel, is started by the composition root. Each reads
+the bus through its own subscription, so the order only fixes who subscribes first; none waits for
+another.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -25,12 +25,6 @@ from ftserver.notify.trade_log import TradeLog
 from ftserver.notify.webhook import WebhookChannel
 
 log = logging.getLogger(__name__)
-
-# Sections of freqtrade's config that ftserver reads but does not serve: said once at start-up.
-NOT_SUPPORTED = {
-    "telegram": "Telegram is not supported by ftserver yet: the telegram section is ignored "
-    "(no Telegram notifications, no Telegram commands). Use webhook or discord for notifications.",
-}
 
 
 class Notifications:
@@ -81,10 +75,6 @@ class Notifications:
                     queue_size=discord.queue_size,
                 )
             )
-        for section, text in NOT_SUPPORTED.items():
-            given = settings.source.get(section)
-            if isinstance(given, Mapping) and given.get("enabled"):
-                log.warning("%s", text)
 
     async def start(self) -> None:
         if self.candles is not None:

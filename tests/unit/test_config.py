@@ -222,7 +222,7 @@ def test_unknown_keys_warn_but_load(caplog: pytest.LogCaptureFixture) -> None:
         settings = settings_from_dict(
             {
                 **MINIMAL,
-                "telegram": {"enabled": False},
+                "freqai": {"enabled": False},
                 "api_server": {"colour": "red"},
                 "pairlists": [{"method": "StaticPairList", "extra": 1}],
             }
@@ -230,12 +230,12 @@ def test_unknown_keys_warn_but_load(caplog: pytest.LogCaptureFixture) -> None:
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert sorted(warnings) == [
         "Unknown config key 'api_server.colour' ignored",
+        "Unknown config key 'freqai' ignored",
         "Unknown config key 'pairlists.0.extra' ignored",
-        "Unknown config key 'telegram' ignored",
     ]
     assert not hasattr(settings.api_server, "colour")
     # A strategy still sees every key of its config, its own included.
-    assert settings.as_dict()["telegram"] == {"enabled": False}
+    assert settings.as_dict()["freqai"] == {"enabled": False}
     assert settings.as_dict()["api_server"]["colour"] == "red"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import pytest
@@ -133,15 +132,3 @@ def test_exit_settings_without_a_star_leave_other_reasons_on() -> None:
     settings = _load(webhook={"notification_settings": {"exit": {"roi": "off"}}}).webhook.notification_settings
     message = Message(MessageType.EXIT, {"exit_reason": "trailing_stop_loss"})
     assert loudness(settings, message, allow_custom_messages=False) is Loudness.ON
-
-
-def test_an_enabled_telegram_section_is_said_to_be_unsupported(caplog: pytest.LogCaptureFixture) -> None:
-    from ftserver.core.bus import MessageBus
-    from ftserver.core.clock import ManualClock
-    from ftserver.notify.notifications import Notifications
-
-    settings = _load(telegram={"enabled": True, "token": "123:abc", "chat_id": "42"})
-    with caplog.at_level(logging.WARNING):
-        Notifications(settings, MessageBus(), session=None, clock=ManualClock())  # type: ignore[arg-type]
-    assert "Telegram is not supported by ftserver yet" in caplog.text
-    assert "123:abc" not in caplog.text
