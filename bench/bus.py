@@ -4,8 +4,8 @@
    1, 10 and 100 subscribers.
 2. Publish latency (p50/p99/max per publish call) with no slow subscriber, then with one stalled
    subscriber whose queue is full: it must stay flat, because publishing never waits for anyone.
-3. Publish latency of trade messages without notification channels, with the log, webhook and
-   Discord channels attached (posting to loopback endpoints that answer at once), and with the
+3. Publish latency of trade messages without notification channels, with the log, webhook,
+   Discord and Telegram channels attached (posting to loopback endpoints that answer at once), and with the
    webhook's endpoint answering only after 50 ms (its queue fills and drops). Each channel is one
    more subscription (a queue append per publish); a slow endpoint must add nothing to that.
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import statistics
 import time
@@ -30,7 +31,12 @@ from ftserver.core import messages
 from ftserver.core.bus import MessageBus, OverflowPolicy
 from ftserver.core.clock import SystemClock
 from ftserver.core.messages import MessageType
+from ftserver.logs import LogBuffer
+from ftserver.models import RunMode
 from ftserver.notify.notifications import Notifications
+from ftserver.research.history import Research
+from ftserver.rpc.facade import Rpc
+from ftserver.telegram.front import TelegramFront
 
 
 async def throughput(subscribers: int, count: int) -> float:
@@ -105,11 +111,38 @@ async def _receiver(delay: float) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}/hook"
 
 
+async def _bot_api(delay: float) -> tuple[web.AppRunner, str]:
+    """Just enough of Telegram's Bot API for the bot to start and send (answers after ``delay``)."""
+    me = {"id": 1, "is_bot": True, "first_name": "bench", "username": "bench_bot"}
+
+    async def answer(request: web.Request) -> web.Response:
+        await request.read()
+        method = request.match_info["method"]
+        if method == "getUpdates":
+            await asyncio.sleep(0.2)
+            return web.json_response({"ok": True, "result": []})
+        if delay:
+            await asyncio.sleep(delay)
+        if method == "sendMessage":
+            message = {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}, "text": ""}
+            return web.json_response({"ok": True, "result": message})
+        return web.json_response({"ok": True, "result": me if method == "getMe" else True})
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
 async def notifier_latency(
     count: int, *, attached: bool, slow_webhook: bool = False
 ) -> tuple[tuple[float, float, float], dict[str, Any]]:
     fast, fast_url = await _receiver(0.0)
     slow, slow_url = await _receiver(0.05 if slow_webhook else 0.0)
+    bot_api, bot_api_url = await _bot_api(0.0)
     template = {"pair": "{pair}", "rate": "{open_rate}"}
     settings = settings_from_dict(
         {
@@ -118,17 +151,29 @@ async def notifier_latency(
             "exchange": {"name": "sim"},
             "webhook": {"enabled": True, "url": slow_url, "format": "json", "entry_fill": template, "queue_size": 100},
             "discord": {"enabled": True, "webhook_url": fast_url},
+            "telegram": {
+                "enabled": True,
+                "token": "1:bench",
+                "chat_id": "1",
+                "api_url": bot_api_url,
+                "notification_settings": {"entry_fill": "on"},
+            },
         }
     )
+    clock = SystemClock()
+    rpc = Rpc(settings, runmode=RunMode.DRY_RUN, clock=clock, log_buffer=LogBuffer(10), research=Research(settings))
     bus = MessageBus()
     fast_reader = bus.subscribe(maxsize=count + 1)  # as in mode 2: the same plain subscriber either way
     payload = _entry_message()
     samples: list[float] = []
     stats: dict[str, Any] = {}
     async with aiohttp.ClientSession() as session:
-        notifications = Notifications(settings, bus, session, clock=SystemClock(), close_grace=0.5)
+        notifications = Notifications(settings, bus, session, clock=clock, close_grace=0.5)
+        telegram = TelegramFront(settings, bus, rpc, clock=clock, poll_timeout=0.2)
         if attached:
             await notifications.start()
+            await telegram.start()
+            await telegram.ready.wait()
         for n in range(count):
             t0 = time.perf_counter_ns()
             bus.publish(payload)
@@ -139,11 +184,13 @@ async def notifier_latency(
                 await asyncio.sleep(0)  # the channels' workers run between bursts, as between loop iterations
         if attached:
             await asyncio.sleep(0.5)
-            stats = notifications.stats()
+            stats = {**notifications.stats(), "telegram": dataclasses.asdict(telegram.channel.stats())}
+            await telegram.close(grace=0.5)
             await notifications.close()
     await bus.close()
     await fast.cleanup()
     await slow.cleanup()
+    await bot_api.cleanup()
     samples.sort()
     return (statistics.median(samples), samples[int(len(samples) * 0.99)], samples[-1]), stats
 
@@ -171,13 +218,13 @@ async def main() -> None:
     print(f"publish latency of {count} entry_fill messages in bursts of 100, microseconds (p50 / p99 / max)")
     for label, figures in (
         ("no notification channels", without),
-        ("log + webhook + discord", attached),
+        ("log + webhook + discord + telegram", attached),
         ("the same, webhook endpoint slow", slowed),
     ):
-        print(f"  {label:<32} {figures[0]:.2f} / {figures[1]:.2f} / {figures[2]:.1f}")
+        print(f"  {label:<36} {figures[0]:.2f} / {figures[1]:.2f} / {figures[2]:.1f}")
     for name, counts in stats.items():
         print(f"    {name}: sent {counts['sent']}, dropped {counts['dropped']}, failed {counts['failed']}")
-    print(f"  p50 cost of the three channels: {attached[0] - without[0]:.2f} us per publish")
+    print(f"  p50 cost of the four channels: {attached[0] - without[0]:.2f} us per publish")
     print(f"  p99 ratio slow/fast endpoint: {slowed[1] / attached[1]:.2f} (target: flat, i.e. about 1)")
 
 

@@ -27,7 +27,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from ftserver.config import Settings
@@ -116,12 +116,18 @@ class TelegramChannel(Channel):
         await self.front.ready.wait()
         text, silent = composed
         attempts = self.retry.retries + 1
+        wait = 0.0
         for attempt in range(attempts):
             if attempt:
-                await self.clock.sleep(self.retry.delay_before(attempt))
+                await self.clock.sleep(max(wait, self.retry.delay_before(attempt)))
             try:
                 await self.front.send(text, silent=silent)
                 return True
+            except RetryAfter as exc:
+                # Telegram's flood control says how long to wait.
+                after = exc.retry_after
+                wait = after.total_seconds() if isinstance(after, timedelta) else float(after)
+                log.warning("telegram: flood control, waiting %g s before sending again", wait)
             except TelegramError as exc:
                 log.warning(
                     "telegram: could not deliver %s #%d (attempt %d of %d): %s",
@@ -179,8 +185,10 @@ class TelegramFront:
     # ---- life ------------------------------------------------------------------------------
     async def start(self) -> None:
         # Each Bot API URL holds the token: the HTTP client's request log must stay quiet.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-        logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger("telegram").level))
+        for name, floor in (("httpx", logging.WARNING), ("telegram", logging.INFO)):
+            logger = logging.getLogger(name)
+            if logger.getEffectiveLevel() < floor:
+                logger.setLevel(floor)
         if self.candles is not None:
             await self.candles.start()
         self.channel.start()
@@ -197,7 +205,8 @@ class TelegramFront:
             except TelegramError as exc:
                 attempt += 1
                 log.warning("Telegram: cannot reach the Bot API (%s); trying again", type(exc).__name__)
-                await self._clock.sleep(wait.delay_before(attempt))
+                # Wall time, not the bot's clock: the network comes back in real seconds.
+                await asyncio.sleep(wait.delay_before(attempt))
         await self._app.start()
         updater = self._app.updater
         if updater is not None:

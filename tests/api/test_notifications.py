@@ -3,7 +3,9 @@ reach a webhook receiver on loopback, and the log tells the same story."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +79,51 @@ async def test_forced_trade_reaches_the_webhook_and_the_log(
     # The webhook's URL is a secret: never in our log (the receiver's own access log aside).
     ours = [r.getMessage() for r in caplog.records if r.name != "aiohttp.access"]
     assert not [line for line in ours if "/hook/token" in line]
+
+
+async def test_a_hanging_webhook_does_not_hold_up_trading_or_the_log(
+    aiohttp_client: Any, aiohttp_server: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    release = asyncio.Event()
+    received: list[dict[str, Any]] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        await release.wait()  # the endpoint hangs until the test lets it answer
+        received.append(await request.json())
+        return web.Response(status=200)
+
+    receiver = web.Application()
+    receiver.router.add_post("/hook", hook)
+    receiver_server = await aiohttp_server(receiver)
+    settings = app_settings(
+        tmp_path,
+        exchange={"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"], "sim": {"seed": 7, "history_days": 2}},
+        webhook={
+            "enabled": True,
+            "url": str(receiver_server.make_url("/hook")),
+            "format": "json",
+            "timeout": 60,
+            "entry": {"type": "{type}"},
+            "entry_fill": {"type": "{type}"},
+        },
+    )
+    app = create_app(settings, clock=ManualClock(START))
+    with caplog.at_level(logging.INFO):
+        client = await aiohttp_client(app)
+        started = time.perf_counter()
+        answer = await client.post(
+            "/api/v1/forceenter", json={"pair": "ETH/USDT", "ordertype": "market"}, headers=basic_auth()
+        )
+        assert answer.status == 200
+        await app[BOT].run_once()
+        took = time.perf_counter() - started
+        lines = await eventually(
+            lambda: [r for r in caplog.records if r.name == "ftserver.trades"][1:], what="the log channel's lines"
+        )
+        assert received == []  # the webhook's first post still hangs
+        release.set()
+        await eventually(lambda: len(received) == 2, what="the webhook delivering once its endpoint answers")
+    # The entry and an iteration of the loop took what they take, not the endpoint's 60 s timeout.
+    assert took < 5
+    assert "Entry order filled" in lines[0].getMessage()
+    assert received == [{"type": "entry"}, {"type": "entry_fill"}]
