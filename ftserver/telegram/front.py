@@ -185,10 +185,13 @@ class TelegramFront:
     # ---- life ------------------------------------------------------------------------------
     async def start(self) -> None:
         # Each Bot API URL holds the token: the HTTP client's request log must stay quiet.
-        for name, floor in (("httpx", logging.WARNING), ("telegram", logging.INFO)):
-            logger = logging.getLogger(name)
-            if logger.getEffectiveLevel() < floor:
-                logger.setLevel(floor)
+        # Its own level, so a root logger turned to INFO or DEBUG later still leaves it out.
+        httpx_log = logging.getLogger("httpx")
+        httpx_log.setLevel(max(logging.WARNING, httpx_log.level))
+        # The library logs its API URL at DEBUG; never make it chattier than it already is.
+        library_log = logging.getLogger("telegram")
+        if library_log.getEffectiveLevel() < logging.INFO:
+            library_log.setLevel(logging.INFO)
         if self.candles is not None:
             await self.candles.start()
         self.channel.start()
