@@ -114,7 +114,11 @@ async def test_notifications_reach_the_chat_with_their_settings(chat: Chat) -> N
 
 async def test_every_command_is_answered_through_real_updates(chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    assert "/forcelong" in (await chat.ask("/help", "<b>Commands</b>")).text
+    help_reply = await chat.ask("/help", "<b>Commands</b>")
+    assert "/forcelong" in help_reply.text
+    # Answers without inline buttons carry freqtrade's default reply keyboard.
+    keyboard_rows = help_reply.params["reply_markup"]["keyboard"]
+    assert keyboard_rows[0] == [{"text": "/daily"}, {"text": "/profit"}, {"text": "/balance"}]
     assert "Version" in (await chat.ask("/version", "Version")).text
     await chat.ask("/forcelong ETH/USDT", "Entered ETH/USDT (trade 1).")
     status = await chat.ask("/status", "Trade ID")
