@@ -4,7 +4,7 @@ Seeds 1,000 closed trades (bench/seed.py), starts the server with the default co
 logs in once, then loads `/` in fresh browser contexts (empty HTTP cache, the saved login) and
 times navigation start -> the dashboard showing the balance, the profit and the open trades.
 Also reports the JS+CSS bytes transferred (gzip/brotli as the browser negotiated them).
-Targets: first load under 1 s, JS+CSS under 500 KB compressed.
+Targets: first load under 1 s, JS+CSS under 150 KB compressed.
 
 Run: .venv/bin/python bench/ui_load.py [--runs 5]
 """
@@ -28,7 +28,7 @@ from server_process import free_port, start_server, wait_for_ping
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SECONDS = 1.0
-TARGET_KB = 500.0
+TARGET_KB = 150.0
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -38,7 +38,7 @@ for (const file of [js, css]) {
   totalGzip += gz.length;
   console.log(`${file}: ${(raw.length / 1024).toFixed(1)} KB, ${(gz.length / 1024).toFixed(1)} KB gzipped`);
 }
-console.log(`JS+CSS gzipped: ${(totalGzip / 1024).toFixed(1)} KB (target < 500 KB)`);
+console.log(`JS+CSS gzipped: ${(totalGzip / 1024).toFixed(1)} KB (target < 150 KB)`);
 
 const icon =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='6' fill='%23159957'/%3E%3Cpath d='M6 22l7-8 5 5 8-10' stroke='white' stroke-width='3' fill='none'/%3E%3C/svg%3E";

@@ -17,13 +17,14 @@ import { PerformanceView } from './views/performance.jsx';
 import { TradesView } from './views/trades.jsx';
 import './styles.css';
 
+// [path, label, view, shown in webserver mode (no trading loop: no trades, wallet or pairs)]
 const VIEWS = [
-  ['/', 'Dashboard', Dashboard],
-  ['/trades', 'Trades', TradesView],
-  ['/chart', 'Chart', ChartView],
-  ['/pairs', 'Pairs & locks', PairsView],
-  ['/performance', 'Performance', PerformanceView],
-  ['/logs', 'Logs', LogsView],
+  ['/', 'Dashboard', Dashboard, true],
+  ['/trades', 'Trades', TradesView, false],
+  ['/chart', 'Chart', ChartView, true],
+  ['/pairs', 'Pairs & locks', PairsView, false],
+  ['/performance', 'Performance', PerformanceView, false],
+  ['/logs', 'Logs', LogsView, true],
 ];
 
 function initialTheme() {
@@ -51,6 +52,7 @@ function currentBot() {
 
 function App() {
   const [bot, setBot] = useState(currentBot);
+  const [, setConfigSeen] = useState(null);
   const [theme, toggleTheme] = useTheme();
   const route = useRoute();
 
@@ -64,7 +66,10 @@ function App() {
     if (!session) return undefined;
     session.client.scheduleRefresh();
     session.store.start();
+    // The navigation depends on the run mode: re-render the shell when the config arrives.
+    const unsubscribe = session.store.subscribe((state) => setConfigSeen(state.config?.runmode || null));
     return () => {
+      unsubscribe();
       session.store.stop();
       session.client.stop();
     };
@@ -114,7 +119,9 @@ function App() {
     );
   }
 
-  const view = VIEWS.find(([path]) => path === route) || VIEWS[0];
+  const webserver = session.store.state.config?.runmode === 'webserver';
+  const views = VIEWS.filter((item) => !webserver || item[3]);
+  const view = views.find(([path]) => path === route) || views[0];
   const View = view[2];
   return (
     <div class="shell">
@@ -123,7 +130,7 @@ function App() {
           ftserver
         </a>
         <nav class="nav">
-          {VIEWS.map(([path, label]) => (
+          {views.map(([path, label]) => (
             <a
               key={path}
               href={path}

@@ -12,7 +12,7 @@ export class BotStore {
     this.client = client;
     this.state = {
       config: null,
-      status: [],
+      status: null,
       count: null,
       profit: null,
       balance: null,
@@ -21,6 +21,7 @@ export class BotStore {
       locks: null,
       lastOk: null,
       error: null,
+      errors: {},
       ws: 'closed',
     };
     this.listeners = new Set();
@@ -46,20 +47,34 @@ export class BotStore {
     for (const listener of this.listeners) listener(this.state);
   }
 
-  async load(entries) {
-    try {
-      const values = await Promise.all(entries.map(([, path, query]) => this.client.get(path, query)));
-      const patch = { lastOk: Date.now(), error: null };
-      entries.forEach(([key], index) => {
-        patch[key] = values[index];
-      });
-      this.set(patch);
-    } catch (error) {
-      this.set({ error: error.message });
-    }
+  // Each answer lands on its own: one failing endpoint (a 503, a timeout) leaves what the others
+  // answered on screen and records its error under its key for the view that shows it.
+  load(entries) {
+    return Promise.all(
+      entries.map(([key, path, query]) =>
+        this.client.get(path, query).then(
+          (value) => {
+            const { [key]: _dropped, ...errors } = this.state.errors;
+            this.set({ [key]: value, errors, lastOk: Date.now(), error: null });
+          },
+          (error) => {
+            const patch = { errors: { ...this.state.errors, [key]: error.message } };
+            // Only an unreachable server is a connection problem; a 4xx/5xx is the endpoint's own.
+            if (error.status === 0) patch.error = error.message;
+            this.set(patch);
+          },
+        ),
+      ),
+    );
+  }
+
+  // Webserver mode (no trading loop) answers 503 for trade, wallet and pair endpoints: skip them.
+  get webserver() {
+    return this.state.config?.runmode === 'webserver';
   }
 
   refreshFast() {
+    if (!this.state.config || this.webserver) return Promise.resolve();
     return this.load([
       ['status', 'status'],
       ['count', 'count'],
@@ -67,22 +82,30 @@ export class BotStore {
     ]);
   }
 
-  refreshSlow() {
-    // The whitelist is its own request: the pairs view and the chart's pair list must not wait for
-    // (or be dropped with) the profit and balance answers.
-    return Promise.all([
-      this.load([
-        ['config', 'show_config'],
-        ['profit', 'profit'],
-        ['balance', 'balance'],
-        ['daily', 'daily', { timescale: 30 }],
-      ]),
-      this.load([['whitelist', 'whitelist']]),
+  async refreshSlow() {
+    await this.load([['config', 'show_config']]);
+    if (!this.state.config || this.webserver) return;
+    await this.load([
+      ['profit', 'profit'],
+      ['balance', 'balance'],
+      ['daily', 'daily', { timescale: 30 }],
+      ['whitelist', 'whitelist'],
     ]);
   }
 
-  refreshAll() {
-    return Promise.all([this.refreshFast(), this.refreshSlow()]);
+  // The run mode decides what to ask for: the config answers first, then everything else at once.
+  async refreshAll() {
+    await this.load([['config', 'show_config']]);
+    if (!this.state.config || this.webserver) return;
+    await Promise.all([
+      this.refreshFast(),
+      this.load([
+        ['profit', 'profit'],
+        ['balance', 'balance'],
+        ['daily', 'daily', { timescale: 30 }],
+        ['whitelist', 'whitelist'],
+      ]),
+    ]);
   }
 
   // Coalesce bursts of trade messages into one refresh.

@@ -113,11 +113,10 @@ def _config(folder: Path, port: int) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+def _serve(folder: Path, command: str, *, first_trade: bool) -> Iterator[Bot]:
+    """Write the config, store candles for the history chart, run `ftserver <command>` until the test ends."""
     if not (REPO / "static" / "dist" / "index.html").is_file():
         pytest.fail("the UI is not built: `make test` builds it (npm ci && npm run build in static/)")
-    folder = tmp_path_factory.mktemp("ui-bot")
     port = free_port()
     config = folder / "config.json"
     config.write_text(json.dumps(_config(folder, port)))
@@ -132,7 +131,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     )
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "ftserver", "trade", "--config", str(config)],
+        [sys.executable, "-m", "ftserver", command, "--config", str(config)],
         cwd=folder,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=log,
@@ -149,8 +148,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
 
     try:
         wait_until(answering, within=60, what="the server answering")
-        # The strategy enters BTC/USDT on the first iteration.
-        wait_until(lambda: server.call("GET", "status"), within=60, what="the first trade")
+        if first_trade:
+            # The strategy enters BTC/USDT on the first iteration.
+            wait_until(lambda: server.call("GET", "status"), within=60, what="the first trade")
         yield server
     finally:
         process.send_signal(signal.SIGTERM)
@@ -159,6 +159,17 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    yield from _serve(tmp_path_factory.mktemp("ui-bot"), "trade", first_trade=True)
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    """The same configuration in webserver mode: the API without a trading loop."""
+    yield from _serve(tmp_path_factory.mktemp("ui-webserver"), "webserver", first_trade=False)
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +185,13 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     launched.close()
 
 
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context = browser.new_context(viewport=DESKTOP)
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     yield opened

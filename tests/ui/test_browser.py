@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -275,3 +276,26 @@ def test_swagger_ui_renders_every_operation_offline(page: Page, bot: Bot) -> Non
     screenshot(page, "swagger")
     assert not outside, outside
     assert not errors, errors
+
+
+def test_a_503_on_one_endpoint_leaves_the_rest_of_the_dashboard_filled(page: Page, bot: Bot) -> None:
+    unavailable = json.dumps({"detail": "Bot is not in the correct state.", "code": "wrong_run_mode"})
+    page.route(
+        re.compile(r".*/api/v1/profit$"),
+        lambda route: route.fulfill(status=503, content_type="application/json", body=unavailable),
+    )
+    login(page, bot)
+    expect(page.get_by_test_id("card-profit").get_by_test_id("card-error")).to_have_text(
+        "Bot is not in the correct state."
+    )
+    expect(page.get_by_test_id("stat-profit-all")).to_have_text("\u2013")  # a dash: no figure
+    # Everything else answered and is shown.
+    expect(page.get_by_test_id("stat-balance")).to_contain_text("USDT")
+    expect(page.get_by_test_id("bot-state")).to_have_text("running")
+    expect(page.get_by_test_id("open-trades").locator("tr[data-pair='BTC/USDT']")).to_be_visible()
+    count = bot.call("GET", "count")
+    expect(page.get_by_test_id("stat-open")).to_have_text(f"{count['current']} / {count['max']}")
+    expect(page.get_by_test_id("card-balance").get_by_test_id("card-error")).to_have_count(0)
+    # One endpoint's error is not a lost connection.
+    expect(page.get_by_test_id("connection")).to_have_text("connected")
+    screenshot(page, "dashboard-profit-503")

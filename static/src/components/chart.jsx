@@ -2,6 +2,15 @@
 import { createChart } from 'lightweight-charts';
 import { useEffect, useRef } from 'preact/hooks';
 
+// Any CSS colour ('blue', 'rgb(…)', '#00f') as '#rrggbb', read back through a canvas.
+let probe = null;
+function toHex(colour) {
+  probe = probe || document.createElement('canvas').getContext('2d');
+  probe.fillStyle = '#000000';
+  probe.fillStyle = colour;
+  return probe.fillStyle;
+}
+
 export function themeColors() {
   const style = getComputedStyle(document.documentElement);
   const read = (name) => style.getPropertyValue(name).trim();
@@ -13,6 +22,7 @@ export function themeColors() {
     up: read('--pos'),
     down: read('--neg'),
     accent: read('--accent'),
+    hex: toHex,
   };
 }
 

@@ -33,7 +33,9 @@ export function Controls({ store }) {
         {config && config.dry_run === false && <Badge tone="neg">LIVE</Badge>}
       </div>
       <div class="row wrap">
-        {ACTIONS.map(([label, path, question, tone]) => (
+        {config?.runmode === 'webserver' && <Badge tone="info">webserver mode</Badge>}
+        {config?.runmode !== 'webserver' &&
+          ACTIONS.map(([label, path, question, tone]) => (
           <ConfirmButton
             key={path}
             label={label}

@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { notify } from './notices.jsx';
 
-export function Card({ title, children, actions, class: extra = '', testid }) {
+// `error`: what failed for this card alone (its endpoint's answer); the rest of the page is unaffected.
+export function Card({ title, children, actions, class: extra = '', testid, error }) {
   return (
     <section class={`card ${extra}`} data-testid={testid}>
       {(title || actions) && (
@@ -10,6 +11,11 @@ export function Card({ title, children, actions, class: extra = '', testid }) {
           <h2>{title}</h2>
           <div class="card-actions">{actions}</div>
         </header>
+      )}
+      {error && (
+        <p class="neg small card-error" data-testid="card-error" role="alert">
+          {error}
+        </p>
       )}
       {children}
     </section>

@@ -3,6 +3,7 @@ import { HistogramSeries, LineSeries } from 'lightweight-charts';
 import { LwChart } from '../components/chart.jsx';
 import { Card, Stat } from '../components/ui.jsx';
 import { money, num, pct, sign } from '../format.js';
+import { navigate } from '../router.js';
 import { useLoad, useStore } from '../store.js';
 import { OpenTradesTable } from './trades.jsx';
 
@@ -22,17 +23,113 @@ export function cumulativeProfit(trades) {
   return points;
 }
 
+// Spread points over a regular time grid (a step line), so equal distances on the axis are equal
+// durations: lightweight-charts spaces points by index, not by time.
+export function onTimeGrid(points, slots = 300) {
+  if (points.length < 2) return points;
+  const first = points[0].time;
+  const last = points[points.length - 1].time;
+  const step = Math.max(60, Math.ceil((last - first) / slots / 60) * 60);
+  const grid = [];
+  let index = 0;
+  let value = points[0].value;
+  for (let time = first; time < last + step; time += step) {
+    while (index < points.length && points[index].time <= time) value = points[index++].value;
+    grid.push({ time, value });
+  }
+  return grid;
+}
+
+// Webserver mode: no trading loop, so no trades, wallet or pairs; what there is to work with is the
+// strategies and the stored candles.
+function WebserverDashboard({ store, client }) {
+  const { config, errors } = useStore(store);
+  const [strategies, strategiesError] = useLoad(() => client.get('strategies'), []);
+  const [available, availableError] = useLoad(() => client.get('available_pairs'), []);
+  return (
+    <div class="grid">
+      <Card title="Server" testid="card-bot" error={errors.config}>
+        <div class="stats">
+          <Stat label="Mode" value={config?.runmode || '–'} testid="stat-runmode" />
+          <Stat label="Exchange" value={config?.exchange || '–'} />
+          <Stat label="Default strategy" value={config?.strategy || '–'} />
+          <Stat label="Timeframe" value={config?.timeframe || '–'} />
+        </div>
+      </Card>
+      <Card title={`Strategies (${strategies?.strategies?.length ?? 0})`} testid="card-strategies" error={strategiesError}>
+        <ul class="chips" data-testid="strategies">
+          {(strategies?.strategies || []).map((name) => (
+            <li key={name}>{name}</li>
+          ))}
+        </ul>
+      </Card>
+      <Card title={`Stored candles (${available?.length ?? 0})`} class="wide" testid="card-data" error={availableError}>
+        {available && !available.pair_interval.length && <p class="muted">No candles stored: download data first.</p>}
+        <div class="table-wrap">
+          <table data-testid="available-pairs">
+            <thead>
+              <tr>
+                <th>Pair</th>
+                <th>Timeframe</th>
+                <th>Candle type</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {(available?.pair_interval || []).map(([pair, timeframe, candleType]) => (
+                <tr key={`${pair}-${timeframe}-${candleType}`} data-pair={pair}>
+                  <td>{pair}</td>
+                  <td>{timeframe}</td>
+                  <td>{candleType}</td>
+                  <td>
+                    <a
+                      href={`/chart?pair=${encodeURIComponent(pair)}&timeframe=${timeframe}`}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        navigate(`/chart?pair=${encodeURIComponent(pair)}&timeframe=${timeframe}`);
+                      }}
+                    >
+                      chart
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+    </div>
+  );
+}
+
 export function Dashboard({ store, client }) {
-  const { config, profit, balance, count, status, daily } = useStore(store);
+  const { config, errors } = useStore(store);
+  // The run mode decides what may be asked for: nothing before the config has answered.
+  if (!config) {
+    return (
+      <Card title="Bot" testid="card-bot" error={errors.config}>
+        {!errors.config && <p class="muted">Loading…</p>}
+      </Card>
+    );
+  }
+  if (config.runmode === 'webserver') return <WebserverDashboard store={store} client={client} />;
+  return <TradingDashboard store={store} client={client} />;
+}
+
+function TradingDashboard({ store, client }) {
+  const { config, profit, balance, count, status, daily, errors } = useStore(store);
   const closedCount = profit?.closed_trade_count ?? 0;
-  const [history] = useLoad(() => client.get('trades', { limit: 500, order_by_id: 'false' }), [closedCount]);
+  const [history, historyError] = useLoad(
+    () => client.get('trades', { limit: 500, order_by_id: 'false' }),
+    [closedCount],
+  );
   const stake = config?.stake_currency;
-  const curve = cumulativeProfit(history?.trades || []);
+  const curve = onTimeGrid(cumulativeProfit(history?.trades || []));
   const days = (daily?.data || []).slice().reverse();
 
   return (
     <div class="grid">
-      <Card title="Bot" testid="card-bot">
+      <Card title="Bot" testid="card-bot" error={errors.config || errors.count}>
         <div class="stats">
           <Stat label="State" value={config?.state || '–'} testid="stat-state" />
           <Stat label="Strategy" value={config?.strategy || '–'} />
@@ -45,7 +142,7 @@ export function Dashboard({ store, client }) {
           />
         </div>
       </Card>
-      <Card title="Profit" testid="card-profit">
+      <Card title="Profit" testid="card-profit" error={errors.profit}>
         <div class="stats">
           <Stat
             label="All trades"
@@ -69,7 +166,7 @@ export function Dashboard({ store, client }) {
           <Stat label="Best pair" value={profit?.best_pair || '–'} />
         </div>
       </Card>
-      <Card title="Balance" testid="card-balance">
+      <Card title="Balance" testid="card-balance" error={errors.balance}>
         <div class="stats">
           <Stat label="Total" value={money(balance?.total, balance?.stake)} testid="stat-balance" />
           <Stat label="Bot total" value={money(balance?.total_bot, balance?.stake)} />
@@ -80,7 +177,7 @@ export function Dashboard({ store, client }) {
           />
         </div>
       </Card>
-      <Card title="Cumulative profit" class="wide" testid="card-cumulative">
+      <Card title="Cumulative profit" class="wide" testid="card-cumulative" error={historyError}>
         {curve.length ? (
           <LwChart
             testid="chart-cumulative"
@@ -94,7 +191,7 @@ export function Dashboard({ store, client }) {
           <p class="muted">No closed trades yet.</p>
         )}
       </Card>
-      <Card title="Daily profit" class="wide" testid="card-daily">
+      <Card title="Daily profit" class="wide" testid="card-daily" error={errors.daily}>
         {days.length ? (
           <LwChart
             testid="chart-daily"
@@ -118,8 +215,8 @@ export function Dashboard({ store, client }) {
           Last {days.length} days, {num(days.reduce((sum, day) => sum + day.trade_count, 0), 0)} trades closed.
         </p>
       </Card>
-      <Card title={`Open trades (${status?.length ?? 0})`} class="wide">
-        <OpenTradesTable trades={status || []} store={store} />
+      <Card title={`Open trades (${status?.length ?? 0})`} class="wide" testid="card-open-trades" error={errors.status}>
+        <OpenTradesTable trades={status} store={store} />
       </Card>
     </div>
   );

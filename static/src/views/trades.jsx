@@ -9,6 +9,7 @@ const PAGE = 25;
 
 export function OpenTradesTable({ trades, store }) {
   const [detail, setDetail] = useState(null);
+  if (!trades) return <p class="muted">Loading…</p>;
   if (!trades.length) return <p class="muted" data-testid="no-open-trades">No open trades.</p>;
   return (
     <div class="table-wrap">
@@ -286,7 +287,7 @@ function ForceEnter({ store }) {
     const body = { pair: chosen, side, ordertype };
     if (ordertype === 'limit' && entryPrice) body.price = Number(entryPrice);
     if (stake) body.stakeamount = Number(stake);
-    const ok = await perform(() => store.client.post('forcebuy', body), () => store.refreshAll());
+    const ok = await perform(() => store.client.post('forceenter', body), () => store.refreshAll());
     if (ok) setOpen(false);
   };
   return (
@@ -351,7 +352,7 @@ export function TradesView({ store }) {
   return (
     <div class="grid">
       <Card title={`Open trades (${status?.length ?? 0})`} class="wide" actions={<ForceEnter store={store} />}>
-        <OpenTradesTable trades={status || []} store={store} />
+        <OpenTradesTable trades={status} store={store} />
       </Card>
       <Card title="Trade history" class="wide">
         <ClosedTradesTable store={store} version={version} />
