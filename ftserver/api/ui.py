@@ -5,7 +5,9 @@ The directory is ours (``static/dist``, built by ``npm run build``) or one named
 that is not a file of that directory and not under ``/api/`` gets ``index.html``, so the app's own
 router can take deep links. Files under ``assets/`` carry a content hash in their names and are
 cached for a year; everything else is revalidated on each load. A precompressed ``.gz``/``.br``
-sibling is sent instead of the file when the browser accepts it (aiohttp's FileResponse does this).
+sibling is sent instead of the file when the browser accepts it (aiohttp's FileResponse does this);
+without one, text files (scripts, styles, HTML, JSON, SVG) are gzipped on the fly, so a UI that
+ships no compressed copies (FreqUI's releases) still goes out compressed.
 """
 
 from __future__ import annotations
@@ -90,12 +92,32 @@ class UiFiles:
         return candidate if found else None
 
 
-def _file_response(path: Path, *, cache: str) -> web.FileResponse:
-    headers = {"Cache-Control": cache}
+# Files smaller than this fit in one packet either way: compressing them costs more than it saves.
+_COMPRESS_FROM_BYTES = 1024
+_COMPRESSIBLE = {".js", ".mjs", ".css", ".html", ".json", ".svg", ".map", ".txt", ".webmanifest"}
+
+
+def _has_precompressed(path: Path) -> bool:
+    return any(path.with_name(path.name + suffix).is_file() for suffix in (".br", ".gz"))
+
+
+def _file_response(request: web.Request, path: Path, *, cache: str) -> web.FileResponse:
+    headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
     content_type = _CONTENT_TYPES.get(path.suffix)
     if content_type is not None:
         headers["Content-Type"] = content_type
-    return web.FileResponse(path, headers=headers)
+    response = web.FileResponse(path, headers=headers)
+    # aiohttp sends a precompressed sibling itself; a byte range refers to the uncompressed file, so
+    # it is served as it is. gzip is named: left to choose, aiohttp would pick deflate first.
+    if (
+        path.suffix in _COMPRESSIBLE
+        and "gzip" in request.headers.get("Accept-Encoding", "").lower()
+        and "Range" not in request.headers
+        and not _has_precompressed(path)
+        and path.stat().st_size >= _COMPRESS_FROM_BYTES
+    ):
+        response.enable_compression(web.ContentCoding.gzip)
+    return response
 
 
 def setup_ui_routes(app: web.Application, ui_dir: Path) -> None:
@@ -116,9 +138,9 @@ def setup_ui_routes(app: web.Application, ui_dir: Path) -> None:
         found = files.file_for(tail)
         if found is not None:
             cache = IMMUTABLE if tail.startswith("assets/") else REVALIDATE
-            return _file_response(found, cache=cache)
+            return _file_response(request, found, cache=cache)
         if not files.built:
             return web.Response(text=_NOT_BUILT, content_type="text/html", headers={"Cache-Control": REVALIDATE})
-        return _file_response(files.index, cache=REVALIDATE)
+        return _file_response(request, files.index, cache=REVALIDATE)
 
     routes.register(app)

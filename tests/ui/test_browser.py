@@ -108,7 +108,9 @@ def test_force_enter_then_force_exit(page: Page, bot: Bot) -> None:
     page.click("[data-testid=open-force-enter]")
     page.fill("[data-testid=force-enter-form] input[name=pair]", pair)
     page.fill("[data-testid=force-enter-form] input[name=stake]", "50")
-    page.click("[data-testid=force-enter-submit]")
+    with page.expect_request(lambda request: request.method == "POST" and "/api/v1/force" in request.url) as sent:
+        page.click("[data-testid=force-enter-submit]")
+    assert sent.value.url.endswith("/api/v1/forceenter")  # not the old /forcebuy alias
     row = page.get_by_test_id("open-trades").locator(f"tr[data-pair='{pair}']")
     expect(row).to_be_visible()
     trade = next(t for t in bot.call("GET", "status") if t["pair"] == pair)
@@ -120,10 +122,12 @@ def test_force_enter_then_force_exit(page: Page, bot: Bot) -> None:
     expect(page.get_by_test_id("trade-orders").locator("tbody tr")).to_have_count(1)
     screenshot(page, "trade-detail")
     page.click("[data-testid=force-exit]")
-    page.click("[data-testid=confirm]")
+    with page.expect_request(lambda request: request.method == "POST" and "/api/v1/force" in request.url) as sent:
+        page.click("[data-testid=confirm]")
+    assert sent.value.url.endswith("/api/v1/forceexit")
     expect(page.get_by_test_id("notice").last).to_contain_text("Created exit order")
     page.keyboard.press("Escape")
-    page.click(".modal-backdrop", position={"x": 5, "y": 5})
+    expect(page.get_by_test_id("trade-detail")).to_have_count(0)
     expect(page.get_by_test_id("open-trades").locator(f"tr[data-pair='{pair}']")).to_have_count(0)
     closed = page.get_by_test_id("trade-history").locator(f"tr[data-pair='{pair}'][data-open='false']")
     expect(closed.first).to_be_visible()
@@ -299,3 +303,44 @@ def test_a_503_on_one_endpoint_leaves_the_rest_of_the_dashboard_filled(page: Pag
     # One endpoint's error is not a lost connection.
     expect(page.get_by_test_id("connection")).to_have_text("connected")
     screenshot(page, "dashboard-profit-503")
+
+
+def test_escape_and_a_click_outside_close_dialogs_innermost_first(page: Page, bot: Bot) -> None:
+    login(page, bot)
+    open_view(page, "Trades")
+    row = page.get_by_test_id("open-trades").locator("tbody tr").first
+    row.click()
+    expect(page.get_by_test_id("trade-detail")).to_be_visible()
+    page.click("[data-testid=delete-trade]")
+    expect(page.get_by_role("dialog", name="Delete trade")).to_be_visible()
+    page.keyboard.press("Escape")  # closes the confirmation only
+    expect(page.get_by_role("dialog", name="Delete trade")).to_have_count(0)
+    expect(page.get_by_test_id("trade-detail")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("trade-detail")).to_have_count(0)
+    row.click()
+    expect(page.get_by_test_id("trade-detail")).to_be_visible()
+    page.get_by_test_id("modal-backdrop").click(position={"x": 5, "y": 5})
+    expect(page.get_by_test_id("trade-detail")).to_have_count(0)
+    assert bot.call("GET", "status")  # nothing was deleted
+
+
+def test_keyboard_moves_through_the_trade_history_and_opens_a_trade(page: Page, bot: Bot) -> None:
+    if bot.call("GET", "trades")["total_trades"] < 2:
+        trade = bot.call("POST", "forceenter", {"pair": "SOL/USDT"})
+        bot.call("POST", "forceexit", {"tradeid": str(trade["trade_id"])})
+    login(page, bot)
+    open_view(page, "Trades")
+    rows = page.get_by_test_id("trade-history").locator("tbody tr")
+    expect(rows.nth(1)).to_be_visible()
+    rows.first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(rows.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(rows.first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    second = rows.nth(1).locator("td").first.inner_text()
+    expect(page.get_by_role("dialog", name=f"Trade {second}")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(rows.nth(1)).to_be_focused()  # back where the keyboard was

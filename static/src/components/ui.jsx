@@ -1,5 +1,5 @@
 // Small building blocks: cards, stats, badges, a modal and a button that confirms before acting.
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { notify } from './notices.jsx';
 
 // `error`: what failed for this card alone (its endpoint's answer); the rest of the page is unaffected.
@@ -37,10 +37,52 @@ export function Badge({ children, tone = '' }) {
   return <span class={`badge ${tone}`}>{children}</span>;
 }
 
+// Open dialogs, innermost last: Escape closes only the one on top (a confirmation over a trade).
+const openDialogs = [];
+function onEscape(event) {
+  if (event.key !== 'Escape' || !openDialogs.length) return;
+  event.preventDefault();
+  openDialogs[openDialogs.length - 1].current();
+}
+
+// Up/Down move between the rows of a list or table, Home/End to its ends, Enter or Space opens one.
+export function listKeys(event, open) {
+  const row = event.currentTarget;
+  const moves = {
+    ArrowDown: () => row.nextElementSibling,
+    ArrowUp: () => row.previousElementSibling,
+    Home: () => row.parentElement.firstElementChild,
+    End: () => row.parentElement.lastElementChild,
+  };
+  if (moves[event.key]) {
+    event.preventDefault();
+    moves[event.key]()?.focus();
+  } else if ((event.key === 'Enter' || event.key === ' ') && event.target === row) {
+    event.preventDefault();
+    open();
+  }
+}
+
 export function Modal({ title, children, onClose }) {
+  const dialog = useRef(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  // A layout effect: registered as soon as the dialog is in the page, before any key can reach it.
+  useLayoutEffect(() => {
+    const before = document.activeElement;
+    openDialogs.push(close);
+    if (openDialogs.length === 1) document.addEventListener('keydown', onEscape);
+    dialog.current?.focus();
+    return () => {
+      openDialogs.splice(openDialogs.indexOf(close), 1);
+      if (!openDialogs.length) document.removeEventListener('keydown', onEscape);
+      // Back to where the keyboard was, e.g. the row that opened the dialog.
+      if (before && document.contains(before)) before.focus();
+    };
+  }, []);
   return (
-    <div class="modal-backdrop" onClick={(event) => event.target === event.currentTarget && onClose()}>
-      <div class="modal" role="dialog" aria-modal="true" aria-label={title}>
+    <div class="modal-backdrop" data-testid="modal-backdrop" onClick={(event) => event.target === event.currentTarget && onClose()}>
+      <div class="modal" role="dialog" aria-modal="true" aria-label={title} tabIndex={-1} ref={dialog}>
         <header class="card-head">
           <h2>{title}</h2>
           <button class="ghost" onClick={onClose} aria-label="Close">

@@ -1,13 +1,15 @@
 // Open trades (live profit), trade history with paging, trade detail with its orders and actions,
 // and the force-enter form.
 import { useState } from 'preact/hooks';
-import { Card, ConfirmButton, Modal, perform } from '../components/ui.jsx';
+import { Card, ConfirmButton, Modal, listKeys, perform } from '../components/ui.jsx';
 import { dateTime, money, pct, price, sign } from '../format.js';
 import { useLoad, useStore } from '../store.js';
 
 const PAGE = 25;
 
-export function OpenTradesTable({ trades, store }) {
+// `onSelect(trade)`: a click selects the trade (the workspace charts its pair; a double click or
+// Enter opens it); without it a click opens the trade.
+export function OpenTradesTable({ trades, store, onSelect, selected }) {
   const [detail, setDetail] = useState(null);
   if (!trades) return <p class="muted">Loading…</p>;
   if (!trades.length) return <p class="muted" data-testid="no-open-trades">No open trades.</p>;
@@ -28,7 +30,15 @@ export function OpenTradesTable({ trades, store }) {
         </thead>
         <tbody>
           {trades.map((trade) => (
-            <tr key={trade.trade_id} class="clickable" data-pair={trade.pair} onClick={() => setDetail(trade.trade_id)}>
+            <tr
+              key={trade.trade_id}
+              class={`clickable ${trade.pair === selected ? 'selected' : ''}`}
+              data-pair={trade.pair}
+              tabIndex={0}
+              onClick={() => (onSelect ? onSelect(trade) : setDetail(trade.trade_id))}
+              onDblClick={() => setDetail(trade.trade_id)}
+              onKeyDown={(event) => listKeys(event, () => setDetail(trade.trade_id))}
+            >
               <td>{trade.trade_id}</td>
               <td>
                 {trade.pair}
@@ -83,7 +93,9 @@ function ClosedTradesTable({ store, version }) {
                 class="clickable"
                 data-pair={trade.pair}
                 data-open={String(trade.is_open)}
+                tabIndex={0}
                 onClick={() => setDetail(trade.trade_id)}
+                onKeyDown={(event) => listKeys(event, () => setDetail(trade.trade_id))}
               >
                 <td>{trade.trade_id}</td>
                 <td>{trade.pair}</td>
