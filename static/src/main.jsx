@@ -15,16 +15,26 @@ import { LogsView } from './views/logs.jsx';
 import { PairsView } from './views/pairs.jsx';
 import { PerformanceView } from './views/performance.jsx';
 import { TradesView } from './views/trades.jsx';
+import { Workspace } from './views/workspace.jsx';
+import { MoneyView } from './views/money.jsx';
 import './styles.css';
 
-// [path, label, view, shown in webserver mode (no trading loop: no trades, wallet or pairs)]
-const VIEWS = [
-  ['/', 'Dashboard', Dashboard, true],
-  ['/trades', 'Trades', TradesView, false],
-  ['/chart', 'Chart', ChartView, true],
-  ['/pairs', 'Pairs & locks', PairsView, false],
-  ['/performance', 'Performance', PerformanceView, false],
-  ['/logs', 'Logs', LogsView, true],
+// [path, label, view]. Trading: the workspace first. Webserver mode has no trading loop (no trades,
+// wallet or pairs): the dashboard there shows strategies and stored candles, the chart stored history.
+const TRADING_VIEWS = [
+  ['/', 'Trade', Workspace],
+  ['/dashboard', 'Dashboard', Dashboard],
+  ['/trades', 'Trades', TradesView],
+  ['/chart', 'Chart', ChartView],
+  ['/money', 'Money', MoneyView],
+  ['/pairs', 'Pairs & locks', PairsView],
+  ['/performance', 'Performance', PerformanceView],
+  ['/logs', 'Logs', LogsView],
+];
+const WEBSERVER_VIEWS = [
+  ['/', 'Dashboard', Dashboard],
+  ['/chart', 'Chart', ChartView],
+  ['/logs', 'Logs', LogsView],
 ];
 
 function initialTheme() {
@@ -120,7 +130,7 @@ function App() {
   }
 
   const webserver = session.store.state.config?.runmode === 'webserver';
-  const views = VIEWS.filter((item) => !webserver || item[3]);
+  const views = webserver ? WEBSERVER_VIEWS : TRADING_VIEWS;
   const view = views.find(([path]) => path === route) || views[0];
   const View = view[2];
   return (

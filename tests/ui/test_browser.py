@@ -60,6 +60,9 @@ def test_login_shows_dashboard_with_open_trades(page: Page, bot: Bot) -> None:
     count = bot.call("GET", "count")
     expect(page.get_by_test_id("stat-open")).to_have_text(f"{count['current']} / {count['max']}")
     expect(page.get_by_test_id("stat-balance")).to_contain_text("USDT")
+    screenshot(page, "workspace-at-login")
+    open_view(page, "Dashboard")
+    expect(page.get_by_test_id("card-cumulative")).to_be_visible()
     screenshot(page, "dashboard")
     # A deep link survives a reload: the server answers UI paths with the app.
     open_view(page, "Trades")
@@ -223,6 +226,8 @@ def test_logs_view_filters_by_level(page: Page, bot: Bot) -> None:
 def test_phone_width_and_dark_theme(page: Page, bot: Bot) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     login(page, bot)
+    expect(page.get_by_test_id("workspace")).to_be_visible()
+    open_view(page, "Dashboard")
     expect(page.get_by_test_id("open-trades")).to_be_visible()
     html = page.locator("html")
     expect(html).to_have_attribute("data-theme", "light")  # headless Chromium prefers light
@@ -289,6 +294,7 @@ def test_a_503_on_one_endpoint_leaves_the_rest_of_the_dashboard_filled(page: Pag
         lambda route: route.fulfill(status=503, content_type="application/json", body=unavailable),
     )
     login(page, bot)
+    open_view(page, "Dashboard")
     expect(page.get_by_test_id("card-profit").get_by_test_id("card-error")).to_have_text(
         "Bot is not in the correct state."
     )
