@@ -83,10 +83,15 @@ def test_workspace_on_a_phone_is_tabs(page: Page, bot: Bot) -> None:
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot: Bot, viewport: str) -> None:
-    if bot.call("GET", "profit")["closed_trade_count"] < 2:
-        for pair in ["XRP/USDT", "DOGE/USDT"]:
-            trade = bot.call("POST", "forceenter", {"pair": pair})
-            bot.call("POST", "forceexit", {"tradeid": str(trade["trade_id"])})
+    while bot.call("GET", "profit")["closed_trade_count"] < 2:
+        # Close a trade the sample signals opened, or open one on a free pair to close.
+        open_trades = bot.call("GET", "status")
+        taken = {trade["pair"] for trade in open_trades}
+        trade = next((t for t in open_trades if t["pair"] not in {"BTC/USDT", "ETH/USDT"}), None)
+        if trade is None:
+            free = next(p for p in ["XRP/USDT", "DOGE/USDT", "SOL/USDT"] if p not in taken)
+            trade = bot.call("POST", "forceenter", {"pair": free})
+        bot.call("POST", "forceexit", {"tradeid": str(trade["trade_id"])})
     if viewport == "phone":
         page.set_viewport_size(PHONE)
     login(page, bot)
