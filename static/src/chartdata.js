@@ -25,7 +25,8 @@ export function heikinAshi(candles) {
 
 // Columns a trader can add to the chart: everything analysed that is not a candle field or a signal.
 export function indicatorColumns(columns) {
-  return columns.filter((name) => !BASE_COLUMNS.has(name) && !SIGNAL_COLUMN.test(name) && !name.startsWith('__'));
+  // Columns starting with '_' are the answer's own (signal close prices such as _enter_long_signal_close).
+  return columns.filter((name) => !BASE_COLUMNS.has(name) && !SIGNAL_COLUMN.test(name) && !name.startsWith('_'));
 }
 
 // Turn a /pair_candles or /pair_history answer into chart series data (times in seconds). `extra`:
@@ -145,4 +146,37 @@ export function readable(hex, background, minimum = 3) {
     colour = `#${channels.map((value) => value.toString(16).padStart(2, '0')).join('')}`;
   }
   return colour;
+}
+
+// Cumulative closed profit over time, one point per closed trade (seconds, strictly increasing).
+export function cumulativeProfit(trades) {
+  const closed = trades
+    .filter((trade) => !trade.is_open && trade.close_timestamp)
+    .sort((a, b) => a.close_timestamp - b.close_timestamp);
+  const points = [];
+  let total = 0;
+  for (const trade of closed) {
+    total += trade.profit_abs || 0;
+    const time = Math.floor(trade.close_timestamp / 1000);
+    if (points.length && points[points.length - 1].time >= time) points[points.length - 1].value = total;
+    else points.push({ time, value: total });
+  }
+  return points;
+}
+
+// Spread points over a regular time grid (a step line), so equal distances on the axis are equal
+// durations: lightweight-charts spaces points by index, not by time.
+export function onTimeGrid(points, slots = 300) {
+  if (points.length < 2) return points;
+  const first = points[0].time;
+  const last = points[points.length - 1].time;
+  const step = Math.max(60, Math.ceil((last - first) / slots / 60) * 60);
+  const grid = [];
+  let index = 0;
+  let value = points[0].value;
+  for (let time = first; time < last + step; time += step) {
+    while (index < points.length && points[index].time <= time) value = points[index++].value;
+    grid.push({ time, value });
+  }
+  return grid;
 }

@@ -1,7 +1,7 @@
 // Run with `node --test static/test/` (tests/ui/test_chartdata.py does).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contrast, heikinAshi, indicatorColumns, readable, toSeries } from '../src/chartdata.js';
+import { contrast, cumulativeProfit, heikinAshi, indicatorColumns, onTimeGrid, readable, toSeries } from '../src/chartdata.js';
 
 test('heikin ashi bars are computed from the previous HA bar', () => {
   const bars = heikinAshi([
@@ -15,7 +15,7 @@ test('heikin ashi bars are computed from the previous HA bar', () => {
 });
 
 test('indicator columns leave out candle fields and signals', () => {
-  const columns = ['date', 'open', 'high', 'low', 'close', 'volume', 'rsi', 'ema_fast', 'enter_long', 'exit_tag', '__date_ts'];
+  const columns = ['date', 'open', 'high', 'low', 'close', 'volume', 'rsi', 'ema_fast', 'enter_long', 'exit_tag', '__date_ts', '_enter_long_signal_close'];
   assert.deepEqual(indicatorColumns(columns), ['rsi', 'ema_fast']);
 });
 
@@ -43,4 +43,35 @@ test('picked columns on the price scale join the main plot, others a subplot', (
   assert.deepEqual(series.mainPlot.map((plot) => plot.column), ['ema']);
   assert.deepEqual(series.subplots.map((plot) => plot.lines.map((line) => line.column)), [['rsi']]);
   assert.deepEqual(series.candles[1], { time: 120, open: 105, high: 112, low: 100, close: 110 });
+});
+
+test('cumulative profit sums closed trades in closing order, one point per second', () => {
+  const trades = [
+    { is_open: false, close_timestamp: 180_000, profit_abs: -1 },
+    { is_open: false, close_timestamp: 60_000, profit_abs: 2 },
+    { is_open: true, close_timestamp: null, profit_abs: 5 },
+    { is_open: false, close_timestamp: 60_500, profit_abs: 0.5 },
+  ];
+  // 60 s: 2 + 0.5 (same second, one point) = 2.5; 180 s: 2.5 - 1 = 1.5
+  assert.deepEqual(cumulativeProfit(trades), [
+    { time: 60, value: 2.5 },
+    { time: 180, value: 1.5 },
+  ]);
+});
+
+test('points on a time grid are spaced by time, not by count', () => {
+  // Two closes a minute apart, then one four minutes later: five minutes on a one-minute grid.
+  const grid = onTimeGrid([
+    { time: 0, value: 1 },
+    { time: 60, value: 2 },
+    { time: 300, value: 3 },
+  ]);
+  assert.deepEqual(
+    grid.map((point) => point.time),
+    [0, 60, 120, 180, 240, 300],
+  );
+  assert.deepEqual(
+    grid.map((point) => point.value),
+    [1, 2, 2, 2, 2, 3],
+  );
 });

@@ -350,3 +350,61 @@ def test_keyboard_moves_through_the_trade_history_and_opens_a_trade(page: Page, 
     expect(page.get_by_role("dialog", name=f"Trade {second}")).to_be_visible()
     page.keyboard.press("Escape")
     expect(rows.nth(1)).to_be_focused()  # back where the keyboard was
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours (hand-written, independent of the UI's own)."""
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(a), luminance(b)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_chart_heikin_ashi_indicator_picker_and_readable_colours(page: Page, bot: Bot, viewport: str) -> None:
+    if viewport == "phone":
+        page.set_viewport_size({"width": 390, "height": 844})
+    login(page, bot)
+    expect(page.get_by_test_id("workspace")).to_be_visible()
+    page.goto(bot.url + "/chart?pair=BTC/USDT")
+    chart = page.get_by_test_id("candle-chart")
+    expect(chart).to_have_attribute("data-series", "5")
+    candles = chart.get_attribute("data-candles")
+    page.check("[data-testid=chart-ha]")
+    expect(chart).to_have_attribute("data-ha", "true")
+    expect(chart).to_have_attribute("data-candles", candles or "")
+
+    # Pick two analysed columns outside plot_config: sma_30 joins the price, range_pct gets a pane.
+    page.click("[data-testid=indicator-picker]")
+    menu = page.get_by_test_id("indicator-menu")
+    expect(menu.locator("label", has_text="sma_30")).to_be_visible()
+    expect(menu.locator("label", has_text="enter_long")).to_have_count(0)  # signals are markers
+    expect(menu.locator("label", has_text="ema_slow")).to_have_count(0)  # plot_config draws it already
+    menu.locator("label", has_text="sma_30").locator("input").check()
+    menu.locator("label", has_text="range_pct").locator("input").check()
+    expect(chart).to_have_attribute("data-series", "7")
+    expect(chart).to_have_attribute("data-panes", "3")
+    saved = page.evaluate("localStorage.getItem('ftserver.indicators.UiQuickStrategy')")
+    assert sorted(json.loads(saved)) == ["range_pct", "sma_30"]
+    screenshot(page, f"chart-ha-indicators-{viewport}")
+    # Kept in this browser for the strategy.
+    page.reload()
+    expect(page.get_by_test_id("candle-chart")).to_have_attribute("data-series", "7")
+
+    # Dark theme: every line (the strategy's pure blue ema_slow included) keeps contrast >= 3.
+    page.click("[data-testid=theme]")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    background = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--card').trim()")
+    chart = page.get_by_test_id("candle-chart")
+    expect(chart).to_have_attribute("data-line-colours", re.compile(r"^#"))
+    page.wait_for_timeout(300)  # the redraw in the dark colours
+    colours = (chart.get_attribute("data-line-colours") or "").split()
+    assert len(colours) == 5  # ema_fast, ema_slow, rsi, sma_30, range_pct
+    assert all(contrast(colour, background) >= 3 for colour in colours), (colours, background)
+    assert "#0000ff" not in colours
+    screenshot(page, f"chart-dark-{viewport}")
+    page.click("[data-testid=theme]")  # back to light for the other tests of this browser context

@@ -10,8 +10,6 @@ import { Card } from '../components/ui.jsx';
 import { queryParam } from '../router.js';
 import { useLoad, useStore } from '../store.js';
 
-export { toSeries, tradeMarkers };
-
 const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d'];
 
 // Indicator columns picked per strategy, kept in this browser.
@@ -61,7 +59,10 @@ function drawChart(chart, colors, series, markers, { ha, focus }) {
     .sort((a, b) => a.time - b.time);
   createSeriesMarkers(candles, all);
   const panes = chart.panes();
-  panes.slice(1).forEach((pane) => pane.setHeight(110));
+  // Heights as shares: the price pane 420 px to each subplot's 110 (setHeight on one pane takes the
+  // room from its neighbour, which squeezed the first subplot once there were two).
+  panes[0].setStretchFactor(420 / 110);
+  panes.slice(1).forEach((pane) => pane.setStretchFactor(1));
   // Room right of the last candle, so the labels of markers there stay inside the plot.
   chart.timeScale().applyOptions({ rightOffset: 6 });
   chart.timeScale().fitContent();
@@ -118,9 +119,15 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
     () => (webserver || !config ? Promise.resolve(null) : client.get('trades', { limit: 500, order_by_id: 'false' })),
     [pair, tick, webserver, Boolean(config)],
   );
+  // What the picker offers: the analysed columns plot_config does not already draw.
   useEffect(() => {
-    if (answer && onColumns) onColumns(indicatorColumns(answer.columns));
-  }, [answer]);
+    if (!answer || !onColumns) return;
+    const configured = new Set([
+      ...Object.keys(plotConfig?.main_plot || {}),
+      ...Object.values(plotConfig?.subplots || {}).flatMap((columns) => Object.keys(columns)),
+    ]);
+    onColumns(indicatorColumns(answer.columns).filter((column) => !configured.has(column)));
+  }, [answer, plotConfig]);
 
   // A plot_config that failed still leaves the candles: draw them without indicators.
   const series = answer && (plotConfig || plotError) ? toSeries(answer, plotConfig || {}, picked) : null;

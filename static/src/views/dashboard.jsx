@@ -1,44 +1,12 @@
 // Bot state, profit summary, balance, open trades, cumulative profit and daily profit bars.
 import { HistogramSeries, LineSeries } from 'lightweight-charts';
+import { cumulativeProfit, onTimeGrid } from '../chartdata.js';
 import { LwChart } from '../components/chart.jsx';
 import { Card, Stat } from '../components/ui.jsx';
 import { money, num, pct, sign } from '../format.js';
 import { navigate } from '../router.js';
 import { useLoad, useStore } from '../store.js';
 import { OpenTradesTable } from './trades.jsx';
-
-// Cumulative closed profit over time, one point per closed trade (seconds, strictly increasing).
-export function cumulativeProfit(trades) {
-  const closed = trades
-    .filter((trade) => !trade.is_open && trade.close_timestamp)
-    .sort((a, b) => a.close_timestamp - b.close_timestamp);
-  const points = [];
-  let total = 0;
-  for (const trade of closed) {
-    total += trade.profit_abs || 0;
-    const time = Math.floor(trade.close_timestamp / 1000);
-    if (points.length && points[points.length - 1].time >= time) points[points.length - 1].value = total;
-    else points.push({ time, value: total });
-  }
-  return points;
-}
-
-// Spread points over a regular time grid (a step line), so equal distances on the axis are equal
-// durations: lightweight-charts spaces points by index, not by time.
-export function onTimeGrid(points, slots = 300) {
-  if (points.length < 2) return points;
-  const first = points[0].time;
-  const last = points[points.length - 1].time;
-  const step = Math.max(60, Math.ceil((last - first) / slots / 60) * 60);
-  const grid = [];
-  let index = 0;
-  let value = points[0].value;
-  for (let time = first; time < last + step; time += step) {
-    while (index < points.length && points[index].time <= time) value = points[index++].value;
-    grid.push({ time, value });
-  }
-  return grid;
-}
 
 // Webserver mode: no trading loop, so no trades, wallet or pairs; what there is to work with is the
 // strategies and the stored candles.

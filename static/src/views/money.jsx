@@ -7,7 +7,7 @@ import { LwChart } from '../components/chart.jsx';
 import { Card } from '../components/ui.jsx';
 import { money, num, pct, price, sign } from '../format.js';
 import { useLoad, useStore } from '../store.js';
-import { onTimeGrid } from './dashboard.jsx';
+import { onTimeGrid } from '../chartdata.js';
 
 const PERIODS = [
   ['daily', 'Days', 30],

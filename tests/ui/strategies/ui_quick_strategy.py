@@ -15,6 +15,14 @@ class UiQuickStrategy(SampleStrategy):
     minimal_roi = {"0": 10.0}
     stoploss = -0.5
 
+    def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        dataframe = super().populate_indicators(dataframe, metadata)
+        # Two columns outside plot_config, for the chart's indicator picker: one on the price's
+        # scale, one (a percentage) that needs its own pane.
+        dataframe["sma_30"] = dataframe["close"].rolling(30).mean()
+        dataframe["range_pct"] = (dataframe["high"] - dataframe["low"]) / dataframe["close"] * 100
+        return dataframe
+
     def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
         dataframe = super().populate_entry_trend(dataframe, metadata)
         if metadata["pair"] == "BTC/USDT":
