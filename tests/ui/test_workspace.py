@@ -116,3 +116,26 @@ def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot:
     expect(page.get_by_test_id("breakdown")).to_have_attribute("data-period", "monthly")
     expect(page.get_by_test_id("chart-breakdown")).to_be_visible()
     screenshot(page, f"money-{viewport}")
+
+
+@pytest.mark.parametrize(
+    ("path", "filled"),
+    [
+        ("/dashboard", "[data-testid=stat-balance]:has-text('USDT')"),
+        ("/trades", "[data-testid=trade-history] tbody tr"),
+        ("/chart", "[data-testid=candle-chart][data-candles]"),
+        ("/pairs", "[data-testid=whitelist] li"),
+        ("/performance", "[data-testid=card-exit-reasons]"),
+        ("/logs", "[data-testid=logs] .log-line"),
+    ],
+)
+def test_every_view_fits_a_phone(page: Page, bot: Bot, path: str, filled: str) -> None:
+    page.set_viewport_size(PHONE)
+    login(page, bot)
+    expect(page.get_by_test_id("workspace")).to_be_visible()
+    page.goto(bot.url + path)
+    expect(page.locator(filled).first).to_be_visible()
+    expect(page.get_by_test_id("card-error")).to_have_count(0)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{path} scrolls sideways at phone width ({width}px)"
+    screenshot(page, f"phone{path.replace('/', '-')}")

@@ -66,7 +66,12 @@ function drawChart(chart, colors, series, markers, { ha, focus }) {
   // Room right of the last candle, so the labels of markers there stay inside the plot.
   chart.timeScale().applyOptions({ rightOffset: 6 });
   chart.timeScale().fitContent();
-  if (focus && series.candles.length) {
+  const count = series.candles.length;
+  if (!focus && chart.chartElement().clientWidth < 600 && count > 120) {
+    // A phone: the newest 120 candles are readable, 500 are a smear. Scroll back for the rest.
+    chart.timeScale().setVisibleLogicalRange({ from: count - 120, to: count + 6 });
+  }
+  if (focus && count) {
     const at = series.candles.findIndex((bar) => bar.time >= focus);
     const centre = at < 0 ? series.candles.length - 1 : at;
     chart.timeScale().setVisibleLogicalRange({ from: centre - 60, to: centre + 20 });
