@@ -212,6 +212,21 @@ def test_performance_view(page: Page, bot: Bot) -> None:
     screenshot(page, "performance")
 
 
+def test_a_failing_table_of_the_performance_view_leaves_the_others(page: Page, bot: Bot) -> None:
+    if not bot.call("GET", "profit")["closed_trade_count"]:
+        trade = bot.call("POST", "forceenter", {"pair": "XRP/USDT"})
+        bot.call("POST", "forceexit", {"tradeid": str(trade["trade_id"])})
+    page.route(
+        re.compile(r".*/api/v1/stats$"),
+        lambda route: route.fulfill(status=502, content_type="application/json", body='{"detail": "exchange down"}'),
+    )
+    login(page, bot)
+    open_view(page, "Performance")
+    expect(page.get_by_test_id("card-exit-reasons").get_by_test_id("card-error")).to_have_text("exchange down")
+    expect(page.get_by_test_id("performance").locator("tbody tr")).to_have_count(len(bot.call("GET", "performance")))
+    expect(page.get_by_test_id("exits").locator("tbody tr").first).to_be_visible()
+
+
 def test_logs_view_filters_by_level(page: Page, bot: Bot) -> None:
     login(page, bot)
     open_view(page, "Logs")

@@ -35,24 +35,24 @@ export function PerformanceView({ store, client }) {
   const { profit, config } = useStore(store);
   const version = profit?.closed_trade_count;
   const stake = config?.stake_currency;
-  const [data, error] = useLoad(
-    () =>
-      Promise.all(['performance', 'stats', 'entries', 'exits', 'mix_tags'].map((path) => client.get(path))).then(
-        ([performance, stats, entries, exits, mixTags]) => ({ performance, stats, entries, exits, mixTags }),
-      ),
-    [version],
-  );
-  if (error) return <p class="neg">{error}</p>;
-  if (!data) return <p class="muted">Loading…</p>;
-  const reasons = Object.entries(data.stats.exit_reasons || {});
-  const durations = data.stats.durations || {};
+  // Each table loads and fails on its own.
+  const [performance, performanceError] = useLoad(() => client.get('performance'), [version]);
+  const [stats, statsError] = useLoad(() => client.get('stats'), [version]);
+  const [entries, entriesError] = useLoad(() => client.get('entries'), [version]);
+  const [exits, exitsError] = useLoad(() => client.get('exits'), [version]);
+  const [mixTags, mixTagsError] = useLoad(() => client.get('mix_tags'), [version]);
+  const reasons = Object.entries(stats?.exit_reasons || {});
+  const durations = stats?.durations || {};
+  const loading = (data, error) => !data && !error && <p class="muted">Loading…</p>;
   return (
     <div class="grid">
-      <Card title="Performance by pair" class="wide" testid="card-performance">
-        <ProfitTable rows={data.performance} keyName="pair" label="Pair" testid="performance" stake={stake} />
+      <Card title="Performance by pair" class="wide" testid="card-performance" error={performanceError}>
+        {loading(performance, performanceError)}
+        {performance && <ProfitTable rows={performance} keyName="pair" label="Pair" testid="performance" stake={stake} />}
       </Card>
-      <Card title="Exit reasons" testid="card-exit-reasons">
-        {reasons.length ? (
+      <Card title="Exit reasons" testid="card-exit-reasons" error={statsError}>
+        {loading(stats, statsError)}
+        {stats && reasons.length > 0 && (
           <table data-testid="exit-reasons">
             <thead>
               <tr>
@@ -73,11 +73,10 @@ export function PerformanceView({ store, client }) {
               ))}
             </tbody>
           </table>
-        ) : (
-          <p class="muted">No closed trades yet.</p>
         )}
+        {stats && !reasons.length && <p class="muted">No closed trades yet.</p>}
       </Card>
-      <Card title="Average duration" testid="card-durations">
+      <Card title="Average duration" testid="card-durations" error={statsError}>
         <dl class="facts">
           <dt>Winners</dt>
           <dd>{duration(durations.wins)}</dd>
@@ -89,14 +88,17 @@ export function PerformanceView({ store, client }) {
           <dd>{num(profit?.closed_trade_count, 0)}</dd>
         </dl>
       </Card>
-      <Card title="Entry tags">
-        <ProfitTable rows={data.entries} keyName="enter_tag" label="Tag" testid="entries" stake={stake} />
+      <Card title="Entry tags" testid="card-entries" error={entriesError}>
+        {loading(entries, entriesError)}
+        {entries && <ProfitTable rows={entries} keyName="enter_tag" label="Tag" testid="entries" stake={stake} />}
       </Card>
-      <Card title="Exit reasons (profit)">
-        <ProfitTable rows={data.exits} keyName="exit_reason" label="Reason" testid="exits" stake={stake} />
+      <Card title="Exit reasons (profit)" testid="card-exits" error={exitsError}>
+        {loading(exits, exitsError)}
+        {exits && <ProfitTable rows={exits} keyName="exit_reason" label="Reason" testid="exits" stake={stake} />}
       </Card>
-      <Card title="Entry + exit" class="wide">
-        <ProfitTable rows={data.mixTags} keyName="mix_tag" label="Mix tag" testid="mix-tags" stake={stake} />
+      <Card title="Entry + exit" class="wide" testid="card-mix-tags" error={mixTagsError}>
+        {loading(mixTags, mixTagsError)}
+        {mixTags && <ProfitTable rows={mixTags} keyName="mix_tag" label="Mix tag" testid="mix-tags" stake={stake} />}
       </Card>
     </div>
   );
