@@ -180,3 +180,16 @@ export function onTimeGrid(points, slots = 300) {
   }
   return grid;
 }
+
+// Counts of values in `bins` equal-width buckets from the smallest to the largest value:
+// [{from, to, count}]. One bucket when all values are equal; none for no values.
+export function histogram(values, bins = 12) {
+  if (!values.length) return [];
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  if (low === high) return [{ from: low, to: high, count: values.length }];
+  const width = (high - low) / bins;
+  const buckets = Array.from({ length: bins }, (_, at) => ({ from: low + at * width, to: low + (at + 1) * width, count: 0 }));
+  for (const value of values) buckets[Math.min(bins - 1, Math.floor((value - low) / width))].count += 1;
+  return buckets;
+}

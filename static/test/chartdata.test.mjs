@@ -1,7 +1,7 @@
 // Run with `node --test static/test/` (tests/ui/test_chartdata.py does).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contrast, cumulativeProfit, heikinAshi, indicatorColumns, onTimeGrid, readable, toSeries } from '../src/chartdata.js';
+import { contrast, cumulativeProfit, heikinAshi, histogram, indicatorColumns, onTimeGrid, readable, toSeries } from '../src/chartdata.js';
 
 test('heikin ashi bars are computed from the previous HA bar', () => {
   const bars = heikinAshi([
@@ -74,4 +74,16 @@ test('points on a time grid are spaced by time, not by count', () => {
     grid.map((point) => point.value),
     [1, 2, 2, 2, 2, 3],
   );
+});
+
+test('a histogram puts each value in its equal-width bucket, the largest in the last', () => {
+  // 0..10 in 5 buckets of width 2: [0,2) 0 and 1; [2,4) 3; [4,6) none; [6,8) none; [8,10] 9 and 10
+  const buckets = histogram([0, 1, 3, 9, 10], 5);
+  assert.deepEqual(
+    buckets.map((bucket) => bucket.count),
+    [2, 1, 0, 0, 2],
+  );
+  assert.deepEqual([buckets[0].from, buckets[4].to], [0, 10]);
+  assert.deepEqual(histogram([4, 4], 5), [{ from: 4, to: 4, count: 2 }]);
+  assert.deepEqual(histogram([], 5), []);
 });

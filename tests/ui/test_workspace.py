@@ -115,6 +115,21 @@ def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot:
     page.click("[data-testid=period-monthly]")
     expect(page.get_by_test_id("breakdown")).to_have_attribute("data-period", "monthly")
     expect(page.get_by_test_id("chart-breakdown")).to_be_visible()
+
+    # Profit by tag: entry tags, then exit reasons, one row each as the API answers.
+    entries = bot.call("GET", "entries")
+    expect(page.get_by_test_id("tags").locator("tbody tr")).to_have_count(len(entries))
+    page.click("[data-testid=tags-exits]")
+    expect(page.get_by_test_id("tags")).to_have_attribute("data-kind", "exits")
+    expect(page.get_by_test_id("tags")).to_contain_text("force_exit")
+
+    # Wins and losses as /profit counts them (fewer than 500 closed trades: the page holds all).
+    profit = bot.call("GET", "profit")
+    shapes = page.get_by_test_id("win-loss")
+    expect(shapes).to_have_attribute("data-wins", str(profit["winning_trades"]))
+    expect(shapes).to_have_attribute("data-losses", str(profit["losing_trades"]))
+    counts = page.get_by_test_id("profit-distribution").locator(".column-count").all_inner_texts()
+    assert sum(int(text or 0) for text in counts) == profit["closed_trade_count"]
     screenshot(page, f"money-{viewport}")
 
 

@@ -5,9 +5,9 @@ import { HistogramSeries, LineSeries } from 'lightweight-charts';
 import { useState } from 'preact/hooks';
 import { LwChart } from '../components/chart.jsx';
 import { Card } from '../components/ui.jsx';
-import { money, num, pct, price, sign } from '../format.js';
+import { duration, money, num, pct, price, sign } from '../format.js';
 import { useLoad, useStore } from '../store.js';
-import { onTimeGrid } from '../chartdata.js';
+import { histogram, onTimeGrid } from '../chartdata.js';
 
 const PERIODS = [
   ['daily', 'Days', 30],
@@ -191,6 +191,147 @@ function Breakdown({ client, version, stake }) {
   );
 }
 
+const TAGS = [
+  ['entries', 'Entry tags', 'enter_tag'],
+  ['exits', 'Exit reasons', 'exit_reason'],
+  ['mix_tags', 'Entry + exit', 'mix_tag'],
+];
+
+// Profit per entry tag, exit reason or both: a bar per row, scaled to the largest profit or loss.
+function TagPerformance({ client, version, stake }) {
+  const [kind, setKind] = useState('entries');
+  const [, , key] = TAGS.find(([name]) => name === kind);
+  const [rows, error] = useLoad(() => client.get(kind), [kind, version]);
+  const largest = Math.max(1e-12, ...(rows || []).map((row) => Math.abs(row.profit_abs)));
+  return (
+    <Card
+      title="Profit by tag"
+      class="wide"
+      testid="card-tags"
+      error={error}
+      actions={
+        <div class="tabs" role="tablist">
+          {TAGS.map(([name, label]) => (
+            <button
+              key={name}
+              role="tab"
+              aria-selected={kind === name}
+              class={kind === name ? 'active' : 'ghost'}
+              data-testid={`tags-${name}`}
+              onClick={() => setKind(name)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      }
+    >
+      {rows && !rows.length && <p class="muted">No closed trades yet.</p>}
+      {rows?.length > 0 && (
+        <div class="table-wrap">
+          <table data-testid="tags" data-kind={kind}>
+            <thead>
+              <tr>
+                <th>{TAGS.find(([name]) => name === kind)[1]}</th>
+                <th class="num">Trades</th>
+                <th class="num">Profit</th>
+                <th class="num hide-narrow">Profit %</th>
+                <th class="bar-cell" />
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row[key]}>
+                  <td>{row[key]}</td>
+                  <td class="num">{row.count}</td>
+                  <td class={`num ${sign(row.profit_abs)}`}>{money(row.profit_abs, stake)}</td>
+                  <td class={`num hide-narrow ${sign(row.profit_ratio)}`}>{pct(row.profit_ratio)}</td>
+                  <td class="bar-cell">
+                    <span
+                      class={`hbar ${row.profit_abs >= 0 ? 'pos' : 'neg'}`}
+                      style={{ width: `${(Math.abs(row.profit_abs) / largest) * 100}%` }}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+// Columns for histogram buckets, each labelled with where it starts.
+function Columns({ buckets, label, testid, tone = () => '' }) {
+  const most = Math.max(1, ...buckets.map((bucket) => bucket.count));
+  return (
+    <div class="columns" data-testid={testid} role="img" aria-label={buckets.map((b) => `${label(b)}: ${b.count}`).join(', ')}>
+      {buckets.map((bucket, at) => (
+        <div key={at} class="column" title={`${label(bucket)}: ${bucket.count}`}>
+          <span class="column-count">{bucket.count || ''}</span>
+          <span class={`column-bar ${tone(bucket)}`} style={{ height: `${(bucket.count / most) * 100}%` }} />
+          <span class="column-label">{label(bucket)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+// Win/loss, profit distribution and durations of the newest closed trades (one page of /trades).
+function ClosedTradeShapes({ client, version }) {
+  const [answer, error] = useLoad(() => client.get('trades', { limit: 500, order_by_id: 'false' }), [version]);
+  const closed = (answer?.trades || []).filter((trade) => !trade.is_open);
+  const wins = closed.filter((trade) => trade.profit_abs > 0).length;
+  const losses = closed.filter((trade) => trade.profit_abs < 0).length;
+  const draws = closed.length - wins - losses;
+  const profits = histogram(closed.map((trade) => trade.profit_ratio * 100), 10);
+  const minutes = histogram(
+    closed.map((trade) => (trade.close_timestamp - trade.open_timestamp) / 60000),
+    10,
+  );
+  return (
+    <Card title={`Closed trades (the newest ${closed.length})`} class="wide" testid="card-shapes" error={error}>
+      {answer && !closed.length && <p class="muted">No closed trades yet.</p>}
+      {closed.length > 0 && (
+        <div class="shapes">
+          <div>
+            <h3>Wins and losses</h3>
+            <div class="share-bars winloss" data-testid="win-loss" data-wins={wins} data-losses={losses} data-draws={draws}>
+              {[
+                ['pos', wins, 'won'],
+                ['', draws, 'even'],
+                ['neg', losses, 'lost'],
+              ]
+                .filter(([, count]) => count)
+                .map(([tone, count, word]) => (
+                  <div key={word} class={`share ${tone}`} style={{ flexGrow: count }} title={`${count} ${word}`}>
+                    <span>
+                      {count} {word}
+                    </span>
+                  </div>
+                ))}
+            </div>
+          </div>
+          <div>
+            <h3>Profit distribution (%)</h3>
+            <Columns
+              buckets={profits}
+              testid="profit-distribution"
+              label={(bucket) => num(bucket.from, 2)}
+              tone={(bucket) => (bucket.to <= 0 ? 'neg' : bucket.from >= 0 ? 'pos' : '')}
+            />
+          </div>
+          <div>
+            <h3>Trade duration</h3>
+            <Columns buckets={minutes} testid="duration-distribution" label={(bucket) => duration(bucket.from * 60)} />
+          </div>
+        </div>
+      )}
+    </Card>
+  );
+}
+
 export function MoneyView({ store, client }) {
   const { balance, profit, config, errors } = useStore(store);
   const version = profit?.closed_trade_count;
@@ -200,6 +341,8 @@ export function MoneyView({ store, client }) {
       <Balances balance={balance} error={errors.balance} />
       <WalletHistory client={client} version={version} stake={stake} />
       <Breakdown client={client} version={version} stake={stake} />
+      <TagPerformance client={client} version={version} stake={stake} />
+      <ClosedTradeShapes client={client} version={version} />
     </div>
   );
 }
