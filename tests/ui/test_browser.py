@@ -136,6 +136,11 @@ def test_force_enter_then_force_exit(page: Page, bot: Bot) -> None:
     expect(closed.first).to_be_visible()
     after = bot.call("GET", f"trade/{trade['trade_id']}")
     assert after["is_open"] is False and after["exit_reason"] == "force_exit"
+    # The history row carries side, stake, rates, duration and the exit reason.
+    cells = closed.first.locator("td").all_inner_texts()
+    assert cells[2] == "long" and cells[-1] == "force_exit", cells
+    assert cells[5].startswith("49.") or cells[5] == "50.00", cells  # the stake
+    screenshot(page, "trade-history")
 
 
 def test_chart_draws_candles_indicators_and_markers(page: Page, bot: Bot) -> None:

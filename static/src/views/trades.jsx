@@ -2,7 +2,7 @@
 // and the force-enter form.
 import { useState } from 'preact/hooks';
 import { Card, ConfirmButton, Modal, listKeys, perform } from '../components/ui.jsx';
-import { dateTime, money, pct, price, sign } from '../format.js';
+import { dateTime, duration, money, num, pct, price, sign } from '../format.js';
 import { useLoad, useStore } from '../store.js';
 
 const PAGE = 25;
@@ -80,8 +80,15 @@ function ClosedTradesTable({ store, version }) {
             <tr>
               <th>ID</th>
               <th>Pair</th>
+              <th class="hide-narrow">Side</th>
+              <th class="hide-narrow">Entry tag</th>
+              <th class="num hide-narrow">Amount</th>
+              <th class="num hide-narrow">Stake</th>
+              <th class="num hide-narrow">Open rate</th>
+              <th class="num hide-narrow">Close rate</th>
               <th class="hide-narrow">Opened</th>
               <th>Closed</th>
+              <th class="num hide-narrow">Duration</th>
               <th class="num">Profit</th>
               <th class="hide-narrow">Exit reason</th>
             </tr>
@@ -99,8 +106,17 @@ function ClosedTradesTable({ store, version }) {
               >
                 <td>{trade.trade_id}</td>
                 <td>{trade.pair}</td>
+                <td class="hide-narrow">{trade.is_short ? 'short' : 'long'}</td>
+                <td class="hide-narrow">{trade.enter_tag || ''}</td>
+                <td class="num hide-narrow">{price(trade.amount)}</td>
+                <td class="num hide-narrow">{num(trade.stake_amount, 2)}</td>
+                <td class="num hide-narrow">{price(trade.open_rate)}</td>
+                <td class="num hide-narrow">{trade.is_open ? '' : price(trade.close_rate)}</td>
                 <td class="hide-narrow">{dateTime(trade.open_timestamp)}</td>
                 <td>{trade.is_open ? <span class="badge info">open</span> : dateTime(trade.close_timestamp)}</td>
+                <td class="num hide-narrow">
+                  {trade.is_open ? '' : duration((trade.close_timestamp - trade.open_timestamp) / 1000)}
+                </td>
                 <td class={`num ${sign(trade.profit_ratio)}`}>
                   {pct(trade.profit_ratio)} <span class="small">({money(trade.profit_abs, '', 3)})</span>
                 </td>
