@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { BotClient } from './api.js';
 import { activeBotId, loadBots, removeBot, setActiveBotId, upsertBot } from './bots.js';
 import { Controls } from './components/controls.jsx';
+import { Card } from './components/ui.jsx';
 import { Notices } from './components/notices.jsx';
 import { StatusBar } from './components/statusbar.jsx';
 import { BotStore } from './store.js';
@@ -76,8 +77,10 @@ function App() {
     if (!session) return undefined;
     session.client.scheduleRefresh();
     session.store.start();
-    // The navigation depends on the run mode: re-render the shell when the config arrives.
-    const unsubscribe = session.store.subscribe((state) => setConfigSeen(state.config?.runmode || null));
+    // The navigation depends on the run mode: re-render the shell when the config (or its error) arrives.
+    const unsubscribe = session.store.subscribe((state) =>
+      setConfigSeen(`${state.config?.runmode || ''}|${state.modeKnown}|${state.errors.config || ''}`),
+    );
     return () => {
       unsubscribe();
       session.store.stop();
@@ -166,7 +169,14 @@ function App() {
       </header>
       <Controls store={session.store} />
       <main class="content">
-        <View store={session.store} client={session.client} />
+        {/* The run mode decides which endpoints exist: no view asks for anything before it is known. */}
+        {session.store.state.modeKnown ? (
+          <View store={session.store} client={session.client} />
+        ) : (
+          <Card title="Connecting" testid="card-config" error={session.store.state.errors.config}>
+            {!session.store.state.errors.config && <p class="muted">Loading…</p>}
+          </Card>
+        )}
       </main>
       <StatusBar store={session.store} bot={bot} />
       <Notices />

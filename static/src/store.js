@@ -22,6 +22,7 @@ export class BotStore {
       lastOk: null,
       error: null,
       errors: {},
+      modeKnown: false,
       ws: 'closed',
     };
     this.listeners = new Set();
@@ -55,12 +56,17 @@ export class BotStore {
         this.client.get(path, query).then(
           (value) => {
             const { [key]: _dropped, ...errors } = this.state.errors;
-            this.set({ [key]: value, errors, lastOk: Date.now(), error: null });
+            const patch = { [key]: value, errors, lastOk: Date.now(), error: null };
+            if (key === 'config') patch.modeKnown = true;
+            this.set(patch);
           },
           (error) => {
             const patch = { errors: { ...this.state.errors, [key]: error.message } };
             // Only an unreachable server is a connection problem; a 4xx/5xx is the endpoint's own.
             if (error.status === 0) patch.error = error.message;
+            // A server that answers show_config with an error is taken to be trading: its other
+            // endpoints are asked and show their own answers.
+            else if (key === 'config') patch.modeKnown = true;
             this.set(patch);
           },
         ),
@@ -73,8 +79,12 @@ export class BotStore {
     return this.state.config?.runmode === 'webserver';
   }
 
+  get trading() {
+    return this.state.modeKnown && !this.webserver;
+  }
+
   refreshFast() {
-    if (!this.state.config || this.webserver) return Promise.resolve();
+    if (!this.trading) return Promise.resolve();
     return this.load([
       ['status', 'status'],
       ['count', 'count'],
@@ -82,10 +92,9 @@ export class BotStore {
     ]);
   }
 
-  async refreshSlow() {
-    await this.load([['config', 'show_config']]);
-    if (!this.state.config || this.webserver) return;
-    await this.load([
+  refreshTotals() {
+    if (!this.trading) return Promise.resolve();
+    return this.load([
       ['profit', 'profit'],
       ['balance', 'balance'],
       ['daily', 'daily', { timescale: 30 }],
@@ -93,19 +102,15 @@ export class BotStore {
     ]);
   }
 
+  async refreshSlow() {
+    await this.load([['config', 'show_config']]);
+    await this.refreshTotals();
+  }
+
   // The run mode decides what to ask for: the config answers first, then everything else at once.
   async refreshAll() {
     await this.load([['config', 'show_config']]);
-    if (!this.state.config || this.webserver) return;
-    await Promise.all([
-      this.refreshFast(),
-      this.load([
-        ['profit', 'profit'],
-        ['balance', 'balance'],
-        ['daily', 'daily', { timescale: 30 }],
-        ['whitelist', 'whitelist'],
-      ]),
-    ]);
+    await Promise.all([this.refreshFast(), this.refreshTotals()]);
   }
 
   // Coalesce bursts of trade messages into one refresh.

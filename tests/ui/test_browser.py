@@ -428,3 +428,17 @@ def test_chart_heikin_ashi_indicator_picker_and_readable_colours(page: Page, bot
     assert "#0000ff" not in colours
     screenshot(page, f"chart-dark-{viewport}")
     page.click("[data-testid=theme]")  # back to light for the other tests of this browser context
+
+
+def test_a_failing_show_config_still_leaves_the_trading_figures(page: Page, bot: Bot) -> None:
+    page.route(
+        re.compile(r".*/api/v1/show_config$"),
+        lambda route: route.fulfill(status=500, content_type="application/json", body='{"detail": "broken config"}'),
+    )
+    login(page, bot)
+    expect(page.get_by_test_id("stat-balance")).to_contain_text("USDT")
+    open_view(page, "Dashboard")
+    expect(page.get_by_test_id("card-bot").get_by_test_id("card-error")).to_have_text("broken config")
+    # The figure is there (its currency name comes from the config, so it goes without).
+    expect(page.get_by_test_id("stat-profit-all")).to_have_text(re.compile(r"^-?\d+\.\d{3}$"))
+    expect(page.get_by_test_id("open-trades").locator("tr[data-pair='BTC/USDT']")).to_be_visible()

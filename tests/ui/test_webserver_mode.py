@@ -84,3 +84,17 @@ def test_webserver_chart_draws_stored_history_with_pickers(page: Page, webserver
     assert plot_calls and all("strategy=" in url for url in plot_calls), plot_calls
     refused = [url for url in asked if TRADING_ONLY.search(url)]
     assert not refused, refused
+
+
+def test_webserver_logs_and_a_trading_deep_link_fall_back_to_what_exists(page: Page, webserver: Bot) -> None:
+    asked = watch_api(page)
+    login(page, webserver)
+    expect(page.get_by_test_id("stat-runmode")).to_have_text("webserver")
+    page.click("nav >> text=Logs")
+    expect(page.get_by_test_id("logs").locator(".log-line").first).to_be_visible()
+    screenshot(page, "webserver-logs")
+    # /trades means nothing without a trading loop: the dashboard is shown, nothing is asked for.
+    page.goto(webserver.url + "/trades")
+    expect(page.get_by_test_id("card-strategies")).to_be_visible()
+    refused = [url for url in asked if TRADING_ONLY.search(url)]
+    assert not refused, refused

@@ -110,10 +110,10 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
   const plotStrategy = source === 'history' ? strategy : undefined;
   const [plotConfig, plotError] = useLoad(
     () =>
-      !config || (source === 'history' && !plotStrategy)
+      source === 'history' && !plotStrategy
         ? Promise.resolve(null)
         : client.get('plot_config', plotStrategy ? { strategy: plotStrategy } : undefined),
-    [plotStrategy, Boolean(config)],
+    [plotStrategy],
   );
   const [answer, error] = useLoad(() => {
     if (!pair || !timeframe) return Promise.resolve(null);
@@ -121,8 +121,8 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
     return client.get('pair_history', { pair, timeframe, timerange, strategy });
   }, [pair, timeframe, source, timerange, limit, tick, strategy]);
   const [history] = useLoad(
-    () => (webserver || !config ? Promise.resolve(null) : client.get('trades', { limit: 500, order_by_id: 'false' })),
-    [pair, tick, webserver, Boolean(config)],
+    () => (webserver ? Promise.resolve(null) : client.get('trades', { limit: 500, order_by_id: 'false' })),
+    [pair, tick, webserver],
   );
   // What the picker offers: the analysed columns plot_config does not already draw.
   useEffect(() => {

@@ -71,16 +71,8 @@ function WebserverDashboard({ store, client }) {
 }
 
 export function Dashboard({ store, client }) {
-  const { config, errors } = useStore(store);
-  // The run mode decides what may be asked for: nothing before the config has answered.
-  if (!config) {
-    return (
-      <Card title="Bot" testid="card-bot" error={errors.config}>
-        {!errors.config && <p class="muted">Loading…</p>}
-      </Card>
-    );
-  }
-  if (config.runmode === 'webserver') return <WebserverDashboard store={store} client={client} />;
+  const { config } = useStore(store);
+  if (config?.runmode === 'webserver') return <WebserverDashboard store={store} client={client} />;
   return <TradingDashboard store={store} client={client} />;
 }
 
