@@ -37,6 +37,7 @@ from ftserver.persistence.db import Database
 from ftserver.persistence.state_file import JsonStateFile
 from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
+from ftserver.research.webserver_backtest import WebserverBacktest
 from ftserver.research.webserver_jobs import WebserverJobs
 from ftserver.rpc.facade import Rpc
 from ftserver.strategy.loader import builtin_strategy_dir, load_strategy
@@ -99,6 +100,7 @@ def create_app(
     if runmode is RunMode.WEBSERVER:
         registry = JobRegistry(clock=clock, bus=bus)
         app[keys.JOBS] = WebserverJobs(settings, registry, clock)
+        app[keys.BACKTEST] = WebserverBacktest(settings.user_data_dir)
 
         async def background_jobs(app: web.Application) -> AsyncIterator[None]:
             yield

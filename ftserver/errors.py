@@ -82,3 +82,9 @@ class StorageUnavailable(FtServerError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"The trade database cannot be written: {reason}; no new trades are opened until it can")
         self.reason = reason
+
+
+class NotAvailable(FtServerError):
+    """The request is valid, but what it asks for is not built into this server yet."""
+
+    code = "not_available"

@@ -24,6 +24,7 @@ _STATUS_BY_ERROR: list[tuple[type[errors.FtServerError], int]] = [
     (errors.Conflict, 409),
     (errors.InvalidRequest, 400),
     (errors.WrongRunMode, 503),
+    (errors.NotAvailable, 503),
     (errors.AuthError, 401),
     (errors.StorageUnavailable, 503),
     (errors.ExchangeUnavailable, 503),

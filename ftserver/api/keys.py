@@ -13,6 +13,7 @@ from ftserver.core.bus import MessageBus
 if TYPE_CHECKING:
     from ftserver.config import Settings
     from ftserver.logs import LogBuffer
+    from ftserver.rpc.backtest_port import BacktestPort
     from ftserver.rpc.facade import Rpc
     from ftserver.rpc.jobs_port import JobsPort
     from ftserver.rpc.research_port import ResearchPort
@@ -24,6 +25,8 @@ RPC: web.AppKey[Rpc] = web.AppKey("rpc")
 RESEARCH: web.AppKey[ResearchPort] = web.AppKey("research")
 # Background jobs, pairlist evaluation, data download: set in webserver mode only.
 JOBS: web.AppKey[JobsPort] = web.AppKey("jobs")
+# Backtest status and stored backtest results: set in webserver mode only.
+BACKTEST: web.AppKey[BacktestPort] = web.AppKey("backtest")
 LOG_BUFFER: web.AppKey[LogBuffer] = web.AppKey("log_buffer")
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens", TokenService)
 WS_HUB: web.AppKey[WsHub] = web.AppKey("ws_hub", WsHub)

@@ -20,6 +20,7 @@ from ftserver.api.cors import setup_cors
 from ftserver.api.errors import setup_errors
 from ftserver.api.logging_middleware import setup_request_logging
 from ftserver.api.openapi import require_declared
+from ftserver.api.routes.backtest import setup_backtest_routes
 from ftserver.api.routes.candles import setup_candle_routes
 from ftserver.api.routes.control import setup_control_routes
 from ftserver.api.routes.docs import setup_openapi
@@ -80,6 +81,7 @@ def setup_api(
     setup_candle_routes(app)
     setup_research_routes(app)
     setup_job_routes(app)
+    setup_backtest_routes(app)
 
     hub = WsHub(app[keys.BUS], queue_size=api.ws_queue_size, send_timeout=api.ws_send_timeout)
     app[keys.WS_HUB] = hub

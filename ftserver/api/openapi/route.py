@@ -65,6 +65,9 @@ class RouteTable:
     def delete(self, path: str, *aliases: str, op: Operation) -> Callable[[H], H]:
         return self._route(hdrs.METH_DELETE, path, aliases, op)
 
+    def patch(self, path: str, *aliases: str, op: Operation) -> Callable[[H], H]:
+        return self._route(hdrs.METH_PATCH, path, aliases, op)
+
     def page(self, path: str) -> Callable[[H], H]:
         """A GET route that is not API (a web page or its files): never listed in the OpenAPI document."""
 

@@ -1,0 +1,199 @@
+"""The webserver mode's backtest routes: the run (``/backtest``, ``/backtest/abort``) and the stored
+results (``/backtest/history...``), as freqtrade 2026.9 answers them.
+
+Only ``ftserver webserver`` serves them; a trading bot answers 503 "Bot is not in the correct state.".
+The backtest engine is not built yet: ``POST /backtest`` checks its body, then answers 503 with a
+text saying so (FreqUI shows it), and the status routes answer what freqtrade answers before any
+backtest ran. Reading and writing result files happens in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+
+from ftserver.api import keys
+from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
+from ftserver.api.request_parsing import parse_body, parse_query
+from ftserver.api.responses import json_response
+from ftserver.api.schemas import responses_backtest as rb
+from ftserver.api.schemas.requests_backtest import (
+    BacktestHistoryResultQuerySchema,
+    BacktestNotesRequestSchema,
+    BacktestRequestSchema,
+)
+from ftserver.errors import WrongRunMode
+from ftserver.rpc.backtest_port import BacktestPort
+
+_start_body = BacktestRequestSchema()
+_notes_body = BacktestNotesRequestSchema()
+_result_query = BacktestHistoryResultQuerySchema()
+
+TAG = "backtest"
+BAD_REQUEST = 400
+NOT_FOUND = 404
+NO_ENGINE = (
+    "The backtest engine is not built yet: `POST /backtest` answers 503, `GET /backtest` `not_started`, "
+    "`DELETE /backtest` `reset` and `GET /backtest/abort` `not_running`, as freqtrade before its first backtest."
+)
+
+routes = RouteTable(API_V1)
+
+
+def webserver_backtest(request: web.Request) -> BacktestPort:
+    """The backtest side, which only the webserver mode has."""
+    backtest = request.app.get(keys.BACKTEST)
+    if backtest is None:
+        raise WrongRunMode()
+    return backtest
+
+
+@routes.post(
+    "/backtest",
+    op=Operation(
+        TAG,
+        "Start a backtest in the background",
+        rb.BacktestStatusSchema,
+        body=BacktestRequestSchema,
+        errors=(WRONG_MODE,),
+        description=NO_ENGINE,
+    ),
+)
+async def start_backtest(request: web.Request) -> web.Response:
+    backtest = webserver_backtest(request)
+    return json_response(backtest.start(await parse_body(request, _start_body)))
+
+
+@routes.get(
+    "/backtest",
+    op=Operation(
+        TAG,
+        "The backtest's status, and its result once ended",
+        rb.BacktestStatusSchema,
+        errors=(WRONG_MODE,),
+        description=NO_ENGINE,
+    ),
+)
+async def get_backtest(request: web.Request) -> web.Response:
+    return json_response(webserver_backtest(request).status())
+
+
+@routes.delete(
+    "/backtest",
+    op=Operation(TAG, "Forget the last backtest", rb.BacktestStatusSchema, errors=(WRONG_MODE,), description=NO_ENGINE),
+)
+async def reset_backtest(request: web.Request) -> web.Response:
+    return json_response(webserver_backtest(request).reset())
+
+
+@routes.get(
+    "/backtest/abort",
+    op=Operation(
+        TAG, "Stop the running backtest", rb.BacktestStatusSchema, errors=(WRONG_MODE,), description=NO_ENGINE
+    ),
+)
+async def abort_backtest(request: web.Request) -> web.Response:
+    return json_response(webserver_backtest(request).abort())
+
+
+@routes.get(
+    "/backtest/history",
+    op=Operation(
+        TAG,
+        "Stored backtest results: one line per strategy, newest file first",
+        rb.BacktestHistoryEntrySchema,
+        many=True,
+        errors=(WRONG_MODE,),
+    ),
+)
+async def list_backtest_history(request: web.Request) -> web.Response:
+    return json_response(await asyncio.to_thread(webserver_backtest(request).history))
+
+
+@routes.get(
+    "/backtest/history/result",
+    op=Operation(
+        TAG,
+        "One strategy's stored backtest result",
+        rb.BacktestStatusSchema,
+        query=BacktestHistoryResultQuerySchema,
+        errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
+    ),
+)
+async def get_backtest_history_result(request: web.Request) -> web.Response:
+    backtest = webserver_backtest(request)
+    query = parse_query(request, _result_query)
+    return json_response(await asyncio.to_thread(backtest.history_result, query["filename"], query["strategy"]))
+
+
+@routes.delete(
+    "/backtest/history/{file}",
+    op=Operation(
+        TAG,
+        "Delete a stored backtest result",
+        rb.BacktestHistoryEntrySchema,
+        many=True,
+        errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
+        description="Answers the history that is left.",
+    ),
+)
+async def delete_backtest_history_entry(request: web.Request) -> web.Response:
+    backtest = webserver_backtest(request)
+    return json_response(await asyncio.to_thread(backtest.delete_result, request.match_info["file"]))
+
+
+@routes.patch(
+    "/backtest/history/{file}",
+    op=Operation(
+        TAG,
+        "Set a strategy's notes in a stored backtest result",
+        rb.BacktestHistoryEntrySchema,
+        many=True,
+        body=BacktestNotesRequestSchema,
+        errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
+        description="Answers that result's history lines; 400 when the strategy is not in it.",
+    ),
+)
+async def update_backtest_history_entry(request: web.Request) -> web.Response:
+    backtest = webserver_backtest(request)
+    body = await parse_body(request, _notes_body)
+    return json_response(
+        await asyncio.to_thread(backtest.set_notes, request.match_info["file"], body["strategy"], body["notes"])
+    )
+
+
+@routes.get(
+    "/backtest/history/{file}/market_change",
+    op=Operation(
+        TAG,
+        "The market change over a stored backtest's range",
+        rb.BacktestTableSchema,
+        errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
+        description="Columns date, mean, rel_mean, count, __date_ts (ms).",
+    ),
+)
+async def get_backtest_market_change(request: web.Request) -> web.Response:
+    backtest = webserver_backtest(request)
+    return json_response(await asyncio.to_thread(backtest.market_change, request.match_info["file"]))
+
+
+@routes.get(
+    "/backtest/history/{file}/{strategy}/wallet",
+    op=Operation(
+        TAG,
+        "A strategy's wallet value over a stored backtest",
+        rb.WalletHistorySchema,
+        errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
+        description="Columns date, __date_ts (ms), total_quote. 400 when the file is not a stored zip result, "
+        "404 when it holds no wallet for the strategy.",
+    ),
+)
+async def get_backtest_wallet(request: web.Request) -> web.Response:
+    backtest = webserver_backtest(request)
+    file, strategy = request.match_info["file"], request.match_info["strategy"]
+    return json_response(await asyncio.to_thread(backtest.wallet, file, strategy))
+
+
+def setup_backtest_routes(app: web.Application) -> None:
+    routes.register(app)

@@ -1,0 +1,270 @@
+"""The webserver mode's backtest routes on a real server, over results stored by ``save_backtest`` in the
+test's user_data: history, one strategy's result, notes, market change, wallet, delete; the status
+routes before an engine exists; 404/400 cases and names reaching outside the results folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from ftserver.api.openapi import build_document, documented_routes
+from ftserver.app import create_app
+from ftserver.backtest import storage
+from ftserver.core.clock import ManualClock
+from ftserver.models import RunMode
+from tests.unit.backtest import sample
+
+from .conftest import Server, app_settings, basic_auth
+from .test_response_schemas import Checker
+
+MOMENT = datetime(2024, 4, 2, 9, 30, 5, tzinfo=UTC)
+STEM = "backtest-result-2024-04-02_09-30-05"
+FILE_NOT_FOUND = {"detail": "File not found.", "error": "File not found.", "code": "not_found"}
+
+
+@dataclass
+class Webserver:
+    client: TestClient
+    results: Path
+    answers: list[tuple[str, str, int, Any]]
+
+    async def call(self, method: str, path: str, status: int = 200, *, route: str | None = None, **kwargs: Any) -> Any:
+        response = await self.client.request(method, path, headers=basic_auth(), **kwargs)
+        body = await response.json()
+        assert response.status == status, f"{method} {path}: {response.status} {body}"
+        self.answers.append((method, route or path, status, body))
+        return body
+
+    def store(self) -> Path:
+        """Two strategies in one result; only SampleStrategy has a wallet history."""
+        runs = [sample.run(), sample.run(strategy_name="Other", wallet_history=None, run_id="def456")]
+        path, _ = storage.save_backtest(
+            self.results, runs, candles=sample.candles(), config={"stake_currency": "USDT"}, moment=MOMENT
+        )
+        return path
+
+
+@pytest.fixture
+async def webserver(aiohttp_client: Any, tmp_path: Path) -> Webserver:
+    settings = app_settings(tmp_path)
+    app = create_app(settings, runmode=RunMode.WEBSERVER, clock=ManualClock(MOMENT))
+    results = settings.user_data_dir / "backtest_results"
+    results.mkdir(parents=True)
+    return Webserver(await aiohttp_client(app), results, [])
+
+
+async def test_history_is_empty_before_any_result_is_stored(webserver: Webserver) -> None:
+    assert await webserver.call("GET", "/api/v1/backtest/history") == []
+
+
+async def test_history_lists_each_strategy_of_a_stored_result(webserver: Webserver) -> None:
+    webserver.store()
+    history = await webserver.call("GET", "/api/v1/backtest/history")
+    assert [(h["filename"], h["strategy"], h["run_id"], h["notes"]) for h in history] == [
+        (STEM, "SampleStrategy", "abc123", ""),
+        (STEM, "Other", "def456", ""),
+    ]
+    first = history[0]
+    assert first["backtest_start_time"] == 1733389200
+    # the backtested range in seconds (the strategy's stats carry it in ms): 2024-03-01 00:00 to 03-22 12:00 UTC
+    assert (first["backtest_start_ts"], first["backtest_end_ts"]) == (1709251200, 1711108800)
+    assert (first["timeframe"], first["timeframe_detail"]) == ("1h", None)
+
+
+async def test_one_strategy_result_comes_as_a_finished_historic_backtest(webserver: Webserver) -> None:
+    webserver.store()
+    answer = await webserver.call(
+        "GET",
+        "/api/v1/backtest/history/result",
+        params={"filename": STEM, "strategy": "Other"},
+    )
+    assert {k: v for k, v in answer.items() if k != "backtest_result"} == {
+        "status": "ended",
+        "running": False,
+        "status_msg": "Historic result",
+        "step": "",
+        "progress": 1,
+    }
+    result = answer["backtest_result"]
+    assert list(result["strategy"]) == ["Other"]
+    assert result["strategy"]["Other"]["total_trades"] == 40
+    assert result["metadata"]["Other"]["filename"] == STEM
+    assert result["metadata"]["Other"]["run_id"] == "def456"
+    assert [line["key"] for line in result["strategy_comparison"]] == ["Other"]
+
+
+async def test_a_result_of_an_unknown_file_or_strategy_is_404_and_a_missing_parameter_400(
+    webserver: Webserver,
+) -> None:
+    webserver.store()
+    route = "/api/v1/backtest/history/result"
+    missing = await webserver.call("GET", route, 404, params={"filename": "backtest-result-1999", "strategy": "Other"})
+    assert missing == FILE_NOT_FOUND
+    unknown = await webserver.call("GET", route, 404, params={"filename": STEM, "strategy": "Nope"})
+    assert "Nope" in unknown["detail"]
+    await webserver.call("GET", route, 400, params={"strategy": "Other"})
+    base64 = await webserver.call("GET", route, 400, params={"filename": STEM, "strategy": "Other:Y2xhc3M="})
+    assert "base64" in base64["detail"]
+
+
+async def test_notes_are_set_per_strategy_and_kept(webserver: Webserver) -> None:
+    webserver.store()
+    path = f"/api/v1/backtest/history/{STEM}"
+    lines = await webserver.call(
+        "PATCH", path, route="/api/v1/backtest/history/{file}", json={"strategy": "Other", "notes": "fees too low"}
+    )
+    assert [(line["strategy"], line["notes"]) for line in lines] == [("SampleStrategy", ""), ("Other", "fees too low")]
+    history = await webserver.call("GET", "/api/v1/backtest/history")
+    assert [h["notes"] for h in history] == ["", "fees too low"]
+
+
+async def test_notes_for_a_strategy_not_in_the_result_are_400_and_for_an_unknown_file_404(
+    webserver: Webserver,
+) -> None:
+    webserver.store()
+    route = "/api/v1/backtest/history/{file}"
+    wrong = await webserver.call(
+        "PATCH", f"/api/v1/backtest/history/{STEM}", 400, route=route, json={"strategy": "Nope", "notes": "x"}
+    )
+    assert wrong["detail"] == "Strategy not in metadata."
+    missing = await webserver.call(
+        "PATCH", "/api/v1/backtest/history/backtest-result-1999", 404, route=route, json={"strategy": "Other"}
+    )
+    assert missing == FILE_NOT_FOUND
+    await webserver.call("PATCH", f"/api/v1/backtest/history/{STEM}", 422, route=route, json={"notes": "x"})
+
+
+async def test_market_change_is_a_table_with_iso_dates_and_millisecond_stamps(webserver: Webserver) -> None:
+    webserver.store()
+    table = await webserver.call(
+        "GET",
+        f"/api/v1/backtest/history/{STEM}/market_change",
+        route="/api/v1/backtest/history/{file}/market_change",
+    )
+    assert table["columns"] == ["date", "mean", "rel_mean", "count", "__date_ts"]
+    # hourly candles from 2024-03-01 00:00 up to (not including) 2024-03-22 12:00 UTC: 21 * 24 + 12 rows
+    assert table["length"] == len(table["data"]) == 516
+    first = table["data"][0]
+    assert first[0] == "2024-03-01T00:00:00+00:00"
+    assert first[3] == 4  # all four pairs have a candle
+    assert first[4] == 1709251200000
+    assert table["data"][-1][0] == "2024-03-22T11:00:00+00:00"
+
+
+async def test_wallet_is_the_stake_value_per_snapshot(webserver: Webserver) -> None:
+    webserver.store()
+    table = await webserver.call(
+        "GET",
+        f"/api/v1/backtest/history/{STEM}/SampleStrategy/wallet",
+        route="/api/v1/backtest/history/{file}/{strategy}/wallet",
+    )
+    assert table["columns"] == ["date", "__date_ts", "total_quote"]
+    first_trade = sample.trades()[0]
+    # the first snapshot holds 50 USDT of the balance as BTC: valued back, the total is the balance
+    assert table["data"][0][0] == first_trade.close_date.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    assert table["data"][0][2] == pytest.approx(sample.STARTING_BALANCE + first_trade.profit_abs)
+    assert table["length"] == 40  # one snapshot per closed trade, all at distinct times
+
+
+async def test_wallet_of_a_strategy_without_one_is_404_and_of_an_unknown_file_400(webserver: Webserver) -> None:
+    webserver.store()
+    route = "/api/v1/backtest/history/{file}/{strategy}/wallet"
+    none = await webserver.call("GET", f"/api/v1/backtest/history/{STEM}/Other/wallet", 404, route=route)
+    missing = await webserver.call(
+        "GET", "/api/v1/backtest/history/backtest-result-1999/Other/wallet", 400, route=route
+    )
+    assert none["detail"] == missing["detail"] == "Unable to retrieve wallet history."
+
+
+async def test_delete_removes_the_result_and_answers_the_history_left(webserver: Webserver) -> None:
+    webserver.store()
+    older = storage.save_backtest(
+        webserver.results,
+        [sample.run(run_id="old")],
+        candles=sample.candles(),
+        config={},
+        moment=datetime(2024, 1, 1, tzinfo=UTC),
+    )[0]
+    route = "/api/v1/backtest/history/{file}"
+    left = await webserver.call("DELETE", f"/api/v1/backtest/history/{STEM}", route=route)
+    assert [(h["filename"], h["run_id"]) for h in left] == [(older.stem, "old")]
+    assert not (webserver.results / f"{STEM}.zip").exists()
+    assert not (webserver.results / f"{STEM}.meta.json").exists()
+    again = await webserver.call("DELETE", f"/api/v1/backtest/history/{STEM}", 404, route=route)
+    assert again == FILE_NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["..%2Fbacktest-result-2024-04-02_09-30-05", "%2E%2E", ".last_result", "..%5Cbacktest-result-2024-04-02_09-30-05"],
+)
+async def test_names_reaching_outside_the_results_folder_are_refused(webserver: Webserver, name: str) -> None:
+    # A result-looking zip one folder up, in user_data: it must stay out of reach.
+    outside = webserver.results.parent / f"{STEM}.zip"
+    inside = webserver.store()
+    outside.write_bytes(inside.read_bytes())
+    response = await webserver.client.delete(f"/api/v1/backtest/history/{name}", headers=basic_auth())
+    assert response.status in (400, 404)
+    assert (await response.json())["detail"]
+    response = await webserver.client.get(f"/api/v1/backtest/history/{name}/market_change", headers=basic_auth())
+    assert response.status in (400, 404)
+    assert outside.exists() and (webserver.results / ".last_result.json").exists()
+
+
+async def test_status_routes_answer_as_freqtrade_before_any_backtest(webserver: Webserver) -> None:
+    idle = {"running": False, "step": "", "progress": 0}
+    assert await webserver.call("GET", "/api/v1/backtest") == {
+        **idle,
+        "status": "not_started",
+        "status_msg": "Backtest not yet executed",
+    }
+    assert await webserver.call("DELETE", "/api/v1/backtest") == {
+        **idle,
+        "status": "reset",
+        "status_msg": "Backtest reset",
+    }
+    assert await webserver.call("GET", "/api/v1/backtest/abort") == {
+        **idle,
+        "status": "not_running",
+        "status_msg": "Backtest ended",
+    }
+
+
+async def test_starting_a_backtest_says_the_engine_is_not_built_yet(webserver: Webserver) -> None:
+    body = {"strategy": "SampleStrategy", "enable_protections": False, "timerange": "20240101-"}
+    refused = await webserver.call("POST", "/api/v1/backtest", 503, json=body)
+    assert refused["code"] == "not_available"
+    assert "engine is not built" in refused["detail"]
+    # the body is checked first, as freqtrade does
+    await webserver.call("POST", "/api/v1/backtest", 422, json={"strategy": "SampleStrategy"})
+    await webserver.call("POST", "/api/v1/backtest", 422, json={"strategy": "A:Y2xhc3M=", "enable_protections": True})
+
+
+async def test_backtest_routes_are_503_in_trade_mode(server: Server) -> None:
+    response = await server.client.get("/api/v1/backtest/history", headers=basic_auth())
+    assert response.status == 503
+    assert (await response.json())["detail"] == "Bot is not in the correct state."
+
+
+async def test_every_backtest_answer_matches_its_response_schema(webserver: Webserver) -> None:
+    await test_history_lists_each_strategy_of_a_stored_result(webserver)
+    await test_one_strategy_result_comes_as_a_finished_historic_backtest(webserver)
+    await test_a_result_of_an_unknown_file_or_strategy_is_404_and_a_missing_parameter_400(webserver)
+    await test_notes_are_set_per_strategy_and_kept(webserver)
+    await test_market_change_is_a_table_with_iso_dates_and_millisecond_stamps(webserver)
+    await test_wallet_is_the_stake_value_per_snapshot(webserver)
+    await test_wallet_of_a_strategy_without_one_is_404_and_of_an_unknown_file_400(webserver)
+    await test_status_routes_answer_as_freqtrade_before_any_backtest(webserver)
+    await test_delete_removes_the_result_and_answers_the_history_left(webserver)
+    app = webserver.client.app
+    checker = Checker(build_document(app), {(api.method, api.path): api.operation for api in documented_routes(app)})
+    problems = [p for answer in webserver.answers if answer[2] != 422 for p in checker.problems(*answer)]
+    assert problems == []
+    backtest_routes = {key for key, operation in checker.operations.items() if operation.tag == "backtest"}
+    succeeded = {(method, path) for method, path, status, _ in webserver.answers if status == 200}
+    assert backtest_routes - succeeded == {("POST", "/api/v1/backtest")}
