@@ -32,6 +32,7 @@ class RunMode(StrEnum):
     DRY_RUN = "dry_run"
     LIVE = "live"
     WEBSERVER = "webserver"
+    BACKTEST = "backtest"  # what self.dp.runmode tells a strategy while it is backtested
 
 
 class OrderStatus(StrEnum):
