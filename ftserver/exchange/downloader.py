@@ -1,7 +1,9 @@
 """Downloading candle history into the candle store, page by page, through any ``MarketData``.
 
-Each page is stored as soon as it arrives, so an interrupted download resumes from the last stored
-candle. Only closed candles are stored.
+Pages are stored in batches of about ``flush_candles`` candles, and whatever arrived when the
+download ends or fails, so an interrupted download resumes after the last candle received. Storing
+each page of 1,000 candles would rewrite the whole file a hundred times for a year of 5m candles.
+Only closed candles are stored.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ async def download_candles(
     clock: Clock,
     candle_type: str = "spot",
     page_limit: int = 1000,
+    flush_candles: int = 20_000,
     progress: Progress | None = None,
 ) -> DownloadResult:
     step = timeframe_to_ms(timeframe)
@@ -57,16 +60,25 @@ async def download_candles(
     added = 0
     cursor = start_ms
     span = max(stop_ms - start_ms, 1)
-    while cursor < stop_ms:
-        rows = await market.fetch_ohlcv(pair, timeframe, since_ms=cursor, limit=page_limit)
-        # Keep closed candles inside the range only.
-        rows = [r for r in rows if cursor <= r[0] < stop_ms and r[0] + step <= now_ms]
-        if not rows:
-            break
-        added += store.append(pair, timeframe, candles_to_frame(rows), candle_type)
-        cursor = int(rows[-1][0]) + step
-        if progress:
-            progress(pair, timeframe, added, min(1.0, (cursor - start_ms) / span))
+    pending: list[list[float]] = []
+    try:
+        while cursor < stop_ms:
+            rows = await market.fetch_ohlcv(pair, timeframe, since_ms=cursor, limit=page_limit)
+            # Keep closed candles inside the range only.
+            rows = [r for r in rows if cursor <= r[0] < stop_ms and r[0] + step <= now_ms]
+            if not rows:
+                break
+            pending.extend(rows)
+            if len(pending) >= flush_candles:
+                added += store.append(pair, timeframe, candles_to_frame(pending), candle_type)
+                pending = []
+            cursor = int(rows[-1][0]) + step
+            if progress:
+                progress(pair, timeframe, added + len(pending), min(1.0, (cursor - start_ms) / span))
+    finally:
+        # Also when the exchange fails or the job is cancelled: what arrived is kept for the resume.
+        if pending:
+            added += store.append(pair, timeframe, candles_to_frame(pending), candle_type)
     if progress:
         progress(pair, timeframe, added, 1.0)
     return DownloadResult(pair, timeframe, added, resumed)

@@ -56,3 +56,25 @@ async def test_download_resumes_from_the_last_stored_candle(tmp_path: Path) -> N
     flat = [v for row in frame_to_candles(stored)[:5] for v in row]
     assert flat == pytest.approx([v for row in expected for v in row])
     assert stored["date"].is_unique
+
+
+async def test_download_stores_pages_in_batches_not_page_by_page(tmp_path: Path) -> None:
+    class CountingStore(CandleStore):
+        def __init__(self, datadir: Path) -> None:
+            super().__init__(datadir)
+            self.writes: list[int] = []
+
+        def append(self, pair: str, timeframe: str, new: pd.DataFrame, candle_type: str = "spot") -> int:
+            self.writes.append(len(new))
+            return super().append(pair, timeframe, new, candle_type)
+
+    clock = ManualClock(datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC))
+    market = SimulatedMarket(clock=clock, pairs=["BTC/USDT"], history_days=5)
+    store = CountingStore(tmp_path)
+    span = parse_timerange("20260301-")  # 432 closed 5m candles, see above
+    result = await download_candles(
+        market, store, "BTC/USDT", "5m", span, clock=clock, page_limit=100, flush_candles=200
+    )
+    # pages of 100: stored after the 2nd and 4th page, the last 32 at the end
+    assert store.writes == [200, 200, 32]
+    assert result.added == 432 and len(store.load("BTC/USDT", "5m")) == 432
