@@ -34,7 +34,6 @@ from ftserver.errors import InvalidRequest
 
 log = logging.getLogger(__name__)
 
-READ_THREADS = 4
 # Timeframes of a fixed length in milliseconds (a week starts on Monday, a month on the 1st: not fixed).
 _FIXED_LIMIT_MS = 7 * 24 * 3600 * 1000
 
@@ -73,8 +72,10 @@ def load_backtest_data(
     startup_candles: int = 0,
     timeframe_detail: str | None = None,
     candle_type: str = "spot",
+    read_threads: int = 4,
 ) -> BacktestData:
-    """Load the candles of ``pairs``; ``InvalidRequest`` naming what to download when none has any.
+    """Load the candles of ``pairs`` (``read_threads`` files at a time); ``InvalidRequest`` naming
+    what to download when none has any.
 
     Pairs without candles are reported in ``missing`` (and logged) and left out, as freqtrade does.
     """
@@ -82,7 +83,7 @@ def load_backtest_data(
     with_startup = TimeRange(
         timerange.start - step * startup_candles if timerange.start is not None else None, timerange.stop
     )
-    candles, filled = _load_all(store, pairs, timeframe, with_startup, candle_type)
+    candles, filled = _load_all(store, pairs, timeframe, with_startup, candle_type, read_threads)
     missing = tuple(pair for pair in pairs if pair not in candles)
     if not candles:
         raise InvalidRequest(
@@ -111,7 +112,7 @@ def load_backtest_data(
     detail: dict[str, pd.DataFrame] = {}
     if timeframe_detail:
         detail_range = TimeRange(start, timerange.stop)
-        detail, _ = _load_all(store, list(candles), timeframe_detail, detail_range, candle_type)
+        detail, _ = _load_all(store, list(candles), timeframe_detail, detail_range, candle_type, read_threads)
         absent = [pair for pair in candles if pair not in detail]
         if absent:
             raise InvalidRequest(
@@ -132,7 +133,7 @@ def load_backtest_data(
 
 
 def _load_all(
-    store: CandleStore, pairs: Sequence[str], timeframe: str, timerange: TimeRange, candle_type: str
+    store: CandleStore, pairs: Sequence[str], timeframe: str, timerange: TimeRange, candle_type: str, threads: int
 ) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     def one(pair: str) -> tuple[str, pd.DataFrame | None, int]:
         frame = read_candles(store, pair, timeframe, timerange, candle_type)
@@ -141,7 +142,7 @@ def _load_all(
         complete = fill_gaps(frame, timeframe)
         return pair, complete, len(complete) - len(frame)
 
-    with ThreadPoolExecutor(max_workers=min(READ_THREADS, max(len(pairs), 1))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(threads, len(pairs)))) as pool:
         loaded = list(pool.map(one, pairs))
     candles = {pair: frame for pair, frame, _ in loaded if frame is not None}
     filled = {pair: count for pair, frame, count in loaded if frame is not None}

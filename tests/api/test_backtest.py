@@ -179,6 +179,8 @@ async def test_wallet_of_a_strategy_without_one_is_404_and_of_an_unknown_file_40
         "GET", "/api/v1/backtest/history/backtest-result-1999/Other/wallet", 400, route=route
     )
     assert none["detail"] == missing["detail"] == "Unable to retrieve wallet history."
+    base64 = await webserver.call("GET", f"/api/v1/backtest/history/{STEM}/A:Y2xhc3M=/wallet", 400, route=route)
+    assert "base64" in base64["detail"]
 
 
 async def test_delete_removes_the_result_and_answers_the_history_left(webserver: Webserver) -> None:
