@@ -146,6 +146,7 @@ def backtest_settings(
     from ftserver.strategy.loader import builtin_strategy_dir  # pandas: loaded when a run is set up
 
     timeframe = timeframe or settings.timeframe
+    timeframe_detail = timeframe_detail or settings.timeframe_detail
     _check_timeframe(timeframe, "timeframe")
     _check_timeframe(timeframe_detail, "timeframe_detail")
     if timeframe and timeframe_detail and timeframe_to_seconds(timeframe_detail) >= timeframe_to_seconds(timeframe):

@@ -53,6 +53,7 @@ class Settings:
     amount_reserve_percent: float = in_range(0.05, min=0, max=0.5)
     fiat_display_currency: str = ""
     timeframe: str | None = custom(Timeframe, default=None)
+    timeframe_detail: str | None = custom(Timeframe, default=None)  # backtesting only
     minimal_roi: Mapping[str, float] | None = custom(RoiTable, default=None)
     stoploss: float | None = in_range(None, min=-1, max=0, max_inclusive=False)
     trailing_stop: bool | None = None

@@ -73,6 +73,13 @@ def test_every_option_overrides_its_configuration_value(tmp_path: Path) -> None:
     assert config["timerange"] == "20240101-20240201" and config["enable_protections"] is True
 
 
+def test_the_detail_timeframe_may_come_from_the_configuration(tmp_path: Path) -> None:
+    assert backtest_settings(settings(tmp_path, timeframe_detail="1m")).timeframe_detail == "1m"
+    assert (
+        backtest_settings(settings(tmp_path, timeframe_detail="1m"), timeframe_detail="30s").timeframe_detail == "30s"
+    )
+
+
 def test_the_starting_balance_of_a_wallet_per_currency_is_the_stake_currencys(tmp_path: Path) -> None:
     run = backtest_settings(settings(tmp_path, dry_run_wallet={"USDT": 500, "BTC": 0.1}))
     assert run.starting_balance == 500.0
