@@ -1,14 +1,14 @@
-"""Pair locks: block entries on a pair (or every pair, ``"*"``) until a time. Stored in the database."""
+"""Pair locks: block entries on a pair (or every pair, ``"*"``) until a time. Stored in the database;
+whether a pair is locked and which locks protections ask for is decided in ``decide.locks``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from ftserver.bot.protections.registry import PROTECTIONS
-from ftserver.bot.protections.rule import LockRequest, ProtectionInput
 from ftserver.config.sections import ProtectionSettings
 from ftserver.core.clock import Clock
+from ftserver.decide.locks import is_locked, protection_locks
 from ftserver.errors import InvalidRequest, NotFound
 from ftserver.models import PairLock
 from ftserver.persistence.trades import TradeRepository
@@ -34,8 +34,8 @@ class PairLocks:
         )
 
     async def is_locked(self, pair: str, side: str = "long") -> bool:
-        locks = await self._repo.active_locks(self._clock.now(), pair)
-        return any(lock.side in ("*", side) for lock in locks)
+        now = self._clock.now()
+        return is_locked(await self._repo.active_locks(now, pair), pair, side, now)
 
     async def active(self) -> list[PairLock]:
         return await self._repo.active_locks(self._clock.now())
@@ -58,23 +58,18 @@ class PairLocks:
     async def apply_protections(
         self, protections: Sequence[ProtectionSettings], pair: str, timeframe: str, side: str = "long"
     ) -> list[PairLock]:
-        """After ``pair`` closed a trade: the locks its protections ask for, stored (one already covering
-        the same pair, side and end is not taken twice)."""
+        """After ``pair`` closed a trade: the locks its protections ask for (``decide.locks``), stored."""
         rules = [*protections, *self.strategy_protections]
         if not rules:
             return []
         now = self._clock.now()
-        trades = await self._repo.closed_trades()
-        created = []
-        for rule in rules:
-            given = ProtectionInput(settings=rule, trades=trades, now=now, pair=pair, side=side, timeframe=timeframe)
-            for request in PROTECTIONS[rule.method](given):
-                if request.until > now and not await self._covered(request):
-                    created.append(await self.lock(request.pair, request.until, request.reason, request.side))
-        return created
-
-    async def _covered(self, request: LockRequest) -> bool:
-        return any(
-            lock.pair == request.pair and lock.side in ("*", request.side) and lock.lock_end_time >= request.until
-            for lock in await self._repo.active_locks(self._clock.now(), request.pair)
+        wanted = protection_locks(
+            rules,
+            await self._repo.closed_trades(),
+            await self._repo.active_locks(now),
+            now=now,
+            pair=pair,
+            side=side,
+            timeframe=timeframe,
         )
+        return [await self.lock(r.pair, r.until, r.reason, r.side) for r in wanted]

@@ -20,18 +20,8 @@ from typing import Any, cast
 import pandas as pd
 
 from ftserver import __version__
-from ftserver.bot import announce, position, strategy_answers
+from ftserver.bot import announce
 from ftserver.bot.dataprovider import DataProvider, LiveData
-from ftserver.bot.entry_checks import clamp_stake, entry_expired, max_stake, min_stake, valid_custom_price
-from ftserver.bot.exits import (
-    ExitDecision,
-    adjust_stoploss,
-    asks_custom_exit,
-    asks_custom_roi,
-    asks_custom_stoploss,
-    exit_candidates,
-    trade_minutes,
-)
 from ftserver.bot.informative_candles import InformativeCandles
 from ftserver.bot.locks import PairLocks
 from ftserver.bot.order_types import order_type_for, time_in_force_for
@@ -39,7 +29,7 @@ from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
 from ftserver.bot.pairlists.chain import PairlistChain, candle_reader, options_of
 from ftserver.bot.pairlists.handler import PairlistContext
-from ftserver.bot.protections.from_strategy import strategy_protections
+from ftserver.bot.protection_settings import strategy_protections
 from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.config import Settings
 from ftserver.core import messages
@@ -51,6 +41,20 @@ from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
 from ftserver.data.history import candle_store_for
 from ftserver.data.producer_data import ProducerData
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms, timeframe_to_seconds
+from ftserver.decide import position, strategy_answers
+from ftserver.decide.entry import (
+    SIGNAL_EXPIRED,
+    clamp_stake,
+    entry_expired,
+    entry_refusal,
+    max_stake,
+    min_stake,
+    slots_full,
+    valid_custom_price,
+)
+from ftserver.decide.exit_checks import ExitDecision, check_after_fill, check_exits
+from ftserver.decide.locks import is_locked
+from ftserver.decide.timeouts import order_timed_out
 from ftserver.errors import (
     Conflict,
     ExchangeError,
@@ -78,7 +82,6 @@ from ftserver.models import (
 )
 from ftserver.persistence.intents import OrderIntent
 from ftserver.persistence.trades import TradeRepository
-from ftserver.strategy.callbacks import call_callback
 from ftserver.strategy.safe import SafeStrategy
 
 log = logging.getLogger(__name__)
@@ -691,16 +694,21 @@ class TradingLoop:
     # ---- entries -----------------------------------------------------------------------------
     async def _enter_new_trades(self, entries: dict[str, str | None]) -> None:
         """Open trades for ``entries`` ({pair: enter_tag}, in whitelist order) while slots are free."""
-        max_open = self.settings.max_open_trades
         open_pairs = {t.pair for t in self._open.values()}
+        locks = await self.locks.active()  # no lock is taken while entering: read once
         for pair, tag in entries.items():
-            if 0 <= max_open <= len(self._open):
+            if slots_full(len(self._open), self.settings.max_open_trades):
                 return
-            if pair in open_pairs:
-                continue
-            if await self.locks.is_locked(pair, "long"):
-                continue
-            if self._signal_expired(pair):
+            refused = entry_refusal(
+                pair,
+                open_pairs=open_pairs,
+                locked=is_locked(locks, pair, "long", self.clock.now()),
+                expired=self._signal_expired(pair),
+            )
+            if refused is not None:
+                # Only the expired signal is news: an open or locked pair is the usual case.
+                level = logging.INFO if refused is SIGNAL_EXPIRED else logging.DEBUG
+                log.log(level, "Not entering %s: %s", pair, refused)
                 continue
             try:
                 await self._open_trade(pair, enter_tag=tag, order_type=self._order_type("entry"))
@@ -715,15 +723,12 @@ class TradingLoop:
             return False
         # The signal's candle: the newest analyzed one.
         candle = cast(pd.Timestamp, analyzed[0]["date"].iat[-1]).to_pydatetime()
-        expired = entry_expired(
+        return entry_expired(
             candle,
             self.clock.now(),
             timeframe_to_seconds(self.timeframe),
             int(strategy.ignore_buying_expired_candle_after),
         )
-        if expired:
-            log.info("Not entering %s: its entry signal is older than ignore_buying_expired_candle_after", pair)
-        return expired
 
     def _order_type(self, purpose: str) -> OrderType:
         return order_type_for(purpose, self.settings, self.strategy.strategy.order_types)
@@ -909,22 +914,14 @@ class TradingLoop:
                     await self._on_entry_filled(trade, order, update.fee_rate)
                 else:
                     await self._on_exit_filled(trade, order, update.fee_rate)
-            elif order.status is OrderStatus.OPEN and self._timed_out(trade, order, now):
+            elif order.status is OrderStatus.OPEN and order_timed_out(
+                self.strategy.strategy, trade, order, now, self.settings.unfilledtimeout
+            ):
                 await self._cancel_order(trade, order, reason="timeout")
             elif changed:
                 await self.repo.save_order(order)
             if order.ft_is_open and trade.id in self._open:
                 await self._reprice(trade, order, now)
-
-    def _timed_out(self, trade: Trade, order: Order, now: datetime) -> bool:
-        """The configured ``unfilledtimeout`` passed, or else the strategy's ``check_*_timeout`` says so."""
-        timeouts = self.settings.unfilledtimeout
-        limit = timeouts.entry if order.ft_order_side is OrderSide.BUY else timeouts.exit
-        if limit > 0 and order.order_date is not None:
-            seconds = limit * 60 if timeouts.unit == "minutes" else limit
-            if now - order.order_date > timedelta(seconds=seconds):
-                return True
-        return strategy_answers.check_timeout(self.strategy.strategy, trade, order, now)
 
     async def _cancel_order(self, trade: Trade, order: Order, *, reason: str, replacing: bool = False) -> None:
         update = await self.broker.cancel_order(order)
@@ -968,38 +965,21 @@ class TradingLoop:
         rate = self._rates.get(trade.pair)
         if rate is None:
             return
-        now = self.clock.now()
         trade.adjust_min_max_rates(rate, rate)
-        strategy = self.strategy.strategy
         side, _, exit_long, exit_tag = self._last_row_signals(trade.pair)
-        entering = side == "long"
-        # The strategy is asked in freqtrade's order: custom_stoploss, custom_roi, custom_exit.
-        profit = trade.calc_profit_ratio(rate)
-        custom_stop = None
-        if asks_custom_stoploss(trade, strategy, rate):
-            custom_stop = strategy_answers.custom_stoploss(strategy, trade, now, rate, profit)
-        moved = adjust_stoploss(trade, strategy, rate, now, custom_stoploss=custom_stop)
-        custom_roi = None
-        if asks_custom_roi(strategy, entry_signal=entering):
-            custom_roi = strategy_answers.custom_roi(strategy, trade, now, trade_minutes(trade, now))
-        custom_exit = None
-        if asks_custom_exit(strategy, exit_signal=exit_long, entry_signal=entering):
-            custom_exit = strategy_answers.custom_exit(strategy, trade, now, rate, profit)
-        candidates = exit_candidates(
+        check = check_exits(
             trade,
-            strategy,
+            self.strategy.strategy,
             rate,
-            now,
+            self.clock.now(),
             exit_signal=exit_long,
             exit_tag=exit_tag,
-            entry_signal=entering,
-            custom_exit=custom_exit,
-            custom_roi=custom_roi,
+            entry_signal=side == "long",
         )
-        for decision in candidates:
+        for decision in check.candidates:
             if await self._place_exit(trade, decision, rate) is not None:
                 return
-        if moved:
+        if check.stop_moved:
             await self.repo.save_trade(trade)
 
     async def _place_exit(
@@ -1140,17 +1120,10 @@ class TradingLoop:
                 self._announce_lock(lock)
 
     def _after_fill(self, trade: Trade, order: Order) -> None:
-        """The strategy hears of the fill (``order_filled``); a custom stoploss that takes
-        ``after_fill`` is asked again, and may then move the stop either way."""
+        """The strategy hears of the fill (``order_filled``), then its ``custom_stoploss`` may be asked again."""
         strategy, now = self.strategy.strategy, self.clock.now()
         strategy_answers.order_filled(strategy, trade, order, now)
-        rate = self._rates.get(trade.pair)
-        if not (trade.is_open and rate and strategy.use_custom_stoploss and strategy_answers.uses_after_fill(strategy)):
-            return
-        if asks_custom_stoploss(trade, strategy, rate):
-            profit = trade.calc_profit_ratio(rate)
-            custom = strategy_answers.custom_stoploss(strategy, trade, now, rate, profit, after_fill=True)
-            adjust_stoploss(trade, strategy, rate, now, custom_stoploss=custom, after_fill=True)
+        check_after_fill(trade, strategy, self._rates.get(trade.pair), now)
 
     def _announce_lock(self, lock: PairLock) -> None:
         self.bus.publish(
@@ -1197,23 +1170,15 @@ class TradingLoop:
         if market is None or pair not in self._rates:
             return
         entry_rate, exit_rate = self._entry_price(pair), self._exit_price(pair)
-        entry_profit, exit_profit = trade.calc_profit_ratio(entry_rate), trade.calc_profit_ratio(exit_rate)
         available = self.wallet.available_stake(self.open_trades, self._realized_profit)
-        answer = call_callback(
+        answer = strategy_answers.adjust_trade_position(
             self.strategy.strategy,
-            "adjust_trade_position",
-            None,
-            accept=position.is_answer,
-            trade=trade,
-            current_time=now,
-            current_rate=entry_rate,
-            current_profit=entry_profit,
+            trade,
+            now,
+            entry_rate=entry_rate,
+            exit_rate=exit_rate,
             min_stake=position.min_stake(market, entry_rate, 0.0),
             max_stake=max(0.0, min(market.max_cost or float("inf"), available)),
-            current_entry_rate=entry_rate,
-            current_exit_rate=exit_rate,
-            current_entry_profit=entry_profit,
-            current_exit_profit=exit_profit,
         )
         stake, tag = position.read_answer(answer)
         decision = position.decide_adjustment(
@@ -1370,21 +1335,8 @@ class TradingLoop:
         if trade.pair not in self._rates:
             return
         proposed = self._entry_price(trade.pair) if is_entry else self._exit_price(trade.pair)
-        current = order.price or order.ft_price
-        answer = call_callback(
-            self.strategy.strategy,
-            "adjust_order_price",
-            current,
-            accept=position.is_price,
-            trade=trade,
-            order=order,
-            pair=trade.pair,
-            current_time=now,
-            proposed_rate=proposed,
-            current_order_rate=current,
-            entry_tag=trade.enter_tag,
-            side="short" if trade.is_short else "long",
-            is_entry=is_entry,
+        answer = strategy_answers.adjust_order_price(
+            self.strategy.strategy, trade, order, now, proposed=proposed, is_entry=is_entry
         )
         decision = position.decide_reprice(order, answer)
         if decision is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ftserver.bot.protections.rule import LockRequest, ProtectionInput, closed_since, lock_end, stop_minutes
+from ftserver.decide.protections.rule import LockRequest, ProtectionInput, closed_since, lock_end, stop_minutes
 
 
 def cooldown_period(given: ProtectionInput) -> list[LockRequest]:

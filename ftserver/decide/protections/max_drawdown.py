@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ftserver.bot.protections.rule import LockRequest, ProtectionInput, closed_since, lock_end, lookback_minutes
+from ftserver.decide.protections.rule import LockRequest, ProtectionInput, closed_since, lock_end, lookback_minutes
 
 DEFAULT_TRADE_LIMIT = 1
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ftserver.exchange.base import Market
+from ftserver.decide.market_limits import MarketLimits
 from ftserver.exchange.order_rules import round_down
 from ftserver.models import Order, Trade
 
@@ -63,7 +63,7 @@ def is_answer(answer: Any) -> bool:
     return isinstance(answer, int | float) and not isinstance(answer, bool)
 
 
-def min_stake(market: Market, rate: float, stoploss: float) -> float | None:
+def min_stake(market: MarketLimits, rate: float, stoploss: float) -> float | None:
     """The smallest stake the market takes at ``rate``, with freqtrade's reserve for a stoploss below it."""
     limits = [value for value in (market.min_cost, (market.min_amount or 0.0) * rate) if value]
     if not limits:
@@ -78,7 +78,7 @@ def decide_adjustment(
     stake: float | None,
     tag: str | None,
     *,
-    market: Market,
+    market: MarketLimits,
     exit_rate: float,
     stoploss: float,
     max_entry_adjustments: int,

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from ftserver.bot.protections.cooldown_period import cooldown_period
-from ftserver.bot.protections.low_profit_pairs import low_profit_pairs
-from ftserver.bot.protections.max_drawdown import drawdown, max_drawdown
-from ftserver.bot.protections.rule import LockRequest, ProtectionInput
-from ftserver.bot.protections.stoploss_guard import stoploss_guard
 from ftserver.config.sections import ProtectionSettings
+from ftserver.decide.protections.cooldown_period import cooldown_period
+from ftserver.decide.protections.low_profit_pairs import low_profit_pairs
+from ftserver.decide.protections.max_drawdown import drawdown, max_drawdown
+from ftserver.decide.protections.rule import LockRequest, ProtectionInput
+from ftserver.decide.protections.stoploss_guard import stoploss_guard
 from ftserver.models import Trade
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -1,4 +1,8 @@
-"""What a new trade may look like once the strategy's callbacks have answered: pure rules, no I/O.
+"""Whether an entry signal may open a trade, and what the new trade may look like once the strategy's
+callbacks have answered: pure rules, no I/O.
+
+A signal opens nothing while ``max_open_trades`` trades are open, while its pair already has an open
+trade or is locked, or when its candle closed too long ago (``ignore_buying_expired_candle_after``).
 
 The strategy may move the entry or exit price (``custom_entry_price`` / ``custom_exit_price``), only
 so far from the proposed rate; it may pick the stake (``custom_stake_amount``), only within the
@@ -9,9 +13,10 @@ market's limits and the money available; and a signal from a candle that closed 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from ftserver.exchange.base import Market
+from ftserver.decide.market_limits import MarketLimits
 
 
 def valid_custom_price(answer: float | None, proposed: float, max_distance_ratio: float) -> float:
@@ -22,7 +27,7 @@ def valid_custom_price(answer: float | None, proposed: float, max_distance_ratio
     return max(min(price, high), low)
 
 
-def min_stake(market: Market, rate: float, stoploss: float, leverage: float, reserve: float) -> float | None:
+def min_stake(market: MarketLimits, rate: float, stoploss: float, leverage: float, reserve: float) -> float | None:
     """The smallest stake that still meets the market's minimum amount and value, with room for the
     fee and a stoploss exit (``reserve``, e.g. 0.05 for 5 %); None when the market sets no minimum."""
     margin = 1.0 + reserve
@@ -36,7 +41,7 @@ def min_stake(market: Market, rate: float, stoploss: float, leverage: float, res
     return max(limits) / leverage if limits else None
 
 
-def max_stake(market: Market, rate: float, leverage: float) -> float:
+def max_stake(market: MarketLimits, rate: float, leverage: float) -> float:
     """The largest stake the market's maximum amount and value allow (infinite without limits)."""
     limits = []
     if market.max_cost:
@@ -64,3 +69,25 @@ def entry_expired(candle_date: datetime, now: datetime, timeframe_seconds: int, 
         return False
     since_close = now - (candle_date + timedelta(seconds=timeframe_seconds))
     return since_close.total_seconds() > ignore_after
+
+
+def slots_full(open_trades: int, max_open_trades: int) -> bool:
+    """No free slot for another trade (a negative ``max_open_trades`` means no limit)."""
+    return 0 <= max_open_trades <= open_trades
+
+
+OPEN_ON_PAIR = "a trade on the pair is open"
+PAIR_LOCKED = "the pair is locked"
+SIGNAL_EXPIRED = "its entry signal is older than ignore_buying_expired_candle_after"
+
+
+def entry_refusal(pair: str, *, open_pairs: Collection[str], locked: bool, expired: bool) -> str | None:
+    """Why an entry signal on ``pair`` opens nothing (None: it may open, slots permitting), checked in
+    the live loop's order: an open trade on the pair, a lock, an expired candle."""
+    if pair in open_pairs:
+        return OPEN_ON_PAIR
+    if locked:
+        return PAIR_LOCKED
+    if expired:
+        return SIGNAL_EXPIRED
+    return None

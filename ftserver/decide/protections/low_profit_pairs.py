@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ftserver.bot.protections.rule import (
+from ftserver.decide.protections.rule import (
     LockRequest,
     ProtectionInput,
     closed_since,

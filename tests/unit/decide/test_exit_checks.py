@@ -2,7 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ftserver.bot.exits import decide_exit, exit_candidates, update_trailing_stop
+from ftserver.decide.exit_checks import decide_exit, exit_candidates
+from ftserver.decide.stoploss import update_trailing_stop
 from ftserver.models import Trade
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -1,5 +1,5 @@
-"""The questions the trading loop asks a strategy, with freqtrade's keyword arguments, and how each
-answer is read (what a missing, failing or odd answer means).
+"""The questions the live loop and the backtester ask a strategy, with freqtrade's keyword arguments,
+and how each answer is read (what a missing, failing or odd answer means).
 
 Every call goes through ``call_callback``: user code that raises is logged with the strategy and the
 method, and the default answer (the one freqtrade falls back on) goes on. As in freqtrade, a callback
@@ -16,6 +16,7 @@ from datetime import datetime
 from numbers import Real
 from typing import Any
 
+from ftserver.decide import position
 from ftserver.models import Order, Trade
 from ftserver.strategy.base import Strategy
 from ftserver.strategy.callbacks import call_callback
@@ -255,6 +256,60 @@ def check_timeout(strategy: Strategy, trade: Trade, order: Order, now: datetime)
             current_time=now,
         )
     )
+
+
+def adjust_trade_position(
+    strategy: Strategy,
+    trade: Trade,
+    now: datetime,
+    *,
+    entry_rate: float,
+    exit_rate: float,
+    min_stake: float | None,
+    max_stake: float,
+) -> Any:
+    """The strategy's raw ``adjust_trade_position`` answer (``position.read_answer`` reads it); the
+    trade is passed as it is, as freqtrade passes it."""
+    entry_profit, exit_profit = trade.calc_profit_ratio(entry_rate), trade.calc_profit_ratio(exit_rate)
+    return call_callback(
+        strategy,
+        "adjust_trade_position",
+        None,
+        accept=position.is_answer,
+        trade=trade,
+        current_time=now,
+        current_rate=entry_rate,
+        current_profit=entry_profit,
+        min_stake=min_stake,
+        max_stake=max_stake,
+        current_entry_rate=entry_rate,
+        current_exit_rate=exit_rate,
+        current_entry_profit=entry_profit,
+        current_exit_profit=exit_profit,
+    )
+
+
+def adjust_order_price(
+    strategy: Strategy, trade: Trade, order: Order, now: datetime, *, proposed: float, is_entry: bool
+) -> float | None:
+    """The price the strategy wants an open order at (its current price: keep it; None: cancel it)."""
+    current = order.price or order.ft_price
+    answer = call_callback(
+        strategy,
+        "adjust_order_price",
+        current,
+        accept=position.is_price,
+        trade=trade,
+        order=order,
+        pair=trade.pair,
+        current_time=now,
+        proposed_rate=proposed,
+        current_order_rate=current,
+        entry_tag=trade.enter_tag,
+        side="short" if trade.is_short else "long",
+        is_entry=is_entry,
+    )
+    return None if answer is None else float(answer)
 
 
 def order_filled(strategy: Strategy, trade: Trade, order: Order, now: datetime) -> None:

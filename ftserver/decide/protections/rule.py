@@ -1,8 +1,8 @@
 """What every protection shares: its windows in time, the lock it asks for, the trades it reads.
 
 A protection is a pure function of its settings, the closed trades and the time: it answers with a
-``LockRequest`` or None. ``PairLocks.apply_protections`` turns requests into stored locks, so the live
-loop and a backtest decide the same way.
+``LockRequest`` or None. ``decide.locks.protection_locks`` picks the requests not already covered by a
+lock; the live loop stores them, a backtest keeps them, so both decide the same way.
 """
 
 from __future__ import annotations
@@ -10,12 +10,49 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from ftserver.config.sections import ProtectionSettings
 from ftserver.data.timeframes import timeframe_to_minutes
 from ftserver.models import Trade
 
 DEFAULT_MINUTES = 60  # freqtrade's stop_duration and lookback_period when neither form is given
+
+
+class ProtectionSettings(Protocol):
+    """One protection's settings with freqtrade's keys (``config.sections.ProtectionSettings`` satisfies this)."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def stop_duration_candles(self) -> int | None: ...
+
+    @property
+    def stop_duration(self) -> float | None: ...
+
+    @property
+    def unlock_at(self) -> str | None: ...
+
+    @property
+    def lookback_period_candles(self) -> int | None: ...
+
+    @property
+    def lookback_period(self) -> float | None: ...
+
+    @property
+    def trade_limit(self) -> int | None: ...
+
+    @property
+    def only_per_pair(self) -> bool: ...
+
+    @property
+    def only_per_side(self) -> bool: ...
+
+    @property
+    def required_profit(self) -> float | None: ...
+
+    @property
+    def max_allowed_drawdown(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)

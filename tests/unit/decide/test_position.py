@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ftserver.bot.position import (
+from ftserver.decide.position import (
     AddEntry,
     PartialExit,
     decide_adjustment,
