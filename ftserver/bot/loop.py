@@ -12,15 +12,15 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 import pandas as pd
 
 from ftserver import __version__
 from ftserver.bot import announce
+from ftserver.bot.candles import CandleFeed
 from ftserver.bot.dataprovider import DataProvider, LiveData
 from ftserver.bot.informative_candles import InformativeCandles
 from ftserver.bot.locks import PairLocks
@@ -29,6 +29,7 @@ from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
 from ftserver.bot.pairlists.chain import PairlistChain, candle_reader, options_of
 from ftserver.bot.pairlists.handler import PairlistContext
+from ftserver.bot.pricing import Prices
 from ftserver.bot.protection_settings import strategy_protections
 from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.config import Settings
@@ -37,7 +38,6 @@ from ftserver.core.bus import MessageBus
 from ftserver.core.clock import Clock
 from ftserver.core.messages import MessageType
 from ftserver.data.cache import CandleCache
-from ftserver.data.frames import candles_to_frame, drop_incomplete_candle
 from ftserver.data.history import candle_store_for
 from ftserver.data.producer_data import ProducerData
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms, timeframe_to_seconds
@@ -65,7 +65,7 @@ from ftserver.errors import (
     StorageUnavailable,
     StrategyError,
 )
-from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, Ticker, new_client_order_id
+from ftserver.exchange.base import Account, Broker, ExchangeOrder, MarketData, new_client_order_id
 from ftserver.exchange.order_rules import check_limits, round_down, round_nearest
 from ftserver.models import (
     BotState,
@@ -87,7 +87,6 @@ from ftserver.strategy.safe import SafeStrategy
 log = logging.getLogger(__name__)
 
 StrategyFactory = Callable[[Settings], SafeStrategy]
-Signals = tuple[str | None, str | None, bool, str | None]
 SettingsLoader = Callable[[], Settings]
 
 FORCE_ENTRY_TAG = "force_entry"
@@ -131,18 +130,15 @@ class TradingLoop:
         self.repo = repo
         self.bus = bus
         self.clock = clock
-        self.cache = cache or CandleCache(max_rows=1000)
+        self.candles = CandleFeed(
+            market, bus, clock, cache or CandleCache(max_rows=1000), fetch_concurrency=fetch_concurrency
+        )
+        self.prices = Prices(market)
         self.lock = asyncio.Lock()
         self.locks = PairLocks(repo, clock)
         self._settings_loader = settings_loader
         self._strategy_factory = strategy_factory
-        self._fetch_slots = asyncio.Semaphore(fetch_concurrency)
         self._open: dict[int, Trade] = {}
-        self._rates: dict[str, float] = {}
-        self._tickers: dict[str, Ticker] = {}
-        # The newest candle's signals per pair, with the analyzed frame and strategy they were read
-        # from: every iteration asks for every pair, and a frame only changes once per candle.
-        self._signals: dict[str, tuple[pd.DataFrame, Any, Signals]] = {}
         self._whitelist: list[str] = []
         # Consumer mode: the producers' whitelists replace the configured one (blacklist still applies).
         self._external_whitelists: dict[str, list[str]] = {}
@@ -171,10 +167,10 @@ class TradingLoop:
             runmode=RunMode.DRY_RUN if settings.dry_run else RunMode.LIVE,
             timeframe=str(strategy.strategy.timeframe),
             live=LiveData(
-                cache=lambda: self.cache,
+                cache=lambda: self.candles.cache,
                 market=self.market,
                 whitelist=lambda: self._whitelist,
-                tickers=self._ticker,
+                tickers=self.prices.ticker,
                 bus=self.bus,
                 clock=self.clock,
             ),
@@ -208,6 +204,10 @@ class TradingLoop:
 
     # ---- read-only views (used by the RPC facade) --------------------------------------------
     @property
+    def cache(self) -> CandleCache:
+        return self.candles.cache
+
+    @property
     def timeframe(self) -> str:
         return str(self.strategy.strategy.timeframe)
 
@@ -228,10 +228,10 @@ class TradingLoop:
         return self._realized_profit
 
     def current_rate(self, pair: str) -> float | None:
-        return self._rates.get(pair)
+        return self.prices.rate(pair)
 
     def current_rates(self) -> dict[str, float]:
-        return dict(self._rates)
+        return self.prices.rates()
 
     def health(self) -> Health:
         return Health(self._last_process, self._bot_start, self._startup, self.repo.write_failure)
@@ -242,7 +242,7 @@ class TradingLoop:
 
     def balances(self) -> list[CurrencyBalance]:
         """The wallet as ``/balance`` reports it, valued at the current rates."""
-        return self.wallet.balances(self.open_trades, self._realized_profit, self._rates)
+        return self.wallet.balances(self.open_trades, self._realized_profit, self.prices.rates())
 
     @property
     def blacklist(self) -> list[str]:
@@ -375,16 +375,17 @@ class TradingLoop:
         with contextlib.suppress(ExchangeError):  # announced by _refresh_wallet; the last balances stay
             await self._refresh_wallet()
         open_pairs = [t.pair for t in self._open.values()]
-        await self._refresh_candles(list(dict.fromkeys([*self._whitelist, *open_pairs])))
+        pairs = list(dict.fromkeys([*self._whitelist, *open_pairs]))
+        await self.candles.refresh(pairs, self.strategy, self._informative.keys())
         # Entry signals of the newest candles (long only: shorting needs futures, not traded here).
         entries: dict[str, str | None] = {}
         if self.state is BotState.RUNNING:
             for pair in self._whitelist:
-                side, tag, _, _ = self._last_row_signals(pair)
+                side, tag, _, _ = self.candles.signals(pair, self.strategy)
                 if side == "long":
                     entries[pair] = tag
         # Prices only where one is needed: open trades and pairs about to be entered.
-        await self._refresh_rates(list(dict.fromkeys([*open_pairs, *entries])))
+        await self.prices.refresh(list(dict.fromkeys([*open_pairs, *entries])))
         # An order placed but not recorded is a position nobody watches: while the database cannot
         # be written, no order is placed, cancelled or followed (exits and stoplosses included).
         if not await self._storage_writable():
@@ -593,104 +594,6 @@ class TradingLoop:
             self._whitelist = whitelist
             self.bus.publish(messages.whitelist(whitelist))
 
-    async def _refresh_rates(self, pairs: list[str]) -> None:
-        if not pairs:
-            return
-        tickers = await self.market.fetch_tickers(pairs)
-        for pair, ticker in tickers.items():
-            self._rates[pair] = ticker.last
-            self._tickers[pair] = ticker
-
-    def _ticker(self, pair: str) -> Ticker | None:
-        return self._tickers.get(pair)
-
-    async def _refresh_candles(self, pairs: list[str]) -> None:
-        """Fetch new closed candles for every pair (concurrently), then analyze the ones that got one.
-
-        Analysis of all pairs runs in one worker-thread call: one hop off the event loop instead of
-        one per pair, so the API stays responsive and pandas does not contend with itself for the GIL.
-        """
-        timeframe = self.timeframe
-        # Informative candles are fetched with the whitelist's, before any analysis reads them; each
-        # (pair, timeframe) only once, and only when a candle of its timeframe closed.
-        keys = [(pair, timeframe) for pair in pairs]
-        own = set(keys)
-        keys += [key for key in dict.fromkeys(self._informative.keys()) if key not in own]
-        results = await asyncio.gather(*(self._fetch_pair(pair, tf) for pair, tf in keys), return_exceptions=True)
-        fresh: list[str] = []
-        for (pair, tf), result in zip(keys, results, strict=True):
-            if isinstance(result, BaseException):
-                if not isinstance(result, Exception):
-                    raise result
-                shown = pair if tf == timeframe else f"{pair} {tf}"
-                log.warning("Could not refresh %s: %s", shown, result)
-                self.bus.publish(messages.warning(f"Could not refresh {shown}: {result}"))
-            elif result and (pair, tf) in own:
-                fresh.append(pair)
-        new_candles = set(fresh)
-        if not self.strategy.strategy.process_only_new_candles:
-            # The strategy reads more than candles (tickers, order books): analyze every pair each time.
-            fresh = [pair for pair in pairs if self.cache.last_candle_date(pair, timeframe) is not None]
-        if not fresh:
-            return
-        frames = {pair: self.cache.ohlcv(pair, timeframe) for pair in fresh}
-        analyzed = await asyncio.to_thread(self._analyze_all, frames)
-        analyzed_at = self.clock.now()
-        for pair, frame in analyzed.items():
-            if isinstance(frame, FtServerError):
-                log.warning("%s", frame)
-                self.bus.publish(messages.warning(str(frame)))
-                continue
-            self.cache.set_analyzed(pair, timeframe, frame, analyzed_at)
-            if pair in new_candles:
-                self.bus.publish(messages.new_candle(pair, timeframe))
-            self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", frame.tail(1), analyzed_at))
-
-    def _analyze_all(self, frames: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame | FtServerError]:
-        """Runs in a worker thread: no event-loop state is touched here."""
-        out: dict[str, pd.DataFrame | FtServerError] = {}
-        for pair, frame in frames.items():
-            if frame is None:
-                continue
-            try:
-                out[pair] = self.strategy.analyze_sync(frame, pair)
-            except FtServerError as exc:
-                out[pair] = exc
-        return out
-
-    async def _fetch_pair(self, pair: str, timeframe: str | None = None) -> bool:
-        """Merge newly closed candles of ``pair`` into the cache. True when a new candle closed."""
-        timeframe = timeframe or self.timeframe
-        step = timeframe_to_ms(timeframe)
-        now_ms = int(self.clock.now().timestamp() * 1000)
-        last = self.cache.last_candle_date(pair, timeframe)
-        async with self._fetch_slots:
-            if last is None:
-                limit = max(int(self.strategy.strategy.startup_candle_count) + 200, 300)
-                candles = await self.market.fetch_ohlcv(pair, timeframe, limit=limit)
-            else:
-                last_ms = int(last.timestamp() * 1000)
-                if now_ms < last_ms + 2 * step:
-                    return False  # the next candle has not closed yet
-                candles = await self.market.fetch_ohlcv(pair, timeframe, since_ms=last_ms + step)
-        frame = drop_incomplete_candle(candles_to_frame(candles), timeframe, now_ms)
-        return not frame.empty and self.cache.update_ohlcv(pair, timeframe, frame)
-
-    # ---- signals -----------------------------------------------------------------------------
-    def _last_row_signals(self, pair: str) -> Signals:
-        """(entry side, enter tag, exit signal for longs, exit tag) of the newest analyzed candle."""
-        analyzed = self.cache.analyzed(pair, self.timeframe)
-        if analyzed is None or analyzed[0].empty:
-            return None, None, False, None
-        frame, strategy = analyzed[0], self.strategy.strategy
-        known = self._signals.get(pair)
-        if known is not None and known[0] is frame and known[1] is strategy:
-            return known[2]
-        side, tag = strategy.entry_signal(frame)
-        exit_long, exit_tag = strategy.exit_signal(frame, False)
-        self._signals[pair] = (frame, strategy, (side, tag, exit_long, exit_tag))
-        return side, tag, exit_long, exit_tag
-
     # ---- entries -----------------------------------------------------------------------------
     async def _enter_new_trades(self, entries: dict[str, str | None]) -> None:
         """Open trades for ``entries`` ({pair: enter_tag}, in whitelist order) while slots are free."""
@@ -718,11 +621,10 @@ class TradingLoop:
     def _signal_expired(self, pair: str) -> bool:
         """An entry signal older than the strategy's ``ignore_buying_expired_candle_after`` opens nothing."""
         strategy = self.strategy.strategy
-        analyzed = self.cache.analyzed(pair, self.timeframe)
-        if not strategy.ignore_buying_expired_candle_after or analyzed is None or analyzed[0].empty:
-            return False
         # The signal's candle: the newest analyzed one.
-        candle = cast(pd.Timestamp, analyzed[0]["date"].iat[-1]).to_pydatetime()
+        candle = self.candles.newest_candle(pair, self.timeframe)
+        if not strategy.ignore_buying_expired_candle_after or candle is None:
+            return False
         return entry_expired(
             candle,
             self.clock.now(),
@@ -737,24 +639,10 @@ class TradingLoop:
         return time_in_force_for(purpose, self.settings, self.strategy.strategy.order_time_in_force)
 
     def _entry_price(self, pair: str) -> float:
-        ticker = self._ticker(pair)
-        rate = self._rates.get(pair)
-        if ticker is None or rate is None:
-            raise ExchangeError(f"No price for {pair} yet")
-        side = self.settings.entry_pricing.price_side
-        if side in ("ask", "other"):
-            return ticker.ask or rate
-        return ticker.bid or rate  # "same"/"bid": a buy waits on the bid side of the book
+        return self.prices.entry_price(pair, self.settings.entry_pricing.price_side)
 
     def _exit_price(self, pair: str) -> float:
-        ticker = self._ticker(pair)
-        rate = self._rates.get(pair)
-        if ticker is None or rate is None:
-            raise ExchangeError(f"No price for {pair} yet")
-        side = self.settings.exit_pricing.price_side
-        if side in ("bid", "other"):
-            return ticker.bid or rate
-        return ticker.ask or rate
+        return self.prices.exit_price(pair, self.settings.exit_pricing.price_side)
 
     async def _open_trade(
         self,
@@ -869,7 +757,7 @@ class TradingLoop:
         self._open[trade.id or 0] = trade
         self.bus.publish(
             announce.entry_message(
-                MessageType.ENTRY, trade, order, current_rate=self._rates.get(pair), fiat_currency=self._fiat
+                MessageType.ENTRY, trade, order, current_rate=self.prices.rate(pair), fiat_currency=self._fiat
             )
         )
         if order.status is OrderStatus.CLOSED:
@@ -897,7 +785,11 @@ class TradingLoop:
         await self.repo.save_trade(trade)
         self.bus.publish(
             announce.entry_message(
-                MessageType.ENTRY_FILL, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
+                MessageType.ENTRY_FILL,
+                trade,
+                order,
+                current_rate=self.prices.rate(trade.pair),
+                fiat_currency=self._fiat,
             )
         )
 
@@ -927,7 +819,7 @@ class TradingLoop:
         update = await self.broker.cancel_order(order)
         apply_update(order, update, self.clock.now())
         self._wallet_changed()
-        current = self._rates.get(trade.pair)
+        current = self.prices.rate(trade.pair)
         if order.ft_order_side == trade.entry_side:
             if order.filled <= 0 and trade.nr_of_successful_entries == 0 and not replacing:
                 await self.repo.delete_trade(trade.id or 0)
@@ -962,11 +854,11 @@ class TradingLoop:
 
     # ---- exits -------------------------------------------------------------------------------
     async def _check_exit(self, trade: Trade) -> None:
-        rate = self._rates.get(trade.pair)
+        rate = self.prices.rate(trade.pair)
         if rate is None:
             return
         trade.adjust_min_max_rates(rate, rate)
-        side, _, exit_long, exit_tag = self._last_row_signals(trade.pair)
+        side, _, exit_long, exit_tag = self.candles.signals(trade.pair, self.strategy)
         check = check_exits(
             trade,
             self.strategy.strategy,
@@ -1052,7 +944,7 @@ class TradingLoop:
         await self._commit_booking(trade, intent, order, restore=lambda: _restore_exit_fields(trade, before))
         self.bus.publish(
             announce.exit_message(
-                MessageType.EXIT, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
+                MessageType.EXIT, trade, order, current_rate=self.prices.rate(trade.pair), fiat_currency=self._fiat
             )
         )
         if order.status is OrderStatus.CLOSED:
@@ -1123,7 +1015,7 @@ class TradingLoop:
         """The strategy hears of the fill (``order_filled``), then its ``custom_stoploss`` may be asked again."""
         strategy, now = self.strategy.strategy, self.clock.now()
         strategy_answers.order_filled(strategy, trade, order, now)
-        check_after_fill(trade, strategy, self._rates.get(trade.pair), now)
+        check_after_fill(trade, strategy, self.prices.rate(trade.pair), now)
 
     def _announce_lock(self, lock: PairLock) -> None:
         self.bus.publish(
@@ -1167,7 +1059,7 @@ class TradingLoop:
     async def _adjust_position(self, trade: Trade) -> None:
         pair, now = trade.pair, self.clock.now()
         market = self.market.markets.get(pair)
-        if market is None or pair not in self._rates:
+        if market is None or self.prices.rate(pair) is None:
             return
         entry_rate, exit_rate = self._entry_price(pair), self._exit_price(pair)
         available = self.wallet.available_stake(self.open_trades, self._realized_profit)
@@ -1299,7 +1191,7 @@ class TradingLoop:
         await self._commit_booking(trade, intent, order)
         self.bus.publish(
             announce.entry_message(
-                MessageType.ENTRY, trade, order, current_rate=self._rates.get(trade.pair), fiat_currency=self._fiat
+                MessageType.ENTRY, trade, order, current_rate=self.prices.rate(trade.pair), fiat_currency=self._fiat
             )
         )
         if order.status is OrderStatus.CLOSED:
@@ -1318,7 +1210,7 @@ class TradingLoop:
                     MessageType.ENTRY_FILL,
                     trade,
                     order,
-                    current_rate=self._rates.get(trade.pair),
+                    current_rate=self.prices.rate(trade.pair),
                     fiat_currency=self._fiat,
                 )
             )
@@ -1326,13 +1218,11 @@ class TradingLoop:
     async def _reprice(self, trade: Trade, order: Order, now: datetime) -> None:
         """After a new candle, ask the strategy whether an open order keeps its price (freqtrade's
         ``adjust_order_price``); a new price replaces the order's unfilled part, None cancels it."""
-        analyzed = self.cache.analyzed(trade.pair, self.timeframe)
-        newest = analyzed[0]["date"].iloc[-1] if analyzed is not None and not analyzed[0].empty else None
-        newest_open = newest.to_pydatetime() if isinstance(newest, pd.Timestamp) else newest
+        newest_open = self.candles.newest_candle(trade.pair, self.timeframe)
         if not position.candle_closed_since(order, newest_open, timeframe_to_ms(self.timeframe) // 1000):
             return
         is_entry = order.ft_order_side == trade.entry_side
-        if trade.pair not in self._rates:
+        if self.prices.rate(trade.pair) is None:
             return
         proposed = self._entry_price(trade.pair) if is_entry else self._exit_price(trade.pair)
         answer = strategy_answers.adjust_order_price(
@@ -1427,7 +1317,7 @@ class TradingLoop:
                 self.state = previous
                 raise
             if strategy.strategy.timeframe != self.strategy.strategy.timeframe:
-                self.cache = CandleCache(max_rows=self.cache.max_rows)
+                self.candles.reset()
             self._configure(settings, strategy)
             await self._refresh_pairlists()
             self._refresh_whitelist()
@@ -1472,7 +1362,7 @@ class TradingLoop:
             existing = next((t for t in self._open.values() if t.pair == pair), None)
             if existing is not None and not self._position_adjustment:
                 raise Conflict(f"position for {pair} already open - id: {existing.id}")
-            await self._refresh_rates([pair])  # act on the price of now, not of the last iteration
+            await self.prices.refresh([pair])  # act on the price of now, not of the last iteration
             otype = OrderType(order_type) if order_type else self._order_type("force_entry")
             if existing is not None:
                 await self._force_add_entry(existing, otype, price, stake_amount, enter_tag)
@@ -1521,8 +1411,10 @@ class TradingLoop:
             await self._cancel_order(trade, order, reason="force_exit")
         if trade.id not in self._open:
             return  # an unfilled entry was cancelled: the trade is gone
-        await self._refresh_rates([trade.pair])
-        rate = self._rates[trade.pair]
+        await self.prices.refresh([trade.pair])
+        rate = self.prices.rate(trade.pair)
+        if rate is None:
+            raise ExchangeError(f"No price for {trade.pair} yet")
         otype = OrderType(order_type) if order_type else self._order_type("force_exit")
         if amount is not None and amount <= 0:
             raise InvalidRequest("amount must be positive")
