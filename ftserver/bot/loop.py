@@ -53,6 +53,7 @@ from ftserver.decide.entry import (
     valid_custom_price,
 )
 from ftserver.decide.exit_checks import ExitDecision, check_after_fill, check_exits
+from ftserver.decide.fills import book_entry_fill, book_exit_fill
 from ftserver.decide.locks import is_locked
 from ftserver.decide.timeouts import order_timed_out
 from ftserver.errors import (
@@ -769,18 +770,12 @@ class TradingLoop:
         return self.settings.fiat_display_currency
 
     async def _on_entry_filled(self, trade: Trade, order: Order, fee_rate: float | None = None) -> None:
-        if fee_rate is not None:
-            trade.fee_open = trade.fee_close = fee_rate
         if position.is_added_entry(trade, order):
+            if fee_rate is not None:
+                trade.fee_open = trade.fee_close = fee_rate
             await self._on_added_entry_filled(trade, order)
             return
-        trade.open_rate = order.safe_price
-        # An exchange that takes its fee in the bought coin leaves less than was filled.
-        trade.amount = order.filled - (order.ft_fee_base or 0.0)
-        trade.stake_amount = order.filled * order.safe_price / trade.leverage
-        trade.max_stake_amount = max(trade.max_stake_amount or 0.0, trade.stake_amount)
-        trade.fee_open_cost = order.cost * trade.fee_open
-        trade.set_initial_stoploss(float(self.strategy.strategy.stoploss), self.clock.now())
+        book_entry_fill(trade, order, float(self.strategy.strategy.stoploss), self.clock.now(), fee_rate)
         self._after_fill(trade, order)
         await self.repo.save_trade(trade)
         self.bus.publish(
@@ -969,37 +964,8 @@ class TradingLoop:
         )
 
     async def _on_exit_filled(self, trade: Trade, order: Order, fee_rate: float | None = None) -> None:
-        if fee_rate is not None:
-            trade.fee_close = fee_rate
-        rate = order.safe_price
-        filled = order.filled
-        profit = trade.calc_profit(rate, filled)
-        now = self.clock.now()
-        trade.fee_close_cost = (trade.fee_close_cost or 0.0) + order.cost * trade.fee_close
-        trade.fee_close_currency = trade.quote_currency
-        trade.exit_order_status = order.status.value
-        remaining = trade.amount - filled
-        # Less than one amount step cannot be sold: that dust (a fee taken in the coin) ends the trade.
-        tolerance = (trade.amount_precision or 0.0) * (1 - 1e-6) or trade.amount * 1e-9
-        if remaining > tolerance:
-            # Partial exit: book the profit of the part sold and keep the rest open.
-            trade.realized_profit += profit
-            trade.stake_amount = trade.stake_amount * remaining / trade.amount
-            trade.amount = remaining
-            trade.exit_reason = None
-            trade.close_profit, trade.close_profit_abs = trade.realized_ratio(), profit
-        else:
-            first_exit = trade.realized_profit == 0.0
-            ratio = trade.calc_profit_ratio(rate, filled)
-            trade.realized_profit += profit
-            trade.close_rate = rate
-            trade.close_date = order.order_filled_date or now
-            trade.close_profit_abs = trade.realized_profit
-            max_stake_value = trade.open_trade_value_for(
-                (trade.max_stake_amount or trade.stake_amount) * trade.leverage / trade.open_rate, trade.open_rate
-            )
-            trade.close_profit = ratio if first_exit else trade.realized_profit / max_stake_value
-            trade.is_open = False
+        profit = book_exit_fill(trade, order, self.clock.now(), fee_rate)
+        if not trade.is_open:
             self._open.pop(trade.id or 0, None)
         self._realized_profit += profit
         self._after_fill(trade, order)

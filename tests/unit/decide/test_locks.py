@@ -10,7 +10,6 @@ from ftserver.models import PairLock
 from .trades import NOW, long_trade
 
 
-
 def lock(pair: str, side: str = "*", until: timedelta = timedelta(minutes=30), active: bool = True) -> PairLock:
     return PairLock(pair, NOW - timedelta(minutes=1), NOW + until, "test", side, active)
 
