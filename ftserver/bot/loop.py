@@ -27,11 +27,11 @@ from ftserver.bot.locks import PairLocks
 from ftserver.bot.order_types import order_type_for, time_in_force_for
 from ftserver.bot.orders import apply_update, new_order
 from ftserver.bot.pairlist import Pairlist
-from ftserver.bot.pairlists.chain import PairlistChain, candle_reader, options_of
-from ftserver.bot.pairlists.handler import PairlistContext
+from ftserver.bot.pairlists.chain import PairlistChain
 from ftserver.bot.pricing import Prices
 from ftserver.bot.protection_settings import strategy_protections
 from ftserver.bot.wallet import ExchangeWallet, Wallet
+from ftserver.bot.whitelist import WhitelistKeeper
 from ftserver.config import Settings
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
@@ -140,10 +140,6 @@ class TradingLoop:
         self._settings_loader = settings_loader
         self._strategy_factory = strategy_factory
         self._open: dict[int, Trade] = {}
-        self._whitelist: list[str] = []
-        # Consumer mode: the producers' whitelists replace the configured one (blacklist still applies).
-        self._external_whitelists: dict[str, list[str]] = {}
-        self._closed_trades: tuple[int, list[Trade]] | None = None  # (repository version, trades)
         self._realized_profit = 0.0
         self._last_process: datetime | None = None
         self._last_heartbeat: datetime | None = None
@@ -157,6 +153,7 @@ class TradingLoop:
         self._unsettled_intents = False
         # Consumer mode: what producers sent, read by the strategy through self.dp.
         self._producer_data = producer_data or ProducerData()
+        self.whitelists = WhitelistKeeper(settings, market, repo, bus, clock)
         self._configure(settings, strategy)
         self.state = BotState(settings.initial_state)
 
@@ -170,7 +167,7 @@ class TradingLoop:
             live=LiveData(
                 cache=lambda: self.candles.cache,
                 market=self.market,
-                whitelist=lambda: self._whitelist,
+                whitelist=lambda: self.whitelists.current,
                 tickers=self.prices.ticker,
                 bus=self.bus,
                 clock=self.clock,
@@ -180,15 +177,8 @@ class TradingLoop:
         )
         strategy.strategy.dp = self.dataprovider
         self._informative = InformativeCandles(strategy, self.market, self.bus)
-        self.pairlist = Pairlist(
-            settings.exchange.pair_whitelist,
-            settings.exchange.pair_blacklist,
-            max_entries=settings.exchange.max_blacklist_entries,
-            max_pattern_length=settings.exchange.max_blacklist_pattern_length,
-        )
-        self.pairlists = PairlistChain(options_of(settings.pairlists), blacklist=self.pairlist.blacklist)
+        self.whitelists.configure(settings)
         self.locks.strategy_protections = strategy_protections(strategy.strategy, strategy.name)
-        self._chain_pairs: list[str] = list(self.pairlist.configured)
         ratio, capital = settings.tradable_balance_ratio, settings.available_capital
         if self.account is not None:
             self.wallet: Wallet = ExchangeWallet(
@@ -218,7 +208,16 @@ class TradingLoop:
 
     @property
     def whitelist(self) -> list[str]:
-        return list(self._whitelist)
+        return list(self.whitelists.current)
+
+    @property
+    def pairlist(self) -> Pairlist:
+        """The configured pairs and the blacklist."""
+        return self.whitelists.pairlist
+
+    @property
+    def pairlists(self) -> PairlistChain:
+        return self.whitelists.chain
 
     @property
     def pairlist_methods(self) -> list[str]:
@@ -297,7 +296,7 @@ class TradingLoop:
             self._bot_start = datetime.fromtimestamp(float(started), tz=self._startup.tzinfo)
         await self._reconcile_intents()
         await self._refresh_pairlists()
-        self._refresh_whitelist()
+        self.whitelists.apply()
         await self._refresh_wallet()  # live: a key the exchange refuses stops the start here
         if self._open:
             log.info("Resumed %d open trade(s): %s", len(self._open), ", ".join(t.pair for t in self.open_trades))
@@ -372,16 +371,16 @@ class TradingLoop:
 
     async def _process(self) -> None:
         await self._refresh_pairlists()
-        self._refresh_whitelist()
+        self.whitelists.apply()
         with contextlib.suppress(ExchangeError):  # announced by _refresh_wallet; the last balances stay
             await self._refresh_wallet()
         open_pairs = [t.pair for t in self._open.values()]
-        pairs = list(dict.fromkeys([*self._whitelist, *open_pairs]))
+        pairs = list(dict.fromkeys([*self.whitelists.current, *open_pairs]))
         await self.candles.refresh(pairs, self.strategy, self._informative.keys())
         # Entry signals of the newest candles (long only: shorting needs futures, not traded here).
         entries: dict[str, str | None] = {}
         if self.state is BotState.RUNNING:
-            for pair in self._whitelist:
+            for pair in self.whitelists.current:
                 side, tag, _, _ = self.candles.signals(pair, self.strategy)
                 if side == "long":
                     entries[pair] = tag
@@ -546,54 +545,14 @@ class TradingLoop:
 
     def set_external_whitelist(self, producer: str, pairs: list[str]) -> None:
         """A producer's whitelist (consumer mode). Takes effect at once and is announced on the bus."""
-        self._external_whitelists[producer] = list(pairs)
         if self.pairlists.follows_producers:
             self._wake.set()  # the chain is evaluated at the start of the next iteration
-        self._refresh_whitelist()
+        self.whitelists.set_external(producer, pairs)
 
     async def _refresh_pairlists(self) -> None:
-        """Run the pairlist chain; on an exchange failure the previous whitelist stays."""
-        now = self.clock.now()
-        try:
-            ctx = PairlistContext(
-                now=now,
-                stake_currency=self.settings.stake_currency,
-                configured=self.settings.exchange.pair_whitelist,
-                markets=self.market.markets,
-                tickers=await self.pairlists.tickers(self.market, now),
-                read_candles=candle_reader(self.market, now),
-                timeframe=self.timeframe,
-                stoploss=float(self.strategy.strategy.stoploss),
-                max_open_trades=self.settings.max_open_trades,
-                open_trade_count=len(self._open),
-                performance=self._pair_performance,
-                producer_pairs=self._external_whitelists,
-            )
-            self._chain_pairs = await self.pairlists.evaluate(ctx)
-        except (ExchangeError, ExchangeUnavailable) as exc:
-            log.warning("Pairlist refresh failed, the whitelist stays as it was: %s", exc)
-
-    async def _pair_performance(self, since: datetime | None) -> dict[str, tuple[float, int]]:
-        # PerformanceFilter asks every iteration; the closed trades are read again only when one changed.
-        version = self.repo.closed_trades_version()
-        if self._closed_trades is None or self._closed_trades[0] != version:
-            self._closed_trades = (version, await self.repo.closed_trades())
-        results: dict[str, tuple[float, int]] = {}
-        for trade in self._closed_trades[1]:
-            if since is None or (trade.close_date is not None and trade.close_date >= since):
-                profit, count = results.get(trade.pair, (0.0, 0))
-                results[trade.pair] = (profit + (trade.close_profit or 0.0), count + 1)
-        return results
-
-    def _refresh_whitelist(self) -> None:
-        if self._external_whitelists and not self.pairlists.follows_producers:
-            followed = list(dict.fromkeys(p for pairs in self._external_whitelists.values() for p in pairs))
-            whitelist = Pairlist(followed, self.pairlist.blacklist).whitelist(self.market.markets.keys())
-        else:
-            whitelist = Pairlist(self._chain_pairs, self.pairlist.blacklist).whitelist(self.market.markets.keys())
-        if whitelist != self._whitelist:
-            self._whitelist = whitelist
-            self.bus.publish(messages.whitelist(whitelist))
+        await self.whitelists.evaluate_chain(
+            timeframe=self.timeframe, stoploss=float(self.strategy.strategy.stoploss), open_trade_count=len(self._open)
+        )
 
     # ---- entries -----------------------------------------------------------------------------
     async def _enter_new_trades(self, entries: dict[str, str | None]) -> None:
@@ -1286,7 +1245,7 @@ class TradingLoop:
                 self.candles.reset()
             self._configure(settings, strategy)
             await self._refresh_pairlists()
-            self._refresh_whitelist()
+            self.whitelists.apply()
             try:
                 self._start_strategy()  # a reloaded strategy is a new one: its bot_start runs too
             except StrategyError:
@@ -1430,13 +1389,13 @@ class TradingLoop:
     async def add_blacklist(self, pairs: list[str]) -> dict[str, str]:
         async with self._changing():
             errors = self.pairlist.add_to_blacklist(pairs)
-            self._refresh_whitelist()
+            self.whitelists.apply()
             return errors
 
     async def remove_blacklist(self, pairs: list[str]) -> None:
         async with self._changing():
             self.pairlist.remove_from_blacklist(pairs)
-            self._refresh_whitelist()
+            self.whitelists.apply()
 
     async def lock_pair(self, pair: str, until: datetime, reason: str | None, side: str) -> PairLock:
         async with self._changing():
