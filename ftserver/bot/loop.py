@@ -20,6 +20,7 @@ import pandas as pd
 
 from ftserver import __version__
 from ftserver.bot import announce
+from ftserver.bot.account_sync import AccountSync
 from ftserver.bot.candles import CandleFeed
 from ftserver.bot.dataprovider import DataProvider, LiveData
 from ftserver.bot.informative_candles import InformativeCandles
@@ -126,8 +127,7 @@ class TradingLoop:
         self.broker = broker
         # Live trading: the wallet is read from the exchange account (dry-run derives it from trades).
         self.account = account
-        self._wallet_refresh = timedelta(seconds=wallet_refresh_secs)
-        self._wallet_read: datetime | None = None
+        self.account_sync = AccountSync(account, bus, clock, refresh=timedelta(seconds=wallet_refresh_secs))
         self.repo = repo
         self.bus = bus
         self.clock = clock
@@ -184,7 +184,7 @@ class TradingLoop:
             self.wallet: Wallet = ExchangeWallet(
                 settings.stake_currency, tradable_balance_ratio=ratio, available_capital=capital
             )
-            self._wallet_read = None
+            self.account_sync.changed()
         else:
             self.wallet = Wallet(
                 settings.stake_currency,
@@ -519,29 +519,15 @@ class TradingLoop:
             try:
                 yield
             finally:
-                if self.account is not None and self._wallet_read is None:
+                if self.account_sync.stale:
                     with contextlib.suppress(ExchangeError):
                         await self._refresh_wallet()
 
     async def _refresh_wallet(self, *, force: bool = False) -> None:
-        """Live: read the exchange balances when an order changed since the last read, or every minute."""
-        if self.account is None or not isinstance(self.wallet, ExchangeWallet):
-            return
-        now = self.clock.now()
-        if not force and self._wallet_read is not None and now - self._wallet_read < self._wallet_refresh:
-            return
-        try:
-            balances = await self.account.fetch_balance()
-        except ExchangeError as exc:
-            log.warning("Reading the exchange balance failed: %s", exc)
-            self.bus.publish(messages.warning(f"Reading the exchange balance failed: {exc}"))
-            raise
-        self.wallet.update(balances, self.open_trades, self._realized_profit)
-        self._wallet_read = now
+        await self.account_sync.refresh(self.wallet, self.open_trades, self._realized_profit, force=force)
 
     def _wallet_changed(self) -> None:
-        """An order was placed, filled or cancelled: the next wallet read goes to the exchange."""
-        self._wallet_read = None
+        self.account_sync.changed()
 
     def set_external_whitelist(self, producer: str, pairs: list[str]) -> None:
         """A producer's whitelist (consumer mode). Takes effect at once and is announced on the bus."""
@@ -852,7 +838,9 @@ class TradingLoop:
             asked = strategy_answers.custom_exit_price(strategy, trade, now, proposed, profit, decision.reason)
         limit_price = valid_custom_price(asked, proposed, self.settings.custom_price_max_distance_ratio)
         if isinstance(self.wallet, ExchangeWallet):
-            exit_amount = await self._sellable(trade, exit_amount)
+            exit_amount = await self.account_sync.sellable(
+                self.wallet, trade, exit_amount, self.open_trades, self._realized_profit
+            )
         if not partial and not strategy_answers.confirm_trade_exit(
             strategy,
             trade,
@@ -904,23 +892,6 @@ class TradingLoop:
         if order.status is OrderStatus.CLOSED:
             await self._on_exit_filled(trade, order, placed.fee_rate)
         return order
-
-    async def _sellable(self, trade: Trade, amount: float) -> float:
-        """Live: what the account really holds, when a little less than the trade says (a fee taken in
-        the coin that the order answer did not report). Far less means coins moved elsewhere: refuse."""
-        await self._refresh_wallet(force=True)  # coins may have moved outside the bot
-        assert isinstance(self.wallet, ExchangeWallet)
-        held = self.wallet.free(trade.base_currency)
-        if held >= amount:
-            return amount
-        if held > amount * 0.98:
-            log.info("%s: selling the %s %s held instead of %s", trade.pair, held, trade.base_currency, amount)
-            if amount >= trade.amount:
-                trade.amount = held
-            return held
-        raise ExchangeError(
-            f"Not enough {trade.base_currency} to exit trade {trade.id}: it needs {amount}, the account has {held}"
-        )
 
     async def _on_exit_filled(self, trade: Trade, order: Order, fee_rate: float | None = None) -> None:
         profit = book_exit_fill(trade, order, self.clock.now(), fee_rate)
