@@ -567,9 +567,11 @@ class TradingLoop:
     def _signal_expired(self, pair: str) -> bool:
         """An entry signal older than the strategy's ``ignore_buying_expired_candle_after`` opens nothing."""
         strategy = self.strategy.strategy
+        if not strategy.ignore_buying_expired_candle_after:
+            return False
         # The signal's candle: the newest analyzed one.
         candle = self.candles.newest_candle(pair, self.timeframe)
-        if not strategy.ignore_buying_expired_candle_after or candle is None:
+        if candle is None:
             return False
         return entry_expired(
             candle,
