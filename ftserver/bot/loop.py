@@ -4,6 +4,12 @@ One ``TradingLoop`` owns every state change of the bot. Each change is committed
 before the matching message goes on the bus, so what consumers hear is always already durable.
 Control verbs (start/stop/force_enter/...) take the same ``asyncio.Lock`` as a loop iteration, so a
 command never interleaves with a half-done iteration.
+
+What to do is decided in ``ftserver.decide`` (exits, stops, ROI, entries, timeouts, position
+adjustment, fills, protections), the same code a backtest runs; the loop gathers the inputs from its
+parts (``candles.CandleFeed``, ``pricing.Prices``, ``whitelist.WhitelistKeeper``,
+``account_sync.AccountSync``, ``locks.PairLocks``) and carries the decisions out: orders (written
+down as intents first), the wallet, the database and the announcements.
 """
 
 from __future__ import annotations
@@ -934,13 +940,15 @@ class TradingLoop:
     # ---- position adjustment ------------------------------------------------------------------
     @property
     def _position_adjustment(self) -> bool:
-        """On when the strategy or the config says so (freqtrade lets the config set it for the strategy)."""
-        return bool(self.settings.position_adjustment_enable or self.strategy.strategy.position_adjustment_enable)
+        return position.adjustment_enabled(
+            self.settings.position_adjustment_enable, self.strategy.strategy.position_adjustment_enable
+        )
 
     @property
     def _max_entry_adjustments(self) -> int:
-        configured = self.settings.max_entry_position_adjustment
-        return configured if configured != -1 else int(self.strategy.strategy.max_entry_position_adjustment)
+        return position.max_entry_adjustments(
+            self.settings.max_entry_position_adjustment, self.strategy.strategy.max_entry_position_adjustment
+        )
 
     async def _adjust_positions(self) -> None:
         """Ask the strategy about each open trade holding coins; one trade's failure leaves the others."""

@@ -28,6 +28,18 @@ REPLACE_REASON = "cancelled to be replaced by new limit order"
 USER_CANCEL_REASON = "user requested order cancel"
 
 
+def adjustment_enabled(configured: bool, strategy_enabled: bool) -> bool:
+    """Position adjustment is on when the config or the strategy says so (freqtrade lets the config
+    switch it on for the strategy)."""
+    return bool(configured or strategy_enabled)
+
+
+def max_entry_adjustments(configured: int, strategy_value: int) -> int:
+    """How many entries may be added to a trade: the config's number, unless it is -1 (then the
+    strategy's, where -1 means no limit)."""
+    return configured if configured != -1 else int(strategy_value)
+
+
 @dataclass(frozen=True, slots=True)
 class AddEntry:
     stake: float
