@@ -48,7 +48,7 @@ from ftserver.data.cache import CandleCache
 from ftserver.data.history import candle_store_for
 from ftserver.data.producer_data import ProducerData
 from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_ms, timeframe_to_seconds
-from ftserver.decide import position, strategy_answers
+from ftserver.decide import cancels, position, strategy_answers
 from ftserver.decide.entry import (
     SIGNAL_EXPIRED,
     clamp_stake,
@@ -769,11 +769,12 @@ class TradingLoop:
         self._wallet_changed()
         current = self.prices.rate(trade.pair)
         if order.ft_order_side == trade.entry_side:
-            if order.filled <= 0 and trade.nr_of_successful_entries == 0 and not replacing:
+            outcome = cancels.after_entry_cancel(trade, order, replacing=replacing)
+            if outcome is cancels.EntryCancel.DROP_TRADE:
                 await self.repo.delete_trade(trade.id or 0)
                 self._open.pop(trade.id or 0, None)
-            elif order.filled <= 0 and trade.nr_of_successful_entries == 0:
-                await self.repo.save_trade(trade)  # the replacing order comes next
+            elif outcome is cancels.EntryCancel.AWAIT_REPLACEMENT:
+                await self.repo.save_trade(trade)
             else:
                 await self._on_entry_filled(trade, order, update.fee_rate)
             self.bus.publish(
@@ -787,12 +788,11 @@ class TradingLoop:
                 )
             )
         else:
-            if order.filled > 0:
-                await self._on_exit_filled(trade, order, update.fee_rate)  # what it sold before the cancel
+            if cancels.exit_sold_part(order):
+                await self._on_exit_filled(trade, order, update.fee_rate)
                 if not trade.is_open:
                     return
-            trade.exit_reason = None
-            trade.exit_order_status = OrderStatus.CANCELED.value
+            cancels.reopen_after_exit_cancel(trade)
             await self.repo.save_trade(trade)
             self.bus.publish(
                 announce.exit_message(
