@@ -20,7 +20,7 @@ all 200 pairs fetched once, daily candles read by the filters), what a refresh c
 due (tickers and rankings cached), and the iterations with the chain in place. Targets: a refresh
 under 100 ms, an iteration under 1 s.
 
-Run: .venv/bin/python bench/loop.py [--runs N] [--only-pairlists]
+Run: .venv/bin/python bench/loop.py [--runs N] [--pairs N ...] [--only-pairlists | --only-informative]
 """
 
 from __future__ import annotations
@@ -200,22 +200,23 @@ async def main_pairlists(runs: int) -> None:
         )
 
 
-async def main(runs: int) -> None:
-    for strategy_class, label in (
+async def main(runs: int, counts: tuple[int, ...], only_informative: bool) -> None:
+    cases: list[tuple[type[Strategy], str]] = [
         (SampleStrategy, "SampleStrategy"),
         (HourlyRsiSample, "SampleStrategy + 1h informative"),
-    ):
-        await table(runs, strategy_class, label)
+    ]
+    for strategy_class, label in cases[1:] if only_informative else cases:
+        await table(runs, strategy_class, label, counts)
 
 
-async def table(runs: int, strategy_class: type[Strategy], label: str) -> None:
+async def table(runs: int, strategy_class: type[Strategy], label: str, counts: tuple[int, ...]) -> None:
     print(f"trading loop iteration, seconds — sim market, 5m, {label}; best / median of {runs} runs")
     print(
         f"{'pairs':>6} {'cold start':>13} {'new candle':>13} {'  (CPU time)':>13} {'between':>13} {'worst':>13}"
         f" {'trades':>7}  ratio to 1 s target"
     )
     with tempfile.TemporaryDirectory() as folder:
-        for count in (10, 50, 200):
+        for count in counts:
             results = []
             for run in range(runs):
                 run_folder = Path(folder) / f"run{run}"
@@ -240,7 +241,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="repetitions of the whole measurement (default 3)")
     parser.add_argument("--only-pairlists", action="store_true", help="only the pairlist chain case")
+    parser.add_argument("--only-informative", action="store_true", help="only the table with one informative timeframe")
+    parser.add_argument(
+        "--pairs", type=int, nargs="+", default=[10, 50, 200], help="whitelist sizes (default 10 50 200)"
+    )
     args = parser.parse_args()
     if not args.only_pairlists:
-        asyncio.run(main(args.runs))
-    asyncio.run(main_pairlists(args.runs))
+        asyncio.run(main(args.runs, tuple(args.pairs), args.only_informative))
+    if not args.only_informative:
+        asyncio.run(main_pairlists(args.runs))

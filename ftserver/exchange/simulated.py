@@ -61,6 +61,13 @@ def default_pairs(quote: str = "USDT") -> list[str]:
     return [f"{base}/{quote}" for base in (*DEFAULT_PRICES, *SMALLER_BASES)]
 
 
+# Blocks each pair holds besides the shared cache: the current day and the one before, which the
+# forming candles and the last 24 hours (tickers) read. 2 x 58 kB per pair.
+_NEWEST_BLOCKS = 2
+# Where each minute's close sits between the block's start (0) and end (1) anchors.
+_BRIDGE_TIME = np.linspace(0.0, 1.0, BLOCK_MINUTES + 1)
+_BRIDGE_TIME.flags.writeable = False
+
 # Slow waves that move a block's anchor: (period in days, amplitude in log-price).
 _WAVES = [(3.1, 0.02), (11.3, 0.05), (37.7, 0.09), (127.0, 0.16), (401.0, 0.25)]
 
@@ -137,6 +144,7 @@ class _PairSeries:
         # About a million quote units a minute for a large coin.
         self._base_volume = 1_000_000 / start_price * traits.volume_scale
         self._cache = cache
+        self._newest: dict[int, np.ndarray] = {}
 
     def _anchor(self, block: int) -> float:
         days = block * BLOCK_MINUTES / 1440
@@ -147,36 +155,79 @@ class _PairSeries:
 
     def block(self, block: int) -> np.ndarray:
         """Rows (open, high, low, close, volume) for the 1440 minutes of ``block``."""
-        cached = self._cache.get((self._pair, block))
-        if cached is not None:
-            return cached
+        rows = self._newest.get(block)
+        if rows is not None:
+            return rows
+        rows = self._cache.get((self._pair, block))
+        if rows is None:
+            rows = self._generate(block)
+            self._cache.put((self._pair, block), rows)
+        self._keep_if_newest(block, rows)
+        return rows
+
+    def _keep_if_newest(self, block: int, rows: np.ndarray) -> None:
+        """Hold the pair's newest blocks outside the shared cache: every iteration reads them, and a
+        cold start that reads a long history of each pair in turn would otherwise push them out of
+        the shared cache before the pair's next timeframe reads them again."""
+        if len(self._newest) < _NEWEST_BLOCKS:
+            self._newest[block] = rows
+            return
+        oldest = min(self._newest)
+        if block > oldest:
+            del self._newest[oldest]
+            self._newest[block] = rows
+
+    def _generate(self, block: int) -> np.ndarray:
         rng = np.random.default_rng([self._key, block & 0xFFFFFFFF, block >> 32 & 0xFFFFFFFF])
         # Fat-ish tails: Student-t with 4 degrees of freedom, scaled to unit variance.
         steps = rng.standard_t(4, BLOCK_MINUTES) / math.sqrt(2.0) * self._sigma
-        walk = np.concatenate(([0.0], np.cumsum(steps)))
-        t = np.linspace(0.0, 1.0, BLOCK_MINUTES + 1)
+        walk = np.empty(BLOCK_MINUTES + 1)
+        walk[0] = 0.0
+        np.cumsum(steps, out=walk[1:])
+        t = _BRIDGE_TIME
         start, end = self._anchor(block), self._anchor(block + 1)
         log_path = start + (end - start) * t + walk - t * walk[-1]
-        prices = np.exp(log_path)
+        prices = np.exp(log_path, out=log_path)
         opens, closes = prices[:-1], prices[1:]
         wick = np.abs(rng.normal(0.0, self._sigma * 0.6, (2, BLOCK_MINUTES)))
-        highs = np.maximum(opens, closes) * (1 + wick[0])
-        lows = np.minimum(opens, closes) * (1 - wick[1])
+        rows = np.empty((BLOCK_MINUTES, 5))
+        rows[:, 0] = opens
+        rows[:, 3] = closes
+        np.multiply(np.maximum(opens, closes), 1 + wick[0], out=rows[:, 1])
+        np.multiply(np.minimum(opens, closes), 1 - wick[1], out=rows[:, 2])
         moves = np.abs(closes / opens - 1) / self._sigma
-        volumes = self._base_volume * rng.lognormal(0.0, 0.5, BLOCK_MINUTES) * (0.5 + moves)
-        rows = np.column_stack((opens, highs, lows, closes, volumes))
-        self._cache.put((self._pair, block), rows)
+        rows[:, 4] = self._base_volume * rng.lognormal(0.0, 0.5, BLOCK_MINUTES) * (0.5 + moves)
+        rows.flags.writeable = False  # shared by every request: a forming minute is changed on a copy
         return rows
 
     def minutes(self, start_ms: int, end_ms: int) -> np.ndarray:
         """Rows for every minute with open time in [start_ms, end_ms), both minute-aligned."""
-        if end_ms <= start_ms:
+        parts = self.minute_parts(start_ms, end_ms)
+        if not parts:
             return np.empty((0, 5))
-        first_block, last_block = start_ms // BLOCK_MS, (end_ms - 1) // BLOCK_MS
-        parts = [self.block(b) for b in range(first_block, last_block + 1)]
-        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        offset = (start_ms - first_block * BLOCK_MS) // MINUTE_MS
-        return rows[offset : offset + (end_ms - start_ms) // MINUTE_MS]
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def minute_parts(self, start_ms: int, end_ms: int) -> list[np.ndarray]:
+        """``minutes(start_ms, end_ms)`` as read-only views into the blocks, one per block."""
+        parts = []
+        for block in range(start_ms // BLOCK_MS, (end_ms - 1) // BLOCK_MS + 1) if end_ms > start_ms else ():
+            block_start = block * BLOCK_MS
+            low, high = max(start_ms, block_start), min(end_ms, block_start + BLOCK_MS)
+            parts.append(self.block(block)[(low - block_start) // MINUTE_MS : (high - block_start) // MINUTE_MS])
+        return parts
+
+
+def _aggregate(rows: np.ndarray, per: int) -> np.ndarray:
+    """Rows (open, high, low, close, volume) of consecutive ``per``-minute candles of 1-minute ``rows``
+    (the last one may be shorter)."""
+    edges = np.arange(0, len(rows), per)
+    out = np.empty((len(edges), 5))
+    out[:, 0] = rows[edges, 0]
+    np.maximum.reduceat(rows[:, 1], edges, out=out[:, 1])
+    np.minimum.reduceat(rows[:, 2], edges, out=out[:, 2])
+    out[:, 3] = rows[np.minimum(edges + per, len(rows)) - 1, 3]
+    np.add.reduceat(rows[:, 4], edges, out=out[:, 4])
+    return out
 
 
 class SimulatedMarket(OfflineMarket):
@@ -229,18 +280,23 @@ class SimulatedMarket(OfflineMarket):
         start, stop_open = window
         current_minute = now_ms - now_ms % MINUTE_MS
         end_ms = min(stop_open + step, current_minute + MINUTE_MS)
-        rows = series.minutes(start, end_ms).copy()
-        if end_ms == current_minute + MINUTE_MS and len(rows):
-            self._make_partial(rows, (now_ms - current_minute) / MINUTE_MS)
+        parts = series.minute_parts(start, end_ms)
+        if not parts:
+            return []
+        if end_ms == current_minute + MINUTE_MS:
+            parts[-1] = parts[-1].copy()  # the forming minute is changed: never in the cached block
+            self._make_partial(parts[-1], (now_ms - current_minute) / MINUTE_MS)
         per = step // MINUTE_MS
-        edges = np.arange(0, len(rows), per)
-        opens = rows[edges, 0]
-        highs = np.maximum.reduceat(rows[:, 1], edges)
-        lows = np.minimum.reduceat(rows[:, 2], edges)
-        closes = rows[np.minimum(edges + per, len(rows)) - 1, 3]
-        volumes = np.add.reduceat(rows[:, 4], edges)
-        times = start + edges * MINUTE_MS
-        out = np.column_stack((times.astype(np.float64), opens, highs, lows, closes, volumes))
+        if BLOCK_MS % step == 0:
+            # Candles then never straddle two blocks (``start`` is a candle boundary): aggregate each
+            # block's part where it lies instead of first copying a long history into one array.
+            candle_rows = [_aggregate(part, per) for part in parts]
+            rows = np.concatenate(candle_rows) if len(candle_rows) > 1 else candle_rows[0]
+        else:
+            rows = _aggregate(np.concatenate(parts), per)
+        out = np.empty((len(rows), 6))
+        out[:, 0] = start + np.arange(len(rows)) * step
+        out[:, 1:] = rows
         candles: list[list[float]] = out.tolist()
         return candles
 

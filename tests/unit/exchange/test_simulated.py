@@ -163,3 +163,39 @@ def test_factory_builds_sim_with_default_and_whitelisted_pairs(clock: ManualCloc
     assert built.candles("BTC/USDT", "1m", limit=3) == market(seed=3).candles("BTC/USDT", "1m", limit=3)
     only = create_market(ExchangeSettings(name="sim", sim=SimSettings(pairs=("ETH/USDT",))), clock=clock)
     assert set(only.markets) == {"ETH/USDT"}
+
+
+def test_candles_do_not_depend_on_what_was_read_before_or_what_the_cache_kept() -> None:
+    pairs = default_pairs()[:8]
+    # A one-block cache: reading many pairs' history in turn pushes every older block out again.
+    busy = market(cache_blocks=1, history_days=10)
+    for pair in pairs:
+        busy.candles(pair, "5m", limit=300)
+    for pair in pairs:
+        for timeframe in ("1h", "5m", "3d"):
+            fresh = market(history_days=10).candles(pair, timeframe, limit=300)
+            assert busy.candles(pair, timeframe, limit=300) == fresh, (pair, timeframe)
+
+
+def test_a_forming_minute_read_earlier_leaves_the_closed_minute_as_a_fresh_market_has_it(
+    sim: SimulatedMarket, clock: ManualClock
+) -> None:
+    forming = sim.candles("BTC/USDT", "1m", limit=1)[-1]
+    sim.candles("BTC/USDT", "1h", limit=30)  # its forming hour ends in the same forming minute
+    clock.advance(minutes=1)
+    closed = sim.candles("BTC/USDT", "1m", since_ms=int(forming[0]), limit=1)[0]
+    fresh = SimulatedMarket(clock=ManualClock(clock.now()), seed=7, history_days=5)
+    assert closed == fresh.candles("BTC/USDT", "1m", since_ms=int(forming[0]), limit=1)[0]
+    assert closed[5] == pytest.approx(forming[5] * 2), "the whole minute's volume, not the half read before"
+
+
+def test_three_day_candle_aggregates_the_days_it_spans() -> None:
+    m = market(history_days=20)
+    three = m.candles("DOT/USDT", "3d", limit=3)[-2]  # closed: the newest one is still forming
+    days = m.candles("DOT/USDT", "1d", since_ms=int(three[0]), limit=3)
+    assert [int(d[0]) for d in days] == [int(three[0]) + n * 86_400_000 for n in range(3)]
+    assert three[1] == days[0][1]
+    assert three[2] == max(d[2] for d in days)
+    assert three[3] == min(d[3] for d in days)
+    assert three[4] == days[-1][4]
+    assert three[5] == pytest.approx(sum(d[5] for d in days))
