@@ -66,7 +66,13 @@ class DryRun:
 
 @contextlib.asynccontextmanager
 async def dry_run(
-    tmp_path: Path, strategy: str, *, seed: int = 42, volatility: float = 1.0, pairs: list[str] = PAIRS
+    tmp_path: Path,
+    strategy: str,
+    *,
+    seed: int = 42,
+    volatility: float = 1.0,
+    pairs: list[str] = PAIRS,
+    listed: list[str] = PAIRS,
 ) -> AsyncIterator[DryRun]:
     settings = settings_from_dict(
         {
@@ -83,7 +89,7 @@ async def dry_run(
             "exchange": {
                 "name": "sim",
                 "pair_whitelist": pairs,
-                "sim": {"seed": seed, "volatility": volatility, "pairs": pairs},
+                "sim": {"seed": seed, "volatility": volatility, "pairs": listed},
             },
             # The background loop iterates once at start; the test runs every further iteration.
             "internals": {"process_throttle_secs": 3600, "heartbeat_interval": 0},
@@ -141,6 +147,9 @@ async def test_sample_strategy_template_opens_and_closes_a_trade_by_its_own_rule
     async with dry_run(tmp_path, "SampleStrategy") as run:
         # The user's sample_strategy.py, not ftserver's built-in class of the same name.
         assert loaded_from(run) == FIXTURES / "sample_strategy.py"
+        strategy = run.bot.strategy.strategy
+        # No SampleStrategy.json beside the file: every parameter has its default.
+        assert (strategy.buy_rsi.value, strategy.sell_rsi.value) == (30, 70)
         trade = await run.until_a_trade_closes(max_candles=150)
 
         # No trailing stop and no custom exit: ROI, its exit signal or the -10 % stop.
@@ -171,7 +180,9 @@ async def test_informative_sample_trades_and_its_exit_signal_waits_for_a_profit(
 
 
 async def test_informative_sample_merges_only_closed_15m_btc_candles(tmp_path: Path) -> None:
-    async with dry_run(tmp_path, "InformativeSample") as run:
+    # BTC/USDT is listed but not whitelisted: it is fetched because informative_pairs() names it.
+    async with dry_run(tmp_path, "InformativeSample", pairs=["ETH/USDT", "SOL/USDT"]) as run:
+        assert "BTC/USDT" not in run.bot.whitelist
         for _ in range(7):  # to 12:35:30: the newest closed 5m candle is 12:30, within the 12:30 15m candle
             await run.next_candle()
         frame = run.analyzed("ETH/USDT")
