@@ -150,7 +150,7 @@ async def test_sample_strategy_template_opens_and_closes_a_trade_by_its_own_rule
         strategy = run.bot.strategy.strategy
         # No SampleStrategy.json beside the file: every parameter has its default.
         assert (strategy.buy_rsi.value, strategy.sell_rsi.value) == (30, 70)
-        trade = await run.until_a_trade_closes(max_candles=150)
+        trade = await run.until_a_trade_closes(max_candles=250)
 
         # No trailing stop and no custom exit: ROI, its exit signal or the -10 % stop.
         assert trade.exit_reason in {"roi", "exit_signal", "stop_loss"}
@@ -168,7 +168,7 @@ async def test_sample_strategy_template_opens_and_closes_a_trade_by_its_own_rule
 async def test_informative_sample_trades_and_its_exit_signal_waits_for_a_profit(tmp_path: Path) -> None:
     async with dry_run(tmp_path, "InformativeSample") as run:
         assert loaded_from(run) == FIXTURES / "InformativeSample.py"
-        trade = await run.until_a_trade_closes(max_candles=250)
+        trade = await run.until_a_trade_closes(max_candles=350)
 
         assert trade.exit_reason in {"roi", "exit_signal", "stop_loss"}
         assert trade.initial_stop_loss == pytest.approx(trade.open_rate * 0.90, rel=1e-4)
@@ -212,7 +212,7 @@ async def test_custom_stoploss_with_psar_keeps_its_initial_stop_in_dry_run_and_s
     async with dry_run(tmp_path, "CustomStoplossWithPSAR", volatility=10.0) as run:
         assert loaded_from(run) == FIXTURES / "CustomStoplossWithPSAR.py"
         assert run.bot.strategy.strategy.custom_info == {}
-        trade = await run.until_a_trade_closes(max_candles=24)
+        trade = await run.until_a_trade_closes(max_candles=48)
 
         assert trade.exit_reason == "stop_loss"
         assert trade.initial_stop_loss == pytest.approx(trade.open_rate * 0.80, rel=1e-4)
@@ -242,7 +242,7 @@ async def test_strategy_without_minimal_roi_never_exits_on_roi(tmp_path: Path) -
 async def test_bandtastic_trades_with_its_parameter_defaults_and_trailing_stop(tmp_path: Path) -> None:
     async with dry_run(tmp_path, "Bandtastic") as run:
         assert loaded_from(run) == FIXTURES / "Bandtastic.py"
-        trade = await run.until_a_trade_closes(max_candles=100)
+        trade = await run.until_a_trade_closes(max_candles=200)
 
         assert trade.exit_reason in {"roi", "exit_signal", "stop_loss", "trailing_stop_loss"}
         assert trade.initial_stop_loss == pytest.approx(trade.open_rate * (1 - 0.345), rel=1e-4)
@@ -266,7 +266,7 @@ async def test_bandtastic_trades_with_its_parameter_defaults_and_trailing_stop(t
 async def test_strategy001_custom_exit_closes_with_its_own_reason_when_rsi_is_above_70(tmp_path: Path) -> None:
     async with dry_run(tmp_path, "Strategy001_custom_exit") as run:
         assert loaded_from(run) == FIXTURES / "Strategy001_custom_exit.py"
-        trade = await run.until_a_trade_closes(max_candles=150)
+        trade = await run.until_a_trade_closes(max_candles=300)
 
         assert trade.exit_reason == "rsi_profit_sell"
         assert trade.close_profit is not None and trade.close_profit > 0
