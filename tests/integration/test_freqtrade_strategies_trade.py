@@ -35,7 +35,6 @@ from tests.support.polling import eventually
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freqtrade" / "strategies"
 START = datetime(2026, 3, 2, 12, 0, 30, tzinfo=UTC)
 PAIRS = ["BTC/USDT", "ETH/USDT", "SOL/USDT"]
-PARAMETERS_MISSING = pytest.mark.xfail(strict=True, reason="parameters not in main yet")
 
 
 @dataclass
@@ -142,7 +141,6 @@ def decision_candle(order_date: datetime, timeframe_seconds: int) -> pd.Timestam
 # ---- freqtrade's template -------------------------------------------------------------------------
 
 
-@PARAMETERS_MISSING
 async def test_sample_strategy_template_opens_and_closes_a_trade_by_its_own_rules(tmp_path: Path) -> None:
     async with dry_run(tmp_path, "SampleStrategy") as run:
         # The user's sample_strategy.py, not ftserver's built-in class of the same name.
@@ -238,7 +236,6 @@ async def test_strategy_without_minimal_roi_never_exits_on_roi(tmp_path: Path) -
 # ---- hyperopt parameters ------------------------------------------------------------------------
 
 
-@PARAMETERS_MISSING
 async def test_bandtastic_trades_with_its_parameter_defaults_and_trailing_stop(tmp_path: Path) -> None:
     async with dry_run(tmp_path, "Bandtastic") as run:
         assert loaded_from(run) == FIXTURES / "Bandtastic.py"
