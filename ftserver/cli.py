@@ -140,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     new_config = commands.add_parser("new-config", help="write a config file with fresh secrets")
     new_config.add_argument("-c", "--config", default="user_data/config.json", metavar="PATH", help="file to write")
     new_config.add_argument("--force", action="store_true", help="overwrite an existing file")
+    commands.add_parser(
+        "hash-password",
+        help="print an argon2 hash of a password (read from the terminal or stdin) for api_server.users",
+    )
     return parser
 
 
@@ -271,6 +275,24 @@ def _new_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _hash_password(_: argparse.Namespace) -> int:
+    import getpass
+
+    from ftserver.api.passwords import hash_password
+
+    # Never an argument: it would stay in the shell history and the process list.
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            raise InvalidRequest("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise InvalidRequest("the password is empty")
+    print(hash_password(password))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["client"]:
@@ -302,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import_db(args)
         if args.command == "export-db":
             return _export_db(args)
+        if args.command == "hash-password":
+            return _hash_password(args)
     except (ConfigError, StrategyError, InvalidRequest) as exc:
         kind = {ConfigError: "config error", StrategyError: "strategy error"}.get(type(exc), "invalid argument")
         print(f"ftserver: {kind}: {exc}", file=sys.stderr)

@@ -52,6 +52,12 @@ class AuthError(FtServerError):
     code = "unauthorized"
 
 
+class Forbidden(FtServerError):
+    """The caller is known but its role does not allow the request."""
+
+    code = "forbidden"
+
+
 class ExchangeError(FtServerError):
     """The exchange answered, but with an error (bad symbol, rejected order, ...)."""
 

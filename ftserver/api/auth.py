@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,12 +31,13 @@ from ftserver.api.ban import BanGuard, BanKey, ban_key, client_ip, too_many_atte
 from ftserver.api.cors import is_preflight
 from ftserver.api.principal import Principal
 from ftserver.api.tokens import SignedTokenRefused, TokenService
+from ftserver.api.users import UserDirectory
 from ftserver.errors import AuthError
 
 __all__ = [
     "PRINCIPAL",
-    "authenticate_basic",
     "authenticate_request",
+    "authenticate_user",
     "bearer_token",
     "client_ip",
     "counts_as_failure",
@@ -69,20 +69,6 @@ def principal_of(request: web.Request) -> Principal:
     return request[PRINCIPAL]
 
 
-def _utf8(text: str) -> bytes:
-    # surrogatepass: a lone surrogate (from odd environment decoding) must fail to match, not raise.
-    return text.encode("utf-8", "surrogatepass")
-
-
-def credentials_match(given_user: str, given_password: str, username: str, password: str) -> bool:
-    if not password:
-        return False  # an empty configured password authenticates nobody
-    # Both comparisons always run, so timing does not tell whether the username was right.
-    user_ok = hmac.compare_digest(_utf8(given_user), _utf8(username))
-    password_ok = hmac.compare_digest(_utf8(given_password), _utf8(password))
-    return user_ok and password_ok
-
-
 def parse_basic(header: str) -> tuple[str, str]:
     """The (user, password) of a ``Basic`` Authorization header, or ``AuthError("Unauthorized")``."""
     scheme, _, value = header.strip().partition(" ")
@@ -100,14 +86,6 @@ def parse_basic(header: str) -> tuple[str, str]:
     if not colon:
         raise AuthError(UNAUTHORIZED)
     return given_user, given_password
-
-
-def authenticate_basic(header: str, username: str, password: str) -> Principal:
-    """The principal a ``Basic`` Authorization header names, or ``AuthError("Unauthorized")``."""
-    given_user, given_password = parse_basic(header)
-    if not credentials_match(given_user, given_password, username, password):
-        raise AuthError(UNAUTHORIZED)
-    return Principal(username=given_user, via="basic")
 
 
 def bearer_token(header: str) -> str | None:
@@ -168,16 +146,32 @@ def authenticate_request(request: web.Request, ban: BanGuard | None, check: Call
     return guard_attempt(ban, ban_key(client_ip(request), user), lambda: check(header), password=is_password)
 
 
+def authenticate_user(header: str, users: UserDirectory) -> Principal:
+    """The principal a ``Basic`` Authorization header names among ``users``, or ``AuthError``."""
+    given_user, given_password = parse_basic(header)
+    return users.authenticate(given_user, given_password)
+
+
 def setup_auth(
-    app: web.Application, *, username: str, password: str, tokens: TokenService, ban: BanGuard | None
+    app: web.Application,
+    *,
+    username: str = "",
+    password: str = "",
+    tokens: TokenService,
+    ban: BanGuard | None,
+    users: UserDirectory | None = None,
 ) -> None:
-    """Install the auth middleware; call after ``setup_errors`` and ``setup_ban``."""
+    """Install the auth middleware; call after ``setup_errors`` and ``setup_ban``.
+
+    ``users``: who may log in (default: ``username`` alone, as admin).
+    """
+    directory = users if users is not None else UserDirectory.single(username, password)
 
     def basic_or_bearer(header: str) -> Principal:
         token = bearer_token(header)
         if token is not None:
             return tokens.verify(token, "access")
-        return authenticate_basic(header, username, password)
+        return authenticate_user(header, directory)
 
     @web.middleware
     async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -26,6 +26,7 @@ _STATUS_BY_ERROR: list[tuple[type[errors.FtServerError], int]] = [
     (errors.WrongRunMode, 503),
     (errors.NotAvailable, 503),
     (errors.AuthError, 401),
+    (errors.Forbidden, 403),
     (errors.StorageUnavailable, 503),
     (errors.ExchangeUnavailable, 503),
     (errors.ExchangeError, 502),

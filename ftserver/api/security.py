@@ -7,6 +7,8 @@ with a warning. Listening anywhere else with them raises ``ConfigError`` naming 
   docs), or shorter than ``MIN_PASSWORD_LENGTH``: the ban guard slows guessing, it cannot make a
   short password safe;
 - ``jwt_secret_key``: published, or shorter than ``MIN_SECRET_LENGTH`` (anyone could sign tokens);
+- each ``users[i].password`` given in plain text: the same rules as ``password`` (a hash is taken
+  as it is: it does not tell how strong the password is);
 - ``ws_token``: published, or shorter than ``MIN_WS_TOKEN_LENGTH`` (the same rule as the JWT
   secret: it is a bearer secret too; freqtrade's docs generate it with ``secrets.token_urlsafe(25)``,
   34 characters). Empty is allowed: the message WebSocket then accepts JWT access tokens only.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from ftserver.api.passwords import is_password_hash
 from ftserver.config.sections import ApiServerSettings
 from ftserver.errors import ConfigError
 
@@ -108,6 +111,16 @@ def check_listen_security(api_server: ApiServerSettings) -> list[str]:
         (
             "api_server.ws_token",
             _weakness(ws_tokens, KNOWN_EXAMPLE_WS_TOKENS, MIN_WS_TOKEN_LENGTH, "anyone can open the message WebSocket"),
+        ),
+        *(
+            (
+                f"api_server.users[{index}].password",
+                _weakness([user.password], KNOWN_EXAMPLE_PASSWORDS, MIN_PASSWORD_LENGTH, "anyone can log in with it")
+                if user.password
+                else "is empty, so this user cannot log in",
+            )
+            for index, user in enumerate(api_server.users)
+            if not is_password_hash(user.password)  # a hash says nothing of the password's strength
         ),
     ]
     problems = [(key, text) for key, text in checks if text is not None]

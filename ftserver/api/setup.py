@@ -1,9 +1,9 @@
 """Assembles the HTTP application: middlewares in their order, every route, CORS last.
 
-Middleware order, outermost first: request log -> error -> ban -> auth. The error middleware turns
-whatever the inner layers raise into JSON; the ban middleware resolves the client's address (behind
-trusted proxies); auth runs last, consults the ban guard for the credentials it checks, so handlers
-always see an authenticated principal.
+Middleware order, outermost first: request log -> error -> ban -> auth -> roles. The error middleware
+turns whatever the inner layers raise into JSON; the ban middleware resolves the client's address
+(behind trusted proxies); auth consults the ban guard for the credentials it checks, so handlers
+always see an authenticated principal; roles refuses (403) a principal below the route's role.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from ftserver.api.cors import setup_cors
 from ftserver.api.errors import setup_errors
 from ftserver.api.logging_middleware import setup_request_logging
 from ftserver.api.openapi import require_declared
+from ftserver.api.principal import Role
+from ftserver.api.roles import setup_roles
 from ftserver.api.routes.backtest import setup_backtest_routes
 from ftserver.api.routes.candles import setup_candle_routes
 from ftserver.api.routes.control import setup_control_routes
@@ -35,10 +37,13 @@ from ftserver.api.routes.trades import setup_trade_routes
 from ftserver.api.state_store import StateStore
 from ftserver.api.tokens import TokenRevocations, TokenService
 from ftserver.api.ui import resolve_ui_dir, setup_ui_routes
+from ftserver.api.users import ApiUser, UserDirectory
 from ftserver.api.ws.endpoint import setup_ws
 from ftserver.api.ws.hub import WsHub
 from ftserver.config import Settings
+from ftserver.config.sections import ApiServerSettings
 from ftserver.core.clock import Clock
+from ftserver.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +59,15 @@ def setup_api(
     """``ban_store`` and ``revocation_store`` keep bans and revoked tokens across restarts (in memory
     only when not given)."""
     api = settings.api_server
+    users = user_directory(api)
     revocations = TokenRevocations(clock=clock, store=revocation_store)
     tokens = TokenService(
-        api.jwt_secret_key, username=api.username, password=api.password, clock=clock, revocations=revocations
+        api.jwt_secret_key,
+        username=api.username,
+        password=api.password,
+        clock=clock,
+        revocations=revocations,
+        users=users,
     )
     app[keys.TOKENS] = tokens
     guard = BanGuard(
@@ -69,10 +80,11 @@ def setup_api(
     setup_errors(app)
     setup_request_logging(app, api.verbosity)
     setup_ban(app, ClientAddresses(api.trusted_proxies))
-    setup_auth(app, username=api.username, password=api.password, tokens=tokens, ban=guard)
+    setup_auth(app, tokens=tokens, ban=guard, users=users)
+    setup_roles(app)
 
     setup_ping_routes(app)
-    setup_token_routes(app, username=api.username, password=api.password, tokens=tokens, ban=guard)
+    setup_token_routes(app, tokens=tokens, ban=guard, users=users)
     setup_system_routes(app)
     setup_control_routes(app)
     setup_trade_routes(app)
@@ -107,3 +119,13 @@ def setup_api(
     setup_ui_routes(app, resolve_ui_dir(api.ui_path))  # last route: it takes every other GET path
     require_declared(app)  # each route carries its OpenAPI operation (or is declared a page)
     setup_cors(app, api.CORS_origins)
+
+
+def user_directory(api: ApiServerSettings) -> UserDirectory:
+    """``username``/``password`` as admin, then ``users`` with their roles; a name given twice is a config error."""
+    users = [ApiUser(api.username, api.password, Role.ADMIN)]
+    for index, user in enumerate(api.users):
+        if any(known.username == user.username for known in users):
+            raise ConfigError(f"user {user.username!r} is configured twice", key=f"api_server.users[{index}].username")
+        users.append(ApiUser(user.username, user.password, Role(user.role)))
+    return UserDirectory(users)

@@ -5,8 +5,10 @@ Access tokens live 15 minutes, refresh tokens 30 days; a token of the wrong ``ty
 Two claims freqtrade does not have (its clients never read the payload):
 
 - ``fp``: an HMAC of (username, password) keyed with the JWT secret, truncated. A token is accepted
-  only while its ``fp`` and ``identity.u`` match the configured credentials, so changing the username
-  or the password revokes every token issued before. The password itself is never in a token.
+  only while its ``fp`` and ``identity.u`` match a configured user's credentials (as configured:
+  plain or hashed), so changing a username or password revokes every token issued to it before.
+  The password itself is never in a token. The user's role is looked up at each request, so a
+  changed role applies at once.
 - ``fam``: the token family. A login issues an access and a refresh token of a new family; a refresh
   issues an access token of the refresh token's family. Revoking a refresh token revokes its family.
 """
@@ -26,6 +28,7 @@ import jwt
 
 from ftserver.api.principal import Principal
 from ftserver.api.state_store import MemoryStore, StateStore
+from ftserver.api.users import UserDirectory
 from ftserver.core.clock import Clock, SystemClock
 from ftserver.errors import AuthError
 
@@ -103,12 +106,15 @@ class TokenService:
         refresh_ttl: timedelta = timedelta(days=30),
         clock: Clock | None = None,
         revocations: TokenRevocations | None = None,
+        users: UserDirectory | None = None,
     ) -> None:
+        """``users``: everyone who may hold a token (default: ``username`` alone, as admin)."""
         self._secret = secret
-        self._username = username
+        self._users = users if users is not None else UserDirectory.single(username, password)
         self._ttl: dict[str, timedelta] = {"access": access_ttl, "refresh": refresh_ttl}
         self._clock = clock or SystemClock()
         self._fingerprint = self.fingerprint(username, password)
+        self._fingerprints = {user.username: self.fingerprint(user.username, user.password) for user in self._users}
         self.revocations = revocations if revocations is not None else TokenRevocations(clock=self._clock)
 
     def fingerprint(self, username: str, password: str) -> str:
@@ -128,7 +134,7 @@ class TokenService:
             "iat": int(now.timestamp()),
             "exp": int((now + self._ttl[token_type]).timestamp()),
             "type": token_type,
-            "fp": self._fingerprint,
+            "fp": self._fingerprints.get(username, self._fingerprint),
             "fam": family or self.new_family(),
         }
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
@@ -156,16 +162,15 @@ class TokenService:
         family = payload.get("fam")
         if not isinstance(username, str) or not isinstance(fingerprint, str) or not isinstance(family, str):
             raise SignedTokenRefused("Token revoked: issued for other credentials")
-        # Both comparisons always run: the timing does not tell which one failed.
-        user_ok = hmac.compare_digest(
-            username.encode("utf-8", "surrogatepass"), self._username.encode("utf-8", "surrogatepass")
-        )
-        fp_ok = hmac.compare_digest(fingerprint.encode("utf-8", "surrogatepass"), self._fingerprint.encode("ascii"))
-        if not (user_ok and fp_ok):
+        user = self._users.get(username)
+        # The comparison runs for an unknown user too: the timing does not tell which part failed.
+        known = self._fingerprints.get(username, self._fingerprint)
+        fp_ok = hmac.compare_digest(fingerprint.encode("utf-8", "surrogatepass"), known.encode("ascii"))
+        if user is None or not fp_ok:
             raise SignedTokenRefused("Token revoked: issued for other credentials")
         if self.revocations.is_revoked(family):
             raise SignedTokenRefused("Token revoked")
-        return Principal(username=username, via="jwt", token_family=family)
+        return Principal(username=username, role=user.role, via="jwt", token_family=family)
 
     def revoke_family(self, family: str) -> None:
         """Revoke every token of ``family`` until the last one it could contain has expired."""

@@ -262,6 +262,13 @@ class InternalsSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ApiUserSettings:
+    username: str
+    password: str  # plain text or an argon2 hash (``ftserver hash-password``)
+    role: str = choice("read", "trade", "admin", default="read")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ApiServerSettings:
     enabled: bool = True
     listen_ip_address: str = "127.0.0.1"
@@ -285,6 +292,7 @@ class ApiServerSettings:
     max_connections: int = in_range(1000, min=1)
     max_connections_per_ip: int = in_range(100, min=1)
     header_timeout: float = in_range(10, min=0, min_inclusive=False)
+    users: tuple[ApiUserSettings, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from ftserver.api.openapi import (
     documented_routes,
     require_declared,
 )
+from ftserver.api.principal import Role
 from ftserver.api.responses import json_response
 from ftserver.api.schemas import responses as rs
 from ftserver.api.tokens import TokenService
@@ -29,7 +31,7 @@ from ftserver.core.clock import ManualClock
 USER, PASSWORD = "freq", "a-password"
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
 PING = Operation("auth", "Liveness check", rs.PingSchema)
-PAUSE = Operation("control", "Stop opening trades", rs.StatusMsgSchema)
+PAUSE = Operation("control", "Stop opening trades", rs.StatusMsgSchema, role=Role.ADMIN)
 
 
 async def answer(request: web.Request) -> web.Response:
@@ -137,14 +139,25 @@ def test_a_route_cannot_be_declared_without_an_operation() -> None:
         routes.post("/version", op={"summary": "a dict is not an operation"})  # type: ignore[arg-type]
 
 
+def test_a_route_that_is_not_a_get_cannot_be_declared_without_a_role() -> None:
+    routes = RouteTable(API_V1)
+    with pytest.raises(TypeError, match="POST /api/v1/pause: a POST route must name its role"):
+        routes.post("/pause", op=PING)
+    with pytest.raises(TypeError, match="DELETE /api/v1/locks: a DELETE route must name its role"):
+        routes.delete("/locks", op=PING)
+    routes.get("/ping", op=PING)(answer)  # a GET is read unless it says otherwise
+    routes.get("/show_config", op=replace(PING, role=Role.ADMIN))(answer)
+    assert [(d.path, d.role) for d in routes] == [("/api/v1/ping", Role.READ), ("/api/v1/show_config", Role.ADMIN)]
+
+
 def test_a_path_declared_twice_is_refused() -> None:
     routes = RouteTable(API_V1)
     routes.get("/ping", op=PING)(answer)
-    routes.post("/ping", op=PING)(answer)  # another method on the same path is fine
+    routes.post("/ping", op=PAUSE)(answer)  # another method on the same path is fine
     with pytest.raises(ValueError, match="GET /api/v1/ping is declared twice"):
         routes.get("/ping", op=PING)(answer)
     with pytest.raises(ValueError, match="POST /api/v1/ping is declared twice"):
-        routes.post("/pong", "/ping", op=PING)(answer)
+        routes.post("/pong", "/ping", op=PAUSE)(answer)
 
 
 def test_an_empty_table_refuses_to_register() -> None:

@@ -38,7 +38,7 @@ _PATH_PARAMETERS: dict[str, dict[str, Any]] = {
 _ERROR_TEXT = {
     400: "Malformed JSON, or a bad query or path value",
     401: "Missing or invalid credentials or token (see WWW-Authenticate)",
-    403: "Refused token",
+    403: "Refused token, or the caller's role is below the route's (see x-role)",
     404: "Not found",
     409: "Conflicts with the bot's state (already open, locked, no free slot, stopped)",
     422: "Invalid body; marshmallow's messages per field under `errors`",
@@ -156,6 +156,9 @@ def _operation(api: ApiRoute) -> dict[str, Any]:
         doc["security"] = []
     else:
         statuses.update((401, 429))
+        doc["x-role"] = str(op.role or "read")  # the least role that may call it (read < trade < admin)
+        if op.role not in (None, "read"):
+            statuses.add(403)
     for status in sorted(statuses):
         doc["responses"][str(status)] = _json(ErrorSchema, _ERROR_TEXT.get(status, "Error"))
     return doc

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import Schema
 
+from ftserver.api.principal import Role
+
 # Error statuses worth naming per route beyond the ones derived from its inputs (see document.py).
 CONFLICT = 409
 WRONG_MODE = 503
@@ -28,6 +30,12 @@ class Operation:
     errors: tuple[int, ...] = ()
     deprecated: bool = False
     description: str = ""
+    # The least role that may call the route. A GET defaults to ``read``; any other method must name
+    # one (``RouteTable`` refuses it otherwise), so no state-changing route exists without a decision.
+    role: Role | None = None
+    # Whether a call goes into the audit log. None: every method but GET is. False for POSTs that merely
+    # read (``/pair_candles`` with columns) or renew a login; True for a GET that acts (``/backtest/abort``).
+    audited: bool | None = None
 
     def alias(self, of: str) -> Operation:
         """The same operation under an older path, kept for old clients: documented as deprecated."""

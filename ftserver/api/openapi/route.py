@@ -15,17 +15,22 @@ below it. ``register`` adds the routes in the order they were declared, which is
 matching order. An operation is a required argument: a route cannot be declared without one, except
 through ``page``, for what is not API (the web UI, the Swagger UI), which the document leaves out;
 ``require_declared`` (called once the app's routes are all in) refuses a route added by hand.
+
+Each API route needs a role (``Operation.role``): a GET is ``read`` unless it says otherwise, any other
+method must name its role or the declaration raises ``TypeError``. The auth middleware reads the
+role from the matched route's declaration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from aiohttp import hdrs, web
 
 from ftserver.api.openapi.operation import Operation
+from ftserver.api.principal import Role
 
 API_V1 = "/api/v1"
 ROUTES_ATTR = "ftserver_routes"
@@ -39,6 +44,22 @@ class RouteDeclaration:
     path: str  # as registered, prefix included
     handler: Callable[..., Any]
     operation: Operation | None  # None: a page, not part of the API
+
+    @property
+    def role(self) -> Role:
+        """The least role that may call the route (a page: ``read``, though pages are public)."""
+        if self.operation is None or self.operation.role is None:
+            return Role.READ
+        return self.operation.role
+
+    @property
+    def audited(self) -> bool:
+        """Whether a call goes into the audit log: every state-changing route that does not opt out."""
+        if self.operation is None:
+            return False
+        if self.operation.audited is None:
+            return self.method != hdrs.METH_GET
+        return self.operation.audited
 
     @property
     def canonical(self) -> str:
@@ -80,6 +101,12 @@ class RouteTable:
     def _route(self, method: str, path: str, aliases: tuple[str, ...], op: Operation) -> Callable[[H], H]:
         if not isinstance(op, Operation):
             raise TypeError(f"{method} {self.prefix}{path}: op must be an Operation, not {op!r}")
+        if op.role is None:
+            if method != hdrs.METH_GET:
+                raise TypeError(
+                    f"{method} {self.prefix}{path}: a {method} route must name its role (Operation(role=...))"
+                )
+            op = replace(op, role=Role.READ)
 
         def declare(handler: H) -> H:
             self._declare(RouteDeclaration(method, self.prefix + path, handler, op))

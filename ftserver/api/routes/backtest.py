@@ -15,6 +15,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
+from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import json_response
 from ftserver.api.schemas import responses_backtest as rb
@@ -58,6 +59,7 @@ def webserver_backtest(request: web.Request) -> BacktestPort:
         body=BacktestRequestSchema,
         errors=(WRONG_MODE,),
         description=NO_ENGINE,
+        role=Role.ADMIN,
     ),
 )
 async def start_backtest(request: web.Request) -> web.Response:
@@ -81,7 +83,14 @@ async def get_backtest(request: web.Request) -> web.Response:
 
 @routes.delete(
     "/backtest",
-    op=Operation(TAG, "Forget the last backtest", rb.BacktestStatusSchema, errors=(WRONG_MODE,), description=NO_ENGINE),
+    op=Operation(
+        TAG,
+        "Forget the last backtest",
+        rb.BacktestStatusSchema,
+        errors=(WRONG_MODE,),
+        description=NO_ENGINE,
+        role=Role.ADMIN,
+    ),
 )
 async def reset_backtest(request: web.Request) -> web.Response:
     return json_response(webserver_backtest(request).reset())
@@ -90,7 +99,13 @@ async def reset_backtest(request: web.Request) -> web.Response:
 @routes.get(
     "/backtest/abort",
     op=Operation(
-        TAG, "Stop the running backtest", rb.BacktestStatusSchema, errors=(WRONG_MODE,), description=NO_ENGINE
+        TAG,
+        "Stop the running backtest",
+        rb.BacktestStatusSchema,
+        errors=(WRONG_MODE,),
+        description=NO_ENGINE,
+        role=Role.ADMIN,
+        audited=True,
     ),
 )
 async def abort_backtest(request: web.Request) -> web.Response:
@@ -136,6 +151,7 @@ async def get_backtest_history_result(request: web.Request) -> web.Response:
         many=True,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="Answers the history that is left.",
+        role=Role.ADMIN,
     ),
 )
 async def delete_backtest_history_entry(request: web.Request) -> web.Response:
@@ -153,6 +169,7 @@ async def delete_backtest_history_entry(request: web.Request) -> web.Response:
         body=BacktestNotesRequestSchema,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="Answers that result's history lines; 400 when the strategy is not in it.",
+        role=Role.ADMIN,
     ),
 )
 async def update_backtest_history_entry(request: web.Request) -> web.Response:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
+from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import json_response
 from ftserver.api.schemas import responses_candles as rc
@@ -49,6 +50,8 @@ async def get_pair_candles(request: web.Request) -> web.Response:
         rc.PairCandlesSchema,
         body=PairCandlesRequestSchema,
         errors=(WRONG_MODE,),
+        role=Role.READ,
+        audited=False,
     ),
 )
 async def post_pair_candles(request: web.Request) -> web.Response:

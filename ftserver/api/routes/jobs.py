@@ -11,6 +11,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
+from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body
 from ftserver.api.responses import json_response
 from ftserver.api.schemas import responses_jobs as rj
@@ -53,6 +54,7 @@ async def list_background_jobs(request: web.Request) -> web.Response:
         many=True,
         errors=(WRONG_MODE,),
         description="Answers with the jobs still running, which are kept.",
+        role=Role.ADMIN,
     ),
 )
 async def clear_background_jobs(request: web.Request) -> web.Response:
@@ -75,6 +77,7 @@ async def get_background_job(request: web.Request) -> web.Response:
         rj.BackgroundJobSchema,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="400 while the job still runs.",
+        role=Role.ADMIN,
     ),
 )
 async def delete_background_job(request: web.Request) -> web.Response:
@@ -90,6 +93,7 @@ async def delete_background_job(request: web.Request) -> web.Response:
         body=PairlistsEvaluateRequestSchema,
         errors=(BAD_REQUEST, WRONG_MODE),
         description="400 while another evaluation runs.",
+        role=Role.ADMIN,
     ),
 )
 async def evaluate_pairlists(request: web.Request) -> web.Response:
@@ -120,6 +124,7 @@ async def get_pairlist_evaluation(request: web.Request) -> web.Response:
         body=DownloadDataRequestSchema,
         errors=(BAD_REQUEST, WRONG_MODE),
         description="400 while another download runs.",
+        role=Role.ADMIN,
     ),
 )
 async def download_data(request: web.Request) -> web.Response:

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
+from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
 from ftserver.api.responses import json_response
 from ftserver.api.schemas import responses_pairs as rp
@@ -47,6 +48,7 @@ async def get_blacklist(request: web.Request) -> web.Response:
         rp.BlacklistSchema,
         body=BlacklistRequestSchema,
         errors=(WRONG_MODE,),
+        role=Role.TRADE,
     ),
 )
 async def add_blacklist(request: web.Request) -> web.Response:
@@ -62,6 +64,7 @@ async def add_blacklist(request: web.Request) -> web.Response:
         rp.BlacklistSchema,
         query=BlacklistDeleteQuerySchema,
         errors=(WRONG_MODE,),
+        role=Role.TRADE,
     ),
 )
 async def delete_blacklist(request: web.Request) -> web.Response:
@@ -83,6 +86,7 @@ async def list_locks(request: web.Request) -> web.Response:
         body=LockRequestSchema,
         body_many=True,
         errors=(WRONG_MODE,),
+        role=Role.TRADE,
     ),
 )
 async def add_locks(request: web.Request) -> web.Response:
@@ -98,6 +102,7 @@ async def add_locks(request: web.Request) -> web.Response:
         rp.LocksSchema,
         body=DeleteLockRequestSchema,
         errors=(WRONG_MODE,),
+        role=Role.TRADE,
     ),
 )
 async def delete_lock_by(request: web.Request) -> web.Response:
@@ -105,7 +110,9 @@ async def delete_lock_by(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].delete_lock(lock_id=body["lockid"], pair=body["pair"]))
 
 
-@routes.delete("/locks/{lockid}", op=Operation("pairs", "Delete a lock", rp.LocksSchema, errors=(WRONG_MODE,)))
+@routes.delete(
+    "/locks/{lockid}", op=Operation("pairs", "Delete a lock", rp.LocksSchema, errors=(WRONG_MODE,), role=Role.TRADE)
+)
 async def delete_lock(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].delete_lock(lock_id=path_int(request, "lockid")))
 

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.openapi import API_V1, Operation, RouteTable
+from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import dumps, json_response
 from ftserver.api.schemas import responses_candles as rc
@@ -89,6 +90,8 @@ async def get_pair_history(request: web.Request) -> web.Response:
         "Stored candles analyzed by a strategy, only some columns",
         rc.PairCandlesSchema,
         body=PairHistoryRequestSchema,
+        role=Role.READ,
+        audited=False,
     ),
 )
 async def post_pair_history(request: web.Request) -> web.Response:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import jwt
 from aiohttp import web
 
-from ftserver.api.auth import UNAUTHORIZED, authenticate_basic, authenticate_request, bearer_token, public
+from ftserver.api.auth import UNAUTHORIZED, authenticate_request, authenticate_user, bearer_token, public
 from ftserver.api.ban import BanGuard
 from ftserver.api.openapi import API_V1, Operation, RouteTable
-from ftserver.api.principal import Principal
+from ftserver.api.principal import Principal, Role
 from ftserver.api.responses import json_response
 from ftserver.api.schemas import responses as rs
 from ftserver.api.tokens import TokenService, TokenType
+from ftserver.api.users import UserDirectory
 from ftserver.errors import AuthError, ConfigError
 
 
@@ -37,10 +38,19 @@ def _issue(tokens: TokenService, principal: Principal, token_type: TokenType, fa
 
 
 def setup_token_routes(
-    app: web.Application, *, username: str, password: str, tokens: TokenService, ban: BanGuard | None
+    app: web.Application,
+    *,
+    username: str = "",
+    password: str = "",
+    tokens: TokenService,
+    ban: BanGuard | None,
+    users: UserDirectory | None = None,
 ) -> None:
+    """``users``: who may log in (default: ``username`` alone, as admin)."""
+    directory = users if users is not None else UserDirectory.single(username, password)
+
     def basic(header: str) -> Principal:
-        return authenticate_basic(header, username, password)
+        return authenticate_user(header, directory)
 
     def refresh_token(header: str) -> Principal:
         token = bearer_token(header)
@@ -58,6 +68,7 @@ def setup_token_routes(
             "Trade HTTP Basic credentials for an access and a refresh token",
             rs.AccessAndRefreshTokenSchema,
             errors=(401, 429),
+            role=Role.READ,
         ),
     )
     @public
@@ -74,7 +85,12 @@ def setup_token_routes(
     @routes.post(
         "/token/refresh",
         op=Operation(
-            "auth", "Trade a refresh token (as Bearer) for a new access token", rs.AccessTokenSchema, errors=(401, 429)
+            "auth",
+            "Trade a refresh token (as Bearer) for a new access token",
+            rs.AccessTokenSchema,
+            errors=(401, 429),
+            role=Role.READ,
+            audited=False,
         ),
     )
     @public
@@ -89,6 +105,7 @@ def setup_token_routes(
             "Log out: revoke a refresh token (as Bearer) and every access token issued from it",
             rs.TokenRevokedSchema,
             errors=(401, 429),
+            role=Role.READ,
         ),
     )
     @public

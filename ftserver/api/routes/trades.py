@@ -6,6 +6,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.openapi import API_V1, CONFLICT, WRONG_MODE, Operation, RouteTable
+from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
 from ftserver.api.responses import json_response, streamed_json_response
 from ftserver.api.schemas import responses_trades as rt
@@ -49,7 +50,13 @@ async def get_trade(request: web.Request) -> web.Response:
 
 @routes.delete(
     "/trades/{tradeid}",
-    op=Operation("trades", "Delete a trade, cancelling its open orders", rt.DeleteTradeSchema, errors=(WRONG_MODE,)),
+    op=Operation(
+        "trades",
+        "Delete a trade, cancelling its open orders",
+        rt.DeleteTradeSchema,
+        errors=(WRONG_MODE,),
+        role=Role.TRADE,
+    ),
 )
 async def delete_trade(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].delete_trade(path_int(request, "tradeid")))
@@ -57,7 +64,9 @@ async def delete_trade(request: web.Request) -> web.Response:
 
 @routes.delete(
     "/trades/{tradeid}/open-order",
-    op=Operation("trades", "Cancel a trade's open order", rt.OpenTradeSchema, errors=(CONFLICT, WRONG_MODE)),
+    op=Operation(
+        "trades", "Cancel a trade's open order", rt.OpenTradeSchema, errors=(CONFLICT, WRONG_MODE), role=Role.TRADE
+    ),
 )
 async def cancel_open_order(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].cancel_open_order(path_int(request, "tradeid")))
@@ -65,7 +74,9 @@ async def cancel_open_order(request: web.Request) -> web.Response:
 
 @routes.post(
     "/trades/{tradeid}/reload",
-    op=Operation("trades", "Reload a trade's orders from the exchange", rt.OpenTradeSchema, errors=(WRONG_MODE,)),
+    op=Operation(
+        "trades", "Reload a trade's orders from the exchange", rt.OpenTradeSchema, errors=(WRONG_MODE,), role=Role.TRADE
+    ),
 )
 async def reload_trade(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].reload_trade(path_int(request, "tradeid")))
@@ -106,6 +117,7 @@ async def trade_custom_data(request: web.Request) -> web.Response:
         body=ForceEnterRequestSchema,
         errors=(CONFLICT, WRONG_MODE),
         description="Needs `force_entry_enable`. 409 when the pair is locked, already open or no slot is free.",
+        role=Role.TRADE,
     ),
 )
 async def force_enter(request: web.Request) -> web.Response:
@@ -131,6 +143,7 @@ async def force_enter(request: web.Request) -> web.Response:
         rt.ForceExitResultSchema,
         body=ForceExitRequestSchema,
         errors=(CONFLICT, WRONG_MODE),
+        role=Role.TRADE,
     ),
 )
 async def force_exit(request: web.Request) -> web.Response:
