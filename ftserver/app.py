@@ -33,6 +33,7 @@ from ftserver.jobs.registry import JobRegistry
 from ftserver.logs import LogBuffer
 from ftserver.models import RunMode
 from ftserver.notify.notifications import Notifications
+from ftserver.persistence.access import AccessRepository
 from ftserver.persistence.db import Database
 from ftserver.persistence.state_file import JsonStateFile
 from ftserver.persistence.trades import TradeRepository
@@ -89,12 +90,21 @@ def create_app(
     app[keys.RESEARCH] = research
     rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=research)
     app[keys.RPC] = rpc
+    access = AccessRepository(settings.db_url, clock)
+
+    async def access_records(app: web.Application) -> AsyncIterator[None]:
+        await access.open()  # API tokens and the audit log, in both run modes
+        yield
+        await access.close()
+
+    app.cleanup_ctx.append(access_records)
     setup_api(
         app,
         settings,
         clock=clock,
         ban_store=JsonStateFile(settings.user_data_dir / "api_bans.json"),
         revocation_store=JsonStateFile(settings.user_data_dir / "api_revoked_tokens.json"),
+        access=access,
     )
 
     if runmode is RunMode.WEBSERVER:

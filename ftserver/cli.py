@@ -140,6 +140,22 @@ def build_parser() -> argparse.ArgumentParser:
     new_config = commands.add_parser("new-config", help="write a config file with fresh secrets")
     new_config.add_argument("-c", "--config", default="user_data/config.json", metavar="PATH", help="file to write")
     new_config.add_argument("--force", action="store_true", help="overwrite an existing file")
+    token = commands.add_parser("token", help="make, list or revoke long-lived API tokens (in the configured database)")
+    token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    create = token_commands.add_parser("create", help="make a token and print it (shown only once)")
+    _add_common(create)
+    create.add_argument("--db-url", metavar="URL", help="database URL (default: the config's)")
+    create.add_argument("--name", required=True, help="what the token is for, e.g. grafana")
+    create.add_argument("--role", required=True, choices=["read", "trade", "admin"], help="what it may do")
+    create.add_argument("--expires", metavar="SPAN", help="lifetime such as 90d, 12h, 2w (default: never)")
+    list_tokens = token_commands.add_parser("list", help="every token: name, role, created, last used, revoked")
+    _add_common(list_tokens)
+    list_tokens.add_argument("--db-url", metavar="URL", help="database URL (default: the config's)")
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
+    _add_common(revoke)
+    revoke.add_argument("--db-url", metavar="URL", help="database URL (default: the config's)")
+    revoke.add_argument("id", type=int, help="the token's id (see 'ftserver token list')")
+
     commands.add_parser(
         "hash-password",
         help="print an argon2 hash of a password (read from the terminal or stdin) for api_server.users",
@@ -275,6 +291,17 @@ def _new_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _token(args: argparse.Namespace) -> int:
+    from ftserver import access_commands
+
+    settings = _load_for_data(args)
+    if args.token_command == "create":
+        return access_commands.create_token(settings, name=args.name, role=args.role, expires=args.expires)
+    if args.token_command == "list":
+        return access_commands.list_tokens(settings)
+    return access_commands.revoke_token(settings, args.id)
+
+
 def _hash_password(_: argparse.Namespace) -> int:
     import getpass
 
@@ -324,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import_db(args)
         if args.command == "export-db":
             return _export_db(args)
+        if args.command == "token":
+            return _token(args)
         if args.command == "hash-password":
             return _hash_password(args)
     except (ConfigError, StrategyError, InvalidRequest) as exc:

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
+from ftserver.api.api_tokens import ApiTokens
 from ftserver.api.ban import BanGuard, BanKey, ban_key, client_ip, too_many_attempts
 from ftserver.api.cors import is_preflight
 from ftserver.api.principal import Principal
@@ -36,6 +37,7 @@ from ftserver.errors import AuthError
 
 __all__ = [
     "PRINCIPAL",
+    "authenticate_api_token",
     "authenticate_request",
     "authenticate_user",
     "bearer_token",
@@ -152,6 +154,24 @@ def authenticate_user(header: str, users: UserDirectory) -> Principal:
     return users.authenticate(given_user, given_password)
 
 
+async def authenticate_api_token(peer: str, ban: BanGuard | None, api_tokens: ApiTokens, token: str) -> Principal:
+    """The principal of an API token, under the ban guard's rules for tokens (key: the address alone)."""
+    try:
+        principal = await api_tokens.verify(token)
+    except AuthError as exc:
+        failure = exc
+
+        def check() -> Principal:
+            raise failure
+
+    else:
+
+        def check() -> Principal:
+            return principal
+
+    return guard_attempt(ban, ban_key(peer, None), check, password=False)
+
+
 def setup_auth(
     app: web.Application,
     *,
@@ -160,10 +180,12 @@ def setup_auth(
     tokens: TokenService,
     ban: BanGuard | None,
     users: UserDirectory | None = None,
+    api_tokens: ApiTokens | None = None,
 ) -> None:
     """Install the auth middleware; call after ``setup_errors`` and ``setup_ban``.
 
-    ``users``: who may log in (default: ``username`` alone, as admin).
+    ``users``: who may log in (default: ``username`` alone, as admin); ``api_tokens``: the long-lived
+    API tokens a ``Bearer fts_...`` header is checked against (none accepted without it).
     """
     directory = users if users is not None else UserDirectory.single(username, password)
 
@@ -177,7 +199,11 @@ def setup_auth(
     async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_public(request) or is_preflight(request):
             return await handler(request)
-        request[PRINCIPAL] = authenticate_request(request, ban, basic_or_bearer)
+        token = bearer_token(request.headers.get(hdrs.AUTHORIZATION, ""))
+        if api_tokens is not None and token is not None and api_tokens.recognises(token):
+            request[PRINCIPAL] = await authenticate_api_token(client_ip(request), ban, api_tokens, token)
+        else:
+            request[PRINCIPAL] = authenticate_request(request, ban, basic_or_bearer)
         return await handler(request)
 
     app.middlewares.append(auth_middleware)

@@ -11,8 +11,10 @@ from ftserver.api.ws.hub import WsHub
 from ftserver.core.bus import MessageBus
 
 if TYPE_CHECKING:
+    from ftserver.api.api_tokens import ApiTokens
     from ftserver.config import Settings
     from ftserver.logs import LogBuffer
+    from ftserver.rpc.access_port import AccessStore
     from ftserver.rpc.backtest_port import BacktestPort
     from ftserver.rpc.facade import Rpc
     from ftserver.rpc.jobs_port import JobsPort
@@ -30,3 +32,6 @@ BACKTEST: web.AppKey[BacktestPort] = web.AppKey("backtest")
 LOG_BUFFER: web.AppKey[LogBuffer] = web.AppKey("log_buffer")
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens", TokenService)
 WS_HUB: web.AppKey[WsHub] = web.AppKey("ws_hub", WsHub)
+# API tokens and the audit log (both run modes).
+ACCESS: web.AppKey[AccessStore] = web.AppKey("access")
+API_TOKENS: web.AppKey[ApiTokens] = web.AppKey("api_tokens")

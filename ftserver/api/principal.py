@@ -33,3 +33,4 @@ class Principal:
     token_family: str | None = None
     # The name of the API token used (``via == "api_token"``), for the audit log.
     token_name: str | None = None
+    token_id: int | None = None

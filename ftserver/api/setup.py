@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from ftserver.api import keys
+from ftserver.api.api_tokens import ApiTokens
 from ftserver.api.auth import setup_auth
 from ftserver.api.ban import BanGuard, ClientAddresses, setup_ban
 from ftserver.api.cors import setup_cors
@@ -22,6 +23,7 @@ from ftserver.api.logging_middleware import setup_request_logging
 from ftserver.api.openapi import require_declared
 from ftserver.api.principal import Role
 from ftserver.api.roles import setup_roles
+from ftserver.api.routes.access import setup_access_routes
 from ftserver.api.routes.backtest import setup_backtest_routes
 from ftserver.api.routes.candles import setup_candle_routes
 from ftserver.api.routes.control import setup_control_routes
@@ -44,6 +46,7 @@ from ftserver.config import Settings
 from ftserver.config.sections import ApiServerSettings
 from ftserver.core.clock import Clock
 from ftserver.errors import ConfigError
+from ftserver.rpc.access_port import AccessStore
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +58,10 @@ def setup_api(
     clock: Clock,
     ban_store: StateStore | None = None,
     revocation_store: StateStore | None = None,
+    access: AccessStore | None = None,
 ) -> None:
     """``ban_store`` and ``revocation_store`` keep bans and revoked tokens across restarts (in memory
-    only when not given)."""
+    only when not given); ``access`` stores API tokens and the audit log (neither exists without it)."""
     api = settings.api_server
     users = user_directory(api)
     revocations = TokenRevocations(clock=clock, store=revocation_store)
@@ -80,7 +84,12 @@ def setup_api(
     setup_errors(app)
     setup_request_logging(app, api.verbosity)
     setup_ban(app, ClientAddresses(api.trusted_proxies))
-    setup_auth(app, tokens=tokens, ban=guard, users=users)
+    api_tokens = None
+    if access is not None:
+        app[keys.ACCESS] = access
+        api_tokens = ApiTokens(access, clock)
+        app[keys.API_TOKENS] = api_tokens
+    setup_auth(app, tokens=tokens, ban=guard, users=users, api_tokens=api_tokens)
     setup_roles(app)
 
     setup_ping_routes(app)
@@ -94,6 +103,8 @@ def setup_api(
     setup_research_routes(app)
     setup_job_routes(app)
     setup_backtest_routes(app)
+    if access is not None:
+        setup_access_routes(app)
 
     hub = WsHub(app[keys.BUS], queue_size=api.ws_queue_size, send_timeout=api.ws_send_timeout)
     app[keys.WS_HUB] = hub
@@ -106,6 +117,7 @@ def setup_api(
         source_key=keys.RPC,
         heartbeat=api.ws_heartbeat,
         ban=guard,
+        api_tokens=api_tokens,
     )
 
     async def hub_lifecycle(app: web.Application) -> AsyncIterator[None]:

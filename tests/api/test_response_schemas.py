@@ -183,6 +183,12 @@ async def exercise_every_route(server: Server, tmp_path: Path) -> Recorder:
     await rec.call("DELETE", "/api/v1/trades/{tradeid}", path_args={"tradeid": loser["trade_id"]})
     await rec.call("POST", "/api/v1/forceexit", json={"tradeid": "all"})
 
+    # API tokens and the audit log.
+    made = await rec.call("POST", "/api/v1/tokens", json={"name": "grafana", "role": "read", "expires": "90d"})
+    await rec.call("GET", "/api/v1/tokens")
+    await rec.call("DELETE", "/api/v1/tokens/{tokenid}", path_args={"tokenid": made["id"]})
+    await rec.call("GET", "/api/v1/audit", params={"limit": 5})
+
     # Errors have their documented shape and status too.
     await rec.call("GET", "/api/v1/status", status=401, auth={})
     await rec.call("GET", "/api/v1/trades", status=400, params={"limit": "many"})

@@ -60,8 +60,19 @@ BEYOND_READ = {
     ("DELETE", "/api/v1/trades/{tradeid}"): Role.TRADE,
     ("DELETE", "/api/v1/trades/{tradeid}/open-order"): Role.TRADE,
     ("POST", "/api/v1/trades/{tradeid}/reload"): Role.TRADE,
+    ("POST", "/api/v1/tokens"): Role.ADMIN,
+    ("GET", "/api/v1/tokens"): Role.ADMIN,
+    ("DELETE", "/api/v1/tokens/{tokenid}"): Role.ADMIN,
+    ("GET", "/api/v1/audit"): Role.ADMIN,
 }
-PLACEHOLDER_VALUES = {"file": "nofile", "tradeid": "1", "lockid": "1", "jobid": "nojob", "strategy": "SampleStrategy"}
+PLACEHOLDER_VALUES = {
+    "file": "nofile",
+    "tokenid": "1",
+    "tradeid": "1",
+    "lockid": "1",
+    "jobid": "nojob",
+    "strategy": "SampleStrategy",
+}
 
 
 def users_settings(tmp_path: Path) -> Any:

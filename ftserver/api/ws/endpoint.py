@@ -1,6 +1,7 @@
 """``GET /api/v1/message/ws?token=...``: the message WebSocket for FreqUI and consumer bots.
 
-The token is a configured ``ws_token`` or a valid JWT access token. Anything else is refused with
+The token is a configured ``ws_token``, a valid JWT access token or an API token (``fts_...``;
+revoking it closes the connections opened with it, code 1008). Anything else is refused with
 403 before the upgrade, which is what freqtrade clients see from freqtrade (its ``close(1008)``
 before ``accept`` reaches them as a rejected handshake); the attempt is logged, never the token.
 Wrong tokens count towards the ban guard like forged Bearer tokens (key: the address, no username);
@@ -12,6 +13,7 @@ so replies and pushed messages keep their order.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import Sequence
@@ -19,7 +21,8 @@ from typing import Any, Protocol
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ftserver.api.auth import client_ip, guard_attempt, public
+from ftserver.api.api_tokens import ApiTokens
+from ftserver.api.auth import authenticate_api_token, client_ip, guard_attempt, public
 from ftserver.api.ban import BanGuard, ban_key
 from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.principal import Principal
@@ -129,13 +132,26 @@ def setup_ws(
     max_msg_size: int = 1 << 20,
     replies: AnalyzedReplyCache | None = None,
     ban: BanGuard | None = None,
+    api_tokens: ApiTokens | None = None,
 ) -> None:
     """Route the message WebSocket; at shutdown its clients are closed with 1001 before aiohttp waits for handlers.
 
     ``replies`` is the analyzed_df reply cache (a default-sized one unless given); ``ban`` the
-    brute-force guard wrong tokens are reported to.
+    brute-force guard wrong tokens are reported to; ``api_tokens`` the long-lived API tokens also
+    accepted as ``?token=`` (revoking one closes its open connections with 1008).
     """
     check = WsTokenCheck(ws_tokens, tokens)
+    by_api_token: dict[int, set[WsConnection]] = {}
+    closing: set[asyncio.Task[None]] = set()  # held so a pending close is not garbage-collected
+
+    def close_revoked(token_id: int) -> None:
+        for conn in by_api_token.pop(token_id, set()):
+            task = asyncio.get_running_loop().create_task(conn.close(WSCloseCode.POLICY_VIOLATION, "token revoked"))
+            closing.add(task)
+            task.add_done_callback(closing.discard)
+
+    if api_tokens is not None:
+        api_tokens.on_revoke.append(close_revoked)
     replies = replies if replies is not None else AnalyzedReplyCache()
     routes = RouteTable()
 
@@ -145,10 +161,13 @@ def setup_ws(
         peer = client_ip(request)
         token = request.query.get("token", "")
         try:
-            # A missing token is a probe, not a guess: it is refused without counting.
-            guard_attempt(
-                ban if token else None, ban_key(peer, None), lambda: check.authenticate(token), password=False
-            )
+            if api_tokens is not None and api_tokens.recognises(token):
+                principal = await authenticate_api_token(peer, ban, api_tokens, token)
+            else:
+                # A missing token is a probe, not a guess: it is refused without counting.
+                principal = guard_attempt(
+                    ban if token else None, ban_key(peer, None), lambda: check.authenticate(token), password=False
+                )
         except AuthError:
             log.warning("WebSocket auth failed from %s", peer)
             raise web.HTTPForbidden(text="Invalid WebSocket token") from None
@@ -166,6 +185,8 @@ def setup_ws(
             await conn.close(WSCloseCode.GOING_AWAY, "server shutdown")
             return ws
         conn.start()
+        if principal.token_id is not None:
+            by_api_token.setdefault(principal.token_id, set()).add(conn)
         session = _Session(conn, request.app[source_key], replies)
         log.info("WebSocket client %s connected", peer)
         try:
@@ -174,6 +195,8 @@ def setup_ws(
                     continue
                 await _answer(session, frame.data, peer)
         finally:
+            if principal.token_id is not None:
+                by_api_token.get(principal.token_id, set()).discard(conn)
             hub.unregister(conn)
             await conn.close(WSCloseCode.GOING_AWAY, "client gone")
             log.info("WebSocket client %s disconnected (%s)", peer, conn.closed_reason)

@@ -44,7 +44,7 @@ async def test_open_creates_directory_and_uses_wal_with_foreign_keys(tmp_path: P
     db = await Database.open(f"sqlite:///{db_file}")
     try:
         assert db_file.exists()
-        assert db.schema_version == len(MIGRATIONS) == 3
+        assert db.schema_version == len(MIGRATIONS)
         assert await db.fetchone("PRAGMA journal_mode") == ("wal",)
         async with db.transaction() as conn, conn.execute("PRAGMA foreign_keys") as cursor:
             assert await cursor.fetchone() == (1,)
@@ -77,8 +77,9 @@ async def test_reopen_does_not_rerun_applied_migrations(db_url: str) -> None:
     await db.close()
     db = await Database.open(db_url)
     try:
-        assert db.schema_version == 3
-        assert [row[0] for row in await db.fetchall("SELECT version FROM schema_version ORDER BY version")] == [1, 2, 3]
+        assert db.schema_version == len(MIGRATIONS)
+        versions = [row[0] for row in await db.fetchall("SELECT version FROM schema_version ORDER BY version")]
+        assert versions == list(range(1, len(MIGRATIONS) + 1))
     finally:
         await db.close()
 
@@ -90,41 +91,41 @@ async def test_new_migration_is_applied_once_on_top_of_existing_schema(db_url: s
     await db.close()
 
     # A ';' inside a string literal must not split the statement.
-    step4 = Migration(4, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes VALUES (1, 'a;b');")
+    step4 = Migration(
+        len(MIGRATIONS) + 1,
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes VALUES (1, 'a;b');",
+    )
     for _ in range(2):
         db = await Database.open(db_url, migrations=[*MIGRATIONS, step4])
         try:
-            assert db.schema_version == 4
+            assert db.schema_version == len(MIGRATIONS) + 1
             assert await db.fetchall("SELECT text FROM notes") == [("a;b",)]
             assert await db.fetchone("SELECT value FROM kv_store WHERE key = 'kept'") == ("1",)
-            assert [row[0] for row in await db.fetchall("SELECT version FROM schema_version ORDER BY version")] == [
-                1,
-                2,
-                3,
-                4,
-            ]
+            versions = [row[0] for row in await db.fetchall("SELECT version FROM schema_version ORDER BY version")]
+            assert versions == list(range(1, len(MIGRATIONS) + 2))
         finally:
             await db.close()
 
 
 async def test_failing_migration_leaves_schema_and_version_untouched(db_url: str) -> None:
     await (await Database.open(db_url)).close()
-    broken = Migration(4, "CREATE TABLE half (id INTEGER); INSERT INTO no_such_table VALUES (1);")
+    broken = Migration(len(MIGRATIONS) + 1, "CREATE TABLE half (id INTEGER); INSERT INTO no_such_table VALUES (1);")
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         await Database.open(db_url, migrations=[*MIGRATIONS, broken])
 
     db = await Database.open(db_url)
     try:
-        assert db.schema_version == 3
+        assert db.schema_version == len(MIGRATIONS)
         assert await db.fetchall("SELECT name FROM sqlite_master WHERE name = 'half'") == []
     finally:
         await db.close()
 
 
 async def test_database_newer_than_the_code_is_refused(db_url: str) -> None:
-    step4 = Migration(4, "CREATE TABLE future (id INTEGER);")
-    await (await Database.open(db_url, migrations=[*MIGRATIONS, step4])).close()
-    with pytest.raises(ConfigError, match="schema version 4, newer than this ftserver knows") as info:
+    future = len(MIGRATIONS) + 1
+    step = Migration(future, "CREATE TABLE future (id INTEGER);")
+    await (await Database.open(db_url, migrations=[*MIGRATIONS, step])).close()
+    with pytest.raises(ConfigError, match=f"schema version {future}, newer than this ftserver knows") as info:
         await Database.open(db_url)
     assert info.value.key == "db_url"
 
