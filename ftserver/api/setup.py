@@ -1,6 +1,7 @@
 """Assembles the HTTP application: middlewares in their order, every route, CORS last.
 
-Middleware order, outermost first: request log -> error -> ban -> auth -> roles. The error middleware
+Middleware order, outermost first: request log -> audit -> error -> ban -> auth -> roles. The audit
+middleware records state-changing requests with the answer the client got. The error middleware
 turns whatever the inner layers raise into JSON; the ban middleware resolves the client's address
 (behind trusted proxies); auth consults the ban guard for the credentials it checks, so handlers
 always see an authenticated principal; roles refuses (403) a principal below the route's role.
@@ -15,6 +16,7 @@ from aiohttp import web
 
 from ftserver.api import keys
 from ftserver.api.api_tokens import ApiTokens
+from ftserver.api.audit import setup_audit
 from ftserver.api.auth import setup_auth
 from ftserver.api.ban import BanGuard, ClientAddresses, setup_ban
 from ftserver.api.cors import setup_cors
@@ -83,6 +85,8 @@ def setup_api(
     )
     setup_errors(app)
     setup_request_logging(app, api.verbosity)
+    if access is not None:
+        setup_audit(app, access, clock)
     setup_ban(app, ClientAddresses(api.trusted_proxies))
     api_tokens = None
     if access is not None:
