@@ -1,7 +1,7 @@
 """Assembles the HTTP application: middlewares in their order, every route, CORS last.
 
-Middleware order, outermost first: request log -> audit -> error -> ban -> auth -> roles. The audit
-middleware records state-changing requests with the answer the client got. The error middleware
+Middleware order, outermost first: request log -> metrics (when enabled) -> audit -> error -> ban ->
+auth -> roles. Metrics and audit see the answer the client got. The error middleware
 turns whatever the inner layers raise into JSON; the ban middleware resolves the client's address
 (behind trusted proxies); auth consults the ban guard for the credentials it checks, so handlers
 always see an authenticated principal; roles refuses (403) a principal below the route's role.
@@ -22,6 +22,7 @@ from ftserver.api.ban import BanGuard, ClientAddresses, setup_ban
 from ftserver.api.cors import setup_cors
 from ftserver.api.errors import setup_errors
 from ftserver.api.logging_middleware import setup_request_logging
+from ftserver.api.metrics import setup_metrics
 from ftserver.api.openapi import require_declared
 from ftserver.api.principal import Role
 from ftserver.api.roles import setup_roles
@@ -131,6 +132,8 @@ def setup_api(
 
     app.cleanup_ctx.append(hub_lifecycle)
 
+    if api.enable_metrics:
+        setup_metrics(app, clock)  # before the UI's catch-all route
     setup_openapi(app, enabled=api.enable_openapi)  # after the API routes; built on first request
     setup_ui_routes(app, resolve_ui_dir(api.ui_path))  # last route: it takes every other GET path
     require_declared(app)  # each route carries its OpenAPI operation (or is declared a page)

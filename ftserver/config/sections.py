@@ -293,6 +293,7 @@ class ApiServerSettings:
     max_connections_per_ip: int = in_range(100, min=1)
     header_timeout: float = in_range(10, min=0, min_inclusive=False)
     users: tuple[ApiUserSettings, ...] = ()
+    enable_metrics: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,0 +1,137 @@
+"""``GET /metrics``: Prometheus text format (prometheus-client), for a read-role user or API token.
+
+Each app has its own registry (no process-wide default registry), so two apps in one process (tests)
+never share figures. Request counts and latencies come from a middleware, labelled by the route as
+declared (bounded cardinality: ``/api/v1/trade/{tradeid}``, not one series per trade id); everything
+else is read when scraped: the bot through the RPC facade, the WebSocket hub, the message bus.
+
+Series:
+- ``ftserver_api_requests_total{method,route,status}``, ``ftserver_api_request_duration_seconds{method,route}``
+- ``ftserver_bot_state{state}`` (1 for the current state), ``ftserver_open_trades``, ``ftserver_max_open_trades``,
+  ``ftserver_last_process_age_seconds``, ``ftserver_storage_writable`` (trade mode only)
+- ``ftserver_ws_connections``, ``ftserver_ws_frames_sent_total``, ``ftserver_ws_frames_pending``,
+  ``ftserver_ws_slow_disconnects_total``
+- ``ftserver_bus_published_total``, ``ftserver_bus_subscribers``, ``ftserver_bus_dropped_total``,
+  ``ftserver_bus_disconnected_total``, ``ftserver_ws_hub_bus_dropped_total``
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from ftserver.api import keys
+from ftserver.api.openapi import Operation, RouteTable
+from ftserver.api.openapi.route import declaration_of
+from ftserver.core.clock import Clock
+from ftserver.errors import FtServerError
+
+METRICS_PATH = "/metrics"
+BOT_STATES = ("running", "paused", "stopped")
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class _ServerCollector(Collector):
+    """Figures read at scrape time from the RPC facade, the WebSocket hub and the bus."""
+
+    def __init__(self, app: web.Application, clock: Clock) -> None:
+        self._app = app
+        self._clock = clock
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._bot()
+        hub = self._app[keys.WS_HUB].stats()
+        yield GaugeMetricFamily("ftserver_ws_connections", "WebSocket clients served", value=hub["connections"])
+        yield CounterMetricFamily("ftserver_ws_frames_sent", "WebSocket frames sent", value=hub["frames_sent"])
+        yield GaugeMetricFamily("ftserver_ws_frames_pending", "WebSocket frames queued", value=hub["frames_pending"])
+        yield CounterMetricFamily(
+            "ftserver_ws_slow_disconnects", "WebSocket clients dropped as too slow", value=hub["slow_disconnects"]
+        )
+        yield CounterMetricFamily(
+            "ftserver_ws_hub_bus_dropped", "Bus messages the WebSocket hub's queue dropped", value=hub["bus_dropped"]
+        )
+        bus = self._app[keys.BUS].stats()
+        yield CounterMetricFamily("ftserver_bus_published", "Messages published on the bus", value=bus.published)
+        yield GaugeMetricFamily("ftserver_bus_subscribers", "Bus subscriptions", value=bus.subscribers)
+        yield CounterMetricFamily("ftserver_bus_dropped", "Bus messages dropped for full queues", value=bus.dropped)
+        yield CounterMetricFamily(
+            "ftserver_bus_disconnected", "Bus subscribers disconnected for falling behind", value=bus.disconnected
+        )
+
+    def _bot(self) -> Iterator[Metric]:
+        rpc = self._app[keys.RPC]
+        if not rpc.trading:
+            return  # webserver mode: no bot
+        state = str(rpc.show_config().get("state", ""))
+        family = GaugeMetricFamily("ftserver_bot_state", "1 for the bot's current state", labels=["state"])
+        for name in BOT_STATES:
+            family.add_metric([name], 1.0 if state == name else 0.0)
+        yield family
+        count = rpc.count()
+        yield GaugeMetricFamily("ftserver_open_trades", "Open trades", value=count["current"])
+        yield GaugeMetricFamily("ftserver_max_open_trades", "Most open trades allowed", value=count["max"])
+        try:
+            health = rpc.health()
+        except FtServerError:  # the database cannot be written
+            yield GaugeMetricFamily("ftserver_storage_writable", "1 while trades can be recorded", value=0)
+            return
+        yield GaugeMetricFamily("ftserver_storage_writable", "1 while trades can be recorded", value=1)
+        last = health.get("last_process_ts")
+        if isinstance(last, int):
+            age = max(0.0, self._clock.now().timestamp() - last)
+            yield GaugeMetricFamily(
+                "ftserver_last_process_age_seconds", "Seconds since the trading loop last finished", value=age
+            )
+
+
+def setup_metrics(app: web.Application, clock: Clock) -> None:
+    """Install the request metrics middleware and route ``GET /metrics``; call after ``setup_audit``
+    and before the UI's catch-all route."""
+    registry = CollectorRegistry(auto_describe=False)
+    requests = Counter(
+        "ftserver_api_requests", "API requests answered", ["method", "route", "status"], registry=registry
+    )
+    latency = Histogram(
+        "ftserver_api_request_duration_seconds",
+        "API request handling time",
+        ["method", "route"],
+        buckets=LATENCY_BUCKETS,
+        registry=registry,
+    )
+    registry.register(_ServerCollector(app, clock))
+
+    @web.middleware
+    async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        started = time.perf_counter()
+        response = await handler(request)
+        declaration = declaration_of(request.match_info.route)
+        route = declaration.canonical if declaration is not None else "other"
+        latency.labels(request.method, route).observe(time.perf_counter() - started)
+        requests.labels(request.method, route, str(response.status)).inc()
+        return response
+
+    # Just inside the request log: it counts the statuses the client got, and the time of every layer.
+    app.middlewares.insert(1, metrics_middleware)
+
+    routes = RouteTable()
+
+    @routes.get(
+        METRICS_PATH,
+        op=Operation(
+            "metrics",
+            "Prometheus metrics (text format)",
+            None,
+            description="Needs the read role: a read-role user or API token (Prometheus' bearer_token).",
+        ),
+    )
+    async def metrics(request: web.Request) -> web.Response:
+        body = generate_latest(registry)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    routes.register(app)
