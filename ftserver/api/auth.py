@@ -19,6 +19,7 @@ key's count: a polling UI's token does not, so a guesser cannot hide among its r
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 from collections.abc import Callable
@@ -154,6 +155,47 @@ def authenticate_user(header: str, users: UserDirectory) -> Principal:
     return users.authenticate(given_user, given_password)
 
 
+# Password hashes checked at once in worker threads: each argon2 check takes tens of MiB.
+_SLOW_CHECKS = 2
+
+
+async def authenticate_password_request(
+    request: web.Request,
+    ban: BanGuard | None,
+    users: UserDirectory,
+    check: Callable[[str], Principal],
+    slow_checks: asyncio.Semaphore,
+) -> Principal:
+    """``authenticate_request``, with a password hash checked in a worker thread, not on the event loop.
+
+    Only a Basic header whose password would run the hash goes to a thread (a right password is
+    remembered after its first check), and never for a banned key: a ban refuses it unchecked.
+    """
+    header = request.headers.get(hdrs.AUTHORIZATION, "")
+    user, is_password = _claimed_user(header)
+    if not is_password or user is None:
+        return authenticate_request(request, ban, check)
+    key = ban_key(client_ip(request), user)
+    given_user, given_password = parse_basic(header)
+    if (ban is not None and ban.retry_after(key) is not None) or not users.is_slow(given_user, given_password):
+        return authenticate_request(request, ban, check)
+    async with slow_checks:
+        try:
+            principal = await asyncio.to_thread(users.authenticate, given_user, given_password)
+        except AuthError as exc:
+            failure = exc
+
+            def outcome() -> Principal:
+                raise failure
+
+        else:
+
+            def outcome() -> Principal:
+                return principal
+
+    return guard_attempt(ban, key, outcome, password=True)
+
+
 async def authenticate_api_token(peer: str, ban: BanGuard | None, api_tokens: ApiTokens, token: str) -> Principal:
     """The principal of an API token, under the ban guard's rules for tokens (key: the address alone)."""
     try:
@@ -188,6 +230,7 @@ def setup_auth(
     API tokens a ``Bearer fts_...`` header is checked against (none accepted without it).
     """
     directory = users if users is not None else UserDirectory.single(username, password)
+    slow_checks = asyncio.Semaphore(_SLOW_CHECKS)
 
     def basic_or_bearer(header: str) -> Principal:
         token = bearer_token(header)
@@ -203,7 +246,9 @@ def setup_auth(
         if api_tokens is not None and token is not None and api_tokens.recognises(token):
             request[PRINCIPAL] = await authenticate_api_token(client_ip(request), ban, api_tokens, token)
         else:
-            request[PRINCIPAL] = authenticate_request(request, ban, basic_or_bearer)
+            request[PRINCIPAL] = await authenticate_password_request(
+                request, ban, directory, basic_or_bearer, slow_checks
+            )
         return await handler(request)
 
     app.middlewares.append(auth_middleware)

@@ -41,12 +41,19 @@ class PasswordCheck:
         self._verified: set[bytes] = set()
         self._max_remembered = max_remembered
 
+    def _digest(self, username: str, given: str, configured: str) -> bytes:
+        return hmac.new(self._key, _utf8("\0".join((username, configured, given))), hashlib.sha256).digest()
+
+    def is_slow(self, username: str, given: str, configured: str) -> bool:
+        """Whether ``matches`` would run the hash (tens of milliseconds): a hash not yet matched by ``given``."""
+        return is_password_hash(configured) and self._digest(username, given, configured) not in self._verified
+
     def matches(self, username: str, given: str, configured: str) -> bool:
         if not configured:
             return False  # an empty configured password authenticates nobody
         if not is_password_hash(configured):
             return hmac.compare_digest(_utf8(given), _utf8(configured))
-        digest = hmac.new(self._key, _utf8("\0".join((username, configured, given))), hashlib.sha256).digest()
+        digest = self._digest(username, given, configured)
         if digest in self._verified:
             return True
         try:

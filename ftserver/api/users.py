@@ -52,6 +52,12 @@ class UserDirectory:
     def get(self, username: str) -> ApiUser | None:
         return self._users.get(username)
 
+    def is_slow(self, username: str, password: str) -> bool:
+        """Whether ``authenticate`` would run a password hash (worth doing off the event loop)."""
+        user = self._users.get(username)
+        configured = user.password if user is not None else self._decoy
+        return self._check.is_slow(username, password, configured)
+
     def authenticate(self, username: str, password: str) -> Principal:
         """The principal for a right (username, password); ``AuthError("Unauthorized")`` otherwise."""
         user = self._users.get(username)

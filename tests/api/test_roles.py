@@ -11,7 +11,8 @@ from aiohttp import hdrs, web
 from aiohttp.test_utils import TestClient
 
 from ftserver.api.auth import PUBLIC_ATTR
-from ftserver.api.openapi import declaration_of
+from ftserver.api.keys import SETTINGS
+from ftserver.api.openapi import build_document, declaration_of
 from ftserver.api.passwords import hash_password
 from ftserver.api.principal import Role
 from ftserver.app import BOT, create_app
@@ -216,3 +217,21 @@ async def test_show_config_never_shows_a_users_password_or_hash(client: TestClie
     assert response.status == 200
     for secret in (READER_PASSWORD, TRADER_HASH, TRADER_PASSWORD, PASSWORD):
         assert secret not in text
+
+
+async def test_wrong_passwords_ban_that_user_from_that_address_not_the_others(client: TestClient) -> None:
+    limit = client.app[SETTINGS].api_server.auth_fail_limit
+    for _ in range(limit):
+        assert (await client.get("/api/v1/status", headers=basic_auth(READER, "wrong-password"))).status == 401
+    banned = await client.get("/api/v1/status", headers=auth_for(Role.READ))  # even the right password now
+    assert banned.status == 429
+    assert (await client.get("/api/v1/status", headers=auth_for(Role.TRADE))).status == 200
+    assert (await client.get("/api/v1/status", headers=auth_for(Role.ADMIN))).status == 200
+
+
+def test_the_openapi_document_names_each_routes_role(client: TestClient) -> None:
+    document = build_document(client.app)
+    assert document["paths"]["/api/v1/forceenter"]["post"]["x-role"] == "trade"
+    assert document["paths"]["/api/v1/stop"]["post"]["x-role"] == "admin"
+    assert document["paths"]["/api/v1/status"]["get"]["x-role"] == "read"
+    assert "403" in document["paths"]["/api/v1/stop"]["post"]["responses"]

@@ -96,3 +96,15 @@ def test_hash_password_refuses_an_empty_password(
     monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
     assert main(["hash-password"]) == 2
     assert "the password is empty" in capsys.readouterr().err
+
+
+def test_only_an_unchecked_password_against_a_hash_is_slow() -> None:
+    users = UserDirectory(
+        [ApiUser("admin", "plain-password", Role.ADMIN), ApiUser("dash", hash_password("pw"), Role.READ)]
+    )
+    assert not users.is_slow("admin", "anything")  # plain text: a constant-time compare
+    assert users.is_slow("dash", "pw")
+    users.authenticate("dash", "pw")
+    assert not users.is_slow("dash", "pw")  # remembered once right
+    assert users.is_slow("dash", "wrong")  # a wrong one never is
+    assert users.is_slow("nobody", "pw")  # an unknown user costs the decoy hash, as a known one would

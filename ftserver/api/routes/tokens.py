@@ -12,10 +12,19 @@ request body is ignored (FreqUI sends ``{}`` with the login).
 
 from __future__ import annotations
 
+import asyncio
+
 import jwt
 from aiohttp import web
 
-from ftserver.api.auth import UNAUTHORIZED, authenticate_request, authenticate_user, bearer_token, public
+from ftserver.api.auth import (
+    UNAUTHORIZED,
+    authenticate_password_request,
+    authenticate_request,
+    authenticate_user,
+    bearer_token,
+    public,
+)
 from ftserver.api.ban import BanGuard
 from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.principal import Principal, Role
@@ -48,6 +57,7 @@ def setup_token_routes(
 ) -> None:
     """``users``: who may log in (default: ``username`` alone, as admin)."""
     directory = users if users is not None else UserDirectory.single(username, password)
+    slow_checks = asyncio.Semaphore(2)  # password hashes checked at once, off the event loop
 
     def basic(header: str) -> Principal:
         return authenticate_user(header, directory)
@@ -73,7 +83,7 @@ def setup_token_routes(
     )
     @public
     async def login(request: web.Request) -> web.Response:
-        principal = authenticate_request(request, ban, basic)
+        principal = await authenticate_password_request(request, ban, directory, basic, slow_checks)
         family = tokens.new_family()
         return json_response(
             {
