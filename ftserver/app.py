@@ -97,7 +97,6 @@ def create_app(
         yield
         await access.close()
 
-    app.cleanup_ctx.append(access_records)
     setup_api(
         app,
         settings,
@@ -117,6 +116,7 @@ def create_app(
             await registry.close()  # running jobs are asked to stop and awaited
 
         app.cleanup_ctx.append(background_jobs)
+        app.cleanup_ctx.append(access_records)
         return app
 
     async def notifications(app: web.Application) -> AsyncIterator[None]:
@@ -204,6 +204,9 @@ def create_app(
 
     app.cleanup_ctx.append(notifications)
     app.cleanup_ctx.append(trading)
+    # Opened last: a start-up that fails before (an unknown strategy) leaves no connection open to
+    # hold the process, since a failed start-up never runs the cleanup of what it had opened.
+    app.cleanup_ctx.append(access_records)
     return app
 
 
