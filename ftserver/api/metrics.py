@@ -8,7 +8,9 @@ else is read when scraped: the bot through the RPC facade, the WebSocket hub, th
 Series:
 - ``ftserver_api_requests_total{method,route,status}``, ``ftserver_api_request_duration_seconds{method,route}``
 - ``ftserver_bot_state{state}`` (1 for the current state), ``ftserver_open_trades``, ``ftserver_max_open_trades``,
-  ``ftserver_last_process_age_seconds``, ``ftserver_storage_writable`` (trade mode only)
+  ``ftserver_stake_in_trades``, ``ftserver_profit_closed``, ``ftserver_profit_open`` (stake currency),
+  ``ftserver_trades_closed_total{exit_reason}``, ``ftserver_last_process_age_seconds``,
+  ``ftserver_storage_writable`` (trade mode only)
 - ``ftserver_ws_connections``, ``ftserver_ws_frames_sent_total``, ``ftserver_ws_frames_pending``,
   ``ftserver_ws_slow_disconnects_total``
 - ``ftserver_bus_published_total``, ``ftserver_bus_subscribers``, ``ftserver_bus_dropped_total``,
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -43,6 +46,19 @@ class _ServerCollector(Collector):
     def __init__(self, app: web.Application, clock: Clock) -> None:
         self._app = app
         self._clock = clock
+        # Figures only async RPC verbs give (profit, exit reasons): read by ``refresh`` before each scrape.
+        self._profit: dict[str, Any] | None = None
+        self._exits: list[dict[str, Any]] = []
+
+    async def refresh(self) -> None:
+        rpc = self._app[keys.RPC]
+        if not rpc.trading:
+            return
+        try:
+            self._profit = await rpc.profit()
+            self._exits = await rpc.exits()
+        except FtServerError:  # the database cannot be read now: leave these series out
+            self._profit, self._exits = None, []
 
     def collect(self) -> Iterator[Metric]:
         yield from self._bot()
@@ -76,6 +92,16 @@ class _ServerCollector(Collector):
         count = rpc.count()
         yield GaugeMetricFamily("ftserver_open_trades", "Open trades", value=count["current"])
         yield GaugeMetricFamily("ftserver_max_open_trades", "Most open trades allowed", value=count["max"])
+        yield GaugeMetricFamily("ftserver_stake_in_trades", "Stake held by open trades", value=count["total_stake"])
+        if self._profit is not None:
+            closed = float(self._profit["profit_closed_coin"])
+            yield GaugeMetricFamily("ftserver_profit_closed", "Realized profit of closed trades", value=closed)
+            unrealized = float(self._profit["profit_all_coin"]) - closed
+            yield GaugeMetricFamily("ftserver_profit_open", "Unrealized profit of open trades", value=unrealized)
+        reasons = CounterMetricFamily("ftserver_trades_closed", "Closed trades by exit reason", labels=["exit_reason"])
+        for row in self._exits:
+            reasons.add_metric([str(row["exit_reason"])], float(row["count"]))
+        yield reasons
         try:
             health = rpc.health()
         except FtServerError:  # the database cannot be written
@@ -104,7 +130,8 @@ def setup_metrics(app: web.Application, clock: Clock) -> None:
         buckets=LATENCY_BUCKETS,
         registry=registry,
     )
-    registry.register(_ServerCollector(app, clock))
+    collector = _ServerCollector(app, clock)
+    registry.register(collector)
 
     @web.middleware
     async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -131,6 +158,7 @@ def setup_metrics(app: web.Application, clock: Clock) -> None:
         ),
     )
     async def metrics(request: web.Request) -> web.Response:
+        await collector.refresh()
         body = generate_latest(registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -1,10 +1,13 @@
-"""``GET /metrics`` on the whole server, parsed with prometheus-client's own parser."""
+"""``GET /metrics`` on the whole server, parsed with prometheus-client's own parser; the sample dashboard."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -17,7 +20,7 @@ from tests.api.test_api_tokens import bearer
 from tests.support.scripted_market import ScriptedMarket
 
 
-async def metrics_server(aiohttp_client: Any, tmp_path: Path, clock: ManualClock) -> TestClient:
+async def metrics_server(aiohttp_client: Any, tmp_path: Path, clock: ManualClock) -> tuple[TestClient, ScriptedMarket]:
     base = app_settings(tmp_path)
     settings = settings_from_dict(
         {
@@ -46,7 +49,7 @@ async def metrics_server(aiohttp_client: Any, tmp_path: Path, clock: ManualClock
     app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
     client: TestClient = await aiohttp_client(app)
     await app[BOT].run_once()
-    return client
+    return client, market
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -61,12 +64,17 @@ async def test_metrics_count_requests_by_route_and_read_the_bot_hub_and_bus(
     aiohttp_client: Any, tmp_path: Path
 ) -> None:
     clock = ManualClock(START)
-    client = await metrics_server(aiohttp_client, tmp_path, clock)
+    client, market = await metrics_server(aiohttp_client, tmp_path, clock)
     made = await client.post("/api/v1/tokens", headers=basic_auth(), json={"name": "prometheus", "role": "read"})
     token = (await made.json())["token"]
     for _ in range(2):
         assert (await client.get("/api/v1/trade/1", headers=basic_auth())).status == 404
     assert (await client.post("/api/v1/forceenter", headers=basic_auth(), json={"pair": "ETH/USDT"})).status == 200
+    # A second trade, 1 BTC for 100 USDT, closed at 110: 110 * 0.999 - 100 * 1.001 = 9.79 (fee 0.1 % each way).
+    btc = await client.post("/api/v1/forceenter", headers=basic_auth(), json={"pair": "BTC/USDT"})
+    market.set_price("BTC/USDT", 110.0)
+    exit_body = {"tradeid": (await btc.json())["trade_id"]}
+    assert (await client.post("/api/v1/forceexit", headers=basic_auth(), json=exit_body)).status == 200
     assert (await client.post("/api/v1/stop", headers=bearer(token))).status == 403
     ws = await client.ws_connect("/api/v1/message/ws", params={"token": "ws-test-token"})
     clock.advance(seconds=42)
@@ -83,12 +91,17 @@ async def test_metrics_count_requests_by_route_and_read_the_bot_hub_and_bus(
     assert value("ftserver_api_requests_total", **trade_route, status="404") == 2
     assert value("ftserver_api_request_duration_seconds_count", **trade_route) == 2
     assert value("ftserver_api_request_duration_seconds_bucket", **trade_route, le="+Inf") == 2
-    assert value("ftserver_api_requests_total", method="POST", route="/api/v1/forceenter", status="200") == 1
+    assert value("ftserver_api_requests_total", method="POST", route="/api/v1/forceenter", status="200") == 2
     assert value("ftserver_api_requests_total", method="POST", route="/api/v1/stop", status="403") == 1
     assert value("ftserver_bot_state", state="running") == 1
     assert value("ftserver_bot_state", state="stopped") == 0
     assert value("ftserver_open_trades") == 1
     assert value("ftserver_max_open_trades") == 3
+    assert value("ftserver_stake_in_trades") == pytest.approx(100.0)
+    assert value("ftserver_profit_closed") == pytest.approx(9.79)
+    # The open ETH trade, 10 ETH bought at 10 for 100: 10 * 10 * 0.999 - 100 * 1.001 = -0.2 if sold now.
+    assert value("ftserver_profit_open") == pytest.approx(-0.2)
+    assert value("ftserver_trades_closed_total", exit_reason="force_exit") == 1
     assert value("ftserver_storage_writable") == 1
     assert value("ftserver_last_process_age_seconds") == 42
     assert value("ftserver_ws_connections") == 1
@@ -99,6 +112,25 @@ async def test_metrics_count_requests_by_route_and_read_the_bot_hub_and_bus(
 
 
 async def test_metrics_need_credentials(aiohttp_client: Any, tmp_path: Path) -> None:
-    client = await metrics_server(aiohttp_client, tmp_path, ManualClock(START))
+    client, _ = await metrics_server(aiohttp_client, tmp_path, ManualClock(START))
     assert (await client.get("/metrics")).status == 401
     assert (await client.get("/metrics", headers=basic_auth())).status == 200
+
+
+async def test_the_sample_grafana_dashboard_queries_only_series_the_server_exports(
+    aiohttp_client: Any, tmp_path: Path
+) -> None:
+    client, _ = await metrics_server(aiohttp_client, tmp_path, ManualClock(START))
+    await client.get("/api/v1/status", headers=basic_auth())  # so the request series exist
+    families = list(text_string_to_metric_families(await (await client.get("/metrics", headers=basic_auth())).text()))
+    exported = {sample.name for family in families for sample in family.samples}
+    exported |= {f"{family.name}_total" for family in families if family.type == "counter"}  # none counted yet
+    dashboard = json.loads((Path(__file__).parents[2] / "config" / "grafana-dashboard.json").read_text())
+    queried = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"ftserver_\w+", target["expr"])
+    }
+    assert queried - exported == set()
+    assert len(queried) >= 15
