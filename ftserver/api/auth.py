@@ -1,4 +1,10 @@
-"""Authentication middleware: HTTP Basic or a Bearer JWT access token on every non-public route.
+"""Authentication middleware: HTTP Basic, a Bearer JWT access token or a Bearer API token (``fts_...``,
+see ``api_tokens.py``) on every non-public route. It says who is calling; ``roles.py`` decides whether
+their role may call the route.
+
+Basic credentials are checked against the configured users (``users.py``: ``username``/``password``
+as admin, then ``api_server.users``); a password given as an argon2 hash is checked in a worker
+thread the first time (``authenticate_password_request``).
 
 Middleware order, outermost first: error -> ban -> auth. The error middleware turns the ``AuthError``
 raised here into a JSON 401 with ``WWW-Authenticate`` (and a ban into 429); the ban middleware has
