@@ -35,6 +35,20 @@ from ftserver.rpc.performance import count_summary
 from ftserver.rpc.periods import Unit
 from ftserver.rpc.profit import DIRECTIONS, summarize, summarize_all
 from ftserver.rpc.research_port import ResearchPort
+from ftserver.rpc.shapes.money import (
+    Balance,
+    Count,
+    CurrencyBalance,
+    EntryPerformance,
+    ExitPerformance,
+    HistoricBalance,
+    MixTagPerformance,
+    PairPerformance,
+    Periods,
+    Profit,
+    ProfitAll,
+    Stats,
+)
 from ftserver.rpc.system import SystemInfo
 from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict
 
@@ -220,58 +234,58 @@ class Rpc:
         return await self.repo.open_trades_custom_data(key, limit, offset)
 
     # ---- money -------------------------------------------------------------------------------
-    def count(self) -> dict[str, Any]:
+    def count(self) -> Count:
         return count_summary(self.bot.open_trades, self.settings.max_open_trades)
 
-    def balance(self) -> dict[str, Any]:
+    def balance(self) -> Balance:
         bot = self.bot
         balances = bot.balances()
         stake = self.settings.stake_currency
-        currencies = []
+        currencies: list[CurrencyBalance] = []
         total = 0.0
         for b in balances:
             total += b.est_stake
             currencies.append(
-                {
-                    "currency": b.currency,
-                    "free": b.free,
-                    "balance": b.balance,
-                    "used": b.used,
-                    "bot_owned": b.balance,
-                    "est_stake": b.est_stake,
-                    "est_stake_bot": b.est_stake,
-                    "stake": stake,
-                    "side": b.side,
-                    "is_position": False,
-                    "position": 0.0,
-                    "is_bot_managed": b.is_bot_managed,
-                }
+                CurrencyBalance(
+                    currency=b.currency,
+                    free=b.free,
+                    balance=b.balance,
+                    used=b.used,
+                    bot_owned=b.balance,
+                    est_stake=b.est_stake,
+                    est_stake_bot=b.est_stake,
+                    stake=stake,
+                    side=b.side,
+                    is_position=False,
+                    position=0.0,
+                    is_bot_managed=b.is_bot_managed,
+                )
             )
         starting = bot.starting_capital
         ratio = (total / starting - 1) if starting else 0.0
         fiat = self.settings.fiat_display_currency or stake
-        return {
-            "currencies": currencies,
-            "total": total,
-            "total_bot": total,
-            "symbol": fiat,
-            "value": total,
-            "value_bot": total,
-            "stake": stake,
-            "note": "Simulated balances" if self.settings.dry_run else "",
-            "starting_capital": starting,
-            "starting_capital_ratio": ratio,
-            "starting_capital_pct": round(ratio * 100, 2),
-            "starting_capital_fiat": starting,
-            "starting_capital_fiat_ratio": ratio,
-            "starting_capital_fiat_pct": round(ratio * 100, 2),
-        }
+        return Balance(
+            currencies=currencies,
+            total=total,
+            total_bot=total,
+            symbol=fiat,
+            value=total,
+            value_bot=total,
+            stake=stake,
+            note="Simulated balances" if self.settings.dry_run else "",
+            starting_capital=starting,
+            starting_capital_ratio=ratio,
+            starting_capital_pct=round(ratio * 100, 2),
+            starting_capital_fiat=starting,
+            starting_capital_fiat_ratio=ratio,
+            starting_capital_fiat_pct=round(ratio * 100, 2),
+        )
 
     async def _closed_trades(self) -> list[Trade]:
         """Closed trades, loaded once per version of the closed trades; do not mutate them."""
         return (await self.closed.snapshot(self.repo)).trades
 
-    async def profit(self) -> dict[str, Any]:
+    async def profit(self) -> Profit:
         bot = self.bot
         closed = await self.closed.profit_parts(self.repo, [None], bot.starting_capital)
         return summarize(
@@ -282,7 +296,7 @@ class Rpc:
             now=self.clock.now(),
         )
 
-    async def profit_all(self) -> dict[str, Any]:
+    async def profit_all(self) -> ProfitAll:
         bot = self.bot
         spot = TradingMode(self.settings.trading_mode) == TradingMode.SPOT
         directions = [None] if spot else DIRECTIONS
@@ -296,7 +310,7 @@ class Rpc:
             now=self.clock.now(),
         )
 
-    async def historic_balance(self) -> dict[str, Any]:
+    async def historic_balance(self) -> HistoricBalance:
         """Wallet value in stake currency after every closed trade, for FreqUI's wallet chart.
 
         FreqUI reads the ``__date_ts`` and ``total_quote`` columns. In dry-run the wallet is the
@@ -305,36 +319,33 @@ class Rpc:
         bot = self.bot
         balance = bot.starting_capital
         start = bot.health().bot_start
-        rows: list[list[Any]] = []
+        rows: list[tuple[str, int, float]] = []
         if start is not None:
-            rows.append([format_date(start), to_ms(start), balance])
+            rows.append((format_date(start), to_ms(start), balance))
         for trade in sorted(await self._closed_trades(), key=lambda t: (t.close_date or t.open_date, t.id or 0)):
             balance += trade.close_profit_abs or 0.0
             when = trade.close_date or trade.open_date
-            rows.append([format_date(when), to_ms(when), balance])
-        return {
-            "columns": ["date", "__date_ts", "total_quote"],
-            "data": rows,
-            "length": len(rows),
-            "capture_start_ts": to_ms(start),
-        }
+            rows.append((format_date(when), to_ms(when), balance))
+        return HistoricBalance(
+            columns=["date", "__date_ts", "total_quote"], data=rows, length=len(rows), capture_start_ts=to_ms(start)
+        )
 
-    async def performance(self) -> list[dict[str, Any]]:
+    async def performance(self) -> list[PairPerformance]:
         return await self.closed.performance(self.repo)
 
-    async def entries(self, pair: str | None = None) -> list[dict[str, Any]]:
+    async def entries(self, pair: str | None = None) -> list[EntryPerformance]:
         return await self.closed.entries(self.repo, pair)
 
-    async def exits(self, pair: str | None = None) -> list[dict[str, Any]]:
+    async def exits(self, pair: str | None = None) -> list[ExitPerformance]:
         return await self.closed.exits(self.repo, pair)
 
-    async def mix_tags(self, pair: str | None = None) -> list[dict[str, Any]]:
+    async def mix_tags(self, pair: str | None = None) -> list[MixTagPerformance]:
         return await self.closed.mix_tags(self.repo, pair)
 
-    async def stats(self) -> dict[str, Any]:
+    async def stats(self) -> Stats:
         return await self.closed.stats(self.repo)
 
-    async def timeunit(self, unit: str, timescale: int) -> dict[str, Any]:
+    async def timeunit(self, unit: str, timescale: int) -> Periods:
         if not 1 <= timescale <= MAX_TIMESCALE:
             raise InvalidRequest(f"timescale must be between 1 and {MAX_TIMESCALE}")
         if unit not in get_args(Unit):

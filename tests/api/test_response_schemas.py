@@ -21,6 +21,7 @@ from marshmallow import Schema
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from ftserver.api.openapi import Operation, build_document, documented_routes
+from ftserver.api.openapi.shapes import is_shape, shape_schema
 from ftserver.api.schemas.responses import ErrorSchema
 
 from .conftest import START, Server, basic_auth
@@ -65,6 +66,8 @@ class Checker:
         if status != 200:
             return ErrorSchema()
         operation = self.operations[(method, path)]
+        if is_shape(operation.response):
+            return shape_schema(operation.response)(many=operation.many)
         assert isinstance(operation.response, type), f"{method} {path} has no response schema"
         return operation.response(many=operation.many)
 

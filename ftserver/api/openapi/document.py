@@ -22,6 +22,7 @@ from ftserver import __version__
 from ftserver.api.auth import PUBLIC_ATTR
 from ftserver.api.openapi.operation import Operation
 from ftserver.api.openapi.route import API_V1, declaration_of
+from ftserver.api.openapi.shapes import is_shape, shape_schema
 from ftserver.api.schemas.requests import TradeIdField
 from ftserver.api.schemas.responses import ErrorSchema
 
@@ -113,7 +114,12 @@ def _success(op: Operation) -> dict[str, Any]:
     description = _SUCCESS_TEXT.get(op.status or 200, "Success")
     if op.response is None:
         return {"description": description}
-    schema = op.response(many=op.many) if isinstance(op.response, type) else dict(op.response)
+    if is_shape(op.response):
+        schema: Any = shape_schema(op.response)(many=op.many)
+    elif isinstance(op.response, type):
+        schema = op.response(many=op.many)
+    else:
+        schema = dict(op.response)
     return _json(schema, description)
 
 

@@ -6,7 +6,7 @@ required (nullable only where ``allow_none``) and an undeclared key is an error 
 the document renders as ``additionalProperties: false``), so a handler that drops, renames or adds
 a field fails the schema test instead of drifting silently.
 
-The other resources live beside this module: ``responses_trades``, ``responses_money``,
+The other resources live beside this module: ``responses_trades``,
 ``responses_pairs`` and ``responses_candles``.
 """
 

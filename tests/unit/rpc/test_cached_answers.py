@@ -26,6 +26,7 @@ from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
 from ftserver.rpc.profit import profit_all, profit_summary
+from ftserver.rpc.shapes.money import Profit, ProfitAll
 from ftserver.rpc.trade_view import trade_to_history_dict
 from tests.support.scripted_market import ScriptedMarket
 from tests.unit.persistence.conftest import build_trade
@@ -195,17 +196,17 @@ async def test_statistics_per_pair_stay_right_with_room_for_one(running: Running
     for _ in range(2):
         btc = await rpc.entries("BTC/USDT")
         eth = await rpc.entries("ETH/USDT")
-        assert [(e["enter_tag"], e["count"]) for e in btc] == [("tag", 2)]
-        assert [(e["enter_tag"], e["count"]) for e in eth] == [("tag", 1)]
+        assert [(e.enter_tag, e.count) for e in btc] == [("tag", 2)]
+        assert [(e.enter_tag, e.count) for e in eth] == [("tag", 1)]
     trades[0].exit_reason = "stop_loss"
     running.clock.advance(1)
     await running.repo.save_trade(trades[0])
     exits = await rpc.exits("BTC/USDT")
-    assert sorted((e["exit_reason"], e["count"]) for e in exits) == [("roi", 1), ("stop_loss", 1)]
+    assert sorted((e.exit_reason, e.count) for e in exits) == [("roi", 1), ("stop_loss", 1)]
 
 
 async def btc_profit(rpc: Rpc) -> float:
-    return next(row["profit_abs"] for row in await rpc.performance() if row["pair"] == "BTC/USDT")
+    return next(row.profit_abs for row in await rpc.performance() if row.pair == "BTC/USDT")
 
 
 async def test_statistics_are_kept_while_only_open_trades_are_written(running: Running) -> None:
@@ -235,7 +236,7 @@ async def test_statistics_follow_a_second_write_in_the_same_millisecond_at_once(
     assert await btc_profit(rpc) == pytest.approx(2000.0 + trades[1].close_profit_abs)
 
 
-async def from_scratch(running: Running) -> tuple[dict[str, Any], dict[str, Any]]:
+async def from_scratch(running: Running) -> tuple[Profit, ProfitAll]:
     """/profit and /profit_all computed over freshly loaded closed trades and the bot's open ones."""
     bot = running.bot
     trades = [*await running.repo.closed_trades(), *bot.open_trades]
@@ -289,5 +290,5 @@ async def test_kept_daily_profit_moves_on_with_the_day(running: Running) -> None
     assert await rpc.timeunit("days", 3) is first  # kept for the day
     running.clock.advance(86_400)
     later = await rpc.timeunit("days", 3)
-    assert later["data"][0]["date"] != first["data"][0]["date"]
-    assert later["data"][1:] == first["data"][:2]
+    assert later.data[0].date != first.data[0].date
+    assert later.data[1:] == first.data[:2]
