@@ -49,8 +49,10 @@ from ftserver.rpc.shapes.money import (
     ProfitAll,
     Stats,
 )
+from ftserver.rpc.shapes.pairs import Blacklist, BlacklistError, Locks, PairlistHandler, Pairlists, Whitelist
+from ftserver.rpc.shapes.system import Health, Logs, ShowConfig, StatusMsg, SysInfo, Version
 from ftserver.rpc.system import SystemInfo
-from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict
+from ftserver.rpc.trade_view import lock_view, trade_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -116,31 +118,31 @@ class Rpc:
             raise WrongRunMode()
 
     # ---- any mode ----------------------------------------------------------------------------
-    def version(self) -> dict[str, str]:
+    def version(self) -> Version:
         return self.system.version()
 
-    def show_config(self) -> dict[str, Any]:
+    def show_config(self) -> ShowConfig:
         return self.system.show_config(self._bot)
 
-    def logs(self, limit: int | None = None) -> dict[str, Any]:
+    def logs(self, limit: int | None = None) -> Logs:
         return self.system.logs(limit)
 
-    def sysinfo(self) -> dict[str, Any]:
+    def sysinfo(self) -> SysInfo:
         return self.system.sysinfo()
 
     # ---- state -------------------------------------------------------------------------------
-    async def start(self) -> dict[str, str]:
-        return {"status": await self.bot.start()}
+    async def start(self) -> StatusMsg:
+        return StatusMsg(await self.bot.start())
 
-    async def stop(self) -> dict[str, str]:
-        return {"status": await self.bot.stop()}
+    async def stop(self) -> StatusMsg:
+        return StatusMsg(await self.bot.stop())
 
-    async def pause(self) -> dict[str, str]:
-        return {"status": await self.bot.pause()}
+    async def pause(self) -> StatusMsg:
+        return StatusMsg(await self.bot.pause())
 
-    async def reload_config(self) -> dict[str, str]:
+    async def reload_config(self) -> StatusMsg:
         try:
-            return {"status": await self.bot.reload_config()}
+            return StatusMsg(await self.bot.reload_config())
         except FtServerError as exc:
             # Config and strategy errors name files by their absolute path: fine for the log, not for clients.
             log.warning("reload_config refused: %s", exc)
@@ -150,7 +152,7 @@ class Rpc:
                 exc.args = (message,)
             raise
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> Health:
         return self.system.health(self.bot)
 
     # ---- trades ------------------------------------------------------------------------------
@@ -361,48 +363,48 @@ class Rpc:
         )
 
     # ---- pairs and locks ---------------------------------------------------------------------
-    def available_pairlists(self) -> dict[str, Any]:
-        return {"pairlists": self.research.pairlist_handlers()}
+    def available_pairlists(self) -> Pairlists:
+        return Pairlists([PairlistHandler(**handler) for handler in self.research.pairlist_handlers()])
 
-    def whitelist(self) -> dict[str, Any]:
+    def whitelist(self) -> Whitelist:
         pairs = self.bot.whitelist
-        return {"whitelist": pairs, "length": len(pairs), "method": self.bot.pairlist_methods}
+        return Whitelist(whitelist=pairs, length=len(pairs), method=self.bot.pairlist_methods)
 
-    def _blacklist_view(self, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    def _blacklist_view(self, errors: dict[str, str] | None = None) -> Blacklist:
         bot = self.bot
         expanded, bad = bot.expanded_blacklist()
         entries = bot.blacklist
         # freqtrade's shape, which FreqUI shows: {pattern: {"error_msg": text}}
-        return {
-            "blacklist": entries,
-            "blacklist_expanded": expanded,
-            "errors": {pattern: {"error_msg": message} for pattern, message in {**bad, **(errors or {})}.items()},
-            "length": len(entries),
-            "method": self.bot.pairlist_methods,
-        }
+        return Blacklist(
+            blacklist=entries,
+            blacklist_expanded=expanded,
+            errors={pattern: BlacklistError(message) for pattern, message in {**bad, **(errors or {})}.items()},
+            length=len(entries),
+            method=self.bot.pairlist_methods,
+        )
 
-    def blacklist(self) -> dict[str, Any]:
+    def blacklist(self) -> Blacklist:
         return self._blacklist_view()
 
-    async def add_blacklist(self, pairs: Sequence[str]) -> dict[str, Any]:
+    async def add_blacklist(self, pairs: Sequence[str]) -> Blacklist:
         errors = await self.bot.add_blacklist(list(pairs))
         return self._blacklist_view(errors)
 
-    async def delete_blacklist(self, pairs: Sequence[str]) -> dict[str, Any]:
+    async def delete_blacklist(self, pairs: Sequence[str]) -> Blacklist:
         await self.bot.remove_blacklist(list(pairs))
         return self._blacklist_view()
 
-    async def locks(self) -> dict[str, Any]:
+    async def locks(self) -> Locks:
         self._require_trade_mode()
         locks = await self.repo.active_locks(self.clock.now())
-        return {"lock_count": len(locks), "locks": [lock_to_dict(lock) for lock in locks]}
+        return Locks(lock_count=len(locks), locks=[lock_view(lock) for lock in locks])
 
-    async def add_locks(self, locks: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    async def add_locks(self, locks: Sequence[dict[str, Any]]) -> Locks:
         for item in locks:
             await self.bot.lock_pair(item["pair"], item["until"], item.get("reason"), item.get("side", "*"))
         return await self.locks()
 
-    async def delete_lock(self, lock_id: int | None = None, pair: str | None = None) -> dict[str, Any]:
+    async def delete_lock(self, lock_id: int | None = None, pair: str | None = None) -> Locks:
         await self.bot.unlock(lock_id=lock_id, pair=pair)
         return await self.locks()
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from ftserver.models import Order, OrderSide, OrderStatus, PairLock, Trade, round8, split_pair
 from ftserver.rpc.dates import format_date, to_ms
+from ftserver.rpc.shapes.pairs import Lock
 
 
 def order_to_dict(order: Order) -> dict[str, Any]:
@@ -308,16 +309,18 @@ def trade_to_history_dict(trade: Trade) -> dict[str, Any]:
     }
 
 
-def lock_to_dict(lock: PairLock) -> dict[str, Any]:
-    """A pair lock as ``/locks`` lists it."""
-    return {
-        "id": lock.id,
-        "active": lock.active,
-        "lock_end_time": format_date(lock.lock_end_time),
-        "lock_end_timestamp": to_ms(lock.lock_end_time),
-        "lock_time": format_date(lock.lock_time),
-        "lock_timestamp": to_ms(lock.lock_time),
-        "pair": lock.pair,
-        "side": lock.side,
-        "reason": lock.reason,
-    }
+def lock_view(lock: PairLock) -> Lock:
+    """A stored pair lock as ``/locks`` lists it."""
+    if lock.id is None:
+        raise ValueError("only a stored lock (with an id) is shown")
+    return Lock(
+        id=lock.id,
+        active=lock.active,
+        lock_end_time=format_date(lock.lock_end_time),
+        lock_end_timestamp=to_ms(lock.lock_end_time),
+        lock_time=format_date(lock.lock_time),
+        lock_timestamp=to_ms(lock.lock_time),
+        pair=lock.pair,
+        side=lock.side,
+        reason=lock.reason,
+    )

@@ -22,14 +22,14 @@ from ftserver.api.openapi import (
     require_declared,
 )
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses as rs
 from ftserver.api.tokens import TokenService
 from ftserver.core.clock import ManualClock
+from ftserver.rpc.shapes.system import StatusMsg
 
 USER, PASSWORD = "freq", "a-password"
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
-PING = Operation("auth", "Liveness check", rs.PingSchema)
-PAUSE = Operation("control", "Stop opening trades", rs.StatusMsgSchema)
+PING = Operation("auth", "Liveness check", StatusMsg)
+PAUSE = Operation("control", "Stop opening trades", StatusMsg)
 
 
 async def answer(request: web.Request) -> web.Response:

@@ -10,7 +10,8 @@ import pytest
 
 from ftserver.models import OrderSide, OrderStatus, PairLock
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
-from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict, trade_to_history_dict
+from ftserver.rpc.trade_view import lock_view, trade_to_dict, trade_to_history_dict
+from tests.support.wire import as_wire
 from tests.unit.rpc.factories import NOW, from_ms, make_trade, order, sample, trade_from_sample
 
 # ---- dates ------------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ def test_lock_body_is_freqtrades_lock_answer() -> None:
         side=expected["side"],
         active=expected["active"],
     )
-    assert same_json(lock_to_dict(lock), expected)
+    assert same_json(as_wire(lock_view(lock)), expected)
 
 
 # ---- hand-computed values ---------------------------------------------------------------------
