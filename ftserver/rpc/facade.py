@@ -51,8 +51,9 @@ from ftserver.rpc.shapes.money import (
 )
 from ftserver.rpc.shapes.pairs import Blacklist, BlacklistError, Locks, PairlistHandler, Pairlists, Whitelist
 from ftserver.rpc.shapes.system import Health, Logs, ShowConfig, StatusMsg, SysInfo, Version
+from ftserver.rpc.shapes.trades import CustomData, DeleteTrade, ForceExitResult, OpenTrade, TradeCustomData, TradesPage
 from ftserver.rpc.system import SystemInfo
-from ftserver.rpc.trade_view import lock_view, trade_to_dict
+from ftserver.rpc.trade_view import lock_view, open_trade_view
 
 log = logging.getLogger(__name__)
 
@@ -156,35 +157,35 @@ class Rpc:
         return self.system.health(self.bot)
 
     # ---- trades ------------------------------------------------------------------------------
-    def _view(self, trade: Trade) -> dict[str, Any]:
+    def _view(self, trade: Trade) -> OpenTrade:
         rate = self.bot.current_rate(trade.pair) if trade.is_open else None
-        return trade_to_dict(trade, current_rate=rate)
+        return open_trade_view(trade, current_rate=rate)
 
-    def status(self) -> list[dict[str, Any]]:
+    def status(self) -> list[OpenTrade]:
         return [self._view(t) for t in self.bot.open_trades]
 
-    async def trades(self, limit: int, offset: int = 0, order_by_id: bool = True) -> dict[str, Any]:
+    async def trades(self, limit: int, offset: int = 0, order_by_id: bool = True) -> TradesPage:
         return await self.history.page(self.repo, limit, offset, order_by_id)
 
-    async def trade(self, trade_id: int) -> dict[str, Any]:
+    async def trade(self, trade_id: int) -> OpenTrade:
         trade = await self.repo.get_trade(trade_id)
         if trade is None:
             raise NotFound("Trade not found.")
         return self._view(trade)
 
-    async def delete_trade(self, trade_id: int) -> dict[str, Any]:
+    async def delete_trade(self, trade_id: int) -> DeleteTrade:
         cancelled = await self.bot.delete_trade(trade_id)
-        return {
-            "result": "success",
-            "result_msg": f"Deleted trade {trade_id}. Closed {cancelled} open orders.",
-            "trade_id": trade_id,
-            "cancel_order_count": cancelled,
-        }
+        return DeleteTrade(
+            result="success",
+            result_msg=f"Deleted trade {trade_id}. Closed {cancelled} open orders.",
+            trade_id=trade_id,
+            cancel_order_count=cancelled,
+        )
 
-    async def cancel_open_order(self, trade_id: int) -> dict[str, Any]:
+    async def cancel_open_order(self, trade_id: int) -> OpenTrade:
         return self._view(await self.bot.cancel_open_order(trade_id))
 
-    async def reload_trade(self, trade_id: int) -> dict[str, Any]:
+    async def reload_trade(self, trade_id: int) -> OpenTrade:
         return self._view(await self.bot.reload_trade(trade_id))
 
     async def force_enter(
@@ -197,7 +198,7 @@ class Rpc:
         stake_amount: float | None = None,
         enter_tag: str | None = None,
         leverage: float | None = None,
-    ) -> dict[str, Any]:
+    ) -> OpenTrade:
         trade = await self.bot.force_enter(
             pair,
             side=side,
@@ -216,24 +217,27 @@ class Rpc:
         order_type: str | None = None,
         amount: float | None = None,
         price: float | None = None,
-    ) -> dict[str, str]:
+    ) -> ForceExitResult:
         if trade_id == "all":
             await self.bot.force_exit(None, order_type=order_type)
-            return {"result": "Created exit orders for all open trades."}
+            return ForceExitResult("Created exit orders for all open trades.")
         try:
             tid = int(trade_id)
         except (TypeError, ValueError):
             raise InvalidRequest(f"tradeid must be a trade id or 'all', not {trade_id!r}") from None
         await self.bot.force_exit(tid, order_type=order_type, amount=amount, price=price)
-        return {"result": f"Created exit order for trade {tid}."}
+        return ForceExitResult(f"Created exit order for trade {tid}.")
 
-    async def custom_data(self, trade_id: int, key: str | None = None) -> list[dict[str, Any]]:
+    async def custom_data(self, trade_id: int, key: str | None = None) -> list[CustomData]:
         if await self.repo.get_trade(trade_id) is None:
             raise NotFound("Trade not found.")
-        return await self.repo.custom_data(trade_id, key)
+        return [CustomData(**entry) for entry in await self.repo.custom_data(trade_id, key)]
 
-    async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
-        return await self.repo.open_trades_custom_data(key, limit, offset)
+    async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[TradeCustomData]:
+        return [
+            TradeCustomData(trade_id=item["trade_id"], custom_data=[CustomData(**e) for e in item["custom_data"]])
+            for item in await self.repo.open_trades_custom_data(key, limit, offset)
+        ]
 
     # ---- money -------------------------------------------------------------------------------
     def count(self) -> Count:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
-
-from ftserver.models import TradingMode
+from marshmallow import RAISE, Schema, fields
 
 OPTIONAL = "optional"  # metadata flag: a key that is not always sent
 
@@ -52,13 +50,6 @@ def nullable_str(**kwargs: Any) -> fields.String:
 def integer(**kwargs: Any) -> fields.Integer:
     """An integer that must be one in the JSON (5.0 or "5" is drift)."""
     return fields.Integer(strict=True, **kwargs)
-
-
-def one_of(values: Any) -> validate.OneOf:
-    return validate.OneOf([str(v) for v in values])
-
-
-TRADING_MODES = one_of(TradingMode)
 
 
 # ---- errors ----------------------------------------------------------------------------------

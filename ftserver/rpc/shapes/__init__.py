@@ -9,14 +9,38 @@ value that may be null. One module per resource group: ``money``, ``pairs``, ``s
 Where an answer passes through keys ftserver does not own (config sections, plot options,
 dataframe columns) the field is a typed container (``dict[str, Any]``, ``list[...]``) rather
 than a dataclass over unknown keys.
+
+Field metadata (``field(metadata=...)``) only feeds the document: ``described`` adds a
+description, ``choices`` the values a text field takes, ``documented_as`` the type a field holding
+pre-encoded JSON (``orjson.Fragment``) stands for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import Enum
 from typing import Any
+
+DOCUMENTED_AS = "documented_as"
 
 
 def described(text: str) -> dict[str, Any]:
-    """Field metadata giving the OpenAPI document a description: ``x: int = field(metadata=described("..."))``
-    (a field without a default: the key is always sent)."""
+    """A description for the document: ``x: int = field(metadata=described("..."))`` (no default:
+    the key is always sent)."""
     return {"metadata": {"description": text}}
+
+
+def choices(values: Iterable[str | Enum], text: str | None = None) -> dict[str, Any]:
+    """The values a text field takes (an enum's values, or strings), listed in the document."""
+    shown: dict[str, Any] = {"enum": [v.value if isinstance(v, Enum) else v for v in values]}
+    if text:
+        shown["description"] = text
+    return {"metadata": shown}
+
+
+def documented_as(shape: object, text: str | None = None) -> dict[str, Any]:
+    """For a field that may hold pre-encoded JSON: the document shows ``shape`` (a type) instead."""
+    metadata: dict[str, Any] = {DOCUMENTED_AS: shape}
+    if text:
+        metadata["metadata"] = {"description": text}
+    return metadata

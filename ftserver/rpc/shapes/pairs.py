@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ftserver.rpc.shapes import described
+from ftserver.rpc.shapes import choices, described
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Lock:
     lock_time: str
     lock_timestamp: int
     pair: str = field(metadata=described('a pair, or "*" for every pair'))
-    side: str = field(metadata=described('"*", "long" or "short"'))
+    side: str = field(metadata=choices(["*", "long", "short"]))
     reason: str | None
 
 

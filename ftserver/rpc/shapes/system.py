@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ftserver.rpc.shapes import described
+from ftserver.models import BotState, RunMode, TradingMode
+from ftserver.rpc.shapes import choices, described
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class ShowConfig:
     strategy_version: str | None
     api_version: float
     dry_run: bool
-    trading_mode: str
+    trading_mode: str = field(metadata=choices(TradingMode))
     margin_mode: str
     short_allowed: bool
     stake_currency: str
@@ -72,8 +73,8 @@ class ShowConfig:
     exit_pricing: dict[str, Any]
     entry_pricing: dict[str, Any]
     bot_name: str
-    state: str
-    runmode: str
+    state: str = field(metadata=choices(BotState))
+    runmode: str = field(metadata=choices(RunMode))
     position_adjustment_enable: bool
     max_entry_position_adjustment: float
     # Not in freqtrade's answer: the pairlist chain as configured (each step's method and options).

@@ -27,7 +27,7 @@ from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
 from ftserver.rpc.profit import profit_all, profit_summary
 from ftserver.rpc.shapes.money import Profit, ProfitAll
-from ftserver.rpc.trade_view import trade_to_history_dict
+from ftserver.rpc.trade_view import trade_history_view
 from tests.support.scripted_market import ScriptedMarket
 from tests.unit.persistence.conftest import build_trade
 
@@ -105,7 +105,7 @@ def as_json(value: Any) -> Any:
 async def expected_rows(running: Running) -> list[Any]:
     """/trades rows: closed trades only, as freqtrade answers."""
     trades = await running.repo.all_trades(with_orders=True)
-    return [as_json(trade_to_history_dict(t)) for t in trades if not t.is_open]
+    return [as_json(trade_history_view(t)) for t in trades if not t.is_open]
 
 
 async def test_trades_page_rows_are_the_history_rows_whether_cached_or_not(running: Running) -> None:
@@ -265,19 +265,19 @@ async def test_profit_through_the_cache_equals_a_computation_from_scratch(runnin
     await check()
     running.market.set_price("BTC/USDT", 100.5)  # under the strategy's ROI
     running.clock.advance(60)
-    await rpc.force_exit(btc["trade_id"], amount=btc["amount"] / 2)  # a partial exit
+    await rpc.force_exit(btc.trade_id, amount=btc.amount / 2)  # a partial exit
     await running.bot.run_once()
-    assert next(t for t in running.bot.open_trades if t.id == btc["trade_id"]).realized_profit > 0
+    assert next(t for t in running.bot.open_trades if t.id == btc.trade_id).realized_profit > 0
     await check()
     running.market.set_price("ETH/USDT", 9.9)  # above its stop loss
     running.clock.advance(60)
-    await rpc.force_exit(eth["trade_id"])  # a close
+    await rpc.force_exit(eth.trade_id)  # a close
     await running.bot.run_once()
     assert len(running.bot.open_trades) == 1
     await check()
     await rpc.delete_trade(2)  # a closed trade deleted
     await check()
-    await rpc.delete_trade(btc["trade_id"])  # an open one
+    await rpc.delete_trade(btc.trade_id)  # an open one
     await check()
     running.clock.advance(2 * 86_400)  # another day: the risk ratios run to it
     await check()
