@@ -26,7 +26,7 @@ from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade, TradingMode
 from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.bot_port import BotPort
-from ftserver.rpc.candles import CandleAnswers, analyzed
+from ftserver.rpc.candles import CandleAnswers, analyzed, market_view
 from ftserver.rpc.closed_trades import ClosedTrades
 from ftserver.rpc.dates import format_date, to_ms
 from ftserver.rpc.history import TradeHistory
@@ -35,6 +35,7 @@ from ftserver.rpc.performance import count_summary
 from ftserver.rpc.periods import Unit
 from ftserver.rpc.profit import DIRECTIONS, summarize, summarize_all
 from ftserver.rpc.research_port import ResearchPort
+from ftserver.rpc.shapes.candles import Markets, PairCandles, PlotConfig
 from ftserver.rpc.shapes.money import (
     Balance,
     Count,
@@ -413,7 +414,7 @@ class Rpc:
         return await self.locks()
 
     # ---- candles -----------------------------------------------------------------------------
-    def plot_config(self, strategy: str | None = None) -> dict[str, Any]:
+    def plot_config(self, strategy: str | None = None) -> PlotConfig:
         if strategy is not None and (self._bot is None or strategy != self._bot.strategy_info().name):
             return self.research.plot_config(strategy)
         if self._bot is None:
@@ -425,17 +426,17 @@ class Rpc:
 
     def pair_candles(
         self, pair: str, timeframe: str, limit: int | None = None, columns: Sequence[str] | None = None
-    ) -> dict[str, Any]:
+    ) -> PairCandles:
         return self.candles.pair_candles(self.bot, pair, timeframe, limit, columns)
 
-    def markets(self, base: str | None = None, quote: str | None = None) -> dict[str, Any]:
+    def markets(self, base: str | None = None, quote: str | None = None) -> Markets:
         markets = self.bot.market.markets
         selected = {
-            symbol: market.to_dict()
+            symbol: market_view(market)
             for symbol, market in markets.items()
             if (base is None or market.base == base) and (quote is None or market.quote == quote)
         }
-        return {"markets": selected, "exchange_id": self.bot.market.id}
+        return Markets(markets=selected, exchange_id=self.bot.market.id)
 
     # ---- WebSocket data source ----------------------------------------------------------------
     def ws_whitelist(self) -> list[str]:

@@ -23,8 +23,8 @@ from ftserver.api.auth import PUBLIC_ATTR
 from ftserver.api.openapi.operation import Operation
 from ftserver.api.openapi.route import API_V1, declaration_of
 from ftserver.api.openapi.shapes import is_shape, shape_schema
+from ftserver.api.schemas.errors import ErrorSchema
 from ftserver.api.schemas.requests import TradeIdField
-from ftserver.api.schemas.responses import ErrorSchema
 
 OPENAPI_VERSION = "3.0.3"  # what the bundled Swagger UI reads
 OPENAPI_PATH = f"{API_V1}/openapi.json"

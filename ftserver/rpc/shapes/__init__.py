@@ -3,8 +3,8 @@
 The RPC verbs build these; the API encodes them with orjson (a dataclass serialises as an object
 with its fields in declaration order, which is freqtrade's key order) and derives the OpenAPI
 document's response schemas from the same classes. A field is always sent; ``X | None`` is a
-value that may be null. One module per resource group: ``money``, ``pairs``, ``system``,
-``trades``, ``candles``.
+value that may be null. One module per resource group: ``trades``, ``money``, ``pairs``,
+``candles``, ``research``, ``system``. (Error bodies are the API's own: ``api.schemas.errors``.)
 
 Where an answer passes through keys ftserver does not own (config sections, plot options,
 dataframe columns) the field is a typed container (``dict[str, Any]``, ``list[...]``) rather

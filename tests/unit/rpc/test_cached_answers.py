@@ -176,8 +176,8 @@ async def test_candle_answers_are_kept_per_analysis(running: Running) -> None:
     running.clock.advance(120)
     await running.bot.run_once()
     newer = rpc.pair_candles("BTC/USDT", "1m", 5)
-    assert newer["last_analyzed"] != first["last_analyzed"]
-    assert newer["data_stop_ts"] > first["data_stop_ts"]
+    assert newer.last_analyzed != first.last_analyzed
+    assert newer.data_stop_ts > first.data_stop_ts
 
 
 async def test_without_a_candle_budget_every_answer_is_built_again(running: Running) -> None:
