@@ -10,6 +10,11 @@ Where an answer passes through keys ftserver does not own (config sections, plot
 dataframe columns) the field is a typed container (``dict[str, Any]``, ``list[...]``) rather
 than a dataclass over unknown keys.
 
+Each class is declared with ``@shape``: frozen for the type checker (mypy refuses an assignment to
+a field, so kept answers shared between requests stay as built), a plain slotted dataclass at run
+time. A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which makes
+building a 74-field trade three times slower (about 7.5 against 2.5 us), on /status's hot path.
+
 Field metadata (``field(metadata=...)``) only feeds the document: ``described`` adds a
 description, ``choices`` the values a text field takes, ``documented_as`` the type a field holding
 pre-encoded JSON (``orjson.Fragment``) stands for.
@@ -18,10 +23,19 @@ pre-encoded JSON (``orjson.Fragment``) stands for.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
+
+T = TypeVar("T")
 
 DOCUMENTED_AS = "documented_as"
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def shape(cls: type[T]) -> type[T]:
+    """Declare a wire shape: a slotted dataclass the type checker treats as frozen (see above)."""
+    return dataclass(slots=True)(cls)
 
 
 def described(text: str) -> dict[str, Any]:

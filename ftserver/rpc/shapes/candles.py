@@ -6,15 +6,15 @@ order of ``columns``) rather than a dataclass per row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import orjson
 
-from ftserver.rpc.shapes import choices, described, documented_as
+from ftserver.rpc.shapes import choices, described, documented_as, shape
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class PairCandles:
     """An analyzed frame: ``/pair_candles`` (live) and ``/pair_history`` (stored candles)."""
 
@@ -44,25 +44,25 @@ class PairCandles:
     data_stop_ts: int
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class MarketPrecision:
     amount: float | None
     price: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class MinMax:
     min: float | None
     max: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class MarketLimits:
     amount: MinMax
     cost: MinMax
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Market:
     symbol: str
     base: str
@@ -78,7 +78,7 @@ class Market:
     taker: float
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Markets:
     markets: dict[str, Market]
     exchange_id: str

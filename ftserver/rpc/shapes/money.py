@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
-from ftserver.rpc.shapes import described
+from ftserver.rpc.shapes import described, shape
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class CurrencyBalance:
     currency: str
     free: float
@@ -24,7 +24,7 @@ class CurrencyBalance:
     is_bot_managed: bool
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Balance:
     currencies: list[CurrencyBalance]
     total: float
@@ -42,14 +42,14 @@ class Balance:
     starting_capital_fiat_pct: float
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Count:
     current: int
     max: int = field(metadata=described("-1 for no limit"))
     total_stake: float
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Profit:
     profit_closed_coin: float
     profit_closed_percent_mean: float
@@ -107,14 +107,14 @@ class Profit:
     bot_start_date: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class ProfitAll:
     all: Profit
     long: Profit | None = field(metadata=described("null in spot mode"))
     short: Profit | None = field(metadata=described("null in spot mode"))
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class PairPerformance:
     profit_ratio: float
     profit_pct: float
@@ -124,7 +124,7 @@ class PairPerformance:
     profit: float = field(metadata=described("profit_pct, for old clients"))
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class EntryPerformance:
     profit_ratio: float
     profit_pct: float
@@ -133,7 +133,7 @@ class EntryPerformance:
     enter_tag: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class ExitPerformance:
     profit_ratio: float
     profit_pct: float
@@ -142,7 +142,7 @@ class ExitPerformance:
     exit_reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class MixTagPerformance:
     profit_ratio: float
     profit_pct: float
@@ -151,27 +151,27 @@ class MixTagPerformance:
     mix_tag: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class OutcomeCount:
     wins: int
     losses: int
     draws: int
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class OutcomeDuration:
     wins: float | None
     draws: float | None
     losses: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Stats:
     exit_reasons: dict[str, OutcomeCount]
     durations: OutcomeDuration = field(metadata=described("mean seconds per outcome"))
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class HistoricBalance:
     columns: list[str]
     data: list[tuple[str, int, float]] = field(metadata=described("rows of [date, epoch ms, total in stake currency]"))
@@ -179,7 +179,7 @@ class HistoricBalance:
     capture_start_ts: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class PeriodProfit:
     date: date
     abs_profit: float
@@ -189,7 +189,7 @@ class PeriodProfit:
     trade_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Periods:
     """``/daily``, ``/weekly`` and ``/monthly``: newest period first."""
 

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
-from ftserver.rpc.shapes import choices, described
+from ftserver.rpc.shapes import choices, described, shape
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Whitelist:
     whitelist: list[str]
     length: int
     method: list[str]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class BlacklistError:
     error_msg: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Blacklist:
     blacklist: list[str] = field(metadata=described("as configured: pairs or patterns"))
     blacklist_expanded: list[str] = field(metadata=described("the markets the patterns match"))
@@ -31,7 +31,7 @@ class Blacklist:
     method: list[str]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Lock:
     id: int
     active: bool
@@ -44,13 +44,13 @@ class Lock:
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Locks:
     lock_count: int
     locks: list[Lock]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class PairlistHandler:
     name: str
     is_pairlist_generator: bool
@@ -59,6 +59,6 @@ class PairlistHandler:
     supports_backtesting: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Pairlists:
     pairlists: list[PairlistHandler]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
-from ftserver.rpc.shapes import described
+from ftserver.rpc.shapes import described, shape
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class StrategyList:
     strategies: list[str]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Strategy:
     strategy: str
     code: str = field(metadata=described("the strategy file's source"))
@@ -22,20 +22,20 @@ class Strategy:
     params: list[dict[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class AvailablePairs:
     length: int
     pairs: list[str]
     pair_interval: list[tuple[str, str]] = field(metadata=described("[pair, timeframe] of each stored file"))
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class TradeMode:
     trading_mode: str
     margin_mode: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Exchange:
     name: str
     classname: str
@@ -48,6 +48,6 @@ class Exchange:
     trade_modes: list[TradeMode]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Exchanges:
     exchanges: list[Exchange]

@@ -3,39 +3,39 @@ load, health, state changes, ping and tokens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ftserver.models import BotState, RunMode, TradingMode
-from ftserver.rpc.shapes import choices, described
+from ftserver.rpc.shapes import choices, described, shape
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Version:
     """``/version``, and ``/ui_version`` for the served web UI."""
 
     version: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class StatusMsg:
     """The answer of ping, start, stop, pause, reload_config and token revocation."""
 
     status: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class AccessToken:
     access_token: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class AccessAndRefreshToken:
     access_token: str
     refresh_token: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class ShowConfig:
     """The config as freqtrade shows it. The sections passed through from the config file
     (``unfilledtimeout``, ``order_types``, the pricing sections, the pairlist steps) keep whatever
@@ -81,7 +81,7 @@ class ShowConfig:
     pairlists: list[dict[str, Any]]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Logs:
     log_count: int
     logs: list[tuple[str, float, str, str, str]] = field(
@@ -89,13 +89,13 @@ class Logs:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class CpuLoad:
     cpu: int
     pct: float
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class SysInfo:
     cpu_pct: list[float]
     cpu_load: list[CpuLoad]
@@ -107,7 +107,7 @@ class SysInfo:
     platform: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Health:
     last_process: str | None
     last_process_ts: int | None

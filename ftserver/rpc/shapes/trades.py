@@ -8,17 +8,17 @@ Fields are in freqtrade's key order, which the JSON keeps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
 import orjson
 
 from ftserver.models import OrderSide, OrderStatus, OrderType, TradingMode
-from ftserver.rpc.shapes import choices, described, documented_as
+from ftserver.rpc.shapes import choices, described, documented_as, shape
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class Order:
     """An order as ``/status`` and ``/trade/{id}`` list it."""
 
@@ -39,7 +39,7 @@ class Order:
     ft_order_tag: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class HistoryOrder:
     """An order as the rows of ``/trades`` list it."""
 
@@ -66,7 +66,7 @@ class HistoryOrder:
     funding_fee: float
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class OpenTrade:
     """A trade with its current profit."""
 
@@ -146,7 +146,7 @@ class OpenTrade:
     open_order: str | None = field(metadata=described("the open orders described in one line (pre-2023 clients)"))
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class HistoryTrade:
     """A row of ``/trades``: stored values only."""
 
@@ -219,7 +219,7 @@ class HistoryTrade:
     orders: list[HistoryOrder]
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class TradesPage:
     # A closed trade's row is kept encoded (per version of the trade) and embedded as is.
     trades: list[HistoryTrade | orjson.Fragment] = field(metadata=documented_as(list[HistoryTrade]))
@@ -228,7 +228,7 @@ class TradesPage:
     total_trades: int
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class DeleteTrade:
     result: str
     result_msg: str
@@ -236,12 +236,12 @@ class DeleteTrade:
     cancel_order_count: int
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class ForceExitResult:
     result: str
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class CustomData:
     id: int
     key: str
@@ -251,7 +251,7 @@ class CustomData:
     updated_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
+@shape
 class TradeCustomData:
     """One open trade's custom data in ``/trades/open/custom-data``."""
 
