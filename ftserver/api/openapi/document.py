@@ -2,8 +2,9 @@
 
 Every route the router holds is listed (HEAD and CORS preflights aside, and the routes declared as
 pages: the UI's catch-all and the Swagger UI itself), with its query parameters and body from the
-request schemas, its answer from the response schemas, the error body for failures, and the
-security it needs: HTTP Basic or a Bearer JWT, except on routes whose handler is marked public.
+request schemas, its answer from the wire shape it declares (see ``shapes``), the error body for
+failures, and the security it needs: HTTP Basic or a Bearer JWT, except on routes whose handler is
+marked public.
 A route added to the router without a declaration (see ``route``) makes the build fail.
 """
 
