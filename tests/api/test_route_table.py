@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from marshmallow import Schema, fields
 
 from ftserver.api.auth import public, setup_auth
 from ftserver.api.ban import setup_ban
@@ -179,3 +180,17 @@ def test_a_placeholder_with_a_pattern_matches_its_declaration() -> None:
     app = web.Application()
     routes.register(app)
     assert [r.path for r in documented_routes(app)] == ["/api/v1/trade/{tradeid}"]
+
+
+def test_a_hand_written_response_schema_fails_the_document() -> None:
+    class PongSchema(Schema):
+        status = fields.String()
+
+    routes = toy_table()
+
+    @routes.get("/pong", op=Operation("auth", "Liveness check, described twice", PongSchema))
+    async def pong(request: web.Request) -> web.Response:
+        return await answer(request)
+
+    with pytest.raises(TypeError, match=r"declare the answer's wire shape .*, not PongSchema"):
+        build_document(toy_app(routes))

@@ -118,7 +118,8 @@ def _success(op: Operation) -> dict[str, Any]:
     if is_shape(op.response):
         schema: Any = shape_schema(op.response)(many=op.many)
     elif isinstance(op.response, type):
-        schema = op.response(many=op.many)
+        # A hand-written response schema would be a second definition of what the RPC verb builds.
+        raise TypeError(f"{op.summary!r}: declare the answer's wire shape (a dataclass), not {op.response.__name__}")
     else:
         schema = dict(op.response)
     return _json(schema, description)
