@@ -1,10 +1,11 @@
-"""The wire shapes: one frozen dataclass per JSON object the REST API answers with.
+"""The wire shapes: one dataclass per JSON object the REST API answers with.
 
 The RPC verbs build these; the API encodes them with orjson (a dataclass serialises as an object
 with its fields in declaration order, which is freqtrade's key order) and derives the OpenAPI
 document's response schemas from the same classes. A field is always sent; ``X | None`` is a
 value that may be null. One module per resource group: ``trades``, ``money``, ``pairs``,
-``candles``, ``research``, ``system``. (Error bodies are the API's own: ``api.schemas.errors``.)
+``candles``, ``research``, ``system``, and the webserver mode's ``jobs`` and ``backtest``. (Error
+bodies are the API's own: ``api.schemas.errors``.)
 
 Where an answer passes through keys ftserver does not own (config sections, plot options,
 dataframe columns) the field is a typed container (``dict[str, Any]``, ``list[...]``) rather
