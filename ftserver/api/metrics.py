@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -34,6 +33,7 @@ from ftserver.api.openapi import Operation, RouteTable
 from ftserver.api.openapi.route import declaration_of
 from ftserver.core.clock import Clock
 from ftserver.errors import FtServerError
+from ftserver.rpc.shapes.money import ExitPerformance, Profit
 
 METRICS_PATH = "/metrics"
 BOT_STATES = ("running", "paused", "stopped")
@@ -47,8 +47,8 @@ class _ServerCollector(Collector):
         self._app = app
         self._clock = clock
         # Figures only async RPC verbs give (profit, exit reasons): read by ``refresh`` before each scrape.
-        self._profit: dict[str, Any] | None = None
-        self._exits: list[dict[str, Any]] = []
+        self._profit: Profit | None = None
+        self._exits: list[ExitPerformance] = []
 
     async def refresh(self) -> None:
         rpc = self._app[keys.RPC]
@@ -84,23 +84,23 @@ class _ServerCollector(Collector):
         rpc = self._app[keys.RPC]
         if not rpc.trading:
             return  # webserver mode: no bot
-        state = str(rpc.show_config().get("state", ""))
+        state = rpc.show_config().state
         family = GaugeMetricFamily("ftserver_bot_state", "1 for the bot's current state", labels=["state"])
         for name in BOT_STATES:
             family.add_metric([name], 1.0 if state == name else 0.0)
         yield family
         count = rpc.count()
-        yield GaugeMetricFamily("ftserver_open_trades", "Open trades", value=count["current"])
-        yield GaugeMetricFamily("ftserver_max_open_trades", "Most open trades allowed", value=count["max"])
-        yield GaugeMetricFamily("ftserver_stake_in_trades", "Stake held by open trades", value=count["total_stake"])
+        yield GaugeMetricFamily("ftserver_open_trades", "Open trades", value=count.current)
+        yield GaugeMetricFamily("ftserver_max_open_trades", "Most open trades allowed", value=count.max)
+        yield GaugeMetricFamily("ftserver_stake_in_trades", "Stake held by open trades", value=count.total_stake)
         if self._profit is not None:
-            closed = float(self._profit["profit_closed_coin"])
+            closed = self._profit.profit_closed_coin
             yield GaugeMetricFamily("ftserver_profit_closed", "Realized profit of closed trades", value=closed)
-            unrealized = float(self._profit["profit_all_coin"]) - closed
+            unrealized = self._profit.profit_all_coin - closed
             yield GaugeMetricFamily("ftserver_profit_open", "Unrealized profit of open trades", value=unrealized)
         reasons = CounterMetricFamily("ftserver_trades_closed", "Closed trades by exit reason", labels=["exit_reason"])
         for row in self._exits:
-            reasons.add_metric([str(row["exit_reason"])], float(row["count"]))
+            reasons.add_metric([row.exit_reason], float(row.count))
         yield reasons
         try:
             health = rpc.health()
@@ -108,7 +108,7 @@ class _ServerCollector(Collector):
             yield GaugeMetricFamily("ftserver_storage_writable", "1 while trades can be recorded", value=0)
             return
         yield GaugeMetricFamily("ftserver_storage_writable", "1 while trades can be recorded", value=1)
-        last = health.get("last_process_ts")
+        last = health.last_process_ts
         if isinstance(last, int):
             age = max(0.0, self._clock.now().timestamp() - last)
             yield GaugeMetricFamily(

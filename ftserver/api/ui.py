@@ -19,8 +19,8 @@ from aiohttp import web
 from ftserver.api.auth import public
 from ftserver.api.openapi import Operation, RouteTable
 from ftserver.api.responses import json_response
-from ftserver.api.schemas.responses import UiVersionSchema
 from ftserver.errors import ConfigError, InvalidRequest
+from ftserver.rpc.shapes.system import Version
 from ftserver.ui_install import read_ui_version
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -125,10 +125,10 @@ def setup_ui_routes(app: web.Application, ui_dir: Path) -> None:
     files = UiFiles(ui_dir)
     routes = RouteTable()
 
-    @routes.get("/ui_version", op=Operation("system", "Version of the served web UI", UiVersionSchema))
+    @routes.get("/ui_version", op=Operation("system", "Version of the served web UI", Version))
     @public
     async def ui_version(request: web.Request) -> web.Response:
-        return json_response({"version": read_ui_version(files.root) or "not_installed"})
+        return json_response(Version(read_ui_version(files.root) or "not_installed"))
 
     # Everything but the API and the docs: unknown /api/... paths keep their JSON 404 and 405 answers.
     @routes.page(r"/{tail:(?!api/|api$|docs(?:/|$)).*}")

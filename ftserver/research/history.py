@@ -22,6 +22,14 @@ from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.data.timerange import parse_timerange
 from ftserver.errors import FtServerError, NotFound, StrategyError
 from ftserver.models import RunMode
+from ftserver.rpc.shapes.research import (
+    AvailablePairs,
+    Exchange,
+    Exchanges,
+    Strategy,
+    StrategyList,
+    TradeMode,
+)
 from ftserver.strategy.loader import builtin_strategy_dir, list_strategies, load_strategy, strategy_file
 from ftserver.strategy.parameter_values import strategy_parameters
 from ftserver.strategy.safe import SafeStrategy
@@ -61,22 +69,22 @@ class Research:
                 exc.args = (message,)
             raise
 
-    def strategies(self) -> dict[str, Any]:
-        return {"strategies": list_strategies(self.paths)}
+    def strategies(self) -> StrategyList:
+        return StrategyList(list_strategies(self.paths))
 
-    def strategy(self, name: str) -> dict[str, Any]:
+    def strategy(self, name: str) -> Strategy:
         try:
             path = strategy_file(name, self.paths)
         except StrategyError:
             raise NotFound(f"Strategy '{name}' not found") from None
         with self._no_server_paths():
             strategy = load_strategy(name, self.paths)
-        return {
-            "strategy": name,
-            "code": path.read_text(encoding="utf-8"),
-            "timeframe": strategy.timeframe,
-            "params": [parameter.describe() for parameter in strategy_parameters(strategy)],
-        }
+        return Strategy(
+            strategy=name,
+            code=path.read_text(encoding="utf-8"),
+            timeframe=strategy.timeframe,
+            params=[parameter.describe() for parameter in strategy_parameters(strategy)],
+        )
 
     def plot_config(self, name: str) -> dict[str, Any]:
         with self._no_server_paths():
@@ -84,15 +92,11 @@ class Research:
 
     def available_pairs(
         self, timeframe: str | None, stake_currency: str | None, candle_type: str | None
-    ) -> dict[str, Any]:
+    ) -> AvailablePairs:
         with self._no_server_paths():
             found = self.store.available_pairs(timeframe or None, stake_currency or None, candle_type or None)
         pairs = sorted({pair for pair, _, _ in found})
-        return {
-            "length": len(pairs),
-            "pairs": pairs,
-            "pair_interval": [[pair, tf] for pair, tf, _ in found],
-        }
+        return AvailablePairs(length=len(pairs), pairs=pairs, pair_interval=[(pair, tf) for pair, tf, _ in found])
 
     def analyze_history(
         self, pair: str, timeframe: str, timerange: str | None, strategy_name: str
@@ -120,24 +124,24 @@ class Research:
         return available_pairlists()
 
     @staticmethod
-    def exchanges() -> dict[str, Any]:
+    def exchanges() -> Exchanges:
         import ccxt  # only for its list of exchange ids: not worth ~65 MB in every process
 
-        modes = [{"trading_mode": "spot", "margin_mode": ""}]
+        modes = [TradeMode(trading_mode="spot", margin_mode="")]
         names = ["sim", *ccxt.exchanges]
-        return {
-            "exchanges": [
-                {
-                    "name": name,
-                    "classname": name,
-                    "valid": True,
-                    "supported": name == "sim",
-                    "comment": "offline simulated market" if name == "sim" else "",
-                    "dex": False,
-                    "is_alias": False,
-                    "alias_for": None,
-                    "trade_modes": modes,
-                }
+        return Exchanges(
+            [
+                Exchange(
+                    name=name,
+                    classname=name,
+                    valid=True,
+                    supported=name == "sim",
+                    comment="offline simulated market" if name == "sim" else "",
+                    dex=False,
+                    is_alias=False,
+                    alias_for=None,
+                    trade_modes=modes,
+                )
                 for name in names
             ]
-        }
+        )

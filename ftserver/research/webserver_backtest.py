@@ -19,6 +19,7 @@ import pandas as pd
 
 from ftserver.backtest import storage
 from ftserver.errors import InvalidRequest, NotAvailable, NotFound
+from ftserver.rpc.shapes.backtest import BacktestHistoryEntry, BacktestStatus, BacktestTable, WalletHistory
 
 RESULTS_FOLDER = "backtest_results"
 ENGINE_MISSING = "Backtesting is not available yet: this server's backtest engine is not built."
@@ -38,9 +39,27 @@ def _table(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def _status(
-    status: str, status_msg: str, *, running: bool = False, step: str = "", progress: float = 0
-) -> dict[str, Any]:
-    return {"status": status, "running": running, "status_msg": status_msg, "step": step, "progress": progress}
+    status: str,
+    status_msg: str,
+    *,
+    running: bool = False,
+    step: str = "",
+    progress: float = 0,
+    backtest_result: dict[str, Any] | None = None,
+) -> BacktestStatus:
+    return BacktestStatus(
+        status=status,
+        running=running,
+        status_msg=status_msg,
+        step=step,
+        progress=float(progress),  # freqtrade's model writes 0.0 and 1.0
+        trade_count=None,
+        backtest_result=backtest_result,
+    )
+
+
+def _history(entries: list[dict[str, Any]]) -> list[BacktestHistoryEntry]:
+    return [BacktestHistoryEntry(**entry) for entry in entries]
 
 
 class WebserverBacktest:
@@ -48,36 +67,36 @@ class WebserverBacktest:
         self.directory = user_data_dir / RESULTS_FOLDER
 
     # ---- the run (no engine yet) ----------------------------------------------------------------
-    def start(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def start(self, body: Mapping[str, Any]) -> BacktestStatus:
         raise NotAvailable(ENGINE_MISSING)
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> BacktestStatus:
         return _status("not_started", "Backtest not yet executed")
 
-    def reset(self) -> dict[str, Any]:
+    def reset(self) -> BacktestStatus:
         return _status("reset", "Backtest reset")
 
-    def abort(self) -> dict[str, Any]:
+    def abort(self) -> BacktestStatus:
         return _status("not_running", "Backtest ended")
 
     # ---- stored results -------------------------------------------------------------------------
-    def history(self) -> list[dict[str, Any]]:
-        return storage.list_results(self.directory)
+    def history(self) -> list[BacktestHistoryEntry]:
+        return _history(storage.list_results(self.directory))
 
-    def history_result(self, filename: str, strategy: str) -> dict[str, Any]:
+    def history_result(self, filename: str, strategy: str) -> BacktestStatus:
         result = storage.load_strategy_result(self.directory, filename, strategy)
-        return {**_status("ended", "Historic result", progress=1), "backtest_result": result}
+        return _status("ended", "Historic result", progress=1, backtest_result=result)
 
-    def delete_result(self, filename: str) -> list[dict[str, Any]]:
-        return storage.delete_result(self.directory, filename)
+    def delete_result(self, filename: str) -> list[BacktestHistoryEntry]:
+        return _history(storage.delete_result(self.directory, filename))
 
-    def set_notes(self, filename: str, strategy: str, notes: str) -> list[dict[str, Any]]:
-        return storage.set_notes(self.directory, filename, strategy, notes)
+    def set_notes(self, filename: str, strategy: str, notes: str) -> list[BacktestHistoryEntry]:
+        return _history(storage.set_notes(self.directory, filename, strategy, notes))
 
-    def market_change(self, filename: str) -> dict[str, Any]:
-        return _table(storage.load_market_change(self.directory, filename))
+    def market_change(self, filename: str) -> BacktestTable:
+        return BacktestTable(**_table(storage.load_market_change(self.directory, filename)))
 
-    def wallet(self, filename: str, strategy: str) -> dict[str, Any]:
+    def wallet(self, filename: str, strategy: str) -> WalletHistory:
         if ":" in strategy:
             raise InvalidRequest("base64 encoded strategies are not allowed.")
         try:
@@ -90,4 +109,4 @@ class WebserverBacktest:
             frame = storage.load_wallet(self.directory, filename, strategy)
         except NotFound:
             raise NotFound(NO_WALLET) from None
-        return _table(frame)
+        return WalletHistory(**_table(frame), capture_start_ts=None)

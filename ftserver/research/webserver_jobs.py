@@ -15,10 +15,21 @@ from ftserver.config import Settings
 from ftserver.core.clock import Clock
 from ftserver.data.timerange import parse_timerange
 from ftserver.errors import InvalidRequest, NotFound
-from ftserver.jobs.registry import JobCategory, JobRegistry
+from ftserver.jobs.registry import Job, JobCategory, JobRegistry
 from ftserver.research.data_download import DownloadRequest, download
 from ftserver.research.market_access import MarketCatalog, exchange_settings
 from ftserver.research.pairlist_evaluation import PairlistRequest, check_steps, evaluate_pairlists
+from ftserver.rpc.candles import market_view
+from ftserver.rpc.shapes.candles import Markets
+from ftserver.rpc.shapes.jobs import (
+    BackgroundJob,
+    EvaluatedPairs,
+    FreqaiModels,
+    HyperoptLosses,
+    JobStarted,
+    PairlistEvaluation,
+    ProgressTask,
+)
 
 DEFAULT_TIMEFRAMES = ("1m", "5m")  # what freqtrade downloads when a request names no timeframes
 
@@ -31,20 +42,20 @@ class WebserverJobs:
         self.catalog = MarketCatalog(settings, clock)
 
     # ---- /background ---------------------------------------------------------------------------
-    def jobs(self) -> list[dict[str, Any]]:
-        return [job.view() for job in self.registry.jobs()]
+    def jobs(self) -> list[BackgroundJob]:
+        return [_job_status(job) for job in self.registry.jobs()]
 
-    def job(self, job_id: str) -> dict[str, Any]:
-        return self.registry.get(job_id).view()
+    def job(self, job_id: str) -> BackgroundJob:
+        return _job_status(self.registry.get(job_id))
 
-    def delete_job(self, job_id: str) -> dict[str, Any]:
-        return self.registry.delete(job_id).view()
+    def delete_job(self, job_id: str) -> BackgroundJob:
+        return _job_status(self.registry.delete(job_id))
 
-    def clear_jobs(self) -> list[dict[str, Any]]:
-        return [job.view() for job in self.registry.clear()]
+    def clear_jobs(self) -> list[BackgroundJob]:
+        return [_job_status(job) for job in self.registry.clear()]
 
     # ---- /pairlists/evaluate -------------------------------------------------------------------
-    def start_pairlist_evaluation(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def start_pairlist_evaluation(self, body: Mapping[str, Any]) -> JobStarted:
         # FreqUI's blacklist editor leaves an empty entry for a row not filled in: it names no pair.
         blacklist = tuple(pattern for pattern in body["blacklist"] if pattern)
         steps = check_steps(body["pairlists"], blacklist, self.settings)
@@ -59,20 +70,20 @@ class WebserverJobs:
             functools.partial(evaluate_pairlists, self.settings, request, self.clock),
             busy="Pairlist evaluation is already running.",
         )
-        return {"status": "Pairlist evaluation started in background.", "job_id": job.job_id}
+        return JobStarted(status="Pairlist evaluation started in background.", job_id=job.job_id)
 
-    def pairlist_evaluation(self, job_id: str) -> dict[str, Any]:
+    def pairlist_evaluation(self, job_id: str) -> PairlistEvaluation:
         job = self.registry.get(job_id)
         if job.category is not JobCategory.PAIRLIST:
             raise NotFound("Job not found.")
         if job.active:
             raise InvalidRequest("Job not finished yet.")
         if job.error is not None:
-            return {"status": "failed", "error": job.error, "result": None}
-        return {"status": "success", "error": None, "result": job.result}
+            return PairlistEvaluation(status="failed", error=job.error, result=None)
+        return PairlistEvaluation(status="success", error=None, result=EvaluatedPairs(**job.result))
 
     # ---- /download_data ------------------------------------------------------------------------
-    def start_download(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def start_download(self, body: Mapping[str, Any]) -> JobStarted:
         parse_timerange(body.get("timerange"))  # a bad one is refused now, not reported by a failed job
         request = DownloadRequest(
             pairs=tuple(body["pairs"]),
@@ -88,26 +99,43 @@ class WebserverJobs:
             busy="Data Download is already running.",
             progress_tasks=True,
         )
-        return {"status": "Data Download started in background.", "job_id": job.job_id}
+        return JobStarted(status="Data Download started in background.", job_id=job.job_id)
 
     # ---- reference lists -----------------------------------------------------------------------
-    def markets(
-        self, exchange: str | None, base: str | None, quote: str | None, include_inactive: bool
-    ) -> dict[str, Any]:
+    def markets(self, exchange: str | None, base: str | None, quote: str | None, include_inactive: bool) -> Markets:
         exchange_id, markets = self.catalog.markets(exchange)
         selected = {
-            symbol: market.to_dict()
+            symbol: market_view(market)
             for symbol, market in markets.items()
             if (base is None or market.base == base)
             and (quote is None or market.quote == quote)
             and (include_inactive or market.active)
         }
-        return {"markets": selected, "exchange_id": exchange_id}
+        return Markets(markets=selected, exchange_id=exchange_id)
 
     @staticmethod
-    def freqai_models() -> dict[str, Any]:
-        return {"freqaimodels": []}  # FreqAI is not part of this server (yet)
+    def freqai_models() -> FreqaiModels:
+        return FreqaiModels([])  # FreqAI is not part of this server (yet)
 
     @staticmethod
-    def hyperopt_losses() -> dict[str, Any]:
-        return {"loss_functions": []}  # nor is hyperopt
+    def hyperopt_losses() -> HyperoptLosses:
+        return HyperoptLosses([])  # nor is hyperopt
+
+
+def _job_status(job: Job) -> BackgroundJob:
+    """A job as ``/background`` answers: the fields of ``Job.view`` (the WebSocket message's body)."""
+    tasks = None
+    if job.progress_tasks is not None:
+        tasks = {
+            key: ProgressTask(progress=t.progress, total=t.total, description=t.description)
+            for key, t in job.progress_tasks.items()
+        }
+    return BackgroundJob(
+        job_id=job.job_id,
+        job_category=job.category.value,
+        status=job.status.value,
+        running=job.running,
+        progress=job.progress,
+        progress_tasks=tasks,
+        error=job.error,
+    )

@@ -14,7 +14,8 @@ from ftserver.data.timeframes import is_timeframe
 from ftserver.errors import InvalidRequest, NotFound
 from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.bot_port import BotPort
-from ftserver.rpc.candles_view import analyzed_to_json
+from ftserver.rpc.candles_view import analyzed_view
+from ftserver.rpc.shapes.candles import Market, MarketLimits, MarketPrecision, MinMax, PairCandles
 
 
 def analyzed(bot: BotPort, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
@@ -28,14 +29,35 @@ def analyzed(bot: BotPort, pair: str, timeframe: str | None) -> tuple[Any, datet
     return result
 
 
+def market_view(market: Any) -> Market:
+    """A market (the bot's ``Market``: tick sizes, limits, fees) as ``/markets`` lists it, ccxt-like."""
+    return Market(
+        symbol=market.symbol,
+        base=market.base,
+        quote=market.quote,
+        active=market.active,
+        spot=market.spot,
+        swap=market.contract,
+        type="swap" if market.contract else "spot",
+        settle=market.settle,
+        precision=MarketPrecision(amount=market.amount_precision, price=market.price_precision),
+        limits=MarketLimits(
+            amount=MinMax(min=market.min_amount, max=market.max_amount),
+            cost=MinMax(min=market.min_cost, max=market.max_cost),
+        ),
+        maker=market.maker_fee,
+        taker=market.taker_fee,
+    )
+
+
 class CandleAnswers:
     def __init__(self, *, candle_cache_bytes: int = 16 * 2**20) -> None:
         """``candle_cache_bytes`` bounds the encoded size of the answers kept."""
-        self._answers: AnswerCache[tuple[Any, ...], dict[str, Any]] = AnswerCache(candle_cache_bytes)
+        self._answers: AnswerCache[tuple[Any, ...], PairCandles] = AnswerCache(candle_cache_bytes)
 
     def pair_candles(
         self, bot: BotPort, pair: str, timeframe: str, limit: int | None = None, columns: Sequence[str] | None = None
-    ) -> dict[str, Any]:
+    ) -> PairCandles:
         if not is_timeframe(timeframe):
             raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
         df, analyzed_at = analyzed(bot, pair, timeframe)
@@ -43,7 +65,7 @@ class CandleAnswers:
         cached = self._answers.get(key, analyzed_at)
         if cached is not None:
             return cached
-        answer = analyzed_to_json(
+        answer = analyzed_view(
             strategy=bot.strategy_info().name,
             pair=pair,
             timeframe=timeframe,

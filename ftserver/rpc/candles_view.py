@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import orjson
 import pandas as pd
 
 from ftserver.data.timeframes import timeframe_to_ms
+from ftserver.rpc.shapes.candles import PairCandles
 
 OHLCV = ["date", "open", "high", "low", "close", "volume"]
 SIGNALS = ["enter_long", "exit_long", "enter_short", "exit_short"]
@@ -29,7 +29,7 @@ def _signal_count(df: pd.DataFrame, column: str) -> int:
     return int((df[column] == 1).sum()) if column in df.columns else 0
 
 
-def analyzed_to_json(
+def analyzed_view(
     *,
     strategy: str,
     pair: str,
@@ -37,7 +37,7 @@ def analyzed_to_json(
     df: pd.DataFrame,
     last_analyzed: datetime,
     columns: Sequence[str] | None = None,
-) -> dict[str, Any]:
+) -> PairCandles:
     all_columns = [str(c) for c in df.columns]
     frame = select_columns(df, columns).copy()
     dates = pd.to_datetime(frame["date"], utc=True)
@@ -55,26 +55,26 @@ def analyzed_to_json(
     length = len(frame)
     start = dates.iloc[0] if length else None
     stop = dates.iloc[-1] if length else None
-    return {
-        "strategy": strategy,
-        "pair": pair,
-        "timeframe": timeframe,
-        "timeframe_ms": timeframe_to_ms(timeframe),
-        "columns": [str(c) for c in frame.columns],
-        "all_columns": all_columns,
-        "data": values,
-        "annotations": [],
-        "length": length,
-        "buy_signals": _signal_count(df, "enter_long"),
-        "sell_signals": _signal_count(df, "exit_long"),
-        "enter_long_signals": _signal_count(df, "enter_long"),
-        "exit_long_signals": _signal_count(df, "exit_long"),
-        "enter_short_signals": _signal_count(df, "enter_short"),
-        "exit_short_signals": _signal_count(df, "exit_short"),
-        "last_analyzed": last_analyzed.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "last_analyzed_ts": int(last_analyzed.timestamp()),
-        "data_start_ts": int(start.timestamp() * 1000) if start is not None else 0,
-        "data_start": str(start) if start is not None else "",
-        "data_stop": str(stop) if stop is not None else "",
-        "data_stop_ts": int(stop.timestamp() * 1000) if stop is not None else 0,
-    }
+    return PairCandles(
+        strategy=strategy,
+        pair=pair,
+        timeframe=timeframe,
+        timeframe_ms=timeframe_to_ms(timeframe),
+        columns=[str(c) for c in frame.columns],
+        all_columns=all_columns,
+        data=values,
+        annotations=[],
+        length=length,
+        buy_signals=_signal_count(df, "enter_long"),
+        sell_signals=_signal_count(df, "exit_long"),
+        enter_long_signals=_signal_count(df, "enter_long"),
+        exit_long_signals=_signal_count(df, "exit_long"),
+        enter_short_signals=_signal_count(df, "enter_short"),
+        exit_short_signals=_signal_count(df, "exit_short"),
+        last_analyzed=last_analyzed.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        last_analyzed_ts=int(last_analyzed.timestamp()),
+        data_start_ts=int(start.timestamp() * 1000) if start is not None else 0,
+        data_start=str(start) if start is not None else "",
+        data_stop=str(stop) if stop is not None else "",
+        data_stop_ts=int(stop.timestamp() * 1000) if stop is not None else 0,
+    )

@@ -27,6 +27,14 @@ from ftserver.rpc.performance import (
 )
 from ftserver.rpc.periods import Unit, timeunit_profit
 from ftserver.rpc.profit import ClosedProfit, Direction, of_direction
+from ftserver.rpc.shapes.money import (
+    EntryPerformance,
+    ExitPerformance,
+    MixTagPerformance,
+    PairPerformance,
+    Periods,
+    Stats,
+)
 
 T = TypeVar("T")
 
@@ -87,19 +95,19 @@ class ClosedTrades:
             )
         return parts
 
-    async def performance(self, repo: TradeRepository) -> list[dict[str, Any]]:
+    async def performance(self, repo: TradeRepository) -> list[PairPerformance]:
         return await self.result(repo, ("performance",), lambda s: pair_performance(s.trades))
 
-    async def entries(self, repo: TradeRepository, pair: str | None) -> list[dict[str, Any]]:
+    async def entries(self, repo: TradeRepository, pair: str | None) -> list[EntryPerformance]:
         return await self.result(repo, ("entries", pair), lambda s: enter_tag_performance(s.of_pair(pair)))
 
-    async def exits(self, repo: TradeRepository, pair: str | None) -> list[dict[str, Any]]:
+    async def exits(self, repo: TradeRepository, pair: str | None) -> list[ExitPerformance]:
         return await self.result(repo, ("exits", pair), lambda s: exit_reason_performance(s.of_pair(pair)))
 
-    async def mix_tags(self, repo: TradeRepository, pair: str | None) -> list[dict[str, Any]]:
+    async def mix_tags(self, repo: TradeRepository, pair: str | None) -> list[MixTagPerformance]:
         return await self.result(repo, ("mix_tags", pair), lambda s: mix_tag_performance(s.of_pair(pair)))
 
-    async def stats(self, repo: TradeRepository) -> dict[str, Any]:
+    async def stats(self, repo: TradeRepository) -> Stats:
         return await self.result(repo, ("stats",), lambda s: trade_stats(s.trades))
 
     async def timeunit(
@@ -112,10 +120,10 @@ class ClosedTrades:
         starting_balance: float,
         stake_currency: str,
         fiat_display_currency: str,
-    ) -> dict[str, Any]:
+    ) -> Periods:
         """/daily, /weekly, /monthly: the periods end with ``now``'s, so they are kept per day."""
 
-        def compute(snapshot: ClosedSnapshot) -> dict[str, Any]:
+        def compute(snapshot: ClosedSnapshot) -> Periods:
             return timeunit_profit(
                 snapshot.trades,
                 unit=unit,

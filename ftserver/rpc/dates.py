@@ -8,6 +8,7 @@ taken to be UTC (the domain stores UTC only).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 import humanize
 
@@ -15,6 +16,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)
 
 
+@overload
+def format_date(dt: datetime) -> str: ...
+@overload
+def format_date(dt: None) -> None: ...
+@overload
+def format_date(dt: datetime | None) -> str | None: ...
 def format_date(dt: datetime | None) -> str | None:
     """``2026-07-28 07:25:01`` (UTC), or None."""
     if dt is None:
@@ -25,6 +32,12 @@ def format_date(dt: datetime | None) -> str | None:
     return dt.isoformat(" ", "seconds")[:19]
 
 
+@overload
+def to_ms(dt: datetime) -> int: ...
+@overload
+def to_ms(dt: None) -> None: ...
+@overload
+def to_ms(dt: datetime | None) -> int | None: ...
 def to_ms(dt: datetime | None) -> int | None:
     """Epoch milliseconds (integer arithmetic, so sub-millisecond parts always round down), or None."""
     if dt is None:

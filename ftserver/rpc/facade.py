@@ -26,7 +26,7 @@ from ftserver.logs import LogBuffer
 from ftserver.models import RunMode, Trade, TradingMode
 from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.bot_port import BotPort
-from ftserver.rpc.candles import CandleAnswers, analyzed
+from ftserver.rpc.candles import CandleAnswers, analyzed, market_view
 from ftserver.rpc.closed_trades import ClosedTrades
 from ftserver.rpc.dates import format_date, to_ms
 from ftserver.rpc.history import TradeHistory
@@ -35,8 +35,26 @@ from ftserver.rpc.performance import count_summary
 from ftserver.rpc.periods import Unit
 from ftserver.rpc.profit import DIRECTIONS, summarize, summarize_all
 from ftserver.rpc.research_port import ResearchPort
+from ftserver.rpc.shapes.candles import Markets, PairCandles, PlotConfig
+from ftserver.rpc.shapes.money import (
+    Balance,
+    Count,
+    CurrencyBalance,
+    EntryPerformance,
+    ExitPerformance,
+    HistoricBalance,
+    MixTagPerformance,
+    PairPerformance,
+    Periods,
+    Profit,
+    ProfitAll,
+    Stats,
+)
+from ftserver.rpc.shapes.pairs import Blacklist, BlacklistError, Locks, PairlistHandler, Pairlists, Whitelist
+from ftserver.rpc.shapes.system import Health, Logs, ShowConfig, StatusMsg, SysInfo, Version
+from ftserver.rpc.shapes.trades import CustomData, DeleteTrade, ForceExitResult, OpenTrade, TradeCustomData, TradesPage
 from ftserver.rpc.system import SystemInfo
-from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict
+from ftserver.rpc.trade_view import lock_view, open_trade_view
 
 log = logging.getLogger(__name__)
 
@@ -102,31 +120,31 @@ class Rpc:
             raise WrongRunMode()
 
     # ---- any mode ----------------------------------------------------------------------------
-    def version(self) -> dict[str, str]:
+    def version(self) -> Version:
         return self.system.version()
 
-    def show_config(self) -> dict[str, Any]:
+    def show_config(self) -> ShowConfig:
         return self.system.show_config(self._bot)
 
-    def logs(self, limit: int | None = None) -> dict[str, Any]:
+    def logs(self, limit: int | None = None) -> Logs:
         return self.system.logs(limit)
 
-    def sysinfo(self) -> dict[str, Any]:
+    def sysinfo(self) -> SysInfo:
         return self.system.sysinfo()
 
     # ---- state -------------------------------------------------------------------------------
-    async def start(self) -> dict[str, str]:
-        return {"status": await self.bot.start()}
+    async def start(self) -> StatusMsg:
+        return StatusMsg(await self.bot.start())
 
-    async def stop(self) -> dict[str, str]:
-        return {"status": await self.bot.stop()}
+    async def stop(self) -> StatusMsg:
+        return StatusMsg(await self.bot.stop())
 
-    async def pause(self) -> dict[str, str]:
-        return {"status": await self.bot.pause()}
+    async def pause(self) -> StatusMsg:
+        return StatusMsg(await self.bot.pause())
 
-    async def reload_config(self) -> dict[str, str]:
+    async def reload_config(self) -> StatusMsg:
         try:
-            return {"status": await self.bot.reload_config()}
+            return StatusMsg(await self.bot.reload_config())
         except FtServerError as exc:
             # Config and strategy errors name files by their absolute path: fine for the log, not for clients.
             log.warning("reload_config refused: %s", exc)
@@ -136,39 +154,39 @@ class Rpc:
                 exc.args = (message,)
             raise
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> Health:
         return self.system.health(self.bot)
 
     # ---- trades ------------------------------------------------------------------------------
-    def _view(self, trade: Trade) -> dict[str, Any]:
+    def _view(self, trade: Trade) -> OpenTrade:
         rate = self.bot.current_rate(trade.pair) if trade.is_open else None
-        return trade_to_dict(trade, current_rate=rate)
+        return open_trade_view(trade, current_rate=rate)
 
-    def status(self) -> list[dict[str, Any]]:
+    def status(self) -> list[OpenTrade]:
         return [self._view(t) for t in self.bot.open_trades]
 
-    async def trades(self, limit: int, offset: int = 0, order_by_id: bool = True) -> dict[str, Any]:
+    async def trades(self, limit: int, offset: int = 0, order_by_id: bool = True) -> TradesPage:
         return await self.history.page(self.repo, limit, offset, order_by_id)
 
-    async def trade(self, trade_id: int) -> dict[str, Any]:
+    async def trade(self, trade_id: int) -> OpenTrade:
         trade = await self.repo.get_trade(trade_id)
         if trade is None:
             raise NotFound("Trade not found.")
         return self._view(trade)
 
-    async def delete_trade(self, trade_id: int) -> dict[str, Any]:
+    async def delete_trade(self, trade_id: int) -> DeleteTrade:
         cancelled = await self.bot.delete_trade(trade_id)
-        return {
-            "result": "success",
-            "result_msg": f"Deleted trade {trade_id}. Closed {cancelled} open orders.",
-            "trade_id": trade_id,
-            "cancel_order_count": cancelled,
-        }
+        return DeleteTrade(
+            result="success",
+            result_msg=f"Deleted trade {trade_id}. Closed {cancelled} open orders.",
+            trade_id=trade_id,
+            cancel_order_count=cancelled,
+        )
 
-    async def cancel_open_order(self, trade_id: int) -> dict[str, Any]:
+    async def cancel_open_order(self, trade_id: int) -> OpenTrade:
         return self._view(await self.bot.cancel_open_order(trade_id))
 
-    async def reload_trade(self, trade_id: int) -> dict[str, Any]:
+    async def reload_trade(self, trade_id: int) -> OpenTrade:
         return self._view(await self.bot.reload_trade(trade_id))
 
     async def force_enter(
@@ -181,7 +199,7 @@ class Rpc:
         stake_amount: float | None = None,
         enter_tag: str | None = None,
         leverage: float | None = None,
-    ) -> dict[str, Any]:
+    ) -> OpenTrade:
         trade = await self.bot.force_enter(
             pair,
             side=side,
@@ -200,78 +218,81 @@ class Rpc:
         order_type: str | None = None,
         amount: float | None = None,
         price: float | None = None,
-    ) -> dict[str, str]:
+    ) -> ForceExitResult:
         if trade_id == "all":
             await self.bot.force_exit(None, order_type=order_type)
-            return {"result": "Created exit orders for all open trades."}
+            return ForceExitResult("Created exit orders for all open trades.")
         try:
             tid = int(trade_id)
         except (TypeError, ValueError):
             raise InvalidRequest(f"tradeid must be a trade id or 'all', not {trade_id!r}") from None
         await self.bot.force_exit(tid, order_type=order_type, amount=amount, price=price)
-        return {"result": f"Created exit order for trade {tid}."}
+        return ForceExitResult(f"Created exit order for trade {tid}.")
 
-    async def custom_data(self, trade_id: int, key: str | None = None) -> list[dict[str, Any]]:
+    async def custom_data(self, trade_id: int, key: str | None = None) -> list[CustomData]:
         if await self.repo.get_trade(trade_id) is None:
             raise NotFound("Trade not found.")
-        return await self.repo.custom_data(trade_id, key)
+        return [CustomData(**entry) for entry in await self.repo.custom_data(trade_id, key)]
 
-    async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
-        return await self.repo.open_trades_custom_data(key, limit, offset)
+    async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[TradeCustomData]:
+        return [
+            TradeCustomData(trade_id=item["trade_id"], custom_data=[CustomData(**e) for e in item["custom_data"]])
+            for item in await self.repo.open_trades_custom_data(key, limit, offset)
+        ]
 
     # ---- money -------------------------------------------------------------------------------
-    def count(self) -> dict[str, Any]:
+    def count(self) -> Count:
         return count_summary(self.bot.open_trades, self.settings.max_open_trades)
 
-    def balance(self) -> dict[str, Any]:
+    def balance(self) -> Balance:
         bot = self.bot
         balances = bot.balances()
         stake = self.settings.stake_currency
-        currencies = []
+        currencies: list[CurrencyBalance] = []
         total = 0.0
         for b in balances:
             total += b.est_stake
             currencies.append(
-                {
-                    "currency": b.currency,
-                    "free": b.free,
-                    "balance": b.balance,
-                    "used": b.used,
-                    "bot_owned": b.balance,
-                    "est_stake": b.est_stake,
-                    "est_stake_bot": b.est_stake,
-                    "stake": stake,
-                    "side": b.side,
-                    "is_position": False,
-                    "position": 0.0,
-                    "is_bot_managed": b.is_bot_managed,
-                }
+                CurrencyBalance(
+                    currency=b.currency,
+                    free=b.free,
+                    balance=b.balance,
+                    used=b.used,
+                    bot_owned=b.balance,
+                    est_stake=b.est_stake,
+                    est_stake_bot=b.est_stake,
+                    stake=stake,
+                    side=b.side,
+                    is_position=False,
+                    position=0.0,
+                    is_bot_managed=b.is_bot_managed,
+                )
             )
         starting = bot.starting_capital
         ratio = (total / starting - 1) if starting else 0.0
         fiat = self.settings.fiat_display_currency or stake
-        return {
-            "currencies": currencies,
-            "total": total,
-            "total_bot": total,
-            "symbol": fiat,
-            "value": total,
-            "value_bot": total,
-            "stake": stake,
-            "note": "Simulated balances" if self.settings.dry_run else "",
-            "starting_capital": starting,
-            "starting_capital_ratio": ratio,
-            "starting_capital_pct": round(ratio * 100, 2),
-            "starting_capital_fiat": starting,
-            "starting_capital_fiat_ratio": ratio,
-            "starting_capital_fiat_pct": round(ratio * 100, 2),
-        }
+        return Balance(
+            currencies=currencies,
+            total=total,
+            total_bot=total,
+            symbol=fiat,
+            value=total,
+            value_bot=total,
+            stake=stake,
+            note="Simulated balances" if self.settings.dry_run else "",
+            starting_capital=starting,
+            starting_capital_ratio=ratio,
+            starting_capital_pct=round(ratio * 100, 2),
+            starting_capital_fiat=starting,
+            starting_capital_fiat_ratio=ratio,
+            starting_capital_fiat_pct=round(ratio * 100, 2),
+        )
 
     async def _closed_trades(self) -> list[Trade]:
         """Closed trades, loaded once per version of the closed trades; do not mutate them."""
         return (await self.closed.snapshot(self.repo)).trades
 
-    async def profit(self) -> dict[str, Any]:
+    async def profit(self) -> Profit:
         bot = self.bot
         closed = await self.closed.profit_parts(self.repo, [None], bot.starting_capital)
         return summarize(
@@ -282,7 +303,7 @@ class Rpc:
             now=self.clock.now(),
         )
 
-    async def profit_all(self) -> dict[str, Any]:
+    async def profit_all(self) -> ProfitAll:
         bot = self.bot
         spot = TradingMode(self.settings.trading_mode) == TradingMode.SPOT
         directions = [None] if spot else DIRECTIONS
@@ -296,7 +317,7 @@ class Rpc:
             now=self.clock.now(),
         )
 
-    async def historic_balance(self) -> dict[str, Any]:
+    async def historic_balance(self) -> HistoricBalance:
         """Wallet value in stake currency after every closed trade, for FreqUI's wallet chart.
 
         FreqUI reads the ``__date_ts`` and ``total_quote`` columns. In dry-run the wallet is the
@@ -305,36 +326,33 @@ class Rpc:
         bot = self.bot
         balance = bot.starting_capital
         start = bot.health().bot_start
-        rows: list[list[Any]] = []
+        rows: list[tuple[str, int, float]] = []
         if start is not None:
-            rows.append([format_date(start), to_ms(start), balance])
+            rows.append((format_date(start), to_ms(start), balance))
         for trade in sorted(await self._closed_trades(), key=lambda t: (t.close_date or t.open_date, t.id or 0)):
             balance += trade.close_profit_abs or 0.0
             when = trade.close_date or trade.open_date
-            rows.append([format_date(when), to_ms(when), balance])
-        return {
-            "columns": ["date", "__date_ts", "total_quote"],
-            "data": rows,
-            "length": len(rows),
-            "capture_start_ts": to_ms(start),
-        }
+            rows.append((format_date(when), to_ms(when), balance))
+        return HistoricBalance(
+            columns=["date", "__date_ts", "total_quote"], data=rows, length=len(rows), capture_start_ts=to_ms(start)
+        )
 
-    async def performance(self) -> list[dict[str, Any]]:
+    async def performance(self) -> list[PairPerformance]:
         return await self.closed.performance(self.repo)
 
-    async def entries(self, pair: str | None = None) -> list[dict[str, Any]]:
+    async def entries(self, pair: str | None = None) -> list[EntryPerformance]:
         return await self.closed.entries(self.repo, pair)
 
-    async def exits(self, pair: str | None = None) -> list[dict[str, Any]]:
+    async def exits(self, pair: str | None = None) -> list[ExitPerformance]:
         return await self.closed.exits(self.repo, pair)
 
-    async def mix_tags(self, pair: str | None = None) -> list[dict[str, Any]]:
+    async def mix_tags(self, pair: str | None = None) -> list[MixTagPerformance]:
         return await self.closed.mix_tags(self.repo, pair)
 
-    async def stats(self) -> dict[str, Any]:
+    async def stats(self) -> Stats:
         return await self.closed.stats(self.repo)
 
-    async def timeunit(self, unit: str, timescale: int) -> dict[str, Any]:
+    async def timeunit(self, unit: str, timescale: int) -> Periods:
         if not 1 <= timescale <= MAX_TIMESCALE:
             raise InvalidRequest(f"timescale must be between 1 and {MAX_TIMESCALE}")
         if unit not in get_args(Unit):
@@ -350,53 +368,53 @@ class Rpc:
         )
 
     # ---- pairs and locks ---------------------------------------------------------------------
-    def available_pairlists(self) -> dict[str, Any]:
-        return {"pairlists": self.research.pairlist_handlers()}
+    def available_pairlists(self) -> Pairlists:
+        return Pairlists([PairlistHandler(**handler) for handler in self.research.pairlist_handlers()])
 
-    def whitelist(self) -> dict[str, Any]:
+    def whitelist(self) -> Whitelist:
         pairs = self.bot.whitelist
-        return {"whitelist": pairs, "length": len(pairs), "method": self.bot.pairlist_methods}
+        return Whitelist(whitelist=pairs, length=len(pairs), method=self.bot.pairlist_methods)
 
-    def _blacklist_view(self, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    def _blacklist_view(self, errors: dict[str, str] | None = None) -> Blacklist:
         bot = self.bot
         expanded, bad = bot.expanded_blacklist()
         entries = bot.blacklist
         # freqtrade's shape, which FreqUI shows: {pattern: {"error_msg": text}}
-        return {
-            "blacklist": entries,
-            "blacklist_expanded": expanded,
-            "errors": {pattern: {"error_msg": message} for pattern, message in {**bad, **(errors or {})}.items()},
-            "length": len(entries),
-            "method": self.bot.pairlist_methods,
-        }
+        return Blacklist(
+            blacklist=entries,
+            blacklist_expanded=expanded,
+            errors={pattern: BlacklistError(message) for pattern, message in {**bad, **(errors or {})}.items()},
+            length=len(entries),
+            method=self.bot.pairlist_methods,
+        )
 
-    def blacklist(self) -> dict[str, Any]:
+    def blacklist(self) -> Blacklist:
         return self._blacklist_view()
 
-    async def add_blacklist(self, pairs: Sequence[str]) -> dict[str, Any]:
+    async def add_blacklist(self, pairs: Sequence[str]) -> Blacklist:
         errors = await self.bot.add_blacklist(list(pairs))
         return self._blacklist_view(errors)
 
-    async def delete_blacklist(self, pairs: Sequence[str]) -> dict[str, Any]:
+    async def delete_blacklist(self, pairs: Sequence[str]) -> Blacklist:
         await self.bot.remove_blacklist(list(pairs))
         return self._blacklist_view()
 
-    async def locks(self) -> dict[str, Any]:
+    async def locks(self) -> Locks:
         self._require_trade_mode()
         locks = await self.repo.active_locks(self.clock.now())
-        return {"lock_count": len(locks), "locks": [lock_to_dict(lock) for lock in locks]}
+        return Locks(lock_count=len(locks), locks=[lock_view(lock) for lock in locks])
 
-    async def add_locks(self, locks: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    async def add_locks(self, locks: Sequence[dict[str, Any]]) -> Locks:
         for item in locks:
             await self.bot.lock_pair(item["pair"], item["until"], item.get("reason"), item.get("side", "*"))
         return await self.locks()
 
-    async def delete_lock(self, lock_id: int | None = None, pair: str | None = None) -> dict[str, Any]:
+    async def delete_lock(self, lock_id: int | None = None, pair: str | None = None) -> Locks:
         await self.bot.unlock(lock_id=lock_id, pair=pair)
         return await self.locks()
 
     # ---- candles -----------------------------------------------------------------------------
-    def plot_config(self, strategy: str | None = None) -> dict[str, Any]:
+    def plot_config(self, strategy: str | None = None) -> PlotConfig:
         if strategy is not None and (self._bot is None or strategy != self._bot.strategy_info().name):
             return self.research.plot_config(strategy)
         if self._bot is None:
@@ -408,17 +426,17 @@ class Rpc:
 
     def pair_candles(
         self, pair: str, timeframe: str, limit: int | None = None, columns: Sequence[str] | None = None
-    ) -> dict[str, Any]:
+    ) -> PairCandles:
         return self.candles.pair_candles(self.bot, pair, timeframe, limit, columns)
 
-    def markets(self, base: str | None = None, quote: str | None = None) -> dict[str, Any]:
+    def markets(self, base: str | None = None, quote: str | None = None) -> Markets:
         markets = self.bot.market.markets
         selected = {
-            symbol: market.to_dict()
+            symbol: market_view(market)
             for symbol, market in markets.items()
             if (base is None or market.base == base) and (quote is None or market.quote == quote)
         }
-        return {"markets": selected, "exchange_id": self.bot.market.id}
+        return Markets(markets=selected, exchange_id=self.bot.market.id)
 
     # ---- WebSocket data source ----------------------------------------------------------------
     def ws_whitelist(self) -> list[str]:

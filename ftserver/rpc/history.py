@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+
+import orjson
 
 from ftserver.errors import InvalidRequest
 from ftserver.models import Trade
 from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.answer_cache import AnswerCache, encode_json
-from ftserver.rpc.trade_view import trade_to_history_dict
+from ftserver.rpc.shapes.trades import HistoryTrade, TradesPage
+from ftserver.rpc.trade_view import trade_history_view
 
 TRADES_PAGE_MAX = 500
 
@@ -26,12 +28,10 @@ class TradeHistory:
     def __init__(self, *, history_cache_bytes: int = 16 * 2**20) -> None:
         """``history_cache_bytes`` bounds the encoded rows kept (~3 kB each, so 16 MB holds ~5,000)."""
         # By trade id, for the trade's version.
-        self._rows: AnswerCache[int, Any] = AnswerCache(history_cache_bytes)
+        self._rows: AnswerCache[int, orjson.Fragment] = AnswerCache(history_cache_bytes)
         self._lock = asyncio.Lock()
 
-    async def page(
-        self, repo: TradeRepository, limit: int, offset: int = 0, order_by_id: bool = True
-    ) -> dict[str, Any]:
+    async def page(self, repo: TradeRepository, limit: int, offset: int = 0, order_by_id: bool = True) -> TradesPage:
         if not 1 <= limit <= TRADES_PAGE_MAX:
             raise InvalidRequest(f"limit must be between 1 and {TRADES_PAGE_MAX}")
         if offset < 0:
@@ -39,7 +39,7 @@ class TradeHistory:
         # Ids and versions first: only open trades and closed ones not seen in this version are
         # loaded (with their orders); the other rows come from the cache already encoded.
         versions, total = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
-        rows: dict[int, Any] = {}
+        rows: dict[int, HistoryTrade | orjson.Fragment] = {}
         self._cached_rows(versions, rows)
         if len(rows) < len(versions):
             # One loader at a time: 50 clients asking for a page nobody has asked for yet would
@@ -51,9 +51,9 @@ class TradeHistory:
                 for trade in await repo.trades_by_ids(list(missing)):
                     rows[trade.id or 0] = self._row(trade, missing.get(trade.id or 0))
         page = [rows[trade_id] for trade_id, _, _ in versions if trade_id in rows]  # a deleted one is left out
-        return {"trades": page, "trades_count": len(page), "offset": offset, "total_trades": total}
+        return TradesPage(trades=page, trades_count=len(page), offset=offset, total_trades=total)
 
-    def _cached_rows(self, versions: PageVersions, rows: dict[int, Any]) -> None:
+    def _cached_rows(self, versions: PageVersions, rows: dict[int, HistoryTrade | orjson.Fragment]) -> None:
         """Add the cached rows of the closed trades in ``versions`` to ``rows``."""
         for trade_id, version, is_open in versions:
             if not is_open and trade_id not in rows:
@@ -61,9 +61,9 @@ class TradeHistory:
                 if row is not None:
                     rows[trade_id] = row
 
-    def _row(self, trade: Trade, version: int | None) -> Any:
+    def _row(self, trade: Trade, version: int | None) -> HistoryTrade | orjson.Fragment:
         """A /trades row; a closed trade's is kept encoded for ``version``. An open trade's is built every time."""
-        row = trade_to_history_dict(trade)
+        row = trade_history_view(trade)
         if trade.is_open or trade.id is None or version is None:
             return row
         encoded, size = encode_json(row)

@@ -11,16 +11,32 @@ misplaces a parenthesis when merging rows), and rows are sorted by profit like t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import NamedTuple
 
 from ftserver.models import Trade
+from ftserver.rpc.shapes.money import (
+    Count,
+    EntryPerformance,
+    ExitPerformance,
+    MixTagPerformance,
+    OutcomeCount,
+    OutcomeDuration,
+    PairPerformance,
+    Stats,
+)
 
 _OTHER = "Other"
 
 
-def _grouped(
-    trades: Sequence[Trade], name_of: Callable[[Trade], str], label: str, *, mean_ratio: bool
-) -> list[dict[str, Any]]:
+class _Group(NamedTuple):
+    name: str
+    profit_ratio: float
+    profit_pct: float
+    profit_abs: float
+    trades: int
+
+
+def _grouped(trades: Sequence[Trade], name_of: Callable[[Trade], str], *, mean_ratio: bool) -> list[_Group]:
     totals: dict[str, list[float]] = {}  # name -> [ratio sum, abs sum, count]
     for trade in trades:
         if trade.is_open:
@@ -32,20 +48,12 @@ def _grouped(
         row[0] += trade.close_profit or 0.0
         row[1] += trade.close_profit_abs or 0.0
         row[2] += 1
-    rows: list[dict[str, Any]] = []
+    groups: list[_Group] = []
     for name, (ratio_sum, abs_sum, count) in totals.items():
         ratio = ratio_sum / count if mean_ratio else ratio_sum
-        rows.append(
-            {
-                "profit_ratio": ratio,
-                "profit_pct": round(ratio * 100, 2),
-                "profit_abs": abs_sum,
-                "count": int(count),
-                label: name,
-            }
-        )
-    rows.sort(key=lambda r: r["profit_abs"], reverse=True)
-    return rows
+        groups.append(_Group(name, ratio, round(ratio * 100, 2), abs_sum, int(count)))
+    groups.sort(key=lambda g: g.profit_abs, reverse=True)
+    return groups
 
 
 def _of_pair(trades: Sequence[Trade], pair: str | None) -> Sequence[Trade]:
@@ -68,30 +76,39 @@ def _mix_tag(trade: Trade) -> str:
     return f"{_enter_tag(trade)} {_exit_reason(trade)}"
 
 
-def pair_performance(trades: Sequence[Trade]) -> list[dict[str, Any]]:
+def pair_performance(trades: Sequence[Trade]) -> list[PairPerformance]:
     """``/performance``: per pair, with ``profit`` (= ``profit_pct``) kept for old clients."""
-    rows = _grouped(trades, _pair, "pair", mean_ratio=True)
-    for row in rows:
-        row["profit"] = row["profit_pct"]
-    return rows
+    return [
+        PairPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, pair=g.name, profit=g.profit_pct)
+        for g in _grouped(trades, _pair, mean_ratio=True)
+    ]
 
 
-def enter_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[dict[str, Any]]:
+def enter_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[EntryPerformance]:
     """``/entries``: per entry tag, optionally of one pair."""
-    return _grouped(_of_pair(trades, pair), _enter_tag, "enter_tag", mean_ratio=True)
+    return [
+        EntryPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, enter_tag=g.name)
+        for g in _grouped(_of_pair(trades, pair), _enter_tag, mean_ratio=True)
+    ]
 
 
-def exit_reason_performance(trades: Sequence[Trade], pair: str | None = None) -> list[dict[str, Any]]:
+def exit_reason_performance(trades: Sequence[Trade], pair: str | None = None) -> list[ExitPerformance]:
     """``/exits``: per exit reason, optionally of one pair."""
-    return _grouped(_of_pair(trades, pair), _exit_reason, "exit_reason", mean_ratio=True)
+    return [
+        ExitPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, exit_reason=g.name)
+        for g in _grouped(_of_pair(trades, pair), _exit_reason, mean_ratio=True)
+    ]
 
 
-def mix_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[dict[str, Any]]:
+def mix_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[MixTagPerformance]:
     """``/mix_tags``: per "enter_tag exit_reason" pair, optionally of one pair."""
-    return _grouped(_of_pair(trades, pair), _mix_tag, "mix_tag", mean_ratio=False)
+    return [
+        MixTagPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, mix_tag=g.name)
+        for g in _grouped(_of_pair(trades, pair), _mix_tag, mean_ratio=False)
+    ]
 
 
-def trade_stats(trades: Sequence[Trade]) -> dict[str, Any]:
+def trade_stats(trades: Sequence[Trade]) -> Stats:
     """``/stats``: wins/losses/draws per exit reason and mean durations in seconds (null when none).
 
     A win has a profit ratio above 0, a loss below 0, a draw exactly 0.
@@ -112,16 +129,20 @@ def trade_stats(trades: Sequence[Trade]) -> dict[str, Any]:
         if trade.close_date is not None:
             seconds[outcome] += (trade.close_date - trade.open_date).total_seconds()
             counted[outcome] += 1
-    return {
-        "exit_reasons": reasons,
-        "durations": {k: seconds[k] / counted[k] if counted[k] else None for k in ("wins", "draws", "losses")},
-    }
+
+    def mean(outcome: str) -> float | None:
+        return seconds[outcome] / counted[outcome] if counted[outcome] else None
+
+    return Stats(
+        exit_reasons={reason: OutcomeCount(**counts) for reason, counts in reasons.items()},
+        durations=OutcomeDuration(wins=mean("wins"), draws=mean("draws"), losses=mean("losses")),
+    )
 
 
-def count_summary(open_trades: Sequence[Trade], max_open_trades: int) -> dict[str, Any]:
+def count_summary(open_trades: Sequence[Trade], max_open_trades: int) -> Count:
     """``/count``: open trades, the limit, and the stake they hold."""
-    return {
-        "current": len(open_trades),
-        "max": max_open_trades,
-        "total_stake": sum((t.stake_amount for t in open_trades), 0.0),
-    }
+    return Count(
+        current=len(open_trades),
+        max=max_open_trades,
+        total_stake=sum((t.stake_amount for t in open_trades), 0.0),
+    )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from ftserver.errors import InvalidRequest
 from ftserver.models import Trade
+from ftserver.rpc.shapes.money import PeriodProfit, Periods
 
 Unit = Literal["days", "weeks", "months"]
 
@@ -58,7 +59,7 @@ def timeunit_profit(
     stake_currency: str,
     fiat_display_currency: str,
     fiat_rate: float | None = None,
-) -> dict[str, Any]:
+) -> Periods:
     """Profit of the last ``timescale`` periods of ``unit``; ``fiat_value`` is the stake value without a fiat rate."""
     if unit not in _UNITS:
         raise InvalidRequest(f"unit must be one of {', '.join(_UNITS)}, not {unit!r}")
@@ -84,20 +85,20 @@ def timeunit_profit(
             key = _period_start(day, unit)
             profit[key] += trade.close_profit_abs or 0.0
             count[key] += 1
-    rows: list[dict[str, Any]] = []
+    rows: list[PeriodProfit] = []
     balance = starting_balance + before
     for start in reversed(starts):  # oldest first, to carry the balance forward
         abs_profit = profit[start]
         rows.append(
-            {
-                "date": start.isoformat(),
-                "abs_profit": abs_profit,
-                "rel_profit": round(abs_profit / balance, 8) if balance > 0 else 0.0,
-                "starting_balance": balance,
-                "fiat_value": abs_profit * fiat_rate if fiat_rate is not None else abs_profit,
-                "trade_count": count[start],
-            }
+            PeriodProfit(
+                date=start,
+                abs_profit=abs_profit,
+                rel_profit=round(abs_profit / balance, 8) if balance > 0 else 0.0,
+                starting_balance=balance,
+                fiat_value=abs_profit * fiat_rate if fiat_rate is not None else abs_profit,
+                trade_count=count[start],
+            )
         )
         balance += abs_profit
     rows.reverse()
-    return {"data": rows, "fiat_display_currency": fiat_display_currency, "stake_currency": stake_currency}
+    return Periods(data=rows, fiat_display_currency=fiat_display_currency, stake_currency=stake_currency)

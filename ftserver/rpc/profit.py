@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from ftserver.models import OrderStatus, Trade, TradingMode, round8
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
+from ftserver.rpc.shapes.money import Profit, ProfitAll
 
 Direction = Literal["long", "short"]
 
@@ -283,7 +284,7 @@ def summarize(
     bot_start: datetime | None,
     now: datetime,
     fiat_rate: float | None = None,
-) -> dict[str, Any]:
+) -> Profit:
     """The ``/profit`` body: ``closed`` as computed once, plus ``open_trades`` valued at ``current_rates``."""
     open_abs: list[float] = []
     open_ratio: list[float] = []
@@ -310,36 +311,36 @@ def summarize(
     if first is None and open_trades:
         first, latest = min(open_trades, key=_id_key), max(open_trades, key=_id_key)
     ratios = closed.ratios(now)
-    return {
+    return Profit(
         **closed.fields_before_all,
-        "profit_closed_fiat": fiat(closed.closed_coin),
-        "profit_all_coin": all_coin,
-        "profit_all_percent_mean": round(all_mean * 100, 2),
-        "profit_all_ratio_mean": all_mean,
-        "profit_all_percent_sum": round(all_sum * 100, 2),
-        "profit_all_ratio_sum": all_sum,
-        "profit_all_percent": round(all_total * 100, 2),
-        "profit_all_ratio": all_total,
-        "profit_all_fiat": fiat(all_coin),
-        "trade_count": closed.count + len(open_trades),
-        "closed_trade_count": closed.count,
-        "first_trade_date": format_date(first.open_date) if first else "",
-        "first_trade_humanized": humanize_ago(first.open_date, now) if first else "",
-        "first_trade_timestamp": to_ms(first.open_date) if first else 0,
-        "latest_trade_date": format_date(latest.open_date) if latest else "",
-        "latest_trade_humanized": humanize_ago(latest.open_date, now) if latest else "",
-        "latest_trade_timestamp": to_ms(latest.open_date) if latest else 0,
+        profit_closed_fiat=fiat(closed.closed_coin),
+        profit_all_coin=all_coin,
+        profit_all_percent_mean=round(all_mean * 100, 2),
+        profit_all_ratio_mean=all_mean,
+        profit_all_percent_sum=round(all_sum * 100, 2),
+        profit_all_ratio_sum=all_sum,
+        profit_all_percent=round(all_total * 100, 2),
+        profit_all_ratio=all_total,
+        profit_all_fiat=fiat(all_coin),
+        trade_count=closed.count + len(open_trades),
+        closed_trade_count=closed.count,
+        first_trade_date=format_date(first.open_date) if first else "",
+        first_trade_humanized=humanize_ago(first.open_date, now) if first else "",
+        first_trade_timestamp=to_ms(first.open_date) if first else 0,
+        latest_trade_date=format_date(latest.open_date) if latest else "",
+        latest_trade_humanized=humanize_ago(latest.open_date, now) if latest else "",
+        latest_trade_timestamp=to_ms(latest.open_date) if latest else 0,
         **closed.fields_after_dates,
-        "sharpe": ratios["sharpe"],
-        "sortino": ratios["sortino"],
-        "sqn": closed.sqn,
-        "calmar": ratios["calmar"],
-        "cagr": ratios["cagr"],
+        sharpe=ratios["sharpe"],
+        sortino=ratios["sortino"],
+        sqn=closed.sqn,
+        calmar=ratios["calmar"],
+        cagr=ratios["cagr"],
         **closed.drawdown,
-        "trading_volume": volume,
-        "bot_start_timestamp": to_ms(bot_start) or 0,
-        "bot_start_date": format_date(bot_start) or "",
-    }
+        trading_volume=volume,
+        bot_start_timestamp=to_ms(bot_start) or 0,
+        bot_start_date=format_date(bot_start) or "",
+    )
 
 
 def of_direction(trades: Sequence[Trade], direction: Direction | None) -> Sequence[Trade]:
@@ -358,7 +359,7 @@ def profit_summary(
     now: datetime,
     fiat_rate: float | None = None,
     direction: Direction | None = None,
-) -> dict[str, Any]:
+) -> Profit:
     """The ``/profit`` body over ``trades`` (closed and open), optionally only long or short ones.
 
     Sums run over the closed trades (in their order here) and then the open ones.
@@ -387,7 +388,7 @@ def profit_all(
     now: datetime,
     fiat_rate: float | None = None,
     trading_mode: TradingMode | None = None,
-) -> dict[str, Any]:
+) -> ProfitAll:
     """``{"all": ..., "long": ..., "short": ...}``; ``long``/``short`` are null in spot mode, like freqtrade.
 
     ``trading_mode`` None means: spot unless some trade was made in another mode.
@@ -416,7 +417,7 @@ def summarize_all(
     bot_start: datetime | None,
     now: datetime,
     fiat_rate: float | None = None,
-) -> dict[str, Any]:
+) -> ProfitAll:
     """The ``/profit_all`` body from the closed parts of each direction (None: all) and the open trades."""
     common: dict[str, Any] = {
         "current_rates": current_rates,
@@ -424,11 +425,12 @@ def summarize_all(
         "now": now,
         "fiat_rate": fiat_rate,
     }
-    body: dict[str, Any] = {}
+    parts: dict[Direction | None, Profit | None] = {}
     for direction in DIRECTIONS:
-        key = direction or "all"
         if direction is not None and spot:
-            body[key] = None
+            parts[direction] = None
             continue
-        body[key] = summarize(closed[direction], of_direction(open_trades, direction), **common)
-    return body
+        parts[direction] = summarize(closed[direction], of_direction(open_trades, direction), **common)
+    everything = parts[None]
+    assert everything is not None  # "all" is never left out
+    return ProfitAll(all=everything, long=parts["long"], short=parts["short"])

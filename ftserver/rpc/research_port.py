@@ -14,25 +14,27 @@ import pandas as pd
 
 from ftserver.data.timeframes import is_timeframe
 from ftserver.errors import InvalidRequest
-from ftserver.rpc.candles_view import analyzed_to_json
+from ftserver.rpc.candles_view import analyzed_view
+from ftserver.rpc.shapes.candles import PairCandles
+from ftserver.rpc.shapes.research import AvailablePairs, Exchanges, Strategy, StrategyList
 
 
 class ResearchPort(Protocol):
-    def strategies(self) -> dict[str, Any]: ...
+    def strategies(self) -> StrategyList: ...
 
-    def strategy(self, name: str) -> dict[str, Any]: ...
+    def strategy(self, name: str) -> Strategy: ...
 
     def plot_config(self, name: str) -> dict[str, Any]: ...
 
     def available_pairs(
         self, timeframe: str | None, stake_currency: str | None, candle_type: str | None
-    ) -> dict[str, Any]: ...
+    ) -> AvailablePairs: ...
 
     def analyze_history(
         self, pair: str, timeframe: str, timerange: str | None, strategy_name: str
     ) -> tuple[str, pd.DataFrame, datetime]: ...
 
-    def exchanges(self) -> dict[str, Any]: ...
+    def exchanges(self) -> Exchanges: ...
 
     def pairlist_handlers(self) -> list[dict[str, Any]]:
         """Every pairlist handler with its description and options (``/pairlists/available``)."""
@@ -46,7 +48,7 @@ def pair_history(
     timerange: str | None,
     strategy: str,
     columns: Sequence[str] | None = None,
-) -> dict[str, Any]:
+) -> PairCandles:
     """The /pair_history body: stored candles analyzed by ``strategy``.
 
     Blocking (loads files, runs the strategy, builds the answer): call it in a worker thread.
@@ -54,6 +56,6 @@ def pair_history(
     if not is_timeframe(timeframe):
         raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
     name, df, analyzed_at = research.analyze_history(pair, timeframe, timerange, strategy)
-    return analyzed_to_json(
+    return analyzed_view(
         strategy=name, pair=pair, timeframe=timeframe, df=df, last_analyzed=analyzed_at, columns=columns
     )

@@ -2,11 +2,11 @@
 
 Two trade shapes, as freqtrade has them:
 
-- ``trade_to_dict``: ``/status`` and ``/trade/{id}`` (freqtrade's ``OpenTradeSchema``): the trade with
+- ``open_trade_view``: ``/status`` and ``/trade/{id}`` (freqtrade's ``OpenTradeSchema``): the trade with
   its current profit, stoploss distances and ``total_profit_*``, orders in the short order shape.
   One extra key beyond freqtrade 2026: ``open_order`` (the pre-2023 field, a description of the
   open orders or null), kept for older clients.
-- ``trade_to_history_dict``: the rows of ``/trades`` (freqtrade's ``Trade.to_json``): stored values
+- ``trade_history_view``: the rows of ``/trades`` (freqtrade's ``Trade.to_json``): stored values
   only, ``trade_duration`` in minutes, orders in the long order shape.
 
 Both list only the orders that filled or are still open, like freqtrade. These run for hundreds of
@@ -20,58 +20,67 @@ from typing import Any
 
 from ftserver.models import Order, OrderSide, OrderStatus, PairLock, Trade, round8, split_pair
 from ftserver.rpc.dates import format_date, to_ms
+from ftserver.rpc.shapes.pairs import Lock
+from ftserver.rpc.shapes.trades import HistoryOrder, HistoryTrade, OpenTrade
+from ftserver.rpc.shapes.trades import Order as OrderShape
 
 
-def order_to_dict(order: Order) -> dict[str, Any]:
+def order_view(order: Order) -> OrderShape:
     """An order as ``/status`` and ``/trade/{id}`` list it."""
     filled_at = order.order_filled_date
-    return {
-        "pair": order.ft_pair,
-        "order_id": order.order_id,
-        "status": order.status.value,
-        "remaining": order.remaining,
-        "amount": order.amount or order.ft_amount,
-        "safe_price": order.safe_price,
-        "cost": order.cost or 0.0,
-        "filled": order.filled,
-        "ft_order_side": order.ft_order_side.value,
-        "order_type": order.order_type.value,
-        "is_open": order.status == OrderStatus.OPEN,
-        "order_timestamp": to_ms(order.order_date),
-        "order_filled_timestamp": to_ms(filled_at),
-        "ft_fee_base": order.ft_fee_base,
-        "ft_order_tag": order.ft_order_tag,
-    }
+    return OrderShape(
+        pair=order.ft_pair,
+        order_id=order.order_id,
+        status=order.status.value,
+        remaining=order.remaining,
+        amount=order.amount or order.ft_amount,
+        safe_price=order.safe_price,
+        cost=order.cost or 0.0,
+        filled=order.filled,
+        ft_order_side=order.ft_order_side.value,
+        order_type=order.order_type.value,
+        is_open=order.status == OrderStatus.OPEN,
+        order_timestamp=to_ms(order.order_date),
+        order_filled_timestamp=to_ms(filled_at),
+        ft_fee_base=order.ft_fee_base,
+        ft_order_tag=order.ft_order_tag,
+    )
 
 
-def order_to_history_dict(order: Order, entry_side: OrderSide) -> dict[str, Any]:
+def history_order_view(order: Order, entry_side: OrderSide) -> HistoryOrder:
     """An order as the rows of ``/trades`` list it (``ft_is_entry`` needs the trade's entry side)."""
     placed_at = order.order_date
     filled_at = order.order_filled_date
-    return {
-        "amount": order.amount or order.ft_amount,
-        "safe_price": order.safe_price,
-        "ft_order_side": order.ft_order_side.value,
-        "order_filled_timestamp": to_ms(filled_at),
-        "ft_is_entry": order.ft_order_side == entry_side,
-        "ft_order_tag": order.ft_order_tag,
-        "cost": order.cost or 0.0,
-        "pair": order.ft_pair,
-        "order_id": order.order_id,
-        "status": order.status.value,
-        "average": round(order.average, 8) if order.average else 0.0,
-        "filled": order.filled,
-        "is_open": order.status == OrderStatus.OPEN,
-        "order_date": format_date(placed_at),
-        "order_timestamp": to_ms(placed_at),
-        "order_filled_date": format_date(filled_at),
-        "order_type": order.order_type.value,
-        "price": order.price,
-        "remaining": order.remaining,
-        "ft_fee_base": order.ft_fee_base,
+    return HistoryOrder(
+        amount=order.amount or order.ft_amount,
+        safe_price=order.safe_price,
+        ft_order_side=order.ft_order_side.value,
+        order_filled_timestamp=to_ms(filled_at),
+        ft_is_entry=order.ft_order_side == entry_side,
+        ft_order_tag=order.ft_order_tag,
+        cost=order.cost or 0.0,
+        pair=order.ft_pair,
+        order_id=order.order_id,
+        status=order.status.value,
+        average=round(order.average, 8) if order.average else 0.0,
+        filled=order.filled,
+        is_open=order.status == OrderStatus.OPEN,
+        order_date=format_date(placed_at),
+        order_timestamp=to_ms(placed_at),
+        order_filled_date=format_date(filled_at),
+        order_type=order.order_type.value,
+        price=order.price,
+        remaining=order.remaining,
+        ft_fee_base=order.ft_fee_base,
         # Funding is booked on the trade (spot has none); freqtrade sends 0.0 here as well.
-        "funding_fee": 0.0,
-    }
+        funding_fee=0.0,
+    )
+
+
+def _stored_id(trade: Trade) -> int:
+    if trade.id is None:
+        raise ValueError(f"only a stored trade (with an id) is shown, not {trade.pair} opened {trade.open_date}")
+    return trade.id
 
 
 def _pct(ratio: float | None) -> float | None:
@@ -153,7 +162,7 @@ def _stoploss_fields(trade: Trade) -> dict[str, Any]:
     }
 
 
-def trade_to_dict(trade: Trade, *, current_rate: float | None = None, fiat_rate: float | None = None) -> dict[str, Any]:
+def open_trade_view(trade: Trade, *, current_rate: float | None = None, fiat_rate: float | None = None) -> OpenTrade:
     """A trade as ``/status`` and ``/trade/{id}`` show it.
 
     ``current_rate`` is the exit-side rate of an open trade (ignored for closed trades, whose close
@@ -209,55 +218,55 @@ def trade_to_dict(trade: Trade, *, current_rate: float | None = None, fiat_rate:
         if trade.amount:
             entry_dist = trade.calc_profit(stop)
             entry_dist_ratio = round(trade.calc_profit_ratio(stop), 8)
-    return {
-        "trade_id": trade.id,
-        "pair": trade.pair,
-        "base_currency": base,
-        "quote_currency": quote,
-        "is_open": is_open,
-        "is_short": trade.is_short,
-        "exchange": trade.exchange,
+    return OpenTrade(
+        trade_id=_stored_id(trade),
+        pair=trade.pair,
+        base_currency=base,
+        quote_currency=quote,
+        is_open=is_open,
+        is_short=trade.is_short,
+        exchange=trade.exchange,
         **_entry_fields(trade, first_fill),
-        "close_rate": trade.close_rate,
-        "close_rate_requested": trade.close_rate_requested,
-        "close_profit": shown_close_profit,
-        "close_profit_pct": _pct(shown_close_profit),
-        "close_profit_abs": trade.close_profit_abs,
-        "profit_ratio": profit_ratio,
-        "profit_pct": None if profit_ratio is None else round(profit_ratio * 100, 2),
-        "profit_abs": profit_abs,
-        "profit_fiat": profit_fiat,
-        "realized_profit": trade.realized_profit or 0.0,
-        "realized_profit_ratio": close_profit or None,
-        "exit_reason": trade.exit_reason,
-        "exit_order_status": trade.exit_order_status,
+        close_rate=trade.close_rate,
+        close_rate_requested=trade.close_rate_requested,
+        close_profit=shown_close_profit,
+        close_profit_pct=_pct(shown_close_profit),
+        close_profit_abs=trade.close_profit_abs,
+        profit_ratio=profit_ratio,
+        profit_pct=None if profit_ratio is None else round(profit_ratio * 100, 2),
+        profit_abs=profit_abs,
+        profit_fiat=profit_fiat,
+        realized_profit=trade.realized_profit or 0.0,
+        realized_profit_ratio=close_profit or None,
+        exit_reason=trade.exit_reason,
+        exit_order_status=trade.exit_order_status,
         **_stoploss_fields(trade),
-        "nr_of_successful_entries": entries,
-        "nr_of_successful_exits": exits,
-        "has_open_orders": open_order is not None,
-        "orders": [order_to_dict(o) for o in shown],
-        "leverage": trade.leverage,
-        "interest_rate": trade.interest_rate,
-        "liquidation_price": trade.liquidation_price,
-        "funding_fees": trade.funding_fees,
-        "trading_mode": trade.trading_mode.value,
-        "amount_precision": trade.amount_precision,
-        "price_precision": trade.price_precision,
-        "precision_mode": trade.precision_mode,
-        "stoploss_current_dist": current_dist,
-        "stoploss_current_dist_pct": current_dist_pct,
-        "stoploss_current_dist_ratio": current_dist_ratio,
-        "stoploss_entry_dist": entry_dist,
-        "stoploss_entry_dist_ratio": entry_dist_ratio,
-        "current_rate": rate,
-        "total_profit_abs": total_profit_abs,
-        "total_profit_fiat": total_profit_fiat,
-        "total_profit_ratio": total_profit_ratio,
-        "open_order": open_order,
-    }
+        nr_of_successful_entries=entries,
+        nr_of_successful_exits=exits,
+        has_open_orders=open_order is not None,
+        orders=[order_view(o) for o in shown],
+        leverage=trade.leverage,
+        interest_rate=trade.interest_rate,
+        liquidation_price=trade.liquidation_price,
+        funding_fees=trade.funding_fees,
+        trading_mode=trade.trading_mode.value,
+        amount_precision=trade.amount_precision,
+        price_precision=trade.price_precision,
+        precision_mode=trade.precision_mode,
+        stoploss_current_dist=current_dist,
+        stoploss_current_dist_pct=current_dist_pct,
+        stoploss_current_dist_ratio=current_dist_ratio,
+        stoploss_entry_dist=entry_dist,
+        stoploss_entry_dist_ratio=entry_dist_ratio,
+        current_rate=rate,
+        total_profit_abs=total_profit_abs,
+        total_profit_fiat=total_profit_fiat,
+        total_profit_ratio=total_profit_ratio,
+        open_order=open_order,
+    )
 
 
-def trade_to_history_dict(trade: Trade) -> dict[str, Any]:
+def trade_history_view(trade: Trade) -> HistoryTrade:
     """A trade as a row of ``/trades``: stored values only, no current rate."""
     shown, first_fill, entries, exits, open_order = _shown_orders(trade)
     base, quote = split_pair(trade.pair)
@@ -265,59 +274,61 @@ def trade_to_history_dict(trade: Trade) -> dict[str, Any]:
     close_profit = trade.close_profit
     close_pct = _pct(close_profit)
     duration_s = int((trade.close_date - trade.open_date).total_seconds()) if trade.close_date else None
-    return {
-        "trade_id": trade.id,
-        "pair": trade.pair,
-        "base_currency": base,
-        "quote_currency": quote,
-        "is_open": trade.is_open,
-        "exchange": trade.exchange,
+    return HistoryTrade(
+        trade_id=_stored_id(trade),
+        pair=trade.pair,
+        base_currency=base,
+        quote_currency=quote,
+        is_open=trade.is_open,
+        exchange=trade.exchange,
         **_entry_fields(trade, first_fill),
-        "realized_profit": trade.realized_profit or 0.0,
-        "realized_profit_ratio": close_profit or None,
-        "close_rate": trade.close_rate,
-        "close_rate_requested": trade.close_rate_requested,
-        "close_profit": close_profit,
-        "close_profit_pct": close_pct,
-        "close_profit_abs": trade.close_profit_abs,
-        "trade_duration_s": duration_s,
-        "trade_duration": None if duration_s is None else duration_s // 60,
-        "profit_ratio": close_profit,
-        "profit_pct": close_pct,
-        "profit_abs": trade.close_profit_abs,
-        "exit_reason": trade.exit_reason,
-        "exit_order_status": trade.exit_order_status,
+        realized_profit=trade.realized_profit or 0.0,
+        realized_profit_ratio=close_profit or None,
+        close_rate=trade.close_rate,
+        close_rate_requested=trade.close_rate_requested,
+        close_profit=close_profit,
+        close_profit_pct=close_pct,
+        close_profit_abs=trade.close_profit_abs,
+        trade_duration_s=duration_s,
+        trade_duration=None if duration_s is None else duration_s // 60,
+        profit_ratio=close_profit,
+        profit_pct=close_pct,
+        profit_abs=trade.close_profit_abs,
+        exit_reason=trade.exit_reason,
+        exit_order_status=trade.exit_order_status,
         **_stoploss_fields(trade),
-        "leverage": trade.leverage,
-        "interest_rate": trade.interest_rate,
-        "liquidation_price": trade.liquidation_price,
-        "is_short": trade.is_short,
-        "trading_mode": trade.trading_mode.value,
-        "funding_fees": trade.funding_fees,
-        "amount_precision": trade.amount_precision,
-        "price_precision": trade.price_precision,
-        "precision_mode": trade.precision_mode,
+        leverage=trade.leverage,
+        interest_rate=trade.interest_rate,
+        liquidation_price=trade.liquidation_price,
+        is_short=trade.is_short,
+        trading_mode=trade.trading_mode.value,
+        funding_fees=trade.funding_fees,
+        amount_precision=trade.amount_precision,
+        price_precision=trade.price_precision,
+        precision_mode=trade.precision_mode,
         # freqtrade keeps a separate price precision mode; ours is one mode for amount and price.
-        "precision_mode_price": trade.precision_mode,
+        precision_mode_price=trade.precision_mode,
         # Spot and our simulated markets trade whole coins: one contract is one unit.
-        "contract_size": 1.0,
-        "nr_of_successful_entries": entries,
-        "nr_of_successful_exits": exits,
-        "has_open_orders": open_order is not None,
-        "orders": [order_to_history_dict(o, entry_side) for o in shown],
-    }
+        contract_size=1.0,
+        nr_of_successful_entries=entries,
+        nr_of_successful_exits=exits,
+        has_open_orders=open_order is not None,
+        orders=[history_order_view(o, entry_side) for o in shown],
+    )
 
 
-def lock_to_dict(lock: PairLock) -> dict[str, Any]:
-    """A pair lock as ``/locks`` lists it."""
-    return {
-        "id": lock.id,
-        "active": lock.active,
-        "lock_end_time": format_date(lock.lock_end_time),
-        "lock_end_timestamp": to_ms(lock.lock_end_time),
-        "lock_time": format_date(lock.lock_time),
-        "lock_timestamp": to_ms(lock.lock_time),
-        "pair": lock.pair,
-        "side": lock.side,
-        "reason": lock.reason,
-    }
+def lock_view(lock: PairLock) -> Lock:
+    """A stored pair lock as ``/locks`` lists it."""
+    if lock.id is None:
+        raise ValueError("only a stored lock (with an id) is shown")
+    return Lock(
+        id=lock.id,
+        active=lock.active,
+        lock_end_time=format_date(lock.lock_end_time),
+        lock_end_timestamp=to_ms(lock.lock_end_time),
+        lock_time=format_date(lock.lock_time),
+        lock_timestamp=to_ms(lock.lock_time),
+        pair=lock.pair,
+        side=lock.side,
+        reason=lock.reason,
+    )

@@ -32,7 +32,7 @@ class Strategy:
     INTERFACE_VERSION: ClassVar[int] = 3
 
     timeframe: str = "5m"
-    minimal_roi: dict[str, float] = {"0": 0.1}
+    minimal_roi: dict[str, float] = {}  # as freqtrade: no ROI exits unless the strategy or config sets a table
     stoploss: float = -0.1
     trailing_stop: bool = False
     trailing_stop_positive: float | None = None

@@ -10,13 +10,13 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
 from ftserver.config.sections import TelegramSettings
 from ftserver.errors import FtServerError
 from ftserver.rpc.facade import Rpc
+from ftserver.rpc.shapes.trades import OpenTrade
 from ftserver.telegram.replies import Reply, esc, grid, line, number, percent, table
 
 log = logging.getLogger(__name__)
@@ -34,37 +34,37 @@ class CommandContext:
 
 # ---- state -----------------------------------------------------------------------------------
 async def start(ctx: CommandContext, args: Args) -> Reply:
-    return Reply(line("Status", (await ctx.rpc.start())["status"]))
+    return Reply(line("Status", (await ctx.rpc.start()).status))
 
 
 async def stop(ctx: CommandContext, args: Args) -> Reply:
-    return Reply(line("Status", (await ctx.rpc.stop())["status"]))
+    return Reply(line("Status", (await ctx.rpc.stop()).status))
 
 
 async def stopentry(ctx: CommandContext, args: Args) -> Reply:
-    return Reply(line("Status", (await ctx.rpc.pause())["status"]))
+    return Reply(line("Status", (await ctx.rpc.pause()).status))
 
 
 async def reload_config(ctx: CommandContext, args: Args) -> Reply:
-    return Reply(line("Status", (await ctx.rpc.reload_config())["status"]))
+    return Reply(line("Status", (await ctx.rpc.reload_config()).status))
 
 
 # ---- trades ----------------------------------------------------------------------------------
-def _trade_block(trade: Mapping[str, Any]) -> str:
-    direction = "Short" if trade.get("is_short") else "Long"
+def _trade_block(trade: OpenTrade) -> str:
+    direction = "Short" if trade.is_short else "Long"
     lines = [
-        f"<b>Trade ID:</b> <code>{esc(trade.get('trade_id'))}</code> ({esc(direction)})",
-        line("Pair", trade.get("pair")),
-        line("Open since", trade.get("open_date")),
-        line("Amount", number(trade.get("amount"))),
-        line("Total invested", f"{number(trade.get('stake_amount'))} {trade.get('quote_currency') or ''}".strip()),
-        line("Open rate", number(trade.get("open_rate"))),
-        line("Current rate", number(trade.get("current_rate"))),
-        line("Unrealized profit", f"{percent(trade.get('profit_ratio'))} ({number(trade.get('profit_abs'))})"),
-        line("Stoploss", number(trade.get("stop_loss_abs"))),
+        f"<b>Trade ID:</b> <code>{esc(trade.trade_id)}</code> ({esc(direction)})",
+        line("Pair", trade.pair),
+        line("Open since", trade.open_date),
+        line("Amount", number(trade.amount)),
+        line("Total invested", f"{number(trade.stake_amount)} {trade.quote_currency or ''}".strip()),
+        line("Open rate", number(trade.open_rate)),
+        line("Current rate", number(trade.current_rate)),
+        line("Unrealized profit", f"{percent(trade.profit_ratio)} ({number(trade.profit_abs)})"),
+        line("Stoploss", number(trade.stop_loss_abs)),
     ]
-    if trade.get("enter_tag"):
-        lines.insert(2, line("Enter tag", trade.get("enter_tag")))
+    if trade.enter_tag:
+        lines.insert(2, line("Enter tag", trade.enter_tag))
     return "\n".join(lines)
 
 
@@ -74,7 +74,7 @@ async def status(ctx: CommandContext, args: Args) -> Reply:
         return await status_table(ctx, args[1:])
     if args:
         wanted = set(args)
-        trades = [t for t in trades if str(t.get("trade_id")) in wanted]
+        trades = [t for t in trades if str(t.trade_id) in wanted]
     if not trades:
         return Reply("No open trade.")
     return Reply("\n\n".join(_trade_block(t) for t in trades), _refresh(ctx, "status"))
@@ -86,10 +86,10 @@ async def status_table(ctx: CommandContext, args: Args) -> Reply:
         return Reply("No open trade.")
     rows = [
         [
-            str(t.get("trade_id")),
-            f"{t.get('pair')}{'*' if t.get('has_open_orders') else ''}",
-            str(t.get("open_date") or "")[5:16],
-            percent(t.get("profit_ratio")),
+            str(t.trade_id),
+            f"{t.pair}{'*' if t.has_open_orders else ''}",
+            str(t.open_date or "")[5:16],
+            percent(t.profit_ratio),
         ]
         for t in trades
     ]
@@ -117,13 +117,13 @@ async def trades(ctx: CommandContext, args: Args) -> Reply:
 
 async def delete(ctx: CommandContext, args: Args) -> Reply:
     answer = await ctx.rpc.delete_trade(_int(args, 0))
-    return Reply(esc(answer["result_msg"]) + "\nPlease make sure to take care of this asset on the exchange manually.")
+    return Reply(esc(answer.result_msg) + "\nPlease make sure to take care of this asset on the exchange manually.")
 
 
 async def forceexit(ctx: CommandContext, args: Args) -> Reply:
     if args:
-        return Reply(esc((await ctx.rpc.force_exit(args[0]))["result"]))
-    buttons = [(f"{t.get('trade_id')}: {t.get('pair')}", f"force_exit__{t.get('trade_id')}") for t in ctx.rpc.status()]
+        return Reply(esc((await ctx.rpc.force_exit(args[0])).result))
+    buttons = [(f"{t.trade_id}: {t.pair}", f"force_exit__{t.trade_id}") for t in ctx.rpc.status()]
     buttons += [("All", "force_exit__all"), ("Cancel", "force_exit__cancel")]
     return Reply("Which trade?", grid(buttons, 2))
 
@@ -132,8 +132,8 @@ async def forcelong(ctx: CommandContext, args: Args) -> Reply:
     if args:
         price = float(args[1]) if len(args) > 1 and _is_number(args[1]) else None
         trade = await ctx.rpc.force_enter(args[0], side="long", price=price)
-        return Reply(f"Entered {esc(trade.get('pair'))} (trade {esc(trade.get('trade_id'))}).")
-    pairs = sorted(ctx.rpc.whitelist()["whitelist"])
+        return Reply(f"Entered {esc(trade.pair)} (trade {esc(trade.trade_id)}).")
+    pairs = sorted(ctx.rpc.whitelist().whitelist)
     buttons = [(pair, f"force_enter__{pair}_||_long") for pair in pairs] + [("Cancel", "force_enter__cancel")]
     return Reply("Which pair?", grid(buttons, 3))
 
@@ -142,24 +142,23 @@ async def forcelong(ctx: CommandContext, args: Args) -> Reply:
 async def profit(ctx: CommandContext, args: Args) -> Reply:
     p = await ctx.rpc.profit()
     stake = ctx.stake_currency
-    if not p.get("trade_count"):
+    if not p.trade_count:
         return Reply("No trades yet.")
     text = "\n".join(
         [
             "<b>ROI closed trades:</b>",
-            f"∙ <code>{number(p.get('profit_closed_coin'))} {esc(stake)} "
-            f"({esc(p.get('profit_closed_percent'))}%)</code>",
+            f"∙ <code>{number(p.profit_closed_coin)} {esc(stake)} ({esc(p.profit_closed_percent)}%)</code>",
             "<b>ROI all trades:</b>",
-            f"∙ <code>{number(p.get('profit_all_coin'))} {esc(stake)} ({esc(p.get('profit_all_percent'))}%)</code>",
-            line("Total trade count", p.get("trade_count")),
-            line("Closed trades", p.get("closed_trade_count")),
-            line("First trade opened", p.get("first_trade_humanized")),
-            line("Latest trade opened", p.get("latest_trade_humanized")),
-            line("Win / Loss", f"{p.get('winning_trades')} / {p.get('losing_trades')}"),
-            line("Avg. duration", p.get("avg_duration")),
-            line("Best performing", f"{p.get('best_pair')}: {percent(p.get('best_pair_profit_ratio'))}"),
-            line("Profit factor", number(p.get("profit_factor"), 2)),
-            line("Max drawdown", f"{percent(p.get('max_drawdown'))} ({number(p.get('max_drawdown_abs'))} {stake})"),
+            f"∙ <code>{number(p.profit_all_coin)} {esc(stake)} ({esc(p.profit_all_percent)}%)</code>",
+            line("Total trade count", p.trade_count),
+            line("Closed trades", p.closed_trade_count),
+            line("First trade opened", p.first_trade_humanized),
+            line("Latest trade opened", p.latest_trade_humanized),
+            line("Win / Loss", f"{p.winning_trades} / {p.losing_trades}"),
+            line("Avg. duration", p.avg_duration),
+            line("Best performing", f"{p.best_pair}: {percent(p.best_pair_profit_ratio)}"),
+            line("Profit factor", number(p.profit_factor, 2)),
+            line("Max drawdown", f"{percent(p.max_drawdown)} ({number(p.max_drawdown_abs)} {stake})"),
         ]
     )
     return Reply(text, _refresh(ctx, "profit"))
@@ -170,8 +169,8 @@ async def performance(ctx: CommandContext, args: Args) -> Reply:
     if not rows:
         return Reply("No closed trade yet.")
     text = "<b>Performance:</b>\n" + "\n".join(
-        f"{i}. <code>{esc(r.get('pair'))}</code> {number(r.get('profit_abs'))} {esc(ctx.stake_currency)} "
-        f"({percent(r.get('profit_ratio'))}) <code>({esc(r.get('count'))})</code>"
+        f"{i}. <code>{esc(r.pair)}</code> {number(r.profit_abs)} {esc(ctx.stake_currency)} "
+        f"({percent(r.profit_ratio)}) <code>({esc(r.count)})</code>"
         for i, r in enumerate(rows[:50], start=1)
     )
     return Reply(text, _refresh(ctx, "performance"))
@@ -180,11 +179,8 @@ async def performance(ctx: CommandContext, args: Args) -> Reply:
 def _periods(unit: str, label: str, callback: str) -> Handler:
     async def answer(ctx: CommandContext, args: Args) -> Reply:
         count = _int(args, 0, default=7 if unit == "days" else 8 if unit == "weeks" else 6)
-        data = (await ctx.rpc.timeunit(unit, count)).get("data", [])
-        rows = [
-            [str(d.get("date")), f"{number(d.get('abs_profit'), 3)} {ctx.stake_currency}", str(d.get("trade_count"))]
-            for d in data
-        ]
+        data = (await ctx.rpc.timeunit(unit, count)).data
+        rows = [[str(d.date), f"{number(d.abs_profit, 3)} {ctx.stake_currency}", str(d.trade_count)] for d in data]
         heading = f"<b>{label} profit over the last {count} {unit}</b>:\n"
         return Reply(heading + table([label.split()[0], "Profit", "Trades"], rows), _refresh(ctx, callback))
 
@@ -194,37 +190,31 @@ def _periods(unit: str, label: str, callback: str) -> Handler:
 async def balance(ctx: CommandContext, args: Args) -> Reply:
     b = ctx.rpc.balance()
     dust = ctx.settings.balance_dust_level
-    shown = [
-        c
-        for c in b.get("currencies", [])
-        if (c.get("est_stake") or 0.0) >= dust or c.get("currency") == ctx.stake_currency
-    ]
+    shown = [c for c in b.currencies if (c.est_stake or 0.0) >= dust or c.currency == ctx.stake_currency]
     lines = [
-        f"<b>{esc(c.get('currency'))}:</b> <code>{number(c.get('balance'))}</code> (free {number(c.get('free'))}, "
-        f"used {number(c.get('used'))}) ≈ <code>{number(c.get('est_stake'))} {esc(ctx.stake_currency)}</code>"
+        f"<b>{esc(c.currency)}:</b> <code>{number(c.balance)}</code> (free {number(c.free)}, "
+        f"used {number(c.used)}) ≈ <code>{number(c.est_stake)} {esc(ctx.stake_currency)}</code>"
         for c in shown
     ]
-    hidden = len(b.get("currencies", [])) - len(shown)
+    hidden = len(b.currencies) - len(shown)
     if hidden:
         lines.append(f"{hidden} currencies below the dust level of {number(dust)} {esc(ctx.stake_currency)} not shown.")
-    lines.append(line("Estimated value", f"{number(b.get('total'))} {b.get('symbol') or ctx.stake_currency}"))
+    lines.append(line("Estimated value", f"{number(b.total)} {b.symbol or ctx.stake_currency}"))
     return Reply("\n".join(lines), _refresh(ctx, "balance"))
 
 
 async def count(ctx: CommandContext, args: Args) -> Reply:
     c = ctx.rpc.count()
-    rows = [[str(c.get("current")), str(c.get("max")), number(c.get("total_stake"))]]
+    rows = [[str(c.current), str(c.max), number(c.total_stake)]]
     return Reply(table(["current", "max", f"total stake ({ctx.stake_currency})"], rows), _refresh(ctx, "count"))
 
 
 # ---- pairs and locks -------------------------------------------------------------------------
 async def locks(ctx: CommandContext, args: Args) -> Reply:
-    found = (await ctx.rpc.locks()).get("locks", [])
+    found = (await ctx.rpc.locks()).locks
     if not found:
         return Reply("No active lock.")
-    rows = [
-        [str(k.get("id")), str(k.get("pair")), str(k.get("lock_end_time")), str(k.get("reason") or "")] for k in found
-    ]
+    rows = [[str(k.id), str(k.pair), str(k.lock_end_time), str(k.reason or "")] for k in found]
     return Reply(table(["ID", "Pair", "Until", "Reason"], rows))
 
 
@@ -241,12 +231,12 @@ async def unlock(ctx: CommandContext, args: Args) -> Reply:
 
 async def whitelist(ctx: CommandContext, args: Args) -> Reply:
     w = ctx.rpc.whitelist()
-    pairs = list(w["whitelist"])
+    pairs = list(w.whitelist)
     if "sorted" in args:
         pairs.sort()
     if "baseonly" in args:
         pairs = [p.split("/")[0] for p in pairs]
-    methods = ", ".join(w.get("method", []))
+    methods = ", ".join(w.method)
     return Reply(
         f"Using whitelist <code>{esc(methods)}</code> with {len(pairs)} pairs\n<code>{esc(', '.join(pairs))}</code>"
     )
@@ -254,26 +244,26 @@ async def whitelist(ctx: CommandContext, args: Args) -> Reply:
 
 async def blacklist(ctx: CommandContext, args: Args) -> Reply:
     b = await ctx.rpc.add_blacklist(list(args)) if args else ctx.rpc.blacklist()
-    text = f"Blacklist contains {b['length']} pairs\n<code>{esc(', '.join(b['blacklist']))}</code>"
-    for pattern, problem in b.get("errors", {}).items():
-        text += f"\nError: {esc(pattern)}: {esc(problem.get('error_msg'))}"
+    text = f"Blacklist contains {b.length} pairs\n<code>{esc(', '.join(b.blacklist))}</code>"
+    for pattern, problem in b.errors.items():
+        text += f"\nError: {esc(pattern)}: {esc(problem.error_msg)}"
     return Reply(text)
 
 
 # ---- system ----------------------------------------------------------------------------------
 async def logs(ctx: CommandContext, args: Args) -> Reply:
-    entries = ctx.rpc.logs(min(_int(args, 0, default=10), 50)).get("logs", [])
+    entries = ctx.rpc.logs(min(_int(args, 0, default=10), 50)).logs
     text = "\n".join(f"{entry[0]} - {entry[2]} - {entry[3]} - {entry[4]}" for entry in entries)
     return Reply(f"<pre>{esc(text[-3500:])}</pre>" if text else "No log lines.")
 
 
 async def health(ctx: CommandContext, args: Args) -> Reply:
     h = ctx.rpc.health()
-    return Reply(line("Last process", h.get("last_process")) + "\n" + line("Bot start", h.get("bot_start")))
+    return Reply(line("Last process", h.last_process) + "\n" + line("Bot start", h.bot_start))
 
 
 async def version(ctx: CommandContext, args: Args) -> Reply:
-    return Reply(line("Version", ctx.rpc.version()["version"]))
+    return Reply(line("Version", ctx.rpc.version().version))
 
 
 async def show_config(ctx: CommandContext, args: Args) -> Reply:
@@ -282,8 +272,8 @@ async def show_config(ctx: CommandContext, args: Args) -> Reply:
         "runmode", "dry_run", "exchange", "strategy", "timeframe", "stake_currency", "stake_amount",
         "max_open_trades", "minimal_roi", "stoploss", "trailing_stop", "position_adjustment_enable", "state",
     )  # fmt: skip
-    shown = "\n".join(line(key, json.dumps(c.get(key), default=str)) for key in keys)
-    pairlists = ", ".join(step.get("method", "") for step in c.get("pairlists", []))
+    shown = "\n".join(line(key, json.dumps(getattr(c, key), default=str)) for key in keys)
+    pairlists = ", ".join(step.get("method", "") for step in c.pairlists)
     return Reply(shown + "\n" + line("pairlists", pairlists))
 
 

@@ -308,7 +308,7 @@ class TelegramFront:
         if target == "cancel":
             return Reply("Force exit cancelled.")
         try:
-            return Reply(esc((await self._context.rpc.force_exit(target))["result"]))
+            return Reply(esc((await self._context.rpc.force_exit(target)).result))
         except FtServerError as exc:
             return Reply(f"Error: {esc(exc.message)}")
 
@@ -320,7 +320,7 @@ class TelegramFront:
             trade = await self._context.rpc.force_enter(pair, side=side or "long")
         except FtServerError as exc:
             return Reply(f"Error: {esc(exc.message)}")
-        return Reply(f"Entered {esc(trade.get('pair'))} (trade {esc(trade.get('trade_id'))}).")
+        return Reply(f"Entered {esc(trade.pair)} (trade {esc(trade.trade_id)}).")
 
     async def _edit(self, query: CallbackQuery, reply: Reply) -> None:
         markup = self._keyboard(reply.buttons) if reply.buttons else None

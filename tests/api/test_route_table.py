@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from marshmallow import Schema, fields
 
 from ftserver.api.auth import public, setup_auth
 from ftserver.api.ban import setup_ban
@@ -24,14 +25,14 @@ from ftserver.api.openapi import (
 )
 from ftserver.api.principal import Role
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses as rs
 from ftserver.api.tokens import TokenService
 from ftserver.core.clock import ManualClock
+from ftserver.rpc.shapes.system import StatusMsg
 
 USER, PASSWORD = "freq", "a-password"
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
-PING = Operation("auth", "Liveness check", rs.PingSchema)
-PAUSE = Operation("control", "Stop opening trades", rs.StatusMsgSchema, role=Role.ADMIN)
+PING = Operation("auth", "Liveness check", StatusMsg)
+PAUSE = Operation("control", "Stop opening trades", StatusMsg, role=Role.ADMIN)
 
 
 async def answer(request: web.Request) -> web.Response:
@@ -192,3 +193,17 @@ def test_a_placeholder_with_a_pattern_matches_its_declaration() -> None:
     app = web.Application()
     routes.register(app)
     assert [r.path for r in documented_routes(app)] == ["/api/v1/trade/{tradeid}"]
+
+
+def test_a_hand_written_response_schema_fails_the_document() -> None:
+    class PongSchema(Schema):
+        status = fields.String()
+
+    routes = toy_table()
+
+    @routes.get("/pong", op=Operation("auth", "Liveness check, described twice", PongSchema))
+    async def pong(request: web.Request) -> web.Response:
+        return await answer(request)
+
+    with pytest.raises(TypeError, match=r"declare the answer's wire shape .*, not PongSchema"):
+        build_document(toy_app(routes))

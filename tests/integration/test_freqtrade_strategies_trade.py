@@ -220,10 +220,6 @@ async def test_custom_stoploss_with_psar_keeps_its_initial_stop_in_dry_run_and_s
         assert "sar" in run.analyzed(trade.pair).columns
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a strategy without minimal_roi gets ftserver's default {'0': 0.1}; freqtrade gives it no ROI",
-)
 async def test_strategy_without_minimal_roi_never_exits_on_roi(tmp_path: Path) -> None:
     # freqtrade loads CustomStoplossWithPSAR with minimal_roi == {}: no ROI exit, ever.
     async with dry_run(tmp_path, "CustomStoplossWithPSAR") as run:

@@ -2,8 +2,9 @@
 
 Every route the router holds is listed (HEAD and CORS preflights aside, and the routes declared as
 pages: the UI's catch-all and the Swagger UI itself), with its query parameters and body from the
-request schemas, its answer from the response schemas, the error body for failures, and the
-security it needs: HTTP Basic or a Bearer JWT, except on routes whose handler is marked public.
+request schemas, its answer from the wire shape it declares (see ``shapes``), the error body for
+failures, and the security it needs: HTTP Basic or a Bearer JWT, except on routes whose handler is
+marked public.
 A route added to the router without a declaration (see ``route``) makes the build fail.
 """
 
@@ -22,8 +23,9 @@ from ftserver import __version__
 from ftserver.api.auth import PUBLIC_ATTR
 from ftserver.api.openapi.operation import Operation
 from ftserver.api.openapi.route import API_V1, declaration_of
+from ftserver.api.openapi.shapes import is_shape, shape_schema
+from ftserver.api.schemas.errors import ErrorSchema
 from ftserver.api.schemas.requests import TradeIdField
-from ftserver.api.schemas.responses import ErrorSchema
 
 OPENAPI_VERSION = "3.0.3"  # what the bundled Swagger UI reads
 OPENAPI_PATH = f"{API_V1}/openapi.json"
@@ -113,7 +115,13 @@ def _success(op: Operation) -> dict[str, Any]:
     description = _SUCCESS_TEXT.get(op.status or 200, "Success")
     if op.response is None:
         return {"description": description}
-    schema = op.response(many=op.many) if isinstance(op.response, type) else dict(op.response)
+    if is_shape(op.response):
+        schema: Any = shape_schema(op.response)(many=op.many)
+    elif isinstance(op.response, type):
+        # A hand-written response schema would be a second definition of what the RPC verb builds.
+        raise TypeError(f"{op.summary!r}: declare the answer's wire shape (a dataclass), not {op.response.__name__}")
+    else:
+        schema = dict(op.response)
     return _json(schema, description)
 
 

@@ -19,8 +19,9 @@ WRONG_MODE = 503
 class Operation:
     tag: str
     summary: str
-    # The success body: a response schema, a plain JSON schema, or None for no body.
-    response: type[Schema] | Mapping[str, Any] | None
+    # The success body: a wire shape (a dataclass of ``ftserver.rpc.shapes``), a plain JSON schema
+    # for an answer with open keys, or None for no body.
+    response: type[Any] | Mapping[str, Any] | None
     many: bool = False  # the body is a list of ``response``
     status: int | None = 200  # the success status; None when the route never succeeds (edge)
     query: type[Schema] | None = None

@@ -14,9 +14,9 @@ from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses_access as ra
 from ftserver.api.schemas.requests_access import AuditQuerySchema, CreateApiTokenRequestSchema
 from ftserver.rpc.access_port import ApiTokenRecord, AuditEntry
+from ftserver.rpc.shapes.access import ApiToken, AuditLog, AuditRecord, CreatedApiToken
 
 _create_body = CreateApiTokenRequestSchema()
 _audit_query = AuditQuerySchema()
@@ -30,7 +30,7 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def token_json(record: ApiTokenRecord) -> dict[str, Any]:
+def _token_fields(record: ApiTokenRecord) -> dict[str, Any]:
     return {
         "id": record.id,
         "name": record.name,
@@ -42,23 +42,27 @@ def token_json(record: ApiTokenRecord) -> dict[str, Any]:
     }
 
 
-def audit_json(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "at": entry.at.isoformat(),
-        "at_ms": int(entry.at.timestamp() * 1000),
-        "actor": entry.actor,
-        "role": entry.role,
-        "via": entry.via,
-        "token_name": entry.token_name,
-        "client": entry.client,
-        "method": entry.method,
-        "route": entry.route,
-        "params": entry.params,
-        "status": entry.status,
-        "outcome": entry.outcome,
-        "trade_id": entry.trade_id,
-    }
+def token_shape(record: ApiTokenRecord) -> ApiToken:
+    return ApiToken(**_token_fields(record))
+
+
+def audit_shape(entry: AuditEntry) -> AuditRecord:
+    return AuditRecord(
+        id=entry.id if entry.id is not None else 0,  # entries read back always have their row id
+        at=entry.at.isoformat(),
+        at_ms=int(entry.at.timestamp() * 1000),
+        actor=entry.actor,
+        role=entry.role,
+        via=entry.via,
+        token_name=entry.token_name,
+        client=entry.client,
+        method=entry.method,
+        route=entry.route,
+        params=entry.params,
+        status=entry.status,
+        outcome=entry.outcome,
+        trade_id=entry.trade_id,
+    )
 
 
 @routes.post(
@@ -66,7 +70,7 @@ def audit_json(entry: AuditEntry) -> dict[str, Any]:
     op=Operation(
         TAG,
         "Make a long-lived API token with a role",
-        ra.CreatedApiTokenSchema,
+        CreatedApiToken,
         body=CreateApiTokenRequestSchema,
         role=Role.ADMIN,
         description="The token text is in this answer only; the server keeps a hash of it.",
@@ -78,12 +82,12 @@ async def create_api_token(request: web.Request) -> web.Response:
     token, record = await request.app[keys.API_TOKENS].create(
         name=body["name"], role=Role(body["role"]), lifetime=lifetime
     )
-    return json_response({**token_json(record), "token": token})
+    return json_response(CreatedApiToken(**_token_fields(record), token=token))
 
 
-@routes.get("/tokens", op=Operation(TAG, "API tokens, revoked ones too", ra.ApiTokenSchema, many=True, role=Role.ADMIN))
+@routes.get("/tokens", op=Operation(TAG, "API tokens, revoked ones too", ApiToken, many=True, role=Role.ADMIN))
 async def list_api_tokens(request: web.Request) -> web.Response:
-    return json_response([token_json(r) for r in await request.app[keys.API_TOKENS].list()])
+    return json_response([token_shape(r) for r in await request.app[keys.API_TOKENS].list()])
 
 
 @routes.delete(
@@ -91,14 +95,14 @@ async def list_api_tokens(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Revoke an API token: refused from its next request on, its WebSockets closed",
-        ra.ApiTokenSchema,
+        ApiToken,
         errors=(NOT_FOUND,),
         role=Role.ADMIN,
     ),
 )
 async def revoke_api_token(request: web.Request) -> web.Response:
     record = await request.app[keys.API_TOKENS].revoke(path_int(request, "tokenid"))
-    return json_response(token_json(record))
+    return json_response(token_shape(record))
 
 
 @routes.get(
@@ -106,7 +110,7 @@ async def revoke_api_token(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "The audit log, newest first: every state-changing request and its outcome",
-        ra.AuditLogSchema,
+        AuditLog,
         query=AuditQuerySchema,
         role=Role.ADMIN,
     ),
@@ -118,7 +122,7 @@ async def get_audit_log(request: web.Request) -> web.Response:
     entries = await store.audit(limit=q["limit"], offset=q["offset"], since=since)
     total = await store.count_audit(since=since)
     return json_response(
-        {"entries": [audit_json(e) for e in entries], "total": total, "offset": q["offset"], "limit": q["limit"]}
+        AuditLog(entries=[audit_shape(e) for e in entries], total=total, offset=q["offset"], limit=q["limit"])
     )
 
 

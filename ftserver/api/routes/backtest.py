@@ -18,7 +18,6 @@ from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses_backtest as rb
 from ftserver.api.schemas.requests_backtest import (
     BacktestHistoryResultQuerySchema,
     BacktestNotesRequestSchema,
@@ -26,6 +25,7 @@ from ftserver.api.schemas.requests_backtest import (
 )
 from ftserver.errors import WrongRunMode
 from ftserver.rpc.backtest_port import BacktestPort
+from ftserver.rpc.shapes import backtest as shapes
 
 _start_body = BacktestRequestSchema()
 _notes_body = BacktestNotesRequestSchema()
@@ -55,7 +55,7 @@ def webserver_backtest(request: web.Request) -> BacktestPort:
     op=Operation(
         TAG,
         "Start a backtest in the background",
-        rb.BacktestStatusSchema,
+        shapes.BacktestStatus,
         body=BacktestRequestSchema,
         errors=(WRONG_MODE,),
         description=NO_ENGINE,
@@ -72,7 +72,7 @@ async def start_backtest(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "The backtest's status, and its result once ended",
-        rb.BacktestStatusSchema,
+        shapes.BacktestStatus,
         errors=(WRONG_MODE,),
         description=NO_ENGINE,
     ),
@@ -86,7 +86,7 @@ async def get_backtest(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Forget the last backtest",
-        rb.BacktestStatusSchema,
+        shapes.BacktestStatus,
         errors=(WRONG_MODE,),
         description=NO_ENGINE,
         role=Role.ADMIN,
@@ -101,7 +101,7 @@ async def reset_backtest(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Stop the running backtest",
-        rb.BacktestStatusSchema,
+        shapes.BacktestStatus,
         errors=(WRONG_MODE,),
         description=NO_ENGINE,
         role=Role.ADMIN,
@@ -117,7 +117,7 @@ async def abort_backtest(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Stored backtest results: one line per strategy, newest file first",
-        rb.BacktestHistoryEntrySchema,
+        shapes.BacktestHistoryEntry,
         many=True,
         errors=(WRONG_MODE,),
     ),
@@ -131,7 +131,7 @@ async def list_backtest_history(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "One strategy's stored backtest result",
-        rb.BacktestStatusSchema,
+        shapes.BacktestStatus,
         query=BacktestHistoryResultQuerySchema,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
     ),
@@ -147,7 +147,7 @@ async def get_backtest_history_result(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Delete a stored backtest result",
-        rb.BacktestHistoryEntrySchema,
+        shapes.BacktestHistoryEntry,
         many=True,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="Answers the history that is left.",
@@ -164,7 +164,7 @@ async def delete_backtest_history_entry(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Set a strategy's notes in a stored backtest result",
-        rb.BacktestHistoryEntrySchema,
+        shapes.BacktestHistoryEntry,
         many=True,
         body=BacktestNotesRequestSchema,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
@@ -185,7 +185,7 @@ async def update_backtest_history_entry(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "The market change over a stored backtest's range",
-        rb.BacktestTableSchema,
+        shapes.BacktestTable,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="Columns date, mean, rel_mean, count, __date_ts (ms).",
     ),
@@ -200,7 +200,7 @@ async def get_backtest_market_change(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "A strategy's wallet value over a stored backtest",
-        rb.WalletHistorySchema,
+        shapes.WalletHistory,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="Columns date, __date_ts (ms), total_quote. 400 when the file is not a stored zip result, "
         "404 when it holds no wallet for the strategy.",

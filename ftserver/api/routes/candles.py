@@ -11,13 +11,13 @@ from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses_candles as rc
 from ftserver.api.schemas.requests import (
     MarketsQuerySchema,
     PairCandlesQuerySchema,
     PairCandlesRequestSchema,
     PlotConfigQuerySchema,
 )
+from ftserver.rpc.shapes import candles
 
 _candles_query = PairCandlesQuerySchema()
 _candles_body = PairCandlesRequestSchema()
@@ -32,7 +32,7 @@ routes = RouteTable(API_V1)
     op=Operation(
         "candles",
         "The live analyzed candles of a pair",
-        rc.PairCandlesSchema,
+        candles.PairCandles,
         query=PairCandlesQuerySchema,
         errors=(WRONG_MODE,),
     ),
@@ -47,7 +47,7 @@ async def get_pair_candles(request: web.Request) -> web.Response:
     op=Operation(
         "candles",
         "The live analyzed candles of a pair, only some columns",
-        rc.PairCandlesSchema,
+        candles.PairCandles,
         body=PairCandlesRequestSchema,
         errors=(WRONG_MODE,),
         role=Role.READ,
@@ -62,7 +62,7 @@ async def post_pair_candles(request: web.Request) -> web.Response:
 
 @routes.get(
     "/plot_config",
-    op=Operation("candles", "A strategy's plot configuration", rc.PlotConfigSchema, query=PlotConfigQuerySchema),
+    op=Operation("candles", "A strategy's plot configuration", candles.PLOT_CONFIG_SCHEMA, query=PlotConfigQuerySchema),
 )
 async def get_plot_config(request: web.Request) -> web.Response:
     strategy = parse_query(request, _plot_query)["strategy"]
@@ -71,7 +71,7 @@ async def get_plot_config(request: web.Request) -> web.Response:
 
 @routes.get(
     "/markets",
-    op=Operation("candles", "The exchange's markets", rc.MarketsSchema, query=MarketsQuerySchema, errors=(WRONG_MODE,)),
+    op=Operation("candles", "The exchange's markets", candles.Markets, query=MarketsQuerySchema, errors=(WRONG_MODE,)),
 )
 async def get_markets(request: web.Request) -> web.Response:
     q = parse_query(request, _markets_query)

@@ -8,21 +8,17 @@ from ftserver.api import keys
 from ftserver.api.openapi import API_V1, CONFLICT, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses as rs
+from ftserver.rpc.shapes.system import StatusMsg
 
 routes = RouteTable(API_V1)
 
 
-@routes.post(
-    "/start", op=Operation("control", "Start trading", rs.StatusMsgSchema, errors=(WRONG_MODE,), role=Role.ADMIN)
-)
+@routes.post("/start", op=Operation("control", "Start trading", StatusMsg, errors=(WRONG_MODE,), role=Role.ADMIN))
 async def start_bot(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].start())
 
 
-@routes.post(
-    "/stop", op=Operation("control", "Stop trading", rs.StatusMsgSchema, errors=(WRONG_MODE,), role=Role.ADMIN)
-)
+@routes.post("/stop", op=Operation("control", "Stop trading", StatusMsg, errors=(WRONG_MODE,), role=Role.ADMIN))
 async def stop_bot(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].stop())
 
@@ -32,11 +28,7 @@ async def stop_bot(request: web.Request) -> web.Response:
     "/stopentry",
     "/stopbuy",
     op=Operation(
-        "control",
-        "Stop opening trades; exits continue",
-        rs.StatusMsgSchema,
-        errors=(CONFLICT, WRONG_MODE),
-        role=Role.ADMIN,
+        "control", "Stop opening trades; exits continue", StatusMsg, errors=(CONFLICT, WRONG_MODE), role=Role.ADMIN
     ),
 )
 async def pause_bot(request: web.Request) -> web.Response:
@@ -45,9 +37,7 @@ async def pause_bot(request: web.Request) -> web.Response:
 
 @routes.post(
     "/reload_config",
-    op=Operation(
-        "control", "Reload the configuration files", rs.StatusMsgSchema, errors=(WRONG_MODE,), role=Role.ADMIN
-    ),
+    op=Operation("control", "Reload the configuration files", StatusMsg, errors=(WRONG_MODE,), role=Role.ADMIN),
 )
 async def reload_config(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].reload_config())

@@ -14,10 +14,10 @@ from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses_jobs as rj
 from ftserver.api.schemas.requests_jobs import DownloadDataRequestSchema, PairlistsEvaluateRequestSchema
 from ftserver.errors import WrongRunMode
 from ftserver.rpc.jobs_port import JobsPort
+from ftserver.rpc.shapes import jobs as shapes
 
 _evaluate_body = PairlistsEvaluateRequestSchema()
 _download_body = DownloadDataRequestSchema()
@@ -39,7 +39,7 @@ def webserver_jobs(request: web.Request) -> JobsPort:
 
 @routes.get(
     "/background",
-    op=Operation(TAG, "Background jobs", rj.BackgroundJobSchema, many=True, errors=(WRONG_MODE,)),
+    op=Operation(TAG, "Background jobs", shapes.BackgroundJob, many=True, errors=(WRONG_MODE,)),
 )
 async def list_background_jobs(request: web.Request) -> web.Response:
     return json_response(webserver_jobs(request).jobs())
@@ -50,7 +50,7 @@ async def list_background_jobs(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Forget every finished background job",
-        rj.BackgroundJobSchema,
+        shapes.BackgroundJob,
         many=True,
         errors=(WRONG_MODE,),
         description="Answers with the jobs still running, which are kept.",
@@ -63,7 +63,7 @@ async def clear_background_jobs(request: web.Request) -> web.Response:
 
 @routes.get(
     "/background/{jobid}",
-    op=Operation(TAG, "A background job's status", rj.BackgroundJobSchema, errors=(NOT_FOUND, WRONG_MODE)),
+    op=Operation(TAG, "A background job's status", shapes.BackgroundJob, errors=(NOT_FOUND, WRONG_MODE)),
 )
 async def get_background_job(request: web.Request) -> web.Response:
     return json_response(webserver_jobs(request).job(request.match_info["jobid"]))
@@ -74,7 +74,7 @@ async def get_background_job(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Forget a finished background job",
-        rj.BackgroundJobSchema,
+        shapes.BackgroundJob,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="400 while the job still runs.",
         role=Role.ADMIN,
@@ -89,7 +89,7 @@ async def delete_background_job(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Evaluate a pairlist chain against the exchange's market, in the background",
-        rj.JobStartedSchema,
+        shapes.JobStarted,
         body=PairlistsEvaluateRequestSchema,
         errors=(BAD_REQUEST, WRONG_MODE),
         description="400 while another evaluation runs.",
@@ -106,7 +106,7 @@ async def evaluate_pairlists(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "A pairlist evaluation's whitelist",
-        rj.PairlistEvaluationSchema,
+        shapes.PairlistEvaluation,
         errors=(BAD_REQUEST, NOT_FOUND, WRONG_MODE),
         description="400 until the evaluation has finished.",
     ),
@@ -120,7 +120,7 @@ async def get_pairlist_evaluation(request: web.Request) -> web.Response:
     op=Operation(
         TAG,
         "Download candles into the data directory, in the background",
-        rj.JobStartedSchema,
+        shapes.JobStarted,
         body=DownloadDataRequestSchema,
         errors=(BAD_REQUEST, WRONG_MODE),
         description="400 while another download runs.",
@@ -132,14 +132,12 @@ async def download_data(request: web.Request) -> web.Response:
     return json_response(jobs.start_download(await parse_body(request, _download_body)))
 
 
-@routes.get("/freqaimodels", op=Operation(TAG, "FreqAI models", rj.FreqaiModelsSchema, errors=(WRONG_MODE,)))
+@routes.get("/freqaimodels", op=Operation(TAG, "FreqAI models", shapes.FreqaiModels, errors=(WRONG_MODE,)))
 async def list_freqai_models(request: web.Request) -> web.Response:
     return json_response(webserver_jobs(request).freqai_models())
 
 
-@routes.get(
-    "/hyperoptloss", op=Operation(TAG, "Hyperopt loss functions", rj.HyperoptLossesSchema, errors=(WRONG_MODE,))
-)
+@routes.get("/hyperoptloss", op=Operation(TAG, "Hyperopt loss functions", shapes.HyperoptLosses, errors=(WRONG_MODE,)))
 async def list_hyperopt_losses(request: web.Request) -> web.Response:
     return json_response(webserver_jobs(request).hyperopt_losses())
 

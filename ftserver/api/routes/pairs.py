@@ -9,13 +9,13 @@ from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses_pairs as rp
 from ftserver.api.schemas.requests import (
     BlacklistDeleteQuerySchema,
     BlacklistRequestSchema,
     DeleteLockRequestSchema,
     LockRequestSchema,
 )
+from ftserver.rpc.shapes import pairs
 
 _blacklist_body = BlacklistRequestSchema()
 _blacklist_delete = BlacklistDeleteQuerySchema()
@@ -25,17 +25,17 @@ _delete_lock_body = DeleteLockRequestSchema()
 routes = RouteTable(API_V1)
 
 
-@routes.get("/whitelist", op=Operation("pairs", "Pairs being traded", rp.WhitelistSchema, errors=(WRONG_MODE,)))
+@routes.get("/whitelist", op=Operation("pairs", "Pairs being traded", pairs.Whitelist, errors=(WRONG_MODE,)))
 async def get_whitelist(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].whitelist())
 
 
-@routes.get("/pairlists/available", op=Operation("pairs", "Pair list handlers this server knows", rp.PairlistsSchema))
+@routes.get("/pairlists/available", op=Operation("pairs", "Pair list handlers this server knows", pairs.Pairlists))
 async def available_pairlists(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].available_pairlists())
 
 
-@routes.get("/blacklist", op=Operation("pairs", "Blacklisted pairs", rp.BlacklistSchema, errors=(WRONG_MODE,)))
+@routes.get("/blacklist", op=Operation("pairs", "Blacklisted pairs", pairs.Blacklist, errors=(WRONG_MODE,)))
 async def get_blacklist(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].blacklist())
 
@@ -45,7 +45,7 @@ async def get_blacklist(request: web.Request) -> web.Response:
     op=Operation(
         "pairs",
         "Add pairs or patterns to the blacklist",
-        rp.BlacklistSchema,
+        pairs.Blacklist,
         body=BlacklistRequestSchema,
         errors=(WRONG_MODE,),
         role=Role.TRADE,
@@ -61,7 +61,7 @@ async def add_blacklist(request: web.Request) -> web.Response:
     op=Operation(
         "pairs",
         "Remove pairs or patterns from the blacklist",
-        rp.BlacklistSchema,
+        pairs.Blacklist,
         query=BlacklistDeleteQuerySchema,
         errors=(WRONG_MODE,),
         role=Role.TRADE,
@@ -72,7 +72,7 @@ async def delete_blacklist(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].delete_blacklist(pairs))
 
 
-@routes.get("/locks", op=Operation("pairs", "Active pair locks", rp.LocksSchema, errors=(WRONG_MODE,)))
+@routes.get("/locks", op=Operation("pairs", "Active pair locks", pairs.Locks, errors=(WRONG_MODE,)))
 async def list_locks(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].locks())
 
@@ -82,7 +82,7 @@ async def list_locks(request: web.Request) -> web.Response:
     op=Operation(
         "pairs",
         "Lock pairs until a time",
-        rp.LocksSchema,
+        pairs.Locks,
         body=LockRequestSchema,
         body_many=True,
         errors=(WRONG_MODE,),
@@ -99,7 +99,7 @@ async def add_locks(request: web.Request) -> web.Response:
     op=Operation(
         "pairs",
         "Delete a lock by id, or every lock of a pair",
-        rp.LocksSchema,
+        pairs.Locks,
         body=DeleteLockRequestSchema,
         errors=(WRONG_MODE,),
         role=Role.TRADE,
@@ -111,7 +111,7 @@ async def delete_lock_by(request: web.Request) -> web.Response:
 
 
 @routes.delete(
-    "/locks/{lockid}", op=Operation("pairs", "Delete a lock", rp.LocksSchema, errors=(WRONG_MODE,), role=Role.TRADE)
+    "/locks/{lockid}", op=Operation("pairs", "Delete a lock", pairs.Locks, errors=(WRONG_MODE,), role=Role.TRADE)
 )
 async def delete_lock(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].delete_lock(lock_id=path_int(request, "lockid")))

@@ -7,15 +7,15 @@ from aiohttp import web
 from ftserver.api.auth import public
 from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses as rs
+from ftserver.rpc.shapes.system import StatusMsg
 
 routes = RouteTable(API_V1)
 
 
-@routes.get("/ping", op=Operation("auth", "Liveness check", rs.PingSchema))  # aiohttp answers HEAD too
+@routes.get("/ping", op=Operation("auth", "Liveness check", StatusMsg))  # aiohttp answers HEAD too
 @public
 async def ping(request: web.Request) -> web.Response:
-    return json_response({"status": "pong"})
+    return json_response(StatusMsg("pong"))
 
 
 def setup_ping_routes(app: web.Application) -> None:

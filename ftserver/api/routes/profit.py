@@ -10,8 +10,8 @@ from ftserver.api import keys
 from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.request_parsing import parse_query
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses_money as rm
 from ftserver.api.schemas.requests import PairFilterQuerySchema, TimescaleQuerySchema
+from ftserver.rpc.shapes import money
 
 _pair_query = PairFilterQuerySchema()
 _timescale_query = TimescaleQuerySchema()
@@ -22,24 +22,24 @@ _DEFAULT_TIMESCALE = {"days": 7, "weeks": 4, "months": 3}
 routes = RouteTable(API_V1)
 
 
-@routes.get("/balance", op=Operation("money", "Wallet balances", rm.BalanceSchema, errors=(WRONG_MODE,)))
+@routes.get("/balance", op=Operation("money", "Wallet balances", money.Balance, errors=(WRONG_MODE,)))
 async def get_balance(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].balance())
 
 
-@routes.get("/count", op=Operation("money", "Open trades and the limit", rm.CountSchema, errors=(WRONG_MODE,)))
+@routes.get("/count", op=Operation("money", "Open trades and the limit", money.Count, errors=(WRONG_MODE,)))
 async def get_count(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].count())
 
 
-@routes.get("/profit", op=Operation("money", "Profit summary", rm.ProfitSchema, errors=(WRONG_MODE,)))
+@routes.get("/profit", op=Operation("money", "Profit summary", money.Profit, errors=(WRONG_MODE,)))
 async def get_profit(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].profit())
 
 
 @routes.get(
     "/profit_all",
-    op=Operation("money", "Profit summary overall, long and short", rm.ProfitAllSchema, errors=(WRONG_MODE,)),
+    op=Operation("money", "Profit summary overall, long and short", money.ProfitAll, errors=(WRONG_MODE,)),
 )
 async def get_profit_all(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].profit_all())
@@ -47,7 +47,7 @@ async def get_profit_all(request: web.Request) -> web.Response:
 
 @routes.get(
     "/performance",
-    op=Operation("money", "Closed profit per pair", rm.PairPerformanceSchema, many=True, errors=(WRONG_MODE,)),
+    op=Operation("money", "Closed profit per pair", money.PairPerformance, many=True, errors=(WRONG_MODE,)),
 )
 async def get_performance(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].performance())
@@ -55,7 +55,7 @@ async def get_performance(request: web.Request) -> web.Response:
 
 @routes.get(
     "/historic_balance",
-    op=Operation("money", "Wallet value after every closed trade", rm.HistoricBalanceSchema, errors=(WRONG_MODE,)),
+    op=Operation("money", "Wallet value after every closed trade", money.HistoricBalance, errors=(WRONG_MODE,)),
 )
 async def get_historic_balance(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].historic_balance())
@@ -66,7 +66,7 @@ async def get_historic_balance(request: web.Request) -> web.Response:
     op=Operation(
         "money",
         "Closed profit per entry tag",
-        rm.EntryPerformanceSchema,
+        money.EntryPerformance,
         many=True,
         query=PairFilterQuerySchema,
         errors=(WRONG_MODE,),
@@ -82,7 +82,7 @@ async def get_entries(request: web.Request) -> web.Response:
     op=Operation(
         "money",
         "Closed profit per exit reason",
-        rm.ExitPerformanceSchema,
+        money.ExitPerformance,
         many=True,
         query=PairFilterQuerySchema,
         errors=(WRONG_MODE,),
@@ -98,7 +98,7 @@ async def get_exits(request: web.Request) -> web.Response:
     op=Operation(
         "money",
         "Closed profit per entry tag and exit reason",
-        rm.MixTagPerformanceSchema,
+        money.MixTagPerformance,
         many=True,
         query=PairFilterQuerySchema,
         errors=(WRONG_MODE,),
@@ -111,7 +111,7 @@ async def get_mix_tags(request: web.Request) -> web.Response:
 
 @routes.get(
     "/stats",
-    op=Operation("money", "Wins, losses and durations per exit reason", rm.StatsSchema, errors=(WRONG_MODE,)),
+    op=Operation("money", "Wins, losses and durations per exit reason", money.Stats, errors=(WRONG_MODE,)),
 )
 async def get_stats(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].stats())
@@ -128,7 +128,7 @@ def _timeunit_handler(unit: str) -> Callable[[web.Request], Awaitable[web.Respon
 
 def _per(period: str) -> Operation:
     return Operation(
-        "money", f"Closed profit per {period}", rm.PeriodsSchema, query=TimescaleQuerySchema, errors=(WRONG_MODE,)
+        "money", f"Closed profit per {period}", money.Periods, query=TimescaleQuerySchema, errors=(WRONG_MODE,)
     )
 
 

@@ -12,13 +12,14 @@ from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query
 from ftserver.api.responses import dumps, json_response
-from ftserver.api.schemas import responses_candles as rc
 from ftserver.api.schemas.requests import (
     AvailablePairsQuerySchema,
     PairHistoryQuerySchema,
     PairHistoryRequestSchema,
 )
 from ftserver.rpc.research_port import pair_history
+from ftserver.rpc.shapes import research as shapes
+from ftserver.rpc.shapes.candles import PairCandles
 
 _available_query = AvailablePairsQuerySchema()
 _history_query = PairHistoryQuerySchema()
@@ -27,12 +28,12 @@ _history_body = PairHistoryRequestSchema()
 routes = RouteTable(API_V1)
 
 
-@routes.get("/strategies", op=Operation("research", "Strategies found", rc.StrategyListSchema))
+@routes.get("/strategies", op=Operation("research", "Strategies found", shapes.StrategyList))
 async def list_strategies(request: web.Request) -> web.Response:
     return json_response(await asyncio.to_thread(request.app[keys.RESEARCH].strategies))
 
 
-@routes.get("/strategy/{strategy}", op=Operation("research", "A strategy's source", rc.StrategySchema))
+@routes.get("/strategy/{strategy}", op=Operation("research", "A strategy's source", shapes.Strategy))
 async def get_strategy(request: web.Request) -> web.Response:
     name = request.match_info["strategy"]
     return json_response(await asyncio.to_thread(request.app[keys.RESEARCH].strategy, name))
@@ -40,7 +41,7 @@ async def get_strategy(request: web.Request) -> web.Response:
 
 @routes.get(
     "/available_pairs",
-    op=Operation("research", "Pairs with stored candles", rc.AvailablePairsSchema, query=AvailablePairsQuerySchema),
+    op=Operation("research", "Pairs with stored candles", shapes.AvailablePairs, query=AvailablePairsQuerySchema),
 )
 async def available_pairs(request: web.Request) -> web.Response:
     q = parse_query(request, _available_query)
@@ -50,7 +51,7 @@ async def available_pairs(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/exchanges", op=Operation("research", "Exchanges", rc.ExchangesSchema))
+@routes.get("/exchanges", op=Operation("research", "Exchanges", shapes.Exchanges))
 async def list_exchanges(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RESEARCH].exchanges())
 
@@ -75,9 +76,7 @@ async def _pair_history(request: web.Request, params: dict[str, Any]) -> web.Res
 
 @routes.get(
     "/pair_history",
-    op=Operation(
-        "research", "Stored candles analyzed by a strategy", rc.PairCandlesSchema, query=PairHistoryQuerySchema
-    ),
+    op=Operation("research", "Stored candles analyzed by a strategy", PairCandles, query=PairHistoryQuerySchema),
 )
 async def get_pair_history(request: web.Request) -> web.Response:
     return await _pair_history(request, parse_query(request, _history_query))
@@ -88,7 +87,7 @@ async def get_pair_history(request: web.Request) -> web.Response:
     op=Operation(
         "research",
         "Stored candles analyzed by a strategy, only some columns",
-        rc.PairCandlesSchema,
+        PairCandles,
         body=PairHistoryRequestSchema,
         role=Role.READ,
         audited=False,

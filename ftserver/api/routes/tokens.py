@@ -29,10 +29,10 @@ from ftserver.api.ban import BanGuard
 from ftserver.api.openapi import API_V1, Operation, RouteTable
 from ftserver.api.principal import Principal, Role
 from ftserver.api.responses import json_response
-from ftserver.api.schemas import responses as rs
 from ftserver.api.tokens import TokenService, TokenType
 from ftserver.api.users import UserDirectory
 from ftserver.errors import AuthError, ConfigError
+from ftserver.rpc.shapes.system import AccessAndRefreshToken, AccessToken, StatusMsg
 
 
 def _issue(tokens: TokenService, principal: Principal, token_type: TokenType, family: str | None) -> str:
@@ -76,7 +76,7 @@ def setup_token_routes(
         op=Operation(
             "auth",
             "Trade HTTP Basic credentials for an access and a refresh token",
-            rs.AccessAndRefreshTokenSchema,
+            AccessAndRefreshToken,
             errors=(401, 429),
             role=Role.READ,
         ),
@@ -86,10 +86,10 @@ def setup_token_routes(
         principal = await authenticate_password_request(request, ban, directory, basic, slow_checks)
         family = tokens.new_family()
         return json_response(
-            {
-                "access_token": _issue(tokens, principal, "access", family),
-                "refresh_token": _issue(tokens, principal, "refresh", family),
-            }
+            AccessAndRefreshToken(
+                access_token=_issue(tokens, principal, "access", family),
+                refresh_token=_issue(tokens, principal, "refresh", family),
+            )
         )
 
     @routes.post(
@@ -97,7 +97,7 @@ def setup_token_routes(
         op=Operation(
             "auth",
             "Trade a refresh token (as Bearer) for a new access token",
-            rs.AccessTokenSchema,
+            AccessToken,
             errors=(401, 429),
             role=Role.READ,
             audited=False,
@@ -106,14 +106,14 @@ def setup_token_routes(
     @public
     async def refresh(request: web.Request) -> web.Response:
         principal = authenticate_request(request, ban, refresh_token)
-        return json_response({"access_token": _issue(tokens, principal, "access", principal.token_family)})
+        return json_response(AccessToken(_issue(tokens, principal, "access", principal.token_family)))
 
     @routes.post(
         "/token/revoke",
         op=Operation(
             "auth",
             "Log out: revoke a refresh token (as Bearer) and every access token issued from it",
-            rs.TokenRevokedSchema,
+            StatusMsg,
             errors=(401, 429),
             role=Role.READ,
         ),
@@ -123,6 +123,6 @@ def setup_token_routes(
         principal = authenticate_request(request, ban, refresh_token)
         if principal.token_family is not None:
             tokens.revoke_family(principal.token_family)
-        return json_response({"status": "Token revoked"})
+        return json_response(StatusMsg("Token revoked"))
 
     routes.register(app)

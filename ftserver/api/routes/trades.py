@@ -9,13 +9,13 @@ from ftserver.api.openapi import API_V1, CONFLICT, WRONG_MODE, Operation, RouteT
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
 from ftserver.api.responses import json_response, streamed_json_response
-from ftserver.api.schemas import responses_trades as rt
 from ftserver.api.schemas.requests import (
     CustomDataQuerySchema,
     ForceEnterRequestSchema,
     ForceExitRequestSchema,
     TradesQuerySchema,
 )
+from ftserver.rpc.shapes import trades as shapes
 
 _trades_query = TradesQuerySchema()
 _custom_query = CustomDataQuerySchema()
@@ -27,7 +27,7 @@ routes = RouteTable(API_V1)
 
 @routes.get(
     "/status",
-    op=Operation("trades", "Open trades with current profit", rt.OpenTradeSchema, many=True, errors=(WRONG_MODE,)),
+    op=Operation("trades", "Open trades with current profit", shapes.OpenTrade, many=True, errors=(WRONG_MODE,)),
 )
 async def list_open_trades(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].status())
@@ -35,7 +35,7 @@ async def list_open_trades(request: web.Request) -> web.Response:
 
 @routes.get(
     "/trades",
-    op=Operation("trades", "A page of trades, open and closed", rt.TradesPageSchema, query=TradesQuerySchema),
+    op=Operation("trades", "A page of trades, open and closed", shapes.TradesPage, query=TradesQuerySchema),
 )
 async def list_trades(request: web.Request) -> web.StreamResponse:
     query = parse_query(request, _trades_query)
@@ -43,7 +43,7 @@ async def list_trades(request: web.Request) -> web.StreamResponse:
     return await streamed_json_response(request, page)  # up to ~1.5 MB: sent as the client reads it
 
 
-@routes.get("/trade/{tradeid}", op=Operation("trades", "One trade", rt.OpenTradeSchema))
+@routes.get("/trade/{tradeid}", op=Operation("trades", "One trade", shapes.OpenTrade))
 async def get_trade(request: web.Request) -> web.Response:
     return json_response(await request.app[keys.RPC].trade(path_int(request, "tradeid")))
 
@@ -53,7 +53,7 @@ async def get_trade(request: web.Request) -> web.Response:
     op=Operation(
         "trades",
         "Delete a trade, cancelling its open orders",
-        rt.DeleteTradeSchema,
+        shapes.DeleteTrade,
         errors=(WRONG_MODE,),
         role=Role.TRADE,
     ),
@@ -65,7 +65,7 @@ async def delete_trade(request: web.Request) -> web.Response:
 @routes.delete(
     "/trades/{tradeid}/open-order",
     op=Operation(
-        "trades", "Cancel a trade's open order", rt.OpenTradeSchema, errors=(CONFLICT, WRONG_MODE), role=Role.TRADE
+        "trades", "Cancel a trade's open order", shapes.OpenTrade, errors=(CONFLICT, WRONG_MODE), role=Role.TRADE
     ),
 )
 async def cancel_open_order(request: web.Request) -> web.Response:
@@ -75,7 +75,7 @@ async def cancel_open_order(request: web.Request) -> web.Response:
 @routes.post(
     "/trades/{tradeid}/reload",
     op=Operation(
-        "trades", "Reload a trade's orders from the exchange", rt.OpenTradeSchema, errors=(WRONG_MODE,), role=Role.TRADE
+        "trades", "Reload a trade's orders from the exchange", shapes.OpenTrade, errors=(WRONG_MODE,), role=Role.TRADE
     ),
 )
 async def reload_trade(request: web.Request) -> web.Response:
@@ -87,7 +87,7 @@ async def reload_trade(request: web.Request) -> web.Response:
     op=Operation(
         "trades",
         "Custom data of the open trades",
-        rt.TradeCustomDataSchema,
+        shapes.TradeCustomData,
         many=True,
         query=CustomDataQuerySchema,
     ),
@@ -100,7 +100,7 @@ async def open_trades_custom_data(request: web.Request) -> web.Response:
 
 @routes.get(
     "/trades/{tradeid}/custom-data",
-    op=Operation("trades", "Custom data of one trade", rt.CustomDataSchema, many=True, query=CustomDataQuerySchema),
+    op=Operation("trades", "Custom data of one trade", shapes.CustomData, many=True, query=CustomDataQuerySchema),
 )
 async def trade_custom_data(request: web.Request) -> web.Response:
     query = parse_query(request, _custom_query)
@@ -113,7 +113,7 @@ async def trade_custom_data(request: web.Request) -> web.Response:
     op=Operation(
         "trades",
         "Open a trade now",
-        rt.OpenTradeSchema,
+        shapes.OpenTrade,
         body=ForceEnterRequestSchema,
         errors=(CONFLICT, WRONG_MODE),
         description="Needs `force_entry_enable`. 409 when the pair is locked, already open or no slot is free.",
@@ -140,7 +140,7 @@ async def force_enter(request: web.Request) -> web.Response:
     op=Operation(
         "trades",
         "Exit one trade, or all with tradeid 'all'",
-        rt.ForceExitResultSchema,
+        shapes.ForceExitResult,
         body=ForceExitRequestSchema,
         errors=(CONFLICT, WRONG_MODE),
         role=Role.TRADE,

@@ -143,18 +143,11 @@ async def test_health_is_storage_unavailable_while_the_database_cannot_be_writte
     settings = make_settings(tmp_path)
     rpc = Rpc(settings, runmode=RunMode.DRY_RUN, clock=rig.clock, log_buffer=LogBuffer(10), research=Research(settings))
     rpc.attach(rig.bot, rig.bot.repo)
-    assert set(rpc.health()) == {
-        "last_process",
-        "last_process_ts",
-        "bot_start",
-        "bot_start_ts",
-        "bot_startup",
-        "bot_startup_ts",
-    }
+    assert rpc.health().bot_startup is not None
     await rig.read_only(True)
     await rig.tick()
     with pytest.raises(StorageUnavailable, match="attempt to write a readonly database"):
         rpc.health()
     await rig.read_only(False)
     await rig.tick()
-    assert rpc.health()["last_process"] is not None
+    assert rpc.health().last_process is not None

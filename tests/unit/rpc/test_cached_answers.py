@@ -26,7 +26,8 @@ from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
 from ftserver.rpc.profit import profit_all, profit_summary
-from ftserver.rpc.trade_view import trade_to_history_dict
+from ftserver.rpc.shapes.money import Profit, ProfitAll
+from ftserver.rpc.trade_view import trade_history_view
 from tests.support.scripted_market import ScriptedMarket
 from tests.unit.persistence.conftest import build_trade
 
@@ -104,7 +105,7 @@ def as_json(value: Any) -> Any:
 async def expected_rows(running: Running) -> list[Any]:
     """/trades rows: closed trades only, as freqtrade answers."""
     trades = await running.repo.all_trades(with_orders=True)
-    return [as_json(trade_to_history_dict(t)) for t in trades if not t.is_open]
+    return [as_json(trade_history_view(t)) for t in trades if not t.is_open]
 
 
 async def test_trades_page_rows_are_the_history_rows_whether_cached_or_not(running: Running) -> None:
@@ -175,8 +176,8 @@ async def test_candle_answers_are_kept_per_analysis(running: Running) -> None:
     running.clock.advance(120)
     await running.bot.run_once()
     newer = rpc.pair_candles("BTC/USDT", "1m", 5)
-    assert newer["last_analyzed"] != first["last_analyzed"]
-    assert newer["data_stop_ts"] > first["data_stop_ts"]
+    assert newer.last_analyzed != first.last_analyzed
+    assert newer.data_stop_ts > first.data_stop_ts
 
 
 async def test_without_a_candle_budget_every_answer_is_built_again(running: Running) -> None:
@@ -195,17 +196,17 @@ async def test_statistics_per_pair_stay_right_with_room_for_one(running: Running
     for _ in range(2):
         btc = await rpc.entries("BTC/USDT")
         eth = await rpc.entries("ETH/USDT")
-        assert [(e["enter_tag"], e["count"]) for e in btc] == [("tag", 2)]
-        assert [(e["enter_tag"], e["count"]) for e in eth] == [("tag", 1)]
+        assert [(e.enter_tag, e.count) for e in btc] == [("tag", 2)]
+        assert [(e.enter_tag, e.count) for e in eth] == [("tag", 1)]
     trades[0].exit_reason = "stop_loss"
     running.clock.advance(1)
     await running.repo.save_trade(trades[0])
     exits = await rpc.exits("BTC/USDT")
-    assert sorted((e["exit_reason"], e["count"]) for e in exits) == [("roi", 1), ("stop_loss", 1)]
+    assert sorted((e.exit_reason, e.count) for e in exits) == [("roi", 1), ("stop_loss", 1)]
 
 
 async def btc_profit(rpc: Rpc) -> float:
-    return next(row["profit_abs"] for row in await rpc.performance() if row["pair"] == "BTC/USDT")
+    return next(row.profit_abs for row in await rpc.performance() if row.pair == "BTC/USDT")
 
 
 async def test_statistics_are_kept_while_only_open_trades_are_written(running: Running) -> None:
@@ -235,7 +236,7 @@ async def test_statistics_follow_a_second_write_in_the_same_millisecond_at_once(
     assert await btc_profit(rpc) == pytest.approx(2000.0 + trades[1].close_profit_abs)
 
 
-async def from_scratch(running: Running) -> tuple[dict[str, Any], dict[str, Any]]:
+async def from_scratch(running: Running) -> tuple[Profit, ProfitAll]:
     """/profit and /profit_all computed over freshly loaded closed trades and the bot's open ones."""
     bot = running.bot
     trades = [*await running.repo.closed_trades(), *bot.open_trades]
@@ -264,19 +265,19 @@ async def test_profit_through_the_cache_equals_a_computation_from_scratch(runnin
     await check()
     running.market.set_price("BTC/USDT", 100.5)  # under the strategy's ROI
     running.clock.advance(60)
-    await rpc.force_exit(btc["trade_id"], amount=btc["amount"] / 2)  # a partial exit
+    await rpc.force_exit(btc.trade_id, amount=btc.amount / 2)  # a partial exit
     await running.bot.run_once()
-    assert next(t for t in running.bot.open_trades if t.id == btc["trade_id"]).realized_profit > 0
+    assert next(t for t in running.bot.open_trades if t.id == btc.trade_id).realized_profit > 0
     await check()
     running.market.set_price("ETH/USDT", 9.9)  # above its stop loss
     running.clock.advance(60)
-    await rpc.force_exit(eth["trade_id"])  # a close
+    await rpc.force_exit(eth.trade_id)  # a close
     await running.bot.run_once()
     assert len(running.bot.open_trades) == 1
     await check()
     await rpc.delete_trade(2)  # a closed trade deleted
     await check()
-    await rpc.delete_trade(btc["trade_id"])  # an open one
+    await rpc.delete_trade(btc.trade_id)  # an open one
     await check()
     running.clock.advance(2 * 86_400)  # another day: the risk ratios run to it
     await check()
@@ -289,5 +290,5 @@ async def test_kept_daily_profit_moves_on_with_the_day(running: Running) -> None
     assert await rpc.timeunit("days", 3) is first  # kept for the day
     running.clock.advance(86_400)
     later = await rpc.timeunit("days", 3)
-    assert later["data"][0]["date"] != first["data"][0]["date"]
-    assert later["data"][1:] == first["data"][:2]
+    assert later.data[0].date != first.data[0].date
+    assert later.data[1:] == first.data[:2]

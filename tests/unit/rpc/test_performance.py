@@ -10,15 +10,35 @@ from typing import Any
 import pytest
 
 from ftserver.models import Trade
-from ftserver.rpc.performance import (
-    count_summary,
-    enter_tag_performance,
-    exit_reason_performance,
-    mix_tag_performance,
-    pair_performance,
-    trade_stats,
-)
+from ftserver.rpc import performance as _performance
+from tests.support.wire import as_wire
 from tests.unit.rpc.factories import NOW, make_trade, sample
+
+
+# The answers as their clients read them (JSON), so they compare with freqtrade's samples.
+def count_summary(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_performance.count_summary(*args, **kwargs))
+
+
+def enter_tag_performance(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_performance.enter_tag_performance(*args, **kwargs))
+
+
+def exit_reason_performance(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_performance.exit_reason_performance(*args, **kwargs))
+
+
+def mix_tag_performance(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_performance.mix_tag_performance(*args, **kwargs))
+
+
+def pair_performance(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_performance.pair_performance(*args, **kwargs))
+
+
+def trade_stats(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_performance.trade_stats(*args, **kwargs))
+
 
 DAY = timedelta(days=1)
 # 100 USDT stakes with 0.1 % fees: open value 100.1.

@@ -10,8 +10,15 @@ import pytest
 
 from ftserver.errors import InvalidRequest
 from ftserver.models import Trade
-from ftserver.rpc.periods import timeunit_profit
+from ftserver.rpc import periods as _periods
+from tests.support.wire import as_wire
 from tests.unit.rpc.factories import NOW, make_trade, sample
+
+
+# The answers as their clients read them (JSON), so they compare with freqtrade's samples.
+def timeunit_profit(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_periods.timeunit_profit(*args, **kwargs))
+
 
 # 50 coins bought for 100 USDT at 2.0 with 0.1 % fees (open value 100.1), sold at:
 UP = 50 * 2.2 * 0.999 - 100.1  # 2.2: +9.79

@@ -5,12 +5,24 @@ from __future__ import annotations
 import math
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from ftserver.models import OrderSide, OrderStatus, Trade, TradingMode
-from ftserver.rpc.profit import profit_all, profit_summary
+from ftserver.rpc import profit as _profit
+from tests.support.wire import as_wire
 from tests.unit.rpc.factories import NOW, make_trade, order, sample
+
+
+# The answers as their clients read them (JSON), so they compare with freqtrade's samples.
+def profit_all(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_profit.profit_all(*args, **kwargs))
+
+
+def profit_summary(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(_profit.profit_summary(*args, **kwargs))
+
 
 DAY = timedelta(days=1)
 T1_CLOSE = NOW - 3 * DAY + timedelta(hours=2)

@@ -9,9 +9,21 @@ from typing import Any
 import pytest
 
 from ftserver.models import OrderSide, OrderStatus, PairLock
+from ftserver.rpc import trade_view
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
-from ftserver.rpc.trade_view import lock_to_dict, trade_to_dict, trade_to_history_dict
+from ftserver.rpc.trade_view import lock_view
+from tests.support.wire import as_wire
 from tests.unit.rpc.factories import NOW, from_ms, make_trade, order, sample, trade_from_sample
+
+
+# The answers as their clients read them (JSON), so they compare with freqtrade's samples.
+def open_trade_view(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(trade_view.open_trade_view(*args, **kwargs))
+
+
+def trade_history_view(*args: Any, **kwargs: Any) -> Any:
+    return as_wire(trade_view.trade_history_view(*args, **kwargs))
+
 
 # ---- dates ------------------------------------------------------------------------------------
 
@@ -68,21 +80,21 @@ def test_closed_trade_body_is_freqtrades_trade_answer() -> None:
     expected = sample("trade_1.json")
     # /trades row 0 is the same stored trade, with every stored field (order prices, dates).
     stored = trade_from_sample(sample("trades_limit_2.json")["trades"][0])
-    body = trade_to_dict(stored)
+    body = open_trade_view(stored)
     assert body.pop("open_order") is None
     assert same_json(body, expected)
 
 
 def test_open_trade_bodies_are_freqtrades_status_answer() -> None:
     for expected in sample("status.json"):
-        body = trade_to_dict(trade_from_sample(expected), current_rate=expected["current_rate"])
+        body = open_trade_view(trade_from_sample(expected), current_rate=expected["current_rate"])
         assert body.pop("open_order") is None
         assert same_json(body, expected)
 
 
 def test_history_rows_are_freqtrades_trades_answer() -> None:
     for expected in sample("trades_limit_2.json")["trades"]:
-        assert same_json(trade_to_history_dict(trade_from_sample(expected)), expected)
+        assert same_json(trade_history_view(trade_from_sample(expected)), expected)
 
 
 def test_lock_body_is_freqtrades_lock_answer() -> None:
@@ -96,7 +108,7 @@ def test_lock_body_is_freqtrades_lock_answer() -> None:
         side=expected["side"],
         active=expected["active"],
     )
-    assert same_json(lock_to_dict(lock), expected)
+    assert same_json(as_wire(lock_view(lock)), expected)
 
 
 # ---- hand-computed values ---------------------------------------------------------------------
@@ -105,7 +117,7 @@ def test_lock_body_is_freqtrades_lock_answer() -> None:
 def test_closed_trade_profit_and_stop_distances_by_hand() -> None:
     trade = make_trade("BTC/USDT", 2.0, 2.2, opened=NOW - timedelta(days=1))
     # 100 USDT buys 50 coins: open value 50 * 2.0 * 1.001 = 100.1 ; close value 50 * 2.2 * 0.999 = 109.89
-    body = trade_to_dict(trade)
+    body = open_trade_view(trade)
     assert body["profit_abs"] == pytest.approx(9.79)
     assert body["profit_ratio"] == pytest.approx(109.89 / 100.1 - 1)  # 0.0978022
     assert body["profit_pct"] == 9.78
@@ -127,7 +139,7 @@ def test_closed_trade_profit_and_stop_distances_by_hand() -> None:
 
 
 def test_history_row_duration_is_in_minutes() -> None:
-    row = trade_to_history_dict(make_trade("BTC/USDT", 2.0, 2.2, opened=NOW, hours=2.5))
+    row = trade_history_view(make_trade("BTC/USDT", 2.0, 2.2, opened=NOW, hours=2.5))
     assert row["trade_duration_s"] == 9000
     assert row["trade_duration"] == 150
     assert [o["ft_is_entry"] for o in row["orders"]] == [True, False]
@@ -135,13 +147,13 @@ def test_history_row_duration_is_in_minutes() -> None:
 
 
 def test_short_trade_orders_know_their_entry_side() -> None:
-    row = trade_to_history_dict(make_trade("BTC/USDT", 2.0, 1.8, opened=NOW, is_short=True))
+    row = trade_history_view(make_trade("BTC/USDT", 2.0, 1.8, opened=NOW, is_short=True))
     assert [(o["ft_order_side"], o["ft_is_entry"]) for o in row["orders"]] == [("sell", True), ("buy", False)]
 
 
 def test_open_trade_current_profit_in_stake_and_fiat() -> None:
     trade = make_trade("BTC/USDT", 2.0, opened=NOW - timedelta(hours=3))
-    body = trade_to_dict(trade, current_rate=2.1, fiat_rate=2.0)
+    body = open_trade_view(trade, current_rate=2.1, fiat_rate=2.0)
     # 50 * 2.1 * 0.999 = 104.895 ; 104.895 - 100.1 = 4.795
     assert body["profit_abs"] == pytest.approx(4.795)
     assert body["profit_ratio"] == round(104.895 / 100.1 - 1, 8)
@@ -160,7 +172,7 @@ def test_open_trade_total_profit_adds_partial_exits() -> None:
     trade = make_trade("BTC/USDT", 2.0, opened=NOW - timedelta(hours=3))
     trade.realized_profit = 1.5
     trade.close_profit = 0.015
-    body = trade_to_dict(trade, current_rate=2.1)
+    body = open_trade_view(trade, current_rate=2.1)
     assert body["profit_abs"] == pytest.approx(4.795)
     assert body["total_profit_abs"] == pytest.approx(4.795 + 1.5)
     assert body["total_profit_ratio"] == round((4.795 + 1.5) / 100.1, 8)
@@ -170,7 +182,7 @@ def test_open_trade_total_profit_adds_partial_exits() -> None:
 
 
 def test_open_trade_without_a_rate_has_no_current_profit() -> None:
-    body = trade_to_dict(make_trade("BTC/USDT", 2.0, opened=NOW))
+    body = open_trade_view(make_trade("BTC/USDT", 2.0, opened=NOW))
     assert body["profit_abs"] is None and body["profit_ratio"] is None and body["profit_pct"] is None
     assert body["profit_fiat"] is None and body["total_profit_fiat"] is None
     assert body["total_profit_abs"] == 0.0
@@ -183,7 +195,7 @@ def test_unfilled_entry_shows_its_open_order_and_no_profit() -> None:
     trade.orders.append(
         order(1, "BTC/USDT", OrderSide.BUY, amount=50.0, price=2.0, placed=NOW, status=OrderStatus.OPEN, filled=0.0)
     )
-    body = trade_to_dict(trade, current_rate=2.1)
+    body = open_trade_view(trade, current_rate=2.1)
     assert body["profit_abs"] == 0.0 and body["profit_ratio"] == 0.0 and body["total_profit_abs"] == 0.0
     assert body["has_open_orders"] is True
     assert body["open_order"] == "(limit buy rem=50.00000000)"
@@ -197,14 +209,14 @@ def test_cancelled_unfilled_orders_are_not_listed() -> None:
     trade.orders.append(
         order(1, "BTC/USDT", OrderSide.SELL, amount=50.0, price=2.5, placed=NOW, status=OrderStatus.CANCELED, filled=0)
     )
-    assert [o["ft_order_side"] for o in trade_to_dict(trade)["orders"]] == ["buy"]
-    assert len(trade_to_history_dict(trade)["orders"]) == 1
+    assert [o["ft_order_side"] for o in open_trade_view(trade)["orders"]] == ["buy"]
+    assert len(trade_history_view(trade)["orders"]) == 1
 
 
 def test_open_fill_date_is_the_first_filled_entry() -> None:
     trade = make_trade("BTC/USDT", 2.0, opened=NOW)
     later = NOW + timedelta(hours=1)
     trade.orders.append(order(1, "BTC/USDT", OrderSide.BUY, amount=10.0, price=1.9, placed=later))
-    body = trade_to_dict(trade, current_rate=2.0)
+    body = open_trade_view(trade, current_rate=2.0)
     assert body["open_fill_timestamp"] == to_ms(NOW)
     assert body["nr_of_successful_entries"] == 2

@@ -69,7 +69,8 @@ def analyzed() -> pd.DataFrame:
 
 def test_defaults_match_freqtrade_interface_version_3() -> None:
     strategy = Silent()
-    assert (Strategy.INTERFACE_VERSION, strategy.timeframe, strategy.minimal_roi) == (3, "5m", {"0": 0.1})
+    # No ROI table unless the strategy sets one: freqtrade's interface has an empty one.
+    assert (Strategy.INTERFACE_VERSION, strategy.timeframe, strategy.minimal_roi) == (3, "5m", {})
     assert (strategy.stoploss, strategy.trailing_stop, strategy.trailing_stop_positive) == (-0.1, False, None)
     assert (strategy.can_short, strategy.process_only_new_candles, strategy.use_exit_signal) == (False, True, True)
     assert (strategy.name, strategy.version(), strategy.dp, dict(strategy.config)) == ("Silent", None, None, {})
@@ -77,7 +78,7 @@ def test_defaults_match_freqtrade_interface_version_3() -> None:
 
 def test_editing_an_instance_roi_table_leaves_the_class_alone() -> None:
     Silent().minimal_roi["0"] = 0.5
-    assert Silent().minimal_roi == {"0": 0.1}
+    assert Silent().minimal_roi == {}
 
 
 def test_analyze_adds_zero_signals_and_empty_tags(analyzed: pd.DataFrame) -> None:
@@ -166,6 +167,7 @@ def test_roi_table_without_key_zero_has_no_threshold_before_first_key() -> None:
 
 def test_replacing_the_roi_table_is_seen_even_with_the_same_size() -> None:
     strategy = Silent()
+    strategy.minimal_roi = {"0": 0.1}
     assert strategy.min_roi_at(0) == 0.1
     strategy.minimal_roi = {"0": 0.3}
     assert strategy.min_roi_at(0) == 0.3

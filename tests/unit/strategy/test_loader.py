@@ -57,7 +57,7 @@ def test_config_values_override_strategy_attributes(tmp_path: Path, caplog: pyte
 def test_null_config_values_keep_the_strategy_values(tmp_path: Path) -> None:
     write_strategy(tmp_path, "MyStrat")
     strategy = load_strategy("MyStrat", [tmp_path], {"timeframe": None, "stoploss": None, "minimal_roi": None})
-    assert (strategy.timeframe, strategy.stoploss, strategy.minimal_roi) == ("15m", -0.2, {"0": 0.1})
+    assert (strategy.timeframe, strategy.stoploss, strategy.minimal_roi) == ("15m", -0.2, {})
 
 
 def test_not_found_lists_the_strategies_and_logs_the_folders(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
