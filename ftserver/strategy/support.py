@@ -12,7 +12,7 @@ from ftserver.errors import StrategyError
 from ftserver.strategy.base import Strategy
 
 # Methods of freqtrade's interface (version 3) that ftserver never calls, and what happens instead.
-# Every trading callback is called (bot/strategy_answers.py); what is left is FreqAI and chart extras.
+# Every trading callback is called (decide/strategy_answers.py); what is left is FreqAI and chart extras.
 UNCALLED_CALLBACKS: dict[str, str] = {
     "feature_engineering_expand_all": "FreqAI is not supported: its features are not built",
     "feature_engineering_expand_basic": "FreqAI is not supported: its features are not built",
