@@ -37,6 +37,7 @@ from ftserver.bot.pairlist import Pairlist
 from ftserver.bot.pairlists.chain import PairlistChain
 from ftserver.bot.pricing import Prices
 from ftserver.bot.protection_settings import strategy_protections
+from ftserver.bot.strategy_locks import StrategyLockBook
 from ftserver.bot.wallet import ExchangeWallet, Wallet
 from ftserver.bot.whitelist import WhitelistKeeper
 from ftserver.config import Settings
@@ -143,6 +144,7 @@ class TradingLoop:
         self.prices = Prices(market)
         self.lock = asyncio.Lock()
         self.locks = PairLocks(repo, clock)
+        self.strategy_locks = StrategyLockBook(clock.now)
         self._settings_loader = settings_loader
         self._strategy_factory = strategy_factory
         self._open: dict[int, Trade] = {}
@@ -182,6 +184,7 @@ class TradingLoop:
             history=candle_store_for(settings),
         )
         strategy.strategy.dp = self.dataprovider
+        strategy.strategy.pair_locks = self.strategy_locks
         self._informative = InformativeCandles(strategy, self.market, self.bus)
         self.whitelists.configure(settings)
         self.locks.strategy_protections = strategy_protections(strategy.strategy, strategy.name)
@@ -372,6 +375,7 @@ class TradingLoop:
     # ---- one iteration -----------------------------------------------------------------------
     async def run_once(self) -> None:
         async with self._changing():
+            await self.strategy_locks.sync(self.locks, self.clock.now())
             strategy_answers.bot_loop_start(self.strategy.strategy, self.clock.now())
             await self._process()
 
@@ -414,6 +418,8 @@ class TradingLoop:
         if self.state is BotState.RUNNING and entries:
             with contextlib.suppress(ExchangeError):
                 await self._refresh_wallet()
+            # Locks the strategy took while analysing or in a callback count for these entries.
+            await self.strategy_locks.sync(self.locks, self.clock.now())
             await self._enter_new_trades(entries)
         self._last_process = self.clock.now()
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ftserver.data.timeframes import timeframe_to_minutes
+from ftserver.data.timeframes import timeframe_to_minutes, timeframe_to_next_date
 from ftserver.errors import StrategyError
 from ftserver.strategy.informative import InformativeMerger, informative_keys, informative_methods
+from ftserver.strategy.pair_locks import MemoryPairLocks
 
 if TYPE_CHECKING:
     from ftserver.models import Order, Trade
@@ -58,6 +59,8 @@ class Strategy:
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
         self.config: Mapping[str, Any] = config or {}
         self.dp: Any = None  # the bot's DataProvider, set by the bot (freqtrade's self.dp)
+        # What lock_pair / is_pair_locked work on: the live bot replaces it with its own book.
+        self.pair_locks: MemoryPairLocks = MemoryPairLocks()
         # Instance copies: config overrides and user code must not edit the class-wide tables.
         self.minimal_roi = dict(type(self).minimal_roi)
         # freqtrade strategies write plot_config as a class dict or as a property; only a dict is copied.
@@ -90,6 +93,23 @@ class Strategy:
         return None
 
     # ---- user hooks --------------------------------------------------------------------------
+    # ---- pair locks (freqtrade's strategy helpers) ---------------------------------------------
+    def lock_pair(self, pair: str, until: datetime, reason: str | None = None, side: str = "*") -> None:
+        """Block entries on ``pair`` until the candle after ``until`` starts ("*" locks every pair)."""
+        self.pair_locks.lock_pair(pair, timeframe_to_next_date(self.timeframe, until), reason, side)
+
+    def unlock_pair(self, pair: str) -> None:
+        self.pair_locks.unlock_pair(pair)
+
+    def unlock_reason(self, reason: str) -> None:
+        self.pair_locks.unlock_reason(reason)
+
+    def is_pair_locked(self, pair: str, *, candle_date: datetime | None = None, side: str = "*") -> bool:
+        """Locked now, or (with ``candle_date``) when the candle after ``candle_date`` starts, as freqtrade
+        checks a signal's candle so a lock cannot end between the candle's close and the entry."""
+        at = None if candle_date is None else timeframe_to_next_date(self.timeframe, candle_date)
+        return self.pair_locks.is_pair_locked(pair, at, side)
+
     def informative_pairs(self) -> list[tuple[str, ...]]:
         """Extra (pair, timeframe[, candle_type]) candles the bot fetches for ``self.dp`` to return."""
         return []
