@@ -193,6 +193,9 @@ async def test_reload_config_keeps_the_producer_data_for_the_strategy(
         frame, analyzed_at = reloaded.dp.get_producer_df("BTC/USDT", producer_name="prod")
         assert len(frame) == 50 and analyzed_at > datetime(2000, 1, 1, tzinfo=UTC)  # ... reading the same data
         assert reloaded.dp.get_producer_pairs("prod") == ["BTC/USDT", "ETH/USDT"]
+        # A new candle, so this iteration analyses again: the app's own first iteration may already
+        # have analysed the current candle before the producer's data arrived.
+        clock.advance(minutes=1)
         await app[BOT].run_once()
 
         analyzed = app[BOT].analyzed("BTC/USDT", "1m")
