@@ -331,11 +331,13 @@ class TradeRepository:
         trades.sort(key=lambda trade: trade.id or 0)
         return await self._attach_orders(trades)
 
-    async def closed_trades(self, *, pair: str | None = None) -> list[Trade]:
-        """Closed trades without their orders (``orders == []``), oldest close first."""
+    async def closed_trades(self, *, pair: str | None = None, with_orders: bool = False) -> list[Trade]:
+        """Closed trades, oldest close first; their orders only when asked for (else ``orders == []``)."""
         if pair is None:
-            return await self._select_trades("WHERE is_open = 0 ORDER BY close_date, id")
-        return await self._select_trades("WHERE is_open = 0 AND pair = ? ORDER BY close_date, id", (pair,))
+            trades = await self._select_trades("WHERE is_open = 0 ORDER BY close_date, id")
+        else:
+            trades = await self._select_trades("WHERE is_open = 0 AND pair = ? ORDER BY close_date, id", (pair,))
+        return await self._attach_orders(trades) if with_orders else trades
 
     async def all_trades(self, *, pair: str | None = None, with_orders: bool = False) -> list[Trade]:
         """Every trade (of ``pair``) by id; orders only when asked for."""

@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class ClosedSnapshot:
-    """The closed trades (close date, then id; without orders) of one ``closed_trades_version``.
+    """The closed trades (close date, then id; with their orders) of one ``closed_trades_version``.
 
     The list is shared by every reader: nobody may mutate the trades.
     """
@@ -71,7 +71,7 @@ class ClosedTrades:
             # what is kept is never older than the version it is kept for.
             version = repo.closed_trades_version()
             if cached is None or cached.version != version:
-                cached = ClosedSnapshot(version, await repo.closed_trades())
+                cached = ClosedSnapshot(version, await repo.closed_trades(with_orders=True))
                 self._snapshot = cached
                 self._results.clear()  # computed from the list just replaced
             return cached

@@ -8,6 +8,8 @@ Conventions, from freqtrade's answers (2026.9):
 - ``profit_factor`` is null when there is no losing trade (freqtrade divides by zero into infinity,
   which its JSON encoder writes as null); ``expectancy_ratio`` is 100.0 when there is no loss.
 - ``first_trade`` / ``latest_trade`` are the open dates of the lowest and highest trade id.
+- ``best_pair`` is /performance's first row: the pair with the largest summed profit among those
+  with a filled entry order, its ratio being that profit over their entry cost.
 - No trades: numbers are 0 / 0.0, dates "" and timestamps 0 (freqtrade's empty-database answer), except
   ``profit_factor`` (null) and ``expectancy_ratio`` (100.0) as above.
 
@@ -33,6 +35,7 @@ from typing import Any, Literal
 
 from ftserver.models import OrderStatus, Trade, TradingMode, round8
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
+from ftserver.rpc.order_sums import entry_cost
 from ftserver.rpc.shapes.money import Profit, ProfitAll
 
 Direction = Literal["long", "short"]
@@ -200,8 +203,7 @@ class ClosedProfit:
         winning_profit = losing_profit = 0.0
         duration_total = 0.0
         pair_abs: dict[str, float] = {}
-        pair_ratio: dict[str, float] = {}
-        pair_count: dict[str, int] = {}
+        pair_cost: dict[str, float] = {}  # only pairs with a filled entry order, as freqtrade's best pair
         volume = 0.0
         for trade in closed:
             volume += _traded_volume(trade)
@@ -217,8 +219,9 @@ class ClosedProfit:
                 losing_profit += profit_abs
             pair = trade.pair
             pair_abs[pair] = pair_abs.get(pair, 0.0) + profit_abs
-            pair_ratio[pair] = pair_ratio.get(pair, 0.0) + ratio
-            pair_count[pair] = pair_count.get(pair, 0) + 1
+            cost = entry_cost(trade)
+            if cost is not None:
+                pair_cost[pair] = pair_cost.get(pair, 0.0) + cost
             if trade.close_date is not None:
                 duration_total += (trade.close_date - trade.open_date).total_seconds()
                 dated.append(trade)
@@ -237,8 +240,8 @@ class ClosedProfit:
         closed_mean = sum(closed_ratio) / len(closed_ratio) if closed_ratio else 0.0
         closed_total = closed_coin / starting_balance if starting_balance else 0.0
         average_duration = timedelta(seconds=duration_total / len(dated)) if dated else timedelta()
-        best_pair = max(pair_abs, key=pair_abs.__getitem__) if pair_abs else ""
-        best_ratio = pair_ratio[best_pair] / pair_count[best_pair] if best_pair else 0.0
+        best_pair = max(pair_cost, key=pair_abs.__getitem__) if pair_cost else ""
+        best_ratio = pair_abs[best_pair] / pair_cost[best_pair] if best_pair and pair_cost[best_pair] else 0.0
         expectancy, expectancy_ratio = _expectancy([t.close_profit_abs or 0.0 for t in dated])
         self.drawdown = _drawdown(dated, starting_balance)
         self.closed_coin = closed_coin

@@ -97,12 +97,8 @@ async def answer(client: Any, path: str, **params: Any) -> Any:
 # Differ because ftserver's answer is computed differently, not because of the import (reported to
 # the rpc owners; each is compared in its own xfail test below, which starts passing once fixed):
 RPC_DIFFERENCES: dict[str, frozenset[str]] = {
-    # freqtrade: summed profit over the summed cost of the filled entry orders; ftserver: mean trade ratio.
-    "performance": frozenset({"profit_ratio", "profit", "profit_pct"}),
     "profit": frozenset(
         {
-            "best_pair_profit_ratio",  # as /performance's profit_ratio
-            "best_rate",
             "trading_volume",  # freqtrade: cost of every closed order of every trade
             "profit_closed_fiat",  # freqtrade: 0.0 without fiat_display_currency
             "sharpe",  # freqtrade: over first..last trade open date, incl. open trades

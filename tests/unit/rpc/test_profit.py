@@ -77,8 +77,8 @@ def test_closed_profit_win_rate_and_best_pair_by_hand() -> None:
     assert body["sqn"] == round(math.sqrt(3) * mean / std, 4)
     assert body["best_pair"] == "BTC/USDT"
     assert body["best_pair_profit_abs"] == pytest.approx(WIN_1 + WIN_2)
-    assert body["best_pair_profit_ratio"] == pytest.approx((RATIOS[0] + RATIOS[2]) / 2)
-    assert body["best_rate"] == round((RATIOS[0] + RATIOS[2]) / 2 * 100, 2)
+    assert body["best_pair_profit_ratio"] == pytest.approx((WIN_1 + WIN_2) / 200)  # over the two entries
+    assert body["best_rate"] == round((WIN_1 + WIN_2) / 200 * 100, 2)
     assert body["avg_duration"] == "2:00:00"
     # volume: entries 3 x 100, exits 50 * 2.2 + 25 * 3.6 + 100 * 1.05
     assert body["trading_volume"] == pytest.approx(300 + 110 + 90 + 105)

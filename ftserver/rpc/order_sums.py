@@ -1,0 +1,27 @@
+"""What a trade's orders add up to, as freqtrade 2026.9 counts them.
+
+- Entry cost: the stake of every entry-side order that filled something (position increases
+  included, whatever the order's status), at its average price (else its limit price, else the
+  price it was requested at), divided by the trade's leverage. /performance, /entries, /exits and
+  /profit's best pair divide a group's summed profit by its summed entry cost.
+
+A trade loaded without its orders counts for nothing, as in freqtrade.
+"""
+
+from __future__ import annotations
+
+from ftserver.models import Trade
+
+
+def entry_cost(trade: Trade) -> float | None:
+    """Stake of the trade's filled entry orders; None when no entry order filled anything."""
+    cost: float | None = None
+    side = trade.entry_side
+    leverage = trade.leverage or 1.0
+    for order in trade.orders:
+        if order.ft_order_side != side or order.filled <= 0:
+            continue
+        # First price that is known, in this order (0 counts as known, unlike Order.safe_price).
+        price = next((p for p in (order.average, order.price, order.ft_price) if p is not None), 0.0)
+        cost = (cost or 0.0) + order.filled * price / leverage
+    return cost
