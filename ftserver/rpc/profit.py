@@ -8,6 +8,8 @@ Conventions, from freqtrade's answers (2026.9):
 - ``profit_factor`` is null when there is no losing trade (freqtrade divides by zero into infinity,
   which its JSON encoder writes as null); ``expectancy_ratio`` is 100.0 when there is no loss.
 - ``first_trade`` / ``latest_trade`` are the open dates of the lowest and highest trade id.
+- ``trading_volume`` sums the cost of every closed (filled, with a fill date) order of every trade,
+  open or closed (``order_sums.traded_volume``); a trade without stored orders adds nothing.
 - ``best_pair`` is /performance's first row: the pair with the largest summed profit among those
   with a filled entry order, its ratio being that profit over their entry cost.
 - No trades: numbers are 0 / 0.0, dates "" and timestamps 0 (freqtrade's empty-database answer), except
@@ -33,9 +35,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from ftserver.models import OrderStatus, Trade, TradingMode, round8
+from ftserver.models import Trade, TradingMode, round8
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
-from ftserver.rpc.order_sums import entry_cost
+from ftserver.rpc.order_sums import entry_cost, traded_volume
 from ftserver.rpc.shapes.money import Profit, ProfitAll
 
 Direction = Literal["long", "short"]
@@ -54,20 +56,6 @@ def _id_key(trade: Trade) -> tuple[bool, int, datetime]:
 
 def _close_key(trade: Trade) -> datetime:
     return trade.close_date or trade.open_date
-
-
-def _traded_volume(trade: Trade) -> float:
-    """Stake moved by the trade's filled orders; estimated from the trade when it was loaded without orders."""
-    if trade.orders:
-        volume = 0.0
-        for order in trade.orders:
-            if order.filled > 0 and order.status != OrderStatus.OPEN:
-                volume += order.cost
-        return volume
-    volume = trade.stake_amount
-    if not trade.is_open and trade.close_rate:
-        volume += trade.amount * trade.close_rate
-    return volume
 
 
 def _open_profit(trade: Trade, rates: Mapping[str, float]) -> tuple[float, float] | None:
@@ -206,7 +194,7 @@ class ClosedProfit:
         pair_cost: dict[str, float] = {}  # only pairs with a filled entry order, as freqtrade's best pair
         volume = 0.0
         for trade in closed:
-            volume += _traded_volume(trade)
+            volume += traded_volume(trade)
             profit_abs = trade.close_profit_abs or 0.0
             ratio = trade.close_profit or 0.0
             closed_abs.append(profit_abs)
@@ -293,7 +281,7 @@ def summarize(
     open_ratio: list[float] = []
     volume = closed.volume
     for trade in open_trades:
-        volume += _traded_volume(trade)
+        volume += traded_volume(trade)
         current = _open_profit(trade, current_rates)
         if current is not None:
             open_abs.append(current[0])

@@ -99,7 +99,6 @@ async def answer(client: Any, path: str, **params: Any) -> Any:
 RPC_DIFFERENCES: dict[str, frozenset[str]] = {
     "profit": frozenset(
         {
-            "trading_volume",  # freqtrade: cost of every closed order of every trade
             "profit_closed_fiat",  # freqtrade: 0.0 without fiat_display_currency
             "sharpe",  # freqtrade: over first..last trade open date, incl. open trades
             "sortino",

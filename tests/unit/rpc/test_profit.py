@@ -84,9 +84,18 @@ def test_closed_profit_win_rate_and_best_pair_by_hand() -> None:
     assert body["trading_volume"] == pytest.approx(300 + 110 + 90 + 105)
 
 
-def test_volume_is_estimated_for_trades_loaded_without_orders() -> None:
-    body = summary_of(three_trades(with_orders=False))
-    assert body["trading_volume"] == pytest.approx(300 + 110 + 90 + 105)
+def test_volume_counts_closed_orders_only_and_nothing_for_trades_without_orders() -> None:
+    """As freqtrade: the cost of each closed order with a fill date; a cancelled order that filled
+    part of its amount, an order without a fill date and a trade stored without orders add nothing."""
+    trades = three_trades()
+    partial = order(
+        1, "BTC/USDT", OrderSide.BUY, amount=10, price=2.0, placed=NOW, status=OrderStatus.CANCELED, filled=4
+    )
+    undated = order(1, "BTC/USDT", OrderSide.BUY, amount=10, price=2.0, placed=NOW)
+    undated.order_filled_date = None
+    trades[0].orders += [partial, undated]
+    trades.append(make_trade("SOL/USDT", 10.0, 10.4, opened=NOW - DAY, trade_id=4, with_orders=False))
+    assert summary_of(trades)["trading_volume"] == pytest.approx(300 + 110 + 90 + 105)
 
 
 def test_drawdown_by_hand() -> None:
