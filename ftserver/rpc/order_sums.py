@@ -13,7 +13,13 @@ A trade loaded without its orders counts for nothing in either sum, as in freqtr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ftserver.models import OrderStatus, Trade
+
+# How a statistic learns a trade's sums: from its loaded orders (below) or from sums kept for it.
+EntryCost = Callable[[Trade], float | None]
+TradedVolume = Callable[[Trade], float]
 
 
 def entry_cost(trade: Trade) -> float | None:

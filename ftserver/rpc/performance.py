@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ftserver.models import Trade
-from ftserver.rpc.order_sums import entry_cost
+from ftserver.rpc import order_sums
+from ftserver.rpc.order_sums import EntryCost
 from ftserver.rpc.shapes.money import (
     Count,
     EntryPerformance,
@@ -39,8 +40,9 @@ class _Group(NamedTuple):
     trades: int
 
 
-def _grouped(trades: Sequence[Trade], name_of: Callable[[Trade], str], *, over_entry_cost: bool) -> list[_Group]:
-    """Closed ``trades`` grouped by ``name_of``; the ratio is profit over entry cost, or the summed ratio."""
+def _grouped(trades: Sequence[Trade], name_of: Callable[[Trade], str], entry_cost: EntryCost | None) -> list[_Group]:
+    """Closed ``trades`` grouped by ``name_of``; the ratio is profit over ``entry_cost``, or without it
+    the summed ratio."""
     totals: dict[str, list[float]] = {}  # name -> [ratio sum, abs sum, count, entry cost]
     costed: set[str] = set()
     for trade in trades:
@@ -53,14 +55,14 @@ def _grouped(trades: Sequence[Trade], name_of: Callable[[Trade], str], *, over_e
         row[0] += trade.close_profit or 0.0
         row[1] += trade.close_profit_abs or 0.0
         row[2] += 1
-        if over_entry_cost:
+        if entry_cost is not None:
             cost = entry_cost(trade)
             if cost is not None:
                 row[3] += cost
                 costed.add(name)
     groups: list[_Group] = []
     for name, (ratio_sum, abs_sum, count, cost_sum) in totals.items():
-        if over_entry_cost:
+        if entry_cost is not None:
             if name not in costed:
                 continue
             ratio = abs_sum / cost_sum if cost_sum else 0.0
@@ -91,27 +93,33 @@ def _mix_tag(trade: Trade) -> str:
     return f"{_enter_tag(trade)} {_exit_reason(trade)}"
 
 
-def pair_performance(trades: Sequence[Trade]) -> list[PairPerformance]:
+def pair_performance(
+    trades: Sequence[Trade], *, entry_cost: EntryCost = order_sums.entry_cost
+) -> list[PairPerformance]:
     """``/performance``: per pair, with ``profit`` (= ``profit_pct``) kept for old clients."""
     return [
         PairPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, pair=g.name, profit=g.profit_pct)
-        for g in _grouped(trades, _pair, over_entry_cost=True)
+        for g in _grouped(trades, _pair, entry_cost)
     ]
 
 
-def enter_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[EntryPerformance]:
+def enter_tag_performance(
+    trades: Sequence[Trade], pair: str | None = None, *, entry_cost: EntryCost = order_sums.entry_cost
+) -> list[EntryPerformance]:
     """``/entries``: per entry tag, optionally of one pair."""
     return [
         EntryPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, enter_tag=g.name)
-        for g in _grouped(_of_pair(trades, pair), _enter_tag, over_entry_cost=True)
+        for g in _grouped(_of_pair(trades, pair), _enter_tag, entry_cost)
     ]
 
 
-def exit_reason_performance(trades: Sequence[Trade], pair: str | None = None) -> list[ExitPerformance]:
+def exit_reason_performance(
+    trades: Sequence[Trade], pair: str | None = None, *, entry_cost: EntryCost = order_sums.entry_cost
+) -> list[ExitPerformance]:
     """``/exits``: per exit reason, optionally of one pair."""
     return [
         ExitPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, exit_reason=g.name)
-        for g in _grouped(_of_pair(trades, pair), _exit_reason, over_entry_cost=True)
+        for g in _grouped(_of_pair(trades, pair), _exit_reason, entry_cost)
     ]
 
 
@@ -119,7 +127,7 @@ def mix_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> lis
     """``/mix_tags``: per "enter_tag exit_reason" pair, optionally of one pair."""
     return [
         MixTagPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, mix_tag=g.name)
-        for g in _grouped(_of_pair(trades, pair), _mix_tag, over_entry_cost=False)
+        for g in _grouped(_of_pair(trades, pair), _mix_tag, None)
     ]
 
 

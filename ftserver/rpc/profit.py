@@ -36,8 +36,9 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from ftserver.models import Trade, TradingMode, round8
+from ftserver.rpc import order_sums
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
-from ftserver.rpc.order_sums import entry_cost, traded_volume
+from ftserver.rpc.order_sums import EntryCost, TradedVolume
 from ftserver.rpc.shapes.money import Profit, ProfitAll
 
 Direction = Literal["long", "short"]
@@ -180,9 +181,17 @@ class ClosedProfit:
     The risk ratios run to today, so they are kept for one day at a time.
     """
 
-    def __init__(self, closed: Sequence[Trade], starting_balance: float) -> None:
+    def __init__(
+        self,
+        closed: Sequence[Trade],
+        starting_balance: float,
+        *,
+        entry_cost: EntryCost = order_sums.entry_cost,
+        traded_volume: TradedVolume = order_sums.traded_volume,
+    ) -> None:
         """``closed``: trades that are not open, in the order their sums are taken (the product's:
-        close date, then id)."""
+        close date, then id); what their orders add up to comes from ``entry_cost`` and
+        ``traded_volume`` (by default from the orders loaded with them)."""
         self.starting_balance = starting_balance
         closed_abs: list[float] = []
         closed_ratio: list[float] = []
@@ -281,7 +290,7 @@ def summarize(
     open_ratio: list[float] = []
     volume = closed.volume
     for trade in open_trades:
-        volume += traded_volume(trade)
+        volume += order_sums.traded_volume(trade)
         current = _open_profit(trade, current_rates)
         if current is not None:
             open_abs.append(current[0])
