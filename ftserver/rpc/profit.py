@@ -15,13 +15,16 @@ Conventions, from freqtrade's answers (2026.9):
 - No trades: numbers are 0 / 0.0, dates "" and timestamps 0 (freqtrade's empty-database answer), except
   ``profit_factor`` (null) and ``expectancy_ratio`` (100.0) as above.
 
-Risk ratios follow the textbook definitions over a daily return series (freqtrade uses per-trade
-returns, which inflates them): each UTC day from the first closed trade's open day to today returns
-the profit closed that day over the balance at the start of that day (starting balance plus all
-profit closed before). Sharpe = mean / std * sqrt(365); Sortino uses the downside deviation (root
-mean square of the negative days) instead of std; Calmar = mean daily return * 365 / max drawdown;
-CAGR = (final / starting balance) ** (365 / days) - 1. SQN = sqrt(n) * mean / std of closed trade
-profits (sample std), 4 decimals. Undefined ratios (no variance, no drawdown) are 0.0.
+Risk ratios as freqtrade 2026.9 computes them for /profit, over closed trades rather than days:
+each closed trade returns its profit over the starting balance, and the mean return per day is the
+summed return over the days from the first to the latest trade's open date (trade-id order, open
+trades included; whole days, at least 1). Sharpe = that mean / the population std of the returns *
+sqrt(365); Sortino divides by the population std of the losing trades' returns instead; Calmar =
+the mean return per day in percent / ``max_drawdown`` * sqrt(365). A ratio whose divisor is 0 or
+undefined (one trade, no loss, no drawdown) is -100.0, freqtrade's mark for "not optimal"; with no
+closed trade, or first and latest trade opened at the same instant, all three are 0.0. CAGR =
+(final / starting balance) ** (365 / those days) - 1, the final balance being the starting balance
+plus the closed profit. SQN = sqrt(n) * mean / std of closed trade profits (sample std), 4 decimals.
 
 Drawdown is measured on the closed-trade balance (starting balance + cumulative closed profit) in
 close order, the starting balance being the first peak. ``max_drawdown`` is the relative drop at the
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from ftserver.models import Trade, TradingMode, round8
@@ -43,10 +46,9 @@ from ftserver.rpc.shapes.money import Profit, ProfitAll
 
 Direction = Literal["long", "short"]
 
-_ONE_DAY = timedelta(days=1)
 _DAYS_PER_YEAR = 365
-# exp() overflows past ~709; a CAGR that large only comes from a tiny window, so cap it to stay finite JSON.
-_MAX_CAGR_EXPONENT = 700.0
+_MAX_CAGR_EXPONENT = 709.0
+_NOT_OPTIMAL = -100.0
 _MIN_STD = 1e-12  # below this, a "spread" is float noise of identical returns
 
 
@@ -101,51 +103,26 @@ def _drawdown(closed: Sequence[Trade], starting_balance: float) -> dict[str, Any
     }
 
 
-def _daily_returns(closed: Sequence[Trade], starting_balance: float, now: datetime) -> tuple[list[float], float]:
-    """Returns of each UTC day from the first closed trade's open day to today, and the final balance."""
-    per_day: dict[date, float] = {}
-    first_day = last_day = now.date()
-    for trade in closed:
-        day = (trade.close_date or trade.open_date).date()
-        per_day[day] = per_day.get(day, 0.0) + (trade.close_profit_abs or 0.0)
-        opened = trade.open_date.date()
-        if opened < first_day:
-            first_day = opened
-        if day > last_day:
-            last_day = day
-    returns: list[float] = []
-    balance = starting_balance
-    day = first_day
-    while day <= last_day:
-        profit = per_day.get(day, 0.0)
-        returns.append(profit / balance if balance > 0 else 0.0)
-        balance += profit
-        day += _ONE_DAY
-    return returns, balance
+def _population_std(values: Sequence[float]) -> float | None:
+    """Population standard deviation; None for no values (numpy's NaN)."""
+    if not values:
+        return None
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
 
 
-def _risk_ratios(
-    closed: Sequence[Trade], starting_balance: float, now: datetime, max_drawdown: float
-) -> dict[str, float]:
-    if not closed or starting_balance <= 0:
-        return {"sharpe": 0.0, "sortino": 0.0, "calmar": 0.0, "cagr": 0.0}
-    returns, final_balance = _daily_returns(closed, starting_balance, now)
-    days = len(returns)
-    mean = sum(returns) / days
-    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / days)
-    downside = math.sqrt(sum(r * r for r in returns if r < 0) / days)
-    annualise = math.sqrt(_DAYS_PER_YEAR)
-    if final_balance <= 0:
-        cagr = -1.0
-    else:
-        exponent = math.log(final_balance / starting_balance) * _DAYS_PER_YEAR / days
-        cagr = math.expm1(min(exponent, _MAX_CAGR_EXPONENT))
-    return {
-        "sharpe": mean / std * annualise if std > _MIN_STD else 0.0,
-        "sortino": mean / downside * annualise if downside > _MIN_STD else 0.0,
-        "calmar": mean * _DAYS_PER_YEAR / max_drawdown if max_drawdown > 0 else 0.0,
-        "cagr": cagr,
-    }
+def _annualized(mean_per_day: float, divisor: float | None) -> float:
+    if divisor is None or divisor < _MIN_STD:  # undefined, or 0 give or take float noise
+        return _NOT_OPTIMAL
+    return mean_per_day / divisor * math.sqrt(_DAYS_PER_YEAR)
+
+
+def _cagr(starting_balance: float, final_balance: float, days: int) -> float:
+    if final_balance < 0 or starting_balance <= 0:
+        return 0.0
+    exponent = math.log(final_balance / starting_balance) * _DAYS_PER_YEAR / days if final_balance else -math.inf
+    # exp() overflows past ~709: freqtrade answers 0 for a growth too large to represent.
+    return 0.0 if exponent > _MAX_CAGR_EXPONENT else math.expm1(exponent)
 
 
 def _sqn(profits: Sequence[float]) -> float:
@@ -177,8 +154,8 @@ class ClosedProfit:
     """What ``/profit`` says about closed trades, for one starting balance: computed once per set.
 
     FreqUI polls /profit every few seconds while trades close now and then: keeping this per
-    version of the closed trades leaves a request only the open trades to value (``summarize``).
-    The risk ratios run to today, so they are kept for one day at a time.
+    version of the closed trades leaves a request only the open trades to value (``summarize``),
+    and the risk ratios their window (which open trades may widen) to divide by.
     """
 
     def __init__(
@@ -265,15 +242,26 @@ class ClosedProfit:
             "expectancy_ratio": expectancy_ratio,
         }
         self.sqn = _sqn(closed_abs)
-        self._ratios: tuple[date, dict[str, float]] | None = None
+        returns = [(t.close_profit_abs or 0.0) / starting_balance for t in dated] if starting_balance > 0 else []
+        self._return_sum = sum(returns)
+        self._std = _population_std(returns)
+        self._downside_std = _population_std([r for r in returns if r < 0])
 
-    def ratios(self, now: datetime) -> dict[str, float]:
-        """Sharpe, Sortino, Calmar and CAGR over the daily returns up to ``now``'s day."""
-        kept = self._ratios
-        if kept is None or kept[0] != now.date():
-            kept = (now.date(), _risk_ratios(self._dated, self.starting_balance, now, self.drawdown["max_drawdown"]))
-            self._ratios = kept
-        return kept[1]
+    def ratios(self, first_open: datetime | None, latest_open: datetime | None) -> dict[str, float]:
+        """Sharpe, Sortino, Calmar and CAGR between the open dates of the first and the latest trade."""
+        if not self._dated or self.starting_balance <= 0 or first_open is None or latest_open is None:
+            return {"sharpe": 0.0, "sortino": 0.0, "calmar": 0.0, "cagr": 0.0}
+        days = max(1, (latest_open - first_open).days)
+        cagr = _cagr(self.starting_balance, self.starting_balance + self.abs_sum, days)
+        if first_open == latest_open:
+            return {"sharpe": 0.0, "sortino": 0.0, "calmar": 0.0, "cagr": cagr}
+        mean_per_day = self._return_sum / days
+        return {
+            "sharpe": _annualized(mean_per_day, self._std),
+            "sortino": _annualized(mean_per_day, self._downside_std),
+            "calmar": _annualized(mean_per_day * 100, self.drawdown["max_drawdown"]),
+            "cagr": cagr,
+        }
 
 
 def summarize(
@@ -310,7 +298,7 @@ def summarize(
     latest = max([closed.latest, *open_trades], key=_id_key) if closed.latest else None
     if first is None and open_trades:
         first, latest = min(open_trades, key=_id_key), max(open_trades, key=_id_key)
-    ratios = closed.ratios(now)
+    ratios = closed.ratios(first.open_date if first else None, latest.open_date if latest else None)
     return Profit(
         **closed.fields_before_all,
         profit_closed_fiat=fiat(closed.closed_coin),

@@ -6,7 +6,7 @@ The server's clock stands at the instant the answers were recorded, so the day, 
 windows and the locks "active now" are the same ones; both bots were given ``available_capital``
 1000, so relative figures divide by the same starting balance. Fields left out, and why:
 
-- ``EXCLUDED``: open trades valued at the current rate (``/profit``'s ``profit_all_*``, ``cagr``):
+- ``EXCLUDED``: open trades valued at the current rate (``/profit``'s ``profit_all_*``):
   freqtrade priced them off its market, ftserver off the test's; ``*_humanized`` texts and
   ``bot_start_*`` depend on the wall clock and on when each bot started, not on the history.
 - ``RPC_DIFFERENCES``: fields ftserver computes differently from freqtrade 2026.9 whatever the
@@ -100,9 +100,6 @@ RPC_DIFFERENCES: dict[str, frozenset[str]] = {
     "profit": frozenset(
         {
             "profit_closed_fiat",  # freqtrade: 0.0 without fiat_display_currency
-            "sharpe",  # freqtrade: over first..last trade open date, incl. open trades
-            "sortino",
-            "calmar",
         }
     ),
     "daily": frozenset({"fiat_value"}),
@@ -122,7 +119,6 @@ EXCLUDED: dict[str, frozenset[str]] = {
             "profit_all_ratio",
             "profit_all_ratio_mean",
             "profit_all_ratio_sum",
-            "cagr",  # final balance = the wallet now, open trades at the current rate
             # wall clock and each bot's own start
             "first_trade_humanized",
             "latest_trade_humanized",

@@ -119,25 +119,42 @@ def test_a_first_losing_trade_is_a_drawdown_from_the_starting_balance() -> None:
     assert body["current_drawdown_high"] == 0.0
 
 
-def test_risk_ratios_over_daily_returns_by_hand() -> None:
+def test_risk_ratios_over_per_trade_returns_by_hand() -> None:
+    """freqtrade's formulas: each closed trade's profit over the starting balance, their sum spread
+    over the whole days between the first and the latest trade's open date (here 2)."""
     body = summary_of(three_trades())
-    # four UTC days, first trade's open day to today; each return over that day's opening balance
-    returns = [WIN_1 / 1000, LOSS / (1000 + WIN_1), WIN_2 / (1000 + WIN_1 + LOSS), 0.0]
-    mean = sum(returns) / 4
-    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / 4)
-    downside = math.sqrt(returns[1] ** 2 / 4)
+    returns = [WIN_1 / 1000, LOSS / 1000, WIN_2 / 1000]
+    per_day = sum(returns) / 2
+    mean = sum(returns) / 3
+    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / 3)  # population std
     max_drawdown = -LOSS / (1000 + WIN_1)
-    assert body["sharpe"] == pytest.approx(mean / std * math.sqrt(365))
-    assert body["sortino"] == pytest.approx(mean / downside * math.sqrt(365))
-    assert body["calmar"] == pytest.approx(mean * 365 / max_drawdown)
+    assert body["sharpe"] == pytest.approx(per_day / std * math.sqrt(365))
+    assert body["sortino"] == -100.0  # one losing trade: no spread of losses
+    assert body["calmar"] == pytest.approx(per_day * 100 / max_drawdown * math.sqrt(365))
+    assert body["cagr"] == pytest.approx((1004.395 / 1000) ** (365 / 2) - 1)
+
+
+def test_an_open_trade_opened_later_widens_the_risk_ratios_window() -> None:
+    trades = [*three_trades(), make_trade("SOL/USDT", 10.0, opened=NOW + DAY, trade_id=4)]  # 4 days from the first
+    body = summary_of(trades)
+    returns = [WIN_1 / 1000, LOSS / 1000, WIN_2 / 1000]
+    mean = sum(returns) / 3
+    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / 3)
+    assert body["sharpe"] == pytest.approx(sum(returns) / 4 / std * math.sqrt(365))
     assert body["cagr"] == pytest.approx((1004.395 / 1000) ** (365 / 4) - 1)
 
 
-def test_undefined_risk_ratios_are_zero() -> None:
-    body = summary_of([make_trade("BTC/USDT", 2.0, 2.2, opened=NOW - timedelta(hours=3))])
-    # one day, one win: no spread, no downside, no drawdown
-    assert (body["sharpe"], body["sortino"], body["calmar"], body["sqn"]) == (0.0, 0.0, 0.0, 0.0)
-    assert body["cagr"] > 0
+def test_risk_ratios_without_a_divisor_are_minus_100_and_without_a_window_zero() -> None:
+    one_win = make_trade("BTC/USDT", 2.0, 2.2, opened=NOW - 2 * DAY)
+    # first and latest trade opened at the same instant: no window
+    body = summary_of([one_win])
+    assert (body["sharpe"], body["sortino"], body["calmar"]) == (0.0, 0.0, 0.0)
+    assert body["cagr"] == pytest.approx(((1000 + WIN_1) / 1000) ** 365 - 1)  # over at least one day
+    # a later open trade gives a window; one win has no spread, no loss and no drawdown
+    later = make_trade("ETH/USDT", 4.0, opened=NOW, trade_id=2)
+    body = summary_of([one_win, later])
+    assert (body["sharpe"], body["sortino"], body["calmar"]) == (-100.0, -100.0, -100.0)
+    assert body["sqn"] == 0.0
     assert body["profit_factor"] is None  # no loss to divide by
     assert body["expectancy_ratio"] == 100.0
 
