@@ -29,6 +29,7 @@ from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles import CandleAnswers, analyzed, market_view
 from ftserver.rpc.closed_trades import ClosedTrades
 from ftserver.rpc.dates import format_date, to_ms
+from ftserver.rpc.fiat import fiat_rate
 from ftserver.rpc.history import TradeHistory
 from ftserver.rpc.path_redaction import without_absolute_paths
 from ftserver.rpc.performance import count_summary
@@ -301,6 +302,7 @@ class Rpc:
             current_rates=bot.current_rates(),
             bot_start=bot.health().bot_start,
             now=self.clock.now(),
+            fiat_rate=fiat_rate(self.settings.fiat_display_currency),
         )
 
     async def profit_all(self) -> ProfitAll:
@@ -315,6 +317,7 @@ class Rpc:
             current_rates=bot.current_rates(),
             bot_start=bot.health().bot_start,
             now=self.clock.now(),
+            fiat_rate=fiat_rate(self.settings.fiat_display_currency),
         )
 
     async def historic_balance(self) -> HistoricBalance:

@@ -7,6 +7,8 @@ Conventions, from freqtrade's answers (2026.9):
 - A closed trade with a profit ratio >= 0 is a winning trade, below 0 a losing one.
 - ``profit_factor`` is null when there is no losing trade (freqtrade divides by zero into infinity,
   which its JSON encoder writes as null); ``expectancy_ratio`` is 100.0 when there is no loss.
+- ``profit_*_fiat`` are the coin figures times ``fiat_rate`` (``fiat.fiat_rate``: 0 without a
+  ``fiat_display_currency``, as freqtrade).
 - ``first_trade`` / ``latest_trade`` are the open dates of the lowest and highest trade id.
 - ``trading_volume`` sums the cost of every closed (filled, with a fill date) order of every trade,
   open or closed (``order_sums.traded_volume``); a trade without stored orders adds nothing.
@@ -271,7 +273,7 @@ def summarize(
     current_rates: Mapping[str, float],
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
 ) -> Profit:
     """The ``/profit`` body: ``closed`` as computed once, plus ``open_trades`` valued at ``current_rates``."""
     open_abs: list[float] = []
@@ -283,9 +285,6 @@ def summarize(
         if current is not None:
             open_abs.append(current[0])
             open_ratio.append(current[1])
-
-    def fiat(value: float) -> float:
-        return value * fiat_rate if fiat_rate is not None else value
 
     starting_balance = closed.starting_balance
     all_count = closed.count + len(open_ratio)
@@ -301,7 +300,7 @@ def summarize(
     ratios = closed.ratios(first.open_date if first else None, latest.open_date if latest else None)
     return Profit(
         **closed.fields_before_all,
-        profit_closed_fiat=fiat(closed.closed_coin),
+        profit_closed_fiat=closed.closed_coin * fiat_rate,
         profit_all_coin=all_coin,
         profit_all_percent_mean=round(all_mean * 100, 2),
         profit_all_ratio_mean=all_mean,
@@ -309,7 +308,7 @@ def summarize(
         profit_all_ratio_sum=all_sum,
         profit_all_percent=round(all_total * 100, 2),
         profit_all_ratio=all_total,
-        profit_all_fiat=fiat(all_coin),
+        profit_all_fiat=all_coin * fiat_rate,
         trade_count=closed.count + len(open_trades),
         closed_trade_count=closed.count,
         first_trade_date=format_date(first.open_date) if first else "",
@@ -345,7 +344,7 @@ def profit_summary(
     starting_balance: float,
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
     direction: Direction | None = None,
 ) -> Profit:
     """The ``/profit`` body over ``trades`` (closed and open), optionally only long or short ones.
@@ -374,7 +373,7 @@ def profit_all(
     starting_balance: float,
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
     trading_mode: TradingMode | None = None,
 ) -> ProfitAll:
     """``{"all": ..., "long": ..., "short": ...}``; ``long``/``short`` are null in spot mode, like freqtrade.
@@ -404,7 +403,7 @@ def summarize_all(
     current_rates: Mapping[str, float],
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
 ) -> ProfitAll:
     """The ``/profit_all`` body from the closed parts of each direction (None: all) and the open trades."""
     common: dict[str, Any] = {

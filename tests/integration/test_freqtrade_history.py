@@ -6,11 +6,9 @@ The server's clock stands at the instant the answers were recorded, so the day, 
 windows and the locks "active now" are the same ones; both bots were given ``available_capital``
 1000, so relative figures divide by the same starting balance. Fields left out, and why:
 
-- ``EXCLUDED``: open trades valued at the current rate (``/profit``'s ``profit_all_*``):
+- ``EXCLUDED``: open trades valued at the current rate (``/profit``'s ``profit_all_*`` but the fiat one):
   freqtrade priced them off its market, ftserver off the test's; ``*_humanized`` texts and
   ``bot_start_*`` depend on the wall clock and on when each bot started, not on the history.
-- ``RPC_DIFFERENCES``: fields ftserver computes differently from freqtrade 2026.9 whatever the
-  history; compared in xfail tests of their own, which start passing once the answers agree.
 """
 
 from __future__ import annotations
@@ -94,25 +92,12 @@ async def answer(client: Any, path: str, **params: Any) -> Any:
     return response.status, await response.json()
 
 
-# Differ because ftserver's answer is computed differently, not because of the import (reported to
-# the rpc owners; each is compared in its own xfail test below, which starts passing once fixed):
-RPC_DIFFERENCES: dict[str, frozenset[str]] = {
-    "profit": frozenset(
-        {
-            "profit_closed_fiat",  # freqtrade: 0.0 without fiat_display_currency
-        }
-    ),
-    "daily": frozenset({"fiat_value"}),
-    "weekly": frozenset({"fiat_value"}),
-    "monthly": frozenset({"fiat_value"}),
-}
 # Depend on when and against which market each bot answered, not on the history.
 EXCLUDED: dict[str, frozenset[str]] = {
     "profit": frozenset(
         {
             # open trades valued at the current rate of each bot's market
             "profit_all_coin",
-            "profit_all_fiat",
             "profit_all_percent",
             "profit_all_percent_mean",
             "profit_all_percent_sum",
@@ -130,13 +115,8 @@ EXCLUDED: dict[str, frozenset[str]] = {
 CUSTOM_DATA_TRADES = [t for t in META["custom_data_trades"] if t != 3]
 
 
-def compared(name: str, expected: Any, actual: Any, *, rpc: bool = False) -> list[str]:
-    skip = EXCLUDED.get(name, frozenset()) | (frozenset() if rpc else RPC_DIFFERENCES.get(name, frozenset()))
-    found = differences(expected, actual, name, skip)
-    if rpc:
-        wanted = RPC_DIFFERENCES[name]
-        found = [line for line in found if any(f".{field}:" in line for field in wanted)]
-    return found
+def compared(name: str, expected: Any, actual: Any) -> list[str]:
+    return differences(expected, actual, name, EXCLUDED.get(name, frozenset()))
 
 
 async def test_imported_closed_trades_answer_as_freqtrade_did(imported: Any) -> None:
@@ -177,14 +157,6 @@ async def test_imported_custom_data_answers_with_freqtrade_values(imported: Any,
         ours = datetime.fromisoformat(mine["created_at"]).replace(tzinfo=UTC)
         recorded_at = datetime.fromisoformat(theirs["created_at"]).replace(tzinfo=UTC)
         assert abs((ours - recorded_at).total_seconds()) < 0.001
-
-
-@pytest.mark.xfail(reason="ftserver computes these fields differently from freqtrade 2026.9 (see RPC_DIFFERENCES)")
-@pytest.mark.parametrize("name", sorted(RPC_DIFFERENCES))
-async def test_fields_ftserver_computes_differently(imported: Any, name: str) -> None:
-    params = {"timescale": META["windows"][name]} if name in META["windows"] else {}
-    _status, body = await answer(imported, name, **params)
-    assert compared(name, recorded(name), body, rpc=True) == []
 
 
 @pytest.mark.xfail(reason="freqtrade answers [{trade_id, custom_data: [...]}] (404 when none); ftserver the bare list")

@@ -11,6 +11,7 @@ import pytest
 
 from ftserver.models import OrderSide, OrderStatus, Trade, TradingMode
 from ftserver.rpc import profit as _profit
+from ftserver.rpc.fiat import fiat_rate
 from tests.support.wire import as_wire
 from tests.unit.rpc.factories import NOW, make_trade, order, sample
 
@@ -62,7 +63,7 @@ def test_closed_profit_win_rate_and_best_pair_by_hand() -> None:
     assert body["profit_closed_ratio_sum"] == pytest.approx(sum(RATIOS))
     assert body["profit_closed_ratio_mean"] == pytest.approx(sum(RATIOS) / 3)
     assert body["profit_closed_percent_mean"] == round(sum(RATIOS) / 3 * 100, 2)
-    assert body["profit_closed_fiat"] == body["profit_closed_coin"]  # no fiat rate: stake value
+    assert body["profit_closed_fiat"] == 0.0  # no fiat display currency: 0, as freqtrade
     assert body["trade_count"] == body["closed_trade_count"] == 3
     assert body["winning_trades"] == 2 and body["losing_trades"] == 1
     assert body["winrate"] == pytest.approx(2 / 3)
@@ -299,3 +300,10 @@ def test_ten_thousand_trades_summarise_quickly() -> None:
     elapsed = time.perf_counter() - started
     assert body["closed_trade_count"] == 10_000
     assert elapsed < 0.25, f"profit summary of 10k trades took {elapsed * 1000:.0f} ms (target 50 ms)"
+
+
+def test_fiat_figures_are_zero_without_a_display_currency_and_the_stake_value_without_a_rate() -> None:
+    assert (fiat_rate(""), fiat_rate(None), fiat_rate("USD"), fiat_rate("EUR", 0.9)) == (0.0, 0.0, 1.0, 0.9)
+    body = summary_of(three_trades(), fiat_rate=fiat_rate("USD"))
+    assert body["profit_closed_fiat"] == body["profit_closed_coin"] == pytest.approx(WIN_1 + LOSS + WIN_2)
+    assert body["profit_all_fiat"] == body["profit_all_coin"]
