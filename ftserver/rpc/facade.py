@@ -28,6 +28,7 @@ from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles import CandleAnswers, analyzed, market_view
 from ftserver.rpc.closed_trades import ClosedTrades
+from ftserver.rpc.custom_data import custom_data_entry, no_custom_data
 from ftserver.rpc.dates import format_date, to_ms
 from ftserver.rpc.fiat import fiat_rate
 from ftserver.rpc.history import TradeHistory
@@ -53,7 +54,7 @@ from ftserver.rpc.shapes.money import (
 )
 from ftserver.rpc.shapes.pairs import Blacklist, BlacklistError, Locks, PairlistHandler, Pairlists, Whitelist
 from ftserver.rpc.shapes.system import Health, Logs, ShowConfig, StatusMsg, SysInfo, Version
-from ftserver.rpc.shapes.trades import CustomData, DeleteTrade, ForceExitResult, OpenTrade, TradeCustomData, TradesPage
+from ftserver.rpc.shapes.trades import DeleteTrade, ForceExitResult, OpenTrade, TradeCustomData, TradesPage
 from ftserver.rpc.system import SystemInfo
 from ftserver.rpc.trade_view import lock_view, open_trade_view
 
@@ -230,16 +231,26 @@ class Rpc:
         await self.bot.force_exit(tid, order_type=order_type, amount=amount, price=price)
         return ForceExitResult(f"Created exit order for trade {tid}.")
 
-    async def custom_data(self, trade_id: int, key: str | None = None) -> list[CustomData]:
+    async def custom_data(self, trade_id: int, key: str | None = None) -> list[TradeCustomData]:
+        """``[{trade_id, custom_data}]`` as freqtrade answers; 404 when the trade has none (with ``key``)."""
         if await self.repo.get_trade(trade_id) is None:
-            raise NotFound("Trade not found.")
-        return [CustomData(**entry) for entry in await self.repo.custom_data(trade_id, key)]
+            raise NotFound(f"No trade found for trade_id: {trade_id}")
+        entries = await self.repo.custom_data(trade_id, key)
+        if not entries:
+            raise NotFound(no_custom_data(key, f"for Trade ID: {trade_id}."))
+        return [TradeCustomData(trade_id=trade_id, custom_data=[custom_data_entry(e) for e in entries])]
 
     async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[TradeCustomData]:
-        return [
-            TradeCustomData(trade_id=item["trade_id"], custom_data=[CustomData(**e) for e in item["custom_data"]])
+        """A page (by id) of open trades with custom data; 404 when the page has no open trade or none has data."""
+        found = [
+            TradeCustomData(trade_id=item["trade_id"], custom_data=[custom_data_entry(e) for e in item["custom_data"]])
             for item in await self.repo.open_trades_custom_data(key, limit, offset)
         ]
+        if not found:
+            if await self.repo.count_trades(is_open=True) <= offset:
+                raise NotFound("No open trades found.")
+            raise NotFound(no_custom_data(key, "for any open trades."))
+        return found
 
     # ---- money -------------------------------------------------------------------------------
     def count(self) -> Count:

@@ -115,8 +115,8 @@ EXCLUDED: dict[str, frozenset[str]] = {
 CUSTOM_DATA_TRADES = [t for t in META["custom_data_trades"] if t != 3]
 
 
-def compared(name: str, expected: Any, actual: Any) -> list[str]:
-    return differences(expected, actual, name, EXCLUDED.get(name, frozenset()))
+def compared(name: str, expected: Any, actual: Any, skip: frozenset[str] = frozenset()) -> list[str]:
+    return differences(expected, actual, name, EXCLUDED.get(name, frozenset()) | skip)
 
 
 async def test_imported_closed_trades_answer_as_freqtrade_did(imported: Any) -> None:
@@ -143,28 +143,41 @@ async def test_imported_history_per_period_answers_as_freqtrade_did(imported: An
 
 
 @pytest.mark.parametrize("trade_id", CUSTOM_DATA_TRADES)
-async def test_imported_custom_data_answers_with_freqtrade_values(imported: Any, trade_id: int) -> None:
-    (expected,) = recorded(f"custom_data_{trade_id}")
-    assert expected["trade_id"] == trade_id
+async def test_imported_custom_data_answers_as_freqtrade_did(imported: Any, trade_id: int) -> None:
+    """The same body, ``[{trade_id, custom_data: [...]}]``, with the datetimes naive as freqtrade writes
+    them; ftserver stores them to the millisecond, freqtrade to the microsecond."""
+    expected = recorded(f"custom_data_{trade_id}")
     status, body = await answer(imported, f"trades/{trade_id}/custom-data")
     assert status == 200
-    entries = body[0]["custom_data"] if body and "custom_data" in body[0] else body
-    assert [(e["key"], e["type"], e["value"], e["updated_at"]) for e in entries] == [
-        (e["key"], e["type"], e["value"], e["updated_at"]) for e in expected["custom_data"]
-    ]
-    # Stored to the millisecond: the same instant, whatever the text form.
-    for mine, theirs in zip(entries, expected["custom_data"], strict=True):
-        ours = datetime.fromisoformat(mine["created_at"]).replace(tzinfo=UTC)
-        recorded_at = datetime.fromisoformat(theirs["created_at"]).replace(tzinfo=UTC)
-        assert abs((ours - recorded_at).total_seconds()) < 0.001
+    assert compared("custom_data", expected, body, skip=frozenset({"created_at", "updated_at"})) == []
+    for mine, theirs in zip(body[0]["custom_data"], expected[0]["custom_data"], strict=True):
+        for field in ("created_at", "updated_at"):
+            if theirs[field] is None:
+                assert mine[field] is None
+                continue
+            ours, recorded_at = datetime.fromisoformat(mine[field]), datetime.fromisoformat(theirs[field])
+            assert ours.tzinfo is None
+            assert abs((ours - recorded_at).total_seconds()) < 0.001
 
 
-@pytest.mark.xfail(reason="freqtrade answers [{trade_id, custom_data: [...]}] (404 when none); ftserver the bare list")
-async def test_custom_data_answer_shape_is_freqtrades(imported: Any) -> None:
-    status, body = await answer(imported, "trades/1/custom-data")
-    assert compared("custom_data", recorded("custom_data_1"), body) == []
+async def test_custom_data_of_a_trade_without_any_is_freqtrades_404(imported: Any) -> None:
     status, body = await answer(imported, "trades/3/custom-data")
-    assert (status, body.get("detail") if isinstance(body, dict) else body) == (
-        404,
-        recorded("custom_data_3")["detail"],
-    )
+    assert (status, body["detail"]) == (404, recorded("custom_data_3")["detail"])
+
+
+async def test_open_trades_custom_data_and_its_404s_are_freqtrades(imported: Any) -> None:
+    status, body = await answer(imported, "trades/open/custom-data")
+    assert status == 200
+    (expected,) = recorded("custom_data_301")
+    (open_301,) = [item for item in body if item["trade_id"] == 301]
+    assert [(e["key"], e["value"]) for e in open_301["custom_data"]] == [
+        (e["key"], e["value"]) for e in expected["custom_data"]
+    ]
+    status, body = await answer(imported, "trades/open/custom-data", key="no_such_key")
+    assert (status, body["detail"]) == (404, "No custom-data with key 'no_such_key' found for any open trades.")
+    status, body = await answer(imported, "trades/open/custom-data", offset=1000)
+    assert (status, body["detail"]) == (404, "No open trades found.")
+    status, body = await answer(imported, "trades/3/custom-data", key="entry_note")
+    assert (status, body["detail"]) == (404, "No custom-data with key 'entry_note' found for Trade ID: 3.")
+    status, body = await answer(imported, "trades/9999/custom-data")
+    assert (status, body["detail"]) == (404, "No trade found for trade_id: 9999")
