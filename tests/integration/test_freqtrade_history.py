@@ -128,7 +128,7 @@ async def test_imported_closed_trades_answer_as_freqtrade_did(imported: Any) -> 
         assert compared("trades", page, body) == []
 
 
-@pytest.mark.parametrize("name", ["profit", "performance", "stats", "locks"])
+@pytest.mark.parametrize("name", ["profit", "performance", "entries", "exits", "stats", "locks"])
 async def test_imported_history_statistics_answer_as_freqtrade_did(imported: Any, name: str) -> None:
     status, body = await answer(imported, name)
     assert status == 200
