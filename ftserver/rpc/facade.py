@@ -282,22 +282,25 @@ class Rpc:
             )
         starting = bot.starting_capital
         ratio = (total / starting - 1) if starting else 0.0
-        fiat = self.settings.fiat_display_currency or stake
+        # As freqtrade: the fiat figures are 0 without a fiat_display_currency.
+        to_fiat = fiat_rate(self.settings.fiat_display_currency)
+        value, starting_fiat = total * to_fiat, starting * to_fiat
+        fiat_ratio = (value / starting_fiat - 1) if starting_fiat else 0.0
         return Balance(
             currencies=currencies,
             total=total,
             total_bot=total,
-            symbol=fiat,
-            value=total,
-            value_bot=total,
+            symbol=self.settings.fiat_display_currency,
+            value=value,
+            value_bot=value,
             stake=stake,
             note="Simulated balances" if self.settings.dry_run else "",
             starting_capital=starting,
             starting_capital_ratio=ratio,
             starting_capital_pct=round(ratio * 100, 2),
-            starting_capital_fiat=starting,
-            starting_capital_fiat_ratio=ratio,
-            starting_capital_fiat_pct=round(ratio * 100, 2),
+            starting_capital_fiat=starting_fiat,
+            starting_capital_fiat_ratio=fiat_ratio,
+            starting_capital_fiat_pct=round(fiat_ratio * 100, 2),
         )
 
     async def _closed_trades(self) -> list[Trade]:

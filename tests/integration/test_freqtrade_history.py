@@ -181,3 +181,15 @@ async def test_open_trades_custom_data_and_its_404s_are_freqtrades(imported: Any
     assert (status, body["detail"]) == (404, "No custom-data with key 'entry_note' found for Trade ID: 3.")
     status, body = await answer(imported, "trades/9999/custom-data")
     assert (status, body["detail"]) == (404, "No trade found for trade_id: 9999")
+
+
+async def test_balance_fiat_figures_are_zero_without_a_fiat_display_currency(imported: Any) -> None:
+    """freqtrade's /balance over this history without fiat_display_currency: symbol "", and value,
+    value_bot and the starting_capital_fiat figures 0 (the stake figures as usual)."""
+    status, body = await answer(imported, "balance")
+    assert status == 200
+    assert body["symbol"] == ""
+    fiat = ("value", "value_bot", "starting_capital_fiat", "starting_capital_fiat_ratio", "starting_capital_fiat_pct")
+    assert [body[name] for name in fiat] == [0.0] * 5
+    assert body["starting_capital"] == 1000
+    assert body["starting_capital_ratio"] == pytest.approx(body["total"] / 1000 - 1)
