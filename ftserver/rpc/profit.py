@@ -26,7 +26,8 @@ the mean return per day in percent / ``max_drawdown`` * sqrt(365). A ratio whose
 undefined (one trade, no loss, no drawdown) is -100.0, freqtrade's mark for "not optimal"; with no
 closed trade, or first and latest trade opened at the same instant, all three are 0.0. CAGR =
 (final / starting balance) ** (365 / those days) - 1, the final balance being the starting balance
-plus the closed profit. SQN = sqrt(n) * mean / std of closed trade profits (sample std), 4 decimals.
+plus the closed profit. SQN = sqrt(n) * mean / std of closed trade profits (sample std), 4 decimals;
+-100.0 for one trade or no spread, 0.0 for none (freqtrade's).
 
 Drawdown is measured on the closed-trade balance (starting balance + cumulative closed profit) in
 close order, the starting balance being the first peak. ``max_drawdown`` is the relative drop at the
@@ -129,11 +130,13 @@ def _cagr(starting_balance: float, final_balance: float, days: int) -> float:
 
 def _sqn(profits: Sequence[float]) -> float:
     count = len(profits)
-    if count < 2:
+    if not count:
         return 0.0
+    if count == 1:  # no sample std
+        return _NOT_OPTIMAL
     mean = sum(profits) / count
     std = math.sqrt(sum((p - mean) ** 2 for p in profits) / (count - 1))
-    return round(math.sqrt(count) * mean / std, 4) if std > _MIN_STD else 0.0
+    return round(math.sqrt(count) * mean / std, 4) if std > _MIN_STD else _NOT_OPTIMAL
 
 
 def _expectancy(profits: Sequence[float]) -> tuple[float, float]:

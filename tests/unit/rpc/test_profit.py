@@ -155,7 +155,8 @@ def test_risk_ratios_without_a_divisor_are_minus_100_and_without_a_window_zero()
     later = make_trade("ETH/USDT", 4.0, opened=NOW, trade_id=2)
     body = summary_of([one_win, later])
     assert (body["sharpe"], body["sortino"], body["calmar"]) == (-100.0, -100.0, -100.0)
-    assert body["sqn"] == 0.0
+    assert body["sqn"] == -100.0  # one closed trade: no sample std
+    assert summary_of([later])["sqn"] == 0.0  # no closed trade
     assert body["profit_factor"] is None  # no loss to divide by
     assert body["expectancy_ratio"] == 100.0
 
