@@ -66,6 +66,14 @@ class CustomDataRow:
     id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class OrderSums:
+    """What one trade's stored orders add up to (the rules are ``rpc/order_sums.py``'s)."""
+
+    entry_cost: float | None  # None: no entry order filled anything
+    volume: float
+
+
 # Tables a whole history lives in, children first (the order to empty them in).
 _HISTORY_TABLES = ("trade_custom_data", "order_intents", "orders", "trades", "pairlocks")
 
@@ -331,11 +339,28 @@ class TradeRepository:
         trades.sort(key=lambda trade: trade.id or 0)
         return await self._attach_orders(trades)
 
-    async def closed_trades(self, *, pair: str | None = None) -> list[Trade]:
-        """Closed trades without their orders (``orders == []``), oldest close first."""
+    async def closed_trades(self, *, pair: str | None = None, with_orders: bool = False) -> list[Trade]:
+        """Closed trades, oldest close first; their orders only when asked for (else ``orders == []``)."""
         if pair is None:
-            return await self._select_trades("WHERE is_open = 0 ORDER BY close_date, id")
-        return await self._select_trades("WHERE is_open = 0 AND pair = ? ORDER BY close_date, id", (pair,))
+            trades = await self._select_trades("WHERE is_open = 0 ORDER BY close_date, id")
+        else:
+            trades = await self._select_trades("WHERE is_open = 0 AND pair = ? ORDER BY close_date, id", (pair,))
+        return await self._attach_orders(trades) if with_orders else trades
+
+    async def closed_trade_order_sums(self) -> dict[int, OrderSums]:
+        """Per closed trade with orders: the cost of its filled entry orders and of its closed orders.
+
+        The same sums as ``rpc.order_sums`` over loaded orders, taken in SQL so that statistics over
+        every closed trade need not hold every order in memory.
+        """
+        rows = await self.db.fetchall(
+            "SELECT o.ft_trade_id,"
+            " SUM(CASE WHEN o.ft_order_side = (CASE WHEN t.is_short THEN 'sell' ELSE 'buy' END) AND o.filled > 0"
+            "  THEN o.filled * COALESCE(o.average, o.price, o.ft_price) / COALESCE(NULLIF(t.leverage, 0), 1) END),"
+            " SUM(CASE WHEN o.status = 'closed' AND o.order_filled_date IS NOT NULL THEN o.cost ELSE 0 END)"
+            " FROM orders o JOIN trades t ON t.id = o.ft_trade_id WHERE t.is_open = 0 GROUP BY o.ft_trade_id"
+        )
+        return {int(row[0]): OrderSums(None if row[1] is None else float(row[1]), float(row[2] or 0.0)) for row in rows}
 
     async def all_trades(self, *, pair: str | None = None, with_orders: bool = False) -> list[Trade]:
         """Every trade (of ``pair``) by id; orders only when asked for."""

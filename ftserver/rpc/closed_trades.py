@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from ftserver.models import Trade
-from ftserver.persistence.trades import TradeRepository
+from ftserver.persistence.trades import OrderSums, TradeRepository
 from ftserver.rpc.answer_cache import AnswerCache
 from ftserver.rpc.performance import (
     enter_tag_performance,
@@ -41,13 +41,23 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class ClosedSnapshot:
-    """The closed trades (close date, then id; without orders) of one ``closed_trades_version``.
+    """The closed trades (close date, then id; without orders) of one ``closed_trades_version``, and
+    what each one's orders add up to (kept instead of the orders: a fraction of their memory).
 
     The list is shared by every reader: nobody may mutate the trades.
     """
 
     version: int
     trades: list[Trade]
+    order_sums: dict[int, OrderSums]
+
+    def entry_cost(self, trade: Trade) -> float | None:
+        sums = self.order_sums.get(trade.id or 0)
+        return sums.entry_cost if sums is not None else None
+
+    def traded_volume(self, trade: Trade) -> float:
+        sums = self.order_sums.get(trade.id or 0)
+        return sums.volume if sums is not None else 0.0
 
     def of_pair(self, pair: str | None) -> list[Trade]:
         return self.trades if pair is None else [t for t in self.trades if t.pair == pair]
@@ -71,7 +81,7 @@ class ClosedTrades:
             # what is kept is never older than the version it is kept for.
             version = repo.closed_trades_version()
             if cached is None or cached.version != version:
-                cached = ClosedSnapshot(version, await repo.closed_trades())
+                cached = ClosedSnapshot(version, await repo.closed_trades(), await repo.closed_trade_order_sums())
                 self._snapshot = cached
                 self._results.clear()  # computed from the list just replaced
             return cached
@@ -91,18 +101,27 @@ class ClosedTrades:
             parts[direction] = self._kept(
                 snapshot,
                 ("profit", direction, starting_balance),
-                lambda s: ClosedProfit(of_direction(s.trades, direction), starting_balance),  # noqa: B023 (called at once)
+                lambda s: ClosedProfit(
+                    of_direction(s.trades, direction),  # noqa: B023 (called at once)
+                    starting_balance,
+                    entry_cost=s.entry_cost,
+                    traded_volume=s.traded_volume,
+                ),
             )
         return parts
 
     async def performance(self, repo: TradeRepository) -> list[PairPerformance]:
-        return await self.result(repo, ("performance",), lambda s: pair_performance(s.trades))
+        return await self.result(repo, ("performance",), lambda s: pair_performance(s.trades, entry_cost=s.entry_cost))
 
     async def entries(self, repo: TradeRepository, pair: str | None) -> list[EntryPerformance]:
-        return await self.result(repo, ("entries", pair), lambda s: enter_tag_performance(s.of_pair(pair)))
+        return await self.result(
+            repo, ("entries", pair), lambda s: enter_tag_performance(s.of_pair(pair), entry_cost=s.entry_cost)
+        )
 
     async def exits(self, repo: TradeRepository, pair: str | None) -> list[ExitPerformance]:
-        return await self.result(repo, ("exits", pair), lambda s: exit_reason_performance(s.of_pair(pair)))
+        return await self.result(
+            repo, ("exits", pair), lambda s: exit_reason_performance(s.of_pair(pair), entry_cost=s.entry_cost)
+        )
 
     async def mix_tags(self, repo: TradeRepository, pair: str | None) -> list[MixTagPerformance]:
         return await self.result(repo, ("mix_tags", pair), lambda s: mix_tag_performance(s.of_pair(pair)))

@@ -28,7 +28,9 @@ from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles import CandleAnswers, analyzed, market_view
 from ftserver.rpc.closed_trades import ClosedTrades
+from ftserver.rpc.custom_data import custom_data_entry, no_custom_data
 from ftserver.rpc.dates import format_date, to_ms
+from ftserver.rpc.fiat import fiat_rate
 from ftserver.rpc.history import TradeHistory
 from ftserver.rpc.path_redaction import without_absolute_paths
 from ftserver.rpc.performance import count_summary
@@ -52,7 +54,7 @@ from ftserver.rpc.shapes.money import (
 )
 from ftserver.rpc.shapes.pairs import Blacklist, BlacklistError, Locks, PairlistHandler, Pairlists, Whitelist
 from ftserver.rpc.shapes.system import Health, Logs, ShowConfig, StatusMsg, SysInfo, Version
-from ftserver.rpc.shapes.trades import CustomData, DeleteTrade, ForceExitResult, OpenTrade, TradeCustomData, TradesPage
+from ftserver.rpc.shapes.trades import DeleteTrade, ForceExitResult, OpenTrade, TradeCustomData, TradesPage
 from ftserver.rpc.system import SystemInfo
 from ftserver.rpc.trade_view import lock_view, open_trade_view
 
@@ -229,16 +231,26 @@ class Rpc:
         await self.bot.force_exit(tid, order_type=order_type, amount=amount, price=price)
         return ForceExitResult(f"Created exit order for trade {tid}.")
 
-    async def custom_data(self, trade_id: int, key: str | None = None) -> list[CustomData]:
+    async def custom_data(self, trade_id: int, key: str | None = None) -> list[TradeCustomData]:
+        """``[{trade_id, custom_data}]`` as freqtrade answers; 404 when the trade has none (with ``key``)."""
         if await self.repo.get_trade(trade_id) is None:
-            raise NotFound("Trade not found.")
-        return [CustomData(**entry) for entry in await self.repo.custom_data(trade_id, key)]
+            raise NotFound(f"No trade found for trade_id: {trade_id}")
+        entries = await self.repo.custom_data(trade_id, key)
+        if not entries:
+            raise NotFound(no_custom_data(key, f"for Trade ID: {trade_id}."))
+        return [TradeCustomData(trade_id=trade_id, custom_data=[custom_data_entry(e) for e in entries])]
 
     async def open_trades_custom_data(self, key: str | None, limit: int, offset: int) -> list[TradeCustomData]:
-        return [
-            TradeCustomData(trade_id=item["trade_id"], custom_data=[CustomData(**e) for e in item["custom_data"]])
+        """A page (by id) of open trades with custom data; 404 when the page has no open trade or none has data."""
+        found = [
+            TradeCustomData(trade_id=item["trade_id"], custom_data=[custom_data_entry(e) for e in item["custom_data"]])
             for item in await self.repo.open_trades_custom_data(key, limit, offset)
         ]
+        if not found:
+            if await self.repo.count_trades(is_open=True) <= offset:
+                raise NotFound("No open trades found.")
+            raise NotFound(no_custom_data(key, "for any open trades."))
+        return found
 
     # ---- money -------------------------------------------------------------------------------
     def count(self) -> Count:
@@ -270,22 +282,25 @@ class Rpc:
             )
         starting = bot.starting_capital
         ratio = (total / starting - 1) if starting else 0.0
-        fiat = self.settings.fiat_display_currency or stake
+        # As freqtrade: the fiat figures are 0 without a fiat_display_currency.
+        to_fiat = fiat_rate(self.settings.fiat_display_currency)
+        value, starting_fiat = total * to_fiat, starting * to_fiat
+        fiat_ratio = (value / starting_fiat - 1) if starting_fiat else 0.0
         return Balance(
             currencies=currencies,
             total=total,
             total_bot=total,
-            symbol=fiat,
-            value=total,
-            value_bot=total,
+            symbol=self.settings.fiat_display_currency,
+            value=value,
+            value_bot=value,
             stake=stake,
             note="Simulated balances" if self.settings.dry_run else "",
             starting_capital=starting,
             starting_capital_ratio=ratio,
             starting_capital_pct=round(ratio * 100, 2),
-            starting_capital_fiat=starting,
-            starting_capital_fiat_ratio=ratio,
-            starting_capital_fiat_pct=round(ratio * 100, 2),
+            starting_capital_fiat=starting_fiat,
+            starting_capital_fiat_ratio=fiat_ratio,
+            starting_capital_fiat_pct=round(fiat_ratio * 100, 2),
         )
 
     async def _closed_trades(self) -> list[Trade]:
@@ -301,6 +316,7 @@ class Rpc:
             current_rates=bot.current_rates(),
             bot_start=bot.health().bot_start,
             now=self.clock.now(),
+            fiat_rate=fiat_rate(self.settings.fiat_display_currency),
         )
 
     async def profit_all(self) -> ProfitAll:
@@ -315,6 +331,7 @@ class Rpc:
             current_rates=bot.current_rates(),
             bot_start=bot.health().bot_start,
             now=self.clock.now(),
+            fiat_rate=fiat_rate(self.settings.fiat_display_currency),
         )
 
     async def historic_balance(self) -> HistoricBalance:

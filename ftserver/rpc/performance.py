@@ -1,8 +1,10 @@
 """Per-pair and per-tag performance, exit statistics and the open-trade count.
 
-Closed trades only. Rows are sorted by summed absolute profit, best first. As in freqtrade 2026.9,
-``profit_ratio`` is the mean ratio per trade for pairs, entry tags and exit reasons, and the summed
-ratio for mix tags ("enter_tag exit_reason"); a missing tag or reason is "Other". Two deliberate
+Closed trades only. Rows are sorted by summed absolute profit, best first; a missing tag or reason
+is "Other". As in freqtrade 2026.9, ``profit_ratio`` of a pair, entry tag or exit reason is the
+group's summed absolute profit over the summed cost of its trades' filled entry orders
+(``order_sums.entry_cost``), and a group none of whose trades has a filled entry order is left out;
+for mix tags ("enter_tag exit_reason") it is the summed ratio of the trades. Two deliberate
 differences from freqtrade's ``/mix_tags``: ``profit_pct`` is ``profit_ratio`` in percent (freqtrade
 misplaces a parenthesis when merging rows), and rows are sorted by profit like the other lists
 (freqtrade lists them in the order of each tag's single best trade).
@@ -14,6 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ftserver.models import Trade
+from ftserver.rpc import order_sums
+from ftserver.rpc.order_sums import EntryCost
 from ftserver.rpc.shapes.money import (
     Count,
     EntryPerformance,
@@ -36,21 +40,34 @@ class _Group(NamedTuple):
     trades: int
 
 
-def _grouped(trades: Sequence[Trade], name_of: Callable[[Trade], str], *, mean_ratio: bool) -> list[_Group]:
-    totals: dict[str, list[float]] = {}  # name -> [ratio sum, abs sum, count]
+def _grouped(trades: Sequence[Trade], name_of: Callable[[Trade], str], entry_cost: EntryCost | None) -> list[_Group]:
+    """Closed ``trades`` grouped by ``name_of``; the ratio is profit over ``entry_cost``, or without it
+    the summed ratio."""
+    totals: dict[str, list[float]] = {}  # name -> [ratio sum, abs sum, count, entry cost]
+    costed: set[str] = set()
     for trade in trades:
         if trade.is_open:
             continue
         name = name_of(trade)
         row = totals.get(name)
         if row is None:
-            row = totals[name] = [0.0, 0.0, 0]
+            row = totals[name] = [0.0, 0.0, 0, 0.0]
         row[0] += trade.close_profit or 0.0
         row[1] += trade.close_profit_abs or 0.0
         row[2] += 1
+        if entry_cost is not None:
+            cost = entry_cost(trade)
+            if cost is not None:
+                row[3] += cost
+                costed.add(name)
     groups: list[_Group] = []
-    for name, (ratio_sum, abs_sum, count) in totals.items():
-        ratio = ratio_sum / count if mean_ratio else ratio_sum
+    for name, (ratio_sum, abs_sum, count, cost_sum) in totals.items():
+        if entry_cost is not None:
+            if name not in costed:
+                continue
+            ratio = abs_sum / cost_sum if cost_sum else 0.0
+        else:
+            ratio = ratio_sum
         groups.append(_Group(name, ratio, round(ratio * 100, 2), abs_sum, int(count)))
     groups.sort(key=lambda g: g.profit_abs, reverse=True)
     return groups
@@ -76,27 +93,33 @@ def _mix_tag(trade: Trade) -> str:
     return f"{_enter_tag(trade)} {_exit_reason(trade)}"
 
 
-def pair_performance(trades: Sequence[Trade]) -> list[PairPerformance]:
+def pair_performance(
+    trades: Sequence[Trade], *, entry_cost: EntryCost = order_sums.entry_cost
+) -> list[PairPerformance]:
     """``/performance``: per pair, with ``profit`` (= ``profit_pct``) kept for old clients."""
     return [
         PairPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, pair=g.name, profit=g.profit_pct)
-        for g in _grouped(trades, _pair, mean_ratio=True)
+        for g in _grouped(trades, _pair, entry_cost)
     ]
 
 
-def enter_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> list[EntryPerformance]:
+def enter_tag_performance(
+    trades: Sequence[Trade], pair: str | None = None, *, entry_cost: EntryCost = order_sums.entry_cost
+) -> list[EntryPerformance]:
     """``/entries``: per entry tag, optionally of one pair."""
     return [
         EntryPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, enter_tag=g.name)
-        for g in _grouped(_of_pair(trades, pair), _enter_tag, mean_ratio=True)
+        for g in _grouped(_of_pair(trades, pair), _enter_tag, entry_cost)
     ]
 
 
-def exit_reason_performance(trades: Sequence[Trade], pair: str | None = None) -> list[ExitPerformance]:
+def exit_reason_performance(
+    trades: Sequence[Trade], pair: str | None = None, *, entry_cost: EntryCost = order_sums.entry_cost
+) -> list[ExitPerformance]:
     """``/exits``: per exit reason, optionally of one pair."""
     return [
         ExitPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, exit_reason=g.name)
-        for g in _grouped(_of_pair(trades, pair), _exit_reason, mean_ratio=True)
+        for g in _grouped(_of_pair(trades, pair), _exit_reason, entry_cost)
     ]
 
 
@@ -104,7 +127,7 @@ def mix_tag_performance(trades: Sequence[Trade], pair: str | None = None) -> lis
     """``/mix_tags``: per "enter_tag exit_reason" pair, optionally of one pair."""
     return [
         MixTagPerformance(g.profit_ratio, g.profit_pct, g.profit_abs, g.trades, mix_tag=g.name)
-        for g in _grouped(_of_pair(trades, pair), _mix_tag, mean_ratio=False)
+        for g in _grouped(_of_pair(trades, pair), _mix_tag, None)
     ]
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from ftserver.errors import InvalidRequest
 from ftserver.models import Trade
+from ftserver.rpc import fiat
 from ftserver.rpc.shapes.money import PeriodProfit, Periods
 
 Unit = Literal["days", "weeks", "months"]
@@ -60,7 +61,8 @@ def timeunit_profit(
     fiat_display_currency: str,
     fiat_rate: float | None = None,
 ) -> Periods:
-    """Profit of the last ``timescale`` periods of ``unit``; ``fiat_value`` is the stake value without a fiat rate."""
+    """Profit of the last ``timescale`` periods of ``unit``; ``fiat_value`` is at ``fiat.fiat_rate``
+    (0 without a ``fiat_display_currency``)."""
     if unit not in _UNITS:
         raise InvalidRequest(f"unit must be one of {', '.join(_UNITS)}, not {unit!r}")
     if timescale < 1:
@@ -86,6 +88,7 @@ def timeunit_profit(
             profit[key] += trade.close_profit_abs or 0.0
             count[key] += 1
     rows: list[PeriodProfit] = []
+    to_fiat = fiat.fiat_rate(fiat_display_currency, fiat_rate)
     balance = starting_balance + before
     for start in reversed(starts):  # oldest first, to carry the balance forward
         abs_profit = profit[start]
@@ -95,7 +98,7 @@ def timeunit_profit(
                 abs_profit=abs_profit,
                 rel_profit=round(abs_profit / balance, 8) if balance > 0 else 0.0,
                 starting_balance=balance,
-                fiat_value=abs_profit * fiat_rate if fiat_rate is not None else abs_profit,
+                fiat_value=abs_profit * to_fiat,
                 trade_count=count[start],
             )
         )

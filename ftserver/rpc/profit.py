@@ -7,17 +7,27 @@ Conventions, from freqtrade's answers (2026.9):
 - A closed trade with a profit ratio >= 0 is a winning trade, below 0 a losing one.
 - ``profit_factor`` is null when there is no losing trade (freqtrade divides by zero into infinity,
   which its JSON encoder writes as null); ``expectancy_ratio`` is 100.0 when there is no loss.
+- ``profit_*_fiat`` are the coin figures times ``fiat_rate`` (``fiat.fiat_rate``: 0 without a
+  ``fiat_display_currency``, as freqtrade).
 - ``first_trade`` / ``latest_trade`` are the open dates of the lowest and highest trade id.
+- ``trading_volume`` sums the cost of every closed (filled, with a fill date) order of every trade,
+  open or closed (``order_sums.traded_volume``); a trade without stored orders adds nothing.
+- ``best_pair`` is /performance's first row: the pair with the largest summed profit among those
+  with a filled entry order, its ratio being that profit over their entry cost.
 - No trades: numbers are 0 / 0.0, dates "" and timestamps 0 (freqtrade's empty-database answer), except
   ``profit_factor`` (null) and ``expectancy_ratio`` (100.0) as above.
 
-Risk ratios follow the textbook definitions over a daily return series (freqtrade uses per-trade
-returns, which inflates them): each UTC day from the first closed trade's open day to today returns
-the profit closed that day over the balance at the start of that day (starting balance plus all
-profit closed before). Sharpe = mean / std * sqrt(365); Sortino uses the downside deviation (root
-mean square of the negative days) instead of std; Calmar = mean daily return * 365 / max drawdown;
-CAGR = (final / starting balance) ** (365 / days) - 1. SQN = sqrt(n) * mean / std of closed trade
-profits (sample std), 4 decimals. Undefined ratios (no variance, no drawdown) are 0.0.
+Risk ratios as freqtrade 2026.9 computes them for /profit, over closed trades rather than days:
+each closed trade returns its profit over the starting balance, and the mean return per day is the
+summed return over the days from the first to the latest trade's open date (trade-id order, open
+trades included; whole days, at least 1). Sharpe = that mean / the population std of the returns *
+sqrt(365); Sortino divides by the population std of the losing trades' returns instead; Calmar =
+the mean return per day in percent / ``max_drawdown`` * sqrt(365). A ratio whose divisor is 0 or
+undefined (one trade, no loss, no drawdown) is -100.0, freqtrade's mark for "not optimal"; with no
+closed trade, or first and latest trade opened at the same instant, all three are 0.0. CAGR =
+(final / starting balance) ** (365 / those days) - 1, the final balance being the starting balance
+plus the closed profit. SQN = sqrt(n) * mean / std of closed trade profits (sample std), 4 decimals;
+-100.0 for one trade or no spread, 0.0 for none (freqtrade's).
 
 Drawdown is measured on the closed-trade balance (starting balance + cumulative closed profit) in
 close order, the starting balance being the first peak. ``max_drawdown`` is the relative drop at the
@@ -28,19 +38,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from ftserver.models import OrderStatus, Trade, TradingMode, round8
+from ftserver.models import Trade, TradingMode, round8
+from ftserver.rpc import order_sums
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
+from ftserver.rpc.order_sums import EntryCost, TradedVolume
 from ftserver.rpc.shapes.money import Profit, ProfitAll
 
 Direction = Literal["long", "short"]
 
-_ONE_DAY = timedelta(days=1)
 _DAYS_PER_YEAR = 365
-# exp() overflows past ~709; a CAGR that large only comes from a tiny window, so cap it to stay finite JSON.
-_MAX_CAGR_EXPONENT = 700.0
+_MAX_CAGR_EXPONENT = 709.0
+_NOT_OPTIMAL = -100.0
 _MIN_STD = 1e-12  # below this, a "spread" is float noise of identical returns
 
 
@@ -51,20 +62,6 @@ def _id_key(trade: Trade) -> tuple[bool, int, datetime]:
 
 def _close_key(trade: Trade) -> datetime:
     return trade.close_date or trade.open_date
-
-
-def _traded_volume(trade: Trade) -> float:
-    """Stake moved by the trade's filled orders; estimated from the trade when it was loaded without orders."""
-    if trade.orders:
-        volume = 0.0
-        for order in trade.orders:
-            if order.filled > 0 and order.status != OrderStatus.OPEN:
-                volume += order.cost
-        return volume
-    volume = trade.stake_amount
-    if not trade.is_open and trade.close_rate:
-        volume += trade.amount * trade.close_rate
-    return volume
 
 
 def _open_profit(trade: Trade, rates: Mapping[str, float]) -> tuple[float, float] | None:
@@ -109,60 +106,37 @@ def _drawdown(closed: Sequence[Trade], starting_balance: float) -> dict[str, Any
     }
 
 
-def _daily_returns(closed: Sequence[Trade], starting_balance: float, now: datetime) -> tuple[list[float], float]:
-    """Returns of each UTC day from the first closed trade's open day to today, and the final balance."""
-    per_day: dict[date, float] = {}
-    first_day = last_day = now.date()
-    for trade in closed:
-        day = (trade.close_date or trade.open_date).date()
-        per_day[day] = per_day.get(day, 0.0) + (trade.close_profit_abs or 0.0)
-        opened = trade.open_date.date()
-        if opened < first_day:
-            first_day = opened
-        if day > last_day:
-            last_day = day
-    returns: list[float] = []
-    balance = starting_balance
-    day = first_day
-    while day <= last_day:
-        profit = per_day.get(day, 0.0)
-        returns.append(profit / balance if balance > 0 else 0.0)
-        balance += profit
-        day += _ONE_DAY
-    return returns, balance
+def _population_std(values: Sequence[float]) -> float | None:
+    """Population standard deviation; None for no values (numpy's NaN)."""
+    if not values:
+        return None
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
 
 
-def _risk_ratios(
-    closed: Sequence[Trade], starting_balance: float, now: datetime, max_drawdown: float
-) -> dict[str, float]:
-    if not closed or starting_balance <= 0:
-        return {"sharpe": 0.0, "sortino": 0.0, "calmar": 0.0, "cagr": 0.0}
-    returns, final_balance = _daily_returns(closed, starting_balance, now)
-    days = len(returns)
-    mean = sum(returns) / days
-    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / days)
-    downside = math.sqrt(sum(r * r for r in returns if r < 0) / days)
-    annualise = math.sqrt(_DAYS_PER_YEAR)
-    if final_balance <= 0:
-        cagr = -1.0
-    else:
-        exponent = math.log(final_balance / starting_balance) * _DAYS_PER_YEAR / days
-        cagr = math.expm1(min(exponent, _MAX_CAGR_EXPONENT))
-    return {
-        "sharpe": mean / std * annualise if std > _MIN_STD else 0.0,
-        "sortino": mean / downside * annualise if downside > _MIN_STD else 0.0,
-        "calmar": mean * _DAYS_PER_YEAR / max_drawdown if max_drawdown > 0 else 0.0,
-        "cagr": cagr,
-    }
+def _annualized(mean_per_day: float, divisor: float | None) -> float:
+    if divisor is None or divisor < _MIN_STD:  # undefined, or 0 give or take float noise
+        return _NOT_OPTIMAL
+    return mean_per_day / divisor * math.sqrt(_DAYS_PER_YEAR)
+
+
+def _cagr(starting_balance: float, final_balance: float, days: int) -> float:
+    if final_balance < 0 or starting_balance <= 0:
+        return 0.0
+    exponent = math.log(final_balance / starting_balance) * _DAYS_PER_YEAR / days if final_balance else -math.inf
+    # exp() overflows past ~709: freqtrade answers 0 for a growth too large to represent.
+    return 0.0 if exponent > _MAX_CAGR_EXPONENT else math.expm1(exponent)
 
 
 def _sqn(profits: Sequence[float]) -> float:
     count = len(profits)
-    if count < 2:
+    if not count:
         return 0.0
+    if count == 1:  # no sample std
+        return _NOT_OPTIMAL
     mean = sum(profits) / count
     std = math.sqrt(sum((p - mean) ** 2 for p in profits) / (count - 1))
-    return round(math.sqrt(count) * mean / std, 4) if std > _MIN_STD else 0.0
+    return round(math.sqrt(count) * mean / std, 4) if std > _MIN_STD else _NOT_OPTIMAL
 
 
 def _expectancy(profits: Sequence[float]) -> tuple[float, float]:
@@ -185,13 +159,21 @@ class ClosedProfit:
     """What ``/profit`` says about closed trades, for one starting balance: computed once per set.
 
     FreqUI polls /profit every few seconds while trades close now and then: keeping this per
-    version of the closed trades leaves a request only the open trades to value (``summarize``).
-    The risk ratios run to today, so they are kept for one day at a time.
+    version of the closed trades leaves a request only the open trades to value (``summarize``),
+    and the risk ratios their window (which open trades may widen) to divide by.
     """
 
-    def __init__(self, closed: Sequence[Trade], starting_balance: float) -> None:
+    def __init__(
+        self,
+        closed: Sequence[Trade],
+        starting_balance: float,
+        *,
+        entry_cost: EntryCost = order_sums.entry_cost,
+        traded_volume: TradedVolume = order_sums.traded_volume,
+    ) -> None:
         """``closed``: trades that are not open, in the order their sums are taken (the product's:
-        close date, then id)."""
+        close date, then id); what their orders add up to comes from ``entry_cost`` and
+        ``traded_volume`` (by default from the orders loaded with them)."""
         self.starting_balance = starting_balance
         closed_abs: list[float] = []
         closed_ratio: list[float] = []
@@ -200,11 +182,10 @@ class ClosedProfit:
         winning_profit = losing_profit = 0.0
         duration_total = 0.0
         pair_abs: dict[str, float] = {}
-        pair_ratio: dict[str, float] = {}
-        pair_count: dict[str, int] = {}
+        pair_cost: dict[str, float] = {}  # only pairs with a filled entry order, as freqtrade's best pair
         volume = 0.0
         for trade in closed:
-            volume += _traded_volume(trade)
+            volume += traded_volume(trade)
             profit_abs = trade.close_profit_abs or 0.0
             ratio = trade.close_profit or 0.0
             closed_abs.append(profit_abs)
@@ -217,8 +198,9 @@ class ClosedProfit:
                 losing_profit += profit_abs
             pair = trade.pair
             pair_abs[pair] = pair_abs.get(pair, 0.0) + profit_abs
-            pair_ratio[pair] = pair_ratio.get(pair, 0.0) + ratio
-            pair_count[pair] = pair_count.get(pair, 0) + 1
+            cost = entry_cost(trade)
+            if cost is not None:
+                pair_cost[pair] = pair_cost.get(pair, 0.0) + cost
             if trade.close_date is not None:
                 duration_total += (trade.close_date - trade.open_date).total_seconds()
                 dated.append(trade)
@@ -237,8 +219,8 @@ class ClosedProfit:
         closed_mean = sum(closed_ratio) / len(closed_ratio) if closed_ratio else 0.0
         closed_total = closed_coin / starting_balance if starting_balance else 0.0
         average_duration = timedelta(seconds=duration_total / len(dated)) if dated else timedelta()
-        best_pair = max(pair_abs, key=pair_abs.__getitem__) if pair_abs else ""
-        best_ratio = pair_ratio[best_pair] / pair_count[best_pair] if best_pair else 0.0
+        best_pair = max(pair_cost, key=pair_abs.__getitem__) if pair_cost else ""
+        best_ratio = pair_abs[best_pair] / pair_cost[best_pair] if best_pair and pair_cost[best_pair] else 0.0
         expectancy, expectancy_ratio = _expectancy([t.close_profit_abs or 0.0 for t in dated])
         self.drawdown = _drawdown(dated, starting_balance)
         self.closed_coin = closed_coin
@@ -265,15 +247,26 @@ class ClosedProfit:
             "expectancy_ratio": expectancy_ratio,
         }
         self.sqn = _sqn(closed_abs)
-        self._ratios: tuple[date, dict[str, float]] | None = None
+        returns = [(t.close_profit_abs or 0.0) / starting_balance for t in dated] if starting_balance > 0 else []
+        self._return_sum = sum(returns)
+        self._std = _population_std(returns)
+        self._downside_std = _population_std([r for r in returns if r < 0])
 
-    def ratios(self, now: datetime) -> dict[str, float]:
-        """Sharpe, Sortino, Calmar and CAGR over the daily returns up to ``now``'s day."""
-        kept = self._ratios
-        if kept is None or kept[0] != now.date():
-            kept = (now.date(), _risk_ratios(self._dated, self.starting_balance, now, self.drawdown["max_drawdown"]))
-            self._ratios = kept
-        return kept[1]
+    def ratios(self, first_open: datetime | None, latest_open: datetime | None) -> dict[str, float]:
+        """Sharpe, Sortino, Calmar and CAGR between the open dates of the first and the latest trade."""
+        if not self._dated or self.starting_balance <= 0 or first_open is None or latest_open is None:
+            return {"sharpe": 0.0, "sortino": 0.0, "calmar": 0.0, "cagr": 0.0}
+        days = max(1, (latest_open - first_open).days)
+        cagr = _cagr(self.starting_balance, self.starting_balance + self.abs_sum, days)
+        if first_open == latest_open:
+            return {"sharpe": 0.0, "sortino": 0.0, "calmar": 0.0, "cagr": cagr}
+        mean_per_day = self._return_sum / days
+        return {
+            "sharpe": _annualized(mean_per_day, self._std),
+            "sortino": _annualized(mean_per_day, self._downside_std),
+            "calmar": _annualized(mean_per_day * 100, self.drawdown["max_drawdown"]),
+            "cagr": cagr,
+        }
 
 
 def summarize(
@@ -283,21 +276,18 @@ def summarize(
     current_rates: Mapping[str, float],
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
 ) -> Profit:
     """The ``/profit`` body: ``closed`` as computed once, plus ``open_trades`` valued at ``current_rates``."""
     open_abs: list[float] = []
     open_ratio: list[float] = []
     volume = closed.volume
     for trade in open_trades:
-        volume += _traded_volume(trade)
+        volume += order_sums.traded_volume(trade)
         current = _open_profit(trade, current_rates)
         if current is not None:
             open_abs.append(current[0])
             open_ratio.append(current[1])
-
-    def fiat(value: float) -> float:
-        return value * fiat_rate if fiat_rate is not None else value
 
     starting_balance = closed.starting_balance
     all_count = closed.count + len(open_ratio)
@@ -310,10 +300,10 @@ def summarize(
     latest = max([closed.latest, *open_trades], key=_id_key) if closed.latest else None
     if first is None and open_trades:
         first, latest = min(open_trades, key=_id_key), max(open_trades, key=_id_key)
-    ratios = closed.ratios(now)
+    ratios = closed.ratios(first.open_date if first else None, latest.open_date if latest else None)
     return Profit(
         **closed.fields_before_all,
-        profit_closed_fiat=fiat(closed.closed_coin),
+        profit_closed_fiat=closed.closed_coin * fiat_rate,
         profit_all_coin=all_coin,
         profit_all_percent_mean=round(all_mean * 100, 2),
         profit_all_ratio_mean=all_mean,
@@ -321,7 +311,7 @@ def summarize(
         profit_all_ratio_sum=all_sum,
         profit_all_percent=round(all_total * 100, 2),
         profit_all_ratio=all_total,
-        profit_all_fiat=fiat(all_coin),
+        profit_all_fiat=all_coin * fiat_rate,
         trade_count=closed.count + len(open_trades),
         closed_trade_count=closed.count,
         first_trade_date=format_date(first.open_date) if first else "",
@@ -357,7 +347,7 @@ def profit_summary(
     starting_balance: float,
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
     direction: Direction | None = None,
 ) -> Profit:
     """The ``/profit`` body over ``trades`` (closed and open), optionally only long or short ones.
@@ -386,7 +376,7 @@ def profit_all(
     starting_balance: float,
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
     trading_mode: TradingMode | None = None,
 ) -> ProfitAll:
     """``{"all": ..., "long": ..., "short": ...}``; ``long``/``short`` are null in spot mode, like freqtrade.
@@ -416,7 +406,7 @@ def summarize_all(
     current_rates: Mapping[str, float],
     bot_start: datetime | None,
     now: datetime,
-    fiat_rate: float | None = None,
+    fiat_rate: float = 0.0,
 ) -> ProfitAll:
     """The ``/profit_all`` body from the closed parts of each direction (None: all) and the open trades."""
     common: dict[str, Any] = {

@@ -55,8 +55,12 @@ async def test_every_client_method_answers_with_real_data(server: Server, ft: Ft
     assert len(await check("status")) == 2
     assert (await check("trade", trade["trade_id"]))["trade_id"] == trade["trade_id"]
     assert (await check("trades", 10, 0))["total_trades"] == 0  # closed trades only, as freqtrade
-    assert (await check("list_open_trades_custom_data")) == []
-    assert (await check("list_custom_data", trade["trade_id"])) == []
+    # freqtrade answers 404 while no open trade has custom data
+    assert (await check("list_open_trades_custom_data"))["detail"] == "No custom-data found for any open trades."
+    await server.bot.repo.set_custom_data(trade["trade_id"], "note", {"why": "test"})
+    (listed,) = await check("list_open_trades_custom_data")
+    assert (listed["trade_id"], listed["custom_data"][0]["value"]) == (trade["trade_id"], {"why": "test"})
+    assert (await check("list_custom_data", trade["trade_id"])) == [listed]
     server.market.set_price("ETH/USDT", 11.0)
     assert "Created exit order" in (await check("forceexit", trade["trade_id"]))["result"]
     assert (await check("profit"))["closed_trade_count"] == 1

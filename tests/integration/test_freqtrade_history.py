@@ -6,11 +6,9 @@ The server's clock stands at the instant the answers were recorded, so the day, 
 windows and the locks "active now" are the same ones; both bots were given ``available_capital``
 1000, so relative figures divide by the same starting balance. Fields left out, and why:
 
-- ``EXCLUDED``: open trades valued at the current rate (``/profit``'s ``profit_all_*``, ``cagr``):
+- ``EXCLUDED``: open trades valued at the current rate (``/profit``'s ``profit_all_*`` but the fiat one):
   freqtrade priced them off its market, ftserver off the test's; ``*_humanized`` texts and
   ``bot_start_*`` depend on the wall clock and on when each bot started, not on the history.
-- ``RPC_DIFFERENCES``: fields ftserver computes differently from freqtrade 2026.9 whatever the
-  history; compared in xfail tests of their own, which start passing once the answers agree.
 """
 
 from __future__ import annotations
@@ -94,40 +92,18 @@ async def answer(client: Any, path: str, **params: Any) -> Any:
     return response.status, await response.json()
 
 
-# Differ because ftserver's answer is computed differently, not because of the import (reported to
-# the rpc owners; each is compared in its own xfail test below, which starts passing once fixed):
-RPC_DIFFERENCES: dict[str, frozenset[str]] = {
-    # freqtrade: summed profit over the summed cost of the filled entry orders; ftserver: mean trade ratio.
-    "performance": frozenset({"profit_ratio", "profit", "profit_pct"}),
-    "profit": frozenset(
-        {
-            "best_pair_profit_ratio",  # as /performance's profit_ratio
-            "best_rate",
-            "trading_volume",  # freqtrade: cost of every closed order of every trade
-            "profit_closed_fiat",  # freqtrade: 0.0 without fiat_display_currency
-            "sharpe",  # freqtrade: over first..last trade open date, incl. open trades
-            "sortino",
-            "calmar",
-        }
-    ),
-    "daily": frozenset({"fiat_value"}),
-    "weekly": frozenset({"fiat_value"}),
-    "monthly": frozenset({"fiat_value"}),
-}
 # Depend on when and against which market each bot answered, not on the history.
 EXCLUDED: dict[str, frozenset[str]] = {
     "profit": frozenset(
         {
             # open trades valued at the current rate of each bot's market
             "profit_all_coin",
-            "profit_all_fiat",
             "profit_all_percent",
             "profit_all_percent_mean",
             "profit_all_percent_sum",
             "profit_all_ratio",
             "profit_all_ratio_mean",
             "profit_all_ratio_sum",
-            "cagr",  # final balance = the wallet now, open trades at the current rate
             # wall clock and each bot's own start
             "first_trade_humanized",
             "latest_trade_humanized",
@@ -139,13 +115,8 @@ EXCLUDED: dict[str, frozenset[str]] = {
 CUSTOM_DATA_TRADES = [t for t in META["custom_data_trades"] if t != 3]
 
 
-def compared(name: str, expected: Any, actual: Any, *, rpc: bool = False) -> list[str]:
-    skip = EXCLUDED.get(name, frozenset()) | (frozenset() if rpc else RPC_DIFFERENCES.get(name, frozenset()))
-    found = differences(expected, actual, name, skip)
-    if rpc:
-        wanted = RPC_DIFFERENCES[name]
-        found = [line for line in found if any(f".{field}:" in line for field in wanted)]
-    return found
+def compared(name: str, expected: Any, actual: Any, skip: frozenset[str] = frozenset()) -> list[str]:
+    return differences(expected, actual, name, EXCLUDED.get(name, frozenset()) | skip)
 
 
 async def test_imported_closed_trades_answer_as_freqtrade_did(imported: Any) -> None:
@@ -157,7 +128,7 @@ async def test_imported_closed_trades_answer_as_freqtrade_did(imported: Any) -> 
         assert compared("trades", page, body) == []
 
 
-@pytest.mark.parametrize("name", ["profit", "performance", "stats", "locks"])
+@pytest.mark.parametrize("name", ["profit", "performance", "entries", "exits", "stats", "locks"])
 async def test_imported_history_statistics_answer_as_freqtrade_did(imported: Any, name: str) -> None:
     status, body = await answer(imported, name)
     assert status == 200
@@ -172,36 +143,53 @@ async def test_imported_history_per_period_answers_as_freqtrade_did(imported: An
 
 
 @pytest.mark.parametrize("trade_id", CUSTOM_DATA_TRADES)
-async def test_imported_custom_data_answers_with_freqtrade_values(imported: Any, trade_id: int) -> None:
-    (expected,) = recorded(f"custom_data_{trade_id}")
-    assert expected["trade_id"] == trade_id
+async def test_imported_custom_data_answers_as_freqtrade_did(imported: Any, trade_id: int) -> None:
+    """The same body, ``[{trade_id, custom_data: [...]}]``, with the datetimes naive as freqtrade writes
+    them; ftserver stores them to the millisecond, freqtrade to the microsecond."""
+    expected = recorded(f"custom_data_{trade_id}")
     status, body = await answer(imported, f"trades/{trade_id}/custom-data")
     assert status == 200
-    entries = body[0]["custom_data"] if body and "custom_data" in body[0] else body
-    assert [(e["key"], e["type"], e["value"], e["updated_at"]) for e in entries] == [
-        (e["key"], e["type"], e["value"], e["updated_at"]) for e in expected["custom_data"]
-    ]
-    # Stored to the millisecond: the same instant, whatever the text form.
-    for mine, theirs in zip(entries, expected["custom_data"], strict=True):
-        ours = datetime.fromisoformat(mine["created_at"]).replace(tzinfo=UTC)
-        recorded_at = datetime.fromisoformat(theirs["created_at"]).replace(tzinfo=UTC)
-        assert abs((ours - recorded_at).total_seconds()) < 0.001
+    assert compared("custom_data", expected, body, skip=frozenset({"created_at", "updated_at"})) == []
+    for mine, theirs in zip(body[0]["custom_data"], expected[0]["custom_data"], strict=True):
+        for field in ("created_at", "updated_at"):
+            if theirs[field] is None:
+                assert mine[field] is None
+                continue
+            ours, recorded_at = datetime.fromisoformat(mine[field]), datetime.fromisoformat(theirs[field])
+            assert ours.tzinfo is None
+            assert abs((ours - recorded_at).total_seconds()) < 0.001
 
 
-@pytest.mark.xfail(reason="ftserver computes these fields differently from freqtrade 2026.9 (see RPC_DIFFERENCES)")
-@pytest.mark.parametrize("name", sorted(RPC_DIFFERENCES))
-async def test_fields_ftserver_computes_differently(imported: Any, name: str) -> None:
-    params = {"timescale": META["windows"][name]} if name in META["windows"] else {}
-    _status, body = await answer(imported, name, **params)
-    assert compared(name, recorded(name), body, rpc=True) == []
-
-
-@pytest.mark.xfail(reason="freqtrade answers [{trade_id, custom_data: [...]}] (404 when none); ftserver the bare list")
-async def test_custom_data_answer_shape_is_freqtrades(imported: Any) -> None:
-    status, body = await answer(imported, "trades/1/custom-data")
-    assert compared("custom_data", recorded("custom_data_1"), body) == []
+async def test_custom_data_of_a_trade_without_any_is_freqtrades_404(imported: Any) -> None:
     status, body = await answer(imported, "trades/3/custom-data")
-    assert (status, body.get("detail") if isinstance(body, dict) else body) == (
-        404,
-        recorded("custom_data_3")["detail"],
-    )
+    assert (status, body["detail"]) == (404, recorded("custom_data_3")["detail"])
+
+
+async def test_open_trades_custom_data_and_its_404s_are_freqtrades(imported: Any) -> None:
+    status, body = await answer(imported, "trades/open/custom-data")
+    assert status == 200
+    (expected,) = recorded("custom_data_301")
+    (open_301,) = [item for item in body if item["trade_id"] == 301]
+    assert [(e["key"], e["value"]) for e in open_301["custom_data"]] == [
+        (e["key"], e["value"]) for e in expected["custom_data"]
+    ]
+    status, body = await answer(imported, "trades/open/custom-data", key="no_such_key")
+    assert (status, body["detail"]) == (404, "No custom-data with key 'no_such_key' found for any open trades.")
+    status, body = await answer(imported, "trades/open/custom-data", offset=1000)
+    assert (status, body["detail"]) == (404, "No open trades found.")
+    status, body = await answer(imported, "trades/3/custom-data", key="entry_note")
+    assert (status, body["detail"]) == (404, "No custom-data with key 'entry_note' found for Trade ID: 3.")
+    status, body = await answer(imported, "trades/9999/custom-data")
+    assert (status, body["detail"]) == (404, "No trade found for trade_id: 9999")
+
+
+async def test_balance_fiat_figures_are_zero_without_a_fiat_display_currency(imported: Any) -> None:
+    """freqtrade's /balance over this history without fiat_display_currency: symbol "", and value,
+    value_bot and the starting_capital_fiat figures 0 (the stake figures as usual)."""
+    status, body = await answer(imported, "balance")
+    assert status == 200
+    assert body["symbol"] == ""
+    fiat = ("value", "value_bot", "starting_capital_fiat", "starting_capital_fiat_ratio", "starting_capital_fiat_pct")
+    assert [body[name] for name in fiat] == [0.0] * 5
+    assert body["starting_capital"] == 1000
+    assert body["starting_capital_ratio"] == pytest.approx(body["total"] / 1000 - 1)

@@ -100,7 +100,7 @@ async def open_trades_custom_data(request: web.Request) -> web.Response:
 
 @routes.get(
     "/trades/{tradeid}/custom-data",
-    op=Operation("trades", "Custom data of one trade", shapes.CustomData, many=True, query=CustomDataQuerySchema),
+    op=Operation("trades", "Custom data of one trade", shapes.TradeCustomData, many=True, query=CustomDataQuerySchema),
 )
 async def trade_custom_data(request: web.Request) -> web.Response:
     query = parse_query(request, _custom_query)

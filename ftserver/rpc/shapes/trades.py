@@ -9,7 +9,6 @@ Fields are in freqtrade's key order, which the JSON keeps.
 from __future__ import annotations
 
 from dataclasses import field
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -241,19 +240,21 @@ class ForceExitResult:
     result: str
 
 
+_NAIVE_UTC = "UTC without an offset, ISO 8601 (2026-12-05T07:29:51.598000), as freqtrade writes it"
+
+
 @shape
 class CustomData:
-    id: int
     key: str
     type: str = field(metadata=described("the Python type name of the stored value"))
     value: Any
-    created_at: datetime
-    updated_at: datetime | None
+    created_at: str = field(metadata=described(_NAIVE_UTC))
+    updated_at: str | None = field(metadata=described(_NAIVE_UTC))
 
 
 @shape
 class TradeCustomData:
-    """One open trade's custom data in ``/trades/open/custom-data``."""
+    """One trade's custom data in ``/trades/open/custom-data`` and ``/trades/{id}/custom-data``."""
 
     trade_id: int
     custom_data: list[CustomData]

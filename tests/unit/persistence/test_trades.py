@@ -17,6 +17,7 @@ from ftserver.models import Order, OrderSide, OrderStatus, OrderType, PairLock, 
 from ftserver.persistence.db import MIGRATIONS, Database
 from ftserver.persistence.rows import to_ms
 from ftserver.persistence.trades import TradeRepository
+from ftserver.rpc import order_sums
 from tests.unit.persistence.conftest import T0, TradeFactory
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -643,3 +644,36 @@ def test_committed_trade_survives_sigkill(tmp_path: Path) -> None:
 
     trades = asyncio.run(reopen())
     assert [(t.id, t.pair, t.stake_amount) for t in trades] == [(1, "BTC/USDT", 100.0)]
+
+
+async def test_closed_trade_order_sums_equal_the_sums_over_the_loaded_orders(
+    repo: TradeRepository, new_trade: TradeFactory
+) -> None:
+    """The SQL sums kept for statistics follow the same rules as ``rpc.order_sums`` over loaded orders."""
+    plain = new_trade("BTC/USDT", close_after=60)  # entry 1.5 @ 100, exit 1.5 @ 110
+    dca = new_trade("ETH/USDT", minutes=1, close_after=60)
+    dca.leverage = 3.0
+    second = dataclasses.replace(dca.orders[0], order_id="buy-2", filled=0.5, amount=1.0, average=None, price=90.0)
+    second.status = OrderStatus.CANCELED  # a part-filled, cancelled increase: entry cost yes, volume no
+    undated = dataclasses.replace(dca.orders[0], order_id="buy-3", order_filled_date=None, cost=7.0)
+    dca.orders += [second, undated]
+    short = new_trade("SOL/USDT", minutes=2, close_after=60)
+    short.is_short = True  # its sell order is what enters: the entry cost
+    bare = new_trade("XRP/USDT", minutes=3, close_after=60)
+    bare.orders.clear()
+    still_open = new_trade("ADA/USDT", minutes=4)
+    for trade in (plain, dca, short, bare, still_open):
+        await repo.save_trade(trade)
+
+    sums = await repo.closed_trade_order_sums()
+    loaded = await repo.closed_trades(with_orders=True)
+    assert set(sums) == {plain.id, dca.id, short.id}  # the open trade and the one without orders are not there
+    for trade in loaded:
+        if trade.id in sums:
+            assert sums[trade.id].entry_cost == pytest.approx(order_sums.entry_cost(trade))
+            assert sums[trade.id].volume == pytest.approx(order_sums.traded_volume(trade))
+    # by hand: plain 150 / 315; dca (1.5 * 100 + 0.5 * 90 + 1.5 * 100) / 3 and 150 + 165 (neither the
+    # cancelled nor the undated order); short: the sell side, 1.5 @ 110
+    assert (sums[plain.id].entry_cost, sums[plain.id].volume) == (150.0, 315.0)
+    assert sums[dca.id].entry_cost == pytest.approx(345 / 3) and sums[dca.id].volume == 315.0
+    assert (sums[short.id].entry_cost, sums[short.id].volume) == (165.0, 315.0)

@@ -239,7 +239,7 @@ async def test_statistics_follow_a_second_write_in_the_same_millisecond_at_once(
 async def from_scratch(running: Running) -> tuple[Profit, ProfitAll]:
     """/profit and /profit_all computed over freshly loaded closed trades and the bot's open ones."""
     bot = running.bot
-    trades = [*await running.repo.closed_trades(), *bot.open_trades]
+    trades = [*await running.repo.closed_trades(with_orders=True), *bot.open_trades]
     common: dict[str, Any] = {
         "current_rates": bot.current_rates(),
         "starting_balance": bot.wallet.starting_capital,

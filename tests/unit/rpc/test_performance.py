@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from ftserver.models import Trade
+from ftserver.models import OrderSide, OrderStatus, Trade
 from ftserver.rpc import performance as _performance
 from tests.support.wire import as_wire
-from tests.unit.rpc.factories import NOW, make_trade, sample
+from tests.unit.rpc.factories import NOW, make_trade, order, sample
 
 
 # The answers as their clients read them (JSON), so they compare with freqtrade's samples.
@@ -66,7 +66,7 @@ def json_types(row: dict[str, Any]) -> str:
     return json.dumps({k: type(v).__name__ for k, v in row.items()})
 
 
-def test_pairs_sorted_by_absolute_profit_with_mean_ratio() -> None:
+def test_pairs_sorted_by_absolute_profit_with_profit_over_entry_cost() -> None:
     rows = pair_performance(history())
     assert [(r["pair"], r["count"]) for r in rows] == [
         ("BTC/USDT", 2),
@@ -76,8 +76,9 @@ def test_pairs_sorted_by_absolute_profit_with_mean_ratio() -> None:
     ]
     btc = rows[0]
     assert btc["profit_abs"] == pytest.approx(BTC_1 + BTC_2)
-    assert btc["profit_ratio"] == pytest.approx((R_BTC_1 + R_BTC_2) / 2)
-    assert btc["profit_pct"] == btc["profit"] == round((R_BTC_1 + R_BTC_2) / 2 * 100, 2)
+    # summed profit over the two 100 USDT entries (fees are not part of the entry cost)
+    assert btc["profit_ratio"] == pytest.approx((BTC_1 + BTC_2) / 200)
+    assert btc["profit_pct"] == btc["profit"] == round((BTC_1 + BTC_2) / 200 * 100, 2)
     assert rows[-1]["profit_abs"] == pytest.approx(ETH)
     assert json_types(btc) == json_types(sample("performance.json")[0])
 
@@ -85,9 +86,9 @@ def test_pairs_sorted_by_absolute_profit_with_mean_ratio() -> None:
 def test_entry_tags_with_missing_tag_as_other() -> None:
     rows = enter_tag_performance(history())
     assert [(r["enter_tag"], r["count"]) for r in rows] == [("a", 2), ("Other", 1), ("b", 2)]
-    assert rows[0]["profit_ratio"] == pytest.approx((R_BTC_1 + R_BTC_2) / 2)
+    assert rows[0]["profit_ratio"] == pytest.approx((BTC_1 + BTC_2) / 200)
     assert rows[2]["profit_abs"] == pytest.approx(ETH)
-    assert rows[2]["profit_ratio"] == pytest.approx(R_ETH / 2)  # with the 0.0 draw
+    assert rows[2]["profit_ratio"] == pytest.approx(ETH / 200)  # with the 0.0 draw's 100 USDT entry
     assert json_types(rows[0]) == json_types(sample("entries.json")[0])
 
 
@@ -95,8 +96,8 @@ def test_exit_reasons_of_one_pair() -> None:
     rows = exit_reason_performance(history(), "BTC/USDT")
     assert rows == [
         {
-            "profit_ratio": pytest.approx((R_BTC_1 + R_BTC_2) / 2),
-            "profit_pct": round((R_BTC_1 + R_BTC_2) / 2 * 100, 2),
+            "profit_ratio": pytest.approx((BTC_1 + BTC_2) / 200),
+            "profit_pct": round((BTC_1 + BTC_2) / 200 * 100, 2),
             "profit_abs": pytest.approx(BTC_1 + BTC_2),
             "count": 2,
             "exit_reason": "roi",
@@ -105,6 +106,55 @@ def test_exit_reasons_of_one_pair() -> None:
     all_rows = exit_reason_performance(history())
     assert [r["exit_reason"] for r in all_rows] == ["roi", "Other", "exit_signal", "stop_loss"]
     assert list(all_rows[0]) == list(sample("exits.json")[0])
+
+
+def test_entry_cost_counts_every_filled_entry_order_over_leverage() -> None:
+    """A second (DCA) entry and a cancelled entry that filled part of its amount both count, at their
+    average price and divided by the trade's leverage; exit orders and an entry that filled nothing do not."""
+    trade = make_trade("BTC/USDT", 2.0, 2.2, opened=NOW - 4 * DAY, trade_id=1)
+    trade.leverage = 2.0
+    placed = NOW - 3 * DAY
+    trade.orders.append(order(1, "BTC/USDT", OrderSide.BUY, amount=30, price=1.9, placed=placed))
+    trade.orders.append(
+        order(
+            1,
+            "BTC/USDT",
+            OrderSide.BUY,
+            amount=20,
+            price=1.8,
+            placed=NOW - 3 * DAY,
+            status=OrderStatus.CANCELED,
+            filled=5,
+        )
+    )
+    trade.orders.append(
+        order(
+            1,
+            "BTC/USDT",
+            OrderSide.BUY,
+            amount=20,
+            price=1.7,
+            placed=NOW - 3 * DAY,
+            status=OrderStatus.CANCELED,
+            filled=0,
+        )
+    )
+    (row,) = pair_performance([trade])
+    cost = (50 * 2.0 + 30 * 1.9 + 5 * 1.8) / 2  # 83.0
+    assert row["profit_ratio"] == pytest.approx(BTC_1 / cost)
+
+
+def test_a_group_without_any_filled_entry_order_is_left_out() -> None:
+    """As freqtrade, whose ratio divides by the entry orders' cost: trades stored without orders have none."""
+    bare = make_trade("ADA/USDT", 0.5, 0.6, opened=NOW - 2 * DAY, trade_id=7, tag="c", with_orders=False)
+    rows = pair_performance([*history(), bare])
+    assert "ADA/USDT" not in [r["pair"] for r in rows]
+    assert "c" not in [r["enter_tag"] for r in enter_tag_performance([*history(), bare])]
+    # Within a group, such a trade still adds its profit (over the others' entry cost).
+    bare.pair = "SOL/USDT"
+    sol = next(r for r in pair_performance([*history(), bare]) if r["pair"] == "SOL/USDT")
+    assert sol["count"] == 2
+    assert sol["profit_ratio"] == pytest.approx((SOL + bare.close_profit_abs) / 100)
 
 
 def test_mix_tags_sum_their_ratios() -> None:

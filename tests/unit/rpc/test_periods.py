@@ -36,10 +36,7 @@ def periods(trades: list[Trade], unit: Any, timescale: int, now: datetime = NOW,
         unit=unit,
         timescale=timescale,
         now=now,
-        starting_balance=1000.0,
-        stake_currency="USDT",
-        fiat_display_currency="USD",
-        **kwargs,
+        **({"starting_balance": 1000.0, "stake_currency": "USDT", "fiat_display_currency": "USD"} | kwargs),
     )
 
 
@@ -62,7 +59,7 @@ def test_days_split_at_utc_midnight_newest_first() -> None:
     assert yesterday["abs_profit"] == pytest.approx(SMALL)
     assert today["starting_balance"] == pytest.approx(1000 + UP + DOWN + SMALL)
     assert today["rel_profit"] == round(UP / (1000 + UP + DOWN + SMALL), 8)
-    assert today["fiat_value"] == today["abs_profit"]  # no fiat rate: the stake value
+    assert today["fiat_value"] == today["abs_profit"]  # a display currency without a rate: the stake value
     assert body["stake_currency"] == "USDT" and body["fiat_display_currency"] == "USD"
 
 
@@ -99,6 +96,14 @@ def test_months_reach_back_over_the_new_year() -> None:
     assert [row["trade_count"] for row in body["data"]] == [1, 1, 0]
     assert body["data"][2]["starting_balance"] == pytest.approx(1000 + SMALL)
     assert body["data"][0]["fiat_value"] == pytest.approx(DOWN * 0.5)
+
+
+def test_fiat_value_is_zero_without_a_fiat_display_currency() -> None:
+    """As freqtrade, which converts only when a display currency is configured."""
+    trades = [closed_at(datetime(2026, 3, 11, 9, tzinfo=UTC), 2.2, 1)]
+    body = periods(trades, "days", 1, fiat_display_currency="")
+    assert body["data"][0]["abs_profit"] == pytest.approx(UP)
+    assert body["data"][0]["fiat_value"] == 0.0
 
 
 def test_trades_closed_after_now_belong_to_no_period() -> None:

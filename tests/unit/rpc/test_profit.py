@@ -11,6 +11,7 @@ import pytest
 
 from ftserver.models import OrderSide, OrderStatus, Trade, TradingMode
 from ftserver.rpc import profit as _profit
+from ftserver.rpc.fiat import fiat_rate
 from tests.support.wire import as_wire
 from tests.unit.rpc.factories import NOW, make_trade, order, sample
 
@@ -62,7 +63,7 @@ def test_closed_profit_win_rate_and_best_pair_by_hand() -> None:
     assert body["profit_closed_ratio_sum"] == pytest.approx(sum(RATIOS))
     assert body["profit_closed_ratio_mean"] == pytest.approx(sum(RATIOS) / 3)
     assert body["profit_closed_percent_mean"] == round(sum(RATIOS) / 3 * 100, 2)
-    assert body["profit_closed_fiat"] == body["profit_closed_coin"]  # no fiat rate: stake value
+    assert body["profit_closed_fiat"] == 0.0  # no fiat display currency: 0, as freqtrade
     assert body["trade_count"] == body["closed_trade_count"] == 3
     assert body["winning_trades"] == 2 and body["losing_trades"] == 1
     assert body["winrate"] == pytest.approx(2 / 3)
@@ -77,16 +78,25 @@ def test_closed_profit_win_rate_and_best_pair_by_hand() -> None:
     assert body["sqn"] == round(math.sqrt(3) * mean / std, 4)
     assert body["best_pair"] == "BTC/USDT"
     assert body["best_pair_profit_abs"] == pytest.approx(WIN_1 + WIN_2)
-    assert body["best_pair_profit_ratio"] == pytest.approx((RATIOS[0] + RATIOS[2]) / 2)
-    assert body["best_rate"] == round((RATIOS[0] + RATIOS[2]) / 2 * 100, 2)
+    assert body["best_pair_profit_ratio"] == pytest.approx((WIN_1 + WIN_2) / 200)  # over the two entries
+    assert body["best_rate"] == round((WIN_1 + WIN_2) / 200 * 100, 2)
     assert body["avg_duration"] == "2:00:00"
     # volume: entries 3 x 100, exits 50 * 2.2 + 25 * 3.6 + 100 * 1.05
     assert body["trading_volume"] == pytest.approx(300 + 110 + 90 + 105)
 
 
-def test_volume_is_estimated_for_trades_loaded_without_orders() -> None:
-    body = summary_of(three_trades(with_orders=False))
-    assert body["trading_volume"] == pytest.approx(300 + 110 + 90 + 105)
+def test_volume_counts_closed_orders_only_and_nothing_for_trades_without_orders() -> None:
+    """As freqtrade: the cost of each closed order with a fill date; a cancelled order that filled
+    part of its amount, an order without a fill date and a trade stored without orders add nothing."""
+    trades = three_trades()
+    partial = order(
+        1, "BTC/USDT", OrderSide.BUY, amount=10, price=2.0, placed=NOW, status=OrderStatus.CANCELED, filled=4
+    )
+    undated = order(1, "BTC/USDT", OrderSide.BUY, amount=10, price=2.0, placed=NOW)
+    undated.order_filled_date = None
+    trades[0].orders += [partial, undated]
+    trades.append(make_trade("SOL/USDT", 10.0, 10.4, opened=NOW - DAY, trade_id=4, with_orders=False))
+    assert summary_of(trades)["trading_volume"] == pytest.approx(300 + 110 + 90 + 105)
 
 
 def test_drawdown_by_hand() -> None:
@@ -110,25 +120,43 @@ def test_a_first_losing_trade_is_a_drawdown_from_the_starting_balance() -> None:
     assert body["current_drawdown_high"] == 0.0
 
 
-def test_risk_ratios_over_daily_returns_by_hand() -> None:
+def test_risk_ratios_over_per_trade_returns_by_hand() -> None:
+    """freqtrade's formulas: each closed trade's profit over the starting balance, their sum spread
+    over the whole days between the first and the latest trade's open date (here 2)."""
     body = summary_of(three_trades())
-    # four UTC days, first trade's open day to today; each return over that day's opening balance
-    returns = [WIN_1 / 1000, LOSS / (1000 + WIN_1), WIN_2 / (1000 + WIN_1 + LOSS), 0.0]
-    mean = sum(returns) / 4
-    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / 4)
-    downside = math.sqrt(returns[1] ** 2 / 4)
+    returns = [WIN_1 / 1000, LOSS / 1000, WIN_2 / 1000]
+    per_day = sum(returns) / 2
+    mean = sum(returns) / 3
+    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / 3)  # population std
     max_drawdown = -LOSS / (1000 + WIN_1)
-    assert body["sharpe"] == pytest.approx(mean / std * math.sqrt(365))
-    assert body["sortino"] == pytest.approx(mean / downside * math.sqrt(365))
-    assert body["calmar"] == pytest.approx(mean * 365 / max_drawdown)
+    assert body["sharpe"] == pytest.approx(per_day / std * math.sqrt(365))
+    assert body["sortino"] == -100.0  # one losing trade: no spread of losses
+    assert body["calmar"] == pytest.approx(per_day * 100 / max_drawdown * math.sqrt(365))
+    assert body["cagr"] == pytest.approx((1004.395 / 1000) ** (365 / 2) - 1)
+
+
+def test_an_open_trade_opened_later_widens_the_risk_ratios_window() -> None:
+    trades = [*three_trades(), make_trade("SOL/USDT", 10.0, opened=NOW + DAY, trade_id=4)]  # 4 days from the first
+    body = summary_of(trades)
+    returns = [WIN_1 / 1000, LOSS / 1000, WIN_2 / 1000]
+    mean = sum(returns) / 3
+    std = math.sqrt(sum((r - mean) ** 2 for r in returns) / 3)
+    assert body["sharpe"] == pytest.approx(sum(returns) / 4 / std * math.sqrt(365))
     assert body["cagr"] == pytest.approx((1004.395 / 1000) ** (365 / 4) - 1)
 
 
-def test_undefined_risk_ratios_are_zero() -> None:
-    body = summary_of([make_trade("BTC/USDT", 2.0, 2.2, opened=NOW - timedelta(hours=3))])
-    # one day, one win: no spread, no downside, no drawdown
-    assert (body["sharpe"], body["sortino"], body["calmar"], body["sqn"]) == (0.0, 0.0, 0.0, 0.0)
-    assert body["cagr"] > 0
+def test_risk_ratios_without_a_divisor_are_minus_100_and_without_a_window_zero() -> None:
+    one_win = make_trade("BTC/USDT", 2.0, 2.2, opened=NOW - 2 * DAY)
+    # first and latest trade opened at the same instant: no window
+    body = summary_of([one_win])
+    assert (body["sharpe"], body["sortino"], body["calmar"]) == (0.0, 0.0, 0.0)
+    assert body["cagr"] == pytest.approx(((1000 + WIN_1) / 1000) ** 365 - 1)  # over at least one day
+    # a later open trade gives a window; one win has no spread, no loss and no drawdown
+    later = make_trade("ETH/USDT", 4.0, opened=NOW, trade_id=2)
+    body = summary_of([one_win, later])
+    assert (body["sharpe"], body["sortino"], body["calmar"]) == (-100.0, -100.0, -100.0)
+    assert body["sqn"] == -100.0  # one closed trade: no sample std
+    assert summary_of([later])["sqn"] == 0.0  # no closed trade
     assert body["profit_factor"] is None  # no loss to divide by
     assert body["expectancy_ratio"] == 100.0
 
@@ -273,3 +301,10 @@ def test_ten_thousand_trades_summarise_quickly() -> None:
     elapsed = time.perf_counter() - started
     assert body["closed_trade_count"] == 10_000
     assert elapsed < 0.25, f"profit summary of 10k trades took {elapsed * 1000:.0f} ms (target 50 ms)"
+
+
+def test_fiat_figures_are_zero_without_a_display_currency_and_the_stake_value_without_a_rate() -> None:
+    assert (fiat_rate(""), fiat_rate(None), fiat_rate("USD"), fiat_rate("EUR", 0.9)) == (0.0, 0.0, 1.0, 0.9)
+    body = summary_of(three_trades(), fiat_rate=fiat_rate("USD"))
+    assert body["profit_closed_fiat"] == body["profit_closed_coin"] == pytest.approx(WIN_1 + LOSS + WIN_2)
+    assert body["profit_all_fiat"] == body["profit_all_coin"]
