@@ -40,6 +40,7 @@ from ftserver.api.routes.system import setup_system_routes
 from ftserver.api.routes.tokens import setup_token_routes
 from ftserver.api.routes.trades import setup_trade_routes
 from ftserver.api.state_store import StateStore
+from ftserver.api.tls import setup_hsts, tls_enabled
 from ftserver.api.tokens import TokenRevocations, TokenService
 from ftserver.api.ui import resolve_ui_dir, setup_ui_routes
 from ftserver.api.users import ApiUser, UserDirectory
@@ -85,6 +86,8 @@ def setup_api(
         store=ban_store,
     )
     setup_errors(app)
+    if tls_enabled(api):
+        setup_hsts(app)
     setup_request_logging(app, api.verbosity)
     if access is not None:
         setup_audit(app, access, clock)

@@ -294,6 +294,8 @@ class ApiServerSettings:
     header_timeout: float = in_range(10, min=0, min_inclusive=False)
     users: tuple[ApiUserSettings, ...] = ()
     enable_metrics: bool = False
+    tls_cert: str = ""
+    tls_key: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
