@@ -46,6 +46,7 @@ from ftserver.api.ui import resolve_ui_dir, setup_ui_routes
 from ftserver.api.users import ApiUser, UserDirectory
 from ftserver.api.ws.endpoint import setup_ws
 from ftserver.api.ws.hub import WsHub
+from ftserver.api.ws.replay import ReplayBuffer
 from ftserver.config import Settings
 from ftserver.config.sections import ApiServerSettings
 from ftserver.core.clock import Clock
@@ -114,7 +115,12 @@ def setup_api(
     if access is not None:
         setup_access_routes(app)
 
-    hub = WsHub(app[keys.BUS], queue_size=api.ws_queue_size, send_timeout=api.ws_send_timeout)
+    hub = WsHub(
+        app[keys.BUS],
+        queue_size=api.ws_queue_size,
+        send_timeout=api.ws_send_timeout,
+        replay=ReplayBuffer(max_messages=api.ws_replay_size, max_age=api.ws_replay_age),
+    )
     app[keys.WS_HUB] = hub
     ws_token = api.ws_token
     setup_ws(
