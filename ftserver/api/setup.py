@@ -21,6 +21,7 @@ from ftserver.api.auth import setup_auth
 from ftserver.api.ban import BanGuard, ClientAddresses, setup_ban
 from ftserver.api.cors import setup_cors
 from ftserver.api.errors import setup_errors
+from ftserver.api.etag import setup_etags
 from ftserver.api.logging_middleware import setup_request_logging
 from ftserver.api.metrics import setup_metrics
 from ftserver.api.openapi import require_declared
@@ -100,6 +101,7 @@ def setup_api(
         app[keys.API_TOKENS] = api_tokens
     setup_auth(app, tokens=tokens, ban=guard, users=users, api_tokens=api_tokens)
     setup_roles(app)
+    setup_etags(app)  # innermost: only answers the caller was allowed to see are tagged
 
     setup_ping_routes(app)
     setup_token_routes(app, tokens=tokens, ban=guard, users=users)
