@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     new_config = commands.add_parser("new-config", help="write a config file with fresh secrets")
     new_config.add_argument("-c", "--config", default="user_data/config.json", metavar="PATH", help="file to write")
     new_config.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new_config.add_argument(
+        "--tls-self-signed",
+        action="store_true",
+        help="also write a self-signed certificate and key (tls/ beside the config) and serve HTTPS with them",
+    )
     token = commands.add_parser("token", help="make, list or revoke long-lived API tokens (in the configured database)")
     token_commands = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = token_commands.add_parser("create", help="make a token and print it (shown only once)")
@@ -285,8 +290,11 @@ def _new_config(args: argparse.Namespace) -> int:
     from ftserver.config_writer import write_new_config
 
     path = Path(args.config)
-    write_new_config(path, overwrite=args.force)
+    values = write_new_config(path, overwrite=args.force, tls_self_signed=args.tls_self_signed)
     print(f"Wrote {path} with a fresh password, jwt_secret_key and ws_token.")
+    if args.tls_self_signed:
+        api = values["api_server"]
+        print(f"Wrote a self-signed certificate {api['tls_cert']} and its key {api['tls_key']}: the API serves HTTPS.")
     print(f"Start with: ftserver trade --config {path}")
     return EXIT_OK
 

@@ -54,11 +54,22 @@ def new_config_values() -> dict[str, Any]:
     }
 
 
-def write_new_config(path: Path, *, overwrite: bool = False) -> dict[str, Any]:
+def write_new_config(path: Path, *, overwrite: bool = False, tls_self_signed: bool = False) -> dict[str, Any]:
+    """Write a fresh config; with ``tls_self_signed`` also a certificate and key beside it, which the
+    config then serves HTTPS with (paths relative to the config file are made absolute, so the bot
+    finds them whatever directory it starts in)."""
     if path.exists() and not overwrite:
         raise ConfigError(f"{path} already exists; pass --force to overwrite it")
     values = new_config_values()
     path.parent.mkdir(parents=True, exist_ok=True)
+    if tls_self_signed:
+        from ftserver.self_signed import write_self_signed
+
+        cert_path = (path.parent / "tls" / "ftserver.crt").resolve()
+        key_path = (path.parent / "tls" / "ftserver.key").resolve()
+        write_self_signed(cert_path, key_path)
+        values["api_server"]["tls_cert"] = str(cert_path)
+        values["api_server"]["tls_key"] = str(key_path)
     path.write_text(json.dumps(values, indent=4) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return values

@@ -16,7 +16,8 @@ from ftserver.api.connections import (
     connection_cap,
     raise_open_file_limit,
 )
-from ftserver.api.security import check_listen_security
+from ftserver.api.security import check_listen_security, is_loopback
+from ftserver.api.tls import server_ssl_context, tls_enabled
 from ftserver.app import create_app
 from ftserver.config import Settings
 from ftserver.config.sections import ApiServerSettings
@@ -43,20 +44,34 @@ def serve(
     if runmode is RunMode.WEBSERVER and not api.enabled:
         log.error("webserver mode needs api_server.enabled = true")
         return 2
-    for warning in check_listen_security(api):
+    for warning in [*check_listen_security(api), *transport_warnings(api)]:
         log.warning("SECURITY WARNING - %s", warning)
+    if api.enabled:
+        server_ssl_context(api)  # a bad certificate or key stops us before the database opens
     app = create_app(settings, runmode=runmode, log_buffer=log_buffer, settings_loader=settings_loader)
     if not api.enabled:
         asyncio.run(_run_headless(app))
         return 0
     host, port = api.listen_ip_address, api.listen_port
-    log.info("Starting API server on http://%s:%d (UI at /, API at /api/v1)", host, port)
+    scheme = "https" if tls_enabled(api) else "http"
+    log.info("Starting API server on %s://%s:%d (UI at /, API at /api/v1)", scheme, host, port)
     try:
         asyncio.run(_run_listening(app, api))
     except OSError as exc:
         log.error("Could not listen on %s:%d: %s", host, port, exc.strerror or exc)
         return 1
     return 0
+
+
+def transport_warnings(api: ApiServerSettings) -> list[str]:
+    """Beyond loopback without TLS, anyone on the path reads the Basic credentials and tokens."""
+    if not api.enabled or tls_enabled(api) or is_loopback(api.listen_ip_address):
+        return []
+    return [
+        f"listening on {api.listen_ip_address} without TLS: passwords, tokens and trades travel in clear; "
+        "set api_server.tls_cert and tls_key (ftserver new-config --tls-self-signed writes a pair) "
+        "or put a TLS reverse proxy in front"
+    ]
 
 
 async def start_listening(
@@ -71,6 +86,7 @@ async def start_listening(
 
     ``port`` overrides ``api.listen_port`` (0: any free port, for tests and benchmarks).
     """
+    ssl_context = server_ssl_context(api)
     fd_limit = raise_open_file_limit()
     guard = ConnectionGuard(
         max_connections=connection_cap(api.max_connections, fd_limit, reserve=backlog + own_files),
@@ -87,7 +103,12 @@ async def start_listening(
     )
     await runner.setup()
     site = GuardedTCPSite(
-        runner, api.listen_ip_address, api.listen_port if port is None else port, guard=guard, backlog=backlog
+        runner,
+        api.listen_ip_address,
+        api.listen_port if port is None else port,
+        guard=guard,
+        backlog=backlog,
+        ssl_context=ssl_context,
     )
     try:
         await site.start()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import ssl
 from collections import OrderedDict
 from collections.abc import Callable, MutableMapping
 from typing import Any, cast
@@ -203,8 +204,17 @@ class _AdmissionProtocol(asyncio.Protocol):
 class GuardedTCPSite(web.BaseSite):
     """A TCP listener whose connections pass a :class:`ConnectionGuard` before aiohttp handles them."""
 
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, *, guard: ConnectionGuard, backlog: int) -> None:
-        super().__init__(runner, backlog=backlog)
+    def __init__(
+        self,
+        runner: web.BaseRunner,
+        host: str,
+        port: int,
+        *,
+        guard: ConnectionGuard,
+        backlog: int,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(runner, backlog=backlog, ssl_context=ssl_context)
         self._app_runner = runner
         self._host = host
         self._port = port
@@ -213,7 +223,8 @@ class GuardedTCPSite(web.BaseSite):
 
     @property
     def name(self) -> str:
-        return f"http://{self._host}:{self.port}"
+        scheme = "https" if self._ssl_context else "http"
+        return f"{scheme}://{self._host}:{self.port}"
 
     @property
     def port(self) -> int:
@@ -229,7 +240,7 @@ class GuardedTCPSite(web.BaseSite):
             raise RuntimeError("Call runner.setup() before starting a site")
         loop = asyncio.get_running_loop()
         self._listener = await loop.create_server(
-            self.guard.wrap(server), self._host, self._port, backlog=self._backlog
+            self.guard.wrap(server), self._host, self._port, backlog=self._backlog, ssl=self._ssl_context
         )
         self._server = self._listener  # BaseSite.stop closes it
 

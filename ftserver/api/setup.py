@@ -21,6 +21,7 @@ from ftserver.api.auth import setup_auth
 from ftserver.api.ban import BanGuard, ClientAddresses, setup_ban
 from ftserver.api.cors import setup_cors
 from ftserver.api.errors import setup_errors
+from ftserver.api.etag import setup_etags
 from ftserver.api.logging_middleware import setup_request_logging
 from ftserver.api.metrics import setup_metrics
 from ftserver.api.openapi import require_declared
@@ -40,11 +41,13 @@ from ftserver.api.routes.system import setup_system_routes
 from ftserver.api.routes.tokens import setup_token_routes
 from ftserver.api.routes.trades import setup_trade_routes
 from ftserver.api.state_store import StateStore
+from ftserver.api.tls import setup_hsts, tls_enabled
 from ftserver.api.tokens import TokenRevocations, TokenService
 from ftserver.api.ui import resolve_ui_dir, setup_ui_routes
 from ftserver.api.users import ApiUser, UserDirectory
 from ftserver.api.ws.endpoint import setup_ws
 from ftserver.api.ws.hub import WsHub
+from ftserver.api.ws.replay import ReplayBuffer
 from ftserver.config import Settings
 from ftserver.config.sections import ApiServerSettings
 from ftserver.core.clock import Clock
@@ -85,6 +88,8 @@ def setup_api(
         store=ban_store,
     )
     setup_errors(app)
+    if tls_enabled(api):
+        setup_hsts(app)
     setup_request_logging(app, api.verbosity)
     if access is not None:
         setup_audit(app, access, clock)
@@ -96,6 +101,7 @@ def setup_api(
         app[keys.API_TOKENS] = api_tokens
     setup_auth(app, tokens=tokens, ban=guard, users=users, api_tokens=api_tokens)
     setup_roles(app)
+    setup_etags(app)  # innermost: only answers the caller was allowed to see are tagged
 
     setup_ping_routes(app)
     setup_token_routes(app, tokens=tokens, ban=guard, users=users)
@@ -111,7 +117,12 @@ def setup_api(
     if access is not None:
         setup_access_routes(app)
 
-    hub = WsHub(app[keys.BUS], queue_size=api.ws_queue_size, send_timeout=api.ws_send_timeout)
+    hub = WsHub(
+        app[keys.BUS],
+        queue_size=api.ws_queue_size,
+        send_timeout=api.ws_send_timeout,
+        replay=ReplayBuffer(max_messages=api.ws_replay_size, max_age=api.ws_replay_age),
+    )
     app[keys.WS_HUB] = hub
     ws_token = api.ws_token
     setup_ws(

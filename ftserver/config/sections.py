@@ -294,6 +294,10 @@ class ApiServerSettings:
     header_timeout: float = in_range(10, min=0, min_inclusive=False)
     users: tuple[ApiUserSettings, ...] = ()
     enable_metrics: bool = False
+    tls_cert: str = ""
+    tls_key: str = ""
+    ws_replay_size: int = in_range(1000, min=0)
+    ws_replay_age: float = in_range(300, min=0)
 
 
 @dataclass(frozen=True, kw_only=True)

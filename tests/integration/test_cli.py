@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -192,3 +193,30 @@ def test_install_ui_unpacks_a_release_and_names_the_setting(tmp_path: Path) -> N
     missing = ftserver("install-ui", "--file", "nope.zip", cwd=tmp_path)
     assert missing.returncode == 2
     assert "nope.zip does not exist" in missing.stderr
+
+
+def test_new_config_tls_self_signed_writes_a_pair_the_config_serves_with(tmp_path: Path) -> None:
+    target = tmp_path / "cfg" / "config.json"
+    result = ftserver("new-config", "-c", str(target), "--tls-self-signed", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    api = json.loads(target.read_text())["api_server"]
+    cert, key = Path(api["tls_cert"]), Path(api["tls_key"])
+    assert cert == tmp_path / "cfg" / "tls" / "ftserver.crt"
+    assert key == tmp_path / "cfg" / "tls" / "ftserver.key"
+    assert cert.read_text().startswith("-----BEGIN CERTIFICATE-----")
+    assert key.stat().st_mode & 0o777 == 0o600
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)  # raises when the pair does not match
+
+
+def test_trade_with_a_key_that_does_not_match_its_certificate_exits_2_naming_tls_key(tmp_path: Path) -> None:
+    one, other = tmp_path / "one" / "config.json", tmp_path / "other" / "config.json"
+    assert ftserver("new-config", "-c", str(one), "--tls-self-signed", cwd=tmp_path).returncode == 0
+    assert ftserver("new-config", "-c", str(other), "--tls-self-signed", cwd=tmp_path).returncode == 0
+    values = json.loads(one.read_text())
+    values["api_server"]["tls_key"] = json.loads(other.read_text())["api_server"]["tls_key"]
+    values["api_server"]["listen_port"] = free_port()
+    one.write_text(json.dumps(values))
+    result = ftserver("trade", "--config", str(one), cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "api_server.tls_key" in result.stderr

@@ -38,6 +38,7 @@ class WsConnection:
         self.queue_size = queue_size
         self.send_timeout = send_timeout
         self.types: frozenset[MessageType] = frozenset()  # freqtrade sends nothing until asked
+        self.resumable = False  # subscribed with "since": its frames carry "seq"
         self.sent = 0
         self.slow = False
         self.closed_reason: str | None = None

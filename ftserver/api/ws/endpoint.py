@@ -54,7 +54,9 @@ WS_OPERATION = Operation(
     ),
     description=(
         "Upgrade to a WebSocket. Send `subscribe`, `whitelist` or `analyzed_df` requests; every bus "
-        "message of a subscribed type is pushed. A wrong token is refused before the upgrade (429 once "
+        "message of a subscribed type is pushed. A `subscribe` with `since` (ftserver extension) first "
+        "replays the buffered messages after that `seq` (frames then carry `seq`), or sends "
+        "`resync_required` when they are gone. A wrong token is refused before the upgrade (429 once "
         "the client is banned for too many wrong ones)."
     ),
 )
@@ -103,14 +105,17 @@ class WsTokenCheck:
 class _Session:
     """Answers one client's requests."""
 
-    def __init__(self, conn: WsConnection, source: WsDataSource, replies: AnalyzedReplyCache) -> None:
+    def __init__(self, conn: WsConnection, source: WsDataSource, replies: AnalyzedReplyCache, hub: WsHub) -> None:
         self.conn = conn
+        self.hub = hub
         self.source = source
         self.replies = replies
 
     async def handle(self, request: WsRequest) -> None:
         if request.type is RequestType.SUBSCRIBE:
             self.conn.subscribe(request.types)  # freqtrade sends no reply to a subscribe
+            if request.since is not None:
+                self.hub.resume(self.conn, request.since)
         elif request.type is RequestType.WHITELIST:
             self.conn.enqueue(encode(messages.whitelist(self.source.ws_whitelist()).to_wire()))
         else:
@@ -187,7 +192,7 @@ def setup_ws(
         conn.start()
         if principal.token_id is not None:
             by_api_token.setdefault(principal.token_id, set()).add(conn)
-        session = _Session(conn, request.app[source_key], replies)
+        session = _Session(conn, request.app[source_key], replies, hub)
         log.info("WebSocket client %s connected", peer)
         try:
             async for frame in ws:

@@ -14,7 +14,8 @@ from typing import Any
 from aiohttp import WSCloseCode
 
 from ftserver.api.ws.connection import WsConnection
-from ftserver.api.ws.protocol import encode_message
+from ftserver.api.ws.protocol import encode_message, resync_frame, with_seq
+from ftserver.api.ws.replay import Buffered, ReplayBuffer
 from ftserver.core.bus import MessageBus, OverflowPolicy, Subscription
 from ftserver.core.messages import Message
 
@@ -29,12 +30,17 @@ class WsHub:
         queue_size: int = 1000,
         send_timeout: float = 10.0,
         bus_queue_size: int = 10_000,
+        replay: ReplayBuffer | None = None,
     ) -> None:
-        """``queue_size`` and ``send_timeout`` apply to each connection; ``bus_queue_size`` to the hub's own backlog."""
+        """``queue_size`` and ``send_timeout`` apply to each connection; ``bus_queue_size`` to the hub's own
+        backlog; ``replay`` keeps recent messages for clients that resume (none kept when not given)."""
         self.bus = bus
         self.queue_size = queue_size
         self.send_timeout = send_timeout
         self.bus_queue_size = bus_queue_size
+        self.replay = replay if replay is not None else ReplayBuffer(max_messages=0, max_age=0)
+        self.replayed = 0
+        self.resyncs = 0
         self.encoded = 0  # messages serialized: at most one per bus message, however many clients
         self.dispatched = 0
         self.skipped = 0  # messages nobody had subscribed to (never encoded)
@@ -81,6 +87,7 @@ class WsHub:
         targets = [conn for conn in self._connections if conn.wants(message.type)]
         if not targets:
             self.skipped += 1
+            self.replay.add(message, None)
             return 0
         try:
             frame = encode_message(message)
@@ -88,9 +95,42 @@ class WsHub:
             self.failed += 1
             log.exception("Cannot encode %s message #%d for WebSocket clients", message.type.value, message.seq)
             return 0
+        self.replay.add(message, frame)
         self.encoded += 1
         self.dispatched += 1
-        return sum(conn.enqueue(frame) for conn in targets)
+        return sum(conn.enqueue(with_seq(frame, message.seq) if conn.resumable else frame) for conn in targets)
+
+    def resume(self, conn: WsConnection, since: int) -> int:
+        """Queue for ``conn`` the buffered messages of its types after ``since`` (or a ``resync_required``
+        frame when they are no longer all held); from here on its frames carry ``seq``. Frames queued."""
+        conn.resumable = True
+        entries: list[Buffered] | None
+        if since > self.bus.last_seq:
+            entries = None  # a sequence this bus never reached: the server restarted
+        elif since >= self.replay.last_seq:
+            entries = []  # up to date; messages still on their way to the hub arrive live
+        else:
+            entries = self.replay.after(since)
+        if entries is None:
+            self.resyncs += 1
+            conn.enqueue(resync_frame(since, self.replay.oldest_seq, self.replay.last_seq))
+            return 1
+        queued = 0
+        for entry in entries:
+            if not conn.wants(entry.message.type):
+                continue
+            if entry.frame is None:
+                try:
+                    entry.frame = encode_message(entry.message)
+                except (TypeError, ValueError):
+                    log.exception(
+                        "Cannot encode %s message #%d for replay", entry.message.type.value, entry.message.seq
+                    )
+                    continue
+                self.encoded += 1
+            queued += conn.enqueue(with_seq(entry.frame, entry.message.seq))
+        self.replayed += queued
+        return queued
 
     async def _dispatch(self, subscription: Subscription) -> None:
         async for message in subscription:
@@ -112,6 +152,9 @@ class WsHub:
             "frames_pending": sum(conn.pending for conn in live),
             "slow_disconnects": self._retired_slow + sum(conn.slow for conn in live),
             "bus_dropped": self._subscription.dropped if self._subscription is not None else 0,
+            "replay_buffered": len(self.replay),
+            "frames_replayed": self.replayed,
+            "resyncs": self.resyncs,
         }
 
     async def close(self) -> None:

@@ -20,6 +20,7 @@ import orjson
 from ftserver.core.messages import Message, MessageType
 
 MAX_ANALYZED_LIMIT = 1500
+RESYNC_REQUIRED = "resync_required"
 _DUMPS_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 
@@ -43,6 +44,7 @@ class WsRequest:
     types: frozenset[MessageType] = frozenset()
     limit: int = MAX_ANALYZED_LIMIT
     pair: str | None = None
+    since: int | None = None  # ftserver extension: resume after this bus sequence number
 
 
 # ---- requests ----------------------------------------------------------------------------------
@@ -59,7 +61,7 @@ def parse_request(text: str | bytes) -> WsRequest:
         raise WsProtocolError(f"Invalid request type: {kind}")
     request_type = RequestType(kind)
     if request_type is RequestType.SUBSCRIBE:
-        return WsRequest(request_type, types=_subscribe_types(data))
+        return WsRequest(request_type, types=_subscribe_types(data), since=_since(frame.get("since")))
     if request_type is RequestType.ANALYZED_DF:
         limit, pair = _analyzed_df_options(data)
         return WsRequest(request_type, limit=limit, pair=pair)
@@ -73,6 +75,16 @@ def _subscribe_types(data: Any) -> frozenset[MessageType]:
     if unknown:
         raise WsProtocolError(f"Invalid message type in subscribe: {', '.join(unknown)}")
     return frozenset(MessageType(t) for t in data)
+
+
+def _since(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise WsProtocolError(
+            f"Invalid subscribe request: since must be a sequence number (integer >= 0), got {value!r}"
+        )
+    return value
 
 
 def _analyzed_df_options(data: Any) -> tuple[int, str | None]:
@@ -149,6 +161,19 @@ def encode(payload: Any) -> bytes:
 
 def encode_message(message: Message) -> bytes:
     return encode(message.to_wire())
+
+
+def with_seq(frame: bytes, seq: int) -> bytes:
+    """``frame`` (an encoded JSON object) with ``"seq"`` as its first key, for clients that resume.
+
+    Spliced into the bytes rather than encoded again, so the hub still encodes each message once.
+    """
+    return b'{"seq":%d,' % seq + frame[1:]
+
+
+def resync_frame(since: int, oldest: int | None, last: int) -> bytes:
+    """Tells a resuming client the messages after ``since`` are gone: reload state over REST, subscribe anew."""
+    return encode({"type": RESYNC_REQUIRED, "data": {"since": since, "oldest": oldest, "last": last}})
 
 
 def error_frame(text: str) -> bytes:
