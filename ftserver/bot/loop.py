@@ -419,8 +419,7 @@ class TradingLoop:
             with contextlib.suppress(ExchangeError):
                 await self._refresh_wallet()
             # Locks the strategy took while analysing or in a callback count for these entries.
-            await self.strategy_locks.sync(self.locks, self.clock.now())
-            await self._enter_new_trades(entries)
+            await self._enter_new_trades(entries, await self.strategy_locks.sync(self.locks, self.clock.now()))
         self._last_process = self.clock.now()
 
     async def _storage_writable(self) -> bool:
@@ -553,10 +552,10 @@ class TradingLoop:
         )
 
     # ---- entries -----------------------------------------------------------------------------
-    async def _enter_new_trades(self, entries: dict[str, str | None]) -> None:
-        """Open trades for ``entries`` ({pair: enter_tag}, in whitelist order) while slots are free."""
+    async def _enter_new_trades(self, entries: dict[str, str | None], locks: list[PairLock]) -> None:
+        """Open trades for ``entries`` ({pair: enter_tag}, in whitelist order) while slots are free.
+        ``locks`` are the active locks, read once before entering (no lock is taken while entering)."""
         open_pairs = {t.pair for t in self._open.values()}
-        locks = await self.locks.active()  # no lock is taken while entering: read once
         for pair, tag in entries.items():
             if slots_full(len(self._open), self.settings.max_open_trades):
                 return

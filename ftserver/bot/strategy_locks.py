@@ -44,8 +44,9 @@ class StrategyLockBook(MemoryPairLocks):
         self._released.extend(released)
         return released
 
-    async def sync(self, store: PairLocks, now: datetime) -> None:
-        """Write the strategy's changes since the last sync, then hold the database's active locks."""
+    async def sync(self, store: PairLocks, now: datetime) -> list[PairLock]:
+        """Write the strategy's changes since the last sync, then hold (and return) the database's active
+        locks."""
         taken, released = self._taken, self._released
         self._taken, self._released = [], []
         for lock in released:
@@ -63,3 +64,4 @@ class StrategyLockBook(MemoryPairLocks):
                     stored.reason,
                 )
         self.locks = await store.active()
+        return list(self.locks)

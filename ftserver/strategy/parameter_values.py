@@ -73,10 +73,10 @@ def apply_special_values(strategy: Strategy, params: Mapping[str, Any]) -> None:
     """
     if "roi" in params:
         strategy.minimal_roi = {str(minutes): float(ratio) for minutes, ratio in dict(params["roi"]).items()}
-    stoploss = _section(params, "stoploss")
+    stoploss = _mapping(params.get("stoploss"))
     if "stoploss" in stoploss:
         strategy.stoploss = stoploss["stoploss"]
-    trailing = _section(params, "trailing")
+    trailing = _mapping(params.get("trailing"))
     for key in _TRAILING_KEYS:
         if key in trailing:
             setattr(strategy, key, trailing[key])
@@ -117,7 +117,7 @@ def collect_parameters(strategy: Strategy) -> dict[str, dict[str, BaseParameter]
 def load_parameter_values(strategy: Strategy, from_file: Mapping[str, Any]) -> None:
     """Give every parameter its value: the file's, else the strategy's ``<space>_params``, else its default."""
     for space, parameters in collect_parameters(strategy).items():
-        values = {**_section_of(strategy, f"{space}_params"), **_section(from_file, space)}
+        values = {**_mapping(getattr(strategy, f"{space}_params", None)), **_mapping(from_file.get(space))}
         for name, parameter in parameters.items():
             if name not in values:
                 continue
@@ -148,11 +148,6 @@ def strategy_parameters(strategy: Strategy) -> Iterator[BaseParameter]:
         yield from parameters
 
 
-def _section(params: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = params.get(key, {})
-    return dict(value) if isinstance(value, Mapping) else {}
-
-
-def _section_of(strategy: Strategy, attribute: str) -> dict[str, Any]:
-    value = getattr(strategy, attribute, None)
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` as a dict when it is a mapping; {} for anything else (absent, or not an object)."""
     return dict(value) if isinstance(value, Mapping) else {}
