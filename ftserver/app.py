@@ -24,6 +24,7 @@ from ftserver.consumer.client import ExternalMessageConsumer
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
 from ftserver.core.clock import Clock, SystemClock
+from ftserver.core.startup_heap import freeze_startup_heap
 from ftserver.data.cache import CandleCache
 from ftserver.data.producer_data import ProducerData
 from ftserver.exchange.base import Account, Broker, MarketData
@@ -181,6 +182,7 @@ def create_app(
                 app[CONSUMER] = consumer
             rpc.attach(bot, repo)
             app[BOT] = bot
+            freeze_startup_heap()  # before the first iteration, which allocates the most
             task = asyncio.get_running_loop().create_task(bot.run(), name="trading-loop")
             yield
             await bot.close()

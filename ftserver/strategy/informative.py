@@ -180,6 +180,7 @@ class Aligned:
     columns: pd.DataFrame  # the informative columns, without the key, rows numbered from 0
     keys: np.ndarray  # merge keys, int64 nanoseconds
     tz: Any
+    names: frozenset[Any]  # the informative column names, for a cheap clash check
 
     @classmethod
     def of(cls, prepared: pd.DataFrame, key: str) -> Aligned | None:
@@ -193,14 +194,14 @@ class Aligned:
         found = _nanoseconds(keys)
         if found is None or (len(found[0]) > 1 and not bool((np.diff(found[0]) > 0).all())):
             return None
-        return cls(columns.reset_index(drop=True), found[0], found[1])
+        return cls(columns.reset_index(drop=True), found[0], found[1], frozenset(columns.columns))
 
     def merge_into(self, dataframe: pd.DataFrame) -> pd.DataFrame | None:
         """``dataframe`` with the informative columns; None where the shortcut does not apply."""
         if dataframe.empty or "date" not in dataframe.columns or not dataframe.columns.is_unique:
             return None
         dates = _nanoseconds(dataframe["date"])
-        if dates is None or dates[1] != self.tz or dataframe.columns.intersection(self.columns.columns).size:
+        if dates is None or dates[1] != self.tz or not self.names.isdisjoint(dataframe.columns):
             return None
         date_ns = dates[0]
         if len(date_ns) > 1 and not bool((np.diff(date_ns) > 0).all()):
