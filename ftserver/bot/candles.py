@@ -63,6 +63,11 @@ class CandleFeed:
         keys = [(pair, timeframe) for pair in pairs]
         own = set(keys)
         keys += [key for key in dict.fromkeys(informative) if key not in own]
+        # Pairs that left the whitelist (and hold no open trade) are not refreshed any more: their
+        # candles would only take memory and be served stale.
+        self.cache.retain({(pair, tf, "spot") for pair, tf in keys})
+        for pair in [pair for pair in self._signals if (pair, timeframe) not in own]:
+            del self._signals[pair]
         results = await asyncio.gather(*(self._fetch(pair, tf, startup) for pair, tf in keys), return_exceptions=True)
         fresh: list[str] = []
         for (pair, tf), result in zip(keys, results, strict=True):

@@ -65,6 +65,12 @@ class CandleCache:
             for key in [k for k in store if k[0] == pair and (timeframe is None or k[1] == timeframe)]:
                 del store[key]
 
+    def retain(self, keys: set[Key]) -> None:
+        """Forget the candles and analysis of every key not in ``keys`` (pairs that left the whitelist)."""
+        for store in (self._ohlcv, self._last, self._analyzed):
+            for key in [k for k in store if k not in keys]:
+                del store[key]
+
     def set_external(
         self,
         producer: str,
