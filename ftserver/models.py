@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from ftserver.trade_custom_data import CustomDataEntry, TradeCustomData
+
 
 class TradingMode(StrEnum):
     SPOT = "spot"
@@ -242,6 +244,27 @@ class Trade:
     precision_mode: int | None = None
     updated_at: datetime | None = None
     orders: list[Order] = field(default_factory=list)
+    # Kept in its own table; shared by every copy of the trade (see trade_custom_data).
+    custom_data: TradeCustomData = field(default_factory=TradeCustomData, repr=False, compare=False)
+
+    # ---- custom data (the strategy's, per trade) ------------------------------------------------
+    def set_custom_data(self, key: str, value: Any) -> None:
+        """Keep a JSON value with this trade; stored with the trade, read back after a restart."""
+        self.custom_data.set(self.id, key, value)
+
+    def get_custom_data(self, key: str, default: Any = None) -> Any:
+        entry = self.custom_data.get(key)
+        return default if entry is None else entry.value
+
+    def get_custom_data_entry(self, key: str) -> CustomDataEntry | None:
+        return self.custom_data.get(key)
+
+    def get_all_custom_data(self) -> list[CustomDataEntry]:
+        return self.custom_data.all()
+
+    def delete_custom_data(self, key: str | None = None) -> None:
+        """Forget one key, or every key of the trade when None."""
+        self.custom_data.delete(key)
 
     # ---- identity -------------------------------------------------------------------------
     @property

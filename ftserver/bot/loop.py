@@ -377,7 +377,13 @@ class TradingLoop:
         async with self._changing():
             await self.strategy_locks.sync(self.locks, self.clock.now())
             strategy_answers.bot_loop_start(self.strategy.strategy, self.clock.now())
-            await self._process()
+            try:
+                await self._process()
+            finally:
+                # Custom data set in callbacks that did not save their trade (custom_exit,
+                # custom_stoploss without a change): stored before the next iteration reads it.
+                for trade in self.open_trades:
+                    await self.repo.save_custom_data(trade)
 
     async def _process(self) -> None:
         await self._refresh_pairlists()

@@ -28,11 +28,12 @@ from ftserver.models import Order, PairLock, Trade
 from ftserver.persistence.db import Database, Row
 from ftserver.persistence.intents import INTENTS, OrderIntent
 from ftserver.persistence.rows import RowMapping, epoch_ms, from_ms, to_ms
+from ftserver.trade_custom_data import CustomDataEntry, TradeCustomData
 
 _TRADES = RowMapping(
     Trade,
     "trades",
-    not_stored=("orders",),
+    not_stored=("orders", "custom_data"),
     stamped=("updated_at",),
     shared=(
         "pair",
@@ -94,6 +95,28 @@ def _custom_data_entry(row: Row) -> dict[str, Any]:
         "created_at": from_ms(row[5]),
         "updated_at": from_ms(row[6]),
     }
+
+
+async def _write_custom_data(
+    conn: aiosqlite.Connection, trade_id: int, writes: list[CustomDataEntry], deletes: list[str]
+) -> None:
+    for key in deletes:
+        await conn.execute("DELETE FROM trade_custom_data WHERE trade_id = ? AND key = ?", (trade_id, key))
+    for entry in writes:
+        entry.ft_trade_id = trade_id
+        await conn.execute(
+            "INSERT INTO trade_custom_data (trade_id, key, value, value_type, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (trade_id, key) DO UPDATE SET "
+            "value = excluded.value, value_type = excluded.value_type, updated_at = excluded.updated_at",
+            (
+                trade_id,
+                entry.cd_key,
+                entry.cd_value,
+                entry.cd_type,
+                epoch_ms(entry.created_at),
+                to_ms(entry.updated_at),
+            ),
+        )
 
 
 async def _is_closed(conn: aiosqlite.Connection, trade_id: int) -> bool:
@@ -170,6 +193,7 @@ class TradeRepository:
         before = (trade.id, [(o.id, o.ft_trade_id) for o in trade.orders])
         now = self._now_ms()
         was_closed = False
+        writes, deletes = trade.custom_data.take_pending()
         try:
             async with self.db.transaction() as conn:
                 if trade.id is None:
@@ -186,7 +210,9 @@ class TradeRepository:
                 await self._write_orders(conn, trade.orders, now)
                 if settles is not None and settles.id is not None:
                     await conn.execute("DELETE FROM order_intents WHERE id = ?", (settles.id,))
+                await _write_custom_data(conn, trade.id, writes, deletes)
         except BaseException:
+            trade.custom_data.restore_pending(writes, deletes)
             self._written([trade.id, before[0]], touched_closed=True)
             trade.id = before[0]
             for order, (order_id, ft_trade_id) in zip(trade.orders, before[1], strict=False):
@@ -295,10 +321,51 @@ class TradeRepository:
 
     async def get_trade(self, trade_id: int) -> Trade | None:
         trades = await self._attach_orders(await self._select_trades("WHERE id = ?", (trade_id,)))
-        return trades[0] if trades else None
+        return (await self._attach_custom_data(trades))[0] if trades else None
 
     async def open_trades(self) -> list[Trade]:
-        return await self._attach_orders(await self._select_trades("WHERE is_open = 1 ORDER BY id"))
+        trades = await self._attach_orders(await self._select_trades("WHERE is_open = 1 ORDER BY id"))
+        return await self._attach_custom_data(trades)
+
+    async def _attach_custom_data(self, trades: list[Trade]) -> list[Trade]:
+        """Load the custom data of ``trades`` (one query), for strategies to read back."""
+        ids = [trade.id for trade in trades if trade.id is not None]
+        if not ids:
+            return trades
+        rows = await self.db.fetchall(
+            f"SELECT {_CUSTOM_DATA_COLUMNS} FROM trade_custom_data WHERE trade_id IN ({_placeholders(len(ids))}) "
+            "ORDER BY id",
+            ids,
+        )
+        grouped: dict[int, list[CustomDataEntry]] = {}
+        for row in rows:
+            entry = _custom_data_entry(row)
+            grouped.setdefault(row[1], []).append(
+                CustomDataEntry(
+                    row[1],
+                    entry["key"],
+                    entry["type"],
+                    entry["value"],
+                    entry["created_at"],
+                    entry["updated_at"],
+                    row[0],
+                )
+            )
+        for trade in trades:
+            trade.custom_data = TradeCustomData(grouped.get(trade.id or 0, ()), now=self.clock.now)
+        return trades
+
+    async def save_custom_data(self, trade: Trade) -> None:
+        """Store what the strategy set or deleted on a saved trade since its last save."""
+        if trade.id is None or not trade.custom_data.pending:
+            return
+        writes, deletes = trade.custom_data.take_pending()
+        try:
+            async with self.db.transaction() as conn:
+                await _write_custom_data(conn, trade.id, writes, deletes)
+        except BaseException:
+            trade.custom_data.restore_pending(writes, deletes)
+            raise
 
     def _page_sql(self, columns: str, *, order_by_id: bool) -> str:
         """A page of closed trades (LIMIT ? OFFSET ?) selecting ``columns``, in one of the two /trades orders."""
