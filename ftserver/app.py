@@ -171,6 +171,7 @@ def create_app(
                 strategy_factory=strategy_for,
                 account=account,
                 producer_data=producer_data,
+                on_reload=app[NOTIFICATIONS].reconfigure if NOTIFICATIONS in app else None,
             )
             await bot.startup()
             consumer_config = settings.external_message_consumer

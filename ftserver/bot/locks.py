@@ -3,6 +3,7 @@ whether a pair is locked and which locks protections ask for is decided in ``dec
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -12,6 +13,8 @@ from ftserver.decide.locks import is_locked, protection_locks
 from ftserver.errors import InvalidRequest, NotFound
 from ftserver.models import PairLock
 from ftserver.persistence.trades import TradeRepository
+
+log = logging.getLogger(__name__)
 
 
 class PairLocks:
@@ -29,9 +32,18 @@ class PairLocks:
         now = self._clock.now()
         if until <= now:
             raise InvalidRequest("Lock end time must be in the future")
-        return await self._repo.add_lock(
+        stored = await self._repo.add_lock(
             PairLock(pair=pair, lock_time=now, lock_end_time=until, reason=reason, side=side)
         )
+        log.info(
+            "Locked %s (%s side) until %s: %s (lock #%s)",
+            "every pair" if pair == "*" else pair,
+            side,
+            until.strftime("%Y-%m-%d %H:%M:%S"),
+            reason or "no reason given",
+            stored.id,
+        )
+        return stored
 
     async def is_locked(self, pair: str, side: str = "long") -> bool:
         now = self._clock.now()
@@ -45,7 +57,9 @@ class PairLocks:
         if lock is None:
             raise NotFound(f"Lock {lock_id} not found")
         lock.active = False
-        return await self._repo.save_lock(lock)
+        saved = await self._repo.save_lock(lock)
+        log.info("Unlocked %s (lock #%s)", lock.pair, lock_id)
+        return saved
 
     async def unlock_pair(self, pair: str) -> list[PairLock]:
         released = []
@@ -53,6 +67,7 @@ class PairLocks:
             if lock.pair == pair:
                 lock.active = False
                 released.append(await self._repo.save_lock(lock))
+                log.info("Unlocked %s (lock #%s)", pair, lock.id)
         return released
 
     async def apply_protections(

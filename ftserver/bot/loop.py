@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -97,6 +97,8 @@ log = logging.getLogger(__name__)
 
 StrategyFactory = Callable[[Settings], SafeStrategy]
 SettingsLoader = Callable[[], Settings]
+# Told about reloaded settings after the loop took them (the composition root rebuilds its channels).
+ReloadListener = Callable[[Settings], Awaitable[None]]
 
 FORCE_ENTRY_TAG = "force_entry"
 CANCELLED_ON_EXIT = "cancelled (all unfilled and partially filled open orders cancelled)"
@@ -129,8 +131,10 @@ class TradingLoop:
         account: Account | None = None,
         wallet_refresh_secs: float = 60.0,
         producer_data: ProducerData | None = None,
+        on_reload: ReloadListener | None = None,
     ) -> None:
         self.market = market
+        self._on_reload = on_reload
         self.broker = broker
         # Live trading: the wallet is read from the exchange account (dry-run derives it from trades).
         self.account = account
@@ -1244,6 +1248,11 @@ class TradingLoop:
                 self.state = BotState.STOPPED
                 raise
             self.state = previous if previous is not BotState.RELOAD_CONFIG else BotState(settings.initial_state)
+            if self._on_reload is not None:
+                try:
+                    await self._on_reload(settings)
+                except Exception:
+                    log.exception("Applying the reloaded config outside the trading loop failed")
         self.bus.publish(messages.status("config reloaded"))
         self._wake.set()
         return "Reloading config ..."

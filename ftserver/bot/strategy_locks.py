@@ -55,13 +55,6 @@ class StrategyLockBook(MemoryPairLocks):
                     await store.unlock(lock.id)
         for lock in taken:
             if lock.active and lock.lock_end_time > now:
-                stored = await store.lock(lock.pair, lock.lock_end_time, lock.reason, lock.side)
-                log.info(
-                    "Strategy locked %s (%s) until %s: %s",
-                    stored.pair,
-                    stored.side,
-                    stored.lock_end_time,
-                    stored.reason,
-                )
+                await store.lock(lock.pair, lock.lock_end_time, lock.reason, lock.side)  # logs its line
         self.locks = await store.active()
         return list(self.locks)

@@ -39,8 +39,18 @@ class Notifications:
         close_grace: float = 5.0,
     ) -> None:
         self.close_grace = close_grace
+        self.bus = bus
+        self.session = session
+        self.clock = clock
+        self.log_queue_size = log_queue_size
         self.candles: LastCandles | None = None
-        self.channels: list[Channel] = [TradeLog(bus, queue_size=log_queue_size)]
+        self.channels: list[Channel] = []
+        self._build(settings)
+
+    def _build(self, settings: Settings) -> None:
+        bus, session, clock = self.bus, self.session, self.clock
+        self.candles = None
+        self.channels = [TradeLog(bus, queue_size=self.log_queue_size)]
         webhook, discord = settings.webhook, settings.discord
         if webhook.enabled:
             delivery = HttpDelivery(
@@ -88,6 +98,15 @@ class Notifications:
         await asyncio.gather(*(channel.close(grace=self.close_grace) for channel in self.channels))
         if self.candles is not None:
             await self.candles.close()
+
+    async def reconfigure(self, settings: Settings) -> None:
+        """Rebuild the channels from reloaded settings: a channel turned on or off, or its address or
+        templates changed, takes effect without a restart. The old channels deliver what they hold
+        (within the close grace) before the new ones subscribe; the trading loop publishes nothing
+        meanwhile, as it reloads under its own lock."""
+        await self.close()
+        self._build(settings)
+        await self.start()
 
     def describe_strategy(self, strategy: str, timeframe: str) -> None:
         for channel in self.channels:

@@ -127,3 +127,53 @@ async def test_a_hanging_webhook_does_not_hold_up_trading_or_the_log(
     assert took < 5
     assert "Entry order filled" in lines[0].getMessage()
     assert received == [{"type": "entry"}, {"type": "entry_fill"}]
+
+
+async def test_reload_config_turns_the_webhook_on_and_off_without_a_restart(
+    aiohttp_client: Any, aiohttp_server: Any, tmp_path: Path
+) -> None:
+    received: list[dict[str, Any]] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.Response(status=200)
+
+    receiver = web.Application()
+    receiver.router.add_post("/hook", hook)
+    receiver_server = await aiohttp_server(receiver)
+    exchange = {"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"], "sim": {"seed": 7, "history_days": 2}}
+    webhook = {
+        "enabled": True,
+        "url": str(receiver_server.make_url("/hook")),
+        "format": "json",
+        "entry": {"type": "{type}", "pair": "{pair}"},
+    }
+    configs = [app_settings(tmp_path, exchange=exchange)]
+    app = create_app(configs[0], clock=ManualClock(START), settings_loader=lambda: configs[-1])
+    client = await aiohttp_client(app)
+    await app[BOT].run_once()
+
+    async def enter_and_exit(pair: str) -> None:
+        answer = await client.post(
+            "/api/v1/forceenter", json={"pair": pair, "ordertype": "market"}, headers=basic_auth()
+        )
+        assert answer.status == 200, await answer.text()
+        trade_id = (await answer.json())["trade_id"]
+        answer = await client.post("/api/v1/forceexit", json={"tradeid": str(trade_id)}, headers=basic_auth())
+        assert answer.status == 200, await answer.text()
+
+    await enter_and_exit("BTC/USDT")
+    assert [channel.name for channel in app[NOTIFICATIONS].channels] == ["log"]
+
+    configs.append(app_settings(tmp_path, exchange=exchange, webhook=webhook))
+    assert (await client.post("/api/v1/reload_config", headers=basic_auth())).status == 200
+    assert [channel.name for channel in app[NOTIFICATIONS].channels] == ["log", "webhook"]
+    await enter_and_exit("ETH/USDT")
+    await eventually(lambda: received == [{"type": "entry", "pair": "ETH/USDT"}], what="the entry at the webhook")
+
+    configs.append(app_settings(tmp_path, exchange=exchange))
+    assert (await client.post("/api/v1/reload_config", headers=basic_auth())).status == 200
+    assert [channel.name for channel in app[NOTIFICATIONS].channels] == ["log"]
+    await enter_and_exit("BTC/USDT")
+    await asyncio.sleep(0.2)  # a message to a channel that is gone would have arrived by now
+    assert received == [{"type": "entry", "pair": "ETH/USDT"}]  # nothing from the first trade, nor the third

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -32,3 +33,17 @@ async def test_control_verb_waits_for_the_iteration_holding_the_lock(harness: Ha
         await asyncio.sleep(0.2)
         assert not verb.done(), f"{name} changed the bot while an iteration held its lock"
     await asyncio.wait_for(verb, 5)
+
+
+async def test_taking_and_releasing_a_lock_each_write_one_log_line(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="ftserver.bot.locks"):
+        lock = await harness.bot.lock_pair("BTC/USDT", START + timedelta(hours=1), "manual", "*")
+        await harness.bot.unlock(pair="BTC/USDT")
+    lines = [r.getMessage() for r in caplog.records if r.name == "ftserver.bot.locks"]
+    until = (START + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+    assert lines == [
+        f"Locked BTC/USDT (* side) until {until}: manual (lock #{lock.id})",
+        f"Unlocked BTC/USDT (lock #{lock.id})",
+    ]
