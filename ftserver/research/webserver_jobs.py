@@ -14,8 +14,8 @@ from typing import Any
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
 from ftserver.data.timerange import parse_timerange
-from ftserver.errors import InvalidRequest, NotFound
-from ftserver.jobs.registry import Job, JobCategory, JobRegistry
+from ftserver.errors import ConfigError, InvalidRequest, NotFound
+from ftserver.jobs.registry import Job, JobCategory, JobControl, JobRegistry
 from ftserver.research.data_download import DownloadRequest, download
 from ftserver.research.market_access import MarketCatalog, exchange_settings
 from ftserver.research.pairlist_evaluation import PairlistRequest, check_steps, evaluate_pairlists
@@ -29,6 +29,8 @@ from ftserver.rpc.shapes.jobs import (
     JobStarted,
     PairlistEvaluation,
     ProgressTask,
+    RecursiveAnalysis,
+    RecursiveAnalysisResult,
 )
 
 DEFAULT_TIMEFRAMES = ("1m", "5m")  # what freqtrade downloads when a request names no timeframes
@@ -100,6 +102,60 @@ class WebserverJobs:
             progress_tasks=True,
         )
         return JobStarted(status="Data Download started in background.", job_id=job.job_id)
+
+    # ---- /recursive_analysis ------------------------------------------------------------------
+    def start_recursive_analysis(self, body: Mapping[str, Any]) -> JobStarted:
+        from ftserver.backtest.analysis import StrategySource
+        from ftserver.backtest.options import backtest_settings
+        from ftserver.backtest.recursive import NEEDS_TIMERANGE, RecursiveRequest, recursive_analysis
+        from ftserver.strategy.loader import strategy_file
+
+        try:
+            run = backtest_settings(
+                self.settings,
+                strategy=body["strategy"],
+                timeframe=body.get("timeframe"),
+                timerange=body.get("timerange"),
+            )
+        except ConfigError as exc:
+            raise InvalidRequest(str(exc)) from None
+        if run.timerange.start is None:
+            raise InvalidRequest(NEEDS_TIMERANGE)
+        strategy_file(run.strategy, run.strategy_paths)  # an unknown strategy is refused now
+        request = RecursiveRequest(
+            strategy=StrategySource(run.strategy, run.strategy_paths, run.config),
+            datadir=run.datadir,
+            data_format=run.data_format,
+            pairs=run.pairs,
+            timerange=run.timerange,
+            timeframe=body.get("timeframe"),
+            startup_candles=tuple(body["startup_candle"]) if body.get("startup_candle") else None,
+        )
+
+        def work(control: JobControl) -> dict[str, Any]:
+            def report(done: int, total: int, what: str) -> None:
+                control.task("0", done, total, what)
+
+            return recursive_analysis(request, progress=report, should_stop=lambda: control.cancelled)
+
+        job = self.registry.submit(
+            JobCategory.RECURSIVE_ANALYSIS, work, busy="Analysis is already running.", progress_tasks=True
+        )
+        return JobStarted(status="Recursive analysis started in background.", job_id=job.job_id)
+
+    def recursive_analysis(self, job_id: str) -> RecursiveAnalysis:
+        job = self.registry.get(job_id)
+        if job.category is not JobCategory.RECURSIVE_ANALYSIS:
+            raise NotFound("Job not found.")
+        if job.active:
+            return RecursiveAnalysis(status="running", running=True, status_msg="Analysis running", result=None)
+        if job.error is not None:
+            return RecursiveAnalysis(
+                status="error", running=False, status_msg=f"Analysis failed with {job.error}", result=None
+            )
+        return RecursiveAnalysis(
+            status="ended", running=False, status_msg="Analysis ended", result=RecursiveAnalysisResult(**job.result)
+        )
 
     # ---- reference lists -----------------------------------------------------------------------
     def markets(self, exchange: str | None, base: str | None, quote: str | None, include_inactive: bool) -> Markets:

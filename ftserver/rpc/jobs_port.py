@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from ftserver.rpc.shapes.candles import Markets
-from ftserver.rpc.shapes.jobs import BackgroundJob, FreqaiModels, HyperoptLosses, JobStarted, PairlistEvaluation
+from ftserver.rpc.shapes.jobs import (
+    BackgroundJob,
+    FreqaiModels,
+    HyperoptLosses,
+    JobStarted,
+    PairlistEvaluation,
+    RecursiveAnalysis,
+)
 
 
 class JobsPort(Protocol):
@@ -48,3 +55,11 @@ class JobsPort(Protocol):
     def freqai_models(self) -> FreqaiModels: ...
 
     def hyperopt_losses(self) -> HyperoptLosses: ...
+
+    def start_recursive_analysis(self, body: Mapping[str, Any]) -> JobStarted:
+        """``InvalidRequest`` while a backtest or another analysis runs, or for a bad strategy or timerange."""
+        ...
+
+    def recursive_analysis(self, job_id: str) -> RecursiveAnalysis:
+        """The job's state, and its result once ended; ``NotFound`` for a job of another kind."""
+        ...

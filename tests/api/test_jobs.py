@@ -347,6 +347,12 @@ async def test_every_webserver_answer_matches_its_response_schema(webserver: Web
     )
     assert answer == {"status": "failed", "error": "exchange went away", "result": None}
     await test_a_second_evaluation_is_refused_while_one_is_active_and_its_result_waits(webserver)
+    download = await webserver.call(
+        "POST", "/api/v1/download_data", json={"pairs": ["BTC/USDT"], "timeframes": ["5m"], "days": 2}
+    )
+    await webserver.finished(download["job_id"])
+    body = {"strategy": "SampleStrategy", "timeframe": "5m", "timerange": "20260301-20260302", "startup_candle": [50]}
+    assert await _analysed_recursively(webserver, body)
     await webserver.call("DELETE", "/api/v1/background/clear")
     app = webserver.client.app
     checker = Checker(build_document(app), {(api.method, api.path): api.operation for api in documented_routes(app)})
@@ -371,3 +377,102 @@ async def test_a_second_download_resumes_and_erase_starts_over(webserver: Webser
     assert webserver.jobs.registry.get(erased["job_id"]).result["added"] == {"BTC/USDT": {"1h": 23}}
     stored = pd.read_feather(webserver.tmp_path / "user_data" / "data" / "sim" / "BTC_USDT-1h.feather")
     assert len(stored) == 23
+
+
+ROLLING_ONLY = '''
+from ftserver.strategy.base import Strategy
+
+
+class RollingOnly(Strategy):
+    """Indicators over a fixed window only: the newest values cannot depend on older history."""
+
+    timeframe = "5m"
+    startup_candle_count = 20
+
+    def populate_indicators(self, dataframe, metadata):
+        dataframe["sma"] = dataframe["close"].rolling(20).mean()
+        return dataframe
+
+    def populate_entry_trend(self, dataframe, metadata):
+        dataframe["enter_long"] = 0
+        return dataframe
+
+    def populate_exit_trend(self, dataframe, metadata):
+        dataframe["exit_long"] = 0
+        return dataframe
+'''
+
+
+async def _analysed_recursively(webserver: Webserver, body: dict[str, Any]) -> dict[str, Any]:
+    started = await webserver.call("POST", "/api/v1/recursive_analysis", json=body)
+    assert started["status"] == "Recursive analysis started in background."
+    job = await webserver.finished(started["job_id"])
+    assert job["job_category"] == "recursive_analysis" and job["error"] is None, job
+    answer: dict[str, Any] = await webserver.call(
+        "GET", f"/api/v1/recursive_analysis/{started['job_id']}", route="/api/v1/recursive_analysis/{jobid}"
+    )
+    assert (answer["status"], answer["running"], answer["status_msg"]) == ("ended", False, "Analysis ended")
+    return answer["result"]
+
+
+async def test_recursive_analysis_reports_indicators_that_depend_on_older_history(
+    aiohttp_client: Any, tmp_path: Path
+) -> None:
+    strategies = tmp_path / "strategies"
+    strategies.mkdir()
+    (strategies / "rolling_only.py").write_text(ROLLING_ONLY)
+    settings = app_settings(
+        tmp_path,
+        exchange={"name": "sim", "pair_whitelist": ["BTC/USDT"]},
+        strategy_path=str(strategies),
+        timeframe="5m",
+    )
+    webserver = Webserver(
+        await aiohttp_client(create_app(settings, runmode=RunMode.WEBSERVER, clock=ManualClock(NOW))), tmp_path, []
+    )
+    download = await webserver.call(
+        "POST", "/api/v1/download_data", json={"pairs": ["BTC/USDT"], "timeframes": ["5m"], "days": 8}
+    )
+    await webserver.finished(download["job_id"])
+    timerange = "20260228-20260302"
+
+    # SampleStrategy's EMAs and RSI carry every earlier candle: the fewer candles before the newest one,
+    # the further their newest values are from the run over the whole timerange.
+    result = await _analysed_recursively(
+        webserver, {"strategy": "SampleStrategy", "timerange": timerange, "startup_candle": [600, 45]}
+    )
+    assert result["strategy"] == "SampleStrategy"
+    assert result["strategy_scc"] == 30
+    assert result["startup_candles"] == [30, 45, 600]  # ascending, with the strategy's own count added
+    assert {"ema_fast", "ema_slow", "rsi"} <= set(result["results"])
+    assert not {"date", "open", "high", "low", "close", "volume"} & set(result["results"])
+    for indicator in ("ema_slow", "rsi"):
+        by_startup = result["results"][indicator]
+        assert abs(by_startup["30"]) > abs(by_startup["45"]) > abs(by_startup.get("600", 0.0)), by_startup
+
+    # A fixed-window average: the first count tried already matches the full run, so the check stops there.
+    result = await _analysed_recursively(webserver, {"strategy": "RollingOnly", "timerange": timerange})
+    assert result["results"] == {}
+    assert result["startup_candles"] == [20, 199, 399, 499, 999, 1999]
+
+
+async def test_recursive_analysis_needs_a_timerange_a_known_strategy_and_a_free_slot(webserver: Webserver) -> None:
+    refused = await webserver.call("POST", "/api/v1/recursive_analysis", 400, json={"strategy": "SampleStrategy"})
+    assert refused["detail"].startswith("Please set a timerange.")
+    unknown = await webserver.call(
+        "POST", "/api/v1/recursive_analysis", 422, json={"strategy": "Nope", "timerange": "20260201-"}
+    )
+    assert "Nope" in unknown["detail"]
+    await webserver.call("POST", "/api/v1/recursive_analysis", 422, json={"strategy": "S", "startup_candle": [0]})
+    await webserver.call(
+        "GET", "/api/v1/recursive_analysis/no-such-job", 404, route="/api/v1/recursive_analysis/{jobid}"
+    )
+    held = Held()
+    webserver.jobs.registry.submit(JobCategory.BACKTEST, held, busy="busy")
+    try:
+        busy = await webserver.call(
+            "POST", "/api/v1/recursive_analysis", 400, json={"strategy": "SampleStrategy", "timerange": "20260201-"}
+        )
+        assert busy["detail"] == "Analysis is already running."
+    finally:
+        held.release.set()

@@ -14,6 +14,7 @@ from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body
 from ftserver.api.responses import json_response
+from ftserver.api.schemas.requests_backtest import RecursiveAnalysisRequestSchema
 from ftserver.api.schemas.requests_jobs import DownloadDataRequestSchema, PairlistsEvaluateRequestSchema
 from ftserver.errors import WrongRunMode
 from ftserver.rpc.jobs_port import JobsPort
@@ -21,6 +22,7 @@ from ftserver.rpc.shapes import jobs as shapes
 
 _evaluate_body = PairlistsEvaluateRequestSchema()
 _download_body = DownloadDataRequestSchema()
+_recursive_body = RecursiveAnalysisRequestSchema()
 
 TAG = "webserver"
 NOT_FOUND = 404
@@ -144,3 +146,33 @@ async def list_hyperopt_losses(request: web.Request) -> web.Response:
 
 def setup_job_routes(app: web.Application) -> None:
     routes.register(app)
+
+
+@routes.post(
+    "/recursive_analysis",
+    op=Operation(
+        TAG,
+        "Check whether indicators depend on the number of startup candles, in the background",
+        shapes.JobStarted,
+        body=RecursiveAnalysisRequestSchema,
+        errors=(BAD_REQUEST, WRONG_MODE),
+        description="400 while a backtest or another analysis runs, or without a timerange.",
+        role=Role.ADMIN,
+    ),
+)
+async def start_recursive_analysis(request: web.Request) -> web.Response:
+    jobs = webserver_jobs(request)
+    return json_response(jobs.start_recursive_analysis(await parse_body(request, _recursive_body)))
+
+
+@routes.get(
+    "/recursive_analysis/{jobid}",
+    op=Operation(
+        TAG,
+        "A recursive analysis's state, and its result once ended",
+        shapes.RecursiveAnalysis,
+        errors=(NOT_FOUND, WRONG_MODE),
+    ),
+)
+async def get_recursive_analysis(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).recursive_analysis(request.match_info["jobid"]))

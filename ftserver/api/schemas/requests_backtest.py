@@ -49,3 +49,15 @@ class BacktestRequestSchema(_Request):
     backtest_cache = fields.String(load_default=None, allow_none=True)
     freqaimodel = fields.String(load_default=None, allow_none=True)
     freqai = fields.Nested(BacktestFreqaiRequestSchema, load_default=None, allow_none=True)
+
+
+class RecursiveAnalysisRequestSchema(_Request):
+    strategy = fields.String(required=True, validate=STRATEGY_NAME)
+    timeframe = fields.String(load_default=None, allow_none=True, validate=TIMEFRAME)
+    timerange = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    startup_candle = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=100_000)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=20),
+    )

@@ -72,3 +72,24 @@ class HyperoptLoss:
 @shape
 class HyperoptLosses:
     loss_functions: list[HyperoptLoss]
+
+
+@shape
+class RecursiveAnalysisResult:
+    strategy: str
+    startup_candles: list[int] = field(metadata=described("the startup candle counts tried, ascending"))
+    strategy_scc: int | None = field(metadata=described("the strategy's own startup_candle_count"))
+    results: dict[str, dict[str, float | None]] = field(
+        metadata=described(
+            "per indicator whose newest value changed, by startup count: the relative difference to the"
+            " run over the whole timerange (null where it has no meaning)"
+        )
+    )
+
+
+@shape
+class RecursiveAnalysis:
+    status: str = field(metadata=choices(["running", "error", "ended"]))
+    running: bool
+    status_msg: str
+    result: RecursiveAnalysisResult | None
