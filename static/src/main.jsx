@@ -9,6 +9,7 @@ import { Notices } from './components/notices.jsx';
 import { StatusBar } from './components/statusbar.jsx';
 import { BotStore } from './store.js';
 import { navigate, useRoute } from './router.js';
+import { BacktestView } from './views/backtest.jsx';
 import { ChartView } from './views/chart.jsx';
 import { Dashboard } from './views/dashboard.jsx';
 import { LoginView } from './views/login.jsx';
@@ -35,6 +36,7 @@ const TRADING_VIEWS = [
 const WEBSERVER_VIEWS = [
   ['/', 'Dashboard', Dashboard],
   ['/chart', 'Chart', ChartView],
+  ['/backtest', 'Backtest', BacktestView],
   ['/logs', 'Logs', LogsView],
 ];
 

@@ -88,7 +88,8 @@ function drawChart(chart, colors, series, markers, { ha, focus }) {
 }
 
 // One pair's chart. `focus`: a time (s) to scroll to, e.g. the opening of a selected trade.
-export function PairChart({ store, client, pair, timeframe, source = 'live', strategy, timerange, limit = 500, ha, picked = [], focus, onColumns }) {
+// `trades`: the trades to mark (a backtest's); by default the bot's own, open and closed.
+export function PairChart({ store, client, pair, timeframe, source = 'live', strategy, timerange, limit = 500, ha, picked = [], focus, onColumns, trades: given }) {
   const { status, config } = useStore(store);
   const webserver = config?.runmode === 'webserver';
   const [tick, setTick] = useState(0);
@@ -121,8 +122,8 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
     return client.get('pair_history', { pair, timeframe, timerange, strategy });
   }, [pair, timeframe, source, timerange, limit, tick, strategy]);
   const [history] = useLoad(
-    () => (webserver ? Promise.resolve(null) : client.get('trades', { limit: 500, order_by_id: 'false' })),
-    [pair, tick, webserver],
+    () => (webserver || given ? Promise.resolve(null) : client.get('trades', { limit: 500, order_by_id: 'false' })),
+    [pair, tick, webserver, Boolean(given)],
   );
   // What the picker offers: the analysed columns plot_config does not already draw.
   useEffect(() => {
@@ -136,7 +137,7 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
 
   // A plot_config that failed still leaves the candles: draw them without indicators.
   const series = answer && (plotConfig || plotError) ? toSeries(answer, plotConfig || {}, picked) : null;
-  const trades = [...(status || []), ...(history?.trades || []).filter((trade) => !trade.is_open)];
+  const trades = given || [...(status || []), ...(history?.trades || []).filter((trade) => !trade.is_open)];
   const markers = series ? tradeMarkers(trades, pair, series.candles, answer.timeframe_ms) : [];
   const height = 420 + (series?.subplots.length || 0) * 110;
   if (!pair) return <p class="muted">No pair to chart.</p>;

@@ -1,0 +1,51 @@
+"""The Backtest view against `ftserver webserver`: stored results listed, loaded (metrics, tables, equity
+curve) and deleted; the run form's request. Desktop and phone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from ftserver.backtest import storage
+from tests.ui.conftest import PHONE, Bot, login, screenshot
+from tests.unit.backtest import sample
+
+pytestmark = pytest.mark.browser
+
+
+def _stored(webserver: Bot, moment: datetime) -> str:
+    results = webserver.folder / "user_data" / "backtest_results"
+    results.mkdir(parents=True, exist_ok=True)
+    path, _ = storage.save_backtest(
+        results, [sample.run()], candles=sample.candles(), config={"stake_currency": "USDT"}, moment=moment
+    )
+    return path.stem
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_stored_result_is_listed_loaded_and_deleted(page: Page, webserver: Bot, viewport: str) -> None:
+    if viewport == "phone":
+        page.set_viewport_size(PHONE)
+    stem = _stored(webserver, datetime(2024, 4, 2, 9, 30, 5 if viewport == "desktop" else 6, tzinfo=UTC))
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, webserver)
+    page.click("nav >> text=Backtest")
+    expect(page.get_by_test_id("bt-strategy")).to_contain_text("UiQuickStrategy")
+    expect(page.get_by_test_id("bt-start")).to_be_enabled()
+    row = page.locator(f"[data-testid=bt-history] tr[data-file='{stem}']")
+    expect(row).to_contain_text("SampleStrategy")
+    row.get_by_test_id("bt-load").click()
+    result = page.get_by_test_id("bt-result")
+    expect(result).to_contain_text("SampleStrategy")
+    # sample.run(): 40 trades over BTC, ETH, XRP and SOL on 1h candles.
+    expect(page.get_by_test_id("bt-trades")).to_have_text("40")
+    expect(page.get_by_test_id("bt-pairs").locator("tbody tr")).to_have_count(5)  # four pairs and TOTAL
+    expect(page.get_by_test_id("bt-exits")).to_contain_text("roi")
+    expect(page.get_by_test_id("bt-equity")).to_be_visible()
+    screenshot(page, f"backtest-result-{viewport}")
+    row.get_by_test_id("bt-delete").click()
+    expect(row).to_have_count(0)
+    expect(result).to_have_count(0)
+    assert all(entry["filename"] != stem for entry in webserver.call("GET", "backtest/history"))
