@@ -251,7 +251,13 @@ class TradingLoop:
 
     @property
     def starting_capital(self) -> float:
+        """The tradable share of the starting balance (or ``available_capital``), as freqtrade reports it."""
         return self.wallet.starting_capital
+
+    @property
+    def starting_balance(self) -> float:
+        """The whole balance the bot started with: where its wallet history begins."""
+        return self.wallet.starting_balance
 
     def balances(self) -> list[CurrencyBalance]:
         """The wallet as ``/balance`` reports it, valued at the current rates."""

@@ -34,11 +34,17 @@ class Wallet:
         self.available_capital = available_capital
 
     @property
+    def starting_balance(self) -> float:
+        """The whole stake-currency balance the bot started with (the wallet, not its tradable share)."""
+        return self.starting_balances.get(self.stake_currency, 0.0)
+
+    @property
     def starting_capital(self) -> float:
-        """Capital the bot trades with, in stake currency (``available_capital`` wins when set)."""
+        """Capital the bot trades with, in stake currency: ``available_capital`` when set, else the
+        tradable share (``tradable_balance_ratio``) of the starting balance, as freqtrade reports it."""
         if self.available_capital is not None:
             return self.available_capital
-        return self.starting_balances.get(self.stake_currency, 0.0)
+        return self.starting_balances.get(self.stake_currency, 0.0) * self.tradable_balance_ratio
 
     @staticmethod
     def tied_stake(open_trades: Iterable[Trade]) -> float:
@@ -139,8 +145,14 @@ class ExchangeWallet(Wallet):
         self._starting = self.free_stake((), 0.0) - realized_profit + self.tied_stake(open_trades)
 
     @property
+    def starting_balance(self) -> float:
+        return self._starting
+
+    @property
     def starting_capital(self) -> float:
-        return self.available_capital if self.available_capital is not None else self._starting
+        if self.available_capital is not None:
+            return self.available_capital
+        return self._starting * self.tradable_balance_ratio
 
     def free_stake(self, open_trades: Iterable[Trade], realized_profit: float) -> float:
         return self.free(self.stake_currency)

@@ -341,7 +341,7 @@ class Rpc:
         starting capital plus realized profit, so the history is derived from the trades.
         """
         bot = self.bot
-        balance = bot.starting_capital
+        balance = bot.starting_balance
         start = bot.health().bot_start
         rows: list[tuple[str, int, float]] = []
         if start is not None:

@@ -97,8 +97,8 @@ def test_exchange_wallet_stakes_from_the_accounts_free_balance() -> None:
     )
     with pytest.raises(Conflict):
         wallet.stake_for_new_trade(450, [open_trade(100)], 20.0, 3)
-    # started with: free now, less the profit made, plus what the open trade holds
-    assert wallet.starting_capital == pytest.approx(400 - 20 + 100.1)
+    # started with: free now, less the profit made, plus what the open trade holds; its tradable share
+    assert wallet.starting_capital == pytest.approx((400 - 20 + 100.1) * 0.99)
 
 
 def test_exchange_wallet_reports_every_currency_of_the_account() -> None:
