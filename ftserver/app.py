@@ -110,7 +110,7 @@ def create_app(
     if runmode is RunMode.WEBSERVER:
         registry = JobRegistry(clock=clock, bus=bus)
         app[keys.JOBS] = WebserverJobs(settings, registry, clock)
-        app[keys.BACKTEST] = WebserverBacktest(settings.user_data_dir)
+        app[keys.BACKTEST] = WebserverBacktest(settings, registry)
 
         async def background_jobs(app: web.Application) -> AsyncIterator[None]:
             yield

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ftserver import __version__
+from ftserver.backtest.options import BREAKDOWNS, add_backtesting_arguments
 from ftserver.errors import ConfigError, FtServerError, InvalidRequest, StrategyError
 
 log = logging.getLogger("ftserver")
@@ -21,7 +22,6 @@ EXIT_OK = 0
 EXIT_CRASH = 1
 EXIT_CONFIG = 2
 DEFAULT_CONFIG = "config/config.json"
-BREAKDOWNS = ("day", "week", "month", "year", "weekday")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     list_data = commands.add_parser("list-data", help="show the stored candle history")
     _add_common(list_data)
     list_data.add_argument("--exchange", metavar="NAME", help="exchange id (default: the config's)")
+
+    backtesting = commands.add_parser("backtesting", help="backtest a strategy on stored candles")
+    _add_common(backtesting)
+    add_backtesting_arguments(backtesting)
 
     show = commands.add_parser("backtesting-show", help="reprint a stored backtest result")
     _add_common(show)
@@ -236,6 +240,19 @@ def _list_data(args: argparse.Namespace) -> int:
     return list_data(_load_for_data(args))
 
 
+def _backtesting(args: argparse.Namespace) -> int:
+    from ftserver.backtest import tables
+    from ftserver.backtest.options import settings_from_arguments
+    from ftserver.backtest.runner import run_and_store
+
+    settings = settings_from_arguments(_load_for_data(args), args)
+    finished = run_and_store(settings)
+    tables.print_result(tables.console(), finished.outcome.result, settings.stake_currency, settings.breakdown)
+    if finished.stored is not None:
+        print(f"Result stored in {finished.stored}")
+    return EXIT_OK
+
+
 def _backtesting_show(args: argparse.Namespace) -> int:
     from ftserver.backtest.show import show_stored_result
 
@@ -351,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _download_data(args)
         if args.command == "list-data":
             return _list_data(args)
+        if args.command == "backtesting":
+            return _backtesting(args)
         if args.command == "backtesting-show":
             return _backtesting_show(args)
         if args.command == "install-ui":

@@ -5,24 +5,34 @@ with freqtrade 2026.9's answers: an unknown result file is a 404 "File not found
 a result that is not a zip in the folder a 400 "Unable to retrieve wallet history." (a 404 when the zip
 has no wallet for that strategy).
 
-The backtest itself is not built yet: ``start`` is refused with 503, and the status verbs answer
-what freqtrade answers before any backtest ran (``not_started``, ``reset``, ``not_running``).
+A backtest runs as a job of the registry (one backtest or bias analysis at a time: a second is a 400
+"Bot Background task already running"), in a spawned worker process (``backtest.runner``), so the
+API keeps answering while it runs; the job's progress goes onto the bus as ``background_job``
+messages. ``GET /backtest`` answers freqtrade's states: ``not_started``, ``running`` (with the phase as
+``step`` and its fraction as ``progress``), ``error``, and ``ended`` with the result; the finished
+result is also stored in the results folder, so ``/backtest/history`` lists it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ftserver.backtest import storage
-from ftserver.errors import InvalidRequest, NotAvailable, NotFound
+from ftserver.backtest.options import BacktestSettings, backtest_settings
+from ftserver.errors import ConfigError, InvalidRequest, NotFound
+from ftserver.jobs.registry import Job, JobCategory, JobControl, JobRegistry, JobStatus
 from ftserver.rpc.shapes.backtest import BacktestHistoryEntry, BacktestStatus, BacktestTable, WalletHistory
 
+if TYPE_CHECKING:
+    from ftserver.backtest.runner import FinishedBacktest
+    from ftserver.config import Settings
+
 RESULTS_FOLDER = "backtest_results"
-ENGINE_MISSING = "Backtesting is not available yet: this server's backtest engine is not built."
+BUSY = "Bot Background task already running"
 NO_WALLET = "Unable to retrieve wallet history."
 
 
@@ -45,6 +55,7 @@ def _status(
     running: bool = False,
     step: str = "",
     progress: float = 0,
+    trade_count: float | None = None,
     backtest_result: dict[str, Any] | None = None,
 ) -> BacktestStatus:
     return BacktestStatus(
@@ -53,7 +64,7 @@ def _status(
         status_msg=status_msg,
         step=step,
         progress=float(progress),  # freqtrade's model writes 0.0 and 1.0
-        trade_count=None,
+        trade_count=trade_count,
         backtest_result=backtest_result,
     )
 
@@ -63,21 +74,69 @@ def _history(entries: list[dict[str, Any]]) -> list[BacktestHistoryEntry]:
 
 
 class WebserverBacktest:
-    def __init__(self, user_data_dir: Path) -> None:
-        self.directory = user_data_dir / RESULTS_FOLDER
+    def __init__(self, settings: Settings, registry: JobRegistry) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.directory = settings.user_data_dir / RESULTS_FOLDER
+        self._job: Job | None = None  # the last backtest's job, until reset
 
-    # ---- the run (no engine yet) ----------------------------------------------------------------
+    # ---- the run --------------------------------------------------------------------------------
     def start(self, body: Mapping[str, Any]) -> BacktestStatus:
-        raise NotAvailable(ENGINE_MISSING)
+        if self.registry.running(JobCategory.BACKTEST) is not None:
+            raise InvalidRequest(BUSY)
+        run = self._settings(body)
+        self._job = self.registry.submit(JobCategory.BACKTEST, functools.partial(_work, run), busy=BUSY)
+        return _status("running", "Backtest started", running=True, step="startup")
+
+    def _settings(self, body: Mapping[str, Any]) -> BacktestSettings:
+        """The run's settings from the request; a bad value is a 400 naming it."""
+        from ftserver.strategy.loader import strategy_file
+
+        try:
+            run = backtest_settings(
+                self.settings,
+                strategy=body["strategy"],
+                timeframe=body.get("timeframe"),
+                timeframe_detail=body.get("timeframe_detail"),
+                timerange=body.get("timerange"),
+                max_open_trades=body.get("max_open_trades"),
+                stake_amount=body.get("stake_amount"),
+                dry_run_wallet=body.get("dry_run_wallet") or None,
+                enable_protections=bool(body.get("enable_protections")),
+                export="trades",
+            )
+        except ConfigError as exc:
+            raise InvalidRequest(str(exc)) from None
+        strategy_file(run.strategy, run.strategy_paths)  # an unknown strategy is refused now, not by the job
+        return run
 
     def status(self) -> BacktestStatus:
-        return _status("not_started", "Backtest not yet executed")
+        job = self._job
+        if job is None:
+            return _status("not_started", "Backtest not yet executed")
+        if job.active:
+            step, done = "startup", 0.0
+            if job.progress_tasks:
+                task = job.progress_tasks.get(PROGRESS_KEY)
+                if task is not None and task.total:
+                    step, done = task.description, max(0.0, min(task.progress / task.total, 1.0))
+            return _status("running", "Backtest running", running=True, step=step, progress=done)
+        if job.status is JobStatus.FAILED:
+            return _status("error", f"Backtest failed with {job.error}")
+        finished: FinishedBacktest = job.result
+        return _status("ended", "Backtest ended", step="finished", progress=1, backtest_result=finished.outcome.result)
 
     def reset(self) -> BacktestStatus:
+        if self._job is not None and self._job.active:
+            return _status("running", "Backtest running", running=True)
+        self._job = None
         return _status("reset", "Backtest reset")
 
     def abort(self) -> BacktestStatus:
-        return _status("not_running", "Backtest ended")
+        if self._job is None or not self._job.active:
+            return _status("not_running", "Backtest ended")
+        self.registry.stop(self._job.job_id)
+        return _status("stopping", "Backtest ended")
 
     # ---- stored results -------------------------------------------------------------------------
     def history(self) -> list[BacktestHistoryEntry]:
@@ -110,3 +169,17 @@ class WebserverBacktest:
         except NotFound:
             raise NotFound(NO_WALLET) from None
         return WalletHistory(**_table(frame), capture_start_ts=None)
+
+
+PROGRESS_KEY = "0"  # the one progress task of a backtest job (freqtrade numbers its tasks)
+
+
+def _work(run: BacktestSettings, control: JobControl) -> FinishedBacktest:
+    """The job: the backtest in a worker process, its phase and fraction reported as the job's task."""
+    from ftserver.backtest.runner import run_in_worker
+
+    def report(phase: str, fraction: float) -> None:
+        control.progress(fraction)
+        control.task(PROGRESS_KEY, fraction * 100, 100, phase)
+
+    return run_in_worker(run, progress=report, should_stop=lambda: control.cancelled)

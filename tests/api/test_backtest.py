@@ -1,6 +1,6 @@
 """The webserver mode's backtest routes on a real server, over results stored by ``save_backtest`` in the
 test's user_data: history, one strategy's result, notes, market change, wallet, delete; the status
-routes before an engine exists; 404/400 cases and names reaching outside the results folder."""
+routes; 404/400 cases and names reaching outside the results folder."""
 
 from __future__ import annotations
 
@@ -239,14 +239,31 @@ async def test_status_routes_answer_as_freqtrade_before_any_backtest(webserver: 
     }
 
 
-async def test_starting_a_backtest_says_the_engine_is_not_built_yet(webserver: Webserver) -> None:
-    body = {"strategy": "SampleStrategy", "enable_protections": False, "timerange": "20240101-"}
-    refused = await webserver.call("POST", "/api/v1/backtest", 503, json=body)
-    assert refused["code"] == "not_available"
-    assert "engine is not built" in refused["detail"]
-    # the body is checked first, as freqtrade does
+async def test_a_backtest_request_is_checked_before_anything_starts(webserver: Webserver) -> None:
+    # the body's shape first, as freqtrade does
     await webserver.call("POST", "/api/v1/backtest", 422, json={"strategy": "SampleStrategy"})
     await webserver.call("POST", "/api/v1/backtest", 422, json={"strategy": "A:Y2xhc3M=", "enable_protections": True})
+    unknown = await webserver.call(
+        "POST", "/api/v1/backtest", 422, json={"strategy": "NoSuchStrategy", "enable_protections": False}
+    )
+    assert "NoSuchStrategy" in unknown["detail"]
+    bad = await webserver.call(
+        "POST",
+        "/api/v1/backtest",
+        400,
+        json={"strategy": "SampleStrategy", "enable_protections": False, "timerange": "20241301-"},
+    )
+    assert bad["detail"].startswith("timerange:")
+    stake = await webserver.call(
+        "POST",
+        "/api/v1/backtest",
+        400,
+        json={"strategy": "SampleStrategy", "enable_protections": False, "stake_amount": "all"},
+    )
+    assert stake["detail"].startswith("stake_amount:")
+    # nothing was started by any of them
+    assert (await webserver.call("GET", "/api/v1/backtest"))["status"] == "not_started"
+    assert await webserver.call("GET", "/api/v1/background") == []
 
 
 async def test_backtest_routes_are_503_in_trade_mode(server: Server) -> None:

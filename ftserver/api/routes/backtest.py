@@ -2,9 +2,8 @@
 results (``/backtest/history...``), as freqtrade 2026.9 answers them.
 
 Only ``ftserver webserver`` serves them; a trading bot answers 503 "Bot is not in the correct state.".
-The backtest engine is not built yet: ``POST /backtest`` checks its body, then answers 503 with a
-text saying so (FreqUI shows it), and the status routes answer what freqtrade answers before any
-backtest ran. Reading and writing result files happens in a worker thread.
+``POST /backtest`` starts a backtest in a worker process and answers at once; ``GET /backtest`` follows it
+and answers the result once ended. Reading and writing result files happens in a worker thread.
 """
 
 from __future__ import annotations
@@ -34,9 +33,9 @@ _result_query = BacktestHistoryResultQuerySchema()
 TAG = "backtest"
 BAD_REQUEST = 400
 NOT_FOUND = 404
-NO_ENGINE = (
-    "The backtest engine is not built yet: `POST /backtest` answers 503, `GET /backtest` `not_started`, "
-    "`DELETE /backtest` `reset` and `GET /backtest/abort` `not_running`, as freqtrade before its first backtest."
+RUN_STATES = (
+    "freqtrade's states: `not_started`, `running` (`step` is the phase: startup, dataload, analyze, backtest; "
+    "`progress` its fraction), `error`, `ended` (with `backtest_result`), `reset`, `stopping`, `not_running`."
 )
 
 routes = RouteTable(API_V1)
@@ -58,7 +57,7 @@ def webserver_backtest(request: web.Request) -> BacktestPort:
         shapes.BacktestStatus,
         body=BacktestRequestSchema,
         errors=(WRONG_MODE,),
-        description=NO_ENGINE,
+        description=RUN_STATES,
         role=Role.ADMIN,
     ),
 )
@@ -74,7 +73,7 @@ async def start_backtest(request: web.Request) -> web.Response:
         "The backtest's status, and its result once ended",
         shapes.BacktestStatus,
         errors=(WRONG_MODE,),
-        description=NO_ENGINE,
+        description=RUN_STATES,
     ),
 )
 async def get_backtest(request: web.Request) -> web.Response:
@@ -88,7 +87,7 @@ async def get_backtest(request: web.Request) -> web.Response:
         "Forget the last backtest",
         shapes.BacktestStatus,
         errors=(WRONG_MODE,),
-        description=NO_ENGINE,
+        description=RUN_STATES,
         role=Role.ADMIN,
     ),
 )
@@ -103,7 +102,7 @@ async def reset_backtest(request: web.Request) -> web.Response:
         "Stop the running backtest",
         shapes.BacktestStatus,
         errors=(WRONG_MODE,),
-        description=NO_ENGINE,
+        description=RUN_STATES,
         role=Role.ADMIN,
         audited=True,
     ),

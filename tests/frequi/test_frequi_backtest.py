@@ -1,0 +1,112 @@
+"""The real FreqUI runs a backtest end to end against `ftserver webserver`.
+
+FreqUI is not part of ftserver: build it from its public repository by hand (its README: install, then
+build) and point ``FTSERVER_FREQUI`` at the built ``dist`` folder. Without it these tests are skipped.
+The server serves that folder itself (``api_server.ui_path``), as a user who installed FreqUI would.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.polling import wait_until
+from tests.ui.conftest import PASSWORD, USER, Bot, _serve, browser, playwright, screenshot
+
+__all__ = ["browser", "playwright"]  # the browser fixtures, shared with the UI tests
+
+pytestmark = pytest.mark.browser
+
+FREQUI = os.environ.get("FTSERVER_FREQUI", "")
+
+
+@pytest.fixture(scope="module")
+def frequi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    if not FREQUI or not (Path(FREQUI) / "index.html").is_file():
+        pytest.skip("FreqUI is not built here (set FTSERVER_FREQUI to a built FreqUI dist folder)")
+    yield from _serve(tmp_path_factory.mktemp("frequi"), "webserver", first_trade=False, api_server={"ui_path": FREQUI})
+
+
+def _tokens(bot: Bot) -> dict[str, str]:
+    basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    request = urllib.request.Request(
+        f"{bot.url}/api/v1/token/login", method="POST", headers={"Authorization": f"Basic {basic}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer: dict[str, str] = json.loads(response.read())
+    return answer
+
+
+def _log_in(page: Page, bot: Bot) -> None:
+    """FreqUI keeps its bots' logins in localStorage; this is what its login form writes."""
+    tokens = _tokens(bot)
+    login = {
+        "ftbot.0": {
+            "botName": "ftserver",
+            "apiUrl": bot.url,
+            "accessToken": tokens["access_token"],
+            "refreshToken": tokens["refresh_token"],
+            "autoRefresh": True,
+        }
+    }
+    page.goto(bot.url + "/")
+    page.evaluate(
+        "([login]) => { localStorage.setItem('ftAuthLoginInfo', login);"
+        " localStorage.setItem('ftSelectedBot', 'ftbot.0'); }",
+        [json.dumps(login)],
+    )
+
+
+def test_frequi_runs_a_backtest_and_manages_its_history(browser: Browser, frequi_server: Bot) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    failures: list[str] = []
+    page.on(
+        "response",
+        lambda r: (
+            failures.append(f"{r.status} {r.request.method} {r.url}")
+            if "/api/v1/" in r.url and r.status >= 500
+            else None
+        ),
+    )
+    try:
+        _log_in(page, frequi_server)
+        page.goto(frequi_server.url + "/backtest")
+        expect(page.get_by_text("Run backtest").first).to_be_visible()
+        page.locator("#strategy-select").click()
+        page.get_by_role("option", name="UiQuickStrategy").click()
+        with page.expect_response(lambda r: r.url.endswith("/api/v1/backtest") and r.request.method == "POST") as post:
+            page.locator("#start-backtest").click()
+        assert post.value.status == 200, post.value.text()
+        screenshot(page, "frequi-backtest-running")
+        # FreqUI polls GET /backtest until the result is in, then enables its result tabs.
+        analyze = page.get_by_role("tab", name="Analyze result")
+        expect(analyze).to_be_enabled(timeout=180_000)
+        analyze.click()
+        expect(page.get_by_text("BTC/USDT").first).to_be_visible()
+        expect(page.get_by_text("TOTAL").first).to_be_visible()
+        screenshot(page, "frequi-backtest-result")
+        page.get_by_role("tab", name="Visualize result").click()
+        expect(page.locator("canvas").first).to_be_visible()
+        screenshot(page, "frequi-backtest-chart")
+        history = frequi_server.call("GET", "backtest/history")
+        assert len(history) == 1 and history[0]["strategy"] == "UiQuickStrategy", history
+        page.get_by_role("tab", name="Load Results").click()
+        row = page.locator("tr", has_text=history[0]["filename"])
+        expect(row).to_be_visible()
+        screenshot(page, "frequi-backtest-history")
+        row.get_by_role("button").last.click()  # the row's delete action, then FreqUI's confirmation
+        page.get_by_role("button", name="Ok").or_(page.get_by_role("button", name="Confirm")).first.click()
+        wait_until(lambda: frequi_server.call("GET", "backtest/history") == [], within=30, what="the result deleted")
+        expect(row).to_have_count(0)
+        assert not failures, failures
+    finally:
+        context.close()
