@@ -109,8 +109,9 @@ def create_app(
 
     if runmode is RunMode.WEBSERVER:
         registry = JobRegistry(clock=clock, bus=bus)
-        app[keys.JOBS] = WebserverJobs(settings, registry, clock)
-        app[keys.BACKTEST] = WebserverBacktest(settings, registry)
+        jobs = WebserverJobs(settings, registry, clock)
+        app[keys.JOBS] = jobs
+        app[keys.BACKTEST] = WebserverBacktest(settings, registry, jobs.catalog)
 
         async def background_jobs(app: web.Application) -> AsyncIterator[None]:
             yield

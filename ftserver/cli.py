@@ -244,9 +244,13 @@ def _backtesting(args: argparse.Namespace) -> int:
     from ftserver.backtest import tables
     from ftserver.backtest.options import settings_from_arguments
     from ftserver.backtest.runner import run_and_store
+    from ftserver.core.clock import SystemClock
+    from ftserver.research.market_access import MarketCatalog, markets_for_backtest
 
-    settings = settings_from_arguments(_load_for_data(args), args)
-    finished = run_and_store(settings)
+    loaded = _load_for_data(args)
+    settings = settings_from_arguments(loaded, args)
+    markets = markets_for_backtest(MarketCatalog(loaded, SystemClock()), settings.pairs)
+    finished = run_and_store(settings, markets=markets)
     tables.print_result(tables.console(), finished.outcome.result, settings.stake_currency, settings.breakdown)
     if finished.stored is not None:
         print(f"Result stored in {finished.stored}")

@@ -27,6 +27,7 @@ from ftserver.backtest.engine import BacktestOutcome, Progress, run_backtest
 from ftserver.backtest.options import BacktestSettings
 from ftserver.data.history import CandleStore
 from ftserver.data.timerange import TimeRange
+from ftserver.exchange.base import Market
 
 # The engine's phases, in order; the worker shares the current one as its index here.
 PHASES = ("startup", "dataload", "analyze", "backtest")
@@ -46,13 +47,16 @@ def run_and_store(
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     moment: datetime | None = None,
+    markets: Mapping[str, Market] | None = None,
 ) -> FinishedBacktest:
     """Run the backtest of ``settings`` and store its result (blocking, in the calling process)."""
-    outcome = run_backtest(settings, progress=progress, should_stop=should_stop)
+    outcome = run_backtest(settings, progress=progress, should_stop=should_stop, markets=markets)
     if settings.export == "none" or not outcome.runs:
         return FinishedBacktest(outcome, None)
     run = outcome.runs[0]
     closes = _closes(settings, run.timeframe, run.pairlist, TimeRange(run.start, run.end))
+    if settings.export_filename is None:
+        settings.results_dir.mkdir(parents=True, exist_ok=True)  # a missing folder would be taken as a file name
     path, _ = storage.save_backtest(
         settings.export_filename or settings.results_dir,
         outcome.runs,
@@ -106,7 +110,7 @@ def _init_worker(phase: Any, fraction: Any, stop: Any) -> None:
     _shared = (phase, fraction, stop)
 
 
-def _run_in_worker(settings: BacktestSettings) -> FinishedBacktest:
+def _run_in_worker(settings: BacktestSettings, markets: Mapping[str, Market]) -> FinishedBacktest:
     assert _shared is not None
     phase, fraction, stop = _shared
 
@@ -114,7 +118,7 @@ def _run_in_worker(settings: BacktestSettings) -> FinishedBacktest:
         phase.value = PHASES.index(name) if name in PHASES else 0
         fraction.value = done
 
-    return run_and_store(settings, progress=report, should_stop=stop.is_set)
+    return run_and_store(settings, progress=report, should_stop=stop.is_set, markets=markets)
 
 
 def run_in_worker(
@@ -123,6 +127,7 @@ def run_in_worker(
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     poll_seconds: float = 0.2,
+    markets: Mapping[str, Market] | None = None,
 ) -> FinishedBacktest:
     """``run_and_store`` in a fresh spawned process (blocks the calling thread, not an event loop).
 
@@ -136,7 +141,7 @@ def run_in_worker(
     with ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=_init_worker, initargs=(phase, fraction, stop)
     ) as pool:
-        future = pool.submit(_run_in_worker, settings)
+        future = pool.submit(_run_in_worker, settings, dict(markets or {}))
         wake = threading.Event()
         future.add_done_callback(lambda _: wake.set())
         reported: tuple[int, float] | None = None

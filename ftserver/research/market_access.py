@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import threading
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from ftserver.data.history import CandleStore, candle_store_for
 from ftserver.errors import InvalidRequest
 from ftserver.exchange.base import Market, MarketData
 from ftserver.exchange.factory import create_market
+
+log = logging.getLogger(__name__)
 
 # Exchanges whose market lists are kept at once: the configured one and a few a user looked at.
 MAX_CATALOGS = 8
@@ -85,3 +89,14 @@ class MarketCatalog:
             return market.id, dict(await market.load_markets())
         finally:
             await market.close()
+
+
+def markets_for_backtest(catalog: MarketCatalog, pairs: Sequence[str]) -> dict[str, Market]:
+    """The configured exchange's markets of ``pairs``, for a backtest's amount steps, limits and fee;
+    empty (with a warning) when the exchange cannot be reached, so a backtest still runs offline."""
+    try:
+        _, markets = catalog.markets(None)
+    except Exception as exc:  # any exchange failure: the backtest goes on without its markets
+        log.warning("No exchange markets for the backtest (%s): amounts are not rounded to its steps", exc)
+        return {}
+    return {pair: markets[pair] for pair in pairs if pair in markets}

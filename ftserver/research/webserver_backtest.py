@@ -25,6 +25,7 @@ from ftserver.backtest import storage
 from ftserver.backtest.options import BacktestSettings, backtest_settings
 from ftserver.errors import ConfigError, InvalidRequest, NotFound
 from ftserver.jobs.registry import Job, JobCategory, JobControl, JobRegistry, JobStatus
+from ftserver.research.market_access import MarketCatalog, markets_for_backtest
 from ftserver.rpc.shapes.backtest import BacktestHistoryEntry, BacktestStatus, BacktestTable, WalletHistory
 
 if TYPE_CHECKING:
@@ -74,9 +75,10 @@ def _history(entries: list[dict[str, Any]]) -> list[BacktestHistoryEntry]:
 
 
 class WebserverBacktest:
-    def __init__(self, settings: Settings, registry: JobRegistry) -> None:
+    def __init__(self, settings: Settings, registry: JobRegistry, catalog: MarketCatalog) -> None:
         self.settings = settings
         self.registry = registry
+        self.catalog = catalog
         self.directory = settings.user_data_dir / RESULTS_FOLDER
         self._job: Job | None = None  # the last backtest's job, until reset
 
@@ -85,7 +87,8 @@ class WebserverBacktest:
         if self.registry.running(JobCategory.BACKTEST) is not None:
             raise InvalidRequest(BUSY)
         run = self._settings(body)
-        self._job = self.registry.submit(JobCategory.BACKTEST, functools.partial(_work, run), busy=BUSY)
+        work = functools.partial(_work, run, self.catalog)
+        self._job = self.registry.submit(JobCategory.BACKTEST, work, busy=BUSY)
         return _status("running", "Backtest started", running=True, step="startup")
 
     def _settings(self, body: Mapping[str, Any]) -> BacktestSettings:
@@ -174,12 +177,14 @@ class WebserverBacktest:
 PROGRESS_KEY = "0"  # the one progress task of a backtest job (freqtrade numbers its tasks)
 
 
-def _work(run: BacktestSettings, control: JobControl) -> FinishedBacktest:
+def _work(run: BacktestSettings, catalog: MarketCatalog, control: JobControl) -> FinishedBacktest:
     """The job: the backtest in a worker process, its phase and fraction reported as the job's task."""
     from ftserver.backtest.runner import run_in_worker
+
+    markets = markets_for_backtest(catalog, run.pairs)
 
     def report(phase: str, fraction: float) -> None:
         control.progress(fraction)
         control.task(PROGRESS_KEY, fraction * 100, 100, phase)
 
-    return run_in_worker(run, progress=report, should_stop=lambda: control.cancelled)
+    return run_in_worker(run, progress=report, should_stop=lambda: control.cancelled, markets=markets)

@@ -1,0 +1,59 @@
+"""The price step a backtest assumes for each pair and month, read from the candles themselves.
+
+Exchanges change a market's price step over the years; the markets loaded today only know today's.
+As freqtrade's backtesting does, each month's step is taken from the most decimals any of its
+candle prices shows when written with 14 significant digits (``0.00001`` for five decimals), and a
+trade uses the step of the month it opened in: its stop and exit prices are rounded to it.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+SIGNIFICANT_DIGITS = 14
+
+
+def decimals_shown(values: np.ndarray) -> np.ndarray:
+    """How many decimals each positive price shows at 14 significant digits, trailing zeros dropped."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.zeros(len(values), dtype=np.int64)
+    positive = values > 0
+    if not positive.any():
+        return out
+    v = values[positive]
+    integer_digits = np.floor(np.log10(v)).astype(np.int64) + 1
+    places = SIGNIFICANT_DIGITS - integer_digits
+    scaled = np.round(v * np.power(10.0, places)).astype(np.int64)
+    # Rounding may carry into one more integer digit (9.99... -> 10.0): one place fewer then.
+    carried = scaled >= 10**SIGNIFICANT_DIGITS
+    scaled = np.where(carried, scaled // 10, scaled)
+    places = np.where(carried, places - 1, places)
+    trailing = np.zeros(len(v), dtype=np.int64)
+    remaining = scaled.copy()
+    for _ in range(SIGNIFICANT_DIGITS):
+        zero = (remaining % 10 == 0) & (remaining != 0)
+        trailing += zero
+        remaining = np.where(zero, remaining // 10, remaining)
+    out[positive] = np.maximum(places - trailing, 0)
+    return out
+
+
+def ticks_by_month(candles: pd.DataFrame) -> pd.Series:
+    """Per month start (UTC): the price step 10**-decimals of that month's most precise price."""
+    shown = np.max(
+        np.stack([decimals_shown(candles[column].to_numpy()) for column in ("open", "high", "low", "close")]),
+        axis=0,
+    )
+    months = pd.Series(shown, index=pd.DatetimeIndex(candles["date"])).resample("MS").max()
+    return 1 / 10.0**months
+
+
+def tick_at(ticks: pd.Series, moment: pd.Timestamp) -> float | None:
+    """The step in force at ``moment`` (that of its month); None before the first month."""
+    if ticks.empty or moment < ticks.index[0]:
+        return None
+    value = cast(float, ticks.asof(moment))  # a float Series: asof answers a float (NaN before any value)
+    return None if pd.isna(value) else float(value)

@@ -1,0 +1,338 @@
+"""The trade simulation of a backtest, with freqtrade's backtesting semantics over ``decide/``.
+
+Time advances candle by candle over all pairs at once (``max_open_trades`` and the wallet make pairs
+interact); within a candle the pairs with an open trade come first, then the others in pairlist order.
+For each pair: an entry at the candle's open when the previous candle signalled one, a slot is free and
+this is not the last candle; then the open trade's exits within the candle (``decide.candle_exit``:
+exit signal or ``custom_exit``, stoploss, ROI, trailing stop, each with its fill rate in the candle).
+While no trade is open the clock jumps straight to the next candle any pair signals an entry on, so a
+year of candles with few trades costs little. Trades still open when the data ends are closed at the
+last candle's open as ``force_exit``.
+
+Spot, long trades, one entry and one exit per trade: ``timeframe_detail``, protections and position
+adjustment are refused with a clear error until they are simulated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from ftserver.backtest.analysis import AnalysisAborted, PairSignals
+from ftserver.backtest.price_ticks import tick_at
+from ftserver.backtest.records import LEFT_OPEN_EXIT_REASON, BacktestOrder, BacktestTrade
+from ftserver.decide import strategy_answers
+from ftserver.decide.candle_exit import Candle, candle_exits, close_rate
+from ftserver.decide.entry import max_stake, min_stake
+from ftserver.decide.exit_checks import check_after_fill
+from ftserver.exchange.base import Market
+from ftserver.exchange.order_rules import round_down, round_nearest
+from ftserver.models import ExitReason, Trade
+from ftserver.strategy.base import Strategy
+
+# Stop at most this often to look at the abort flag and report progress (candles).
+_REPORT_EVERY = 2000
+
+
+@dataclass(slots=True)
+class Wallet:
+    """The stake currency of a backtest, as freqtrade's dry-run wallet counts it: free = start + closed
+    profit - the stakes of open trades; a new trade gets at most the tradable share of the rest."""
+
+    starting_balance: float
+    tradable_balance_ratio: float
+    available_capital: float | None = None
+    closed_profit: float = 0.0
+
+    def free(self, open_trades: Sequence[Trade]) -> float:
+        return self.starting_balance + self.closed_profit - sum(t.stake_amount for t in open_trades)
+
+    def available(self, open_trades: Sequence[Trade]) -> float:
+        tied = sum(t.stake_amount for t in open_trades)
+        free = self.starting_balance + self.closed_profit - tied
+        if self.available_capital is not None:
+            total = self.available_capital + self.closed_profit
+        else:
+            total = (tied + free) * self.tradable_balance_ratio
+        return min(total - tied, free)
+
+    def stake(self, stake_amount: float | str, open_trades: Sequence[Trade], max_open_trades: int) -> float:
+        """The stake for a new trade; 0 when the balance cannot give it."""
+        available = self.available(open_trades)
+        if stake_amount == "unlimited":
+            if max_open_trades == 0:
+                return 0.0
+            tied = sum(t.stake_amount for t in open_trades)
+            slots = max_open_trades if max_open_trades > 0 else 1
+            return max(min((available + tied) / slots, available), 0.0)
+        wanted = float(stake_amount)
+        return wanted if available >= wanted else 0.0
+
+    @property
+    def total(self) -> float:
+        return self.starting_balance + self.closed_profit
+
+
+@dataclass(slots=True)
+class Outcome:
+    trades: list[BacktestTrade] = field(default_factory=list)
+    rejected_signals: int = 0
+    final_balance: float = 0.0
+
+
+def simulate(
+    strategy: Strategy,
+    signals: Mapping[str, PairSignals],
+    *,
+    wallet: Wallet,
+    stake_amount: float | str,
+    max_open_trades: int,
+    fee: float,
+    markets: Mapping[str, Market],
+    timeframe_minutes: int,
+    price_ticks: Mapping[str, pd.Series] | None = None,
+    progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Outcome:
+    """Run the trades of ``signals`` (pair -> prepared candles, in pairlist order). ``price_ticks``:
+    each pair's price step by month (``price_ticks.ticks_by_month``); the market's step otherwise."""
+    ticks = price_ticks or {}
+    pairs = list(signals)
+    timeline = np.unique(np.concatenate([signals[p].dates for p in pairs])) if pairs else np.zeros(0, np.int64)
+    entries = {p: signals[p].entry_sides() > 0 for p in pairs}
+    # Where any pair may enter: the clock's targets while nothing is open.
+    candidates = (
+        np.unique(np.concatenate([signals[p].dates[entries[p]] for p in pairs])) if pairs else np.zeros(0, np.int64)
+    )
+    last_date = int(timeline[-1]) if len(timeline) else 0
+    open_trades: dict[str, Trade] = {}
+    outcome = Outcome()
+    step = 0
+    position = 0
+    total = len(timeline)
+    while position < total:
+        if not open_trades:
+            # Nothing open: jump to the next candle where a pair signals an entry.
+            found = int(np.searchsorted(candidates, timeline[position], side="left"))
+            if found >= len(candidates):
+                break
+            position = int(np.searchsorted(timeline, candidates[found], side="left"))
+        now_ms = int(timeline[position])
+        now = datetime.fromtimestamp(now_ms / 1000, tz=UTC)
+        step += 1
+        if step % _REPORT_EVERY == 0:
+            if should_stop is not None and should_stop():
+                raise AnalysisAborted("Backtest aborted.")
+            if progress is not None:
+                progress(position / total)
+        strategy_answers.bot_loop_start(strategy, now)
+        order = list(dict.fromkeys([*open_trades, *pairs]))
+        for pair in order:
+            data = signals[pair]
+            row = _row_at(data, now_ms)
+            if row is None:
+                continue
+            candle = Candle(
+                date=now,
+                open=float(data.open[row]),
+                high=float(data.high[row]),
+                low=float(data.low[row]),
+                close=float(data.close[row]),
+                entry_signal=bool(entries[pair][row]),
+                exit_signal=bool(data.exit_long[row]),
+                exit_tag=data.exit_tag[row],
+            )
+            if pair not in open_trades and candle.entry_signal and now_ms != last_date:
+                if max_open_trades < 0 or len(open_trades) < max_open_trades:
+                    trade = _enter(
+                        strategy, pair, candle, data.enter_tag[row], wallet, list(open_trades.values()),
+                        stake_amount=stake_amount, max_open_trades=max_open_trades, fee=fee,
+                        market=markets.get(pair), timeframe_minutes=timeframe_minutes, ticks=ticks.get(pair),
+                    )  # fmt: skip
+                    if trade is not None:
+                        open_trades[pair] = trade
+                else:
+                    outcome.rejected_signals += 1
+            trade = open_trades.get(pair)
+            if trade is None:
+                continue
+            closed = _exit_within(strategy, trade, candle, timeframe_minutes)
+            if closed is not None:
+                del open_trades[pair]
+                wallet.closed_profit += closed.profit_abs
+                outcome.trades.append(closed)
+        position += 1
+    for pair, trade in list(open_trades.items()):
+        data = signals[pair]
+        row = len(data) - 1
+        when = datetime.fromtimestamp(int(data.dates[row]) / 1000, tz=UTC)
+        rate = round_nearest(float(data.open[row]), trade.price_precision)
+        closed = _close(trade, rate, when, LEFT_OPEN_EXIT_REASON)
+        wallet.closed_profit += closed.profit_abs
+        outcome.trades.append(closed)
+    outcome.final_balance = wallet.total
+    if progress is not None:
+        progress(1.0)
+    return outcome
+
+
+def _order_type(strategy: Strategy, side: str) -> str:
+    """The strategy's order type for ``side`` (freqtrade's default: limit)."""
+    return str((strategy.order_types or {}).get(side, "limit"))
+
+
+def _time_in_force(strategy: Strategy, side: str) -> str:
+    return str((strategy.order_time_in_force or {}).get(side, "GTC")).upper()
+
+
+def _row_at(data: PairSignals, date_ms: int) -> int | None:
+    row = int(np.searchsorted(data.dates, date_ms, side="left"))
+    if row < len(data) and int(data.dates[row]) == date_ms:
+        return row
+    return None
+
+
+def _enter(
+    strategy: Strategy,
+    pair: str,
+    candle: Candle,
+    tag: str | None,
+    wallet: Wallet,
+    open_trades: list[Trade],
+    *,
+    stake_amount: float | str,
+    max_open_trades: int,
+    fee: float,
+    market: Market | None,
+    timeframe_minutes: int,
+    ticks: pd.Series | None,
+) -> Trade | None:
+    rate = candle.open
+    price_tick = tick_at(ticks, pd.Timestamp(candle.date)) if ticks is not None else None
+    if price_tick is None and market is not None:
+        price_tick = market.price_precision
+    if _order_type(strategy, "entry") == "limit":
+        answer = strategy_answers.custom_entry_price(strategy, pair, candle.date, rate, tag, "long")
+        if answer is not None and answer != rate:
+            rate = round_nearest(answer, price_tick)
+        rate = min(rate, candle.high)
+    stake = wallet.stake(stake_amount, open_trades, max_open_trades)
+    if stake <= 0:
+        return None
+    lowest = min_stake(market, rate, -0.05, 1.0, 0.05) if market else None
+    highest = max_stake(market, rate, 1.0) if market else math.inf
+    available = wallet.available(open_trades)
+    answer = strategy_answers.custom_stake_amount(
+        strategy, pair, candle.date, rate, stake, lowest, min(available, highest), 1.0, tag, "long"
+    )
+    if answer is not None:
+        stake = answer
+    stake = min(stake, highest, available)
+    if not stake > 0 or (lowest is not None and stake < lowest):
+        return None
+    amount = round_down(stake / rate, market.amount_precision if market else None)
+    if not amount:
+        return None
+    stake = amount * rate
+    if not strategy_answers.confirm_trade_entry(
+        strategy, pair, _order_type(strategy, "entry"), amount, rate,
+        _time_in_force(strategy, "entry"), candle.date, tag, "long",
+    ):  # fmt: skip
+        return None
+    if not candle.low <= rate <= candle.high:
+        return None  # a limit entry the candle never reached: freqtrade would wait; not simulated yet
+    trade = Trade(
+        pair=pair,
+        exchange="backtest",
+        strategy=strategy.name,
+        timeframe=timeframe_minutes,
+        open_rate=rate,
+        open_rate_requested=rate,
+        open_date=candle.date,
+        amount=amount,
+        amount_requested=amount,
+        stake_amount=stake,
+        max_stake_amount=stake,
+        fee_open=fee,
+        fee_close=fee,
+        enter_tag=tag,
+        amount_precision=market.amount_precision if market else None,
+        price_precision=price_tick,
+    )
+    trade.set_initial_stoploss(strategy.stoploss, candle.date)
+    check_after_fill(trade, strategy, rate, candle.date)
+    return trade
+
+
+def _exit_within(strategy: Strategy, trade: Trade, candle: Candle, timeframe_minutes: int) -> BacktestTrade | None:
+    for decision in candle_exits(trade, strategy, candle):
+        rate = close_rate(trade, strategy, candle, decision, timeframe_minutes)
+        if rate is None:
+            continue
+        reason = decision.reason
+        if reason == ExitReason.EXIT_SIGNAL.value and decision.exit_tag:
+            reason = decision.exit_tag
+        signalled = not decision.is_stoploss and reason != ExitReason.ROI.value
+        if signalled and _order_type(strategy, "exit") == "limit":
+            profit = trade.calc_profit_ratio(rate)
+            answer = strategy_answers.custom_exit_price(strategy, trade, candle.date, rate, profit, reason)
+            if answer is not None:
+                rate = max(answer, candle.low)
+        if not strategy_answers.confirm_trade_exit(
+            strategy, trade, _order_type(strategy, "exit"), trade.amount, rate,
+            _time_in_force(strategy, "exit"), reason, candle.date,
+        ):  # fmt: skip
+            continue
+        return _close(trade, round_nearest(rate, trade.price_precision), candle.date, reason)
+    return None
+
+
+def _close(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTrade:
+    profit_abs = trade.calc_profit(rate)
+    profit_ratio = trade.calc_profit_ratio(rate)
+    entry = BacktestOrder(
+        side="buy",
+        is_entry=True,
+        amount=trade.amount,
+        price=trade.open_rate,
+        cost=trade.amount * trade.open_rate * (1 + trade.fee_open),
+        filled_at=trade.open_date,
+        tag=trade.enter_tag,
+    )
+    exit_order = BacktestOrder(
+        side="sell",
+        is_entry=False,
+        amount=trade.amount,
+        price=rate,
+        cost=trade.amount * rate * (1 + trade.fee_close),
+        filled_at=when,
+        tag=reason,
+    )
+    return BacktestTrade(
+        pair=trade.pair,
+        open_date=trade.open_date,
+        close_date=when,
+        open_rate=trade.open_rate,
+        close_rate=rate,
+        amount=trade.amount,
+        stake_amount=trade.stake_amount,
+        profit_ratio=profit_ratio,
+        profit_abs=profit_abs,
+        exit_reason=reason,
+        fee_open=trade.fee_open,
+        fee_close=trade.fee_close,
+        max_stake_amount=trade.max_stake_amount,
+        initial_stop_loss_abs=trade.initial_stop_loss,
+        initial_stop_loss_ratio=trade.initial_stop_loss_pct,
+        stop_loss_abs=trade.stop_loss,
+        stop_loss_ratio=trade.stop_loss_pct,
+        min_rate=trade.min_rate,
+        max_rate=trade.max_rate,
+        enter_tag=trade.enter_tag,
+        orders=(entry, exit_order),
+    )

@@ -1,0 +1,71 @@
+"""Strategies for the backtest comparison with freqtrade, written as a freqtrade user writes them
+(``from freqtrade.strategy import ...``): both bots load this same file. Indicators in plain pandas."""
+
+from datetime import datetime
+
+import pandas as pd
+from freqtrade.persistence import Trade
+from freqtrade.strategy import IStrategy
+
+
+def _sma_cross(dataframe: pd.DataFrame) -> pd.DataFrame:
+    dataframe["fast"] = dataframe["close"].rolling(8).mean()
+    dataframe["slow"] = dataframe["close"].rolling(21).mean()
+    up = (dataframe["fast"] > dataframe["slow"]) & (dataframe["fast"].shift(1) <= dataframe["slow"].shift(1))
+    down = (dataframe["fast"] < dataframe["slow"]) & (dataframe["fast"].shift(1) >= dataframe["slow"].shift(1))
+    dataframe["cross_up"] = up.astype(int)
+    dataframe["cross_down"] = down.astype(int)
+    return dataframe
+
+
+class RoiStoplossOnly(IStrategy):
+    """Enters on an SMA cross; leaves only through the ROI table or the stoploss."""
+
+    INTERFACE_VERSION = 3
+    timeframe = "5m"
+    startup_candle_count = 30
+    minimal_roi = {"0": 0.02, "30": 0.01, "90": 0.004, "180": 0}
+    stoploss = -0.025
+    use_exit_signal = False
+
+    def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+        return _sma_cross(dataframe)
+
+    def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+        dataframe.loc[dataframe["cross_up"] == 1, ["enter_long", "enter_tag"]] = (1, "cross_up")
+        return dataframe
+
+    def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+        dataframe["exit_long"] = 0
+        return dataframe
+
+
+class TrailingWithExitSignal(RoiStoplossOnly):
+    """A trailing stop that starts at +1 %, exit signals on the cross down, a far ROI."""
+
+    minimal_roi = {"0": 0.08}
+    stoploss = -0.04
+    use_exit_signal = True
+    trailing_stop = True
+    trailing_stop_positive = 0.005
+    trailing_stop_positive_offset = 0.01
+    trailing_only_offset_is_reached = True
+
+    def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+        dataframe.loc[dataframe["cross_down"] == 1, ["exit_long", "exit_tag"]] = (1, "cross_down")
+        return dataframe
+
+
+class CustomStoploss(RoiStoplossOnly):
+    """custom_stoploss: -3 % at first, -1 % once the trade made 1 %, and a ROI table."""
+
+    minimal_roi = {"0": 0.03, "120": 0}
+    stoploss = -0.05
+    use_custom_stoploss = True
+
+    def custom_stoploss(
+        self, pair: str, trade: Trade, current_time: datetime, current_rate: float, current_profit: float, **kwargs
+    ) -> float | None:
+        if current_profit > 0.01:
+            return -0.01
+        return -0.03

@@ -1,0 +1,146 @@
+"""Backtest exactness against freqtrade: the same stored candles, the same strategy file, the same
+exchange markets (the loopback Binance server's) give the same trades in ``freqtrade backtesting``
+2026.9 and in ftserver's engine: pair, open and close date, open and close rate, exit reason, and
+profit within 1e-8.
+
+freqtrade runs as its own process from its own environment (``FTSERVER_FREQTRADE``); without it
+every case is skipped. Run with ``-s`` to see each case's trade count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ftserver.backtest.engine import run_backtest
+from ftserver.backtest.options import backtest_settings
+from ftserver.config import settings_from_dict
+from ftserver.core.clock import SystemClock
+from ftserver.data.frames import candles_to_frame
+from ftserver.data.history import CandleStore
+from ftserver.research.market_access import MarketCatalog, markets_for_backtest
+from tests.oracle.parity import PAIRS, Case, _base_config, binance_stub, freqtrade_executable
+
+FREQTRADE = freqtrade_executable()
+STRATEGIES = Path(__file__).resolve().parent / "backtest_strategies"
+TOLERANCE = 1e-8
+DAYS = 20
+COMPARED = ("pair", "open_timestamp", "close_timestamp", "open_rate", "close_rate", "exit_reason")
+
+pytestmark = pytest.mark.skipif(FREQTRADE is None, reason="freqtrade is not installed (set FTSERVER_FREQTRADE)")
+
+
+def _config(stub_url: str, root: Path, strategy: str) -> dict[str, Any]:
+    config = _base_config_for(stub_url, root, strategy)
+    config.pop("api_server", None)
+    config["timeframe"] = "5m"
+    config["strategy_path"] = str(STRATEGIES)
+    config["datadir"] = str(root / "user_data" / "data" / "binance")  # where freqtrade looks
+    config["user_data_dir"] = str(root / "user_data")
+    config["dataformat_ohlcv"] = "feather"
+    config["fee"] = 0.001
+    return config
+
+
+def _base_config_for(stub_url: str, root: Path, strategy: str) -> dict[str, Any]:
+    case = Case(strategy=strategy, timeframe="5m", freqtrade_file="", ftserver_file="", file_name="")
+    return _base_config(case, stub_url, 0, root)
+
+
+def _store_candles(stub: Any, datadir: Path) -> None:
+    """Each pair's 5m candles of the last DAYS days, from the stub's simulated market, in the Feather
+    files both bots read."""
+    store = CandleStore(datadir, "feather")
+    market = stub.market
+    for pair in PAIRS:
+        candles = market.candles(pair, "5m", limit=DAYS * 288)
+        frame = candles_to_frame(candles[:-1])  # the newest candle is still forming
+        store.append(pair, "5m", frame)
+
+
+async def _freqtrade_trades(config_file: Path, root: Path, strategy: str) -> list[dict[str, Any]]:
+    results = root / "ft_results"
+    results.mkdir()
+    process = await asyncio.create_subprocess_exec(
+        str(FREQTRADE),
+        "backtesting",
+        "-c",
+        str(config_file),
+        "--strategy",
+        strategy,
+        "--export",
+        "trades",
+        "--backtest-directory",
+        str(results),
+        "--cache",
+        "none",
+        cwd=root,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=600)
+    assert process.returncode == 0, output.decode(errors="replace")[-3000:]
+    latest = json.loads((results / ".last_result.json").read_text())["latest_backtest"]
+    with zipfile.ZipFile(results / latest) as archive:
+        body = json.loads(archive.read(Path(latest).with_suffix(".json").name))
+    trades: list[dict[str, Any]] = body["strategy"][strategy]["trades"]
+    return trades
+
+
+def _ours(config: dict[str, Any], strategy: str) -> list[dict[str, Any]]:
+    settings = settings_from_dict(config)
+    run = backtest_settings(settings, strategy=strategy, export="none")
+    markets = markets_for_backtest(MarketCatalog(settings, SystemClock()), run.pairs)
+    assert set(markets) == set(PAIRS), "the loopback exchange's markets were not loaded"
+    outcome = run_backtest(run, markets=markets)
+    trades: list[dict[str, Any]] = outcome.result["strategy"][strategy]["trades"]
+    return trades
+
+
+def _key(trade: dict[str, Any]) -> tuple[Any, ...]:
+    return (trade["open_timestamp"], trade["pair"])
+
+
+def _differences(theirs: list[dict[str, Any]], ours: list[dict[str, Any]]) -> list[str]:
+    found: list[str] = []
+    by_key = {_key(t): t for t in ours}
+    for trade in sorted(theirs, key=_key):
+        mine = by_key.pop(_key(trade), None)
+        if mine is None:
+            found.append(f"missing in ftserver: {[trade[c] for c in COMPARED]}")
+            continue
+        for column in COMPARED:
+            a, b = trade[column], mine[column]
+            same = (
+                abs(float(a) - float(b)) <= TOLERANCE * max(1.0, abs(float(a))) if column.endswith("rate") else a == b
+            )
+            if not same:
+                found.append(f"{trade['pair']} opened {trade['open_timestamp']}: {column} {a!r} != {b!r}")
+        for column in ("profit_abs", "profit_ratio"):
+            if abs(float(trade[column]) - float(mine[column])) > TOLERANCE:
+                found.append(
+                    f"{trade['pair']} opened {trade['open_timestamp']}: {column} {trade[column]} != {mine[column]}"
+                )
+    found += [f"only in ftserver: {[t[c] for c in COMPARED]}" for t in by_key.values()]
+    return found
+
+
+@pytest.mark.parametrize("strategy", ["RoiStoplossOnly", "TrailingWithExitSignal", "CustomStoploss"])
+async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, tmp_path: Path) -> None:
+    async with binance_stub(DAYS * 288 + 400, "5m") as (stub_url, stub):
+        config = _config(stub_url, tmp_path, strategy)
+        _store_candles(stub, Path(config["datadir"]))
+        (tmp_path / "user_data").mkdir(exist_ok=True)
+        config_file = tmp_path / "config.json"
+        config_file.write_text(json.dumps(config))
+        theirs = await _freqtrade_trades(config_file, tmp_path, strategy)
+        ours = await asyncio.to_thread(_ours, config, strategy)
+    print(f"{strategy}: freqtrade {len(theirs)} trades, ftserver {len(ours)}")
+    assert len(theirs) > 20, "too few trades to compare anything"
+    problems = _differences(theirs, ours)
+    assert not problems, f"{len(problems)} differences of {len(theirs)} trades:\n" + "\n".join(problems[:40])
