@@ -156,12 +156,16 @@ def run_backtest(
     )
 
 
-def _refuse_unsimulated(settings: BacktestSettings, strategy: Any) -> None:
-    """What the simulation does not do yet is refused, never silently ignored."""
+def refuse_unsimulated_settings(settings: BacktestSettings) -> None:
+    """Settings the simulation does not follow yet are refused, never silently ignored."""
     if settings.timeframe_detail:
         raise InvalidRequest("timeframe_detail: detail candles are not simulated by this backtester yet")
     if settings.enable_protections:
         raise InvalidRequest("enable_protections: protections are not simulated by this backtester yet")
+
+
+def _refuse_unsimulated(settings: BacktestSettings, strategy: Any) -> None:
+    refuse_unsimulated_settings(settings)
     if getattr(strategy, "position_adjustment_enable", False):
         raise InvalidRequest(
             f"Strategy {strategy.name}: position_adjustment_enable is not simulated by this backtester yet"

@@ -15,10 +15,12 @@ result is also stored in the results folder, so ``/backtest/history`` lists it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pandas as pd
 
 from ftserver.backtest import storage
@@ -93,6 +95,7 @@ class WebserverBacktest:
 
     def _settings(self, body: Mapping[str, Any]) -> BacktestSettings:
         """The run's settings from the request; a bad value is a 400 naming it."""
+        from ftserver.backtest.engine import refuse_unsimulated_settings
         from ftserver.strategy.loader import strategy_file
 
         try:
@@ -111,6 +114,7 @@ class WebserverBacktest:
         except ConfigError as exc:
             raise InvalidRequest(str(exc)) from None
         strategy_file(run.strategy, run.strategy_paths)  # an unknown strategy is refused now, not by the job
+        refuse_unsimulated_settings(run)
         return run
 
     def status(self) -> BacktestStatus:
@@ -187,4 +191,7 @@ def _work(run: BacktestSettings, catalog: MarketCatalog, control: JobControl) ->
         control.progress(fraction)
         control.task(PROGRESS_KEY, fraction * 100, 100, phase)
 
-    return run_in_worker(run, progress=report, should_stop=lambda: control.cancelled, markets=markets)
+    finished = run_in_worker(run, progress=report, should_stop=lambda: control.cancelled, markets=markets)
+    # As the stored result encodes it (dates as text, NaN as null): the answer of every GET /backtest.
+    plain = orjson.loads(storage.encode(finished.outcome.result))
+    return dataclasses.replace(finished, outcome=dataclasses.replace(finished.outcome, result=plain))

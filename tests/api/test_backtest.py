@@ -17,6 +17,7 @@ from ftserver.app import create_app
 from ftserver.backtest import storage
 from ftserver.core.clock import ManualClock
 from ftserver.models import RunMode
+from tests.support.polling import eventually
 from tests.unit.backtest import sample
 
 from .conftest import Server, app_settings, basic_auth
@@ -289,3 +290,84 @@ async def test_every_backtest_answer_matches_its_response_schema(webserver: Webs
     backtest_routes = {key for key, operation in checker.operations.items() if operation.tag == "backtest"}
     succeeded = {(method, path) for method, path, status, _ in webserver.answers if status == 200}
     assert backtest_routes - succeeded == {("POST", "/api/v1/backtest")}
+
+
+@pytest.fixture
+async def with_candles(aiohttp_client: Any, tmp_path: Path) -> Webserver:
+    """A webserver on the sim market with 3 days of 5m candles of two pairs stored."""
+    settings = app_settings(
+        tmp_path, exchange={"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"]}, timeframe="5m"
+    )
+    app = create_app(settings, runmode=RunMode.WEBSERVER)
+    server = Webserver(await aiohttp_client(app), settings.user_data_dir / "backtest_results", [])
+    started = await server.call(
+        "POST", "/api/v1/download_data", json={"pairs": ["BTC/USDT", "ETH/USDT"], "timeframes": ["5m"], "days": 3}
+    )
+
+    async def downloaded() -> bool:
+        job = await server.call("GET", f"/api/v1/background/{started['job_id']}", route="/api/v1/background/{jobid}")
+        return bool(job["status"] == "success")
+
+    await eventually(downloaded, what="the candles downloaded", within=60)
+    return server
+
+
+async def _ended(server: Webserver) -> dict[str, Any]:
+    async def ended() -> dict[str, Any] | None:
+        answer: dict[str, Any] = await server.call("GET", "/api/v1/backtest")
+        return answer if not answer["running"] else None
+
+    result: dict[str, Any] = await eventually(ended, what="the backtest ended", within=120)
+    return result
+
+
+async def test_a_backtest_runs_in_a_worker_and_its_result_is_answered_and_stored(with_candles: Webserver) -> None:
+    server = with_candles
+    body = {"strategy": "SampleStrategy", "enable_protections": False, "stake_amount": 50, "max_open_trades": 2}
+    started = await server.call("POST", "/api/v1/backtest", json=body)
+    assert (started["status"], started["running"], started["step"]) == ("running", True, "startup")
+    # The API keeps answering while the worker process runs.
+    assert (await server.call("GET", "/api/v1/ping"))["status"] == "pong"
+    refused = await server.call("POST", "/api/v1/backtest", 400, json=body)
+    assert refused["detail"] == "Bot Background task already running"
+    answer = await _ended(server)
+    assert (answer["status"], answer["step"], answer["progress"], answer["status_msg"]) == (
+        "ended",
+        "finished",
+        1.0,
+        "Backtest ended",
+    )
+    stats = answer["backtest_result"]["strategy"]["SampleStrategy"]
+    assert stats["total_trades"] == len(stats["trades"]) > 0
+    assert stats["stake_amount"] == 50 and stats["max_open_trades"] == 2
+    assert all(trade["stake_amount"] <= 50 + 1e-9 for trade in stats["trades"])
+    history = await server.call("GET", "/api/v1/backtest/history")
+    assert [(h["strategy"], h["filename"]) for h in history] == [
+        ("SampleStrategy", answer["backtest_result"]["metadata"]["SampleStrategy"]["filename"])
+    ]
+    jobs = await server.call("GET", "/api/v1/background")
+    assert [(j["job_category"], j["status"]) for j in jobs][-1] == ("backtest", "success")
+    reset = await server.call("DELETE", "/api/v1/backtest")
+    assert reset["status"] == "reset"
+    assert (await server.call("GET", "/api/v1/backtest"))["status"] == "not_started"
+
+
+async def test_an_aborted_backtest_ends_as_an_error_and_frees_the_slot(with_candles: Webserver) -> None:
+    server = with_candles
+    body = {"strategy": "SampleStrategy", "enable_protections": False}
+    await server.call("POST", "/api/v1/backtest", json=body)
+    stopping = await server.call("GET", "/api/v1/backtest/abort")
+    assert stopping["status"] == "stopping"
+    answer = await _ended(server)
+    assert answer["status"] == "error" and answer["status_msg"].startswith("Backtest failed with")
+    # The slot is free again: a new backtest starts and ends.
+    await server.call("POST", "/api/v1/backtest", json=body)
+    assert (await _ended(server))["status"] == "ended"
+
+
+async def test_protections_are_refused_until_simulated(with_candles: Webserver) -> None:
+    server = with_candles
+    body = {"strategy": "SampleStrategy", "enable_protections": True}
+    refused = await server.call("POST", "/api/v1/backtest", 400, json=body)
+    assert refused["detail"].startswith("enable_protections:")
+    assert (await server.call("GET", "/api/v1/backtest"))["status"] == "not_started"

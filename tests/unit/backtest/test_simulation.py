@@ -1,0 +1,242 @@
+"""The trade simulation on scripted candles, with outcomes worked out by hand in the comments.
+
+Row ``i`` of a scripted pair is candle ``i`` (5m apart from T0) with the signals of candle ``i - 1``
+(``PairSignals``' layout): an entry flagged on row 0 opens at row 0's open. Fees are 0 unless a test
+says otherwise, so 100 USDT at 100 buys exactly 1 coin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ftserver.backtest.analysis import PairSignals
+from ftserver.backtest.simulation import Outcome, Wallet, simulate
+from ftserver.strategy.base import Strategy
+
+T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+STEP = timedelta(minutes=5)
+
+
+class Plain(Strategy):
+    """No ROI unless a test sets it, a 10 % stop, exit signals used."""
+
+    timeframe = "5m"
+    stoploss = -0.10
+    minimal_roi: dict[str, float] = {}
+
+    def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+    def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+    def populate_exit_trend(self, dataframe: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+        return dataframe
+
+
+def pair(
+    name: str,
+    candles: Sequence[tuple[float, float, float, float]],
+    *,
+    enter: Sequence[int] = (0,),
+    exit_rows: Sequence[int] = (),
+    exit_tag: str | None = None,
+) -> PairSignals:
+    """Candles (open, high, low, close) from T0 on; entries and exits on the given rows."""
+    rows = len(candles)
+    prices = np.array(candles, dtype=np.float64)
+    dates = np.array([int((T0 + STEP * i).timestamp() * 1000) for i in range(rows)], dtype=np.int64)
+    enter_long = np.zeros(rows, dtype=bool)
+    enter_long[list(enter)] = True
+    exit_long = np.zeros(rows, dtype=bool)
+    exit_long[list(exit_rows)] = True
+    tags = np.full(rows, None, dtype=object)
+    exit_tags = np.full(rows, None, dtype=object)
+    if exit_tag:
+        exit_tags[list(exit_rows)] = exit_tag
+    return PairSignals(
+        pair=name,
+        dates=dates,
+        open=prices[:, 0],
+        high=prices[:, 1],
+        low=prices[:, 2],
+        close=prices[:, 3],
+        enter_long=enter_long,
+        exit_long=exit_long,
+        enter_short=np.zeros(rows, dtype=bool),
+        exit_short=np.zeros(rows, dtype=bool),
+        enter_tag=tags,
+        exit_tag=exit_tags,
+    )
+
+
+def run(
+    strategy: Strategy,
+    *pairs: PairSignals,
+    stake: float | str = 100.0,
+    max_open_trades: int = 3,
+    fee: float = 0.0,
+    wallet: float = 1000.0,
+    ratio: float = 1.0,
+) -> Outcome:
+    return simulate(
+        strategy,
+        {p.pair: p for p in pairs},
+        wallet=Wallet(starting_balance=wallet, tradable_balance_ratio=ratio),
+        stake_amount=stake,
+        max_open_trades=max_open_trades,
+        fee=fee,
+        markets={},
+        timeframe_minutes=5,
+    )
+
+
+FLAT = (100.0, 100.5, 99.5, 100.0)
+
+
+def test_roi_exits_at_the_roi_price_inside_the_candle_that_reaches_it() -> None:
+    strategy = Plain()
+    strategy.minimal_roi = {"0": 0.02}
+    # Entry at 100 (row 0). Row 1 reaches 103: +3 % at the high beats the 2 % ROI; the exit fills at
+    # 100 * 1.02 = 102, inside the candle.
+    outcome = run(strategy, pair("BTC/USDT", [FLAT, (100.0, 103.0, 99.8, 102.5), FLAT]))
+    (trade,) = outcome.trades
+    assert (trade.open_rate, trade.close_rate, trade.exit_reason) == (100.0, pytest.approx(102.0), "roi")
+    assert trade.close_date == T0 + STEP
+    assert trade.profit_abs == pytest.approx(2.0)
+    assert trade.profit_ratio == pytest.approx(0.02)
+
+
+def test_roi_with_fees_nets_exactly_the_roi() -> None:
+    strategy = Plain()
+    strategy.minimal_roi = {"0": 0.02}
+    # 0.1 % each side: 1 coin costs 100.1; the ROI price is 1.02 * 100.1 / 0.999 = 102.2042042...
+    # which sells for 102.2042042 * 0.999 = 102.102: a profit of 2.002, 2 % of 100.1.
+    outcome = run(strategy, pair("BTC/USDT", [FLAT, (100.0, 103.0, 99.8, 102.5), FLAT]), fee=0.001)
+    (trade,) = outcome.trades
+    assert trade.close_rate == pytest.approx(1.02 * 100.1 / 0.999)
+    assert trade.profit_abs == pytest.approx(2.002)
+    assert trade.profit_ratio == pytest.approx(0.02)
+
+
+def test_a_stop_inside_the_candle_fills_at_the_stop_price() -> None:
+    # 10 % stop of 100 is 90; row 1 trades down to 89 from an open of 99: out at 90, -10.
+    outcome = run(Plain(), pair("BTC/USDT", [FLAT, (99.0, 99.5, 89.0, 92.0), FLAT]))
+    (trade,) = outcome.trades
+    assert (trade.close_rate, trade.exit_reason, trade.profit_abs) == (90.0, "stop_loss", pytest.approx(-10.0))
+
+
+def test_a_gap_through_the_stop_fills_at_the_open() -> None:
+    # Row 1 opens at 85, below the stop at 90 and its high 86 never reaches it: out at the open, -15.
+    outcome = run(Plain(), pair("BTC/USDT", [FLAT, (85.0, 86.0, 84.0, 85.5), FLAT]))
+    (trade,) = outcome.trades
+    assert (trade.close_rate, trade.exit_reason, trade.profit_abs) == (85.0, "stop_loss", pytest.approx(-15.0))
+
+
+def test_an_exit_signal_exits_at_the_next_open_with_its_tag() -> None:
+    # The exit signal of candle 1 shows on row 2: out at row 2's open of 101, +1.
+    candles = [FLAT, FLAT, (101.0, 101.5, 100.5, 101.0), FLAT]
+    outcome = run(Plain(), pair("BTC/USDT", candles, exit_rows=[2], exit_tag="cross_down"))
+    (trade,) = outcome.trades
+    assert (trade.close_date, trade.close_rate, trade.exit_reason) == (T0 + 2 * STEP, 101.0, "cross_down")
+    assert trade.profit_abs == pytest.approx(1.0)
+
+
+def test_trailing_stop_follows_the_high_and_exits_as_a_trailing_stop() -> None:
+    strategy = Plain()
+    strategy.trailing_stop = True
+    strategy.trailing_stop_positive = 0.02
+    strategy.trailing_stop_positive_offset = 0.03
+    strategy.trailing_only_offset_is_reached = True
+    # Row 1 stays above 90 and reaches 106 (+6 %, past the 3 % offset): the stop trails to 106 * 0.98
+    # = 103.88. Row 2 dips to 103: out at 103.88, +3.88.
+    candles = [FLAT, (104.0, 106.0, 104.0, 105.0), (105.0, 105.5, 103.0, 104.0), FLAT]
+    outcome = run(strategy, pair("BTC/USDT", candles))
+    (trade,) = outcome.trades
+    assert trade.exit_reason == "trailing_stop_loss"
+    assert trade.close_rate == pytest.approx(103.88)
+    assert trade.profit_abs == pytest.approx(3.88)
+    assert trade.max_rate == 106.0
+
+
+def test_max_open_trades_refuses_the_later_pair_in_pairlist_order() -> None:
+    # Both pairs signal on row 0, one slot: BTC (first in the pairlist) enters, ETH's signal is rejected.
+    btc = pair("BTC/USDT", [FLAT, FLAT, FLAT])
+    eth = pair("ETH/USDT", [FLAT, FLAT, FLAT])
+    outcome = run(Plain(), btc, eth, max_open_trades=1)
+    assert [t.pair for t in outcome.trades] == ["BTC/USDT"]
+    assert outcome.rejected_signals == 1
+
+
+def test_unlimited_stake_splits_the_balance_over_the_slots() -> None:
+    # 1000 USDT, 2 slots, ratio 1: (1000 + 0 tied) / 2 = 500 for the first trade; then (500 + 500) / 2
+    # capped by the 500 still available = 500.
+    btc = pair("BTC/USDT", [FLAT, FLAT, FLAT])
+    eth = pair("ETH/USDT", [FLAT, FLAT, FLAT])
+    outcome = run(Plain(), btc, eth, stake="unlimited", max_open_trades=2)
+    assert sorted(t.stake_amount for t in outcome.trades) == [500.0, 500.0]
+
+
+def test_a_fixed_stake_the_wallet_cannot_pay_opens_nothing() -> None:
+    # 150 USDT at ratio 1 pays for one 100 stake; the second pair finds 50 available.
+    btc = pair("BTC/USDT", [FLAT, FLAT, FLAT])
+    eth = pair("ETH/USDT", [FLAT, FLAT, FLAT])
+    outcome = run(Plain(), btc, eth, wallet=150.0)
+    assert [t.pair for t in outcome.trades] == ["BTC/USDT"]
+
+
+def test_a_trade_left_open_is_closed_at_the_last_open_as_force_exit() -> None:
+    candles = [FLAT, FLAT, (102.0, 103.0, 101.0, 102.0)]
+    outcome = run(Plain(), pair("BTC/USDT", candles))
+    (trade,) = outcome.trades
+    assert (trade.close_date, trade.close_rate, trade.exit_reason) == (T0 + 2 * STEP, 102.0, "force_exit")
+    assert outcome.final_balance == pytest.approx(1002.0)
+
+
+def test_no_entry_on_the_last_candle() -> None:
+    outcome = run(Plain(), pair("BTC/USDT", [FLAT, FLAT], enter=[1]))
+    assert outcome.trades == []
+
+
+class Vetoing(Plain):
+    def confirm_trade_entry(self, pair: str, **kwargs: Any) -> bool:
+        return pair != "BTC/USDT"
+
+
+class TakingProfit(Plain):
+    def custom_exit(self, pair: str, trade: Any, current_time: datetime, current_rate: float, **kwargs: Any) -> Any:
+        return "take" if current_rate >= 101 else None
+
+
+def test_confirm_trade_entry_false_opens_nothing() -> None:
+    btc = pair("BTC/USDT", [FLAT, FLAT, FLAT])
+    eth = pair("ETH/USDT", [FLAT, FLAT, FLAT])
+    outcome = run(Vetoing(), btc, eth)
+    assert [t.pair for t in outcome.trades] == ["ETH/USDT"]
+
+
+def test_custom_exit_closes_at_the_open_with_its_reason() -> None:
+    # Asked at each open: row 1 opens at 100 (no), row 2 at 101.5 (yes): out at 101.5.
+    candles = [FLAT, FLAT, (101.5, 102.0, 101.0, 101.8), FLAT]
+    outcome = run(TakingProfit(), pair("BTC/USDT", candles))
+    (trade,) = outcome.trades
+    assert (trade.close_rate, trade.exit_reason, trade.close_date) == (101.5, "take", T0 + 2 * STEP)
+
+
+def test_while_nothing_is_open_the_clock_jumps_to_the_next_entry() -> None:
+    strategy = Plain()
+    strategy.minimal_roi = {"0": 0.01}
+    asked: list[datetime] = []
+    strategy.bot_loop_start = lambda current_time, **kwargs: asked.append(current_time)  # type: ignore[method-assign]
+    # 200 flat candles, one entry on row 150 that exits by ROI on row 151: only those candles are visited.
+    candles = [FLAT] * 200
+    candles[151] = (100.0, 102.0, 99.9, 101.5)
+    outcome = run(strategy, pair("BTC/USDT", candles, enter=[150]))
+    assert [t.exit_reason for t in outcome.trades] == ["roi"]
+    assert asked == [T0 + 150 * STEP, T0 + 151 * STEP]
