@@ -49,3 +49,36 @@ def test_a_stored_result_is_listed_loaded_and_deleted(page: Page, webserver: Bot
     expect(row).to_have_count(0)
     expect(result).to_have_count(0)
     assert all(entry["filename"] != stem for entry in webserver.call("GET", "backtest/history"))
+
+
+def test_a_run_the_server_refuses_shows_its_reason_and_starts_nothing(page: Page, webserver: Bot) -> None:
+    login(page, webserver)
+    page.click("nav >> text=Backtest")
+    expect(page.get_by_test_id("bt-start")).to_be_enabled()
+    # A timerange that cannot be: the server's 400 names the key, and nothing starts.
+    page.fill("[data-testid=bt-from]", "2026-03-05")
+    page.fill("[data-testid=bt-to]", "2026-03-01")
+    page.get_by_test_id("bt-start").click()
+    expect(page.get_by_test_id("notice").first).to_contain_text("timerange")
+    assert webserver.call("GET", "backtest")["status"] == "not_started"
+
+
+def test_a_backtest_runs_with_progress_and_shows_its_result_and_trades(page: Page, webserver: Bot) -> None:
+    login(page, webserver)
+    page.click("nav >> text=Backtest")
+    expect(page.get_by_test_id("bt-start")).to_be_enabled()
+    page.select_option("[data-testid=bt-timeframe]", "5m")  # the candles stored for the tests
+    page.get_by_test_id("bt-start").click()
+    result = page.get_by_test_id("bt-result")
+    expect(result).to_be_visible(timeout=120_000)
+    expect(result).to_contain_text("UiQuickStrategy")
+    answer = webserver.call("GET", "backtest")
+    stats = answer["backtest_result"]["strategy"]["UiQuickStrategy"]
+    expect(page.get_by_test_id("bt-trades")).to_have_text(str(stats["total_trades"]))
+    expect(page.get_by_test_id("bt-pairs")).to_contain_text("BTC/USDT")
+    # The trades on the pair's stored-history chart.
+    expect(page.get_by_test_id("chart-summary")).to_contain_text("trade markers")
+    expect(page.get_by_test_id("chart-summary")).not_to_contain_text(" 0 trade markers")
+    screenshot(page, "backtest-run")
+    stored = {entry["filename"] for entry in webserver.call("GET", "backtest/history")}
+    assert answer["backtest_result"]["metadata"]["UiQuickStrategy"]["filename"] in stored

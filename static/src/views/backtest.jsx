@@ -8,7 +8,7 @@ import { LwChart } from '../components/chart.jsx';
 import { notify } from '../components/notices.jsx';
 import { Card, Stat } from '../components/ui.jsx';
 import { dateTime, money, num, pct } from '../format.js';
-import { useLoad } from '../store.js';
+import { useLoad, useStore } from '../store.js';
 import { PairChart, toTimerange } from './chart.jsx';
 
 const TIMEFRAMES = ['', '1m', '5m', '15m', '30m', '1h', '4h', '1d'];
@@ -25,10 +25,11 @@ export function backtestBody(form) {
   return body;
 }
 
-function RunForm({ client, strategies, running, onStarted }) {
+function RunForm({ client, strategies, preferred, running, onStarted }) {
   const [form, setForm] = useState({ strategy: '', timeframe: '', from: '', to: '', stake: '', maxOpenTrades: '', wallet: '', protections: false });
   const set = (key) => (event) => setForm({ ...form, [key]: event.target.type === 'checkbox' ? event.target.checked : event.target.value });
-  const strategy = form.strategy || strategies[0] || '';
+  // The configured strategy first, as the bot would trade it.
+  const strategy = form.strategy || (strategies.includes(preferred) ? preferred : strategies[0]) || '';
   const start = async (event) => {
     event.preventDefault();
     try {
@@ -153,7 +154,9 @@ function SummaryTable({ title, rows, testid, currency }) {
 function Result({ store, client, stats, name }) {
   const currency = stats.stake_currency;
   const trades = (stats.trades || []).map((trade, index) => ({ ...trade, trade_id: index + 1, is_open: false }));
-  const pairs = (stats.results_per_pair || []).map((row) => row.key).filter((key) => key !== 'TOTAL');
+  // Pairs that traded first: a pair without trades (or without stored candles) has nothing to show.
+  const lines = (stats.results_per_pair || []).filter((row) => row.key !== 'TOTAL');
+  const pairs = [...lines.filter((row) => row.trades > 0), ...lines.filter((row) => !row.trades)].map((row) => row.key);
   const [pair, setPair] = useState(pairs[0] || '');
   const shown = pairs.includes(pair) ? pair : pairs[0] || '';
   const equity = onTimeGrid(cumulativeProfit(trades));
@@ -258,6 +261,7 @@ function History({ client, tick, onLoad, onDeleted }) {
 }
 
 export function BacktestView({ store, client }) {
+  const { config } = useStore(store);
   const [strategies, strategiesError] = useLoad(() => client.get('strategies'), []);
   const [status, setStatus] = useState(null);
   const [statusError, setStatusError] = useState(null);
@@ -303,7 +307,7 @@ export function BacktestView({ store, client }) {
   return (
     <div class="grid">
       <Card title="Run a backtest" class="wide" testid="bt-run" error={strategiesError || statusError}>
-        <RunForm client={client} strategies={strategies?.strategies || []} running={running} onStarted={() => (setLoaded(null), poll())} />
+        <RunForm client={client} strategies={strategies?.strategies || []} preferred={config?.strategy} running={running} onStarted={() => (setLoaded(null), poll())} />
         {running && <Progress status={status} onAbort={abort} />}
         {status?.status === 'error' && (
           <p class="neg" data-testid="bt-failed" role="alert">
