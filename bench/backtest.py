@@ -1,14 +1,16 @@
-"""Backtest inputs: 10 pairs x 1 year of 5m candles from the simulated market, loaded and analyzed.
+"""Backtest speed: 10 pairs x 1 year of 5m candles from the simulated market, loaded, analyzed, simulated.
 
 1. Downloads the candles with ``ftserver download-data --exchange sim`` (timed; reused with --workdir).
 2. For the built-in SampleStrategy and bench/strategies/sma_cross_rsi.py (TA-Lib SMA cross + RSI):
-   load + analysis in this process (best of 3), and in a worker process with its peak RSS.
-3. /api/v1/ping latency of a webserver-mode server in this process while the analysis runs in a
-   worker process, and while it runs in a thread of the server's process (to show why a process).
-4. freqtrade's load + analysis on the same files (``FTSERVER_FREQTRADE=/path/to/freqtrade``).
+   load + analysis in this process (best of 3), then the whole backtest (load + analysis + simulation)
+   in this process and in a worker process: wall time, trades, candles/s, the worker's peak RSS.
+3. /api/v1/ping latency of a webserver-mode server in this process while a whole backtest runs in a
+   worker process, and while the analysis runs in a thread of the server's process (to show why a process).
+4. freqtrade's load + analysis and its whole ``backtesting`` on the same files (``FTSERVER_FREQTRADE=
+   /path/to/freqtrade``; its exchange markets come from the loopback Binance server of the tests), and
+   the ratio to the 20x target.
 
-The trade simulation is not built yet: these are the figures of what comes before it. Targets of the
-whole backtest (issue 15): 20x faster than freqtrade, peak RSS under 1 GB, /ping under 50 ms.
+Targets (issue 15): 20x faster than freqtrade end to end, peak RSS under 1 GB, /ping under 50 ms.
 
 Run: .venv/bin/python bench/backtest.py [--workdir DIR]
 """
@@ -36,6 +38,8 @@ from aiohttp import web
 
 from ftserver.app import create_app
 from ftserver.backtest.analysis import AnalysisRequest, StrategySource, analyze_in_process, run_analysis
+from ftserver.backtest.options import BacktestSettings, backtest_settings
+from ftserver.backtest.runner import encoded_in_worker, run_and_store, run_in_worker
 from ftserver.config import settings_from_dict
 from ftserver.data.timerange import TimeRange
 from ftserver.models import RunMode
@@ -47,7 +51,10 @@ PAIRS = [
 ]  # fmt: skip
 BENCH_STRATEGIES = Path(__file__).parent / "strategies"
 STRATEGIES = [("SampleStrategy", builtin_strategy_dir()), ("SmaCrossRsi", BENCH_STRATEGIES)]
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # the tests' loopback Binance server gives freqtrade its markets
 PING_TARGET_MS = 50.0
+SPEED_TARGET = 20.0
 RSS_TARGET_MB = 1024.0
 
 
@@ -86,6 +93,32 @@ def request(name: str, folder: Path, datadir: Path) -> AnalysisRequest:
         pairs=tuple(PAIRS),
         timerange=TimeRange(),
     )
+
+
+def whole_settings(name: str, folder: Path, root: Path) -> BacktestSettings:
+    values = config(root)
+    values.update({"strategy": name, "strategy_path": str(folder), "max_open_trades": 5})
+    return backtest_settings(settings_from_dict(values), export="none")
+
+
+def measure_backtest(name: str, folder: Path, root: Path, candles: int) -> dict[str, float]:
+    """The whole backtest (load + analysis + simulation): best of 2 in this process, then once in a worker."""
+    runs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        finished = run_and_store(whole_settings(name, folder, root))
+        runs.append((time.perf_counter() - started, finished.outcome))
+    wall, outcome = min(runs, key=lambda run: run[0])
+    trades = len(outcome.runs[0].trades)
+    started = time.perf_counter()
+    run_in_worker(whole_settings(name, folder, root))
+    worker = time.perf_counter() - started
+    print(
+        f"{name} whole backtest: {wall:.2f} s in-process (load {outcome.seconds_loading:.2f} + analysis "
+        f"{outcome.seconds_analyzing:.2f} + simulation {outcome.seconds_simulating:.2f}), {trades} trades,"
+        f" {candles / wall / 1e6:.2f} M candles/s; in a worker process {worker:.2f} s (spawn included)"
+    )
+    return {"wall": wall, "worker": worker, "trades": trades, "simulation": outcome.seconds_simulating}
 
 
 def children_peak_rss_mb() -> float:
@@ -142,14 +175,16 @@ async def measure_ping(root: Path, datadir: Path) -> dict[str, float]:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     work = request("SmaCrossRsi", BENCH_STRATEGIES, datadir)
+    whole = whole_settings("SmaCrossRsi", BENCH_STRATEGIES, root)
     try:
         idle = await ping_while(lambda: asyncio.sleep(1.0), port)
-        in_process = await ping_while(lambda: asyncio.to_thread(analyze_in_process, work), port)
+        # What POST /backtest runs: the worker hands back the encoded result only.
+        in_process = await ping_while(lambda: asyncio.to_thread(encoded_in_worker, whole), port)
         in_thread = await ping_while(lambda: asyncio.to_thread(run_analysis, work), port)
     finally:
         await runner.cleanup()
     print(f"/ping idle: {describe(idle)}")
-    print(f"/ping while a worker process analyzes: {describe(in_process)} (target < {PING_TARGET_MS:.0f} ms)")
+    print(f"/ping while a worker process backtests: {describe(in_process)} (target < {PING_TARGET_MS:.0f} ms)")
     print(f"/ping while a thread of the server analyzes: {describe(in_thread)}")
     return {"worker_max": max(in_process), "thread_max": max(in_thread)}
 
@@ -178,6 +213,78 @@ def freqtrade_times(datadir: Path) -> dict[str, float] | None:
     return best
 
 
+def candle_count(datadir: Path) -> int:
+    import pandas as pd
+
+    return sum(len(pd.read_feather(datadir / f"{pair.replace('/', '_')}-5m.feather")) for pair in PAIRS)
+
+
+async def freqtrade_backtest(root: Path, datadir: Path) -> dict[str, float] | None:
+    """freqtrade's whole ``backtesting`` of SmaCrossRsi on the same candle files, its markets from the
+    loopback Binance server (the one the tests use), timed as a command."""
+    executable = os.environ.get("FTSERVER_FREQTRADE") or shutil.which("freqtrade")
+    if not executable:
+        return None
+    from ftserver.core.clock import SystemClock
+    from ftserver.exchange.simulated import SimulatedMarket
+    from tests.support.binance_server import BinanceStub, ccxt_config_for
+
+    stub = BinanceStub(SimulatedMarket(clock=SystemClock(), pairs=PAIRS, history_days=10), listed_ms=0)
+    runner = web.AppRunner(stub.app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    folder = root / "freqtrade"
+    data = folder / "user_data" / "data" / "binance"
+    data.mkdir(parents=True, exist_ok=True)
+    for pair in PAIRS:
+        name = f"{pair.replace('/', '_')}-5m.feather"
+        if not (data / name).exists():
+            shutil.copy(datadir / name, data / name)
+    ccxt = ccxt_config_for(f"http://127.0.0.1:{port}")
+    ccxt["options"] = {"fetchMarkets": {"types": ["spot"]}, "fetchCurrencies": False}
+    ft_config = {
+        "dry_run": True,
+        "dry_run_wallet": 10000,
+        "stake_currency": "USDT",
+        "stake_amount": 100,
+        "max_open_trades": 5,
+        "timeframe": "5m",
+        "fee": 0.001,
+        "strategy": "SmaCrossRsi",
+        "strategy_path": str(BENCH_STRATEGIES),
+        "entry_pricing": {"price_side": "same"},
+        "exit_pricing": {"price_side": "same"},
+        "exchange": {"name": "binance", "key": "", "secret": "", "ccxt_config": ccxt, "ccxt_async_config": ccxt,
+                     "pair_whitelist": PAIRS},
+        "pairlists": [{"method": "StaticPairList"}],
+    }  # fmt: skip
+    (folder / "config.json").write_text(json.dumps(ft_config))
+    argv = [executable, "backtesting", "-c", "config.json", "--cache", "none", "--export", "trades"]
+    try:
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            *argv, cwd=folder, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        )
+        output, _ = await process.communicate()
+        wall = time.perf_counter() - started
+    finally:
+        await runner.cleanup()
+    if process.returncode != 0:
+        print("freqtrade backtesting failed:", output.decode(errors="replace")[-2000:])
+        return None
+    results = folder / "user_data" / "backtest_results"
+    latest = json.loads((results / ".last_result.json").read_text())["latest_backtest"]
+    import zipfile
+
+    with zipfile.ZipFile(results / latest) as archive:
+        body = json.loads(archive.read(Path(latest).with_suffix(".json").name))
+    trades = len(body["strategy"]["SmaCrossRsi"]["trades"])
+    print(f"freqtrade SmaCrossRsi whole backtesting: {wall:.1f} s, {trades} trades")
+    return {"wall": wall, "trades": trades}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) the downloaded candles here")
@@ -187,15 +294,26 @@ def main() -> None:
         root.mkdir(parents=True, exist_ok=True)
         _, datadir = download(root)
         figures = {name: measure_strategy(name, folder, datadir) for name, folder in STRATEGIES}
+        candles = candle_count(datadir)
+        whole = {name: measure_backtest(name, folder, root, candles) for name, folder in STRATEGIES}
         print(f"worker processes' peak RSS: {children_peak_rss_mb():.0f} MB (target {RSS_TARGET_MB:.0f} MB)")
         ping = asyncio.run(measure_ping(root, datadir))
         theirs = freqtrade_times(datadir)
+        their_backtest = asyncio.run(freqtrade_backtest(root, datadir)) if theirs is not None else None
     if theirs is not None:
         ours = figures["SmaCrossRsi"]["wall"]
         ratio = (theirs["load"] + theirs["analysis"]) / ours
         print(f"load + analysis, SmaCrossRsi: ftserver {ours:.2f} s vs freqtrade: {ratio:.1f}x faster")
+    if their_backtest is not None:
+        ours = whole["SmaCrossRsi"]["wall"]
+        ratio = their_backtest["wall"] / ours
+        print(
+            f"whole backtest, SmaCrossRsi: ftserver {ours:.2f} s ({whole['SmaCrossRsi']['trades']:.0f} trades) vs"
+            f" freqtrade {their_backtest['wall']:.1f} s ({their_backtest['trades']:.0f} trades): {ratio:.1f}x faster"
+            f" (ratio to the {SPEED_TARGET:.0f}x target {ratio / SPEED_TARGET:.2f})"
+        )
     print(
-        f"/ping max while analyzing in a worker: {ping['worker_max']:.1f} ms (ratio to target "
+        f"/ping max while backtesting in a worker: {ping['worker_max']:.1f} ms (ratio to target "
         f"{ping['worker_max'] / PING_TARGET_MS:.2f})"
     )
 

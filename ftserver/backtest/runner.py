@@ -34,6 +34,17 @@ PHASES = ("startup", "dataload", "analyze", "backtest")
 
 
 @dataclass(frozen=True, slots=True)
+class EncodedBacktest:
+    """What comes back from a worker for the API: the result already encoded as the stored result
+    encodes it (the server embeds the bytes in its answers and never builds the objects), where it
+    was stored, and its trade count."""
+
+    result: bytes
+    stored: Path | None
+    trades: int
+
+
+@dataclass(frozen=True, slots=True)
 class FinishedBacktest:
     """What a backtest leaves: the engine's outcome and where the result was stored (None: not stored)."""
 
@@ -121,6 +132,12 @@ def _run_in_worker(settings: BacktestSettings, markets: Mapping[str, Market]) ->
     return run_and_store(settings, progress=report, should_stop=stop.is_set, markets=markets)
 
 
+def _encoded_in_worker(settings: BacktestSettings, markets: Mapping[str, Market]) -> EncodedBacktest:
+    finished = _run_in_worker(settings, markets)
+    trades = sum(len(run.trades) for run in finished.outcome.runs)
+    return EncodedBacktest(storage.encode(finished.outcome.result), finished.stored, trades)
+
+
 def run_in_worker(
     settings: BacktestSettings,
     *,
@@ -134,6 +151,32 @@ def run_in_worker(
     ``progress(phase, fraction)`` is called from this thread when the worker's report changes; once
     ``should_stop()`` answers True the worker is told to stop and raises the engine's abort error.
     """
+    finished: FinishedBacktest = _in_worker(_run_in_worker, settings, markets, progress, should_stop, poll_seconds)
+    return finished
+
+
+def encoded_in_worker(
+    settings: BacktestSettings,
+    *,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    poll_seconds: float = 0.2,
+    markets: Mapping[str, Market] | None = None,
+) -> EncodedBacktest:
+    """``run_in_worker`` for a server: only the encoded result crosses back (a few bytes per trade
+    instead of a year's trade objects to rebuild while the API waits for the interpreter lock)."""
+    encoded: EncodedBacktest = _in_worker(_encoded_in_worker, settings, markets, progress, should_stop, poll_seconds)
+    return encoded
+
+
+def _in_worker(
+    work: Callable[[BacktestSettings, Mapping[str, Market]], Any],
+    settings: BacktestSettings,
+    markets: Mapping[str, Market] | None,
+    progress: Progress | None,
+    should_stop: Callable[[], bool] | None,
+    poll_seconds: float,
+) -> Any:
     context = multiprocessing.get_context("spawn")
     phase = context.Value("i", 0, lock=False)
     fraction = context.Value("d", 0.0, lock=False)
@@ -141,7 +184,7 @@ def run_in_worker(
     with ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=_init_worker, initargs=(phase, fraction, stop)
     ) as pool:
-        future = pool.submit(_run_in_worker, settings, dict(markets or {}))
+        future = pool.submit(work, settings, dict(markets or {}))
         wake = threading.Event()
         future.add_done_callback(lambda _: wake.set())
         reported: tuple[int, float] | None = None

@@ -15,7 +15,6 @@ result is also stored in the results folder, so ``/backtest/history`` lists it.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from ftserver.research.market_access import MarketCatalog, markets_for_backtest
 from ftserver.rpc.shapes.backtest import BacktestHistoryEntry, BacktestStatus, BacktestTable, WalletHistory
 
 if TYPE_CHECKING:
-    from ftserver.backtest.runner import FinishedBacktest
+    from ftserver.backtest.runner import EncodedBacktest
     from ftserver.config import Settings
 
 RESULTS_FOLDER = "backtest_results"
@@ -59,7 +58,7 @@ def _status(
     step: str = "",
     progress: float = 0,
     trade_count: float | None = None,
-    backtest_result: dict[str, Any] | None = None,
+    backtest_result: dict[str, Any] | orjson.Fragment | None = None,
 ) -> BacktestStatus:
     return BacktestStatus(
         status=status,
@@ -130,8 +129,15 @@ class WebserverBacktest:
             return _status("running", "Backtest running", running=True, step=step, progress=done)
         if job.status is JobStatus.FAILED:
             return _status("error", f"Backtest failed with {job.error}")
-        finished: FinishedBacktest = job.result
-        return _status("ended", "Backtest ended", step="finished", progress=1, backtest_result=finished.outcome.result)
+        finished: EncodedBacktest = job.result
+        return _status(
+            "ended",
+            "Backtest ended",
+            step="finished",
+            progress=1,
+            trade_count=finished.trades,
+            backtest_result=orjson.Fragment(finished.result),
+        )
 
     def reset(self) -> BacktestStatus:
         if self._job is not None and self._job.active:
@@ -181,9 +187,9 @@ class WebserverBacktest:
 PROGRESS_KEY = "0"  # the one progress task of a backtest job (freqtrade numbers its tasks)
 
 
-def _work(run: BacktestSettings, catalog: MarketCatalog, control: JobControl) -> FinishedBacktest:
+def _work(run: BacktestSettings, catalog: MarketCatalog, control: JobControl) -> EncodedBacktest:
     """The job: the backtest in a worker process, its phase and fraction reported as the job's task."""
-    from ftserver.backtest.runner import run_in_worker
+    from ftserver.backtest.runner import encoded_in_worker
 
     markets = markets_for_backtest(catalog, run.pairs)
 
@@ -191,7 +197,4 @@ def _work(run: BacktestSettings, catalog: MarketCatalog, control: JobControl) ->
         control.progress(fraction)
         control.task(PROGRESS_KEY, fraction * 100, 100, phase)
 
-    finished = run_in_worker(run, progress=report, should_stop=lambda: control.cancelled, markets=markets)
-    # As the stored result encodes it (dates as text, NaN as null): the answer of every GET /backtest.
-    plain = orjson.loads(storage.encode(finished.outcome.result))
-    return dataclasses.replace(finished, outcome=dataclasses.replace(finished.outcome, result=plain))
+    return encoded_in_worker(run, progress=report, should_stop=lambda: control.cancelled, markets=markets)

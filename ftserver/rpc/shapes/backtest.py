@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import field
 from typing import Any
 
-from ftserver.rpc.shapes import choices, described, shape
+import orjson
+
+from ftserver.rpc.shapes import choices, described, documented_as, shape
 
 BACKTEST_STATES = ["not_started", "running", "ended", "error", "reset", "not_running", "stopping"]
 
@@ -23,8 +25,9 @@ class BacktestStatus:
     step: str
     progress: float
     trade_count: float | None
-    backtest_result: dict[str, Any] | None = field(
-        metadata=described("freqtrade's result: metadata, strategy and strategy_comparison")
+    # Pre-encoded (orjson.Fragment) when it comes from a worker process: never decoded by the server.
+    backtest_result: dict[str, Any] | orjson.Fragment | None = field(
+        metadata=documented_as(dict[str, Any] | None, "freqtrade's result: metadata, strategy and strategy_comparison")
     )
 
 
