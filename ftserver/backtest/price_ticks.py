@@ -8,7 +8,8 @@ trade uses the step of the month it opened in: its stop and exit prices are roun
 
 from __future__ import annotations
 
-from typing import cast
+import bisect
+import math
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,19 @@ def ticks_by_month(candles: pd.DataFrame) -> pd.Series:
 
 def tick_at(ticks: pd.Series, moment: pd.Timestamp) -> float | None:
     """The step in force at ``moment`` (that of its month); None before the first month."""
-    if ticks.empty or moment < ticks.index[0]:
-        return None
-    value = cast(float, ticks.asof(moment))  # a float Series: asof answers a float (NaN before any value)
-    return None if pd.isna(value) else float(value)
+    return MonthTicks(ticks).at(int(moment.timestamp() * 1000))
+
+
+class MonthTicks:
+    """``ticks_by_month`` as plain lists, for many look-ups (a pandas ``asof`` per trade adds up)."""
+
+    def __init__(self, ticks: pd.Series) -> None:
+        self.starts: list[int] = [int(moment.timestamp() * 1000) for moment in ticks.index]
+        self.values: list[float] = [float(value) for value in ticks.to_numpy()]
+
+    def at(self, date_ms: int) -> float | None:
+        """The step of the month ``date_ms`` falls in; None before the first month or where unknown."""
+        found = bisect.bisect_right(self.starts, date_ms) - 1
+        while found >= 0 and math.isnan(self.values[found]):
+            found -= 1  # a month without a telling price: the last one known, as pandas' asof
+        return self.values[found] if found >= 0 else None

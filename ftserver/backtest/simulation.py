@@ -19,12 +19,13 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ftserver.backtest.analysis import AnalysisAborted, PairSignals
-from ftserver.backtest.price_ticks import tick_at
+from ftserver.backtest.price_ticks import MonthTicks
 from ftserver.backtest.records import LEFT_OPEN_EXIT_REASON, BacktestOrder, BacktestTrade
 from ftserver.decide import strategy_answers
 from ftserver.decide.candle_exit import Candle, candle_exits, close_rate
@@ -101,7 +102,7 @@ def simulate(
 ) -> Outcome:
     """Run the trades of ``signals`` (pair -> prepared candles, in pairlist order). ``price_ticks``:
     each pair's price step by month (``price_ticks.ticks_by_month``); the market's step otherwise."""
-    ticks = price_ticks or {}
+    ticks = {pair: MonthTicks(series) for pair, series in (price_ticks or {}).items()}
     pairs = list(signals)
     timeline = np.unique(np.concatenate([signals[p].dates for p in pairs])) if pairs else np.zeros(0, np.int64)
     entries = {p: signals[p].entry_sides() > 0 for p in pairs}
@@ -110,6 +111,20 @@ def simulate(
         np.unique(np.concatenate([signals[p].dates[entries[p]] for p in pairs])) if pairs else np.zeros(0, np.int64)
     )
     last_date = int(timeline[-1]) if len(timeline) else 0
+    # Per pair, as plain lists (a Python loop reads them far faster than NumPy scalars): the row of
+    # each timeline position (-1 where the pair has no candle), prices, signals and tags.
+    rows_of: dict[str, list[int]] = {}
+    columns: dict[str, tuple[list[Any], ...]] = {}
+    for name in pairs:
+        data = signals[name]
+        found_rows = np.searchsorted(data.dates, timeline).clip(max=max(len(data) - 1, 0))
+        present = data.dates[found_rows] == timeline if len(data) else np.zeros(len(timeline), dtype=bool)
+        rows_of[name] = np.where(present, found_rows, -1).tolist()
+        columns[name] = (
+            data.open.tolist(), data.high.tolist(), data.low.tolist(), data.close.tolist(),
+            entries[name].tolist(), data.exit_long.tolist(), list(data.exit_tag), list(data.enter_tag),
+        )  # fmt: skip
+    asks_loop_start = strategy_answers.defines(strategy, "bot_loop_start")
     open_trades: dict[str, Trade] = {}
     outcome = Outcome()
     step = 0
@@ -130,27 +145,31 @@ def simulate(
                 raise AnalysisAborted("Backtest aborted.")
             if progress is not None:
                 progress(position / total)
-        strategy_answers.bot_loop_start(strategy, now)
-        order = list(dict.fromkeys([*open_trades, *pairs]))
+        if asks_loop_start:
+            strategy_answers.bot_loop_start(strategy, now)
+        order = list(dict.fromkeys([*open_trades, *pairs])) if open_trades else pairs
         for pair in order:
-            data = signals[pair]
-            row = _row_at(data, now_ms)
-            if row is None:
+            row = rows_of[pair][position]
+            if row < 0:
+                continue
+            opens, highs, lows, closes, entry_flags, exit_flags, exit_tags, enter_tags = columns[pair]
+            held = pair in open_trades
+            if not held and not entry_flags[row]:
                 continue
             candle = Candle(
                 date=now,
-                open=float(data.open[row]),
-                high=float(data.high[row]),
-                low=float(data.low[row]),
-                close=float(data.close[row]),
-                entry_signal=bool(entries[pair][row]),
-                exit_signal=bool(data.exit_long[row]),
-                exit_tag=data.exit_tag[row],
+                open=opens[row],
+                high=highs[row],
+                low=lows[row],
+                close=closes[row],
+                entry_signal=entry_flags[row],
+                exit_signal=exit_flags[row],
+                exit_tag=exit_tags[row],
             )
-            if pair not in open_trades and candle.entry_signal and now_ms != last_date:
+            if not held and now_ms != last_date:
                 if max_open_trades < 0 or len(open_trades) < max_open_trades:
                     trade = _enter(
-                        strategy, pair, candle, data.enter_tag[row], wallet, list(open_trades.values()),
+                        strategy, pair, candle, enter_tags[row], wallet, list(open_trades.values()),
                         stake_amount=stake_amount, max_open_trades=max_open_trades, fee=fee,
                         market=markets.get(pair), timeframe_minutes=timeframe_minutes, ticks=ticks.get(pair),
                     )  # fmt: skip
@@ -210,10 +229,10 @@ def _enter(
     fee: float,
     market: Market | None,
     timeframe_minutes: int,
-    ticks: pd.Series | None,
+    ticks: MonthTicks | None,
 ) -> Trade | None:
     rate = candle.open
-    price_tick = tick_at(ticks, pd.Timestamp(candle.date)) if ticks is not None else None
+    price_tick = ticks.at(int(candle.date.timestamp() * 1000)) if ticks is not None else None
     if price_tick is None and market is not None:
         price_tick = market.price_precision
     if _order_type(strategy, "entry") == "limit":

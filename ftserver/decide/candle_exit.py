@@ -74,7 +74,9 @@ def candle_exits(trade: Trade, strategy: Strategy, candle: Candle) -> list[ExitD
         if candle.exit_signal and not candle.entry_signal:
             if not strategy.exit_profit_only or profit > strategy.exit_profit_offset:
                 found.append(ExitDecision(ExitReason.EXIT_SIGNAL.value, exit_tag=candle.exit_tag))
-        elif asks_custom_exit(strategy, exit_signal=candle.exit_signal, entry_signal=candle.entry_signal):
+        elif strategy_answers.defines(strategy, "custom_exit") and asks_custom_exit(
+            strategy, exit_signal=candle.exit_signal, entry_signal=candle.entry_signal
+        ):
             custom = strategy_answers.custom_exit(strategy, trade, candle.date, rate, profit)
             if custom is not None:
                 found.append(ExitDecision(custom))
@@ -99,9 +101,8 @@ def roi_step(trade: Trade, strategy: Strategy, now: datetime) -> tuple[int | Non
     custom = None
     if asks_custom_roi(strategy, entry_signal=False):
         custom = strategy_answers.custom_roi(strategy, trade, now, minutes)
-    keys = [int(key) for key in strategy.minimal_roi if int(key) <= minutes]
-    table_step = max(keys) if keys else None
-    table = strategy.min_roi_at(minutes)
+    start, table = strategy.min_roi_step(minutes)
+    table_step = None if start is None else int(start)
     threshold = roi_threshold(table, custom)
     if threshold is None:
         return None, None

@@ -46,6 +46,13 @@ def _view(strategy: Strategy, method: str, trade: Trade) -> Trade:
     return trade
 
 
+def defines(strategy: Strategy, method: str) -> bool:
+    """Whether the strategy has its own ``method`` (its class or the instance replaces the base
+    class's): a backtest asks a callback nobody wrote a hundred thousand times for nothing."""
+    own = getattr(strategy, method, None)
+    return getattr(own, "__func__", own) is not getattr(Strategy, method, None)
+
+
 def bot_start(strategy: Strategy) -> bool:
     """True when it ran; False when it raised (already logged), which stops the bot as in freqtrade."""
     return call_callback(strategy, "bot_start", _FAILED, accept=lambda _: True) is not _FAILED

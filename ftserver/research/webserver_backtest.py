@@ -23,10 +23,11 @@ import orjson
 import pandas as pd
 
 from ftserver.backtest import storage
-from ftserver.backtest.options import BacktestSettings, backtest_settings
-from ftserver.errors import ConfigError, InvalidRequest, NotFound
+from ftserver.backtest.options import BacktestSettings
+from ftserver.errors import InvalidRequest, NotFound
 from ftserver.jobs.registry import Job, JobCategory, JobControl, JobRegistry, JobStatus
 from ftserver.research.market_access import MarketCatalog, markets_for_backtest
+from ftserver.research.run_requests import requested_run
 from ftserver.rpc.shapes.backtest import BacktestHistoryEntry, BacktestStatus, BacktestTable, WalletHistory
 
 if TYPE_CHECKING:
@@ -95,24 +96,19 @@ class WebserverBacktest:
     def _settings(self, body: Mapping[str, Any]) -> BacktestSettings:
         """The run's settings from the request; a bad value is a 400 naming it."""
         from ftserver.backtest.engine import refuse_unsimulated_settings
-        from ftserver.strategy.loader import strategy_file
 
-        try:
-            run = backtest_settings(
-                self.settings,
-                strategy=body["strategy"],
-                timeframe=body.get("timeframe"),
-                timeframe_detail=body.get("timeframe_detail"),
-                timerange=body.get("timerange"),
-                max_open_trades=body.get("max_open_trades"),
-                stake_amount=body.get("stake_amount"),
-                dry_run_wallet=body.get("dry_run_wallet") or None,
-                enable_protections=bool(body.get("enable_protections")),
-                export="trades",
-            )
-        except ConfigError as exc:
-            raise InvalidRequest(str(exc)) from None
-        strategy_file(run.strategy, run.strategy_paths)  # an unknown strategy is refused now, not by the job
+        run = requested_run(
+            self.settings,
+            body["strategy"],
+            timeframe=body.get("timeframe"),
+            timeframe_detail=body.get("timeframe_detail"),
+            timerange=body.get("timerange"),
+            max_open_trades=body.get("max_open_trades"),
+            stake_amount=body.get("stake_amount"),
+            dry_run_wallet=body.get("dry_run_wallet") or None,
+            enable_protections=bool(body.get("enable_protections")),
+            export="trades",
+        )
         refuse_unsimulated_settings(run)
         return run
 

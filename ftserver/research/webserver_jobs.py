@@ -14,11 +14,12 @@ from typing import Any
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
 from ftserver.data.timerange import parse_timerange
-from ftserver.errors import ConfigError, InvalidRequest, NotFound
+from ftserver.errors import InvalidRequest, NotFound
 from ftserver.jobs.registry import Job, JobCategory, JobControl, JobRegistry
 from ftserver.research.data_download import DownloadRequest, download
 from ftserver.research.market_access import MarketCatalog, exchange_settings
 from ftserver.research.pairlist_evaluation import PairlistRequest, check_steps, evaluate_pairlists
+from ftserver.research.run_requests import requested_run
 from ftserver.rpc.candles import market_view
 from ftserver.rpc.shapes.candles import Markets
 from ftserver.rpc.shapes.jobs import (
@@ -106,22 +107,15 @@ class WebserverJobs:
     # ---- /recursive_analysis ------------------------------------------------------------------
     def start_recursive_analysis(self, body: Mapping[str, Any]) -> JobStarted:
         from ftserver.backtest.analysis import StrategySource
-        from ftserver.backtest.options import backtest_settings
         from ftserver.backtest.recursive import NEEDS_TIMERANGE, RecursiveRequest, recursive_analysis
-        from ftserver.strategy.loader import strategy_file
 
-        try:
-            run = backtest_settings(
-                self.settings,
-                strategy=body["strategy"],
-                timeframe=body.get("timeframe"),
-                timerange=body.get("timerange"),
-            )
-        except ConfigError as exc:
-            raise InvalidRequest(str(exc)) from None
+        if not body.get("timerange"):
+            raise InvalidRequest(NEEDS_TIMERANGE)
+        run = requested_run(
+            self.settings, body["strategy"], timeframe=body.get("timeframe"), timerange=body["timerange"]
+        )
         if run.timerange.start is None:
             raise InvalidRequest(NEEDS_TIMERANGE)
-        strategy_file(run.strategy, run.strategy_paths)  # an unknown strategy is refused now
         request = RecursiveRequest(
             strategy=StrategySource(run.strategy, run.strategy_paths, run.config),
             datadir=run.datadir,

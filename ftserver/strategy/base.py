@@ -371,18 +371,22 @@ class Strategy:
 
     def min_roi_at(self, minutes: float) -> float | None:
         """The ROI threshold of the largest table key not above ``minutes`` (None before the first key)."""
+        return self.min_roi_step(minutes)[1]
+
+    def min_roi_step(self, minutes: float) -> tuple[float | None, float | None]:
+        """(the largest table key not above ``minutes``, its ROI threshold); (None, None) before the first."""
         items = tuple(self.minimal_roi.items())
         if self._roi_source != items:
             # Cached by content: the loader and tests replace or edit ``minimal_roi`` after __init__.
             self._roi_table = _roi_table(self.name, self.minimal_roi)
             self._roi_source = items
-        threshold = None
+        step: tuple[float | None, float | None] = (None, None)
         for start, value in self._roi_table:
             if start <= minutes:
-                threshold = value
+                step = (start, value)
             else:
                 break
-        return threshold
+        return step
 
     def entry_signal(self, analyzed: pd.DataFrame) -> tuple[str | None, str | None]:
         """(side, enter_tag) from the newest candle: side is "long", "short" or None.

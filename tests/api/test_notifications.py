@@ -18,9 +18,8 @@ from tests.api.conftest import START, app_settings, basic_auth
 from tests.support.polling import eventually
 
 
-async def test_forced_trade_reaches_the_webhook_and_the_log(
-    aiohttp_client: Any, aiohttp_server: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+async def webhook_receiver(aiohttp_server: Any, path: str) -> tuple[list[dict[str, Any]], str]:
+    """A webhook receiver on loopback: the JSON bodies it got, and its URL."""
     received: list[dict[str, Any]] = []
 
     async def hook(request: web.Request) -> web.Response:
@@ -28,15 +27,22 @@ async def test_forced_trade_reaches_the_webhook_and_the_log(
         return web.Response(status=200)
 
     receiver = web.Application()
-    receiver.router.add_post("/hook/token", hook)
-    receiver_server = await aiohttp_server(receiver)
+    receiver.router.add_post(path, hook)
+    server = await aiohttp_server(receiver)
+    return received, str(server.make_url(path))
+
+
+async def test_forced_trade_reaches_the_webhook_and_the_log(
+    aiohttp_client: Any, aiohttp_server: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    received, hook_url = await webhook_receiver(aiohttp_server, "/hook/token")
     template = {"type": "{type}", "pair": "{pair}", "trade": "{trade_id}"}
     settings = app_settings(
         tmp_path,
         exchange={"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"], "sim": {"seed": 7, "history_days": 2}},
         webhook={
             "enabled": True,
-            "url": str(receiver_server.make_url("/hook/token")),
+            "url": hook_url,
             "format": "json",
             "entry": template,
             "entry_fill": template,
@@ -132,19 +138,11 @@ async def test_a_hanging_webhook_does_not_hold_up_trading_or_the_log(
 async def test_reload_config_turns_the_webhook_on_and_off_without_a_restart(
     aiohttp_client: Any, aiohttp_server: Any, tmp_path: Path
 ) -> None:
-    received: list[dict[str, Any]] = []
-
-    async def hook(request: web.Request) -> web.Response:
-        received.append(await request.json())
-        return web.Response(status=200)
-
-    receiver = web.Application()
-    receiver.router.add_post("/hook", hook)
-    receiver_server = await aiohttp_server(receiver)
+    received, hook_url = await webhook_receiver(aiohttp_server, "/hook")
     exchange = {"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"], "sim": {"seed": 7, "history_days": 2}}
     webhook = {
         "enabled": True,
-        "url": str(receiver_server.make_url("/hook")),
+        "url": hook_url,
         "format": "json",
         "entry": {"type": "{type}", "pair": "{pair}"},
     }
