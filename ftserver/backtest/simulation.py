@@ -29,7 +29,7 @@ from ftserver.backtest.price_ticks import MonthTicks
 from ftserver.backtest.records import LEFT_OPEN_EXIT_REASON, BacktestOrder, BacktestTrade
 from ftserver.decide import strategy_answers
 from ftserver.decide.candle_exit import Candle, candle_exits, close_rate
-from ftserver.decide.entry import max_stake, min_stake
+from ftserver.decide.entry import max_stake, min_stake, unlimited_stake
 from ftserver.decide.exit_checks import check_after_fill
 from ftserver.exchange.base import Market
 from ftserver.exchange.order_rules import round_down, round_nearest
@@ -66,11 +66,7 @@ class Wallet:
         """The stake for a new trade; 0 when the balance cannot give it."""
         available = self.available(open_trades)
         if stake_amount == "unlimited":
-            if max_open_trades == 0:
-                return 0.0
-            tied = sum(t.stake_amount for t in open_trades)
-            slots = max_open_trades if max_open_trades > 0 else 1
-            return max(min((available + tied) / slots, available), 0.0)
+            return unlimited_stake(available, sum(t.stake_amount for t in open_trades), max_open_trades)
         wanted = float(stake_amount)
         return wanted if available >= wanted else 0.0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+from ftserver.decide.entry import unlimited_stake
 from ftserver.errors import Conflict, InvalidRequest
 from ftserver.exchange.base import AssetBalance
 from ftserver.models import CurrencyBalance, Trade
@@ -87,10 +88,9 @@ class Wallet:
         if requested is not None:
             stake = float(requested)
         elif stake_amount == "unlimited":
-            slots = max_open_trades - len(open_trades) if max_open_trades >= 0 else 1
-            if slots <= 0:
+            if max_open_trades >= 0 and len(open_trades) >= max_open_trades:
                 raise Conflict("No free trade slot for an unlimited stake")
-            stake = available / slots
+            stake = unlimited_stake(available, self.tied_stake(open_trades), max_open_trades)
         else:
             stake = float(stake_amount)
         if not math.isfinite(stake) or stake <= 0:

@@ -51,6 +51,15 @@ def max_stake(market: MarketLimits, rate: float, leverage: float) -> float:
     return min(limits) / leverage if limits else math.inf
 
 
+def unlimited_stake(available: float, tied: float, max_open_trades: int) -> float:
+    """An "unlimited" stake, freqtrade's rule: an equal share per slot of the tradable balance (what is
+    still available plus what open trades hold), never more than is available; 0 with no slots at all."""
+    if max_open_trades == 0:
+        return 0.0
+    slots = max_open_trades if max_open_trades > 0 else 1
+    return max(min((available + tied) / slots, available), 0.0)
+
+
 def clamp_stake(stake: float | None, lowest: float | None, highest: float) -> float:
     """The stake to open with, or 0 for no trade: none, zero or negative opens nothing; below the
     minimum it is raised to it unless that is more than 30 % up; above ``highest`` it is lowered."""

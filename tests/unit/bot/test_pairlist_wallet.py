@@ -55,14 +55,18 @@ def test_fixed_stake_needs_enough_balance() -> None:
         wallet.stake_for_new_trade(100, [open_trade(950)], 0.0, 3)
 
 
-def test_unlimited_stake_splits_what_is_left_over_free_slots() -> None:
+def test_unlimited_stake_is_an_equal_share_of_the_tradable_balance_per_slot() -> None:
     wallet = Wallet("USDT", 1000, tradable_balance_ratio=0.99)
-    # (1000 * 0.99 - 0) / 3 slots
+    # freqtrade's rule: (available + held by open trades) / max_open_trades = 1000 * 0.99 / 3
     assert wallet.stake_for_new_trade("unlimited", [], 0.0, 3) == pytest.approx(330.0)
-    # realized profit grows the pot: (1100 * 0.99 - 100.1) / 2
-    assert wallet.stake_for_new_trade("unlimited", [open_trade(100)], 100.0, 3) == pytest.approx(
-        (1100 * 0.99 - 100.1) / 2
+    # realized profit grows the pot: available 1100 * 0.99 - 100.1 = 988.9, plus the 100.1 held, / 3 = 363
+    assert wallet.stake_for_new_trade("unlimited", [open_trade(100)], 100.0, 3) == pytest.approx(363.0)
+    # never more than is available: 3 slots, 2 open trades holding 900.9 of 990 -> 89.1 left, not 330
+    assert wallet.stake_for_new_trade("unlimited", [open_trade(400), open_trade(500)], 0.0, 3) == pytest.approx(
+        990 - 900.9
     )
+    with pytest.raises(Conflict):
+        wallet.stake_for_new_trade("unlimited", [open_trade(100)] * 3, 0.0, 3)
 
 
 def test_balances_show_stake_and_held_coins() -> None:
@@ -91,9 +95,9 @@ def exchange_wallet(usdt_free: float, **others: tuple[float, float]) -> Exchange
 
 def test_exchange_wallet_stakes_from_the_accounts_free_balance() -> None:
     wallet = exchange_wallet(400.0, BTC=(1.0, 0.0))
-    # capital = free + tied: (400 + 100.1) * 0.99 - 100.1, split over the 2 free slots
+    # capital = free + tied: (400 + 100.1) * 0.99, a third of it per slot (less than the 395 available)
     assert wallet.stake_for_new_trade("unlimited", [open_trade(100)], 20.0, 3) == pytest.approx(
-        ((400 + 100.1) * 0.99 - 100.1) / 2
+        (400 + 100.1) * 0.99 / 3
     )
     with pytest.raises(Conflict):
         wallet.stake_for_new_trade(450, [open_trade(100)], 20.0, 3)
