@@ -1,11 +1,12 @@
 """One backtest from settings to stored result, in this process or in a worker process.
 
 ``run_and_store`` is the whole job: the engine's run, then (unless the export is ``none``) the result
-stored as freqtrade stores it, with the market-change frame of the backtested pairs and each
-strategy's wallet history. The ``backtesting`` command calls it directly; the webserver's
-``POST /backtest`` calls ``run_in_worker``, which runs it in a spawned process so a long backtest
-never holds the server's event loop nor its interpreter lock. Progress and the stop request cross
-to the worker through shared memory (a phase number, a fraction and an event), never by pickling.
+stored as freqtrade stores it, with the market-change frame of the backtested pairs (and a wallet
+history when the run has one). The ``backtesting`` command calls it directly; the webserver's
+``POST /backtest`` calls ``encoded_in_worker``, which runs it in a spawned process so a long backtest
+never holds the server's event loop nor its interpreter lock, and hands back only the encoded result.
+Progress and the stop request cross to the worker through shared memory (a phase number, a fraction
+and an event), never by pickling.
 """
 
 from __future__ import annotations
