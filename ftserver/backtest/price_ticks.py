@@ -33,11 +33,16 @@ def decimals_shown(values: np.ndarray) -> np.ndarray:
     scaled = np.where(carried, scaled // 10, scaled)
     places = np.where(carried, places - 1, places)
     trailing = np.zeros(len(v), dtype=np.int64)
-    remaining = scaled.copy()
+    # Count trailing zeros, each round only over the values that still end in one (most drop out at once).
+    active = np.flatnonzero(scaled)
+    remaining = scaled[active]
     for _ in range(SIGNIFICANT_DIGITS):
-        zero = (remaining % 10 == 0) & (remaining != 0)
-        trailing += zero
-        remaining = np.where(zero, remaining // 10, remaining)
+        zero = remaining % 10 == 0
+        active = active[zero]
+        if not len(active):
+            break
+        trailing[active] += 1
+        remaining = remaining[zero] // 10
     out[positive] = np.maximum(places - trailing, 0)
     return out
 

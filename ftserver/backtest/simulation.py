@@ -5,9 +5,14 @@ interact); within a candle the pairs with an open trade come first, then the oth
 For each pair: an entry at the candle's open when the previous candle signalled one, a slot is free and
 this is not the last candle; then the open trade's exits within the candle (``decide.candle_exit``:
 exit signal or ``custom_exit``, stoploss, ROI, trailing stop, each with its fill rate in the candle).
-While no trade is open the clock jumps straight to the next candle any pair signals an entry on, so a
-year of candles with few trades costs little. Trades still open when the data ends are closed at the
-last candle's open as ``force_exit``.
+Trades still open when the data ends are closed at the last candle's open as ``force_exit``.
+
+Two walks give that order. When the strategy has no callback that sees each candle (``exit_walk``),
+entries are taken in time order and each trade is walked straight to its exit, judging only the
+candles that can end it; an exit waits in a queue until the clock passes it, so slots and stakes are
+freed exactly when the per-candle walk frees them. Otherwise every candle of every open trade is
+judged in time order, and while no trade is open the clock jumps to the next candle any pair signals
+an entry on.
 
 Spot, long trades, one entry and one exit per trade: ``timeframe_detail``, protections and position
 adjustment are refused with a clear error until they are simulated.
@@ -15,16 +20,19 @@ adjustment are refused with a clear error until they are simulated.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ftserver.backtest.analysis import AnalysisAborted, PairSignals
+from ftserver.backtest.exit_walk import PairColumns, walk_to_exit, walks_by_trade
 from ftserver.backtest.price_ticks import MonthTicks
 from ftserver.backtest.records import LEFT_OPEN_EXIT_REASON, BacktestOrder, BacktestTrade
 from ftserver.decide import strategy_answers
@@ -38,6 +46,7 @@ from ftserver.strategy.base import Strategy
 
 # Stop at most this often to look at the abort flag and report progress (candles).
 _REPORT_EVERY = 2000
+_NEVER = 2**62  # the exit time of a trade the data ends before
 
 
 @dataclass(slots=True)
@@ -98,7 +107,172 @@ def simulate(
 ) -> Outcome:
     """Run the trades of ``signals`` (pair -> prepared candles, in pairlist order). ``price_ticks``:
     each pair's price step by month (``price_ticks.ticks_by_month``); the market's step otherwise."""
-    ticks = {pair: MonthTicks(series) for pair, series in (price_ticks or {}).items()}
+    rules = _Rules(
+        stake_amount=stake_amount,
+        max_open_trades=max_open_trades,
+        fee=fee,
+        markets=markets,
+        timeframe_minutes=timeframe_minutes,
+        ticks={pair: MonthTicks(series) for pair, series in (price_ticks or {}).items()},
+    )
+    run = _by_trade if walks_by_trade(strategy) else _by_candle
+    return run(strategy, signals, wallet, rules, progress, should_stop)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    stake_amount: float | str
+    max_open_trades: int
+    fee: float
+    markets: Mapping[str, Market]
+    timeframe_minutes: int
+    ticks: Mapping[str, MonthTicks]
+
+    def enter(
+        self, strategy: Strategy, pair: str, candle: Candle, tag: str | None, wallet: Wallet, open_trades: list[Trade]
+    ) -> Trade | None:
+        return _enter(
+            strategy, pair, candle, tag, wallet, open_trades,
+            stake_amount=self.stake_amount, max_open_trades=self.max_open_trades, fee=self.fee,
+            market=self.markets.get(pair), timeframe_minutes=self.timeframe_minutes, ticks=self.ticks.get(pair),
+        )  # fmt: skip
+
+    def has_slot(self, open_count: int) -> bool:
+        return self.max_open_trades < 0 or open_count < self.max_open_trades
+
+
+Progress = Callable[[float], None] | None
+ShouldStop = Callable[[], bool] | None
+
+
+def _by_trade(
+    strategy: Strategy,
+    signals: Mapping[str, PairSignals],
+    wallet: Wallet,
+    rules: _Rules,
+    progress: Progress,
+    should_stop: ShouldStop,
+) -> Outcome:
+    """Entries in time order (pairlist order within a candle); each trade walked straight to its exit
+    (``exit_walk``), which then waits in a queue until the clock passes it. A trade that exits on a
+    candle frees its slot and its stake before that candle's entries, as in the per-candle walk."""
+    pairs = list(signals)
+    columns = {p: PairColumns.of(signals[p], use_exit_signal=bool(strategy.use_exit_signal)) for p in pairs}
+    rows = [signals[p].entry_rows() for p in pairs]
+    dates = np.concatenate([signals[p].dates[r] for p, r in zip(pairs, rows, strict=True)]) if pairs else None
+    if dates is None or not len(dates):
+        return _close_left_open(signals, wallet, Outcome(), {}, progress)
+    pair_of = np.concatenate([np.full(len(r), i, dtype=np.int64) for i, r in enumerate(rows)])
+    row_of = np.concatenate(rows)
+    order = np.lexsort((pair_of, dates))
+    last_date = max(int(signals[p].dates[-1]) for p in pairs if len(signals[p]))
+    roi_steps = strategy.roi_table()
+    trailing = bool(strategy.trailing_stop)
+    pending: list[tuple[int, int, str, BacktestTrade | None]] = []  # (exit ms, sequence, pair, closed)
+    open_trades: dict[str, Trade] = {}
+    exited_at: dict[str, int] = {}
+    outcome = Outcome()
+    for step, (now_ms, pair_index, row) in enumerate(
+        zip(dates[order].tolist(), pair_of[order].tolist(), row_of[order].tolist(), strict=True)
+    ):
+        if step % _REPORT_EVERY == 0:
+            if should_stop is not None and should_stop():
+                raise AnalysisAborted("Backtest aborted.")
+            if progress is not None:
+                progress(step / len(order))
+        while pending and pending[0][0] <= now_ms:
+            exit_ms, _, closed_pair, closed = heapq.heappop(pending)
+            del open_trades[closed_pair]
+            exited_at[closed_pair] = exit_ms
+            assert closed is not None
+            wallet.closed_profit += closed.profit_abs
+            outcome.trades.append(closed)
+        pair = pairs[pair_index]
+        if pair in open_trades or exited_at.get(pair) == now_ms or now_ms == last_date:
+            continue
+        if not rules.has_slot(len(open_trades)):
+            outcome.rejected_signals += 1
+            continue
+        data = signals[pair]
+        candle = _candle(columns[pair], row)
+        trade = rules.enter(strategy, pair, candle, data.enter_tag[row], wallet, list(open_trades.values()))
+        if trade is None:
+            continue
+        open_trades[pair] = trade
+        found = walk_to_exit(
+            trade,
+            columns[pair],
+            row,
+            roi_steps=roi_steps,
+            trailing=trailing,
+            exit_at=partial(_exit_at, strategy, trade, columns[pair], rules.timeframe_minutes),
+        )
+        if found is None:
+            heapq.heappush(pending, (_NEVER, step, pair, None))
+        else:
+            heapq.heappush(pending, (columns[pair].dates[found[0]], step, pair, found[1]))
+    while pending and pending[0][0] != _NEVER:
+        _, _, closed_pair, closed = heapq.heappop(pending)
+        del open_trades[closed_pair]
+        assert closed is not None
+        wallet.closed_profit += closed.profit_abs
+        outcome.trades.append(closed)
+    return _close_left_open(signals, wallet, outcome, open_trades, progress)
+
+
+def _exit_at(
+    strategy: Strategy, trade: Trade, columns: PairColumns, timeframe_minutes: int, row: int
+) -> BacktestTrade | None:
+    return _exit_within(strategy, trade, _candle(columns, row), timeframe_minutes)
+
+
+def _candle(columns: PairColumns, row: int) -> Candle:
+    data = columns.signals
+    exit_signal = bool(data.exit_long[row])
+    return Candle(
+        date=datetime.fromtimestamp(columns.dates[row] / 1000, tz=UTC),
+        open=columns.opens[row],
+        high=columns.highs[row],
+        low=columns.lows[row],
+        close=columns.closes[row],
+        entry_signal=bool(data.enter_long[row]) and not exit_signal,
+        exit_signal=exit_signal,
+        exit_tag=data.exit_tag[row],
+    )
+
+
+def _close_left_open(
+    signals: Mapping[str, PairSignals],
+    wallet: Wallet,
+    outcome: Outcome,
+    open_trades: Mapping[str, Trade],
+    progress: Progress,
+) -> Outcome:
+    """Trades still open when the data ends close at their pair's last open (freqtrade's force exit)."""
+    for pair, trade in list(open_trades.items()):
+        data = signals[pair]
+        row = len(data) - 1
+        when = datetime.fromtimestamp(int(data.dates[row]) / 1000, tz=UTC)
+        rate = round_nearest(float(data.open[row]), trade.price_precision)
+        closed = _close(trade, rate, when, LEFT_OPEN_EXIT_REASON)
+        wallet.closed_profit += closed.profit_abs
+        outcome.trades.append(closed)
+    outcome.final_balance = wallet.total
+    if progress is not None:
+        progress(1.0)
+    return outcome
+
+
+def _by_candle(
+    strategy: Strategy,
+    signals: Mapping[str, PairSignals],
+    wallet: Wallet,
+    rules: _Rules,
+    progress: Progress,
+    should_stop: ShouldStop,
+) -> Outcome:
+    """Every candle of every pair with an open trade judged in time order: for strategies whose
+    callbacks see each candle or the clock."""
     pairs = list(signals)
     timeline = np.unique(np.concatenate([signals[p].dates for p in pairs])) if pairs else np.zeros(0, np.int64)
     entries = {p: signals[p].entry_sides() > 0 for p in pairs}
@@ -163,12 +337,8 @@ def simulate(
                 exit_tag=exit_tags[row],
             )
             if not held and now_ms != last_date:
-                if max_open_trades < 0 or len(open_trades) < max_open_trades:
-                    trade = _enter(
-                        strategy, pair, candle, enter_tags[row], wallet, list(open_trades.values()),
-                        stake_amount=stake_amount, max_open_trades=max_open_trades, fee=fee,
-                        market=markets.get(pair), timeframe_minutes=timeframe_minutes, ticks=ticks.get(pair),
-                    )  # fmt: skip
+                if rules.has_slot(len(open_trades)):
+                    trade = rules.enter(strategy, pair, candle, enter_tags[row], wallet, list(open_trades.values()))
                     if trade is not None:
                         open_trades[pair] = trade
                 else:
@@ -176,24 +346,13 @@ def simulate(
             trade = open_trades.get(pair)
             if trade is None:
                 continue
-            closed = _exit_within(strategy, trade, candle, timeframe_minutes)
+            closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
             if closed is not None:
                 del open_trades[pair]
                 wallet.closed_profit += closed.profit_abs
                 outcome.trades.append(closed)
         position += 1
-    for pair, trade in list(open_trades.items()):
-        data = signals[pair]
-        row = len(data) - 1
-        when = datetime.fromtimestamp(int(data.dates[row]) / 1000, tz=UTC)
-        rate = round_nearest(float(data.open[row]), trade.price_precision)
-        closed = _close(trade, rate, when, LEFT_OPEN_EXIT_REASON)
-        wallet.closed_profit += closed.profit_abs
-        outcome.trades.append(closed)
-    outcome.final_balance = wallet.total
-    if progress is not None:
-        progress(1.0)
-    return outcome
+    return _close_left_open(signals, wallet, outcome, open_trades, progress)
 
 
 def _order_type(strategy: Strategy, side: str) -> str:

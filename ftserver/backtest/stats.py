@@ -366,7 +366,7 @@ def strategy_stats(run: BacktestRun) -> dict[str, Any]:
         trades["weekday"] = trades["close_date"].dt.day_of_week
     pairs_only = [line for line in per_pair if line["key"] != TOTAL_KEY]
     days = _backtest_days(start, end)
-    records: list[dict[str, Any]] = trades.to_dict(orient="records")  # type: ignore[assignment]
+    records = _records(trades)
     shorts = trades["is_short"].astype(bool)
     exp, exp_ratio = metrics.expectancy(trades)
     total = trades["profit_abs"].sum()
@@ -526,3 +526,11 @@ def backtest_result(runs: Sequence[BacktestRun]) -> dict[str, Any]:
         line["max_drawdown_abs"] = format_coin(stats["max_drawdown_abs"], stats["stake_currency"], with_currency=False)
         result["strategy_comparison"].append(line)
     return result
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts of Python values, as ``to_dict(orient="records")`` gives them, built from
+    whole columns (several times faster over tens of thousands of trades)."""
+    names = [str(name) for name in frame.columns]
+    columns = [frame[name].tolist() for name in frame.columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]

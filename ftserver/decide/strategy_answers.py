@@ -29,6 +29,8 @@ _FAILED = object()
 
 
 def _number(answer: Any) -> bool:
+    if type(answer) is float or type(answer) is int:
+        return True  # the common answers, without the slower abstract-class check
     return isinstance(answer, Real) and not isinstance(answer, bool)
 
 
@@ -129,6 +131,8 @@ def custom_exit(strategy: Strategy, trade: Trade, now: datetime, rate: float, pr
 def custom_entry_price(
     strategy: Strategy, pair: str, now: datetime, proposed: float, entry_tag: str | None, side: str
 ) -> float | None:
+    if not defines(strategy, "custom_entry_price"):
+        return proposed
     answer = call_callback(
         strategy,
         "custom_entry_price",
@@ -147,6 +151,8 @@ def custom_entry_price(
 def custom_exit_price(
     strategy: Strategy, trade: Trade, now: datetime, proposed: float, profit: float, exit_tag: str | None
 ) -> float | None:
+    if not defines(strategy, "custom_exit_price"):
+        return proposed
     answer = call_callback(
         strategy,
         "custom_exit_price",
@@ -175,6 +181,8 @@ def custom_stake_amount(
     side: str,
 ) -> float | None:
     """The stake asked for; None (or 0) means no trade, as in freqtrade. A non-number answer is the proposal."""
+    if not defines(strategy, "custom_stake_amount"):
+        return proposed
     answer = call_callback(
         strategy,
         "custom_stake_amount",
@@ -204,6 +212,8 @@ def confirm_trade_entry(
     entry_tag: str | None,
     side: str,
 ) -> bool:
+    if not defines(strategy, "confirm_trade_entry"):
+        return True
     return bool(
         call_callback(
             strategy,
@@ -231,6 +241,8 @@ def confirm_trade_exit(
     exit_reason: str,
     now: datetime,
 ) -> bool:
+    if not defines(strategy, "confirm_trade_exit"):
+        return True
     return bool(
         call_callback(
             strategy,

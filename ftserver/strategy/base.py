@@ -66,7 +66,7 @@ class Strategy:
         # freqtrade strategies write plot_config as a class dict or as a property; only a dict is copied.
         if not isinstance(getattr(type(self), "plot_config", None), property):
             self.plot_config = dict(type(self).plot_config)
-        self._roi_source: tuple[tuple[str, float], ...] | None = None
+        self._roi_source: dict[str, float] | None = None
         self._roi_table: list[tuple[float, float]] = []
         # Version-2 column names to map, as freqtrade maps them, for a strategy that only has the
         # version-2 method of a step (it sets buy/buy_tag or sell instead of enter_long/exit_long).
@@ -373,15 +373,19 @@ class Strategy:
         """The ROI threshold of the largest table key not above ``minutes`` (None before the first key)."""
         return self.min_roi_step(minutes)[1]
 
+    def roi_table(self) -> list[tuple[float, float]]:
+        """``minimal_roi`` as (minutes, threshold) steps in ascending order of minutes."""
+        if self._roi_source != self.minimal_roi:
+            # Cached by content: the loader and tests replace or edit ``minimal_roi`` after __init__
+            # (a dict comparison runs in C: this is asked for every candle of a backtest).
+            self._roi_table = _roi_table(self.name, self.minimal_roi)
+            self._roi_source = dict(self.minimal_roi)
+        return self._roi_table
+
     def min_roi_step(self, minutes: float) -> tuple[float | None, float | None]:
         """(the largest table key not above ``minutes``, its ROI threshold); (None, None) before the first."""
-        items = tuple(self.minimal_roi.items())
-        if self._roi_source != items:
-            # Cached by content: the loader and tests replace or edit ``minimal_roi`` after __init__.
-            self._roi_table = _roi_table(self.name, self.minimal_roi)
-            self._roi_source = items
         step: tuple[float | None, float | None] = (None, None)
-        for start, value in self._roi_table:
+        for start, value in self.roi_table():
             if start <= minutes:
                 step = (start, value)
             else:
