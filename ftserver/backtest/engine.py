@@ -24,11 +24,14 @@ from ftserver.backtest.price_ticks import ticks_by_month
 from ftserver.backtest.records import BacktestRun
 from ftserver.backtest.simulation import Wallet, simulate
 from ftserver.backtest.stats import backtest_result
+from ftserver.bot.protection_settings import declared_protections, strategy_protections
+from ftserver.config.sections import ProtectionSettings
 from ftserver.data.history import CandleStore
 from ftserver.data.timeframes import timeframe_to_seconds
 from ftserver.decide import strategy_answers
 from ftserver.errors import InvalidRequest, StrategyError
 from ftserver.exchange.base import Market
+from ftserver.strategy.base import Strategy
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,8 @@ def run_backtest(
         price_ticks={pair: ticks_by_month(frame) for pair, frame in data.candles.items()},
         progress=lambda fraction: report("backtest", fraction),
         should_stop=should_stop,
+        protections=_protections(settings, strategy),
+        timeframe=timeframe,
     )
     simulated = time.perf_counter()
     trades = sorted(outcome.trades, key=lambda t: (t.close_date, t.open_date, t.pair))
@@ -135,6 +140,7 @@ def run_backtest(
         exit_profit_offset=float(strategy.exit_profit_offset),
         ignore_roi_if_entry_signal=bool(strategy.ignore_roi_if_entry_signal),
         rejected_signals=outcome.rejected_signals,
+        locks=outcome.locks,
         run_started=int(started),
         run_ended=int(time.time()),
     )
@@ -160,8 +166,15 @@ def refuse_unsimulated_settings(settings: BacktestSettings) -> None:
     """Settings the simulation does not follow yet are refused, never silently ignored."""
     if settings.timeframe_detail:
         raise InvalidRequest("timeframe_detail: detail candles are not simulated by this backtester yet")
-    if settings.enable_protections:
-        raise InvalidRequest("enable_protections: protections are not simulated by this backtester yet")
+
+
+def _protections(settings: BacktestSettings, strategy: Strategy) -> tuple[ProtectionSettings, ...]:
+    """With protections enabled: the configuration's, then the strategy's (as the live bot applies them)."""
+    if not settings.enable_protections:
+        return ()
+    return declared_protections(settings.config.get("protections"), "config") + strategy_protections(
+        strategy, strategy.name
+    )
 
 
 def _refuse_unsimulated(settings: BacktestSettings, strategy: Any) -> None:

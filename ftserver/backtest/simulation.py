@@ -14,8 +14,9 @@ freed exactly when the per-candle walk frees them. Otherwise every candle of eve
 judged in time order, and while no trade is open the clock jumps to the next candle any pair signals
 an entry on.
 
-Spot, long trades, one entry and one exit per trade: ``timeframe_detail``, protections and position
-adjustment are refused with a clear error until they are simulated.
+Entries on a locked pair are refused (``lock_book``: the protections' locks after each exit, and the
+strategy's own). Spot, long trades, one entry and one exit per trade: ``timeframe_detail`` and
+position adjustment are refused with a clear error until they are simulated.
 """
 
 from __future__ import annotations
@@ -33,16 +34,19 @@ import pandas as pd
 
 from ftserver.backtest.analysis import AnalysisAborted, PairSignals
 from ftserver.backtest.exit_walk import PairColumns, walk_to_exit, walks_by_trade
+from ftserver.backtest.lock_book import LockBook
 from ftserver.backtest.price_ticks import MonthTicks
 from ftserver.backtest.records import LEFT_OPEN_EXIT_REASON, BacktestOrder, BacktestTrade
 from ftserver.decide import strategy_answers
 from ftserver.decide.candle_exit import Candle, candle_exits, close_rate
 from ftserver.decide.entry import max_stake, min_stake, unlimited_stake
 from ftserver.decide.exit_checks import check_after_fill
+from ftserver.decide.protections.rule import ProtectionSettings
 from ftserver.exchange.base import Market
 from ftserver.exchange.order_rules import round_down, round_nearest
 from ftserver.models import ExitReason, Trade
 from ftserver.strategy.base import Strategy
+from ftserver.strategy.pair_locks import MemoryPairLocks
 
 # Stop at most this often to look at the abort flag and report progress (candles).
 _REPORT_EVERY = 2000
@@ -89,6 +93,7 @@ class Outcome:
     trades: list[BacktestTrade] = field(default_factory=list)
     rejected_signals: int = 0
     final_balance: float = 0.0
+    locks: list[dict[str, Any]] = field(default_factory=list)  # every lock taken, as freqtrade stores them
 
 
 def simulate(
@@ -104,9 +109,17 @@ def simulate(
     price_ticks: Mapping[str, pd.Series] | None = None,
     progress: Callable[[float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    protections: Sequence[ProtectionSettings] = (),
+    timeframe: str | None = None,
 ) -> Outcome:
     """Run the trades of ``signals`` (pair -> prepared candles, in pairlist order). ``price_ticks``:
-    each pair's price step by month (``price_ticks.ticks_by_month``); the market's step otherwise."""
+    each pair's price step by month (``price_ticks.ticks_by_month``); the market's step otherwise.
+    ``protections``: the rules that lock pairs after exits (none unless protections are enabled);
+    ``timeframe``: the candles' timeframe as text (the minutes' when not given)."""
+    clock = _Clock()
+    # The strategy's own lock_pair/is_pair_locked work in backtest time.
+    strategy.pair_locks = MemoryPairLocks(now=clock.now)
+    book = LockBook(protections, timeframe or f"{timeframe_minutes}m", strategy.pair_locks)
     rules = _Rules(
         stake_amount=stake_amount,
         max_open_trades=max_open_trades,
@@ -114,9 +127,23 @@ def simulate(
         markets=markets,
         timeframe_minutes=timeframe_minutes,
         ticks={pair: MonthTicks(series) for pair, series in (price_ticks or {}).items()},
+        book=book,
+        clock=clock,
     )
     run = _by_trade if walks_by_trade(strategy) else _by_candle
-    return run(strategy, signals, wallet, rules, progress, should_stop)
+    outcome = run(strategy, signals, wallet, rules, progress, should_stop)
+    outcome.locks = book.records()
+    return outcome
+
+
+class _Clock:
+    """The backtest's current candle time, for what asks for "now" (the strategy's lock book)."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.fromtimestamp(0, tz=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +154,19 @@ class _Rules:
     markets: Mapping[str, Market]
     timeframe_minutes: int
     ticks: Mapping[str, MonthTicks]
+    book: LockBook
+    clock: _Clock
+
+    def closed(self, trade: Trade, closed: BacktestTrade, wallet: Wallet, outcome: Outcome) -> None:
+        """Book an exit: the wallet gets its profit, the protections see it."""
+        wallet.closed_profit += closed.profit_abs
+        outcome.trades.append(closed)
+        self.book.after_exit(trade)
+
+    def may_enter(self, pair: str, now: datetime) -> bool:
+        """Whether no lock blocks an entry on ``pair`` at ``now`` (the clock moves to ``now``)."""
+        self.clock.moment = now
+        return not self.book.is_locked(pair, now)
 
     def enter(
         self, strategy: Strategy, pair: str, candle: Candle, tag: str | None, wallet: Wallet, open_trades: list[Trade]
@@ -161,7 +201,7 @@ def _by_trade(
     rows = [signals[p].entry_rows() for p in pairs]
     dates = np.concatenate([signals[p].dates[r] for p, r in zip(pairs, rows, strict=True)]) if pairs else None
     if dates is None or not len(dates):
-        return _close_left_open(signals, wallet, Outcome(), {}, progress)
+        return _close_left_open(signals, wallet, rules, Outcome(), {}, progress)
     pair_of = np.concatenate([np.full(len(r), i, dtype=np.int64) for i, r in enumerate(rows)])
     row_of = np.concatenate(rows)
     order = np.lexsort((pair_of, dates))
@@ -182,19 +222,19 @@ def _by_trade(
                 progress(step / len(order))
         while pending and pending[0][0] <= now_ms:
             exit_ms, _, closed_pair, closed = heapq.heappop(pending)
-            del open_trades[closed_pair]
             exited_at[closed_pair] = exit_ms
             assert closed is not None
-            wallet.closed_profit += closed.profit_abs
-            outcome.trades.append(closed)
+            rules.closed(open_trades.pop(closed_pair), closed, wallet, outcome)
         pair = pairs[pair_index]
         if pair in open_trades or exited_at.get(pair) == now_ms or now_ms == last_date:
+            continue
+        data = signals[pair]
+        candle = _candle(columns[pair], row)
+        if not rules.may_enter(pair, candle.date):
             continue
         if not rules.has_slot(len(open_trades)):
             outcome.rejected_signals += 1
             continue
-        data = signals[pair]
-        candle = _candle(columns[pair], row)
         trade = rules.enter(strategy, pair, candle, data.enter_tag[row], wallet, list(open_trades.values()))
         if trade is None:
             continue
@@ -213,11 +253,9 @@ def _by_trade(
             heapq.heappush(pending, (columns[pair].dates[found[0]], step, pair, found[1]))
     while pending and pending[0][0] != _NEVER:
         _, _, closed_pair, closed = heapq.heappop(pending)
-        del open_trades[closed_pair]
         assert closed is not None
-        wallet.closed_profit += closed.profit_abs
-        outcome.trades.append(closed)
-    return _close_left_open(signals, wallet, outcome, open_trades, progress)
+        rules.closed(open_trades.pop(closed_pair), closed, wallet, outcome)
+    return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
 
 
 def _exit_at(
@@ -244,6 +282,7 @@ def _candle(columns: PairColumns, row: int) -> Candle:
 def _close_left_open(
     signals: Mapping[str, PairSignals],
     wallet: Wallet,
+    rules: _Rules,
     outcome: Outcome,
     open_trades: Mapping[str, Trade],
     progress: Progress,
@@ -254,9 +293,7 @@ def _close_left_open(
         row = len(data) - 1
         when = datetime.fromtimestamp(int(data.dates[row]) / 1000, tz=UTC)
         rate = round_nearest(float(data.open[row]), trade.price_precision)
-        closed = _close(trade, rate, when, LEFT_OPEN_EXIT_REASON)
-        wallet.closed_profit += closed.profit_abs
-        outcome.trades.append(closed)
+        rules.closed(trade, _close(trade, rate, when, LEFT_OPEN_EXIT_REASON), wallet, outcome)
     outcome.final_balance = wallet.total
     if progress is not None:
         progress(1.0)
@@ -336,7 +373,7 @@ def _by_candle(
                 exit_signal=exit_flags[row],
                 exit_tag=exit_tags[row],
             )
-            if not held and now_ms != last_date:
+            if not held and now_ms != last_date and rules.may_enter(pair, now):
                 if rules.has_slot(len(open_trades)):
                     trade = rules.enter(strategy, pair, candle, enter_tags[row], wallet, list(open_trades.values()))
                     if trade is not None:
@@ -348,11 +385,9 @@ def _by_candle(
                 continue
             closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
             if closed is not None:
-                del open_trades[pair]
-                wallet.closed_profit += closed.profit_abs
-                outcome.trades.append(closed)
+                rules.closed(open_trades.pop(pair), closed, wallet, outcome)
         position += 1
-    return _close_left_open(signals, wallet, outcome, open_trades, progress)
+    return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
 
 
 def _order_type(strategy: Strategy, side: str) -> str:
@@ -469,6 +504,13 @@ def _exit_within(strategy: Strategy, trade: Trade, candle: Candle, timeframe_min
 def _close(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTrade:
     profit_abs = trade.calc_profit(rate)
     profit_ratio = trade.calc_profit_ratio(rate)
+    # The trade as the protections read a closed one.
+    trade.is_open = False
+    trade.close_date = when
+    trade.close_rate = rate
+    trade.close_profit = profit_ratio
+    trade.close_profit_abs = profit_abs
+    trade.exit_reason = reason
     entry = BacktestOrder(
         side="buy",
         is_entry=True,

@@ -22,15 +22,20 @@ def strategy_protections(strategy: Any, name: str) -> tuple[ProtectionSettings, 
     except Exception:
         log.exception("Strategy %s: reading its protections failed; none apply", name)
         return ()
+    return declared_protections(declared, f"Strategy {name}")
+
+
+def declared_protections(declared: Any, source: str) -> tuple[ProtectionSettings, ...]:
+    """``declared`` (a list of dicts, from ``source``: a strategy or a stored configuration) checked."""
     if not declared:
         return ()
     if not isinstance(declared, list | tuple):
-        log.warning("Strategy %s: protections must be a list of objects; none apply", name)
+        log.warning("%s: protections must be a list of objects; none apply", source)
         return ()
     loaded = []
     for index, entry in enumerate(declared):
         try:
             loaded.append(_schema.load(entry))
         except ValidationError as exc:
-            log.warning("Strategy %s: protections.%d left out: %s", name, index, exc.normalized_messages())
+            log.warning("%s: protections.%d left out: %s", source, index, exc.normalized_messages())
     return tuple(loaded)

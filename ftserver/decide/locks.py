@@ -7,8 +7,10 @@ backtest; both read them through these functions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from ftserver.data.timeframes import timeframe_to_next_date
 from ftserver.decide.protections.registry import PROTECTIONS
 from ftserver.decide.protections.rule import LockRequest, ProtectionInput, ProtectionSettings
 from ftserver.models import PairLock, Trade
@@ -23,13 +25,14 @@ def is_locked(locks: Iterable[PairLock], pair: str, side: str, now: datetime) ->
 
 
 def covered(locks: Iterable[PairLock], request: LockRequest, now: datetime) -> bool:
-    """Whether an active lock on the same pair and side already lasts at least as long as ``request``."""
+    """Whether the pair (or every pair) is already locked for the request's side when ``request`` would
+    end: freqtrade then takes no new lock."""
     return any(
         lock.active
         and lock.lock_end_time > now
-        and lock.pair == request.pair
+        and lock.pair in (request.pair, "*")
         and lock.side in ("*", request.side)
-        and lock.lock_end_time >= request.until
+        and lock.lock_end_time > request.until
         for lock in locks
     )
 
@@ -46,13 +49,22 @@ def protection_locks(
 ) -> list[LockRequest]:
     """The locks to take after a trade on ``pair`` closed, rule by rule in the given order: each
     protection's requests that end after ``now`` and that no lock (an ``active`` one, or one asked for
-    earlier in this call) already covers."""
+    earlier in this call) already covers, each ending at the start of the candle after its end (as
+    freqtrade rounds every lock up to the next candle). Requests for the pair come before requests
+    for every pair, in rule order within each."""
     taken = list(active)
     wanted: list[LockRequest] = []
-    for rule in rules:
-        given = ProtectionInput(settings=rule, trades=closed, now=now, pair=pair, side=side, timeframe=timeframe)
-        for request in PROTECTIONS[rule.method](given):
-            if request.until > now and not covered(taken, request, now):
-                wanted.append(request)
-                taken.append(PairLock(request.pair, now, request.until, request.reason, request.side))
+    asked = [
+        request
+        for rule in rules
+        for request in PROTECTIONS[rule.method](
+            ProtectionInput(settings=rule, trades=closed, now=now, pair=pair, side=side, timeframe=timeframe)
+        )
+    ]
+    # freqtrade asks every protection for its pair lock first, then for its lock on every pair.
+    for request in [r for r in asked if r.pair != "*"] + [r for r in asked if r.pair == "*"]:
+        if request.until > now and not covered(taken, request, now):
+            request = replace(request, until=timeframe_to_next_date(timeframe, request.until))
+            wanted.append(request)
+            taken.append(PairLock(request.pair, now, request.until, request.reason, request.side))
     return wanted

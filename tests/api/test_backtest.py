@@ -294,9 +294,12 @@ async def test_every_backtest_answer_matches_its_response_schema(webserver: Webs
 
 @pytest.fixture
 async def with_candles(aiohttp_client: Any, tmp_path: Path) -> Webserver:
-    """A webserver on the sim market with 3 days of 5m candles of two pairs stored."""
+    """A webserver on the sim market with 3 days of 5m candles of two pairs stored; a cooldown configured."""
     settings = app_settings(
-        tmp_path, exchange={"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"]}, timeframe="5m"
+        tmp_path,
+        exchange={"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"]},
+        timeframe="5m",
+        protections=[{"method": "CooldownPeriod", "stop_duration_candles": 2}],
     )
     app = create_app(settings, runmode=RunMode.WEBSERVER)
     server = Webserver(await aiohttp_client(app), settings.user_data_dir / "backtest_results", [])
@@ -365,9 +368,28 @@ async def test_an_aborted_backtest_ends_as_an_error_and_frees_the_slot(with_cand
     assert (await _ended(server))["status"] == "ended"
 
 
-async def test_protections_are_refused_until_simulated(with_candles: Webserver) -> None:
+async def test_protections_lock_pairs_only_when_enabled(with_candles: Webserver) -> None:
     server = with_candles
-    body = {"strategy": "SampleStrategy", "enable_protections": True}
-    refused = await server.call("POST", "/api/v1/backtest", 400, json=body)
-    assert refused["detail"].startswith("enable_protections:")
-    assert (await server.call("GET", "/api/v1/backtest"))["status"] == "not_started"
+    results = {}
+    for enabled in (False, True):
+        await server.call(
+            "POST", "/api/v1/backtest", json={"strategy": "SampleStrategy", "enable_protections": enabled}
+        )
+        answer = await _ended(server)
+        assert answer["status"] == "ended"
+        results[enabled] = answer["backtest_result"]["strategy"]["SampleStrategy"]
+        await server.call("DELETE", "/api/v1/backtest")
+    assert results[False]["locks"] == [] and not results[False]["enable_protections"]
+    protected = results[True]
+    assert protected["enable_protections"]
+    # The configured cooldown locks a pair after each of its exits: 2 candles of 5m, rounded up to the
+    # start of the next candle, so each lock lasts 15 minutes.
+    assert len(protected["locks"]) == len(protected["trades"]) > 0
+    assert {lock["reason"] for lock in protected["locks"]} == {"Cooldown period"}
+    assert all(lock["lock_end_timestamp"] - lock["lock_timestamp"] == 15 * 60_000 for lock in protected["locks"])
+    # No trade of a pair opens while that pair is locked.
+    for lock in protected["locks"]:
+        assert not any(
+            t["pair"] == lock["pair"] and lock["lock_timestamp"] <= t["open_timestamp"] < lock["lock_end_timestamp"]
+            for t in protected["trades"]
+        )

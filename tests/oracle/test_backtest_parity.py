@@ -1,7 +1,7 @@
 """Backtest exactness against freqtrade: the same stored candles, the same strategy file, the same
 exchange markets (the loopback Binance server's) give the same trades in ``freqtrade backtesting``
 2026.9 and in ftserver's engine: pair, open and close date, open and close rate, exit reason, and
-profit within 1e-8.
+profit within 1e-8; with protections on, the same locks.
 
 freqtrade runs as its own process from its own environment (``FTSERVER_FREQTRADE``); without it
 every case is skipped. Run with ``-s`` to see each case's trade count.
@@ -63,12 +63,16 @@ def _store_candles(stub: Any, datadir: Path) -> None:
         store.append(pair, "5m", frame)
 
 
-async def _freqtrade_trades(config_file: Path, root: Path, strategy: str) -> list[dict[str, Any]]:
+PROTECTED = {"Protected"}  # run with --enable-protections
+
+
+async def _freqtrade_stats(config_file: Path, root: Path, strategy: str) -> dict[str, Any]:
     results = root / "ft_results"
     results.mkdir()
     process = await asyncio.create_subprocess_exec(
         str(FREQTRADE),
         "backtesting",
+        *(["--enable-protections"] if strategy in PROTECTED else []),
         "-c",
         str(config_file),
         "--strategy",
@@ -88,18 +92,24 @@ async def _freqtrade_trades(config_file: Path, root: Path, strategy: str) -> lis
     latest = json.loads((results / ".last_result.json").read_text())["latest_backtest"]
     with zipfile.ZipFile(results / latest) as archive:
         body = json.loads(archive.read(Path(latest).with_suffix(".json").name))
-    trades: list[dict[str, Any]] = body["strategy"][strategy]["trades"]
-    return trades
+    stats: dict[str, Any] = body["strategy"][strategy]
+    return stats
 
 
-def _ours(config: dict[str, Any], strategy: str) -> list[dict[str, Any]]:
+def _ours(config: dict[str, Any], strategy: str) -> dict[str, Any]:
     settings = settings_from_dict(config)
-    run = backtest_settings(settings, strategy=strategy, export="none")
+    run = backtest_settings(settings, strategy=strategy, export="none", enable_protections=strategy in PROTECTED)
     markets = markets_for_backtest(MarketCatalog(settings, SystemClock()), run.pairs)
     assert set(markets) == set(PAIRS), "the loopback exchange's markets were not loaded"
     outcome = run_backtest(run, markets=markets)
-    trades: list[dict[str, Any]] = outcome.result["strategy"][strategy]["trades"]
-    return trades
+    stats: dict[str, Any] = outcome.result["strategy"][strategy]
+    return stats
+
+
+def _locks(stats: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return sorted(
+        (lock["pair"], lock["lock_timestamp"], lock["lock_end_timestamp"], lock["side"]) for lock in stats["locks"]
+    )
 
 
 def _key(trade: dict[str, Any]) -> tuple[Any, ...]:
@@ -130,7 +140,7 @@ def _differences(theirs: list[dict[str, Any]], ours: list[dict[str, Any]]) -> li
     return found
 
 
-@pytest.mark.parametrize("strategy", ["RoiStoplossOnly", "TrailingWithExitSignal", "CustomStoploss"])
+@pytest.mark.parametrize("strategy", ["RoiStoplossOnly", "TrailingWithExitSignal", "CustomStoploss", "Protected"])
 async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, tmp_path: Path) -> None:
     async with binance_stub(DAYS * 288 + 400, "5m") as (stub_url, stub):
         config = _config(stub_url, tmp_path, strategy)
@@ -138,9 +148,11 @@ async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, tmp_path:
         (tmp_path / "user_data").mkdir(exist_ok=True)
         config_file = tmp_path / "config.json"
         config_file.write_text(json.dumps(config))
-        theirs = await _freqtrade_trades(config_file, tmp_path, strategy)
-        ours = await asyncio.to_thread(_ours, config, strategy)
-    print(f"{strategy}: freqtrade {len(theirs)} trades, ftserver {len(ours)}")
+        their_stats = await _freqtrade_stats(config_file, tmp_path, strategy)
+        our_stats = await asyncio.to_thread(_ours, config, strategy)
+    theirs, ours = their_stats["trades"], our_stats["trades"]
+    print(f"{strategy}: freqtrade {len(theirs)} trades, ftserver {len(ours)}; locks {len(their_stats['locks'])}")
     assert len(theirs) > 20, "too few trades to compare anything"
     problems = _differences(theirs, ours)
     assert not problems, f"{len(problems)} differences of {len(theirs)} trades:\n" + "\n".join(problems[:40])
+    assert _locks(our_stats) == _locks(their_stats)

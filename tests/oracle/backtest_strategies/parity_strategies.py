@@ -69,3 +69,19 @@ class CustomStoploss(RoiStoplossOnly):
         if current_profit > 0.01:
             return -0.01
         return -0.03
+
+
+class Protected(RoiStoplossOnly):
+    """The ROI and stoploss of RoiStoplossOnly under all four protections (run with protections on)."""
+
+    @property
+    def protections(self) -> list[dict]:
+        return [
+            {"method": "CooldownPeriod", "stop_duration_candles": 2},
+            {"method": "StoplossGuard", "lookback_period_candles": 36, "trade_limit": 2,
+             "stop_duration_candles": 12, "only_per_pair": False},
+            {"method": "LowProfitPairs", "lookback_period_candles": 60, "trade_limit": 2,
+             "stop_duration": 90, "required_profit": 0.0},
+            {"method": "MaxDrawdown", "lookback_period_candles": 48, "trade_limit": 3,
+             "stop_duration_candles": 12, "max_allowed_drawdown": 0.03},
+        ]  # fmt: skip

@@ -18,6 +18,7 @@ import pytest
 from ftserver.backtest.analysis import PairSignals
 from ftserver.backtest.exit_walk import walks_by_trade
 from ftserver.backtest.simulation import Outcome, Wallet, simulate
+from ftserver.config.sections import ProtectionSettings
 from ftserver.exchange.base import Market
 from tests.unit.backtest.test_simulation import Plain
 
@@ -95,7 +96,15 @@ def configured(cls: type[Plain], settings: dict[str, Any]) -> Plain:
     return strategy
 
 
-def run(strategy: Plain, pairs: list[PairSignals], *, stake: float | str, slots: int, fee: float) -> Outcome:
+def run(
+    strategy: Plain,
+    pairs: list[PairSignals],
+    *,
+    stake: float | str,
+    slots: int,
+    fee: float,
+    protections: tuple[ProtectionSettings, ...] = (),
+) -> Outcome:
     markets = {
         p.pair: Market(symbol=p.pair, base=p.pair.split("/")[0], quote="USDT", amount_precision=0.0001,
                        price_precision=0.001, min_cost=5.0)
@@ -110,12 +119,38 @@ def run(strategy: Plain, pairs: list[PairSignals], *, stake: float | str, slots:
         fee=fee,
         markets=markets,
         timeframe_minutes=5,
+        protections=protections,
+        timeframe="5m",
     )
 
 
-def summary(outcome: Outcome) -> tuple[list[dict[str, Any]], int, float]:
+def summary(outcome: Outcome) -> tuple[list[dict[str, Any]], int, float, list[dict[str, Any]]]:
     trades = sorted((t.as_record() for t in outcome.trades), key=lambda r: (r["close_date"], r["pair"]))
-    return trades, outcome.rejected_signals, outcome.final_balance
+    return trades, outcome.rejected_signals, outcome.final_balance, outcome.locks
+
+
+PROTECTIONS = (
+    ProtectionSettings(method="CooldownPeriod", stop_duration_candles=3),
+    ProtectionSettings(method="StoplossGuard", trade_limit=2, lookback_period_candles=24, stop_duration_candles=6),
+    ProtectionSettings(method="MaxDrawdown", lookback_period=240, trade_limit=3, stop_duration=45,
+                       max_allowed_drawdown=0.02),
+    ProtectionSettings(method="LowProfitPairs", lookback_period_candles=48, trade_limit=2, stop_duration=60,
+                       required_profit=0.0),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["stop and roi", "trailing positive", "signals only"])
+def test_with_protections_both_walks_take_the_same_trades_and_locks(name: str) -> None:
+    pairs = [random_pair(f"P{i}/USDT", seed=i + 11, rows=1500, entry_rate=0.03, exit_rate=0.02) for i in range(4)]
+    walked = summary(
+        run(configured(Plain, SETTINGS[name]), pairs, stake=100.0, slots=3, fee=0.001, protections=PROTECTIONS)
+    )
+    judged = summary(run(configured(EveryCandle, SETTINGS[name]), pairs, stake=100.0, slots=3, fee=0.001,
+                         protections=PROTECTIONS))  # fmt: skip
+    unprotected = summary(run(configured(Plain, SETTINGS[name]), pairs, stake=100.0, slots=3, fee=0.001))
+    assert len(walked[3]) > 10, "the protections must lock something for the comparison to mean anything"
+    assert len(walked[0]) < len(unprotected[0])
+    assert walked == judged
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))

@@ -17,6 +17,7 @@ import pytest
 
 from ftserver.backtest.analysis import PairSignals
 from ftserver.backtest.simulation import Outcome, Wallet, simulate
+from ftserver.config.sections import ProtectionSettings
 from ftserver.strategy.base import Strategy
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -84,6 +85,7 @@ def run(
     fee: float = 0.0,
     wallet: float = 1000.0,
     ratio: float = 1.0,
+    protections: Sequence[ProtectionSettings] = (),
 ) -> Outcome:
     return simulate(
         strategy,
@@ -94,6 +96,8 @@ def run(
         fee=fee,
         markets={},
         timeframe_minutes=5,
+        protections=protections,
+        timeframe="5m",
     )
 
 
@@ -240,3 +244,64 @@ def test_while_nothing_is_open_the_clock_jumps_to_the_next_entry() -> None:
     outcome = run(strategy, pair("BTC/USDT", candles, enter=[150]))
     assert [t.exit_reason for t in outcome.trades] == ["roi"]
     assert asked == [T0 + 150 * STEP, T0 + 151 * STEP]
+
+
+DOWN = (99.0, 99.5, 89.0, 92.0)  # through the 10 % stop of a trade entered at 100
+
+
+class EveryCandle(Plain):
+    """Judged candle by candle (a callback that sees the clock): protections must act the same."""
+
+    def bot_loop_start(self, current_time: datetime, **kwargs: Any) -> None:
+        return None
+
+
+@pytest.mark.parametrize("strategy_class", [Plain, EveryCandle])
+def test_a_cooldown_refuses_the_pairs_entries_until_the_candle_after_its_end(strategy_class: type[Plain]) -> None:
+    # Stopped out on row 1 (12:05). Two 5m candles of cooldown end at 12:15, which freqtrade rounds up
+    # to the start of the next candle, 12:20: the signals on rows 2 (12:10) and 3 (12:15) are refused
+    # (not counted as rejected: no slot was asked for), row 4 (12:20) enters.
+    cooldown = ProtectionSettings(method="CooldownPeriod", stop_duration_candles=2)
+    candles = [FLAT, DOWN, FLAT, FLAT, FLAT, FLAT]
+    outcome = run(strategy_class(), pair("BTC/USDT", candles, enter=[0, 2, 3, 4]), protections=[cooldown])
+    assert [(t.open_date, t.exit_reason) for t in outcome.trades] == [
+        (T0, "stop_loss"),
+        (T0 + 4 * STEP, "force_exit"),
+    ]
+    assert outcome.rejected_signals == 0
+    # The force exit at the end (12:25) is an exit too, as in freqtrade: a second cooldown to 12:40.
+    lock, last = outcome.locks
+    assert last["lock_end_time"] == "2026-01-05 12:40:00"
+    assert (lock["pair"], lock["lock_time"], lock["lock_end_time"], lock["reason"]) == (
+        "BTC/USDT",
+        "2026-01-05 12:05:00",
+        "2026-01-05 12:20:00",
+        "Cooldown period",
+    )
+    assert lock["lock_end_timestamp"] - lock["lock_timestamp"] == 15 * 60_000
+
+
+@pytest.mark.parametrize("strategy_class", [Plain, EveryCandle])
+def test_a_stoploss_guard_locks_every_pair(strategy_class: type[Plain]) -> None:
+    # BTC stops out on row 1 (12:05); one stoploss in the last hour is the limit: every pair is locked
+    # for 30 minutes, to 12:35, rounded up to 12:40. ETH's signals at 12:10 and 12:35 are refused; the
+    # one at 12:40 (row 8) enters.
+    guard = ProtectionSettings(
+        method="StoplossGuard", trade_limit=1, lookback_period=60, stop_duration=30, only_per_pair=False
+    )
+    btc = pair("BTC/USDT", [FLAT, DOWN] + [FLAT] * 8)
+    eth = pair("ETH/USDT", [FLAT] * 10, enter=[2, 7, 8])
+    outcome = run(strategy_class(), btc, eth, protections=[guard])
+    assert [(t.pair, t.open_date) for t in outcome.trades] == [("BTC/USDT", T0), ("ETH/USDT", T0 + 8 * STEP)]
+    assert {(lock["pair"], lock["lock_end_time"]) for lock in outcome.locks} == {
+        ("*", "2026-01-05 12:40:00"),
+        ("BTC/USDT", "2026-01-05 12:40:00"),
+    }
+
+
+def test_without_protections_the_same_signals_trade() -> None:
+    btc = pair("BTC/USDT", [FLAT, DOWN] + [FLAT] * 8)
+    eth = pair("ETH/USDT", [FLAT] * 10, enter=[2, 7, 8])
+    outcome = run(Plain(), btc, eth)
+    assert [(t.pair, t.open_date) for t in outcome.trades] == [("BTC/USDT", T0), ("ETH/USDT", T0 + 2 * STEP)]
+    assert outcome.locks == []

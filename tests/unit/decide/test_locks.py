@@ -42,8 +42,9 @@ def test_two_cooldowns_with_the_same_end_take_one_lock() -> None:
     closed.close_profit = 0.01
     cooldown = ProtectionSettings(method="CooldownPeriod", stop_duration=15)
     wanted = protection_locks([cooldown, cooldown], [closed], [], now=NOW, pair="BTC/USDT", side="long", timeframe="5m")
-    # Closed 11:55, 15 minutes of cooldown: locked until 12:10, once.
-    assert [(r.pair, r.until) for r in wanted] == [("BTC/USDT", NOW + timedelta(minutes=10))]
+    # Closed 11:55, 15 minutes of cooldown: until 12:10, which freqtrade rounds up to the start of the
+    # next 5m candle, 12:15; the second cooldown is covered by it: one lock.
+    assert [(r.pair, r.until) for r in wanted] == [("BTC/USDT", NOW + timedelta(minutes=15))]
 
 
 def test_a_stored_lock_covering_the_request_takes_none() -> None:

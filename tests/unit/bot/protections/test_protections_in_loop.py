@@ -11,6 +11,7 @@ import pytest
 
 from ftserver.core.clock import ManualClock
 from ftserver.core.messages import MessageType
+from ftserver.data.timeframes import timeframe_to_next_date
 from ftserver.persistence.db import Database, sqlite_path_from_url
 from ftserver.persistence.trades import TradeRepository
 from tests.support.scripted_market import ScriptedMarket
@@ -52,8 +53,9 @@ async def test_strategy_stoploss_guard_locks_every_pair_announces_it_and_blocks_
     assert h.bot.open_trades == []
     closed = await h.repo.get_trade(trade.id or 0)
     assert closed is not None and closed.exit_reason == "stop_loss" and closed.close_date is not None
-    # 5 candles of 1m after the stoploss exit: on every pair (all pairs' count) and on BTC (its own).
-    end = closed.close_date + timedelta(minutes=5)
+    # 5 candles of 1m after the stoploss exit, rounded up to the start of the next 1m candle as
+    # freqtrade rounds locks: on BTC (its own count) and on every pair (all pairs' count).
+    end = timeframe_to_next_date("1m", closed.close_date + timedelta(minutes=5))
     assert {(lock.pair, lock.lock_end_time) for lock in await h.bot.locks.active()} == {("*", end), ("BTC/USDT", end)}
     assert MessageType.PROTECTION_TRIGGER_GLOBAL in h.bus.types()
     h.strategy.enter_pairs = {"ETH/USDT"}
