@@ -113,12 +113,15 @@ def load_backtest_data(
     if timeframe_detail:
         detail_range = TimeRange(start, timerange.stop)
         detail, _ = _load_all(store, list(candles), timeframe_detail, detail_range, candle_type, read_threads)
-        absent = [pair for pair in candles if pair not in detail]
-        if absent:
+        if not detail:
             raise InvalidRequest(
-                f"No {timeframe_detail} detail candles stored for {', '.join(absent)} in {detail_range}; "
+                f"No {timeframe_detail} detail candles stored for {', '.join(candles)} in {detail_range}; "
                 f"download them first, e.g. `ftserver download-data -t {timeframe_detail} --timerange {detail_range}`"
             )
+        for pair in candles:
+            if pair not in detail:
+                # As freqtrade: such a pair is backtested on its own candles only.
+                log.warning("No %s detail candles stored for %s: its candles are not split.", timeframe_detail, pair)
     return BacktestData(
         timeframe=timeframe,
         startup_candles=startup_candles,

@@ -22,7 +22,7 @@ from ftserver.backtest.data import load_backtest_data
 from ftserver.backtest.options import BacktestSettings
 from ftserver.backtest.price_ticks import ticks_by_month
 from ftserver.backtest.records import BacktestRun
-from ftserver.backtest.simulation import Wallet, simulate
+from ftserver.backtest.simulation import DetailCandles, Wallet, simulate
 from ftserver.backtest.stats import backtest_result
 from ftserver.bot.protection_settings import declared_protections, strategy_protections
 from ftserver.config.sections import ProtectionSettings
@@ -76,7 +76,12 @@ def run_backtest(
     store = CandleStore(settings.datadir, settings.data_format)  # type: ignore[arg-type]
     clock = time.perf_counter()
     data = load_backtest_data(
-        store, settings.pairs, timeframe, settings.timerange, startup_candles=int(strategy.startup_candle_count)
+        store,
+        settings.pairs,
+        timeframe,
+        settings.timerange,
+        startup_candles=int(strategy.startup_candle_count),
+        timeframe_detail=settings.timeframe_detail,
     )
     loaded = time.perf_counter()
     report("analyze", 0.0)
@@ -109,6 +114,8 @@ def run_backtest(
         should_stop=should_stop,
         protections=_protections(settings, strategy),
         timeframe=timeframe,
+        detail={pair: DetailCandles.of(frame) for pair, frame in data.detail.items()},
+        detail_minutes=timeframe_to_seconds(settings.timeframe_detail) // 60 if settings.timeframe_detail else 0,
     )
     simulated = time.perf_counter()
     trades = sorted(outcome.trades, key=lambda t: (t.close_date, t.open_date, t.pair))
@@ -162,12 +169,6 @@ def run_backtest(
     )
 
 
-def refuse_unsimulated_settings(settings: BacktestSettings) -> None:
-    """Settings the simulation does not follow yet are refused, never silently ignored."""
-    if settings.timeframe_detail:
-        raise InvalidRequest("timeframe_detail: detail candles are not simulated by this backtester yet")
-
-
 def _protections(settings: BacktestSettings, strategy: Strategy) -> tuple[ProtectionSettings, ...]:
     """With protections enabled: the configuration's, then the strategy's (as the live bot applies them)."""
     if not settings.enable_protections:
@@ -178,7 +179,7 @@ def _protections(settings: BacktestSettings, strategy: Strategy) -> tuple[Protec
 
 
 def _refuse_unsimulated(settings: BacktestSettings, strategy: Any) -> None:
-    refuse_unsimulated_settings(settings)
+    """What the simulation does not follow yet is refused, never silently ignored."""
     if getattr(strategy, "position_adjustment_enable", False):
         raise InvalidRequest(
             f"Strategy {strategy.name}: position_adjustment_enable is not simulated by this backtester yet"

@@ -15,12 +15,14 @@ judged in time order, and while no trade is open the clock jumps to the next can
 an entry on.
 
 Entries on a locked pair are refused (``lock_book``: the protections' locks after each exit, and the
-strategy's own). Spot, long trades, one entry and one exit per trade: ``timeframe_detail`` and
-position adjustment are refused with a clear error until they are simulated.
+strategy's own). With ``timeframe_detail`` a third walk splits each candle with something to do into
+its detail candles (``_by_detail_candle``). Spot, long trades, one entry and one exit per trade:
+position adjustment is refused with a clear error until it is simulated.
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -111,11 +113,14 @@ def simulate(
     should_stop: Callable[[], bool] | None = None,
     protections: Sequence[ProtectionSettings] = (),
     timeframe: str | None = None,
+    detail: Mapping[str, DetailCandles] | None = None,
+    detail_minutes: int = 0,
 ) -> Outcome:
     """Run the trades of ``signals`` (pair -> prepared candles, in pairlist order). ``price_ticks``:
     each pair's price step by month (``price_ticks.ticks_by_month``); the market's step otherwise.
     ``protections``: the rules that lock pairs after exits (none unless protections are enabled);
-    ``timeframe``: the candles' timeframe as text (the minutes' when not given)."""
+    ``timeframe``: the candles' timeframe as text (the minutes' when not given); ``detail``: each
+    pair's candles of the smaller ``detail_minutes`` timeframe (``timeframe_detail``)."""
     clock = _Clock()
     # The strategy's own lock_pair/is_pair_locked work in backtest time.
     strategy.pair_locks = MemoryPairLocks(now=clock.now)
@@ -130,8 +135,11 @@ def simulate(
         book=book,
         clock=clock,
     )
-    run = _by_trade if walks_by_trade(strategy) else _by_candle
-    outcome = run(strategy, signals, wallet, rules, progress, should_stop)
+    if detail:
+        outcome = _by_detail_candle(strategy, signals, wallet, rules, detail, detail_minutes, progress, should_stop)
+    else:
+        run = _by_trade if walks_by_trade(strategy) else _by_candle
+        outcome = run(strategy, signals, wallet, rules, progress, should_stop)
     outcome.locks = book.records()
     return outcome
 
@@ -310,27 +318,9 @@ def _by_candle(
 ) -> Outcome:
     """Every candle of every pair with an open trade judged in time order: for strategies whose
     callbacks see each candle or the clock."""
-    pairs = list(signals)
-    timeline = np.unique(np.concatenate([signals[p].dates for p in pairs])) if pairs else np.zeros(0, np.int64)
-    entries = {p: signals[p].entry_sides() > 0 for p in pairs}
-    # Where any pair may enter: the clock's targets while nothing is open.
-    candidates = (
-        np.unique(np.concatenate([signals[p].dates[entries[p]] for p in pairs])) if pairs else np.zeros(0, np.int64)
-    )
-    last_date = int(timeline[-1]) if len(timeline) else 0
-    # Per pair, as plain lists (a Python loop reads them far faster than NumPy scalars): the row of
-    # each timeline position (-1 where the pair has no candle), prices, signals and tags.
-    rows_of: dict[str, list[int]] = {}
-    columns: dict[str, tuple[list[Any], ...]] = {}
-    for name in pairs:
-        data = signals[name]
-        found_rows = np.searchsorted(data.dates, timeline).clip(max=max(len(data) - 1, 0))
-        present = data.dates[found_rows] == timeline if len(data) else np.zeros(len(timeline), dtype=bool)
-        rows_of[name] = np.where(present, found_rows, -1).tolist()
-        columns[name] = (
-            data.open.tolist(), data.high.tolist(), data.low.tolist(), data.close.tolist(),
-            entries[name].tolist(), data.exit_long.tolist(), list(data.exit_tag), list(data.enter_tag),
-        )  # fmt: skip
+    grid = _Grid.of(signals)
+    pairs, timeline, last_date = grid.pairs, grid.timeline, grid.last_date
+    rows_of, columns = grid.rows_of, grid.columns
     asks_loop_start = strategy_answers.defines(strategy, "bot_loop_start")
     open_trades: dict[str, Trade] = {}
     outcome = Outcome()
@@ -340,10 +330,10 @@ def _by_candle(
     while position < total:
         if not open_trades:
             # Nothing open: jump to the next candle where a pair signals an entry.
-            found = int(np.searchsorted(candidates, timeline[position], side="left"))
-            if found >= len(candidates):
+            found = grid.next_position(position)
+            if found is None:
                 break
-            position = int(np.searchsorted(timeline, candidates[found], side="left"))
+            position = found
         now_ms = int(timeline[position])
         now = datetime.fromtimestamp(now_ms / 1000, tz=UTC)
         step += 1
@@ -386,6 +376,176 @@ def _by_candle(
             closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
             if closed is not None:
                 rules.closed(open_trades.pop(pair), closed, wallet, outcome)
+        position += 1
+    return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """All pairs' candles on one timeline, for the walks that step through time."""
+
+    pairs: list[str]
+    timeline: np.ndarray  # every candle date of any pair, ascending (epoch ms)
+    candidates: np.ndarray  # the dates where some pair may enter: where the clock jumps to
+    last_date: int
+    # Per pair, as plain lists (a Python loop reads them far faster than NumPy scalars): the row of
+    # each timeline position (-1 where the pair has no candle), prices, signals and tags.
+    rows_of: dict[str, list[int]]
+    columns: dict[str, tuple[list[Any], ...]]
+
+    @classmethod
+    def of(cls, signals: Mapping[str, PairSignals]) -> _Grid:
+        pairs = list(signals)
+        empty = np.zeros(0, np.int64)
+        timeline = np.unique(np.concatenate([signals[p].dates for p in pairs])) if pairs else empty
+        entries = {p: signals[p].entry_sides() > 0 for p in pairs}
+        candidates = np.unique(np.concatenate([signals[p].dates[entries[p]] for p in pairs])) if pairs else empty
+        rows_of: dict[str, list[int]] = {}
+        columns: dict[str, tuple[list[Any], ...]] = {}
+        for name in pairs:
+            data = signals[name]
+            found_rows = np.searchsorted(data.dates, timeline).clip(max=max(len(data) - 1, 0))
+            present = data.dates[found_rows] == timeline if len(data) else np.zeros(len(timeline), dtype=bool)
+            rows_of[name] = np.where(present, found_rows, -1).tolist()
+            columns[name] = (
+                data.open.tolist(), data.high.tolist(), data.low.tolist(), data.close.tolist(),
+                entries[name].tolist(), data.exit_long.tolist(), list(data.exit_tag), list(data.enter_tag),
+            )  # fmt: skip
+        last_date = int(timeline[-1]) if len(timeline) else 0
+        return cls(pairs, timeline, candidates, last_date, rows_of, columns)
+
+    def next_position(self, position: int) -> int | None:
+        """The first timeline position from ``position`` on where a pair may enter (None: no more)."""
+        found = int(np.searchsorted(self.candidates, self.timeline[position], side="left"))
+        if found >= len(self.candidates):
+            return None
+        return int(np.searchsorted(self.timeline, self.candidates[found], side="left"))
+
+
+@dataclass(frozen=True, slots=True)
+class DetailCandles:
+    """One pair's candles of the detail timeframe (``timeframe_detail``), as plain lists."""
+
+    dates: list[int]  # epoch ms, ascending
+    opens: list[float]
+    highs: list[float]
+    lows: list[float]
+    closes: list[float]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> DetailCandles:
+        dates = pd.DatetimeIndex(frame["date"]).as_unit("ms").asi8
+        return cls(
+            dates=dates.tolist(),
+            opens=frame["open"].to_numpy(dtype=np.float64).tolist(),
+            highs=frame["high"].to_numpy(dtype=np.float64).tolist(),
+            lows=frame["low"].to_numpy(dtype=np.float64).tolist(),
+            closes=frame["close"].to_numpy(dtype=np.float64).tolist(),
+        )
+
+
+def _by_detail_candle(
+    strategy: Strategy,
+    signals: Mapping[str, PairSignals],
+    wallet: Wallet,
+    rules: _Rules,
+    detail: Mapping[str, DetailCandles],
+    detail_minutes: int,
+    progress: Progress,
+    should_stop: ShouldStop,
+) -> Outcome:
+    """``timeframe_detail``, as freqtrade's backtesting walks it: each candle with something to do is
+    split into its detail candles, and at each detail time every pair (those with an open trade first)
+    is judged on its detail candle with the candle's signals. A pair whose signal found no slot tries
+    again at the next detail candle; a pair whose trade closed within the candle waits for the next
+    one; prices, exits and their fills come from the detail candle."""
+    grid = _Grid.of(signals)
+    pairs, timeline, last_date, rows_of, columns = grid.pairs, grid.timeline, grid.last_date, grid.rows_of, grid.columns
+    main_ms = rules.timeframe_minutes * 60_000
+    detail_ms = detail_minutes * 60_000
+    steps = max(main_ms // detail_ms, 1)
+    expiry_ms = int(strategy.ignore_buying_expired_candle_after or 0) * 1000
+    asks_loop_start = strategy_answers.defines(strategy, "bot_loop_start")
+    open_trades: dict[str, Trade] = {}
+    outcome = Outcome()
+    position = 0
+    visited = 0
+    total = len(timeline)
+    while position < total:
+        if not open_trades:
+            found = grid.next_position(position)
+            if found is None:
+                break
+            position = found
+        now_ms = int(timeline[position])
+        visited += 1
+        if visited % _REPORT_EVERY == 0:
+            if should_stop is not None and should_stop():
+                raise AnalysisAborted("Backtest aborted.")
+            if progress is not None:
+                progress(position / total)
+        if asks_loop_start:
+            strategy_answers.bot_loop_start(strategy, datetime.fromtimestamp(now_ms / 1000, tz=UTC))
+        had_trades = list(open_trades)
+        spans: dict[str, int] = {}  # pair -> its first detail row in this candle
+        counts: dict[str, int] = {}
+        directions: dict[str, bool] = {}
+        for step in range(steps):
+            at_ms = now_ms + step * detail_ms
+            at = datetime.fromtimestamp(at_ms / 1000, tz=UTC)
+            for pair in list(dict.fromkeys([*open_trades, *pairs])):
+                row = rows_of[pair][position]
+                if row < 0:
+                    continue
+                opens, highs, lows, closes, entry_flags, exit_flags, exit_tags, enter_tags = columns[pair]
+                candles = detail.get(pair)
+                if step == 0:
+                    direction = bool(entry_flags[row])
+                    directions[pair] = direction
+                    price = (opens[row], highs[row], lows[row], closes[row])
+                else:
+                    if pair not in spans or counts[pair] <= step or candles is None:
+                        continue
+                    # A signal older than ignore_buying_expired_candle_after takes no entry any more.
+                    direction = directions[pair] and not (expiry_ms and at_ms - now_ms > expiry_ms)
+                    at_row = spans[pair] + step
+                    price = (candles.opens[at_row], candles.highs[at_row], candles.lows[at_row], candles.closes[at_row])
+                held = pair in open_trades
+                if pair in had_trades and not held:
+                    continue  # its trade closed within this candle
+                if held and pair not in had_trades:
+                    had_trades.append(pair)
+                if step == 0 and (direction or held) and candles is not None and pair not in spans:
+                    first = bisect.bisect_left(candles.dates, now_ms)
+                    count = bisect.bisect_left(candles.dates, now_ms + main_ms, first) - first
+                    if count > 0:
+                        spans[pair], counts[pair] = first, count
+                        price = (candles.opens[first], candles.highs[first], candles.lows[first], candles.closes[first])
+                if not direction and not held:
+                    continue
+                candle = Candle(
+                    date=at,
+                    open=price[0],
+                    high=price[1],
+                    low=price[2],
+                    close=price[3],
+                    entry_signal=entry_flags[row],
+                    exit_signal=exit_flags[row],
+                    exit_tag=exit_tags[row],
+                )
+                if not held and direction and at_ms != last_date and rules.may_enter(pair, at):
+                    if rules.has_slot(len(open_trades)):
+                        trade = rules.enter(strategy, pair, candle, enter_tags[row], wallet, list(open_trades.values()))
+                        if trade is not None:
+                            open_trades[pair] = trade
+                    else:
+                        outcome.rejected_signals += 1
+                trade = open_trades.get(pair)
+                if trade is None:
+                    continue
+                closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
+                if closed is not None:
+                    rules.closed(open_trades.pop(pair), closed, wallet, outcome)
         position += 1
     return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
 

@@ -95,9 +95,7 @@ class WebserverBacktest:
 
     def _settings(self, body: Mapping[str, Any]) -> BacktestSettings:
         """The run's settings from the request; a bad value is a 400 naming it."""
-        from ftserver.backtest.engine import refuse_unsimulated_settings
-
-        run = requested_run(
+        return requested_run(
             self.settings,
             body["strategy"],
             timeframe=body.get("timeframe"),
@@ -109,8 +107,6 @@ class WebserverBacktest:
             enable_protections=bool(body.get("enable_protections")),
             export="trades",
         )
-        refuse_unsimulated_settings(run)
-        return run
 
     def status(self) -> BacktestStatus:
         job = self._job

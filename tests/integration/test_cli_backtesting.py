@@ -56,7 +56,8 @@ def test_export_none_stores_nothing(folder: Path) -> None:
         (["--timerange", "20260305-20260301"], "timerange"),
         (["-s", "NoSuchStrategy"], "NoSuchStrategy"),
         (["--timerange", "20200101-20200201"], "download them first"),
-        (["--timeframe-detail", "1m"], "timeframe_detail"),
+        (["--timeframe-detail", "1h"], "timeframe_detail"),
+        (["--timeframe-detail", "1m"], "download them first"),
     ],
 )
 def test_bad_runs_are_one_line_and_exit_code_2(folder: Path, arguments: list[str], said: str) -> None:

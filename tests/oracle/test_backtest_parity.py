@@ -52,27 +52,29 @@ def _base_config_for(stub_url: str, root: Path, strategy: str) -> dict[str, Any]
     return _base_config(case, stub_url, 0, root)
 
 
-def _store_candles(stub: Any, datadir: Path) -> None:
-    """Each pair's 5m candles of the last DAYS days, from the stub's simulated market, in the Feather
-    files both bots read."""
+def _store_candles(stub: Any, datadir: Path, detail: str | None) -> None:
+    """Each pair's 5m candles (and 1m ones for a detail run) of the last DAYS days, from the stub's
+    simulated market, in the Feather files both bots read."""
     store = CandleStore(datadir, "feather")
     market = stub.market
-    for pair in PAIRS:
-        candles = market.candles(pair, "5m", limit=DAYS * 288)
-        frame = candles_to_frame(candles[:-1])  # the newest candle is still forming
-        store.append(pair, "5m", frame)
+    for timeframe, per_day in [("5m", 288), *([(detail, 1440)] if detail else [])]:
+        for pair in PAIRS:
+            candles = market.candles(pair, timeframe, limit=DAYS * per_day)
+            frame = candles_to_frame(candles[:-1])  # the newest candle is still forming
+            store.append(pair, timeframe, frame)
 
 
 PROTECTED = {"Protected"}  # run with --enable-protections
 
 
-async def _freqtrade_stats(config_file: Path, root: Path, strategy: str) -> dict[str, Any]:
+async def _freqtrade_stats(config_file: Path, root: Path, strategy: str, detail: str | None) -> dict[str, Any]:
     results = root / "ft_results"
     results.mkdir()
     process = await asyncio.create_subprocess_exec(
         str(FREQTRADE),
         "backtesting",
         *(["--enable-protections"] if strategy in PROTECTED else []),
+        *(["--timeframe-detail", detail] if detail else []),
         "-c",
         str(config_file),
         "--strategy",
@@ -96,9 +98,11 @@ async def _freqtrade_stats(config_file: Path, root: Path, strategy: str) -> dict
     return stats
 
 
-def _ours(config: dict[str, Any], strategy: str) -> dict[str, Any]:
+def _ours(config: dict[str, Any], strategy: str, detail: str | None) -> dict[str, Any]:
     settings = settings_from_dict(config)
-    run = backtest_settings(settings, strategy=strategy, export="none", enable_protections=strategy in PROTECTED)
+    run = backtest_settings(
+        settings, strategy=strategy, export="none", enable_protections=strategy in PROTECTED, timeframe_detail=detail
+    )
     markets = markets_for_backtest(MarketCatalog(settings, SystemClock()), run.pairs)
     assert set(markets) == set(PAIRS), "the loopback exchange's markets were not loaded"
     outcome = run_backtest(run, markets=markets)
@@ -140,18 +144,30 @@ def _differences(theirs: list[dict[str, Any]], ours: list[dict[str, Any]]) -> li
     return found
 
 
-@pytest.mark.parametrize("strategy", ["RoiStoplossOnly", "TrailingWithExitSignal", "CustomStoploss", "Protected"])
-async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("strategy", "detail"),
+    [
+        ("RoiStoplossOnly", None),
+        ("TrailingWithExitSignal", None),
+        ("CustomStoploss", None),
+        ("Protected", None),
+        ("TrailingWithExitSignal", "1m"),
+        ("CustomStoploss", "1m"),
+        ("Protected", "1m"),
+    ],
+)
+async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, detail: str | None, tmp_path: Path) -> None:
     async with binance_stub(DAYS * 288 + 400, "5m") as (stub_url, stub):
         config = _config(stub_url, tmp_path, strategy)
-        _store_candles(stub, Path(config["datadir"]))
+        _store_candles(stub, Path(config["datadir"]), detail)
         (tmp_path / "user_data").mkdir(exist_ok=True)
         config_file = tmp_path / "config.json"
         config_file.write_text(json.dumps(config))
-        their_stats = await _freqtrade_stats(config_file, tmp_path, strategy)
-        our_stats = await asyncio.to_thread(_ours, config, strategy)
+        their_stats = await _freqtrade_stats(config_file, tmp_path, strategy, detail)
+        our_stats = await asyncio.to_thread(_ours, config, strategy, detail)
     theirs, ours = their_stats["trades"], our_stats["trades"]
-    print(f"{strategy}: freqtrade {len(theirs)} trades, ftserver {len(ours)}; locks {len(their_stats['locks'])}")
+    locks = len(their_stats["locks"])
+    print(f"{strategy} (detail {detail}): freqtrade {len(theirs)} trades, ftserver {len(ours)}; locks {locks}")
     assert len(theirs) > 20, "too few trades to compare anything"
     problems = _differences(theirs, ours)
     assert not problems, f"{len(problems)} differences of {len(theirs)} trades:\n" + "\n".join(problems[:40])

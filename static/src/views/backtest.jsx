@@ -19,6 +19,7 @@ export function backtestBody(form) {
   const timerange = toTimerange(form.from, form.to);
   if (timerange) body.timerange = timerange;
   if (form.timeframe) body.timeframe = form.timeframe;
+  if (form.detail) body.timeframe_detail = form.detail;
   if (form.stake) body.stake_amount = form.stake === 'unlimited' ? 'unlimited' : Number(form.stake);
   if (form.maxOpenTrades !== '') body.max_open_trades = Number(form.maxOpenTrades);
   if (form.wallet) body.dry_run_wallet = Number(form.wallet);
@@ -26,7 +27,7 @@ export function backtestBody(form) {
 }
 
 function RunForm({ client, strategies, preferred, running, onStarted }) {
-  const [form, setForm] = useState({ strategy: '', timeframe: '', from: '', to: '', stake: '', maxOpenTrades: '', wallet: '', protections: false });
+  const [form, setForm] = useState({ strategy: '', timeframe: '', detail: '', from: '', to: '', stake: '', maxOpenTrades: '', wallet: '', protections: false });
   const set = (key) => (event) => setForm({ ...form, [key]: event.target.type === 'checkbox' ? event.target.checked : event.target.value });
   // The configured strategy first, as the bot would trade it.
   const strategy = form.strategy || (strategies.includes(preferred) ? preferred : strategies[0]) || '';
@@ -57,6 +58,16 @@ function RunForm({ client, strategies, preferred, running, onStarted }) {
           {TIMEFRAMES.map((tf) => (
             <option key={tf} value={tf}>
               {tf || "strategy's"}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Detail
+        <select data-testid="bt-detail" value={form.detail} onChange={set('detail')} title="a smaller timeframe whose stored candles decide what happens within each candle">
+          {TIMEFRAMES.map((tf) => (
+            <option key={tf} value={tf}>
+              {tf || 'none'}
             </option>
           ))}
         </select>

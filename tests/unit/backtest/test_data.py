@@ -114,6 +114,11 @@ def test_detail_candles_cover_the_backtested_range_without_startup(store: Candle
     assert len(detail) == 1441
 
 
-def test_missing_detail_candles_are_an_error_naming_the_pairs(store: CandleStore) -> None:
-    with pytest.raises(InvalidRequest, match=r"No 1m detail candles stored for ETH/USDT"):
-        load_backtest_data(store, ["BTC/USDT", "ETH/USDT"], "5m", parse_timerange("20240101-"), timeframe_detail="1m")
+def test_a_pair_without_detail_candles_is_left_unsplit_and_none_at_all_is_an_error(store: CandleStore) -> None:
+    # As freqtrade: ETH has no 1m candles, so its 5m candles are backtested as they are.
+    data = load_backtest_data(
+        store, ["BTC/USDT", "ETH/USDT"], "5m", parse_timerange("20240101-"), timeframe_detail="1m"
+    )
+    assert set(data.candles) == {"BTC/USDT", "ETH/USDT"} and set(data.detail) == {"BTC/USDT"}
+    with pytest.raises(InvalidRequest, match=r"No 3m detail candles stored for BTC/USDT, ETH/USDT"):
+        load_backtest_data(store, ["BTC/USDT", "ETH/USDT"], "5m", parse_timerange("20240101-"), timeframe_detail="3m")

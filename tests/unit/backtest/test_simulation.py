@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from ftserver.backtest.analysis import PairSignals
-from ftserver.backtest.simulation import Outcome, Wallet, simulate
+from ftserver.backtest.simulation import DetailCandles, Outcome, Wallet, simulate
 from ftserver.config.sections import ProtectionSettings
 from ftserver.strategy.base import Strategy
 
@@ -86,6 +86,7 @@ def run(
     wallet: float = 1000.0,
     ratio: float = 1.0,
     protections: Sequence[ProtectionSettings] = (),
+    detail: dict[str, DetailCandles] | None = None,
 ) -> Outcome:
     return simulate(
         strategy,
@@ -98,6 +99,8 @@ def run(
         timeframe_minutes=5,
         protections=protections,
         timeframe="5m",
+        detail=detail,
+        detail_minutes=1,
     )
 
 
@@ -305,3 +308,61 @@ def test_without_protections_the_same_signals_trade() -> None:
     outcome = run(Plain(), btc, eth)
     assert [(t.pair, t.open_date) for t in outcome.trades] == [("BTC/USDT", T0), ("ETH/USDT", T0 + 2 * STEP)]
     assert outcome.locks == []
+
+
+def minutes(*candles: tuple[float, float, float, float], start: int = 0, rows: int = 10) -> DetailCandles:
+    """1m candles: the given ones from main row ``start`` on, flat ones for every other minute of ``rows``."""
+    prices = [FLAT] * (rows * 5)
+    prices[start * 5 : start * 5 + len(candles)] = candles
+    dates = [int((T0 + timedelta(minutes=i)).timestamp() * 1000) for i in range(rows * 5)]
+    return DetailCandles(
+        dates=dates,
+        opens=[p[0] for p in prices],
+        highs=[p[1] for p in prices],
+        lows=[p[2] for p in prices],
+        closes=[p[3] for p in prices],
+    )
+
+
+def test_detail_candles_tell_whether_the_roi_or_the_stop_came_first() -> None:
+    strategy = Plain()
+    strategy.minimal_roi = {"0": 0.02}
+    # Row 1 reaches both +3 % and -11 %. On its own candle the stop comes first (freqtrade's order):
+    # out at 90. Its 1m candles say the rise came first: out at the 2 % ROI price, 102, at 12:05.
+    candles = [FLAT, (100.0, 103.0, 89.0, 95.0), FLAT, FLAT]
+    (alone,) = run(strategy, pair("BTC/USDT", candles)).trades
+    assert (alone.exit_reason, alone.close_rate) == ("stop_loss", 90.0)
+    detail = minutes((100.0, 103.0, 99.5, 102.5), (102.5, 102.6, 89.0, 90.0), start=1, rows=4)
+    (split,) = run(strategy, pair("BTC/USDT", candles), detail={"BTC/USDT": detail}).trades
+    assert (split.exit_reason, split.close_rate, split.close_date) == ("roi", pytest.approx(102.0), T0 + STEP)
+
+
+def test_with_detail_a_signal_without_a_slot_enters_when_a_trade_closes_within_the_candle() -> None:
+    # One slot. BTC enters at 12:00. On row 2 ETH signals but the slot is taken: rejected at 12:10.
+    # BTC's 1m candle at 12:11 goes through its stop (90): out at 90. At the same minute ETH tries
+    # again and enters at that minute's open, 99.
+    btc = pair("BTC/USDT", [FLAT, FLAT, FLAT, FLAT, FLAT])
+    eth = pair("ETH/USDT", [FLAT, FLAT, FLAT, FLAT, FLAT], enter=[2])
+    detail = {
+        "BTC/USDT": minutes(FLAT, (99.0, 99.5, 89.0, 92.0), start=2, rows=5),
+        "ETH/USDT": minutes(FLAT, (99.0, 99.5, 98.0, 99.0), start=2, rows=5),
+    }
+    outcome = run(Plain(), btc, eth, max_open_trades=1, detail=detail)
+    assert [(t.pair, t.open_date, t.open_rate, t.close_date, t.exit_reason) for t in outcome.trades] == [
+        ("BTC/USDT", T0, 100.0, T0 + 2 * STEP + timedelta(minutes=1), "stop_loss"),
+        ("ETH/USDT", T0 + 2 * STEP + timedelta(minutes=1), 99.0, T0 + 4 * STEP, "force_exit"),
+    ]
+    assert outcome.rejected_signals == 1
+
+
+def test_with_detail_a_pair_whose_trade_closed_waits_for_the_next_candle() -> None:
+    # BTC is stopped out at 12:06 (row 1, minute 1) and signals again on row 1: no new trade in the
+    # same candle; its next signal, on row 2, enters at 12:10.
+    strategy = Plain()
+    candles = [FLAT, FLAT, FLAT, FLAT]
+    detail = minutes(FLAT, (99.0, 99.5, 89.0, 92.0), start=1, rows=4)
+    outcome = run(strategy, pair("BTC/USDT", candles, enter=[0, 1, 2]), detail={"BTC/USDT": detail})
+    assert [(t.open_date, t.exit_reason) for t in outcome.trades] == [
+        (T0, "stop_loss"),
+        (T0 + 2 * STEP, "force_exit"),
+    ]
