@@ -76,6 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(backtesting)
     add_backtesting_arguments(backtesting)
 
+    lookahead = commands.add_parser(
+        "lookahead-analysis", help="check whether a strategy's signals or indicators use candles not yet closed"
+    )
+    _add_common(lookahead)
+    add_backtesting_arguments(lookahead)
+    lookahead.add_argument(
+        "--minimum-trade-amount",
+        type=int,
+        default=10,
+        metavar="N",
+        help="fewer trades than this: nothing is checked (default 10)",
+    )
+    lookahead.add_argument(
+        "--targeted-trade-amount", type=int, default=20, metavar="N", help="check at most this many trades (default 20)"
+    )
+    lookahead.add_argument(
+        "--lookahead-allow-limit-orders",
+        action="store_true",
+        help="keep the configured order types (default: market orders, as freqtrade)",
+    )
+
     show = commands.add_parser("backtesting-show", help="reprint a stored backtest result")
     _add_common(show)
     show.add_argument(
@@ -257,6 +278,26 @@ def _backtesting(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _lookahead_analysis(args: argparse.Namespace) -> int:
+    from ftserver.backtest import tables
+    from ftserver.backtest.lookahead import lookahead_analysis
+    from ftserver.backtest.options import settings_from_arguments
+    from ftserver.core.clock import SystemClock
+    from ftserver.research.market_access import MarketCatalog, markets_for_backtest
+
+    loaded = _load_for_data(args)
+    settings = settings_from_arguments(loaded, args)
+    answer = lookahead_analysis(
+        settings,
+        minimum_trade_amount=args.minimum_trade_amount,
+        targeted_trade_amount=args.targeted_trade_amount,
+        allow_limit_orders=args.lookahead_allow_limit_orders,
+        markets=markets_for_backtest(MarketCatalog(loaded, SystemClock()), settings.pairs),
+    )
+    tables.print_lookahead(tables.console(), answer)
+    return EXIT_OK
+
+
 def _backtesting_show(args: argparse.Namespace) -> int:
     from ftserver.backtest.show import show_stored_result
 
@@ -374,6 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_data(args)
         if args.command == "backtesting":
             return _backtesting(args)
+        if args.command == "lookahead-analysis":
+            return _lookahead_analysis(args)
         if args.command == "backtesting-show":
             return _backtesting_show(args)
         if args.command == "install-ui":

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ftserver.backtest import metrics
-from ftserver.backtest.analysis import StrategySource, analyze, backtest_dataprovider
-from ftserver.backtest.data import load_backtest_data
+from ftserver.backtest.analysis import Analysis, StrategySource, analyze, backtest_dataprovider
+from ftserver.backtest.data import BacktestData, load_backtest_data
 from ftserver.backtest.options import BacktestSettings
 from ftserver.backtest.price_ticks import ticks_by_month
 from ftserver.backtest.records import BacktestRun
-from ftserver.backtest.simulation import DetailCandles, Wallet, simulate
+from ftserver.backtest.simulation import DetailCandles, Outcome, Wallet, simulate
 from ftserver.backtest.stats import backtest_result
 from ftserver.bot.protection_settings import declared_protections, strategy_protections
 from ftserver.config.sections import ProtectionSettings
@@ -64,13 +64,7 @@ def run_backtest(
 
     report("startup", 0.0)
     started = time.time()
-    config = dict(settings.config)
-    if settings.timeframe:
-        config["timeframe"] = settings.timeframe
-    strategy = StrategySource(settings.strategy, settings.strategy_paths, config).load()
-    _refuse_unsimulated(settings, strategy)
-    if not strategy_answers.bot_start(strategy):
-        raise StrategyError(f"Strategy {strategy.name}: bot_start() failed (see the log)")
+    strategy = load_strategy(settings)
     timeframe = str(strategy.timeframe)
     report("dataload", 0.0)
     store = CandleStore(settings.datadir, settings.data_format)  # type: ignore[arg-type]
@@ -93,29 +87,15 @@ def run_backtest(
     )
     analyzed = time.perf_counter()
     markets = dict(markets or {})
-    fee = settings.fee if settings.fee is not None else _fee(markets, settings.pairs)
-    wallet = Wallet(
-        starting_balance=settings.starting_balance,
-        tradable_balance_ratio=float(config.get("tradable_balance_ratio", 0.99)),
-        available_capital=config.get("available_capital"),
-    )
     report("backtest", 0.0)
-    outcome = simulate(
+    outcome = simulate_analysis(
+        settings,
         strategy,
-        analysis.signals,
-        wallet=wallet,
-        stake_amount=settings.stake_amount,
-        max_open_trades=settings.max_open_trades,
-        fee=fee,
-        markets=markets,
-        timeframe_minutes=timeframe_to_seconds(timeframe) // 60,
-        price_ticks={pair: ticks_by_month(frame) for pair, frame in data.candles.items()},
+        data,
+        analysis,
+        markets,
         progress=lambda fraction: report("backtest", fraction),
         should_stop=should_stop,
-        protections=_protections(settings, strategy),
-        timeframe=timeframe,
-        detail={pair: DetailCandles.of(frame) for pair, frame in data.detail.items()},
-        detail_minutes=timeframe_to_seconds(settings.timeframe_detail) // 60 if settings.timeframe_detail else 0,
     )
     simulated = time.perf_counter()
     trades = sorted(outcome.trades, key=lambda t: (t.close_date, t.open_date, t.pair))
@@ -178,6 +158,56 @@ def _protections(settings: BacktestSettings, strategy: Strategy) -> tuple[Protec
     )
 
 
+def load_strategy(settings: BacktestSettings) -> Strategy:
+    """The run's strategy, freshly loaded with the run's configuration, its ``bot_start`` asked."""
+    config = dict(settings.config)
+    if settings.timeframe:
+        config["timeframe"] = settings.timeframe
+    strategy = StrategySource(settings.strategy, settings.strategy_paths, config).load()
+    _refuse_unsimulated(settings, strategy)
+    if not strategy_answers.bot_start(strategy):
+        raise StrategyError(f"Strategy {strategy.name}: bot_start() failed (see the log)")
+    return strategy
+
+
+def simulate_analysis(
+    settings: BacktestSettings,
+    strategy: Strategy,
+    data: BacktestData,
+    analysis: Analysis,
+    markets: Mapping[str, Market],
+    *,
+    progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Outcome:
+    """The trades of ``analysis`` (the strategy's analysed pairs of ``data``) under the run's wallet,
+    stakes, slots, fee, protections and detail candles."""
+    timeframe = str(strategy.timeframe)
+    fee = settings.fee if settings.fee is not None else backtest_fee(markets, settings.pairs)
+    wallet = Wallet(
+        starting_balance=settings.starting_balance,
+        tradable_balance_ratio=float(settings.config.get("tradable_balance_ratio", 0.99)),
+        available_capital=settings.config.get("available_capital"),
+    )
+    return simulate(
+        strategy,
+        analysis.signals,
+        wallet=wallet,
+        stake_amount=settings.stake_amount,
+        max_open_trades=settings.max_open_trades,
+        fee=fee,
+        markets=markets,
+        timeframe_minutes=timeframe_to_seconds(timeframe) // 60,
+        price_ticks={pair: ticks_by_month(frame) for pair, frame in data.candles.items() if pair in analysis.signals},
+        progress=progress,
+        should_stop=should_stop,
+        protections=_protections(settings, strategy),
+        timeframe=timeframe,
+        detail={pair: DetailCandles.of(frame) for pair, frame in data.detail.items() if pair in analysis.signals},
+        detail_minutes=timeframe_to_seconds(settings.timeframe_detail) // 60 if settings.timeframe_detail else 0,
+    )
+
+
 def _refuse_unsimulated(settings: BacktestSettings, strategy: Any) -> None:
     """What the simulation does not follow yet is refused, never silently ignored."""
     if getattr(strategy, "position_adjustment_enable", False):
@@ -188,7 +218,7 @@ def _refuse_unsimulated(settings: BacktestSettings, strategy: Any) -> None:
         raise InvalidRequest(f"Strategy {strategy.name}: can_short is not simulated (ftserver trades spot only)")
 
 
-def _fee(markets: Mapping[str, Market], pairs: tuple[str, ...]) -> float:
+def backtest_fee(markets: Mapping[str, Market], pairs: tuple[str, ...]) -> float:
     """freqtrade's backtest fee: the taker fee of the first pair's market (one fee for every pair)."""
     first = markets.get(pairs[0]) if pairs else None
     return float(first.taker_fee) if first is not None else DEFAULT_FEE

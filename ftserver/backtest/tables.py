@@ -359,3 +359,18 @@ def print_result(
                 if line["key"] != "TOTAL":
                     print(f'"{line["key"]}",  // {line["profit_mean"]:.2%}', file=out.file)
             print("]", file=out.file)
+
+
+def print_lookahead(out: Console, answer: Mapping[str, Any]) -> None:
+    """A lookahead analysis's answer as one table row (freqtrade's columns)."""
+    headers = ["Strategy", "Has bias", "Total signals", "Biased entry signals", "Biased exit signals",
+               "Biased indicators"]  # fmt: skip
+    row: list[str | Text] = [
+        str(answer["strategy"]),
+        Text("Yes", style="bold red") if answer["has_bias"] else Text("No", style="bold green"),
+        str(answer["total_signals"]),
+        str(answer["biased_entry_signals"]),
+        str(answer["biased_exit_signals"]),
+        ", ".join(answer["biased_indicators"]),
+    ]
+    out.print(_table([row], headers, "LOOKAHEAD ANALYSIS", justify="left"))

@@ -17,7 +17,7 @@ from ftserver.data.timerange import parse_timerange
 from ftserver.errors import InvalidRequest, NotFound
 from ftserver.jobs.registry import Job, JobCategory, JobControl, JobRegistry
 from ftserver.research.data_download import DownloadRequest, download
-from ftserver.research.market_access import MarketCatalog, exchange_settings
+from ftserver.research.market_access import MarketCatalog, exchange_settings, markets_for_backtest
 from ftserver.research.pairlist_evaluation import PairlistRequest, check_steps, evaluate_pairlists
 from ftserver.research.run_requests import requested_run
 from ftserver.rpc.candles import market_view
@@ -28,6 +28,8 @@ from ftserver.rpc.shapes.jobs import (
     FreqaiModels,
     HyperoptLosses,
     JobStarted,
+    LookaheadAnalysis,
+    LookaheadAnalysisResult,
     PairlistEvaluation,
     ProgressTask,
     RecursiveAnalysis,
@@ -103,6 +105,54 @@ class WebserverJobs:
             progress_tasks=True,
         )
         return JobStarted(status="Data Download started in background.", job_id=job.job_id)
+
+    # ---- /lookahead_analysis ------------------------------------------------------------------
+    def start_lookahead_analysis(self, body: Mapping[str, Any]) -> JobStarted:
+        from ftserver.backtest.lookahead import NEEDS_TIMERANGE, lookahead_analysis, lookahead_settings
+
+        if not body.get("timerange"):
+            raise InvalidRequest(NEEDS_TIMERANGE)
+        if body["targeted_trade_amount"] < body["minimum_trade_amount"]:
+            raise InvalidRequest("Targeted trade amount can't be smaller than minimum trade amount.")
+        run = requested_run(
+            self.settings, body["strategy"], timeframe=body.get("timeframe"), timerange=body["timerange"]
+        )
+        allow_limit_orders = bool(body["lookahead_allow_limit_orders"])
+        lookahead_settings(run, allow_limit_orders=allow_limit_orders)  # refuses a run without a timerange now
+        catalog = self.catalog
+
+        def work(control: JobControl) -> dict[str, Any]:
+            def report(done: int, total: int, what: str) -> None:
+                control.task("0", done, total, what)
+
+            return lookahead_analysis(
+                run,
+                minimum_trade_amount=body["minimum_trade_amount"],
+                targeted_trade_amount=body["targeted_trade_amount"],
+                allow_limit_orders=allow_limit_orders,
+                markets=markets_for_backtest(catalog, run.pairs),
+                progress=report,
+                should_stop=lambda: control.cancelled,
+            )
+
+        job = self.registry.submit(
+            JobCategory.LOOKAHEAD_ANALYSIS, work, busy="Analysis is already running.", progress_tasks=True
+        )
+        return JobStarted(status="Lookahead analysis started in background.", job_id=job.job_id)
+
+    def lookahead_analysis(self, job_id: str) -> LookaheadAnalysis:
+        job = self.registry.get(job_id)
+        if job.category is not JobCategory.LOOKAHEAD_ANALYSIS:
+            raise NotFound("Job not found.")
+        if job.active:
+            return LookaheadAnalysis(status="running", running=True, status_msg="Analysis running", result=None)
+        if job.error is not None:
+            return LookaheadAnalysis(
+                status="error", running=False, status_msg=f"Analysis failed with {job.error}", result=None
+            )
+        return LookaheadAnalysis(
+            status="ended", running=False, status_msg="Analysis ended", result=LookaheadAnalysisResult(**job.result)
+        )
 
     # ---- /recursive_analysis ------------------------------------------------------------------
     def start_recursive_analysis(self, body: Mapping[str, Any]) -> JobStarted:

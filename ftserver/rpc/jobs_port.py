@@ -18,6 +18,7 @@ from ftserver.rpc.shapes.jobs import (
     FreqaiModels,
     HyperoptLosses,
     JobStarted,
+    LookaheadAnalysis,
     PairlistEvaluation,
     RecursiveAnalysis,
 )
@@ -55,6 +56,14 @@ class JobsPort(Protocol):
     def freqai_models(self) -> FreqaiModels: ...
 
     def hyperopt_losses(self) -> HyperoptLosses: ...
+
+    def start_lookahead_analysis(self, body: Mapping[str, Any]) -> JobStarted:
+        """``InvalidRequest`` while a backtest or another analysis runs, or for a bad strategy or timerange."""
+        ...
+
+    def lookahead_analysis(self, job_id: str) -> LookaheadAnalysis:
+        """The job's state, and its result once ended; ``NotFound`` for a job of another kind."""
+        ...
 
     def start_recursive_analysis(self, body: Mapping[str, Any]) -> JobStarted:
         """``InvalidRequest`` while a backtest or another analysis runs, or for a bad strategy or timerange."""

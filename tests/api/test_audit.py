@@ -32,9 +32,9 @@ async def test_every_audited_route_leaves_one_entry_with_its_outcome(server: Ser
         if (method != "GET" and path not in ("/api/v1/pair_candles", "/api/v1/pair_history"))
         or (method, path) == ("GET", "/api/v1/backtest/abort")  # a GET that acts, as in freqtrade
     ]
-    # 6 bot controls, 4 force entries/exits (with aliases), 2 blacklist, 3 lock, 3 trade, 5 job,
+    # 6 bot controls, 4 force entries/exits (with aliases), 2 blacklist, 3 lock, 3 trade, 6 job,
     # 5 backtest and 2 token routes.
-    assert len(audited) == 30
+    assert len(audited) == 31
     for method, path in audited:
         response = await server.client.request(method, concrete(path), headers=basic_auth(), json={})
         entries = (await audit(server.client, limit=1))["entries"]

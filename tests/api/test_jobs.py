@@ -353,6 +353,14 @@ async def test_every_webserver_answer_matches_its_response_schema(webserver: Web
     await webserver.finished(download["job_id"])
     body = {"strategy": "SampleStrategy", "timeframe": "5m", "timerange": "20260301-20260302", "startup_candle": [50]}
     assert await _analysed_recursively(webserver, body)
+    body = {"strategy": "SampleStrategy", "timeframe": "5m", "timerange": "20260301-20260302",
+            "minimum_trade_amount": 1, "targeted_trade_amount": 2}  # fmt: skip
+    started = await webserver.call("POST", "/api/v1/lookahead_analysis", json=body)
+    await webserver.finished(started["job_id"])
+    answer = await webserver.call(
+        "GET", f"/api/v1/lookahead_analysis/{started['job_id']}", route="/api/v1/lookahead_analysis/{jobid}"
+    )
+    assert answer["status"] == "ended", answer
     await webserver.call("DELETE", "/api/v1/background/clear")
     app = webserver.client.app
     checker = Checker(build_document(app), {(api.method, api.path): api.operation for api in documented_routes(app)})
@@ -476,3 +484,94 @@ async def test_recursive_analysis_needs_a_timerange_a_known_strategy_and_a_free_
         assert busy["detail"] == "Analysis is already running."
     finally:
         held.release.set()
+
+
+PEEKS_AHEAD = '''
+from ftserver.strategy.base import Strategy
+
+
+class PeeksAhead(Strategy):
+    """Enters when the close three candles later is higher: it reads the future."""
+
+    timeframe = "5m"
+    startup_candle_count = 20
+    minimal_roi = {"0": 0.004}
+    stoploss = -0.01
+
+    def populate_indicators(self, dataframe, metadata):
+        dataframe["later_close"] = dataframe["close"].shift(-3)
+        return dataframe
+
+    def populate_entry_trend(self, dataframe, metadata):
+        dataframe.loc[dataframe["later_close"] > dataframe["close"] * 1.003, "enter_long"] = 1
+        return dataframe
+
+    def populate_exit_trend(self, dataframe, metadata):
+        dataframe["exit_long"] = 0
+        return dataframe
+'''
+
+
+async def test_lookahead_analysis_flags_a_strategy_that_reads_later_candles(
+    aiohttp_client: Any, tmp_path: Path
+) -> None:
+    strategies = tmp_path / "strategies"
+    strategies.mkdir()
+    (strategies / "peeks_ahead.py").write_text(PEEKS_AHEAD)
+    (strategies / "rolling_only.py").write_text(ROLLING_ONLY)
+    settings = app_settings(
+        tmp_path,
+        exchange={"name": "sim", "pair_whitelist": ["BTC/USDT", "ETH/USDT"]},
+        strategy_path=str(strategies),
+        timeframe="5m",
+    )
+    webserver = Webserver(
+        await aiohttp_client(create_app(settings, runmode=RunMode.WEBSERVER, clock=ManualClock(NOW))), tmp_path, []
+    )
+    download = await webserver.call(
+        "POST", "/api/v1/download_data", json={"pairs": ["BTC/USDT", "ETH/USDT"], "timeframes": ["5m"], "days": 8}
+    )
+    await webserver.finished(download["job_id"])
+    body = {"strategy": "PeeksAhead", "timerange": "20260226-20260302", "minimum_trade_amount": 4,
+            "targeted_trade_amount": 6}  # fmt: skip
+    started = await webserver.call("POST", "/api/v1/lookahead_analysis", json=body)
+    assert started["status"] == "Lookahead analysis started in background."
+    busy = await webserver.call("POST", "/api/v1/lookahead_analysis", 400, json=body)
+    assert busy["detail"] == "Analysis is already running."
+    job = await webserver.finished(started["job_id"])
+    assert job["job_category"] == "lookahead_analysis" and job["error"] is None, job
+    answer = await webserver.call(
+        "GET", f"/api/v1/lookahead_analysis/{started['job_id']}", route="/api/v1/lookahead_analysis/{jobid}"
+    )
+    assert (answer["status"], answer["running"], answer["status_msg"]) == ("ended", False, "Analysis ended")
+    result = answer["result"]
+    assert (result["strategy"], result["has_bias"], result["total_signals"]) == ("PeeksAhead", True, 6)
+    assert result["biased_entry_signals"] > 0 and "later_close" in result["biased_indicators"]
+    # A strategy that only looks back: nothing found. It never trades, so nothing is checked either.
+    body["strategy"] = "RollingOnly"
+    started = await webserver.call("POST", "/api/v1/lookahead_analysis", json=body)
+    await webserver.finished(started["job_id"])
+    answer = await webserver.call(
+        "GET", f"/api/v1/lookahead_analysis/{started['job_id']}", route="/api/v1/lookahead_analysis/{jobid}"
+    )
+    assert answer["result"]["has_bias"] is False and answer["result"]["biased_indicators"] == []
+
+
+async def test_lookahead_analysis_refuses_bad_requests_with_a_reason(webserver: Webserver) -> None:
+    refused = await webserver.call("POST", "/api/v1/lookahead_analysis", 400, json={"strategy": "SampleStrategy"})
+    assert refused["detail"].startswith("Please set a timerange.")
+    smaller = await webserver.call(
+        "POST",
+        "/api/v1/lookahead_analysis",
+        400,
+        json={"strategy": "SampleStrategy", "timerange": "20260201-", "minimum_trade_amount": 10,
+              "targeted_trade_amount": 5},
+    )  # fmt: skip
+    assert smaller["detail"] == "Targeted trade amount can't be smaller than minimum trade amount."
+    unknown = await webserver.call(
+        "POST", "/api/v1/lookahead_analysis", 422, json={"strategy": "Nope", "timerange": "20260201-"}
+    )
+    assert "Nope" in unknown["detail"]
+    await webserver.call(
+        "GET", "/api/v1/lookahead_analysis/no-such-job", 404, route="/api/v1/lookahead_analysis/{jobid}"
+    )

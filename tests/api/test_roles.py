@@ -45,6 +45,7 @@ BEYOND_READ = {
     ("POST", "/api/v1/pairlists/evaluate"): Role.ADMIN,
     ("POST", "/api/v1/download_data"): Role.ADMIN,
     ("POST", "/api/v1/recursive_analysis"): Role.ADMIN,
+    ("POST", "/api/v1/lookahead_analysis"): Role.ADMIN,
     ("POST", "/api/v1/backtest"): Role.ADMIN,
     ("DELETE", "/api/v1/backtest"): Role.ADMIN,
     ("GET", "/api/v1/backtest/abort"): Role.ADMIN,

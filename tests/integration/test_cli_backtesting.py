@@ -4,6 +4,7 @@ the simulated market."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,20 @@ def test_bad_runs_are_one_line_and_exit_code_2(folder: Path, arguments: list[str
     assert ran.returncode == 2, (ran.stdout, ran.stderr)
     assert said in ran.stderr
     assert "Traceback" not in ran.stderr
+
+
+def test_lookahead_analysis_prints_its_verdict(folder: Path) -> None:
+    ran = ftserver(
+        "lookahead-analysis", "-c", "config.json", "--minimum-trade-amount", "1", "--targeted-trade-amount", "3",
+        "--timerange", f"{_days_ago(3)}-", cwd=folder,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "LOOKAHEAD ANALYSIS" in ran.stdout and "SampleStrategy" in ran.stdout
+    # SampleStrategy only looks back.
+    assert "No" in ran.stdout and "Yes" not in ran.stdout
+    refused = ftserver("lookahead-analysis", "-c", "config.json", cwd=folder)
+    assert refused.returncode == 2 and "set a timerange" in refused.stderr
+
+
+def _days_ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y%m%d")

@@ -14,7 +14,7 @@ from ftserver.api.openapi import API_V1, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body
 from ftserver.api.responses import json_response
-from ftserver.api.schemas.requests_backtest import RecursiveAnalysisRequestSchema
+from ftserver.api.schemas.requests_backtest import LookaheadAnalysisRequestSchema, RecursiveAnalysisRequestSchema
 from ftserver.api.schemas.requests_jobs import DownloadDataRequestSchema, PairlistsEvaluateRequestSchema
 from ftserver.errors import WrongRunMode
 from ftserver.rpc.jobs_port import JobsPort
@@ -23,6 +23,7 @@ from ftserver.rpc.shapes import jobs as shapes
 _evaluate_body = PairlistsEvaluateRequestSchema()
 _download_body = DownloadDataRequestSchema()
 _recursive_body = RecursiveAnalysisRequestSchema()
+_lookahead_body = LookaheadAnalysisRequestSchema()
 
 TAG = "webserver"
 NOT_FOUND = 404
@@ -146,6 +147,37 @@ async def list_hyperopt_losses(request: web.Request) -> web.Response:
 
 def setup_job_routes(app: web.Application) -> None:
     routes.register(app)
+
+
+@routes.post(
+    "/lookahead_analysis",
+    op=Operation(
+        TAG,
+        "Check whether the strategy's signals or indicators use candles it could not have seen, in the background",
+        shapes.JobStarted,
+        body=LookaheadAnalysisRequestSchema,
+        errors=(BAD_REQUEST, WRONG_MODE),
+        description="400 while a backtest or another analysis runs, without a timerange, or when the targeted"
+        " trade amount is below the minimum.",
+        role=Role.ADMIN,
+    ),
+)
+async def start_lookahead_analysis(request: web.Request) -> web.Response:
+    jobs = webserver_jobs(request)
+    return json_response(jobs.start_lookahead_analysis(await parse_body(request, _lookahead_body)))
+
+
+@routes.get(
+    "/lookahead_analysis/{jobid}",
+    op=Operation(
+        TAG,
+        "A lookahead analysis's state, and its result once ended",
+        shapes.LookaheadAnalysis,
+        errors=(NOT_FOUND, WRONG_MODE),
+    ),
+)
+async def get_lookahead_analysis(request: web.Request) -> web.Response:
+    return json_response(webserver_jobs(request).lookahead_analysis(request.match_info["jobid"]))
 
 
 @routes.post(

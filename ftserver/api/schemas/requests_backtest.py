@@ -51,6 +51,15 @@ class BacktestRequestSchema(_Request):
     freqai = fields.Nested(BacktestFreqaiRequestSchema, load_default=None, allow_none=True)
 
 
+class LookaheadAnalysisRequestSchema(_Request):
+    strategy = fields.String(required=True, validate=STRATEGY_NAME)
+    timeframe = fields.String(load_default=None, allow_none=True, validate=TIMEFRAME)
+    timerange = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    minimum_trade_amount = fields.Integer(load_default=10, validate=validate.Range(min=1, max=10_000))
+    targeted_trade_amount = fields.Integer(load_default=20, validate=validate.Range(min=1, max=10_000))
+    lookahead_allow_limit_orders = fields.Boolean(load_default=False)
+
+
 class RecursiveAnalysisRequestSchema(_Request):
     strategy = fields.String(required=True, validate=STRATEGY_NAME)
     timeframe = fields.String(load_default=None, allow_none=True, validate=TIMEFRAME)

@@ -75,6 +75,26 @@ class HyperoptLosses:
 
 
 @shape
+class LookaheadAnalysisResult:
+    strategy: str
+    has_bias: bool
+    total_signals: int = field(metadata=described("trades checked (force exits are skipped)"))
+    biased_entry_signals: int = field(metadata=described("checked entries not made without the later candles"))
+    biased_exit_signals: int = field(metadata=described("checked exits not made without the later candles"))
+    biased_indicators: list[str] = field(
+        metadata=described("columns whose values change when the later candles are cut off")
+    )
+
+
+@shape
+class LookaheadAnalysis:
+    status: str = field(metadata=choices(["running", "error", "ended"]))
+    running: bool
+    status_msg: str
+    result: LookaheadAnalysisResult | None
+
+
+@shape
 class RecursiveAnalysisResult:
     strategy: str
     startup_candles: list[int] = field(metadata=described("the startup candle counts tried, ascending"))
