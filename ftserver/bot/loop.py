@@ -28,6 +28,7 @@ from ftserver import __version__
 from ftserver.bot import announce
 from ftserver.bot.account_sync import AccountSync
 from ftserver.bot.candles import CandleFeed
+from ftserver.bot.chart_candles import ChartCandles
 from ftserver.bot.dataprovider import DataProvider, LiveData
 from ftserver.bot.informative_candles import InformativeCandles
 from ftserver.bot.locks import PairLocks
@@ -146,6 +147,7 @@ class TradingLoop:
             market, bus, clock, cache or CandleCache(max_rows=1000), fetch_concurrency=fetch_concurrency
         )
         self.prices = Prices(market)
+        self.charts = ChartCandles(market, clock)
         self.lock = asyncio.Lock()
         self.locks = PairLocks(repo, clock)
         self.strategy_locks = StrategyLockBook(clock.now)
@@ -297,6 +299,10 @@ class TradingLoop:
 
     def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[pd.DataFrame, datetime] | None:
         return self.cache.analyzed(pair, timeframe or self.timeframe)
+
+    async def market_candles(self, pair: str, timeframe: str, limit: int) -> tuple[pd.DataFrame, datetime]:
+        """Plain closed candles of any timeframe the exchange offers, for charts (kept briefly)."""
+        return await self.charts.candles(pair, timeframe, limit)
 
     # ---- lifecycle ---------------------------------------------------------------------------
     async def startup(self) -> None:

@@ -30,6 +30,9 @@ class MarketView(Protocol):
     @property
     def markets(self) -> dict[str, Any]: ...
 
+    @property
+    def timeframes(self) -> list[str]: ...
+
 
 class BotPort(Protocol):
     # Properties, not attributes: the facade reads these and never assigns them, which also lets the
@@ -83,6 +86,10 @@ class BotPort(Protocol):
     def expanded_blacklist(self) -> tuple[list[str], dict[str, str]]: ...
 
     def analyzed(self, pair: str, timeframe: str | None = None) -> tuple[Any, datetime] | None: ...
+
+    async def market_candles(self, pair: str, timeframe: str, limit: int) -> tuple[Any, datetime]:
+        """Plain closed OHLCV candles from the market (a timeframe the strategy does not analyze)."""
+        ...
 
     async def start(self) -> str: ...
 

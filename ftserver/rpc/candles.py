@@ -2,6 +2,9 @@
 
 Charts poll pair_candles every few seconds; the answer only changes when the pair is analyzed
 again, so it is kept per (pair, timeframe, limit, columns) for the frame's analysis time.
+The strategy's timeframe answers the analyzed frame (indicators and signals); any other timeframe
+the exchange offers answers plain candles from the market (no signal columns, all counts zero),
+which the bot keeps briefly, so the answer is kept per fetch.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.bot_port import BotPort
 from ftserver.rpc.candles_view import analyzed_view
 from ftserver.rpc.shapes.candles import Market, MarketLimits, MarketPrecision, MinMax, PairCandles
+
+# Plain market candles answered when a request names no limit (the analyzed frame is answered whole).
+DEFAULT_MARKET_CANDLES = 500
 
 
 def analyzed(bot: BotPort, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
@@ -55,12 +61,15 @@ class CandleAnswers:
         """``candle_cache_bytes`` bounds the encoded size of the answers kept."""
         self._answers: AnswerCache[tuple[Any, ...], PairCandles] = AnswerCache(candle_cache_bytes)
 
-    def pair_candles(
+    async def pair_candles(
         self, bot: BotPort, pair: str, timeframe: str, limit: int | None = None, columns: Sequence[str] | None = None
     ) -> PairCandles:
         if not is_timeframe(timeframe):
             raise InvalidRequest(f"Invalid timeframe '{timeframe}'")
-        df, analyzed_at = analyzed(bot, pair, timeframe)
+        if timeframe == bot.timeframe:
+            df, analyzed_at = analyzed(bot, pair, timeframe)
+        else:
+            df, analyzed_at = await bot.market_candles(pair, timeframe, limit or DEFAULT_MARKET_CANDLES)
         key = (pair, timeframe, limit, tuple(columns or ()))
         cached = self._answers.get(key, analyzed_at)
         if cached is not None:

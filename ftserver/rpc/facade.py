@@ -37,7 +37,7 @@ from ftserver.rpc.performance import count_summary
 from ftserver.rpc.periods import Unit
 from ftserver.rpc.profit import DIRECTIONS, summarize, summarize_all
 from ftserver.rpc.research_port import ResearchPort
-from ftserver.rpc.shapes.candles import Markets, PairCandles, PlotConfig
+from ftserver.rpc.shapes.candles import Markets, PairCandles, PlotConfig, Timeframes
 from ftserver.rpc.shapes.money import (
     Balance,
     Count,
@@ -441,10 +441,16 @@ class Rpc:
     def analyzed(self, pair: str, timeframe: str | None) -> tuple[Any, datetime]:
         return analyzed(self.bot, pair, timeframe)
 
-    def pair_candles(
+    async def pair_candles(
         self, pair: str, timeframe: str, limit: int | None = None, columns: Sequence[str] | None = None
     ) -> PairCandles:
-        return self.candles.pair_candles(self.bot, pair, timeframe, limit, columns)
+        return await self.candles.pair_candles(self.bot, pair, timeframe, limit, columns)
+
+    def timeframes(self) -> Timeframes:
+        bot = self.bot
+        return Timeframes(
+            timeframes=list(bot.market.timeframes), strategy_timeframe=bot.timeframe, exchange_id=bot.market.id
+        )
 
     def markets(self, base: str | None = None, quote: str | None = None) -> Markets:
         markets = self.bot.market.markets

@@ -161,6 +161,8 @@ async def exercise_every_route(server: Server, tmp_path: Path) -> Recorder:
     candles = {"pair": "BTC/USDT", "timeframe": "1m"}
     await rec.call("GET", "/api/v1/pair_candles", params={**candles, "limit": 5})
     await rec.call("POST", "/api/v1/pair_candles", json={**candles, "limit": 3, "columns": ["rsi"]})
+    await rec.call("GET", "/api/v1/pair_candles", params={**candles, "timeframe": "1h", "limit": 5})
+    await rec.call("GET", "/api/v1/timeframes")
     await rec.call("GET", "/api/v1/plot_config")
     await rec.call("GET", "/api/v1/plot_config", params={"strategy": "SampleStrategy"})
     await rec.call("GET", "/api/v1/markets")

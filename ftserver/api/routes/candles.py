@@ -1,4 +1,4 @@
-"""Candles and market data: pair_candles (GET and POST with columns), plot_config, markets."""
+"""Candles and market data: pair_candles (GET and POST with columns), timeframes, plot_config, markets."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ routes = RouteTable(API_V1)
     "/pair_candles",
     op=Operation(
         "candles",
-        "The live analyzed candles of a pair",
+        "The live analyzed candles of a pair; another timeframe than the strategy's: plain market candles",
         candles.PairCandles,
         query=PairCandlesQuerySchema,
         errors=(WRONG_MODE,),
@@ -39,7 +39,7 @@ routes = RouteTable(API_V1)
 )
 async def get_pair_candles(request: web.Request) -> web.Response:
     q = parse_query(request, _candles_query)
-    return json_response(request.app[keys.RPC].pair_candles(q["pair"], q["timeframe"], q["limit"]))
+    return json_response(await request.app[keys.RPC].pair_candles(q["pair"], q["timeframe"], q["limit"]))
 
 
 @routes.post(
@@ -57,7 +57,7 @@ async def get_pair_candles(request: web.Request) -> web.Response:
 async def post_pair_candles(request: web.Request) -> web.Response:
     body = await parse_body(request, _candles_body)
     rpc = request.app[keys.RPC]
-    return json_response(rpc.pair_candles(body["pair"], body["timeframe"], body["limit"], body["columns"]))
+    return json_response(await rpc.pair_candles(body["pair"], body["timeframe"], body["limit"], body["columns"]))
 
 
 @routes.get(
@@ -83,6 +83,14 @@ async def get_markets(request: web.Request) -> web.Response:
         )
         return json_response(markets)
     return json_response(request.app[keys.RPC].markets(q["base"], q["quote"]))
+
+
+@routes.get(
+    "/timeframes",
+    op=Operation("candles", "The exchange's timeframes a chart may ask for", candles.Timeframes, errors=(WRONG_MODE,)),
+)
+async def get_timeframes(request: web.Request) -> web.Response:
+    return json_response(request.app[keys.RPC].timeframes())
 
 
 def setup_candle_routes(app: web.Application) -> None:

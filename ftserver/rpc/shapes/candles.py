@@ -84,6 +84,15 @@ class Markets:
     exchange_id: str
 
 
+@shape
+class Timeframes:
+    """What a chart may ask /pair_candles for: the exchange's timeframes, and the one the strategy analyzes."""
+
+    timeframes: list[str]
+    strategy_timeframe: str
+    exchange_id: str
+
+
 # A strategy's ``plot_config`` passes through as the strategy wrote it (``{}`` without one): its
 # two keys are each optional, which a dataclass (every field always sent) cannot say. Documented
 # by this JSON schema instead.

@@ -170,20 +170,20 @@ async def test_a_deleted_trade_leaves_the_page(running: Running) -> None:
 
 async def test_candle_answers_are_kept_per_analysis(running: Running) -> None:
     rpc = running.rpc()
-    first = rpc.pair_candles("BTC/USDT", "1m", 5)
-    assert rpc.pair_candles("BTC/USDT", "1m", 5) is first  # same analysis: the kept answer
-    assert rpc.pair_candles("BTC/USDT", "1m", 3) is not first  # another limit is another answer
+    first = await rpc.pair_candles("BTC/USDT", "1m", 5)
+    assert await rpc.pair_candles("BTC/USDT", "1m", 5) is first  # same analysis: the kept answer
+    assert await rpc.pair_candles("BTC/USDT", "1m", 3) is not first  # another limit is another answer
     running.clock.advance(120)
     await running.bot.run_once()
-    newer = rpc.pair_candles("BTC/USDT", "1m", 5)
+    newer = await rpc.pair_candles("BTC/USDT", "1m", 5)
     assert newer.last_analyzed != first.last_analyzed
     assert newer.data_stop_ts > first.data_stop_ts
 
 
 async def test_without_a_candle_budget_every_answer_is_built_again(running: Running) -> None:
     rpc = running.rpc(candle_cache_bytes=0)
-    first = rpc.pair_candles("BTC/USDT", "1m", 5)
-    again = rpc.pair_candles("BTC/USDT", "1m", 5)
+    first = await rpc.pair_candles("BTC/USDT", "1m", 5)
+    again = await rpc.pair_candles("BTC/USDT", "1m", 5)
     assert again is not first
     assert as_json(again) == as_json(first)
 
