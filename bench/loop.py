@@ -20,7 +20,10 @@ all 200 pairs fetched once, daily candles read by the filters), what a refresh c
 due (tickers and rankings cached), and the iterations with the chain in place. Targets: a refresh
 under 100 ms, an iteration under 1 s.
 
-Run: .venv/bin/python bench/loop.py [--runs N] [--pairs N ...] [--only-pairlists | --only-informative]
+``--memory`` prints instead what the candle cache holds after the first iteration (candles and
+analyzed frames, and the process's RSS growth) at the largest ``--pairs``.
+
+Run: .venv/bin/python bench/loop.py [--runs N] [--pairs N ...] [--only-pairlists | --only-informative | --memory]
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import psutil
 
 from ftserver.bot.loop import TradingLoop
 from ftserver.bot.pairlist import Blacklist
@@ -112,16 +116,18 @@ async def measure_chain_refresh(count: int) -> dict[str, float]:
     return {"cold": cold, "warm": warm, "whitelist": len(whitelist)}
 
 
-async def measure(
+async def start_bot(
     count: int,
     folder: Path,
     strategy_class: type[Strategy] = SampleStrategy,
     pairlists: list[dict[str, object]] | None = None,
-) -> dict[str, float]:
+) -> tuple[TradingLoop, ManualClock, MessageBus, Database]:
+    """A started bot over ``count`` sim pairs, before its first iteration."""
     minute = 0 if strategy_class is SampleStrategy else 35
     clock = ManualClock(datetime(2026, 3, 2, 12 if minute == 0 else 11, minute, 10, tzinfo=UTC))
     whitelist = pairs(count)
-    market = SimulatedMarket(pairs=whitelist, clock=clock, history_days=5)
+    # Six days: more than the 1,500 5m candles the bot keeps per pair.
+    market = SimulatedMarket(pairs=whitelist, clock=clock, history_days=6)
     settings = settings_from_dict(
         {
             "stake_currency": "USDT",
@@ -149,6 +155,16 @@ async def measure(
         clock=clock,
     )
     await bot.startup()
+    return bot, clock, bus, db
+
+
+async def measure(
+    count: int,
+    folder: Path,
+    strategy_class: type[Strategy] = SampleStrategy,
+    pairlists: list[dict[str, object]] | None = None,
+) -> dict[str, float]:
+    bot, clock, bus, db = await start_bot(count, folder, strategy_class, pairlists)
     # As the app does between start-up and the first iteration (once per process); the collection
     # first drops what earlier runs of this process left, so every run starts as a fresh process would.
     gc.collect()
@@ -180,6 +196,36 @@ async def measure(
         "between": statistics.median(between),
         "trades": trades,
     }
+
+
+def frame_bytes(frames: list[pd.DataFrame]) -> int:
+    return int(sum(frame.memory_usage(deep=True).sum() for frame in frames))
+
+
+async def main_memory(count: int) -> None:
+    """What the candle cache holds after the first iteration over ``count`` pairs: candles and analyzed frames."""
+    process = psutil.Process()
+    with tempfile.TemporaryDirectory() as folder:
+        gc.collect()
+        rss_before = process.memory_info().rss
+        bot, _clock, bus, db = await start_bot(count, Path(folder))
+        await bot.run_once()
+        gc.collect()
+        rss_after = process.memory_info().rss
+        cache = bot.cache
+        keys = cache.pairs()
+        candles = [frame for key in keys if (frame := cache.ohlcv(*key)) is not None]
+        analyzed = [entry[0] for key in keys if (entry := cache.analyzed(*key)) is not None]
+        rows = statistics.median(len(frame) for frame in analyzed)
+        held = frame_bytes(candles) + frame_bytes(analyzed)
+        print(f"candle cache after the first iteration, {count} pairs, 5m, SampleStrategy")
+        print(f"  analyzed candles per pair (median): {rows:.0f}; columns: {len(analyzed[0].columns)}")
+        print(f"  candles {frame_bytes(candles) / 2**20:.1f} MiB + analyzed {frame_bytes(analyzed) / 2**20:.1f} MiB")
+        per_pair = held / count
+        print(f"  = {held / 2**20:.1f} MiB, {per_pair / 1024:.0f} KiB per pair, {per_pair / rows:.0f} B per row")
+        print(f"  process RSS growth over start-up and the first iteration: {(rss_after - rss_before) / 2**20:.0f} MiB")
+        await bus.close()
+        await db.close()
 
 
 async def main_pairlists(runs: int) -> None:
@@ -252,11 +298,15 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=3, help="repetitions of the whole measurement (default 3)")
     parser.add_argument("--only-pairlists", action="store_true", help="only the pairlist chain case")
     parser.add_argument("--only-informative", action="store_true", help="only the table with one informative timeframe")
+    parser.add_argument("--memory", action="store_true", help="only the candle cache's memory at the largest --pairs")
     parser.add_argument(
         "--pairs", type=int, nargs="+", default=[10, 50, 200], help="whitelist sizes (default 10 50 200)"
     )
     args = parser.parse_args()
-    if not args.only_pairlists:
-        asyncio.run(main(args.runs, tuple(args.pairs), args.only_informative))
-    if not args.only_informative:
-        asyncio.run(main_pairlists(args.runs))
+    if args.memory:
+        asyncio.run(main_memory(max(args.pairs)))
+    else:
+        if not args.only_pairlists:
+            asyncio.run(main(args.runs, tuple(args.pairs), args.only_informative))
+        if not args.only_informative:
+            asyncio.run(main_pairlists(args.runs))

@@ -167,7 +167,7 @@ def create_app(
                 strategy=strategy,
                 bus=bus,
                 clock=clock,
-                cache=CandleCache(max_rows=1000),
+                cache=CandleCache(),
                 settings_loader=settings_loader,
                 strategy_factory=strategy_for,
                 account=account,

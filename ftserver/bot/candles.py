@@ -68,7 +68,14 @@ class CandleFeed:
         self.cache.retain({(pair, tf, "spot") for pair, tf in keys})
         for pair in [pair for pair in self._signals if (pair, timeframe) not in own]:
             del self._signals[pair]
-        results = await asyncio.gather(*(self._fetch(pair, tf, startup) for pair, tf in keys), return_exceptions=True)
+        # A first fetch of the strategy's timeframe fills the cache (and one more for the forming
+        # candle, dropped), so a chart shows its whole length from the start: steady state holds that
+        # many anyway. Informative timeframes only need what the analysis reads.
+        first = {timeframe: self.cache.max_rows + 1}
+        informative_first = max(startup + 200, 300)
+        results = await asyncio.gather(
+            *(self._fetch(pair, tf, first.get(tf, informative_first)) for pair, tf in keys), return_exceptions=True
+        )
         fresh: list[str] = []
         for (pair, tf), result in zip(keys, results, strict=True):
             if isinstance(result, BaseException):
@@ -98,15 +105,15 @@ class CandleFeed:
                 self.bus.publish(messages.new_candle(pair, timeframe))
             self.bus.publish(messages.analyzed_df(pair, timeframe, "spot", frame.tail(1), analyzed_at))
 
-    async def _fetch(self, pair: str, timeframe: str, startup_candles: int) -> bool:
-        """Merge newly closed candles of ``pair`` into the cache. True when a new candle closed."""
+    async def _fetch(self, pair: str, timeframe: str, first_limit: int) -> bool:
+        """Merge newly closed candles of ``pair`` into the cache (``first_limit`` of them when it holds
+        none yet). True when a new candle closed."""
         step = timeframe_to_ms(timeframe)
         now_ms = int(self.clock.now().timestamp() * 1000)
         last = self.cache.last_candle_date(pair, timeframe)
         async with self._slots:
             if last is None:
-                limit = max(startup_candles + 200, 300)
-                candles = await self.market.fetch_ohlcv(pair, timeframe, limit=limit)
+                candles = await self.market.fetch_ohlcv(pair, timeframe, limit=first_limit)
             else:
                 last_ms = int(last.timestamp() * 1000)
                 if now_ms < last_ms + 2 * step:

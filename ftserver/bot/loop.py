@@ -143,9 +143,7 @@ class TradingLoop:
         self.repo = repo
         self.bus = bus
         self.clock = clock
-        self.candles = CandleFeed(
-            market, bus, clock, cache or CandleCache(max_rows=1000), fetch_concurrency=fetch_concurrency
-        )
+        self.candles = CandleFeed(market, bus, clock, cache or CandleCache(), fetch_concurrency=fetch_concurrency)
         self.prices = Prices(market)
         self.charts = ChartCandles(market, clock)
         self.lock = asyncio.Lock()

@@ -17,6 +17,7 @@ Key = tuple[str, str, str]
 
 class CandleCache:
     def __init__(self, *, max_rows: int = 1500) -> None:
+        """``max_rows``: candles kept per key; 1,500 is the most /pair_candles answers a chart."""
         self.max_rows = max_rows
         self._ohlcv: dict[Key, pd.DataFrame] = {}
         # The newest candle's date per key, kept beside the frames: the bot asks for it for every

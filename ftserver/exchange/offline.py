@@ -19,7 +19,8 @@ from ftserver.exchange.base import Candle, Market, OrderBook, Ticker
 MINUTE_MS = 60_000
 DAY_MS = 86_400_000
 DEFAULT_LIMIT = 500
-MAX_LIMIT = 1500
+# The most one request answers: above the bot's first fetch (1,500 closed candles and the forming one).
+MAX_LIMIT = 2000
 SPREAD = 0.0001
 # Candles open at multiples of their length since the epoch (as ``ftserver.data.timeframes`` aligns
 # them), so weekly candles open on Thursdays, unlike Binance's Monday weeks.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,28 @@ async def test_timeframes_lists_the_exchange_and_strategy_timeframes(sim: Server
     assert answer["exchange_id"] == "sim"
     assert answer["timeframes"][:4] == ["1m", "3m", "5m", "15m"]
     assert "1d" in answer["timeframes"]
+
+
+async def test_strategy_timeframe_answers_1500_candles_from_the_start(sim: Server) -> None:
+    answer = await sim.get("/api/v1/pair_candles", params={"pair": "BTC/USDT", "timeframe": "5m", "limit": 1500})
+    assert answer["length"] == 1500
+    # 1,499 candles of 5 minutes before 11:55 on March 2nd: 5 days 4 h 55 min.
+    assert answer["data_start"] == "2026-02-25 07:00:00+00:00"
+    assert answer["data_stop"] == "2026-03-02 11:55:00+00:00"
+    assert {"rsi", "ema_fast", "enter_long"} <= set(answer["all_columns"])  # the analyzed frame
+
+
+async def test_more_than_1500_candles_is_refused(sim: Server) -> None:
+    response = await sim.client.get(
+        "/api/v1/pair_candles", params={"pair": "BTC/USDT", "timeframe": "5m", "limit": 1501}, headers=basic_auth()
+    )
+    assert 400 <= response.status < 500
+    assert "detail" in await response.json()
+
+
+async def test_charts_asking_together_share_one_fetch(sim: Server) -> None:
+    params = {"pair": "ETH/USDT", "timeframe": "4h", "limit": 30}
+    answers = await asyncio.gather(*(sim.get("/api/v1/pair_candles", params=params) for _ in range(4)))
+    assert all(answer == answers[0] for answer in answers)
+    assert answers[0]["length"] == 30
+    assert sim.client.app[BOT].charts.fetches == 1
