@@ -1,7 +1,8 @@
 // Candles with volume for a pair, the strategy's plot_config indicators (main plot and subplots)
 // plus the columns picked in the browser, entry/exit signals and the bot's trades as markers.
 // Live source: /pair_candles, reloaded when the WebSocket announces a new candle for the pair (and
-// every 30 s); history source: /pair_history (the only one in webserver mode).
+// every 30 s); history source: /pair_history (the only one in webserver mode). A live timeframe the
+// strategy does not analyze comes as plain market candles: no indicators, no signals.
 import { CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers } from 'lightweight-charts';
 import { useEffect, useState } from 'preact/hooks';
 import { heikinAshi, indicatorColumns, readable, toSeries, tradeMarkers } from '../chartdata.js';
@@ -10,7 +11,9 @@ import { Card } from '../components/ui.jsx';
 import { queryParam } from '../router.js';
 import { useLoad, useStore } from '../store.js';
 
+// Offered when the bot does not list its exchange's timeframes (freqtrade has no /timeframes).
 const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d'];
+export const CANDLE_LIMITS = [100, 250, 500, 1000, 1500];
 
 // Indicator columns picked per strategy, kept in this browser.
 function usePicked(strategy) {
@@ -32,7 +35,7 @@ function usePicked(strategy) {
   return [picked, save];
 }
 
-function drawChart(chart, colors, series, markers, { ha, focus }) {
+function drawChart(chart, colors, series, markers, { ha, focus, compact }) {
   const candles = chart.addSeries(CandlestickSeries, {
     upColor: colors.up,
     downColor: colors.down,
@@ -67,6 +70,7 @@ function drawChart(chart, colors, series, markers, { ha, focus }) {
   chart.timeScale().applyOptions({ rightOffset: 6 });
   chart.timeScale().fitContent();
   const count = series.candles.length;
+  if (compact) chart.applyOptions({ rightPriceScale: { visible: false }, leftPriceScale: { visible: false } });
   if (!focus && chart.chartElement().clientWidth < 600 && count > 120) {
     // A phone: the newest 120 candles are readable, 500 are a smear. Scroll back for the rest.
     chart.timeScale().setVisibleLogicalRange({ from: count - 120, to: count + 6 });
@@ -89,9 +93,11 @@ function drawChart(chart, colors, series, markers, { ha, focus }) {
 
 // One pair's chart. `focus`: a time (s) to scroll to, e.g. the opening of a selected trade.
 // `trades`: the trades to mark (a backtest's); by default the bot's own, open and closed.
-export function PairChart({ store, client, pair, timeframe, source = 'live', strategy, timerange, limit = 500, ha, picked = [], focus, onColumns, trades: given }) {
+export function PairChart({ store, client, pair, timeframe, source = 'live', strategy, timerange, limit = 500, ha, picked = [], focus, onColumns, trades: given, height: baseHeight = 420, compact }) {
   const { status, config } = useStore(store);
   const webserver = config?.runmode === 'webserver';
+  // Another timeframe than the strategy's: plain candles from the market, nothing analysed to draw.
+  const plain = source === 'live' && Boolean(config?.timeframe) && timeframe !== config.timeframe;
   const [tick, setTick] = useState(0);
   useEffect(
     () =>
@@ -136,10 +142,11 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
   }, [answer, plotConfig]);
 
   // A plot_config that failed still leaves the candles: draw them without indicators.
-  const series = answer && (plotConfig || plotError) ? toSeries(answer, plotConfig || {}, picked) : null;
+  const series =
+    answer && (plain || plotConfig || plotError) ? toSeries(answer, plain ? {} : plotConfig || {}, plain ? [] : picked) : null;
   const trades = given || [...(status || []), ...(history?.trades || []).filter((trade) => !trade.is_open)];
   const markers = series ? tradeMarkers(trades, pair, series.candles, answer.timeframe_ms) : [];
-  const height = 420 + (series?.subplots.length || 0) * 110;
+  const height = baseHeight + (series?.subplots.length || 0) * 110;
   if (!pair) return <p class="muted">No pair to chart.</p>;
   return (
     <>
@@ -148,7 +155,7 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
           {error}
         </p>
       )}
-      {plotError && <p class="warn small">plot_config: {plotError}</p>}
+      {plotError && !plain && <p class="warn small">plot_config: {plotError}</p>}
       {!error && !series && <p class="muted">Loading…</p>}
       {series && (
         <>
@@ -156,12 +163,17 @@ export function PairChart({ store, client, pair, timeframe, source = 'live', str
             testid="candle-chart"
             height={height}
             inputs={[answer, plotConfig, markers.length, ha, picked.join(','), focus]}
-            draw={(chart, colors) => drawChart(chart, colors, series, markers, { ha, focus })}
+            draw={(chart, colors) => drawChart(chart, colors, series, markers, { ha, focus, compact })}
           />
-          <p class="muted small" data-testid="chart-summary">
-            {answer.pair} {answer.timeframe} · {series.candles.length} candles · {answer.enter_long_signals} entry and{' '}
-            {answer.exit_long_signals} exit signals · {markers.length} trade markers · strategy {answer.strategy}
-          </p>
+          {!compact && (
+            <p class="muted small" data-testid="chart-summary">
+              {answer.pair} {answer.timeframe} · {series.candles.length} candles ·{' '}
+              {plain
+                ? `plain market candles (the strategy analyses ${config.timeframe})`
+                : `${answer.enter_long_signals} entry and ${answer.exit_long_signals} exit signals`}{' '}
+              · {markers.length} trade markers · strategy {answer.strategy}
+            </p>
+          )}
         </>
       )}
     </>
@@ -224,6 +236,13 @@ export function ChartView({ store, client }) {
     [source],
   );
   const chosenTimeframe = timeframe || config?.timeframe || '5m';
+  // Live: the timeframes the bot's exchange offers (a bot without the list gets the usual ones).
+  const [offered] = useLoad(
+    () => (source === 'live' ? client.get('timeframes').catch(() => null) : Promise.resolve(null)),
+    [source],
+  );
+  const timeframes = offered?.timeframes || TIMEFRAMES;
+  const plain = source === 'live' && Boolean(config?.timeframe) && chosenTimeframe !== config.timeframe;
   const [available] = useLoad(
     () => (source === 'history' ? client.get('available_pairs', { timeframe: chosenTimeframe }) : Promise.resolve(null)),
     [source, chosenTimeframe],
@@ -245,8 +264,18 @@ export function ChartView({ store, client }) {
           <select aria-label="Pair" data-testid="chart-pair" value={chosenPair} onChange={(event) => setPair(event.target.value)}>
             {[...new Set([chosenPair, ...pairs])].filter(Boolean).map(option)}
           </select>
-          <select aria-label="Timeframe" value={chosenTimeframe} onChange={(event) => setTimeframe(event.target.value)}>
-            {[...new Set([chosenTimeframe, ...TIMEFRAMES])].map(option)}
+          <select
+            aria-label="Timeframe"
+            data-testid="chart-timeframe"
+            value={chosenTimeframe}
+            onChange={(event) => setTimeframe(event.target.value)}
+          >
+            {[...new Set([...timeframes, chosenTimeframe])].map((item) => (
+              <option key={item} value={item}>
+                {item}
+                {source === 'live' && item === config?.timeframe ? ' (strategy)' : ''}
+              </option>
+            ))}
           </select>
           {!webserver && (
             <select aria-label="Source" data-testid="chart-source" value={source} onChange={(event) => setSource(event.target.value)}>
@@ -270,8 +299,8 @@ export function ChartView({ store, client }) {
               <input type="date" aria-label="To" data-testid="chart-to" value={to} onChange={(event) => setTo(event.target.value)} />
             </>
           ) : (
-            <select aria-label="Candles" value={limit} onChange={(event) => setLimit(Number(event.target.value))}>
-              {[100, 250, 500, 1000].map((item) => (
+            <select aria-label="Candles" data-testid="chart-limit" value={limit} onChange={(event) => setLimit(Number(event.target.value))}>
+              {CANDLE_LIMITS.map((item) => (
                 <option key={item} value={item}>
                   {item} candles
                 </option>
@@ -281,7 +310,7 @@ export function ChartView({ store, client }) {
           <label class="inline">
             <input type="checkbox" data-testid="chart-ha" checked={ha} onChange={(event) => setHa(event.target.checked)} /> Heikin Ashi
           </label>
-          <IndicatorPicker columns={columns} picked={picked} onChange={setPicked} />
+          {!plain && <IndicatorPicker columns={columns} picked={picked} onChange={setPicked} />}
         </div>
       }
     >
