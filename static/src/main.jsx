@@ -19,6 +19,8 @@ import { PerformanceView } from './views/performance.jsx';
 import { TradesView } from './views/trades.jsx';
 import { Workspace } from './views/workspace.jsx';
 import { MoneyView } from './views/money.jsx';
+import { DownloadView } from './views/download.jsx';
+import { MultiChartView } from './views/multichart.jsx';
 import './styles.css';
 
 // [path, label, view]. Trading: the workspace first. Webserver mode has no trading loop (no trades,
@@ -32,12 +34,14 @@ const TRADING_VIEWS = [
   ['/pairs', 'Pairs & locks', PairsView],
   ['/performance', 'Performance', PerformanceView],
   ['/logs', 'Logs', LogsView],
+  ['/charts', 'Multi-chart', MultiChartView],
 ];
 const WEBSERVER_VIEWS = [
   ['/', 'Dashboard', Dashboard],
   ['/chart', 'Chart', ChartView],
   ['/backtest', 'Backtest', BacktestView],
   ['/logs', 'Logs', LogsView],
+  ['/download', 'Download data', DownloadView],
 ];
 
 function initialTheme() {
