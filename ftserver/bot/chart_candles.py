@@ -48,7 +48,7 @@ class ChartCandles:
     def check(self, pair: str, timeframe: str) -> None:
         """``InvalidRequest`` for a timeframe the exchange does not offer, ``NotFound`` for an unknown pair."""
         offered = self.market.timeframes
-        if timeframe not in offered:
+        if offered and timeframe not in offered:  # an exchange that lists none is asked anyway
             raise InvalidRequest(
                 f"Timeframe '{timeframe}' is not offered by {self.market.id}; it offers {', '.join(offered)}"
             )
@@ -68,10 +68,15 @@ class ChartCandles:
         if running is None:
             running = asyncio.ensure_future(self._fetch(pair, timeframe, limit))
             self._running[asked] = running
-            running.add_done_callback(lambda _done: self._running.pop(asked, None))
+            running.add_done_callback(lambda done: self._finished(asked, done))
         # Shielded: one waiter that gives up (a closed HTTP request) does not cancel the others' fetch.
         frame, _limit, fetched_at = await asyncio.shield(running)
         return frame.tail(limit), fetched_at
+
+    def _finished(self, asked: tuple[str, str, int], done: asyncio.Future[tuple[pd.DataFrame, int, datetime]]) -> None:
+        self._running.pop(asked, None)
+        if not done.cancelled():
+            done.exception()  # read here too: every waiter may have gone before the fetch failed
 
     def _fresh(self, timeframe: str, fetched_at: datetime) -> bool:
         now = self.clock.now()
