@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 # What webserver mode answers with 503: the UI must not ask for them at all.
 TRADING_ONLY = re.compile(
     r"/api/v1/(status|count|locks|profit|balance|daily|weekly|monthly|whitelist|blacklist|trades|performance"
-    r"|stats|entries|exits|mix_tags|historic_balance|health|pair_candles)\b"
+    r"|stats|entries|exits|mix_tags|historic_balance|health|pair_candles|timeframes)\b"
 )
 
 
