@@ -363,21 +363,39 @@ def _by_candle(
                 exit_signal=exit_flags[row],
                 exit_tag=exit_tags[row],
             )
-            if not held and now_ms != last_date and rules.may_enter(pair, now):
-                if rules.has_slot(len(open_trades)):
-                    trade = rules.enter(strategy, pair, candle, enter_tags[row], wallet, list(open_trades.values()))
-                    if trade is not None:
-                        open_trades[pair] = trade
-                else:
-                    outcome.rejected_signals += 1
-            trade = open_trades.get(pair)
-            if trade is None:
-                continue
-            closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
-            if closed is not None:
-                rules.closed(open_trades.pop(pair), closed, wallet, outcome)
+            can_open = not held and now_ms != last_date
+            _judge(strategy, rules, wallet, outcome, open_trades, pair, candle, enter_tags[row], can_open=can_open)
         position += 1
     return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
+
+
+def _judge(
+    strategy: Strategy,
+    rules: _Rules,
+    wallet: Wallet,
+    outcome: Outcome,
+    open_trades: dict[str, Trade],
+    pair: str,
+    candle: Candle,
+    tag: str | None,
+    *,
+    can_open: bool,
+) -> None:
+    """One pair on one candle of a walk through time: an entry when it may open one (no lock, a free
+    slot, else a rejected signal), then the open trade's exits within the candle."""
+    if can_open and rules.may_enter(pair, candle.date):
+        if rules.has_slot(len(open_trades)):
+            trade = rules.enter(strategy, pair, candle, tag, wallet, list(open_trades.values()))
+            if trade is not None:
+                open_trades[pair] = trade
+        else:
+            outcome.rejected_signals += 1
+    trade = open_trades.get(pair)
+    if trade is None:
+        return
+    closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
+    if closed is not None:
+        rules.closed(open_trades.pop(pair), closed, wallet, outcome)
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,19 +551,8 @@ def _by_detail_candle(
                     exit_signal=exit_flags[row],
                     exit_tag=exit_tags[row],
                 )
-                if not held and direction and at_ms != last_date and rules.may_enter(pair, at):
-                    if rules.has_slot(len(open_trades)):
-                        trade = rules.enter(strategy, pair, candle, enter_tags[row], wallet, list(open_trades.values()))
-                        if trade is not None:
-                            open_trades[pair] = trade
-                    else:
-                        outcome.rejected_signals += 1
-                trade = open_trades.get(pair)
-                if trade is None:
-                    continue
-                closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
-                if closed is not None:
-                    rules.closed(open_trades.pop(pair), closed, wallet, outcome)
+                can_open = not held and direction and at_ms != last_date
+                _judge(strategy, rules, wallet, outcome, open_trades, pair, candle, enter_tags[row], can_open=can_open)
         position += 1
     return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
 

@@ -8,8 +8,8 @@ kind's "already running" text, a result asked for before its job finished is a 4
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from ftserver.config import Settings
 from ftserver.core.clock import Clock
@@ -37,6 +37,9 @@ from ftserver.rpc.shapes.jobs import (
 )
 
 DEFAULT_TIMEFRAMES = ("1m", "5m")  # what freqtrade downloads when a request names no timeframes
+
+
+Answer = TypeVar("Answer", LookaheadAnalysis, RecursiveAnalysis)
 
 
 class WebserverJobs:
@@ -141,18 +144,7 @@ class WebserverJobs:
         return JobStarted(status="Lookahead analysis started in background.", job_id=job.job_id)
 
     def lookahead_analysis(self, job_id: str) -> LookaheadAnalysis:
-        job = self.registry.get(job_id)
-        if job.category is not JobCategory.LOOKAHEAD_ANALYSIS:
-            raise NotFound("Job not found.")
-        if job.active:
-            return LookaheadAnalysis(status="running", running=True, status_msg="Analysis running", result=None)
-        if job.error is not None:
-            return LookaheadAnalysis(
-                status="error", running=False, status_msg=f"Analysis failed with {job.error}", result=None
-            )
-        return LookaheadAnalysis(
-            status="ended", running=False, status_msg="Analysis ended", result=LookaheadAnalysisResult(**job.result)
-        )
+        return self._analysis(job_id, JobCategory.LOOKAHEAD_ANALYSIS, LookaheadAnalysis, LookaheadAnalysisResult)
 
     # ---- /recursive_analysis ------------------------------------------------------------------
     def start_recursive_analysis(self, body: Mapping[str, Any]) -> JobStarted:
@@ -188,18 +180,20 @@ class WebserverJobs:
         return JobStarted(status="Recursive analysis started in background.", job_id=job.job_id)
 
     def recursive_analysis(self, job_id: str) -> RecursiveAnalysis:
+        return self._analysis(job_id, JobCategory.RECURSIVE_ANALYSIS, RecursiveAnalysis, RecursiveAnalysisResult)
+
+    def _analysis(
+        self, job_id: str, category: JobCategory, answer: Callable[..., Answer], result: Callable[..., Any]
+    ) -> Answer:
+        """An analysis job's answer in freqtrade's states; ``NotFound`` for a job of another kind."""
         job = self.registry.get(job_id)
-        if job.category is not JobCategory.RECURSIVE_ANALYSIS:
+        if job.category is not category:
             raise NotFound("Job not found.")
         if job.active:
-            return RecursiveAnalysis(status="running", running=True, status_msg="Analysis running", result=None)
+            return answer(status="running", running=True, status_msg="Analysis running", result=None)
         if job.error is not None:
-            return RecursiveAnalysis(
-                status="error", running=False, status_msg=f"Analysis failed with {job.error}", result=None
-            )
-        return RecursiveAnalysis(
-            status="ended", running=False, status_msg="Analysis ended", result=RecursiveAnalysisResult(**job.result)
-        )
+            return answer(status="error", running=False, status_msg=f"Analysis failed with {job.error}", result=None)
+        return answer(status="ended", running=False, status_msg="Analysis ended", result=result(**job.result))
 
     # ---- reference lists -----------------------------------------------------------------------
     def markets(self, exchange: str | None, base: str | None, quote: str | None, include_inactive: bool) -> Markets:
