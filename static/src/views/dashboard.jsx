@@ -2,9 +2,9 @@
 import { HistogramSeries, LineSeries } from 'lightweight-charts';
 import { cumulativeProfit, onTimeGrid } from '../chartdata.js';
 import { LwChart } from '../components/chart.jsx';
+import { StoredCandles } from '../components/stored_candles.jsx';
 import { Card, Stat } from '../components/ui.jsx';
 import { money, num, pct, sign } from '../format.js';
-import { navigate } from '../router.js';
 import { useLoad, useStore } from '../store.js';
 import { OpenTradesTable } from './trades.jsx';
 
@@ -31,41 +31,7 @@ function WebserverDashboard({ store, client }) {
           ))}
         </ul>
       </Card>
-      <Card title={`Stored candles (${available?.length ?? 0})`} class="wide" testid="card-data" error={availableError}>
-        {available && !available.pair_interval.length && <p class="muted">No candles stored: download data first.</p>}
-        <div class="table-wrap">
-          <table data-testid="available-pairs">
-            <thead>
-              <tr>
-                <th>Pair</th>
-                <th>Timeframe</th>
-                <th>Candle type</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {(available?.pair_interval || []).map(([pair, timeframe, candleType]) => (
-                <tr key={`${pair}-${timeframe}-${candleType}`} data-pair={pair}>
-                  <td>{pair}</td>
-                  <td>{timeframe}</td>
-                  <td>{candleType}</td>
-                  <td>
-                    <a
-                      href={`/chart?pair=${encodeURIComponent(pair)}&timeframe=${timeframe}`}
-                      onClick={(event) => {
-                        event.preventDefault();
-                        navigate(`/chart?pair=${encodeURIComponent(pair)}&timeframe=${timeframe}`);
-                      }}
-                    >
-                      chart
-                    </a>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </Card>
+      <StoredCandles available={available} error={availableError} empty="No candles stored: download data first." testid="card-data" tableTestid="available-pairs" />
     </div>
   );
 }

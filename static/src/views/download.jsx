@@ -3,8 +3,8 @@
 // (one progress bar per task the server reports), then the stored data (GET /available_pairs) again.
 // The form, the job and the stored-data list each show their own error.
 import { useEffect, useState } from 'preact/hooks';
+import { StoredCandles } from '../components/stored_candles.jsx';
 import { Card } from '../components/ui.jsx';
-import { navigate } from '../router.js';
 import { useLoad, useStore } from '../store.js';
 import { toTimerange } from './chart.jsx';
 
@@ -172,45 +172,13 @@ export function DownloadView({ store, client }) {
     setJobError(null);
     setJobId(id);
   };
-  const rows = available?.pair_interval || [];
   return (
     <div class="grid">
       <Card title="Download data" class="wide" testid="card-download" error={jobError}>
         <DownloadForm client={client} markets={Object.keys(markets?.markets || {})} busy={running} onStarted={start} />
         {job && <JobProgress job={job} />}
       </Card>
-      <Card title={`Stored candles (${rows.length})`} class="wide" testid="card-available" error={availableError}>
-        {available && !rows.length && <p class="muted">No candles stored yet.</p>}
-        <div class="table-wrap">
-          <table data-testid="download-available">
-            <thead>
-              <tr>
-                <th>Pair</th>
-                <th>Timeframe</th>
-                <th>Candle type</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(([pair, timeframe, candleType]) => {
-                const target = `/chart?pair=${encodeURIComponent(pair)}&timeframe=${timeframe}`;
-                return (
-                  <tr key={`${pair}-${timeframe}-${candleType}`} data-pair={pair} data-timeframe={timeframe}>
-                    <td>{pair}</td>
-                    <td>{timeframe}</td>
-                    <td>{candleType || 'spot'}</td>
-                    <td>
-                      <a href={target} onClick={(event) => (event.preventDefault(), navigate(target))}>
-                        chart
-                      </a>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      </Card>
+      <StoredCandles available={available} error={availableError} empty="No candles stored yet." testid="card-available" tableTestid="download-available" />
     </div>
   );
 }
