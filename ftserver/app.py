@@ -24,11 +24,13 @@ from ftserver.consumer.client import ExternalMessageConsumer
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
 from ftserver.core.clock import Clock, SystemClock
+from ftserver.core.instruments import Instruments
 from ftserver.core.startup_heap import freeze_startup_heap
 from ftserver.data.cache import CandleCache
 from ftserver.data.producer_data import ProducerData
 from ftserver.exchange.base import Account, Broker, MarketData
 from ftserver.exchange.factory import create_live_broker, create_market
+from ftserver.exchange.measured import MeasuredAccount, MeasuredBroker, MeasuredMarket
 from ftserver.exchange.paper import PaperBroker
 from ftserver.jobs.registry import JobRegistry
 from ftserver.logs import LogBuffer
@@ -84,6 +86,8 @@ def create_app(
     bus = MessageBus()
     app[keys.SETTINGS] = settings
     app[keys.BUS] = bus
+    instruments = Instruments()
+    app[keys.INSTRUMENTS] = instruments
     if log_buffer is None:  # an empty buffer is falsy (it has a length): test for None
         log_buffer = LogBuffer(settings.internals.log_buffer_size)
     app[keys.LOG_BUFFER] = log_buffer
@@ -157,12 +161,13 @@ def create_app(
             active_broker = PaperBroker(active_market, clock=clock, fee=settings.fee)
         db: Database | None = None
         try:
-            db = await Database.open(settings.db_url)
+            db = await Database.open(settings.db_url, write_timings=instruments.db_writes)
             repo = TradeRepository(db, clock)
             bot = TradingLoop(
                 settings,
-                market=active_market,
-                broker=active_broker,
+                # Every exchange call the bot makes is timed and its failures counted, by method, here.
+                market=MeasuredMarket(active_market, instruments),
+                broker=MeasuredBroker(active_broker, instruments),
                 repo=repo,
                 strategy=strategy,
                 bus=bus,
@@ -170,9 +175,10 @@ def create_app(
                 cache=CandleCache(),
                 settings_loader=settings_loader,
                 strategy_factory=strategy_for,
-                account=account,
+                account=MeasuredAccount(account, instruments) if account is not None else None,
                 producer_data=producer_data,
                 on_reload=app[NOTIFICATIONS].reconfigure if NOTIFICATIONS in app else None,
+                instruments=instruments,
             )
             await bot.startup()
             consumer_config = settings.external_message_consumer

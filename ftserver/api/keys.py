@@ -9,6 +9,7 @@ from aiohttp import web
 from ftserver.api.tokens import TokenService
 from ftserver.api.ws.hub import WsHub
 from ftserver.core.bus import MessageBus
+from ftserver.core.instruments import Instruments
 
 if TYPE_CHECKING:
     from ftserver.api.api_tokens import ApiTokens
@@ -35,3 +36,5 @@ WS_HUB: web.AppKey[WsHub] = web.AppKey("ws_hub", WsHub)
 # API tokens and the audit log (both run modes).
 ACCESS: web.AppKey[AccessStore] = web.AppKey("access")
 API_TOKENS: web.AppKey[ApiTokens] = web.AppKey("api_tokens")
+# What the loop, its exchange calls and the database measured (read by GET /metrics).
+INSTRUMENTS: web.AppKey[Instruments] = web.AppKey("instruments", Instruments)

@@ -10,7 +10,10 @@ Series:
 - ``ftserver_bot_state{state}`` (1 for the current state), ``ftserver_open_trades``, ``ftserver_max_open_trades``,
   ``ftserver_stake_in_trades``, ``ftserver_profit_closed``, ``ftserver_profit_open`` (stake currency),
   ``ftserver_trades_closed_total{exit_reason}``, ``ftserver_last_process_age_seconds``,
-  ``ftserver_storage_writable`` (trade mode only)
+  ``ftserver_storage_writable``, ``ftserver_trades_opened_total{enter_tag}`` (since start),
+  ``ftserver_loop_iteration_duration_seconds``, ``ftserver_exchange_call_duration_seconds{method}``,
+  ``ftserver_exchange_errors_total{method,error}``, ``ftserver_db_write_duration_seconds`` (trade mode only;
+  recorded by the loop, the exchange ports' wrapper and the database into ``core.instruments``)
 - ``ftserver_ws_connections``, ``ftserver_ws_frames_sent_total``, ``ftserver_ws_frames_pending``,
   ``ftserver_ws_slow_disconnects_total``
 - ``ftserver_bus_published_total``, ``ftserver_bus_subscribers``, ``ftserver_bus_dropped_total``,
@@ -25,19 +28,19 @@ from collections.abc import Iterator
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from ftserver.api import keys
 from ftserver.api.openapi import Operation, RouteTable
 from ftserver.api.openapi.route import declaration_of
 from ftserver.core.clock import Clock
+from ftserver.core.instruments import LATENCY_BUCKETS, Durations, Instruments
 from ftserver.errors import FtServerError
 from ftserver.rpc.shapes.money import ExitPerformance, Profit
 
 METRICS_PATH = "/metrics"
 BOT_STATES = ("running", "paused", "stopped")
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class _ServerCollector(Collector):
@@ -62,6 +65,8 @@ class _ServerCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         yield from self._bot()
+        if self._app[keys.RPC].trading:
+            yield from _measured(self._app[keys.INSTRUMENTS])
         hub = self._app[keys.WS_HUB].stats()
         yield GaugeMetricFamily("ftserver_ws_connections", "WebSocket clients served", value=hub["connections"])
         yield CounterMetricFamily("ftserver_ws_frames_sent", "WebSocket frames sent", value=hub["frames_sent"])
@@ -114,6 +119,46 @@ class _ServerCollector(Collector):
             yield GaugeMetricFamily(
                 "ftserver_last_process_age_seconds", "Seconds since the trading loop last finished", value=age
             )
+
+
+def _bound(seconds: float) -> str:
+    return "+Inf" if seconds == float("inf") else repr(float(seconds))
+
+
+def _histogram(name: str, documentation: str, durations: Durations, labels: list[str]) -> HistogramMetricFamily:
+    family = HistogramMetricFamily(name, documentation, labels=labels)
+    for values, series in durations.series().items():
+        buckets = [(_bound(bound), float(count)) for bound, count in series.cumulative(durations.buckets)]
+        family.add_metric(list(values), buckets, sum_value=series.total)
+    return family
+
+
+def _measured(figures: Instruments) -> Iterator[Metric]:
+    """What the loop, the exchange ports' wrapper and the database recorded as they worked."""
+    yield _histogram(
+        "ftserver_loop_iteration_duration_seconds", "Trading loop iteration time", figures.loop_iterations, []
+    )
+    yield _histogram(
+        "ftserver_exchange_call_duration_seconds",
+        "Time of the bot's calls to the exchange, by method (count: calls)",
+        figures.exchange_calls,
+        ["method"],
+    )
+    errors = CounterMetricFamily(
+        "ftserver_exchange_errors", "Exchange calls that failed, by method and error", labels=["method", "error"]
+    )
+    for (method, error), count in figures.exchange_errors.counts().items():
+        errors.add_metric([method, error], float(count))
+    yield errors
+    yield _histogram(
+        "ftserver_db_write_duration_seconds", "Trade database write transaction time", figures.db_writes, []
+    )
+    opened = CounterMetricFamily(
+        "ftserver_trades_opened", "Trades opened since the server started, by enter tag", labels=["enter_tag"]
+    )
+    for (tag,), count in figures.trades_opened.counts().items():
+        opened.add_metric([tag], float(count))
+    yield opened
 
 
 def setup_metrics(app: web.Application, clock: Clock) -> None:

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -45,6 +46,7 @@ from ftserver.config import Settings
 from ftserver.core import messages
 from ftserver.core.bus import MessageBus
 from ftserver.core.clock import Clock
+from ftserver.core.instruments import Instruments
 from ftserver.core.messages import MessageType
 from ftserver.data.cache import CandleCache
 from ftserver.data.history import candle_store_for
@@ -133,8 +135,10 @@ class TradingLoop:
         wallet_refresh_secs: float = 60.0,
         producer_data: ProducerData | None = None,
         on_reload: ReloadListener | None = None,
+        instruments: Instruments | None = None,
     ) -> None:
         self.market = market
+        self.instruments = instruments or Instruments()
         self._on_reload = on_reload
         self.broker = broker
         # Live trading: the wallet is read from the exchange account (dry-run derives it from trades).
@@ -389,15 +393,20 @@ class TradingLoop:
     # ---- one iteration -----------------------------------------------------------------------
     async def run_once(self) -> None:
         async with self._changing():
-            await self.strategy_locks.sync(self.locks, self.clock.now())
-            strategy_answers.bot_loop_start(self.strategy.strategy, self.clock.now())
+            # Wall time, not the bot's clock: how long the work took, whatever time it is in the market.
+            started = time.perf_counter()
             try:
-                await self._process()
+                await self.strategy_locks.sync(self.locks, self.clock.now())
+                strategy_answers.bot_loop_start(self.strategy.strategy, self.clock.now())
+                try:
+                    await self._process()
+                finally:
+                    # Custom data set in callbacks that did not save their trade (custom_exit,
+                    # custom_stoploss without a change): stored before the next iteration reads it.
+                    for trade in self.open_trades:
+                        await self.repo.save_custom_data(trade)
             finally:
-                # Custom data set in callbacks that did not save their trade (custom_exit,
-                # custom_stoploss without a change): stored before the next iteration reads it.
-                for trade in self.open_trades:
-                    await self.repo.save_custom_data(trade)
+                self.instruments.loop_iterations.observe(time.perf_counter() - started)
 
     async def _process(self) -> None:
         await self._refresh_pairlists()
@@ -734,6 +743,7 @@ class TradingLoop:
             self._unsettled_intents = True  # placed but not booked: its intent books it later
             raise
         self._open[trade.id or 0] = trade
+        self.instruments.trades_opened.add(trade.enter_tag or "Other")  # as /entries names it
         self.bus.publish(
             announce.entry_message(
                 MessageType.ENTRY, trade, order, current_rate=self.prices.rate(pair), fiat_currency=self._fiat

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 import aiosqlite
 
+from ftserver.core.instruments import Durations
 from ftserver.errors import ConfigError, StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -288,8 +290,16 @@ def _statements(script: str) -> Iterator[str]:
 class Database:
     """One SQLite database: a serialised writer (``transaction``) and snapshot reads (``fetchall``)."""
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        path: str,
+        write_timings: Durations | None = None,
+    ) -> None:
         self._writer = writer
+        # Each write transaction's duration, waiting for the writer included (for /metrics).
+        self._write_timings = write_timings
         self._reader = reader
         self.path = path
         self._write_lock = asyncio.Lock()
@@ -305,6 +315,7 @@ class Database:
         *,
         busy_timeout_ms: int = 5000,
         migrations: Sequence[Migration] = MIGRATIONS,
+        write_timings: Durations | None = None,
     ) -> Database:
         """Open (creating the file and its directory if needed) and migrate to the newest schema."""
         path = sqlite_path_from_url(db_url)
@@ -325,7 +336,7 @@ class Database:
                 await _configure(reader, busy_timeout_ms)
                 # Reads must never write; this turns a stray write on the read path into an error.
                 await reader.execute("PRAGMA query_only=ON")
-            db = cls(writer, reader, path)
+            db = cls(writer, reader, path, write_timings)
             await db._migrate(migrations)
         except (sqlite3.DatabaseError, StorageUnavailable) as exc:
             await writer.close()
@@ -381,6 +392,16 @@ class Database:
         A failure because the file cannot be written (read-only, full, I/O error) leaves as
         ``StorageUnavailable`` and is remembered in ``write_failure`` until a write commits again.
         """
+        started = time.perf_counter()
+        try:
+            async with self._writing() as conn:
+                yield conn
+        finally:
+            if self._write_timings is not None:
+                self._write_timings.observe(time.perf_counter() - started)
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._write_lock:
             conn = self._writer
             try:

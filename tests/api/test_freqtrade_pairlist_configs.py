@@ -10,6 +10,7 @@ import pytest
 
 from ftserver.app import BOT, create_app
 from ftserver.core.clock import ManualClock
+from ftserver.exchange.measured import MeasuredMarket
 from tests.api.conftest import START, Server, app_settings
 
 # The chain in freqtrade's config_full.example.json (same handlers, same options).
@@ -39,7 +40,9 @@ async def test_freqtrade_pairlists_start_build_a_whitelist_and_trade(
     app = create_app(settings, clock=clock)
     client = await aiohttp_client(app)
     await app[BOT].run_once()
-    server = Server(client, clock, app[BOT].market)
+    measured = app[BOT].market
+    assert isinstance(measured, MeasuredMarket)  # the bot's calls are timed; the sim market is inside
+    server = Server(client, clock, measured.inner)
 
     shown = await server.get("/api/v1/whitelist")
     assert shown["method"] == [step["method"] for step in chain]

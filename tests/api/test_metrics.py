@@ -1,4 +1,7 @@
-"""``GET /metrics`` on the whole server, parsed with prometheus-client's own parser; the sample dashboard."""
+"""``GET /metrics`` on the whole server, parsed with prometheus-client's own parser; the sample dashboard.
+
+What the loop, its exchange calls and the database measured is read after each step of a scripted
+run: the figures must move by exactly what that step did."""
 
 from __future__ import annotations
 
@@ -11,16 +14,22 @@ import pytest
 from aiohttp.test_utils import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from ftserver.api import keys
 from ftserver.app import BOT, create_app
 from ftserver.config import settings_from_dict
 from ftserver.core.clock import ManualClock
+from ftserver.errors import ExchangeUnavailable
+from ftserver.exchange.base import Candle
 from ftserver.exchange.paper import PaperBroker
 from tests.api.conftest import START, app_settings, basic_auth
 from tests.api.test_api_tokens import bearer
+from tests.support.polling import eventually
 from tests.support.scripted_market import ScriptedMarket
 
 
-async def metrics_server(aiohttp_client: Any, tmp_path: Path, clock: ManualClock) -> tuple[TestClient, ScriptedMarket]:
+async def metrics_server(
+    aiohttp_client: Any, tmp_path: Path, clock: ManualClock, market: ScriptedMarket | None = None
+) -> tuple[TestClient, ScriptedMarket]:
     base = app_settings(tmp_path)
     settings = settings_from_dict(
         {
@@ -45,7 +54,7 @@ async def metrics_server(aiohttp_client: Any, tmp_path: Path, clock: ManualClock
             },
         }
     )
-    market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    market = market or ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
     app = create_app(settings, market=market, broker=PaperBroker(market, clock=clock), clock=clock)
     client: TestClient = await aiohttp_client(app)
     await app[BOT].run_once()
@@ -134,3 +143,68 @@ async def test_the_sample_grafana_dashboard_queries_only_series_the_server_expor
     }
     assert queried - exported == set()
     assert len(queried) >= 15
+
+
+class UnreachableCandles(ScriptedMarket):
+    """Its candle requests fail while ``down`` is set, as an exchange that cannot be reached."""
+
+    down = False
+
+    async def fetch_ohlcv(
+        self, pair: str, timeframe: str, since_ms: int | None = None, limit: int | None = None
+    ) -> list[Candle]:
+        if self.down:
+            raise ExchangeUnavailable("binance is not reachable")
+        return await super().fetch_ohlcv(pair, timeframe, since_ms, limit)
+
+
+async def test_loop_iterations_exchange_calls_and_database_writes_are_measured(
+    aiohttp_client: Any, tmp_path: Path
+) -> None:
+    clock = ManualClock(START)
+    market = UnreachableCandles(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
+    client, _ = await metrics_server(aiohttp_client, tmp_path, clock, market)
+
+    async def scrape() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+        return samples(await (await client.get("/metrics", headers=basic_auth())).text())
+
+    def value(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
+        return found.get((name, tuple(sorted(labels.items()))), 0.0)
+
+    iterations = "ftserver_loop_iteration_duration_seconds_count"
+    # Two iterations so far: the one the bot's task runs at start and the one the fixture asked for.
+    await eventually(lambda: client.app[keys.INSTRUMENTS].loop_iterations.series()[()].count == 2)
+    before = await scrape()
+    assert value(before, iterations) == 2
+    # The first fetched both pairs' candles (no informative pairs); the second, in the same minute, had
+    # no closed candle to ask for. Nothing failed.
+    assert value(before, "ftserver_exchange_call_duration_seconds_count", method="fetch_ohlcv") == 2
+    assert value(before, "ftserver_exchange_call_duration_seconds_count", method="load_markets") == 1
+    assert value(before, "ftserver_exchange_errors_total", method="fetch_ohlcv", error="ExchangeUnavailable") == 0
+
+    # Five minutes on, the exchange down: one more iteration asks for both pairs' new candles and fails.
+    market.down = True
+    clock.advance(minutes=5)
+    await client.app[BOT].run_once()
+    after = await scrape()
+    assert value(after, iterations) == 3
+    assert value(after, "ftserver_loop_iteration_duration_seconds_bucket", le="+Inf") == 3
+    assert value(after, "ftserver_loop_iteration_duration_seconds_sum") > value(
+        before, "ftserver_loop_iteration_duration_seconds_sum"
+    )
+    assert value(after, "ftserver_exchange_call_duration_seconds_count", method="fetch_ohlcv") == 4
+    assert value(after, "ftserver_exchange_errors_total", method="fetch_ohlcv", error="ExchangeUnavailable") == 2
+    # The iteration's one write: the probe that checks the database can still be written.
+    db_writes = "ftserver_db_write_duration_seconds_count"
+    assert value(after, db_writes) == value(before, db_writes) + 1
+
+    # A force entry, a market order the paper broker fills at once: its intent, the trade with its
+    # order (settling the intent), then the trade again with the fill booked: three writes.
+    market.down = False
+    entered = await client.post("/api/v1/forceenter", headers=basic_auth(), json={"pair": "ETH/USDT"})
+    assert entered.status == 200
+    entry = await scrape()
+    assert value(entry, db_writes) == value(after, db_writes) + 3
+    assert value(entry, "ftserver_trades_opened_total", enter_tag="force_entry") == 1
+    assert value(entry, "ftserver_exchange_call_duration_seconds_count", method="place_order") == 1
+    assert value(entry, "ftserver_exchange_errors_total", method="place_order", error="ExchangeUnavailable") == 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from ftserver.app import BOT, create_app
 from ftserver.core.clock import ManualClock
+from ftserver.exchange.measured import MeasuredMarket
 from ftserver.exchange.simulated import SimulatedMarket
 from tests.api.conftest import START, Server, app_settings
 
@@ -19,8 +20,9 @@ async def _sim_server(aiohttp_client: Any, tmp_path: Path, configs: list[Any]) -
     app = create_app(configs[0], clock=clock, settings_loader=lambda: configs[-1])
     client = await aiohttp_client(app)
     await app[BOT].run_once()
-    market = app[BOT].market
-    return Server(client, clock, market)
+    measured = app[BOT].market
+    assert isinstance(measured, MeasuredMarket)  # the bot's calls are timed; the sim market is inside
+    return Server(client, clock, measured.inner)
 
 
 async def test_available_pairlists_lists_every_handler_with_its_options(server: Server) -> None:
