@@ -131,7 +131,9 @@ def create_app(
             channels = Notifications(settings, bus, session, clock=clock)
             app[NOTIFICATIONS] = channels
             await channels.start()
-            telegram = TelegramFront(settings, bus, rpc, clock=clock) if settings.telegram.enabled else None
+            telegram = (
+                TelegramFront(settings, bus, rpc, clock=clock, audit=access) if settings.telegram.enabled else None
+            )
             if telegram is not None:
                 app[TELEGRAM] = telegram
                 await telegram.start()

@@ -132,7 +132,7 @@ async def forcelong(ctx: CommandContext, args: Args) -> Reply:
     if args:
         price = float(args[1]) if len(args) > 1 and _is_number(args[1]) else None
         trade = await ctx.rpc.force_enter(args[0], side="long", price=price)
-        return Reply(f"Entered {esc(trade.pair)} (trade {esc(trade.trade_id)}).")
+        return Reply(f"Entered {esc(trade.pair)} (trade {esc(trade.trade_id)}).", trade_id=trade.trade_id)
     pairs = sorted(ctx.rpc.whitelist().whitelist)
     buttons = [(pair, f"force_enter__{pair}_||_long") for pair in pairs] + [("Cancel", "force_enter__cancel")]
     return Reply("Which pair?", grid(buttons, 3))
@@ -360,15 +360,43 @@ REFRESHABLE: Mapping[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# Commands that change the bot (the REST API's control routes): each use goes to the audit log.
+CONTROLS = frozenset(
+    {"start", "stop", "stopentry", "reload_config", "forceexit", "forcelong", "delete", "unlock", "blacklist"}
+)
+
+
+def canonical(name: str) -> str:
+    """The command an alias stands for (``fx`` -> ``forceexit``)."""
+    return ALIASES.get(name, name)
+
+
+def changes_state(name: str, args: Args) -> bool:
+    """Whether ``/name args`` acts on the bot: a control command, except those that only show a keyboard
+    to choose from (``/forceexit`` or ``/forcelong`` without words) or only show a list (``/blacklist``,
+    ``/unlock`` without words)."""
+    command = canonical(name)
+    if command in ("forceexit", "forcelong", "blacklist", "unlock"):
+        return bool(args)
+    return command in CONTROLS
+
+
+def trade_named(name: str, args: Args) -> int | None:
+    """The trade a command's words name (``/forceexit 3``, ``/delete 3``), whether or not it exists."""
+    if canonical(name) in ("forceexit", "delete") and args and args[0].isdigit():
+        return int(args[0])
+    return None
+
+
 async def run_command(ctx: CommandContext, name: str, args: Args) -> Reply:
-    """The reply to ``/name args``; an error the facade raises is the reply's text."""
-    handler, _ = COMMANDS[ALIASES.get(name, name)]
+    """The reply to ``/name args``; an error the facade raises is the reply's text (and its ``error``)."""
+    handler, _ = COMMANDS[canonical(name)]
     try:
         return await handler(ctx, args)
     except FtServerError as exc:
-        return Reply(f"Error: {esc(exc.message)}")
+        return Reply(f"Error: {esc(exc.message)}", error=exc.message)
     except ValueError as exc:
-        return Reply(f"Error: {esc(exc)}")
+        return Reply(f"Error: {esc(exc)}", error=str(exc))
     except Exception:
         log.exception("Telegram command /%s failed", name)
-        return Reply("Error: the command failed; the log has the details.")
+        return Reply("Error: the command failed; the log has the details.", error="the command failed")

@@ -41,8 +41,18 @@ from ftserver.notify.channel import Channel
 from ftserver.notify.delivery import RetryPolicy
 from ftserver.notify.placeholders import NOTIFIABLE_TYPES
 from ftserver.notify.policy import Loudness, loudness, may_send
+from ftserver.rpc.access_port import AccessStore
 from ftserver.rpc.facade import Rpc
-from ftserver.telegram.commands import ALIASES, COMMANDS, REFRESHABLE, CommandContext, run_command
+from ftserver.telegram.audit import CommandAudit
+from ftserver.telegram.commands import (
+    ALIASES,
+    COMMANDS,
+    REFRESHABLE,
+    CommandContext,
+    canonical,
+    changes_state,
+    run_command,
+)
 from ftserver.telegram.notices import notice_text
 from ftserver.telegram.replies import Buttons, Reply, esc
 
@@ -149,8 +159,10 @@ class TelegramFront:
         *,
         clock: Clock,
         poll_timeout: float = 10.0,
+        audit: AccessStore | None = None,
     ) -> None:
         self.settings: TelegramSettings = settings.telegram
+        self._audit = CommandAudit(audit, clock) if audit is not None else None
         show_candle = self.settings.notification_settings.show_candle == "ohlc"
         self.candles = LastCandles(bus) if show_candle else None
         self.ready = asyncio.Event()
@@ -280,7 +292,10 @@ class TelegramFront:
         name = words[0][1:].split("@", 1)[0].lower()
         if name not in COMMANDS and name not in ALIASES:
             return
-        reply = await run_command(self._context, name, words[1:])
+        args = words[1:]
+        reply = await run_command(self._context, name, args)
+        if self._audit is not None and changes_state(name, args):
+            await self._audit.record(update, canonical(name), args, reply, button=False)
         await self._answer(reply)
 
     async def _answer(self, reply: Reply) -> None:
@@ -300,9 +315,19 @@ class TelegramFront:
             name, args = REFRESHABLE[data]
             await self._edit(query, await run_command(self._context, name, args))
         elif data.startswith("force_exit__"):
-            await self._edit(query, await self._force_exit(data.removeprefix("force_exit__")))
+            target = data.removeprefix("force_exit__")
+            reply = await self._force_exit(target)
+            await self._record_button(update, "forceexit", target, reply)
+            await self._edit(query, reply)
         elif data.startswith("force_enter__"):
-            await self._edit(query, await self._force_enter(data.removeprefix("force_enter__")))
+            target = data.removeprefix("force_enter__")
+            reply = await self._force_enter(target)
+            await self._record_button(update, "forcelong", target.partition("_||_")[0], reply)
+            await self._edit(query, reply)
+
+    async def _record_button(self, update: Update, command: str, target: str, reply: Reply) -> None:
+        if self._audit is not None and target != "cancel":
+            await self._audit.record(update, command, [target], reply, button=True)
 
     async def _force_exit(self, target: str) -> Reply:
         if target == "cancel":
@@ -310,7 +335,7 @@ class TelegramFront:
         try:
             return Reply(esc((await self._context.rpc.force_exit(target)).result))
         except FtServerError as exc:
-            return Reply(f"Error: {esc(exc.message)}")
+            return Reply(f"Error: {esc(exc.message)}", error=exc.message)
 
     async def _force_enter(self, target: str) -> Reply:
         if target == "cancel":
@@ -319,8 +344,8 @@ class TelegramFront:
         try:
             trade = await self._context.rpc.force_enter(pair, side=side or "long")
         except FtServerError as exc:
-            return Reply(f"Error: {esc(exc.message)}")
-        return Reply(f"Entered {esc(trade.pair)} (trade {esc(trade.trade_id)}).")
+            return Reply(f"Error: {esc(exc.message)}", error=exc.message)
+        return Reply(f"Entered {esc(trade.pair)} (trade {esc(trade.trade_id)}).", trade_id=trade.trade_id)
 
     async def _edit(self, query: CallbackQuery, reply: Reply) -> None:
         markup = self._keyboard(reply.buttons) if reply.buttons else None

@@ -15,6 +15,9 @@ Buttons = tuple[tuple[tuple[str, str], ...], ...]
 class Reply:
     text: str
     buttons: Buttons = field(default=())
+    # For the audit log: what went wrong (None when the command did what it was asked), the trade it made.
+    error: str | None = None
+    trade_id: int | None = None
 
 
 def esc(value: Any) -> str:

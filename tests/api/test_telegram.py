@@ -189,3 +189,36 @@ async def test_other_chats_and_unlisted_users_get_nothing(chat: Chat) -> None:
     assert front.rejected == 2
     assert not [m for m in chat.api.messages(CHAT) if "Entered" in m.text or "New trade" in m.text]
     assert chat.client.app[BOT].open_trades == []
+
+
+async def test_control_commands_are_audited_like_the_rest_control_routes(chat: Chat) -> None:
+    await chat.ask("/forcelong ETH/USDT", "Entered ETH/USDT (trade 1).")
+    await chat.ask("/status", "Trade ID")  # a read: not recorded
+    keyboard = await chat.ask("/forceexit", "Which trade?")  # a keyboard to choose from: not recorded
+    await chat.press("force_exit__1", on=keyboard, expect="Created exit order for trade 1.")
+    await chat.ask("/fx 99", "Error")  # an alias of /forceexit, for a trade that does not exist
+    await chat.ask("/blacklist", "Blacklist contains 0 pairs")  # only shows it: not recorded
+    await chat.ask("/blacklist XRP/USDT", "Blacklist contains 1 pairs")
+    await chat.ask("/stopentry", "paused")
+    chat.api.command("/stop", chat_id=CHAT, user_id=8, username="mallory")  # refused, never carried out
+    await chat.ask("/start", "running")
+
+    response = await chat.client.get("/api/v1/audit", headers=basic_auth())
+    assert response.status == 200
+    entries = list(reversed((await response.json())["entries"]))  # oldest first
+    assert [(e["route"], e["params"], e["outcome"], e["trade_id"]) for e in entries] == [
+        ("/forcelong", {"args": ["ETH/USDT"]}, "ok", 1),
+        ("/forceexit", {"args": ["1"], "button": True}, "ok", 1),
+        ("/forceexit", {"args": ["99"]}, "invalid argument: no open trade with id 99", 99),
+        ("/blacklist", {"args": ["XRP/USDT"]}, "ok", None),
+        ("/stopentry", {"args": []}, "ok", None),
+        ("/start", {"args": []}, "ok", None),
+    ]
+    for entry in entries:
+        assert (entry["actor"], entry["role"], entry["via"], entry["token_name"]) == (
+            f"telegram:{USER} @alice",
+            "admin",
+            "telegram",
+            None,
+        )
+        assert (entry["method"], entry["client"], entry["status"]) == ("TELEGRAM", f"chat {CHAT}", 0)

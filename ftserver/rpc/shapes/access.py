@@ -35,9 +35,9 @@ class AuditRecord:
     id: int
     at: str = field(metadata=described("ISO 8601, UTC"))
     at_ms: int
-    actor: str = field(metadata=described("the username or the API token's name"))
+    actor: str = field(metadata=described("the username, the API token's name, or telegram:<user id> @<username>"))
     role: str | None
-    via: str = field(metadata=described("basic, jwt, api_token, ws_token, cli, or none (refused)"))
+    via: str = field(metadata=described("basic, jwt, api_token, ws_token, cli, telegram, or none (refused)"))
     token_name: str | None
     client: str
     method: str
