@@ -3,7 +3,8 @@
 Each app has its own registry (no process-wide default registry), so two apps in one process (tests)
 never share figures. Request counts and latencies come from a middleware, labelled by the route as
 declared (bounded cardinality: ``/api/v1/trade/{tradeid}``, not one series per trade id); everything
-else is read when scraped: the bot through the RPC facade, the WebSocket hub, the message bus.
+else is read when scraped: the bot through the RPC facade, the WebSocket hub, the message bus, and
+what the loop, its exchange ports and the trade database recorded as they worked (``core.instruments``).
 
 Series:
 - ``ftserver_api_requests_total{method,route,status}``, ``ftserver_api_request_duration_seconds{method,route}``
@@ -12,8 +13,7 @@ Series:
   ``ftserver_trades_closed_total{exit_reason}``, ``ftserver_last_process_age_seconds``,
   ``ftserver_storage_writable``, ``ftserver_trades_opened_total{enter_tag}`` (since start),
   ``ftserver_loop_iteration_duration_seconds``, ``ftserver_exchange_call_duration_seconds{method}``,
-  ``ftserver_exchange_errors_total{method,error}``, ``ftserver_db_write_duration_seconds`` (trade mode only;
-  recorded by the loop, the exchange ports' wrapper and the database into ``core.instruments``)
+  ``ftserver_exchange_errors_total{method,error}``, ``ftserver_db_write_duration_seconds`` (trade mode only)
 - ``ftserver_ws_connections``, ``ftserver_ws_frames_sent_total``, ``ftserver_ws_frames_pending``,
   ``ftserver_ws_slow_disconnects_total``
 - ``ftserver_bus_published_total``, ``ftserver_bus_subscribers``, ``ftserver_bus_dropped_total``,

@@ -3,8 +3,9 @@
 An entry names the Telegram user (``telegram:<id> @<username>``), the chat as the client, ``TELEGRAM``
 as the method and the command as its route (``/forceexit``, aliases resolved), its words as parameters
 (no Telegram command takes a secret), ``ok`` or the error it answered, and the trade it touched. The
-role is ``admin``: a user Telegram answers may use every command, reload_config included. Status is
-0, as for the command line: there is no HTTP status. Commands that only read are not recorded, as
+role is ``admin``: a user Telegram answers may use every command, reload_config included; a member of
+the chat who is not an authorized user is recorded with no role and the refusal as the outcome. Status
+is 0, as for the command line: there is no HTTP status. Commands that only read are not recorded, as
 GET routes are not. A failed write is logged; the command has already been carried out.
 """
 
@@ -23,6 +24,8 @@ from ftserver.telegram.replies import Reply
 log = logging.getLogger(__name__)
 
 ROLE = "admin"
+# What is recorded for a control command from a member of the chat who is not an authorized user.
+REFUSED = Reply("", error="refused: not an authorized user")
 
 
 class CommandAudit:
@@ -30,7 +33,9 @@ class CommandAudit:
         self._store = store
         self._clock = clock
 
-    async def record(self, update: Update, command: str, args: Sequence[str], reply: Reply, *, button: bool) -> None:
+    async def record(
+        self, update: Update, command: str, args: Sequence[str], reply: Reply, *, button: bool, authorized: bool = True
+    ) -> None:
         """Append the entry for ``/command args`` (typed, or pressed as an inline ``button``)."""
         user, chat = update.effective_user, update.effective_chat
         actor = "telegram:?" if user is None else f"telegram:{user.id}"
@@ -42,7 +47,7 @@ class CommandAudit:
         entry = AuditEntry(
             at=self._clock.now(),
             actor=actor,
-            role=ROLE,
+            role=ROLE if authorized else None,
             via="telegram",
             token_name=None,
             client=f"chat {chat.id}" if chat is not None else "chat ?",

@@ -43,7 +43,7 @@ from ftserver.notify.placeholders import NOTIFIABLE_TYPES
 from ftserver.notify.policy import Loudness, loudness, may_send
 from ftserver.rpc.access_port import AccessStore
 from ftserver.rpc.facade import Rpc
-from ftserver.telegram.audit import CommandAudit
+from ftserver.telegram.audit import REFUSED, CommandAudit
 from ftserver.telegram.commands import (
     ALIASES,
     COMMANDS,
@@ -265,17 +265,21 @@ class TelegramFront:
             )
 
     # ---- receiving -------------------------------------------------------------------------
+    def _in_chat(self, update: Update) -> bool:
+        """From the configured chat (and topic)."""
+        message, chat = update.effective_message, update.effective_chat
+        if chat is None or chat.id != self._chat_id:
+            return False
+        return self._topic_id is None or (message is not None and message.message_thread_id == self._topic_id)
+
     def authorized(self, update: Update) -> bool:
         """Only the configured chat (and topic), and in it only the authorized users when listed."""
-        message = update.effective_message
         chat = update.effective_chat
         user = update.effective_user
-        if chat is None or chat.id != self._chat_id:
+        if not self._in_chat(update):
             self.rejected += 1
-            log.info("Telegram: rejected a message from unauthorized chat %s", chat.id if chat else "?")
-            return False
-        if self._topic_id is not None and (message is None or message.message_thread_id != self._topic_id):
-            self.rejected += 1
+            if chat is None or chat.id != self._chat_id:
+                log.info("Telegram: rejected a message from unauthorized chat %s", chat.id if chat else "?")
             return False
         allowed = self.settings.authorized_users
         if allowed and (user is None or (str(user.id) not in allowed and (user.username or "") not in allowed)):
@@ -286,13 +290,20 @@ class TelegramFront:
 
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
-        if message is None or not message.text or not self.authorized(update):
+        if message is None or not message.text:
             return
         words = message.text.split()
         name = words[0][1:].split("@", 1)[0].lower()
+        args = words[1:]
+        if not self.authorized(update):
+            # A member of the chat who is not an authorized user tried a control command: recorded, as
+            # a refused REST request is. Other chats are not: anyone on Telegram can write to the bot.
+            known = name in COMMANDS or name in ALIASES
+            if self._audit is not None and known and self._in_chat(update) and changes_state(name, args):
+                await self._audit.record(update, canonical(name), args, REFUSED, button=False, authorized=False)
+            return
         if name not in COMMANDS and name not in ALIASES:
             return
-        args = words[1:]
         reply = await run_command(self._context, name, args)
         if self._audit is not None and changes_state(name, args):
             await self._audit.record(update, canonical(name), args, reply, button=False)

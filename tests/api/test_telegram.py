@@ -200,8 +200,11 @@ async def test_control_commands_are_audited_like_the_rest_control_routes(chat: C
     await chat.ask("/blacklist", "Blacklist contains 0 pairs")  # only shows it: not recorded
     await chat.ask("/blacklist XRP/USDT", "Blacklist contains 1 pairs")
     await chat.ask("/stopentry", "paused")
-    chat.api.command("/stop", chat_id=CHAT, user_id=8, username="mallory")  # refused, never carried out
     await chat.ask("/start", "running")
+    chat.api.command("/stop", chat_id=CHAT, user_id=8, username="mallory")  # refused: recorded, not carried out
+    chat.api.command("/stop", chat_id=666, user_id=USER)  # another chat: anyone can write, nothing recorded
+    await chat.ask("/version", "Version")  # updates are handled in order: the two before it were handled
+    assert chat.client.app[BOT].state.value == "running"
 
     response = await chat.client.get("/api/v1/audit", headers=basic_auth())
     assert response.status == 200
@@ -213,7 +216,10 @@ async def test_control_commands_are_audited_like_the_rest_control_routes(chat: C
         ("/blacklist", {"args": ["XRP/USDT"]}, "ok", None),
         ("/stopentry", {"args": []}, "ok", None),
         ("/start", {"args": []}, "ok", None),
+        ("/stop", {"args": []}, "refused: not an authorized user", None),
     ]
+    refused = entries.pop()
+    assert (refused["actor"], refused["role"], refused["via"]) == ("telegram:8 @mallory", None, "telegram")
     for entry in entries:
         assert (entry["actor"], entry["role"], entry["via"], entry["token_name"]) == (
             f"telegram:{USER} @alice",
