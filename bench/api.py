@@ -6,11 +6,12 @@ Compares with freqtrade 2026.9 measured on a machine like this one under the sam
 ping >= 3x, every other endpoint >= 10x, RSS under 250 MB under load, no errors. Also checks
 that the trading loop kept its pace (health.last_process stays fresh) while the API was loaded.
 
-With ``--roles`` the same server is then started again with a trade-role user and metrics enabled,
-and loaded half with a read-role API token and half as that user while ``/metrics`` is scraped every
-second: both tables are printed, and the ratio of each endpoint's rate to the plain run's.
+With ``--roles``, two servers then run side by side: the plain one, and one with a trade-role user and
+metrics enabled, loaded half with a read-role API token and half as that user while its ``/metrics``
+is scraped every second. Endpoints are loaded on both in turns for ``--rounds`` rounds, and each
+endpoint's median rate is printed for both, with their ratio.
 
-Run: .venv/bin/python bench/api.py [--seconds 5] [--trades 10000] [--roles]
+Run: .venv/bin/python bench/api.py [--seconds 5] [--trades 10000] [--roles [--rounds 4]]
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import contextlib
 import json
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -43,6 +44,7 @@ FREQTRADE = {  # requests/s of freqtrade 2026.9, same load (from the project's r
     "pair_candles": 75.0,
 }
 TARGET_RATIO = {"ping": 3.0}
+PATHS = {"pair_candles": "pair_candles?pair=BTC/USDT&timeframe=1m&limit=500"}
 CONCURRENCY = 50
 
 
@@ -142,66 +144,44 @@ ADMIN = basic("ftserver", "ftserver")
 TRADER, TRADER_PASSWORD = "trader", "bench-trader-password"
 
 
-async def run(root: Path, db: Path, seconds: float, trades: int, *, roles: bool) -> dict[str, float]:
-    """Start a server on ``db``, load each endpoint, print the table; the rates by endpoint.
-
-    ``roles``: a trade-role user besides the admin, metrics enabled, and the load sent half with a
-    read-role API token and half as the trade-role user, while ``/metrics`` is scraped every second.
-    """
+async def run(root: Path, db: Path, seconds: float, trades: int) -> None:
+    """Start a server on ``db`` (admin only, metrics off), load each endpoint in turn, print the table."""
     port = free_port()
-    extra: dict[str, str] = {}
-    if roles:
-        trader = {"username": TRADER, "password": TRADER_PASSWORD, "role": "trade"}
-        extra = {"api_server__users": json.dumps([trader]), "api_server__enable_metrics": "true"}
     # initial_state stopped: the seeded open trades stay as they are.
-    server = start_server(root, db, port, initial_state="stopped", **extra)
+    server = start_server(root, db, port, initial_state="stopped")
     proc = psutil.Process(server.pid)
-    origin = f"http://127.0.0.1:{port}"
-    base = f"{origin}/api/v1/"
-    rates: dict[str, float] = {}
+    base = f"http://127.0.0.1:{port}/api/v1/"
     try:
-        connector = aiohttp.TCPConnector(limit=CONCURRENCY + 1)
+        connector = aiohttp.TCPConnector(limit=CONCURRENCY)
         wait_for_ping(port)
         async with aiohttp.ClientSession(connector=connector) as session:
             await session.post(base + "start", headers=ADMIN)
-            credentials = [ADMIN]
-            scraper: MetricsScraper | contextlib.nullcontext[None] = contextlib.nullcontext()
-            if roles:
-                async with session.post(base + "tokens", headers=ADMIN, json={"name": "bench", "role": "read"}) as r:
-                    token = (await r.json())["token"]
-                read_token = {"Authorization": f"Bearer {token}"}
-                credentials = [read_token, basic(TRADER, TRADER_PASSWORD)]
-                scraper = MetricsScraper(session, origin + "/metrics", read_token, interval=1.0)
             await asyncio.sleep(6)  # first loop iteration: candles fetched and analyzed
             idle_rss = proc.memory_info().rss / 1e6
             peak_rss = idle_rss
-            how = (
-                "half with a read-role API token, half as a trade-role user (Basic), /metrics scraped every 1 s"
-                if roles
-                else "as the admin (Basic), metrics off"
+            print(
+                f"REST API, {CONCURRENCY} connections, {seconds:g} s per endpoint, "
+                f"{trades} closed trades in the database"
             )
-            print(f"\nREST API, {CONCURRENCY} connections, {seconds:g} s per endpoint, {trades} closed trades; {how}")
             print(
                 f"{'endpoint':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
                 f"{'freqtrade':>9} {'ratio':>7} {'target':>7} {'RSS MB':>7}"
             )
             worst_staleness = 0.0
-            with scraper:
-                for name, freqtrade_rate in FREQTRADE.items():
-                    path = "pair_candles?pair=BTC/USDT&timeframe=1m&limit=500" if name == "pair_candles" else name
-                    with RssSampler(proc) as rss:
-                        count, errors, latencies = await load(session, base + path, seconds, credentials)
-                    peak_rss = max(peak_rss, rss.peak)
-                    async with session.get(base + "health", headers=ADMIN) as r:
-                        health = json.loads(await r.read())
-                    worst_staleness = max(worst_staleness, time.time() - (health["last_process_ts"] or 0))
-                    rate = rates[name] = count / seconds
-                    target = TARGET_RATIO.get(name, 10.0)
-                    print(
-                        f"{name:<18} {rate:>9.1f} {percentile(latencies, 0.5) * 1000:>8.1f} "
-                        f"{percentile(latencies, 0.99) * 1000:>8.1f} {errors:>6} {freqtrade_rate:>9.1f} "
-                        f"{rate / freqtrade_rate:>6.1f}x {target:>6.0f}x {rss.peak:>7.0f}"
-                    )
+            for name, freqtrade_rate in FREQTRADE.items():
+                with RssSampler(proc) as rss:
+                    count, errors, latencies = await load(session, base + PATHS.get(name, name), seconds, [ADMIN])
+                peak_rss = max(peak_rss, rss.peak)
+                async with session.get(base + "health", headers=ADMIN) as r:
+                    health = json.loads(await r.read())
+                worst_staleness = max(worst_staleness, time.time() - (health["last_process_ts"] or 0))
+                rate = count / seconds
+                target = TARGET_RATIO.get(name, 10.0)
+                print(
+                    f"{name:<18} {rate:>9.1f} {percentile(latencies, 0.5) * 1000:>8.1f} "
+                    f"{percentile(latencies, 0.99) * 1000:>8.1f} {errors:>6} {freqtrade_rate:>9.1f} "
+                    f"{rate / freqtrade_rate:>6.1f}x {target:>6.0f}x {rss.peak:>7.0f}"
+                )
             print(
                 f"server RSS: idle {idle_rss:.0f} MB, peak under load {peak_rss:.0f} MB (sampled every 50 ms;"
                 f" target < 250 MB, ratio {peak_rss / 250:.2f})"
@@ -210,16 +190,77 @@ async def run(root: Path, db: Path, seconds: float, trades: int, *, roles: bool)
                 f"trading loop: oldest last_process seen after a load phase {worst_staleness:.1f} s "
                 f"(throttle 5 s); server still running: {server.poll() is None}"
             )
-            if isinstance(scraper, MetricsScraper):
-                print(
-                    f"/metrics under load: {len(scraper.latencies)} scrapes, {scraper.failures} failed, "
-                    f"{scraper.series} series, p50 {percentile(scraper.latencies, 0.5) * 1000:.1f} ms, "
-                    f"max {max(scraper.latencies, default=0) * 1000:.1f} ms"
-                )
     finally:
         server.terminate()
         server.wait(timeout=15)
-    return rates
+
+
+async def with_roles(root: Path, plain_db: Path, roles_db: Path, seconds: float, rounds: int) -> None:
+    """The plain server beside one with a trade-role user and metrics on, loaded in turns.
+
+    The second server is loaded half with a read-role API token and half as the trade-role user, while
+    its ``/metrics`` is scraped every second. Each round loads every endpoint on both servers, in turn
+    (plain first in even rounds, second in odd ones), so the other engineers' load on a shared machine
+    falls on both alike; the ratio of the two medians is what roles and metrics cost.
+    """
+    trader = {"username": TRADER, "password": TRADER_PASSWORD, "role": "trade"}
+    ports = free_port(), free_port()
+    plain = start_server(root, plain_db, ports[0], initial_state="stopped")
+    scoped = start_server(
+        root,
+        roles_db,
+        ports[1],
+        initial_state="stopped",
+        api_server__users=json.dumps([trader]),
+        api_server__enable_metrics="true",
+    )
+    bases = [f"http://127.0.0.1:{port}/api/v1/" for port in ports]
+    try:
+        for port in ports:
+            wait_for_ping(port)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=2 * CONCURRENCY + 2)) as session:
+            for base in bases:
+                await session.post(base + "start", headers=ADMIN)
+            async with session.post(bases[1] + "tokens", headers=ADMIN, json={"name": "bench", "role": "read"}) as r:
+                read_token = {"Authorization": f"Bearer {(await r.json())['token']}"}
+            credentials = [[ADMIN], [read_token, basic(TRADER, TRADER_PASSWORD)]]
+            await asyncio.sleep(6)  # first loop iterations: candles fetched and analyzed
+            rates: dict[str, list[list[float]]] = {name: [[], []] for name in FREQTRADE}
+            latencies: dict[str, list[list[float]]] = {name: [[], []] for name in FREQTRADE}
+            errors = [0, 0]
+            scraper = MetricsScraper(session, f"http://127.0.0.1:{ports[1]}/metrics", read_token, interval=1.0)
+            with scraper:
+                for round_ in range(rounds):
+                    for name in FREQTRADE:
+                        for which in (0, 1) if round_ % 2 == 0 else (1, 0):
+                            url = bases[which] + PATHS.get(name, name)
+                            count, failed, seen = await load(session, url, seconds, credentials[which])
+                            rates[name][which].append(count / seconds)
+                            latencies[name][which] += seen
+                            errors[which] += failed
+            print(
+                f"\nwith auth roles and metrics beside the plain server, {rounds} rounds of {seconds:g} s per endpoint"
+                " taken in turns: median req/s and p99 over the rounds"
+            )
+            print(f"{'endpoint':<18} {'plain':>9} {'p99 ms':>8} {'roles':>9} {'p99 ms':>8} {'ratio':>6}  per round")
+            for name in FREQTRADE:
+                medians = [statistics.median(rates[name][which]) for which in (0, 1)]
+                p99 = [percentile(latencies[name][which], 0.99) * 1000 for which in (0, 1)]
+                per_round = " ".join(f"{b / a:.2f}" for a, b in zip(*rates[name], strict=True) if a)
+                print(
+                    f"{name:<18} {medians[0]:>9.1f} {p99[0]:>8.1f} {medians[1]:>9.1f} {p99[1]:>8.1f} "
+                    f"{medians[1] / medians[0]:>6.2f}  {per_round}"
+                )
+            print(f"errors: plain {errors[0]}, with roles {errors[1]}")
+            print(
+                f"/metrics under load: {len(scraper.latencies)} scrapes, {scraper.failures} failed, "
+                f"{scraper.series} series, p50 {percentile(scraper.latencies, 0.5) * 1000:.1f} ms, "
+                f"max {max(scraper.latencies, default=0) * 1000:.1f} ms"
+            )
+    finally:
+        for server in (plain, scoped):
+            server.terminate()
+            server.wait(timeout=15)
 
 
 async def main() -> None:
@@ -229,23 +270,21 @@ async def main() -> None:
     parser.add_argument(
         "--roles",
         action="store_true",
-        help="after the plain run, run again with auth roles (read-role token, trade-role user) and metrics scraped",
+        help="then compare with auth roles (read-role token, trade-role user) and metrics scraped, in turns",
     )
+    parser.add_argument("--rounds", type=int, default=4, help="rounds of the --roles comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         db = root / "bench.sqlite"
         await seed(f"sqlite:///{db}", args.trades, 3)
-        # The second run gets the database as seeded, not as the first run's trading loop left it.
-        untouched = root / "bench-roles.sqlite"
-        shutil.copyfile(db, untouched)
-        plain = await run(root, db, args.seconds, args.trades, roles=False)
+        # Each server gets the database as seeded, not as another one's trading loop left it.
+        copies = [root / "plain.sqlite", root / "roles.sqlite"]
+        for copy in copies:
+            shutil.copyfile(db, copy)
+        await run(root, db, args.seconds, args.trades)
         if args.roles:
-            scoped = await run(root, untouched, args.seconds, args.trades, roles=True)
-            print(
-                "\nwith roles and metrics / plain, req/s: "
-                + ", ".join(f"{name} {scoped[name] / plain[name]:.2f}" for name in FREQTRADE if plain.get(name))
-            )
+            await with_roles(root, *copies, args.seconds, args.rounds)
 
 
 if __name__ == "__main__":
