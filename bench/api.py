@@ -215,6 +215,7 @@ async def with_roles(root: Path, plain_db: Path, roles_db: Path, seconds: float,
         api_server__enable_metrics="true",
     )
     bases = [f"http://127.0.0.1:{port}/api/v1/" for port in ports]
+    procs = [psutil.Process(plain.pid), psutil.Process(scoped.pid)]
     try:
         for port in ports:
             wait_for_ping(port)
@@ -227,6 +228,8 @@ async def with_roles(root: Path, plain_db: Path, roles_db: Path, seconds: float,
             await asyncio.sleep(6)  # first loop iterations: candles fetched and analyzed
             rates: dict[str, list[list[float]]] = {name: [[], []] for name in FREQTRADE}
             latencies: dict[str, list[list[float]]] = {name: [[], []] for name in FREQTRADE}
+            # Server CPU time per request: what the other engineers' load on the machine changes least.
+            cpu_per_request: dict[str, list[list[float]]] = {name: [[], []] for name in FREQTRADE}
             errors = [0, 0]
             scraper = MetricsScraper(session, f"http://127.0.0.1:{ports[1]}/metrics", read_token, interval=1.0)
             with scraper:
@@ -234,22 +237,29 @@ async def with_roles(root: Path, plain_db: Path, roles_db: Path, seconds: float,
                     for name in FREQTRADE:
                         for which in (0, 1) if round_ % 2 == 0 else (1, 0):
                             url = bases[which] + PATHS.get(name, name)
+                            before = sum(procs[which].cpu_times()[:2])
                             count, failed, seen = await load(session, url, seconds, credentials[which])
+                            used = sum(procs[which].cpu_times()[:2]) - before
+                            cpu_per_request[name][which].append(used / max(count, 1))
                             rates[name][which].append(count / seconds)
                             latencies[name][which] += seen
                             errors[which] += failed
             print(
                 f"\nwith auth roles and metrics beside the plain server, {rounds} rounds of {seconds:g} s per endpoint"
-                " taken in turns: median req/s and p99 over the rounds"
+                " taken in turns: median req/s, p99 over the rounds, and the server's median CPU time per request"
             )
-            print(f"{'endpoint':<18} {'plain':>9} {'p99 ms':>8} {'roles':>9} {'p99 ms':>8} {'ratio':>6}  per round")
+            print(
+                f"{'endpoint':<18} {'plain':>9} {'p99 ms':>8} {'CPU us':>8} {'roles':>9} {'p99 ms':>8} {'CPU us':>8} "
+                f"{'req/s':>6} {'CPU':>6}  req/s ratio per round"
+            )
             for name in FREQTRADE:
                 medians = [statistics.median(rates[name][which]) for which in (0, 1)]
                 p99 = [percentile(latencies[name][which], 0.99) * 1000 for which in (0, 1)]
+                cpu = [statistics.median(cpu_per_request[name][which]) * 1e6 for which in (0, 1)]
                 per_round = " ".join(f"{b / a:.2f}" for a, b in zip(*rates[name], strict=True) if a)
                 print(
-                    f"{name:<18} {medians[0]:>9.1f} {p99[0]:>8.1f} {medians[1]:>9.1f} {p99[1]:>8.1f} "
-                    f"{medians[1] / medians[0]:>6.2f}  {per_round}"
+                    f"{name:<18} {medians[0]:>9.1f} {p99[0]:>8.1f} {cpu[0]:>8.1f} {medians[1]:>9.1f} {p99[1]:>8.1f} "
+                    f"{cpu[1]:>8.1f} {medians[1] / medians[0]:>6.2f} {cpu[1] / cpu[0]:>6.2f}  {per_round}"
                 )
             print(f"errors: plain {errors[0]}, with roles {errors[1]}")
             print(
