@@ -178,14 +178,28 @@ def setup_metrics(app: web.Application, clock: Clock) -> None:
     collector = _ServerCollector(app, clock)
     registry.register(collector)
 
+    # Each series' child, found once: ``labels()`` costs a lock and a lookup on every request (about
+    # 1.4 µs of the 2.2 the two series took). Bounded like the series: declared routes x methods x statuses.
+    timers: dict[tuple[str, str], Histogram] = {}
+    counters: dict[tuple[str, str, int], Counter] = {}
+
     @web.middleware
     async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         started = time.perf_counter()
         response = await handler(request)
+        elapsed = time.perf_counter() - started
         declaration = declaration_of(request.match_info.route)
         route = declaration.canonical if declaration is not None else "other"
-        latency.labels(request.method, route).observe(time.perf_counter() - started)
-        requests.labels(request.method, route, str(response.status)).inc()
+        timer = timers.get((request.method, route))
+        if timer is None:
+            timer = timers[(request.method, route)] = latency.labels(request.method, route)
+        timer.observe(elapsed)
+        counter = counters.get((request.method, route, response.status))
+        if counter is None:
+            counter = counters[(request.method, route, response.status)] = requests.labels(
+                request.method, route, str(response.status)
+            )
+        counter.inc()
         return response
 
     # Just inside the request log: it counts the statuses the client got, and the time of every layer.
