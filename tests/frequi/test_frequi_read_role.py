@@ -101,7 +101,7 @@ def test_frequi_as_a_read_user_shows_every_view_and_controls_fail_with_the_403(
         assert refused == [], refused
 
         page.goto(bot.url + "/trade")
-        page.locator("[title^='Stop Trading']").click()
+        page.locator("[title^='Stop Trading']").first.click()
         with page.expect_response(_posted("/api/v1/stop")) as stop:
             page.get_by_role("button", name="Ok").click()
         assert stop.value.status == 403
@@ -109,8 +109,8 @@ def test_frequi_as_a_read_user_shows_every_view_and_controls_fail_with_the_403(
         expect(page.get_by_text("Error stopping bot.").first).to_be_visible()
 
         # FreqUI shows the answer's ``error`` (the same text as ``detail``) when a force entry fails.
-        page.locator("[title^='Force enter']").click()
-        page.get_by_label("Pair").fill("ETH/USDT")
+        page.locator("[title^='Force enter']").first.click()
+        page.get_by_role("dialog").get_by_label("Pair").first.fill("ETH/USDT")
         with page.expect_response(_posted("/api/v1/forcebuy")) as entry:
             page.get_by_role("button", name="Enter Position").click()
         denied = f"This needs the trade role; {VIEWER} has the read role"
