@@ -122,7 +122,7 @@ def test_frequi_as_a_read_user_shows_every_view_and_controls_fail_with_the_403(
         # Nothing was done, and both refusals are in the audit log under the read user's name.
         assert bot.call("GET", "show_config")["state"] == "running"
         entries = bot.call("GET", "audit?limit=10")["entries"]
-        refusals = [(e["route"], e["status"]) for e in entries if e["actor"] == VIEWER and e["method"] == "POST"]
-        assert refusals == [("/api/v1/forcebuy", 403), ("/api/v1/stop", 403)]  # newest first
+        refusals = [(e["route"], e["outcome"]) for e in entries if e["actor"] == VIEWER and e["status"] == 403]
+        assert refusals == [("/api/v1/forcebuy", denied), ("/api/v1/stop", stop.value.json()["detail"])]  # newest first
     finally:
         context.close()
