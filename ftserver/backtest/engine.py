@@ -28,7 +28,7 @@ from ftserver.bot.protection_settings import declared_protections, strategy_prot
 from ftserver.config.sections import ProtectionSettings
 from ftserver.data.history import CandleStore
 from ftserver.data.timeframes import timeframe_to_seconds
-from ftserver.decide import strategy_answers
+from ftserver.decide import position, strategy_answers
 from ftserver.errors import InvalidRequest, StrategyError
 from ftserver.exchange.base import Market
 from ftserver.strategy.base import Strategy
@@ -205,15 +205,19 @@ def simulate_analysis(
         timeframe=timeframe,
         detail={pair: DetailCandles.of(frame) for pair, frame in data.detail.items() if pair in analysis.signals},
         detail_minutes=timeframe_to_seconds(settings.timeframe_detail) // 60 if settings.timeframe_detail else 0,
+        position_adjustment=position.adjustment_enabled(
+            bool(settings.config.get("position_adjustment_enable", False)),
+            bool(getattr(strategy, "position_adjustment_enable", False)),
+        ),
+        max_entry_adjustments=position.max_entry_adjustments(
+            int(settings.config.get("max_entry_position_adjustment", -1)),
+            int(getattr(strategy, "max_entry_position_adjustment", -1)),
+        ),
     )
 
 
 def _refuse_unsimulated(settings: BacktestSettings, strategy: Any) -> None:
     """What the simulation does not follow yet is refused, never silently ignored."""
-    if getattr(strategy, "position_adjustment_enable", False):
-        raise InvalidRequest(
-            f"Strategy {strategy.name}: position_adjustment_enable is not simulated by this backtester yet"
-        )
     if getattr(strategy, "can_short", False):
         raise InvalidRequest(f"Strategy {strategy.name}: can_short is not simulated (ftserver trades spot only)")
 

@@ -16,8 +16,11 @@ an entry on.
 
 Entries on a locked pair are refused (``lock_book``: the protections' locks after each exit, and the
 strategy's own). With ``timeframe_detail`` a third walk splits each candle with something to do into
-its detail candles (``_by_detail_candle``). Spot, long trades, one entry and one exit per trade:
-position adjustment is refused with a clear error until it is simulated.
+its detail candles (``_by_detail_candle``). With position adjustment the strategy's
+``adjust_trade_position`` is asked at each candle's open before the exits (``decide.position`` reads
+its answer, as in the live bot): an added entry or a partial exit fills at the open, and the trade
+keeps its orders, from which its average, amount, stake and profit are recomputed. Spot, long trades;
+a limit order the candle never reaches is not placed (freqtrade would keep it open).
 """
 
 from __future__ import annotations
@@ -39,14 +42,14 @@ from ftserver.backtest.exit_walk import PairColumns, walk_to_exit, walks_by_trad
 from ftserver.backtest.lock_book import LockBook
 from ftserver.backtest.price_ticks import MonthTicks
 from ftserver.backtest.records import LEFT_OPEN_EXIT_REASON, BacktestOrder, BacktestTrade
-from ftserver.decide import strategy_answers
+from ftserver.decide import position, strategy_answers
 from ftserver.decide.candle_exit import Candle, candle_exits, close_rate
 from ftserver.decide.entry import max_stake, min_stake, unlimited_stake
 from ftserver.decide.exit_checks import check_after_fill
 from ftserver.decide.protections.rule import ProtectionSettings
 from ftserver.exchange.base import Market
 from ftserver.exchange.order_rules import round_down, round_nearest
-from ftserver.models import ExitReason, Trade
+from ftserver.models import ExitReason, Order, OrderSide, OrderStatus, OrderType, Trade
 from ftserver.strategy.base import Strategy
 from ftserver.strategy.pair_locks import MemoryPairLocks
 
@@ -115,12 +118,16 @@ def simulate(
     timeframe: str | None = None,
     detail: Mapping[str, DetailCandles] | None = None,
     detail_minutes: int = 0,
+    position_adjustment: bool = False,
+    max_entry_adjustments: int = -1,
 ) -> Outcome:
     """Run the trades of ``signals`` (pair -> prepared candles, in pairlist order). ``price_ticks``:
     each pair's price step by month (``price_ticks.ticks_by_month``); the market's step otherwise.
     ``protections``: the rules that lock pairs after exits (none unless protections are enabled);
     ``timeframe``: the candles' timeframe as text (the minutes' when not given); ``detail``: each
-    pair's candles of the smaller ``detail_minutes`` timeframe (``timeframe_detail``)."""
+    pair's candles of the smaller ``detail_minutes`` timeframe (``timeframe_detail``);
+    ``position_adjustment``: ask the strategy's ``adjust_trade_position`` on every candle of an open
+    trade (at most ``max_entry_adjustments`` added entries, -1 for no limit)."""
     clock = _Clock()
     # The strategy's own lock_pair/is_pair_locked work in backtest time.
     strategy.pair_locks = MemoryPairLocks(now=clock.now)
@@ -134,11 +141,13 @@ def simulate(
         ticks={pair: MonthTicks(series) for pair, series in (price_ticks or {}).items()},
         book=book,
         clock=clock,
+        adjusts=position_adjustment,
+        max_adjustments=max_entry_adjustments,
     )
     if detail:
         outcome = _by_detail_candle(strategy, signals, wallet, rules, detail, detail_minutes, progress, should_stop)
     else:
-        run = _by_trade if walks_by_trade(strategy) else _by_candle
+        run = _by_trade if walks_by_trade(strategy) and not position_adjustment else _by_candle
         outcome = run(strategy, signals, wallet, rules, progress, should_stop)
     outcome.locks = book.records()
     return outcome
@@ -164,10 +173,15 @@ class _Rules:
     ticks: Mapping[str, MonthTicks]
     book: LockBook
     clock: _Clock
+    adjusts: bool = False
+    max_adjustments: int = -1
+    # Profit of partial exits already added to the wallet, per open trade (by identity).
+    booked: dict[int, float] = field(default_factory=dict)
 
     def closed(self, trade: Trade, closed: BacktestTrade, wallet: Wallet, outcome: Outcome) -> None:
-        """Book an exit: the wallet gets its profit, the protections see it."""
-        wallet.closed_profit += closed.profit_abs
+        """Book an exit: the wallet gets its profit (less what its partial exits already gave), the
+        protections see it."""
+        wallet.closed_profit += closed.profit_abs - self.booked.pop(id(trade), 0.0)
         outcome.trades.append(closed)
         self.book.after_exit(trade)
 
@@ -183,6 +197,7 @@ class _Rules:
             strategy, pair, candle, tag, wallet, open_trades,
             stake_amount=self.stake_amount, max_open_trades=self.max_open_trades, fee=self.fee,
             market=self.markets.get(pair), timeframe_minutes=self.timeframe_minutes, ticks=self.ticks.get(pair),
+            with_orders=self.adjusts,
         )  # fmt: skip
 
     def has_slot(self, open_count: int) -> bool:
@@ -393,7 +408,11 @@ def _judge(
     trade = open_trades.get(pair)
     if trade is None:
         return
-    closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
+    closed = (
+        _adjust_position(strategy, rules, wallet, list(open_trades.values()), trade, candle) if rules.adjusts else None
+    )
+    if closed is None:
+        closed = _exit_within(strategy, trade, candle, rules.timeframe_minutes)
     if closed is not None:
         rules.closed(open_trades.pop(pair), closed, wallet, outcome)
 
@@ -587,6 +606,7 @@ def _enter(
     market: Market | None,
     timeframe_minutes: int,
     ticks: MonthTicks | None,
+    with_orders: bool = False,
 ) -> Trade | None:
     rate = candle.open
     price_tick = ticks.at(int(candle.date.timestamp() * 1000)) if ticks is not None else None
@@ -640,9 +660,140 @@ def _enter(
         amount_precision=market.amount_precision if market else None,
         price_precision=price_tick,
     )
+    if with_orders:
+        trade.orders.append(_filled_order(trade, trade.entry_side, amount, rate, candle.date, tag))
     trade.set_initial_stoploss(strategy.stoploss, candle.date)
     check_after_fill(trade, strategy, rate, candle.date)
     return trade
+
+
+def _filled_order(trade: Trade, side: OrderSide, amount: float, rate: float, when: datetime, tag: str | None) -> Order:
+    """An order filled at once (``rate`` within the candle), as a backtest books it."""
+    fee = trade.fee_open if side == trade.entry_side else trade.fee_close
+    return Order(
+        ft_trade_id=0,
+        ft_order_side=side,
+        ft_pair=trade.pair,
+        order_id=str(len(trade.orders) + 1),
+        order_type=OrderType.MARKET,
+        side=side,
+        amount=amount,
+        price=rate,
+        status=OrderStatus.CLOSED,
+        filled=amount,
+        average=rate,
+        cost=amount * rate * (1 + fee),
+        order_date=when,
+        order_filled_date=when,
+        order_update_date=when,
+        ft_order_tag=tag,
+        ft_amount=amount,
+        ft_price=rate,
+    )
+
+
+_NO_LIMITS = Market(symbol="", base="", quote="")
+
+
+def _adjust_position(
+    strategy: Strategy,
+    rules: _Rules,
+    wallet: Wallet,
+    open_trades: list[Trade],
+    trade: Trade,
+    candle: Candle,
+) -> BacktestTrade | None:
+    """The strategy's ``adjust_trade_position`` at the candle's open (freqtrade asks it before the exits):
+    an added entry at the open, or a partial exit there (the closed trade when it sold everything)."""
+    rate = candle.open
+    market = rules.markets.get(trade.pair)
+    limits = market or _NO_LIMITS
+    lowest = min_stake(market, rate, -0.1, 1.0, 0.05) if market else None
+    highest = max_stake(market, rate, 1.0) if market else math.inf
+    available = wallet.available(open_trades)
+    answer = strategy_answers.adjust_trade_position(
+        strategy,
+        trade,
+        candle.date,
+        entry_rate=rate,
+        exit_rate=rate,
+        min_stake=lowest,
+        max_stake=min(highest, available),
+    )
+    stake, tag = position.read_answer(answer)
+    decision = position.decide_adjustment(
+        trade, stake, tag, market=limits, exit_rate=rate, stoploss=-0.1,
+        max_entry_adjustments=rules.max_adjustments, paused=False,
+    )  # fmt: skip
+    if isinstance(decision, position.AddEntry):
+        _add_entry(strategy, trade, decision, candle, market, available)
+        return None
+    if isinstance(decision, position.PartialExit):
+        return _partial_exit(strategy, rules, wallet, trade, decision, candle)
+    return None
+
+
+def _add_entry(
+    strategy: Strategy,
+    trade: Trade,
+    decision: position.AddEntry,
+    candle: Candle,
+    market: Market | None,
+    available: float,
+) -> None:
+    rate = candle.open
+    if _order_type(strategy, "entry") == "limit":
+        answer = strategy_answers.custom_entry_price(strategy, trade.pair, candle.date, rate, decision.tag, "long")
+        if answer is not None and answer != rate:
+            rate = round_nearest(answer, trade.price_precision)
+        rate = min(rate, candle.high)
+    lowest = (min_stake(market, rate, 0.0, 1.0, 0.05) if market else None) or 0.0
+    highest = max_stake(market, rate, 1.0) if market else math.inf
+    # freqtrade's stake check for an added entry: within the market's limits and the balance, the
+    # whole position staying below the market's maximum, small stakes raised to the minimum by 30 % at most.
+    allowed = min(highest, available, highest - trade.stake_amount)
+    stake = decision.stake
+    if lowest > allowed:
+        return
+    if stake < lowest:
+        if stake * 1.3 < lowest:
+            return
+        stake = lowest
+    stake = min(stake, allowed)
+    amount = round_down(stake / rate, trade.amount_precision)
+    if not amount or not candle.low <= rate <= candle.high:
+        return  # nothing to buy on the grid, or a limit the candle never reached (not simulated)
+    trade.orders.append(_filled_order(trade, trade.entry_side, amount, rate, candle.date, decision.tag))
+    trade.recalc_from_orders(candle.date)
+    check_after_fill(trade, strategy, rate, candle.date)
+
+
+def _partial_exit(
+    strategy: Strategy, rules: _Rules, wallet: Wallet, trade: Trade, decision: position.PartialExit, candle: Candle
+) -> BacktestTrade | None:
+    rate = candle.open
+    reason = ExitReason.PARTIAL_EXIT.value
+    if _order_type(strategy, "exit") == "limit":
+        answer = strategy_answers.custom_exit_price(
+            strategy, trade, candle.date, rate, trade.calc_profit_ratio(rate), reason
+        )
+        if answer is not None:
+            rate = max(answer, candle.low)
+    if not strategy_answers.confirm_trade_exit(
+        strategy, trade, _order_type(strategy, "exit"), decision.amount, rate,
+        _time_in_force(strategy, "exit"), reason, candle.date,
+    ):  # fmt: skip
+        return None
+    rate = round_nearest(rate, trade.price_precision)
+    if decision.amount >= trade.amount:
+        return _close(trade, rate, candle.date, reason)
+    before = trade.realized_profit
+    trade.orders.append(_filled_order(trade, trade.exit_side, decision.amount, rate, candle.date, decision.tag))
+    trade.recalc_from_orders(candle.date)
+    gained = trade.realized_profit - before
+    wallet.closed_profit += gained
+    rules.booked[id(trade)] = rules.booked.get(id(trade), 0.0) + gained
+    return None
 
 
 def _exit_within(strategy: Strategy, trade: Trade, candle: Candle, timeframe_minutes: int) -> BacktestTrade | None:
@@ -669,6 +820,8 @@ def _exit_within(strategy: Strategy, trade: Trade, candle: Candle, timeframe_min
 
 
 def _close(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTrade:
+    if trade.orders:
+        return _close_with_orders(trade, rate, when, reason)
     profit_abs = trade.calc_profit(rate)
     profit_ratio = trade.calc_profit_ratio(rate)
     # The trade as the protections read a closed one.
@@ -718,4 +871,55 @@ def _close(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTr
         max_rate=trade.max_rate,
         enter_tag=trade.enter_tag,
         orders=(entry, exit_order),
+    )
+
+
+def _close_with_orders(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTrade:
+    """A trade whose position was adjusted: the last exit sells what is left; its profit is every
+    exit's together, over what all its entries cost (freqtrade's figures of such a trade)."""
+    amount, stake = trade.amount, trade.stake_amount
+    trade.orders.append(_filled_order(trade, trade.exit_side, amount, rate, when, reason))
+    trade.recalc_from_orders(when)
+    profit_abs = trade.realized_profit
+    profit_ratio = trade.realized_ratio()
+    trade.is_open = False
+    trade.close_date = when
+    trade.close_rate = rate
+    trade.close_profit = profit_ratio
+    trade.close_profit_abs = profit_abs
+    trade.exit_reason = reason
+    orders = tuple(
+        BacktestOrder(
+            side=str(order.ft_order_side),
+            is_entry=order.ft_order_side == trade.entry_side,
+            amount=order.filled,
+            price=order.safe_price,
+            cost=order.cost,
+            filled_at=order.order_filled_date,
+            tag=order.ft_order_tag,
+        )
+        for order in trade.orders
+    )
+    return BacktestTrade(
+        pair=trade.pair,
+        open_date=trade.open_date,
+        close_date=when,
+        open_rate=trade.open_rate,
+        close_rate=rate,
+        amount=amount,
+        stake_amount=stake,
+        profit_ratio=profit_ratio,
+        profit_abs=profit_abs,
+        exit_reason=reason,
+        fee_open=trade.fee_open,
+        fee_close=trade.fee_close,
+        max_stake_amount=trade.max_stake_amount,
+        initial_stop_loss_abs=trade.initial_stop_loss,
+        initial_stop_loss_ratio=trade.initial_stop_loss_pct,
+        stop_loss_abs=trade.stop_loss,
+        stop_loss_ratio=trade.stop_loss_pct,
+        min_rate=trade.min_rate,
+        max_rate=trade.max_rate,
+        enter_tag=trade.enter_tag,
+        orders=orders,
     )

@@ -65,6 +65,7 @@ def _store_candles(stub: Any, datadir: Path, detail: str | None) -> None:
 
 
 PROTECTED = {"Protected"}  # run with --enable-protections
+ADJUSTING = {"AddsOnDips"}  # adjusts its positions
 
 
 async def _freqtrade_stats(config_file: Path, root: Path, strategy: str, detail: str | None) -> dict[str, Any]:
@@ -154,6 +155,7 @@ def _differences(theirs: list[dict[str, Any]], ours: list[dict[str, Any]]) -> li
         ("TrailingWithExitSignal", "1m"),
         ("CustomStoploss", "1m"),
         ("Protected", "1m"),
+        ("AddsOnDips", None),
     ],
 )
 async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, detail: str | None, tmp_path: Path) -> None:
@@ -172,3 +174,25 @@ async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, detail: s
     problems = _differences(theirs, ours)
     assert not problems, f"{len(problems)} differences of {len(theirs)} trades:\n" + "\n".join(problems[:40])
     assert _locks(our_stats) == _locks(their_stats)
+    # Every order of every trade (added entries and partial exits included) is the same too.
+    mine = [_orders(t) for t in sorted(ours, key=_key)]
+    assert len(mine) == len(theirs)
+    for got, wanted in zip(mine, [_orders(t) for t in sorted(theirs, key=_key)], strict=True):
+        assert [o[:2] + o[4:] for o in got] == [o[:2] + o[4:] for o in wanted]
+        for a, b in zip(got, wanted, strict=True):
+            assert abs(a[2] - b[2]) <= TOLERANCE * max(1.0, abs(b[2])) and abs(a[3] - b[3]) <= TOLERANCE * b[3], (a, b)
+    if strategy in ADJUSTING:
+        # What is left of an adjusted position at its last exit, and the most it held.
+        for a, b in zip(sorted(ours, key=_key), sorted(theirs, key=_key), strict=True):
+            for column in ("amount", "stake_amount", "max_stake_amount"):
+                assert abs(a[column] - b[column]) <= TOLERANCE * max(1.0, abs(b[column])), (column, a, b)
+        tags = {order["ft_order_tag"] for trade in theirs for order in trade["orders"]}
+        assert {"dip", "half"} <= tags, "the comparison must include added entries and partial exits"
+
+
+def _orders(trade: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (o["ft_order_side"], o["order_filled_timestamp"], float(o["amount"]), float(o["safe_price"]),
+         o["ft_order_tag"] or None)
+        for o in trade["orders"]
+    ]  # fmt: skip

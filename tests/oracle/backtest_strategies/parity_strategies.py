@@ -85,3 +85,25 @@ class Protected(RoiStoplossOnly):
             {"method": "MaxDrawdown", "lookback_period_candles": 48, "trade_limit": 3,
              "stop_duration_candles": 12, "max_allowed_drawdown": 0.03},
         ]  # fmt: skip
+
+
+class AddsOnDips(RoiStoplossOnly):
+    """Position adjustment: one more entry of 100 after each further 0.6 % dip (at most two), half
+    the position sold once the trade is 0.8 % up."""
+
+    minimal_roi = {"0": 0.015}
+    stoploss = -0.04
+    position_adjustment_enable = True
+    max_entry_position_adjustment = 2
+
+    def adjust_trade_position(
+        self, trade: Trade, current_time: datetime, current_rate: float, current_profit: float,
+        min_stake: float | None, max_stake: float, current_entry_rate: float, current_exit_rate: float,
+        current_entry_profit: float, current_exit_profit: float, **kwargs,
+    ):  # fmt: skip
+        entries = trade.nr_of_successful_entries
+        if current_profit > 0.008 and trade.nr_of_successful_exits == 0:
+            return -(trade.stake_amount / 2), "half"
+        if current_profit < -0.006 * entries and entries < 3:
+            return 100.0, "dip"
+        return None

@@ -366,3 +366,55 @@ def test_with_detail_a_pair_whose_trade_closed_waits_for_the_next_candle() -> No
         (T0, "stop_loss"),
         (T0 + 2 * STEP, "force_exit"),
     ]
+
+
+class AddsOnceSellsHalf(Plain):
+    """Adds 80 of stake once the price is 15 % down, sells half its stake once 5 % up."""
+
+    stoploss = -0.5
+    position_adjustment_enable = True
+
+    def adjust_trade_position(self, trade: Any, current_rate: float, current_profit: float, **kwargs: Any) -> Any:
+        if trade.nr_of_successful_entries == 1 and current_rate <= 85:
+            return 80.0, "dip"
+        if current_profit > 0.05 and trade.nr_of_successful_exits == 0:
+            return -(trade.stake_amount / 2), "half"
+        return None
+
+
+def test_position_adjustment_adds_an_entry_and_exits_in_part() -> None:
+    # 100 buys 1 coin at 100 (row 0). Row 2 opens at 80: 80 more buys 1 coin, 2 coins at 90 for 180.
+    # Row 3 opens at 95: +5.6 %, so half the stake (90) is sold: 1 coin at 95, 5 realized. The exit
+    # signal of row 4 sells the last coin at 100: 10 more. 15 in all, over the 180 the entries cost.
+    candles = [FLAT, FLAT, (80.0, 80.5, 79.5, 80.0), (95.0, 95.5, 94.5, 95.0), (100.0, 100.5, 99.5, 100.0), FLAT]
+    outcome = simulate(
+        AddsOnceSellsHalf(),
+        {"BTC/USDT": pair("BTC/USDT", candles, exit_rows=[4])},
+        wallet=Wallet(starting_balance=1000.0, tradable_balance_ratio=1.0),
+        stake_amount=100.0,
+        max_open_trades=3,
+        fee=0.0,
+        markets={},
+        timeframe_minutes=5,
+        position_adjustment=True,
+    )
+    (trade,) = outcome.trades
+    assert [(o.side, o.amount, o.price, o.tag) for o in trade.orders] == [
+        ("buy", 1.0, 100.0, None),
+        ("buy", 1.0, 80.0, "dip"),
+        ("sell", 1.0, 95.0, "half"),
+        ("sell", 1.0, 100.0, "exit_signal"),
+    ]
+    assert (trade.open_rate, trade.amount, trade.stake_amount, trade.max_stake_amount) == (90.0, 1.0, 90.0, 180.0)
+    assert trade.profit_abs == pytest.approx(15.0)
+    assert trade.profit_ratio == pytest.approx(15.0 / 180.0)
+    assert (trade.exit_reason, trade.close_date) == ("exit_signal", T0 + 4 * STEP)
+    assert outcome.final_balance == pytest.approx(1015.0)
+
+
+def test_without_position_adjustment_the_callback_is_not_asked() -> None:
+    candles = [FLAT, FLAT, (80.0, 80.5, 79.5, 80.0), (95.0, 95.5, 94.5, 95.0), (100.0, 100.5, 99.5, 100.0), FLAT]
+    # Bought at 100 and sold at 100 by the exit signal: the two orders of a plain trade, no profit.
+    (trade,) = run(AddsOnceSellsHalf(), pair("BTC/USDT", candles, exit_rows=[4])).trades
+    assert [(o.side, o.amount, o.price) for o in trade.orders] == [("buy", 1.0, 100.0), ("sell", 1.0, 100.0)]
+    assert (trade.amount, trade.profit_abs) == (1.0, 0.0)
