@@ -16,13 +16,31 @@ from aiohttp.typedefs import Handler
 from ftserver.api.openapi import API_V1
 
 # /trades is streamed as the client reads it (the body is never whole in memory), so it cannot be
-# tagged by its bytes: it needs a version of the trade list from the rpc layer.
+# tagged by its bytes: its handler tags it with a version of the trade list from the rpc layer
+# (``version_tag``), which also spares the query when the client's copy is current.
 TAGGED_PATHS = frozenset({f"{API_V1}/status", f"{API_V1}/profit"})
 
 
 def _matches(if_none_match: str, tag: str) -> bool:
     candidates = {c.strip().removeprefix("W/") for c in if_none_match.split(",")}
     return "*" in candidates or tag in candidates
+
+
+def version_tag(version: str, request: web.Request) -> str:
+    """The tag of an answer that is the same for the same ``version`` and query string."""
+    query = "&".join(f"{key}={value}" for key, value in sorted(request.query.items()))
+    return '"' + hashlib.blake2b(f"{version}?{query}".encode(), digest_size=16).hexdigest() + '"'
+
+
+def tag_headers(tag: str) -> dict[str, str]:
+    return {"ETag": tag, "Cache-Control": "no-cache"}  # revalidate every time
+
+
+def not_modified(request: web.Request, tag: str) -> web.Response | None:
+    """An empty 304 when the client's copy (If-None-Match) carries ``tag``; else None."""
+    if _matches(request.headers.get("If-None-Match", ""), tag):
+        return web.Response(status=304, headers=tag_headers(tag))
+    return None
 
 
 @web.middleware

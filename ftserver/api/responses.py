@@ -22,7 +22,11 @@ def json_response(data: Any, *, status: int = 200, headers: dict[str, str] | Non
 
 
 async def streamed_json_response(
-    request: web.Request, data: object, *, piece_bytes: int = STREAM_PIECE_BYTES
+    request: web.Request,
+    data: object,
+    *,
+    piece_bytes: int = STREAM_PIECE_BYTES,
+    headers: Mapping[str, str] | None = None,
 ) -> web.StreamResponse:
     """The JSON ``json_response`` would send, written in pieces of ~``piece_bytes`` as the client reads them.
 
@@ -32,7 +36,7 @@ async def streamed_json_response(
     are encoded one by one (they may be shared, pre-encoded ``orjson.Fragment`` rows) and a
     connection holds about one piece at a time.
     """
-    response = web.StreamResponse()
+    response = web.StreamResponse(headers=headers)
     response.content_type = "application/json"
     await response.prepare(request)
     pending: list[bytes] = []

@@ -241,11 +241,27 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
 
+# The trade history sorted and filtered in SQL (``TradeQuery``): one index per sort key, led by
+# ``is_open`` so a page of closed trades reads its ids off the index already in order (the id
+# tie-break rides along as the rowid); the tag and reason filters get one each.
+SCHEMA_HISTORY = """
+CREATE INDEX ix_trades_is_open_id ON trades (is_open, id);
+CREATE INDEX ix_trades_is_open_open_date ON trades (is_open, open_date);
+CREATE INDEX ix_trades_is_open_pair ON trades (is_open, pair);
+CREATE INDEX ix_trades_is_open_close_profit ON trades (is_open, close_profit);
+CREATE INDEX ix_trades_is_open_close_profit_abs ON trades (is_open, close_profit_abs);
+CREATE INDEX ix_trades_is_open_stake_amount ON trades (is_open, stake_amount);
+CREATE INDEX ix_trades_is_open_duration ON trades (is_open, (close_date - open_date));
+CREATE INDEX ix_trades_enter_tag ON trades (enter_tag);
+CREATE INDEX ix_trades_exit_reason ON trades (exit_reason);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, SCHEMA_V1),
     Migration(2, SCHEMA_V2),
     Migration(3, SCHEMA_V3),
     Migration(4, SCHEMA_ACCESS),
+    Migration(5, SCHEMA_HISTORY),
 )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ from ftserver.persistence.db import Database, Row
 from ftserver.persistence.intents import INTENTS, OrderIntent
 from ftserver.persistence.rows import RowMapping, epoch_ms, from_ms, to_ms
 from ftserver.trade_custom_data import CustomDataEntry, TradeCustomData
+from ftserver.trade_query import SORT_KEYS, TradeQuery
 
 _TRADES = RowMapping(
     Trade,
@@ -127,6 +129,54 @@ async def _is_closed(conn: aiosqlite.Connection, trade_id: int) -> bool:
 
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
+
+
+# A history's sort keys as SQL over the trades table; each has an index led by ``is_open`` (migration 5).
+_SORT_SQL: dict[str, str] = {
+    "id": "id",
+    "pair": "pair",
+    "open_date": "open_date",
+    "close_date": "close_date",
+    "profit_ratio": "close_profit",
+    "profit_abs": "close_profit_abs",
+    "stake_amount": "stake_amount",
+    "duration": "(close_date - open_date)",
+}
+assert set(_SORT_SQL) == set(SORT_KEYS)
+
+
+def history_where(query: TradeQuery) -> tuple[str, list[Any]]:
+    """The WHERE condition (and its parameters) of the trades ``query`` matches."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if query.updated_since is None:
+        conditions.append("is_open = 0")
+    else:
+        conditions.append("updated_at >= ?")
+        params.append(epoch_ms(query.updated_since))
+    for column, value in (("pair", query.pair), ("enter_tag", query.enter_tag), ("exit_reason", query.exit_reason)):
+        if value is not None:
+            conditions.append(f"{column} = ?")
+            params.append(value)
+    if query.closed_from is not None:
+        conditions.append("close_date >= ?")
+        params.append(epoch_ms(query.closed_from))
+    if query.closed_to is not None:
+        conditions.append("close_date < ?")
+        params.append(epoch_ms(query.closed_to))
+    if query.result == "win":
+        # /profit counts a trade without a ratio as 0, a winner: the two counts must add up.
+        conditions.append("(close_profit >= 0 OR close_profit IS NULL)")
+    elif query.result == "loss":
+        conditions.append("close_profit < 0")
+    return " AND ".join(conditions), params
+
+
+def history_order(query: TradeQuery) -> str:
+    """The ORDER BY list: the sort key, then the id in the same direction, so pages never overlap."""
+    direction = " DESC" if query.descending else ""
+    column = _SORT_SQL[query.sort]
+    return f"id{direction}" if column == "id" else f"{column}{direction}, id{direction}"
 
 
 class TradeRepository:
@@ -367,34 +417,59 @@ class TradeRepository:
             trade.custom_data.restore_pending(writes, deletes)
             raise
 
-    def _page_sql(self, columns: str, *, order_by_id: bool) -> str:
-        """A page of closed trades (LIMIT ? OFFSET ?) selecting ``columns``, in one of the two /trades orders."""
-        if order_by_id:
-            return f"SELECT {columns} FROM trades WHERE is_open = 0 ORDER BY id LIMIT ? OFFSET ?"
-        # Sort ids only (a covering index scan), then load the page's full rows: sorting whole
-        # rows of every trade would cost several times more at 10,000 trades.
-        order = "ORDER BY close_date DESC, id DESC"
-        return (
-            f"SELECT {columns} FROM trades WHERE id IN"
-            f" (SELECT id FROM trades WHERE is_open = 0 {order} LIMIT ? OFFSET ?) {order}"
-        )
-
     async def trades_page_versions(
-        self, limit: int, offset: int = 0, *, order_by_id: bool = True
+        self, limit: int, offset: int = 0, *, order_by_id: bool = True, query: TradeQuery | None = None
     ) -> tuple[list[tuple[int, int, bool]], int]:
-        """One page of closed trades as ``(id, trade_version, is_open)``, and the number of closed trades.
+        """One page of trades as ``(id, trade_version, is_open)``, and how many trades match in all.
 
-        Closed only, as freqtrade's /trades: open trades are /status's. ``order_by_id``: ascending
-        ids; otherwise the most recently closed first, ties by descending id. A reader holding
-        answers per trade version asks this first and loads only what it lacks (``trades_by_ids``):
-        two columns off an index instead of 500 trades with their orders. Each version is read
-        after the page's rows, so a trade loaded after this call is at least as new as its version.
+        ``query`` (default: freqtrade's order, ``order_by_id``): filters and sort; without
+        ``updated_since`` closed trades only, as freqtrade's /trades (open trades are /status's).
+        A reader holding answers per trade version asks this first and loads only what it lacks
+        (``trades_by_ids``): two columns off an index instead of 500 trades with their orders. Each
+        version is read after the page's rows, so a trade loaded after this call is at least as new
+        as its version.
         """
         if limit < 0 or offset < 0:
             raise InvalidRequest(f"limit and offset must not be negative (limit={limit}, offset={offset})")
-        rows = await self.db.fetchall(self._page_sql("id, is_open", order_by_id=order_by_id), (limit, offset))
-        total = await self.count_trades(is_open=False)
-        return [(int(row[0]), self.trade_version(int(row[0])), bool(row[1])) for row in rows], total
+        query = query or TradeQuery.freqtrade(order_by_id=order_by_id)
+        where, params = history_where(query)
+        # Sort ids only (off an index: see migration 5), then load the page's full rows: sorting
+        # whole rows of every trade would cost several times more at 10,000 trades.
+        order = history_order(query)
+        rows = await self.db.fetchall(
+            f"SELECT id, is_open FROM trades WHERE id IN"
+            f" (SELECT id FROM trades WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
+            [*params, limit, offset],
+        )
+        total = await self.db.fetchone(f"SELECT COUNT(*) FROM trades WHERE {where}", params)
+        return [(int(row[0]), self.trade_version(int(row[0])), bool(row[1])) for row in rows], int(
+            total[0] if total else 0
+        )
+
+    async def trade_ids(self, query: TradeQuery) -> array[int]:
+        """The ids of every trade ``query`` matches, in its order: 8 bytes a trade, one short read.
+
+        For an export that then loads the rows a batch at a time (``trades_in_order``) between
+        writes to a slow client: a cursor held open meanwhile would keep the shared read
+        connection's snapshot, so every other read would see stale data until the export ended.
+        """
+        where, params = history_where(query)
+        ids: array[int] = array("q")
+        async for rows in self.db.fetch_batches(
+            f"SELECT id FROM trades WHERE {where} ORDER BY {history_order(query)}", params, size=5000
+        ):
+            ids.extend(int(row[0]) for row in rows)
+        return ids
+
+    async def trades_in_order(self, trade_ids: Sequence[int]) -> list[Trade]:
+        """The trades with these ids (without orders), in the order given; ids not stored are left out."""
+        by_id: dict[int, Trade] = {}
+        ids = list(trade_ids)
+        for start in range(0, len(ids), _IN_LIST_CHUNK):
+            chunk = ids[start : start + _IN_LIST_CHUNK]
+            for trade in await self._select_trades(f"WHERE id IN ({_placeholders(len(chunk))})", chunk):
+                by_id[trade.id or 0] = trade
+        return [by_id[trade_id] for trade_id in ids if trade_id in by_id]
 
     async def trades_by_ids(self, trade_ids: Sequence[int]) -> list[Trade]:
         """The trades with these ids and their orders, in id order; ids not stored are left out."""

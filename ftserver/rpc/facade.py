@@ -15,7 +15,7 @@ Research (strategies, stored history) needs no bot: its routes use ``research_po
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any, cast, get_args
 
@@ -56,7 +56,9 @@ from ftserver.rpc.shapes.pairs import Blacklist, BlacklistError, Locks, Pairlist
 from ftserver.rpc.shapes.system import Health, Logs, ShowConfig, StatusMsg, SysInfo, Version
 from ftserver.rpc.shapes.trades import DeleteTrade, ForceExitResult, OpenTrade, TradeCustomData, TradesPage
 from ftserver.rpc.system import SystemInfo
+from ftserver.rpc.trade_export import csv_batches
 from ftserver.rpc.trade_view import lock_view, open_trade_view
+from ftserver.trade_query import TradeQuery
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +169,19 @@ class Rpc:
     def status(self) -> list[OpenTrade]:
         return [self._view(t) for t in self.bot.open_trades]
 
-    async def trades(self, limit: int, offset: int = 0, order_by_id: bool = True) -> TradesPage:
-        return await self.history.page(self.repo, limit, offset, order_by_id)
+    async def trades(
+        self, limit: int, offset: int = 0, order_by_id: bool = True, query: TradeQuery | None = None
+    ) -> TradesPage:
+        """A /trades page: freqtrade's (``order_by_id``), or filtered and sorted by ``query``."""
+        return await self.history.page(self.repo, limit, offset, order_by_id, query)
+
+    def trades_version(self, query: TradeQuery) -> str:
+        """Changes whenever a /trades answer for ``query`` may have (for ETags, without a query)."""
+        return self.history.version_tag(self.repo, query)
+
+    def export_trades(self, query: TradeQuery) -> AsyncIterator[list[list[str]]]:
+        """The CSV rows of every trade ``query`` matches, a batch at a time (``trade_export.HEADER`` first)."""
+        return csv_batches(self.repo, query)
 
     async def trade(self, trade_id: int) -> OpenTrade:
         trade = await self.repo.get_trade(trade_id)

@@ -8,6 +8,7 @@ is two columns off an index plus the rows not seen in their version, loaded with
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Sequence
 
 import orjson
@@ -18,6 +19,7 @@ from ftserver.persistence.trades import TradeRepository
 from ftserver.rpc.answer_cache import AnswerCache, encode_json
 from ftserver.rpc.shapes.trades import HistoryTrade, TradesPage
 from ftserver.rpc.trade_view import trade_history_view
+from ftserver.trade_query import TradeQuery
 
 TRADES_PAGE_MAX = 500
 
@@ -30,15 +32,33 @@ class TradeHistory:
         # By trade id, for the trade's version.
         self._rows: AnswerCache[int, orjson.Fragment] = AnswerCache(history_cache_bytes)
         self._lock = asyncio.Lock()
+        # The write counters restart with the process: a tag from before a restart must not match.
+        self._process = secrets.token_hex(8)
 
-    async def page(self, repo: TradeRepository, limit: int, offset: int = 0, order_by_id: bool = True) -> TradesPage:
+    def version_tag(self, repo: TradeRepository, query: TradeQuery) -> str:
+        """Moves whenever a page of ``query`` may have changed; never the same in two processes.
+
+        A page of closed trades holds stored values only, so it changes only when a closed trade is
+        written or deleted (``closed_trades_version``); one with open trades, on any write.
+        """
+        version = repo.writes if query.includes_open else repo.closed_trades_version()
+        return f"{self._process}-{version}"
+
+    async def page(
+        self,
+        repo: TradeRepository,
+        limit: int,
+        offset: int = 0,
+        order_by_id: bool = True,
+        query: TradeQuery | None = None,
+    ) -> TradesPage:
         if not 1 <= limit <= TRADES_PAGE_MAX:
             raise InvalidRequest(f"limit must be between 1 and {TRADES_PAGE_MAX}")
         if offset < 0:
             raise InvalidRequest("offset must not be negative")
         # Ids and versions first: only open trades and closed ones not seen in this version are
         # loaded (with their orders); the other rows come from the cache already encoded.
-        versions, total = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id)
+        versions, total = await repo.trades_page_versions(limit, offset, order_by_id=order_by_id, query=query)
         rows: dict[int, HistoryTrade | orjson.Fragment] = {}
         self._cached_rows(versions, rows)
         if len(rows) < len(versions):

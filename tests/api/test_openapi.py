@@ -139,7 +139,10 @@ async def test_inputs_come_from_the_request_schemas(docs_server: Server) -> None
     trades = {p["name"]: p for p in paths["/api/v1/trades"]["get"]["parameters"]}
     assert trades["limit"]["in"] == "query"
     assert trades["limit"]["schema"]["maximum"] == 500
-    assert set(trades) == {"limit", "offset", "order_by_id"}
+    freqtrade = {"limit", "offset", "order_by_id"}
+    extensions = {"sort", "order", "pair", "enter_tag", "exit_reason", "from", "to", "result", "updated_since"}
+    assert set(trades) == freqtrade | extensions
+    assert all(trades[name]["description"].startswith("ftserver extension") for name in extensions)
     candles = {p["name"]: p for p in paths["/api/v1/pair_candles"]["get"]["parameters"]}
     assert candles["pair"]["required"] is True
     trade = paths["/api/v1/trade/{tradeid}"]["get"]["parameters"]

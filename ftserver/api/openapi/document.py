@@ -107,8 +107,8 @@ def _operation_id(method: str, path: str) -> str:
     return f"{method.lower()}_{_PARAM_WORDS.sub('_', tail.lower()).strip('_')}"
 
 
-def _json(schema: Any, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _json(schema: Any, description: str, media_type: str = "application/json") -> dict[str, Any]:
+    return {"description": description, "content": {media_type: {"schema": schema}}}
 
 
 def _success(op: Operation) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def _success(op: Operation) -> dict[str, Any]:
         raise TypeError(f"{op.summary!r}: declare the answer's wire shape (a dataclass), not {op.response.__name__}")
     else:
         schema = dict(op.response)
-    return _json(schema, description)
+    return _json(schema, description, op.media_type)
 
 
 def _has_required(schema: type[Schema]) -> bool:

@@ -23,6 +23,7 @@ class Operation:
     # for an answer with open keys, or None for no body.
     response: type[Any] | Mapping[str, Any] | None
     many: bool = False  # the body is a list of ``response``
+    media_type: str = "application/json"  # of the success body
     status: int | None = 200  # the success status; None when the route never succeeds (edge)
     query: type[Schema] | None = None
     body: type[Schema] | None = None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from typing import Any
+
 from aiohttp import web
 
 from ftserver.api import keys
+from ftserver.api.etag import not_modified, tag_headers, version_tag
 from ftserver.api.openapi import API_V1, CONFLICT, WRONG_MODE, Operation, RouteTable
 from ftserver.api.principal import Role
 from ftserver.api.request_parsing import parse_body, parse_query, path_int
@@ -13,11 +18,15 @@ from ftserver.api.schemas.requests import (
     CustomDataQuerySchema,
     ForceEnterRequestSchema,
     ForceExitRequestSchema,
+    TradesExportQuerySchema,
     TradesQuerySchema,
 )
 from ftserver.rpc.shapes import trades as shapes
+from ftserver.rpc.trade_export import HEADER as EXPORT_HEADER
+from ftserver.trade_query import TradeQuery
 
 _trades_query = TradesQuerySchema()
+_export_query = TradesExportQuerySchema()
 _custom_query = CustomDataQuerySchema()
 _force_enter = ForceEnterRequestSchema()
 _force_exit = ForceExitRequestSchema()
@@ -33,14 +42,87 @@ async def list_open_trades(request: web.Request) -> web.Response:
     return json_response(request.app[keys.RPC].status())
 
 
+def _trade_query(query: dict[str, Any]) -> TradeQuery:
+    """What freqtrade's ``order_by_id`` and ftserver's filter and sort parameters ask for."""
+    base = TradeQuery.freqtrade(order_by_id=query["order_by_id"])
+    return TradeQuery(
+        sort=query["sort"] or base.sort,
+        descending=(query["order"] == "desc") if query["order"] else (base.descending and not query["sort"]),
+        pair=query["pair"],
+        enter_tag=query["enter_tag"],
+        exit_reason=query["exit_reason"],
+        closed_from=query["closed_from"],
+        closed_to=query["closed_to"],
+        result=query["result"],
+        updated_since=query["updated_since"],
+    )
+
+
 @routes.get(
     "/trades",
-    op=Operation("trades", "A page of trades, open and closed", shapes.TradesPage, query=TradesQuerySchema),
+    op=Operation(
+        "trades",
+        "A page of closed trades, filtered and sorted",
+        shapes.TradesPage,
+        query=TradesQuerySchema,
+        description=(
+            "freqtrade's parameters (limit, offset, order_by_id) answer as freqtrade does. ftserver's"
+            " filters and sort apply in the database; total_trades counts the trades they match."
+            " With updated_since, trades written since then, open ones included. Carries an ETag:"
+            " If-None-Match with it answers 304 while no trade of the answer changed."
+        ),
+    ),
 )
 async def list_trades(request: web.Request) -> web.StreamResponse:
     query = parse_query(request, _trades_query)
-    page = await request.app[keys.RPC].trades(query["limit"], query["offset"], order_by_id=query["order_by_id"])
-    return await streamed_json_response(request, page)  # up to ~1.5 MB: sent as the client reads it
+    trade_query = _trade_query(query)
+    rpc = request.app[keys.RPC]
+    # Read before the page: a write landing meanwhile makes the next request's tag differ.
+    tag = version_tag(rpc.trades_version(trade_query), request)
+    unchanged = not_modified(request, tag)
+    if unchanged is not None:
+        return unchanged
+    page = await rpc.trades(query["limit"], query["offset"], query=trade_query)
+    # Up to ~1.5 MB: sent as the client reads it.
+    return await streamed_json_response(request, page, headers=tag_headers(tag))
+
+
+@routes.get(
+    "/trades/export.csv",
+    op=Operation(
+        "trades",
+        "Every trade matching the filters, as CSV",
+        {"type": "string"},
+        media_type="text/csv",
+        query=TradesExportQuerySchema,
+        description=(
+            "ftserver extension. The same filters and sort as /trades, without paging: the whole"
+            " history streamed as CSV (a header row, then one row per trade; dates in UTC)."
+        ),
+    ),
+)
+async def export_trades(request: web.Request) -> web.StreamResponse:
+    trade_query = _trade_query(parse_query(request, _export_query))
+    batches = request.app[keys.RPC].export_trades(trade_query)
+    response = web.StreamResponse(
+        headers={"Content-Disposition": 'attachment; filename="trades.csv"', "Cache-Control": "no-store"}
+    )
+    response.content_type = "text/csv"
+    response.charset = "utf-8"
+    await response.prepare(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180
+    writer.writerow(EXPORT_HEADER)
+    try:
+        async for rows in batches:
+            writer.writerows(rows)
+            await response.write(buffer.getvalue().encode())  # waits while the client is behind
+            buffer.seek(0)
+            buffer.truncate()
+        await response.write_eof(buffer.getvalue().encode())
+    except ConnectionResetError:
+        pass  # the client went away mid-export
+    return response
 
 
 @routes.get("/trade/{tradeid}", op=Operation("trades", "One trade", shapes.OpenTrade))

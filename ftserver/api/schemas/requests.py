@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ftserver.api.request_parsing import SQLITE_MAX_INT
+from ftserver.trade_query import SORT_KEYS
 
 PAIR = validate.Length(min=1, max=64)
 ORDER_TYPE = validate.OneOf(["market", "limit"])
@@ -19,10 +21,67 @@ class _Request(Schema):
         unknown = EXCLUDE  # freqtrade clients send extra keys (e.g. FreqUI's empty strings); ignore them
 
 
-class TradesQuerySchema(_Request):
+class MomentField(fields.String):
+    """A moment: epoch milliseconds, or an ISO 8601 date or date-time (UTC unless it names an offset)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:  # type: ignore[override]
+        text = str(super()._deserialize(value, attr, data, **kwargs)).strip()
+        try:
+            if text.isdigit():
+                return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+            moment = datetime.fromisoformat(text)
+        except (ValueError, OverflowError, OSError):
+            raise ValidationError("must be epoch milliseconds or an ISO 8601 date, e.g. 2026-03-01") from None
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _extension(description: str) -> dict[str, str]:
+    return {"description": f"ftserver extension: {description}"}
+
+
+class TradesExportQuerySchema(_Request):
+    """Which trades and in which order: freqtrade's ``order_by_id`` and ftserver's filters and sort."""
+
+    order_by_id = fields.Boolean(load_default=True)
+    sort = fields.String(
+        load_default=None,
+        validate=validate.OneOf(SORT_KEYS),
+        metadata=_extension("sort by this column (then by id); replaces order_by_id's order"),
+    )
+    order = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["asc", "desc"]),
+        metadata=_extension("direction of the sort (default asc; without sort, of order_by_id's column)"),
+    )
+    pair = fields.String(load_default=None, validate=PAIR, metadata=_extension("only this pair"))
+    enter_tag = fields.String(
+        load_default=None, validate=validate.Length(min=1, max=255), metadata=_extension("only this entry tag")
+    )
+    exit_reason = fields.String(
+        load_default=None, validate=validate.Length(min=1, max=255), metadata=_extension("only this exit reason")
+    )
+    closed_from = MomentField(
+        data_key="from",
+        load_default=None,
+        metadata=_extension("closed at or after (epoch ms or ISO 8601 date/date-time, UTC)"),
+    )
+    closed_to = MomentField(
+        data_key="to", load_default=None, metadata=_extension("closed before (epoch ms or ISO 8601, UTC)")
+    )
+    result = fields.String(
+        load_default=None,
+        validate=validate.OneOf(["win", "loss"]),
+        metadata=_extension("win: profit ratio >= 0 (as /profit counts winners); loss: below 0"),
+    )
+    updated_since = MomentField(
+        load_default=None,
+        metadata=_extension("trades written at or after this moment (epoch ms), open trades included"),
+    )
+
+
+class TradesQuerySchema(TradesExportQuerySchema):
     limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=SQLITE_MAX_INT))
-    order_by_id = fields.Boolean(load_default=True)
 
 
 class PairFilterQuerySchema(_Request):
