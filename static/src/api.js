@@ -124,7 +124,8 @@ export class BotClient {
     clearTimeout(this.refreshTimer);
   }
 
-  async request(method, path, { query, body } = {}, retry = true) {
+  // The response of an authorized request (renewing the access token once on a 401); throws on an error.
+  async fetch(method, path, { query, body } = {}, retry = true) {
     let target = path;
     if (query) {
       const params = new URLSearchParams();
@@ -144,10 +145,19 @@ export class BotClient {
     });
     if (response.status === 401 && retry && this.bot.refreshToken) {
       await this.refresh();
-      return this.request(method, path, { query, body }, false);
+      return this.fetch(method, path, { query, body }, false);
     }
     if (!response.ok) throw new ApiError(await errorMessage(response), response.status);
-    return response.json();
+    return response;
+  }
+
+  async request(method, path, options = {}) {
+    return (await this.fetch(method, path, options)).json();
+  }
+
+  // A file answer (a CSV export) as a Blob: a plain link could not carry the Authorization header.
+  async download(path, query) {
+    return (await this.fetch('GET', path, { query })).blob();
   }
 
   get(path, query) {

@@ -26,6 +26,7 @@ import pytest
 from ftserver.models import Trade
 from tests.api.conftest import Server, basic_auth
 from tests.api.test_openapi import fetch_document, start_server
+from tests.support.trade_history import ten_thousand_trades
 from tests.unit.rpc.factories import make_trade
 
 FEB = datetime(2026, 2, 1, tzinfo=UTC)
@@ -263,23 +264,6 @@ async def test_the_export_is_documented_as_csv_for_the_read_role(aiohttp_client:
 
 
 # ---- 10,000 trades ---------------------------------------------------------------------------------
-PAIRS = ("BTC/USDT", "ETH/USDT", "SOL/USDT", "XRP/USDT")
-
-
-def ten_thousand_trades() -> list[Trade]:
-    """Trade n: pair PAIRS[n % 4], ratio (n % 100 - 40) / 1000 (winners: n % 100 >= 40), 1 + n % 24 hours."""
-    trades = []
-    for n in range(1, 10_001):
-        trade = make_trade(
-            PAIRS[n % 4], 100.0, 101.0, opened=FEB + timedelta(minutes=n), hours=1 + n % 24, trade_id=n, stake=100
-        )
-        trade.close_profit = (n % 100 - 40) / 1000
-        trade.close_profit_abs = trade.close_profit * 100
-        trade.exit_reason = "roi" if n % 100 >= 40 else "stop_loss"
-        trades.append(trade)
-    return trades
-
-
 async def test_ten_thousand_trades_page_sort_and_filter_in_the_database(server: Server) -> None:
     await server.bot.repo.import_history(ten_thousand_trades(), [], [], {})
     assert (await ids(server, limit=1))[1] == 10_000

@@ -113,16 +113,25 @@ def _config(folder: Path, port: int) -> dict[str, Any]:
     }
 
 
-def _serve(folder: Path, command: str, *, first_trade: bool, api_server: dict[str, Any] | None = None) -> Iterator[Bot]:
+def _serve(
+    folder: Path,
+    command: str,
+    *,
+    first_trade: bool,
+    api_server: dict[str, Any] | None = None,
+    config_changes: dict[str, Any] | None = None,
+) -> Iterator[Bot]:
     """Write the config, store candles for the history chart, run `ftserver <command>` until the test ends.
 
-    ``api_server`` adds to (or replaces) keys of the config's ``api_server`` section."""
+    ``api_server`` adds to (or replaces) keys of the config's ``api_server`` section; ``config_changes``
+    replaces top-level keys."""
     if not (REPO / "static" / "dist" / "index.html").is_file():
         pytest.fail("the UI is not built: `make test` builds it (npm ci && npm run build in static/)")
     port = free_port()
     config = folder / "config.json"
     settings = _config(folder, port)
     settings["api_server"].update(api_server or {})
+    settings.update(config_changes or {})
     config.write_text(json.dumps(settings))
     # Stored candles for the chart's history source, written offline from the sim market.
     subprocess.run(

@@ -1,11 +1,10 @@
-// Open trades (live profit), trade history with paging, trade detail with its orders and actions,
-// and the force-enter form.
+// Open trades (live profit), the trade history (history.jsx), trade detail with its orders and
+// actions, and the force-enter form.
 import { useState } from 'preact/hooks';
 import { Card, ConfirmButton, Modal, listKeys, perform } from '../components/ui.jsx';
 import { dateTime, duration, money, num, pct, price, sign } from '../format.js';
 import { useLoad, useStore } from '../store.js';
-
-const PAGE = 25;
+import { TradeHistory } from './history.jsx';
 
 // `onSelect(trade)`: a click selects the trade (the workspace charts its pair; a double click or
 // Enter opens it); without it a click opens the trade.
@@ -62,81 +61,11 @@ export function OpenTradesTable({ trades, store, onSelect, selected }) {
   );
 }
 
-function ClosedTradesTable({ store, version }) {
-  const [page, setPage] = useState(0);
+function ClosedTrades({ store, version }) {
   const [detail, setDetail] = useState(null);
-  const [data, error] = useLoad(
-    () => store.client.get('trades', { limit: PAGE, offset: page * PAGE, order_by_id: 'false' }),
-    [page, version],
-  );
-  if (error) return <p class="neg">{error}</p>;
-  if (!data) return <p class="muted">Loading…</p>;
-  const pages = Math.max(1, Math.ceil(data.total_trades / PAGE));
   return (
     <>
-      <div class="table-wrap">
-        <table data-testid="trade-history">
-          <thead>
-            <tr>
-              <th>ID</th>
-              <th>Pair</th>
-              <th class="hide-narrow">Side</th>
-              <th class="hide-narrow">Entry tag</th>
-              <th class="num hide-narrow">Amount</th>
-              <th class="num hide-narrow">Stake</th>
-              <th class="num hide-narrow">Open rate</th>
-              <th class="num hide-narrow">Close rate</th>
-              <th class="hide-narrow">Opened</th>
-              <th>Closed</th>
-              <th class="num hide-narrow">Duration</th>
-              <th class="num">Profit</th>
-              <th class="hide-narrow">Exit reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.trades.map((trade) => (
-              <tr
-                key={trade.trade_id}
-                class="clickable"
-                data-pair={trade.pair}
-                data-open={String(trade.is_open)}
-                tabIndex={0}
-                onClick={() => setDetail(trade.trade_id)}
-                onKeyDown={(event) => listKeys(event, () => setDetail(trade.trade_id))}
-              >
-                <td>{trade.trade_id}</td>
-                <td>{trade.pair}</td>
-                <td class="hide-narrow">{trade.is_short ? 'short' : 'long'}</td>
-                <td class="hide-narrow">{trade.enter_tag || ''}</td>
-                <td class="num hide-narrow">{price(trade.amount)}</td>
-                <td class="num hide-narrow">{num(trade.stake_amount, 2)}</td>
-                <td class="num hide-narrow">{price(trade.open_rate)}</td>
-                <td class="num hide-narrow">{trade.is_open ? '' : price(trade.close_rate)}</td>
-                <td class="hide-narrow">{dateTime(trade.open_timestamp)}</td>
-                <td>{trade.is_open ? <span class="badge info">open</span> : dateTime(trade.close_timestamp)}</td>
-                <td class="num hide-narrow">
-                  {trade.is_open ? '' : duration((trade.close_timestamp - trade.open_timestamp) / 1000)}
-                </td>
-                <td class={`num ${sign(trade.profit_ratio)}`}>
-                  {pct(trade.profit_ratio)} <span class="small">({money(trade.profit_abs, '', 3)})</span>
-                </td>
-                <td class="hide-narrow">{trade.exit_reason || ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div class="row between pager">
-        <button disabled={page === 0} onClick={() => setPage(page - 1)}>
-          ‹ Newer
-        </button>
-        <span class="muted" data-testid="pager">
-          page {page + 1} of {pages} · {data.total_trades} trades
-        </span>
-        <button disabled={page + 1 >= pages} onClick={() => setPage(page + 1)}>
-          Older ›
-        </button>
-      </div>
+      <TradeHistory store={store} version={version} onOpen={setDetail} />
       {detail !== null && <TradeDetail store={store} tradeId={detail} onClose={() => setDetail(null)} />}
     </>
   );
@@ -383,7 +312,7 @@ export function TradesView({ store }) {
         <OpenTradesTable trades={status} store={store} />
       </Card>
       <Card title="Trade history" class="wide">
-        <ClosedTradesTable store={store} version={version} />
+        <ClosedTrades store={store} version={version} />
       </Card>
     </div>
   );
