@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -193,10 +194,22 @@ class TradeRepository:
         # By trade id: the counter at the trade's newest write in this process (none: 0, as loaded).
         # Bounded by the number of trades stored; a deleted trade's entry goes with it.
         self._trade_versions: dict[int, int] = {}
+        # The updated_at stamps of writes begun and not yet committed (or failed), with their count.
+        self._in_flight: Counter[int] = Counter()
 
-    def _written(self, trade_ids: Sequence[int | None], *, touched_closed: bool) -> None:
+    def _stamp(self) -> int:
+        """The ``updated_at`` of a write about to start; it is in flight until ``_written``."""
+        now = self._now_ms()
+        self._in_flight[now] += 1
+        return now
+
+    def _written(self, trade_ids: Sequence[int | None], *, touched_closed: bool, stamp: int | None = None) -> None:
         """Count a write of ``trade_ids`` that has committed or failed (a failed one may have changed
         anything it was about to, so it counts as touching closed trades)."""
+        if stamp is not None:
+            self._in_flight[stamp] -= 1
+            if not self._in_flight[stamp]:
+                del self._in_flight[stamp]
         self._writes += 1
         for trade_id in trade_ids:
             if trade_id is not None:
@@ -224,6 +237,15 @@ class TradeRepository:
     def _now_ms(self) -> int:
         return epoch_ms(self.clock.now())
 
+    def sync_point(self) -> datetime:
+        """A moment to ask ``updated_since`` from next time, taken before reading the trades.
+
+        Every trade written after the read that follows is stamped at or after it: a write stamps
+        ``updated_at`` before it waits for its transaction, so one in flight now (unseen by the
+        read, committed later) holds it back to that stamp.
+        """
+        return from_ms(min([self._now_ms(), *self._in_flight])) or self.clock.now()
+
     @property
     def write_failure(self) -> str | None:
         """Why the database cannot be written, while the last write failed for that reason."""
@@ -241,9 +263,9 @@ class TradeRepository:
         ``settles``: the intent of the order this save books, deleted in the same transaction.
         """
         before = (trade.id, [(o.id, o.ft_trade_id) for o in trade.orders])
-        now = self._now_ms()
         was_closed = False
         writes, deletes = trade.custom_data.take_pending()
+        now = self._stamp()  # in flight from here: every path below ends in _written
         try:
             async with self.db.transaction() as conn:
                 if trade.id is None:
@@ -263,12 +285,12 @@ class TradeRepository:
                 await _write_custom_data(conn, trade.id, writes, deletes)
         except BaseException:
             trade.custom_data.restore_pending(writes, deletes)
-            self._written([trade.id, before[0]], touched_closed=True)
+            self._written([trade.id, before[0]], touched_closed=True, stamp=now)
             trade.id = before[0]
             for order, (order_id, ft_trade_id) in zip(trade.orders, before[1], strict=False):
                 order.id, order.ft_trade_id = order_id, ft_trade_id
             raise
-        self._written([trade.id], touched_closed=was_closed or not trade.is_open)
+        self._written([trade.id], touched_closed=was_closed or not trade.is_open, stamp=now)
         trade.updated_at = from_ms(now)
         return trade
 
@@ -277,7 +299,7 @@ class TradeRepository:
         if not order.ft_trade_id:
             raise InvalidRequest(f"Order {order.order_id} has no ft_trade_id: save its trade first")
         before = order.id
-        now = self._now_ms()
+        now = self._stamp()
         try:
             async with self.db.transaction() as conn:
                 async with conn.execute(
@@ -288,10 +310,10 @@ class TradeRepository:
                     raise NotFound(f"Trade {order.ft_trade_id} of order {order.order_id} does not exist")
                 await self._write_orders(conn, [order], now)
         except BaseException:
-            self._written([order.ft_trade_id], touched_closed=True)
+            self._written([order.ft_trade_id], touched_closed=True, stamp=now)
             order.id = before
             raise
-        self._written([order.ft_trade_id], touched_closed=not stamped[0])
+        self._written([order.ft_trade_id], touched_closed=not stamped[0], stamp=now)
         return order
 
     async def _write_orders(self, conn: aiosqlite.Connection, orders: Sequence[Order], now: int) -> None:
@@ -650,7 +672,7 @@ class TradeRepository:
         ``replace``: the stored history (trades, orders, locks, custom data, order intents) is
         deleted first, in the same transaction; otherwise an id already stored fails the whole write.
         """
-        now = self._now_ms()
+        now = self._stamp()
         try:
             async with self.db.transaction() as conn:
                 if replace:
@@ -680,7 +702,7 @@ class TradeRepository:
                     [(key, _to_json(value, f"Value for key '{key}'")) for key, value in values.items()],
                 )
         finally:
-            self._written([trade.id for trade in trades], touched_closed=True)
+            self._written([trade.id for trade in trades], touched_closed=True, stamp=now)
         for trade in trades:
             trade.updated_at = from_ms(now)
 

@@ -175,6 +175,10 @@ class Rpc:
         """A /trades page: freqtrade's (``order_by_id``), or filtered and sorted by ``query``."""
         return await self.history.page(self.repo, limit, offset, order_by_id, query)
 
+    def trades_sync_point(self) -> int:
+        """Epoch ms to pass as ``updated_since`` next time; read it before the page (see ``sync_point``)."""
+        return to_ms(self.repo.sync_point())
+
     def trades_version(self, query: TradeQuery) -> str:
         """Changes whenever a /trades answer for ``query`` may have (for ETags, without a query)."""
         return self.history.version_tag(self.repo, query)

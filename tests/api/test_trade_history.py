@@ -172,6 +172,21 @@ async def test_updated_since_lists_trades_written_since_open_ones_included(histo
     assert (await ids(history))[1] == 6  # without it: closed trades only, as freqtrade
 
 
+async def test_the_next_updated_since_header_picks_up_exactly_what_changed(history: Server) -> None:
+    history.clock.advance(seconds=30)  # after the six were stored (the bound is inclusive)
+    first = await history.client.get("/api/v1/trades", headers=basic_auth())
+    since = first.headers["X-Next-Updated-Since"]
+    assert since == str(int(history.clock.now().timestamp() * 1000))  # nothing in flight: the server's now
+    history.clock.advance(seconds=30)
+    opened = await history.post("/api/v1/forceenter", {"pair": "ETH/USDT"})
+    history.clock.advance(seconds=30)
+    later = await history.client.get("/api/v1/trades", params={"updated_since": since}, headers=basic_auth())
+    assert [trade["trade_id"] for trade in (await later.json())["trades"]] == [opened["trade_id"]]
+    # Nothing written since the second answer: the third is empty.
+    quiet = {"updated_since": later.headers["X-Next-Updated-Since"]}
+    assert await ids(history, **quiet) == ([], 0)
+
+
 async def test_trades_answers_304_while_no_trade_of_the_answer_changed(history: Server) -> None:
     first = await history.client.get("/api/v1/trades", params={"sort": "pair"}, headers=basic_auth())
     tag = first.headers["ETag"]

@@ -25,6 +25,9 @@ from ftserver.rpc.shapes import trades as shapes
 from ftserver.rpc.trade_export import HEADER as EXPORT_HEADER
 from ftserver.trade_query import TradeQuery
 
+# The updated_since of the next incremental sync (epoch ms), on every /trades answer.
+NEXT_UPDATED_SINCE = "X-Next-Updated-Since"
+
 _trades_query = TradesQuerySchema()
 _export_query = TradesExportQuerySchema()
 _custom_query = CustomDataQuerySchema()
@@ -68,8 +71,10 @@ def _trade_query(query: dict[str, Any]) -> TradeQuery:
         description=(
             "freqtrade's parameters (limit, offset, order_by_id) answer as freqtrade does. ftserver's"
             " filters and sort apply in the database; total_trades counts the trades they match."
-            " With updated_since, trades written since then, open ones included. Carries an ETag:"
-            " If-None-Match with it answers 304 while no trade of the answer changed."
+            " With updated_since, trades written since then, open ones included; the"
+            f" {NEXT_UPDATED_SINCE} header says what to pass as updated_since next time so that no"
+            " write is missed. Carries an ETag: If-None-Match with it answers 304 while no trade of"
+            " the answer changed."
         ),
     ),
 )
@@ -77,14 +82,17 @@ async def list_trades(request: web.Request) -> web.StreamResponse:
     query = parse_query(request, _trades_query)
     trade_query = _trade_query(query)
     rpc = request.app[keys.RPC]
-    # Read before the page: a write landing meanwhile makes the next request's tag differ.
+    # Both read before the page: a write landing meanwhile makes the next request's tag differ,
+    # and is stamped at or after the sync point.
+    sync_point = rpc.trades_sync_point()
     tag = version_tag(rpc.trades_version(trade_query), request)
     unchanged = not_modified(request, tag)
     if unchanged is not None:
         return unchanged
     page = await rpc.trades(query["limit"], query["offset"], query=trade_query)
     # Up to ~1.5 MB: sent as the client reads it.
-    return await streamed_json_response(request, page, headers=tag_headers(tag))
+    headers = {**tag_headers(tag), NEXT_UPDATED_SINCE: str(sync_point)}
+    return await streamed_json_response(request, page, headers=headers)
 
 
 @routes.get(

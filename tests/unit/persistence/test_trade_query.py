@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ftserver.core.clock import ManualClock
+from ftserver.errors import NotFound
 from ftserver.persistence.db import Database
 from ftserver.persistence.trades import TradeRepository, history_order, history_where
 from ftserver.trade_query import SORT_KEYS, TradeQuery
+from tests.unit.persistence.conftest import build_trade
 from tests.unit.rpc.factories import make_trade
 
 JAN = datetime(2026, 1, 1, tzinfo=UTC)
@@ -57,3 +61,28 @@ async def test_trade_ids_and_trades_in_order_keep_the_querys_order(repo: TradeRe
     trades = await repo.trades_in_order([9, 4, 404, 8])
     assert [trade.id for trade in trades] == [9, 4, 8]  # an id not stored is left out
     assert all(trade.orders == [] for trade in trades)
+
+
+async def test_a_write_in_flight_holds_the_sync_point_back_to_its_stamp(
+    repo: TradeRepository, clock: ManualClock
+) -> None:
+    assert repo.sync_point() == clock.now()  # nothing in flight: now
+    stamped = clock.now()
+    async with repo.db.transaction():  # the writer is busy with another write
+        saving = asyncio.create_task(repo.save_trade(build_trade(close_after=10)))
+        await asyncio.sleep(0)  # one turn: the save stamps its time, then waits for the writer
+        clock.advance(minutes=5)
+        # A read now would not see that trade, which commits later stamped 5 minutes ago.
+        assert repo.sync_point() == stamped
+    trade = await saving
+    assert trade.updated_at == stamped
+    assert repo.sync_point() == clock.now()  # committed: nothing holds it back
+
+
+async def test_a_failed_write_leaves_nothing_in_flight(repo: TradeRepository, clock: ManualClock) -> None:
+    ghost = build_trade()
+    ghost.id = 404  # not stored: the update finds no row
+    with pytest.raises(NotFound):
+        await repo.save_trade(ghost)
+    clock.advance(minutes=1)
+    assert repo.sync_point() == clock.now()
