@@ -114,11 +114,20 @@ def test_ten_thousand_trades_page_sort_and_filter_one_page_at_a_time(page: Page,
     assert all(int(query["limit"]) <= 25 for query in history_queries), history_queries
 
 
-def test_csv_download_holds_every_trade_the_filters_match(page: Page, big_history: Bot, tmp_path: Path) -> None:
+def test_filters_survive_a_reload_and_the_csv_holds_every_trade_they_match(
+    page: Page, big_history: Bot, tmp_path: Path
+) -> None:
     open_history(page, big_history)
     page.select_option("[data-testid=filter-pair]", "BTC/USDT")
     page.select_option("[data-testid=filter-result]", "loss")
-    expect(page.get_by_test_id("pager")).to_have_text("page 1 of 40 · 1000 trades")
+    page.click("[data-testid=page-next]")
+    expect(page.get_by_test_id("pager")).to_have_text("page 2 of 40 · 1000 trades")
+    page_turn_ms(page)
+    # The choices are in the address: a reload (or a shared link) shows the same page.
+    assert "pair=BTC%2FUSDT" in page.url and "result=loss" in page.url and "page=2" in page.url
+    page.reload()
+    expect(page.get_by_test_id("pager")).to_have_text("page 2 of 40 · 1000 trades")
+    expect(page.get_by_test_id("filter-pair")).to_have_value("BTC/USDT")
     with page.expect_download() as download:
         page.click("[data-testid=export-csv]")
     saved = tmp_path / "trades.csv"

@@ -46,6 +46,29 @@ function filterQuery(filters, sort) {
   };
 }
 
+// The view's choices live in the address (`/trades?sort=profit_ratio&pair=BTC/USDT`): a reload or
+// a shared link shows the same page of the same history.
+function fromAddress() {
+  const params = new URLSearchParams(window.location.search);
+  const filters = Object.fromEntries(Object.keys(NO_FILTERS).map((key) => [key, params.get(key) || '']));
+  const key = COLUMNS.some((column) => column[1] && column[1] === params.get('sort')) ? params.get('sort') : 'close_date';
+  const order = params.get('order') === 'asc' ? 'asc' : 'desc';
+  const size = PAGE_SIZES.includes(Number(params.get('rows'))) ? Number(params.get('rows')) : PAGE_SIZES[0];
+  const page = Math.max(0, Number.parseInt(params.get('page') || '1', 10) - 1 || 0);
+  return { filters, sort: { key, order }, size, page };
+}
+
+function toAddress(filters, sort, size, page) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value);
+  if (sort.key !== 'close_date' || sort.order !== 'desc') params.set('sort', sort.key), params.set('order', sort.order);
+  if (size !== PAGE_SIZES[0]) params.set('rows', String(size));
+  if (page) params.set('page', String(page + 1));
+  const search = params.toString();
+  const target = `${window.location.pathname}${search ? `?${search}` : ''}`;
+  if (target !== window.location.pathname + window.location.search) window.history.replaceState(null, '', target);
+}
+
 function saveFile(blob, name) {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -190,10 +213,11 @@ function HistoryRow({ trade, onOpen }) {
 // `version` changes when trades open or close (the page is asked again); `onOpen(tradeId)` opens one.
 export function TradeHistory({ store, version, onOpen }) {
   const client = store.client;
-  const [filters, setFiltersState] = useState(NO_FILTERS);
-  const [sort, setSortState] = useState({ key: 'close_date', order: 'desc' });
-  const [size, setSize] = useState(PAGE_SIZES[0]);
-  const [page, setPage] = useState(0);
+  const [initial] = useState(fromAddress);
+  const [filters, setFiltersState] = useState(initial.filters);
+  const [sort, setSortState] = useState(initial.sort);
+  const [size, setSize] = useState(initial.size);
+  const [page, setPage] = useState(initial.page);
   const [exporting, setExporting] = useState(false);
   const options = useFilterOptions(client, version);
   const asked = useRef(0);
@@ -208,6 +232,7 @@ export function TradeHistory({ store, version, onOpen }) {
     return client.get('trades', { ...query, limit: size, offset: page * size }).then((answer) => ({ answer, key }));
   }, [key, version]);
   const loading = !data || data.key !== key;
+  useEffect(() => toAddress(filters, sort, size, page), [key]);
 
   // How long the shown page took from asking to being on screen: kept on the table for tests.
   useEffect(() => {
