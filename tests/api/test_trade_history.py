@@ -116,6 +116,8 @@ async def test_pages_of_a_sort_follow_each_other(history: Server) -> None:
         ({"result": "loss"}, [2, 4, 6]),
         ({"from": "2026-02-03", "to": "2026-02-05"}, [2, 3, 4]),  # closed Feb 3 01:00, Feb 3 06:00, Feb 4 10:00
         ({"from": "2026-02-05T03:00:00"}, [5, 6]),  # from is inclusive
+        ({"from": "2026-02-05T04:00:00+01:00"}, [5, 6]),  # the same moment with an offset
+        ({"from": "2026-02-05T03:00:00.001Z"}, [6]),
         ({"to": str(int((FEB + timedelta(hours=2)).timestamp() * 1000))}, []),  # to is exclusive: 1 closed then
         ({"pair": "BTC/USDT", "result": "loss"}, [6]),
         ({"pair": "ETH/USDT", "enter_tag": "a", "exit_reason": "roi"}, [5]),
