@@ -463,10 +463,9 @@ class TradeRepository:
             f" (SELECT id FROM trades WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
             [*params, limit, offset],
         )
-        total = await self.db.fetchone(f"SELECT COUNT(*) FROM trades WHERE {where}", params)
-        return [(int(row[0]), self.trade_version(int(row[0])), bool(row[1])) for row in rows], int(
-            total[0] if total else 0
-        )
+        counted = await self.db.fetchone(f"SELECT COUNT(*) FROM trades WHERE {where}", params)
+        total = int(counted[0]) if counted else 0
+        return [(int(row[0]), self.trade_version(int(row[0])), bool(row[1])) for row in rows], total
 
     async def trade_ids(self, query: TradeQuery) -> array[int]:
         """The ids of every trade ``query`` matches, in its order: 8 bytes a trade, one short read.
