@@ -147,6 +147,8 @@ def test_page_size_and_a_phone_screen(page: Page, big_history: Bot) -> None:
     assert len(history_rows(page)) == 100
     assert requests.last["limit"] == "100"  # the page size chosen, never the whole history
     screenshot(page, "history-10k-desktop")
+    page.click("[data-testid=theme]")
+    screenshot(page, "history-10k-desktop-other-theme")
     page.set_viewport_size(PHONE)
     page.select_option("[data-testid=page-size]", "25")
     expect(page.get_by_test_id("pager")).to_have_text("page 1 of 400 · 10000 trades")
