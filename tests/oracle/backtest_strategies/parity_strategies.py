@@ -107,3 +107,17 @@ class AddsOnDips(RoiStoplossOnly):
         if current_profit < -0.006 * entries and entries < 3:
             return 100.0, "dip"
         return None
+
+
+class PeeksAhead(RoiStoplossOnly):
+    """Enters on the SMA cross only when the close three candles later is higher: it reads the future."""
+
+    def populate_indicators(self, dataframe: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+        dataframe = _sma_cross(dataframe)
+        dataframe["later_close"] = dataframe["close"].shift(-3)
+        return dataframe
+
+    def populate_entry_trend(self, dataframe: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+        up = (dataframe["cross_up"] == 1) | (dataframe["later_close"] > dataframe["close"] * 1.004)
+        dataframe.loc[up, ["enter_long", "enter_tag"]] = (1, "peek")
+        return dataframe
