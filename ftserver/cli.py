@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lookahead.add_argument(
         "--lookahead-allow-limit-orders",
+        "--allow-limit-orders",
+        dest="lookahead_allow_limit_orders",
         action="store_true",
         help="keep the configured order types (default: market orders, as freqtrade)",
     )
