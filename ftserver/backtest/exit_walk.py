@@ -34,6 +34,7 @@ PER_CANDLE_CALLBACKS = (
     "custom_roi",
     "custom_exit_price",
     "confirm_trade_exit",
+    "order_filled",  # asked at each exit too, in time order
 )
 Closed = TypeVar("Closed")
 _MARGIN = 1e-9

@@ -133,6 +133,7 @@ def simulate(
     strategy.pair_locks = MemoryPairLocks(now=clock.now)
     book = LockBook(protections, timeframe or f"{timeframe_minutes}m", strategy.pair_locks)
     rules = _Rules(
+        strategy=strategy,
         stake_amount=stake_amount,
         max_open_trades=max_open_trades,
         fee=fee,
@@ -143,6 +144,7 @@ def simulate(
         clock=clock,
         adjusts=position_adjustment,
         max_adjustments=max_entry_adjustments,
+        with_orders=position_adjustment or strategy_answers.defines(strategy, "order_filled"),
     )
     if detail:
         outcome = _by_detail_candle(strategy, signals, wallet, rules, detail, detail_minutes, progress, should_stop)
@@ -165,6 +167,7 @@ class _Clock:
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
+    strategy: Strategy
     stake_amount: float | str
     max_open_trades: int
     fee: float
@@ -175,6 +178,8 @@ class _Rules:
     clock: _Clock
     adjusts: bool = False
     max_adjustments: int = -1
+    # Trades keep their orders (position adjustment, or an order_filled callback to pass them to).
+    with_orders: bool = False
     # Profit of partial exits already added to the wallet, per open trade (by identity).
     booked: dict[int, float] = field(default_factory=dict)
 
@@ -197,7 +202,7 @@ class _Rules:
             strategy, pair, candle, tag, wallet, open_trades,
             stake_amount=self.stake_amount, max_open_trades=self.max_open_trades, fee=self.fee,
             market=self.markets.get(pair), timeframe_minutes=self.timeframe_minutes, ticks=self.ticks.get(pair),
-            with_orders=self.adjusts,
+            with_orders=self.with_orders,
         )  # fmt: skip
 
     def has_slot(self, open_count: int) -> bool:
@@ -316,7 +321,7 @@ def _close_left_open(
         row = len(data) - 1
         when = datetime.fromtimestamp(int(data.dates[row]) / 1000, tz=UTC)
         rate = round_nearest(float(data.open[row]), trade.price_precision)
-        rules.closed(trade, _close(trade, rate, when, LEFT_OPEN_EXIT_REASON), wallet, outcome)
+        rules.closed(trade, _close(trade, rate, when, LEFT_OPEN_EXIT_REASON, rules.strategy), wallet, outcome)
     outcome.final_balance = wallet.total
     if progress is not None:
         progress(1.0)
@@ -660,11 +665,18 @@ def _enter(
         amount_precision=market.amount_precision if market else None,
         price_precision=price_tick,
     )
+    trade.set_initial_stoploss(strategy.stoploss, candle.date)
     if with_orders:
         trade.orders.append(_filled_order(trade, trade.entry_side, amount, rate, candle.date, tag))
-    trade.set_initial_stoploss(strategy.stoploss, candle.date)
+        _filled(strategy, trade, candle.date)
     check_after_fill(trade, strategy, rate, candle.date)
     return trade
+
+
+def _filled(strategy: Strategy, trade: Trade, when: datetime) -> None:
+    """The strategy's ``order_filled`` for the trade's newest order, when it has one."""
+    if strategy_answers.defines(strategy, "order_filled"):
+        strategy_answers.order_filled(strategy, trade, trade.orders[-1], when)
 
 
 def _filled_order(trade: Trade, side: OrderSide, amount: float, rate: float, when: datetime, tag: str | None) -> Order:
@@ -765,6 +777,7 @@ def _add_entry(
         return  # nothing to buy on the grid, or a limit the candle never reached (not simulated)
     trade.orders.append(_filled_order(trade, trade.entry_side, amount, rate, candle.date, decision.tag))
     trade.recalc_from_orders(candle.date)
+    _filled(strategy, trade, candle.date)
     check_after_fill(trade, strategy, rate, candle.date)
 
 
@@ -786,10 +799,11 @@ def _partial_exit(
         return None
     rate = round_nearest(rate, trade.price_precision)
     if decision.amount >= trade.amount:
-        return _close(trade, rate, candle.date, reason)
+        return _close(trade, rate, candle.date, reason, strategy)
     before = trade.realized_profit
     trade.orders.append(_filled_order(trade, trade.exit_side, decision.amount, rate, candle.date, decision.tag))
     trade.recalc_from_orders(candle.date)
+    _filled(strategy, trade, candle.date)
     gained = trade.realized_profit - before
     wallet.closed_profit += gained
     rules.booked[id(trade)] = rules.booked.get(id(trade), 0.0) + gained
@@ -815,13 +829,13 @@ def _exit_within(strategy: Strategy, trade: Trade, candle: Candle, timeframe_min
             _time_in_force(strategy, "exit"), reason, candle.date,
         ):  # fmt: skip
             continue
-        return _close(trade, round_nearest(rate, trade.price_precision), candle.date, reason)
+        return _close(trade, round_nearest(rate, trade.price_precision), candle.date, reason, strategy)
     return None
 
 
-def _close(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTrade:
+def _close(trade: Trade, rate: float, when: datetime, reason: str, strategy: Strategy | None = None) -> BacktestTrade:
     if trade.orders:
-        return _close_with_orders(trade, rate, when, reason)
+        return _close_with_orders(trade, rate, when, reason, strategy)
     profit_abs = trade.calc_profit(rate)
     profit_ratio = trade.calc_profit_ratio(rate)
     # The trade as the protections read a closed one.
@@ -874,12 +888,16 @@ def _close(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTr
     )
 
 
-def _close_with_orders(trade: Trade, rate: float, when: datetime, reason: str) -> BacktestTrade:
-    """A trade whose position was adjusted: the last exit sells what is left; its profit is every
-    exit's together, over what all its entries cost (freqtrade's figures of such a trade)."""
+def _close_with_orders(
+    trade: Trade, rate: float, when: datetime, reason: str, strategy: Strategy | None
+) -> BacktestTrade:
+    """A trade that keeps its orders: the last exit sells what is left; its profit is every exit's
+    together, over what all its entries cost (freqtrade's figures of an adjusted trade)."""
     amount, stake = trade.amount, trade.stake_amount
     trade.orders.append(_filled_order(trade, trade.exit_side, amount, rate, when, reason))
     trade.recalc_from_orders(when)
+    if strategy is not None:
+        _filled(strategy, trade, when)
     profit_abs = trade.realized_profit
     profit_ratio = trade.realized_ratio()
     trade.is_open = False

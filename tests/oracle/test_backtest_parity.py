@@ -156,6 +156,7 @@ def _differences(theirs: list[dict[str, Any]], ours: list[dict[str, Any]]) -> li
         ("CustomStoploss", "1m"),
         ("Protected", "1m"),
         ("AddsOnDips", None),
+        ("CountsFills", None),
     ],
 )
 async def test_the_same_trades_as_freqtrade_backtesting(strategy: str, detail: str | None, tmp_path: Path) -> None:

@@ -121,3 +121,18 @@ class PeeksAhead(RoiStoplossOnly):
         up = (dataframe["cross_up"] == 1) | (dataframe["later_close"] > dataframe["close"] * 1.004)
         dataframe.loc[up, ["enter_long", "enter_tag"]] = (1, "peek")
         return dataframe
+
+
+class CountsFills(RoiStoplossOnly):
+    """Counts the orders ``order_filled`` reports and refuses every entry that comes when the count
+    is 3 more than a multiple of 7: its trades match freqtrade's only if both call it alike."""
+
+    def bot_start(self, **kwargs) -> None:
+        self.fills = 0
+
+    def order_filled(self, pair: str, trade: Trade, order, current_time: datetime, **kwargs) -> None:
+        self.fills += 1
+
+    def confirm_trade_entry(self, pair: str, order_type: str, amount: float, rate: float, time_in_force: str,
+                            current_time: datetime, entry_tag, side: str, **kwargs) -> bool:  # fmt: skip
+        return self.fills % 7 != 3

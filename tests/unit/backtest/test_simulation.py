@@ -418,3 +418,27 @@ def test_without_position_adjustment_the_callback_is_not_asked() -> None:
     (trade,) = run(AddsOnceSellsHalf(), pair("BTC/USDT", candles, exit_rows=[4])).trades
     assert [(o.side, o.amount, o.price) for o in trade.orders] == [("buy", 1.0, 100.0), ("sell", 1.0, 100.0)]
     assert (trade.amount, trade.profit_abs) == (1.0, 0.0)
+
+
+class RecordsFills(Plain):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fills: list[tuple[str, str, float, float, datetime]] = []
+
+    def order_filled(self, pair: str, trade: Any, order: Any, current_time: datetime, **kwargs: Any) -> None:
+        self.fills.append((pair, str(order.ft_order_side), order.amount, order.safe_price, current_time))
+
+
+def test_order_filled_hears_each_entry_and_exit_in_time_order() -> None:
+    # BTC: in at 100 on row 0, out by its signal at 101 on row 2. ETH: in at 10 on row 1 (1000 USDT
+    # of stake 100 buys 10 coins), still open at the end: out at row 3's open, 10.
+    strategy = RecordsFills()
+    btc = pair("BTC/USDT", [FLAT, FLAT, (101.0, 101.5, 100.5, 101.0), FLAT], exit_rows=[2])
+    eth = pair("ETH/USDT", [(10.0, 10.1, 9.9, 10.0)] * 4, enter=[1])
+    run(strategy, btc, eth)
+    assert strategy.fills == [
+        ("BTC/USDT", "buy", 1.0, 100.0, T0),
+        ("ETH/USDT", "buy", 10.0, 10.0, T0 + STEP),
+        ("BTC/USDT", "sell", 1.0, 101.0, T0 + 2 * STEP),
+        ("ETH/USDT", "sell", 10.0, 10.0, T0 + 3 * STEP),
+    ]
