@@ -30,7 +30,7 @@ from ftserver.rpc.candles import CandleAnswers, analyzed, market_view
 from ftserver.rpc.closed_trades import ClosedTrades
 from ftserver.rpc.custom_data import custom_data_entry, no_custom_data
 from ftserver.rpc.dates import format_date, to_ms
-from ftserver.rpc.fiat import fiat_rate
+from ftserver.rpc.fiat import fiat_rate, in_fiat
 from ftserver.rpc.history import TradeHistory
 from ftserver.rpc.path_redaction import without_absolute_paths
 from ftserver.rpc.performance import count_summary
@@ -301,7 +301,7 @@ class Rpc:
         ratio = (total / starting - 1) if starting else 0.0
         # As freqtrade: the fiat figures are 0 without a fiat_display_currency.
         to_fiat = fiat_rate(self.settings.fiat_display_currency)
-        value, starting_fiat = total * to_fiat, starting * to_fiat
+        value, starting_fiat = in_fiat(total, to_fiat), in_fiat(starting, to_fiat)
         fiat_ratio = (value / starting_fiat - 1) if starting_fiat else 0.0
         return Balance(
             currencies=currencies,

@@ -14,3 +14,10 @@ def fiat_rate(fiat_display_currency: str | None, rate: float | None = None) -> f
     if not fiat_display_currency:
         return 0.0
     return 1.0 if rate is None else rate
+
+
+def in_fiat(amount: float, rate: float) -> float:
+    """``amount`` of stake currency at ``rate``; without a rate a plain 0.0, as freqtrade answers.
+
+    A loss times a zero rate would be -0.0, which JSON keeps and FreqUI shows as "-0"."""
+    return amount * rate if rate else 0.0

@@ -98,7 +98,7 @@ def timeunit_profit(
                 abs_profit=abs_profit,
                 rel_profit=round(abs_profit / balance, 8) if balance > 0 else 0.0,
                 starting_balance=balance,
-                fiat_value=abs_profit * to_fiat,
+                fiat_value=fiat.in_fiat(abs_profit, to_fiat),
                 trade_count=count[start],
             )
         )

@@ -44,6 +44,7 @@ from typing import Any, Literal
 from ftserver.models import Trade, TradingMode, round8
 from ftserver.rpc import order_sums
 from ftserver.rpc.dates import format_date, format_duration, humanize_ago, to_ms
+from ftserver.rpc.fiat import in_fiat
 from ftserver.rpc.order_sums import EntryCost, TradedVolume
 from ftserver.rpc.shapes.money import Profit, ProfitAll
 
@@ -303,7 +304,7 @@ def summarize(
     ratios = closed.ratios(first.open_date if first else None, latest.open_date if latest else None)
     return Profit(
         **closed.fields_before_all,
-        profit_closed_fiat=closed.closed_coin * fiat_rate,
+        profit_closed_fiat=in_fiat(closed.closed_coin, fiat_rate),
         profit_all_coin=all_coin,
         profit_all_percent_mean=round(all_mean * 100, 2),
         profit_all_ratio_mean=all_mean,
@@ -311,7 +312,7 @@ def summarize(
         profit_all_ratio_sum=all_sum,
         profit_all_percent=round(all_total * 100, 2),
         profit_all_ratio=all_total,
-        profit_all_fiat=all_coin * fiat_rate,
+        profit_all_fiat=in_fiat(all_coin, fiat_rate),
         trade_count=closed.count + len(open_trades),
         closed_trade_count=closed.count,
         first_trade_date=format_date(first.open_date) if first else "",

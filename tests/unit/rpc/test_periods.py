@@ -106,6 +106,14 @@ def test_fiat_value_is_zero_without_a_fiat_display_currency() -> None:
     assert body["data"][0]["fiat_value"] == 0.0
 
 
+def test_fiat_value_of_a_losing_day_without_a_fiat_display_currency_is_plain_zero() -> None:
+    """freqtrade answers 0.0 there; a loss times a zero rate would be -0.0, which FreqUI shows as "-0"."""
+    trades = [closed_at(datetime(2026, 3, 11, 9, tzinfo=UTC), 1.8, 1)]
+    body = periods(trades, "days", 1, fiat_display_currency="")
+    assert body["data"][0]["abs_profit"] == pytest.approx(DOWN)
+    assert '"fiat_value": 0.0' in json.dumps(body["data"][0])
+
+
 def test_trades_closed_after_now_belong_to_no_period() -> None:
     later = closed_at(NOW + timedelta(days=2), 2.2, 1)
     body = periods([later], "days", 2)

@@ -303,6 +303,14 @@ def test_ten_thousand_trades_summarise_quickly() -> None:
     assert elapsed < 0.25, f"profit summary of 10k trades took {elapsed * 1000:.0f} ms (target 50 ms)"
 
 
+def test_fiat_figures_of_a_loss_without_a_display_currency_are_plain_zero() -> None:
+    """freqtrade answers 0.0; a loss times a zero rate would be -0.0, which FreqUI shows as "-0"."""
+    loss = [make_trade("ETH/USDT", 4.0, 3.6, opened=NOW - 2 * DAY, trade_id=2, reason="stop_loss")]
+    body = summary_of(loss, fiat_rate=fiat_rate(""))
+    assert body["profit_closed_coin"] == pytest.approx(LOSS)
+    assert (math.copysign(1.0, body["profit_closed_fiat"]), math.copysign(1.0, body["profit_all_fiat"])) == (1.0, 1.0)
+
+
 def test_fiat_figures_are_zero_without_a_display_currency_and_the_stake_value_without_a_rate() -> None:
     assert (fiat_rate(""), fiat_rate(None), fiat_rate("USD"), fiat_rate("EUR", 0.9)) == (0.0, 0.0, 1.0, 0.9)
     body = summary_of(three_trades(), fiat_rate=fiat_rate("USD"))
