@@ -18,7 +18,7 @@ import shutil
 import socket
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,7 +210,14 @@ async def binance_stub(history_candles: int, timeframe: str) -> AsyncIterator[tu
 
 
 @asynccontextmanager
-async def both_bots(case: Case, freqtrade: str, root: Path, stub_url: str) -> AsyncIterator[tuple[Bot, Bot]]:
+async def both_bots(
+    case: Case,
+    freqtrade: str,
+    root: Path,
+    stub_url: str,
+    configure: Callable[[str, dict[str, Any]], None] | None = None,
+) -> AsyncIterator[tuple[Bot, Bot]]:
+    """freqtrade and ftserver running ``case``; ``configure(name, config)`` may change either's config."""
     ft_root, fts_root = root / "freqtrade", root / "ftserver"
     for folder in (ft_root / "strategies", fts_root / "strategies"):
         folder.mkdir(parents=True)
@@ -223,10 +230,13 @@ async def both_bots(case: Case, freqtrade: str, root: Path, stub_url: str) -> As
     ft_port, fts_port = free_port(), free_port()
     ft_config = _base_config(case, stub_url, ft_port, ft_root)
     ft_config["exchange"]["enable_ws"] = False  # its websocket candles would come from Binance's stream host
-    (ft_root / "config.json").write_text(json.dumps(ft_config, indent=1))
     fts_config = _base_config(case, stub_url, fts_port, fts_root)
     fts_config["strategy_path"] = str(fts_root / "strategies")
     fts_config["user_data_dir"] = str(fts_root)
+    if configure is not None:
+        configure("freqtrade", ft_config)
+        configure("ftserver", fts_config)
+    (ft_root / "config.json").write_text(json.dumps(ft_config, indent=1))
     (fts_root / "config.json").write_text(json.dumps(fts_config, indent=1))
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FTSERVER__", "PYTHONPATH", "VIRTUAL_ENV"))}
