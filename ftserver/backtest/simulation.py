@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -339,34 +339,14 @@ def _by_candle(
     """Every candle of every pair with an open trade judged in time order: for strategies whose
     callbacks see each candle or the clock."""
     grid = _Grid.of(signals)
-    pairs, timeline, last_date = grid.pairs, grid.timeline, grid.last_date
-    rows_of, columns = grid.rows_of, grid.columns
-    asks_loop_start = strategy_answers.defines(strategy, "bot_loop_start")
+    pairs, last_date, rows_of, columns = grid.pairs, grid.last_date, grid.rows_of, grid.columns
     open_trades: dict[str, Trade] = {}
     outcome = Outcome()
-    step = 0
-    position = 0
-    total = len(timeline)
-    while position < total:
-        if not open_trades:
-            # Nothing open: jump to the next candle where a pair signals an entry.
-            found = grid.next_position(position)
-            if found is None:
-                break
-            position = found
-        now_ms = int(timeline[position])
+    for index, now_ms in grid.walk(open_trades, strategy, progress, should_stop):
         now = datetime.fromtimestamp(now_ms / 1000, tz=UTC)
-        step += 1
-        if step % _REPORT_EVERY == 0:
-            if should_stop is not None and should_stop():
-                raise AnalysisAborted("Backtest aborted.")
-            if progress is not None:
-                progress(position / total)
-        if asks_loop_start:
-            strategy_answers.bot_loop_start(strategy, now)
         order = list(dict.fromkeys([*open_trades, *pairs])) if open_trades else pairs
         for pair in order:
-            row = rows_of[pair][position]
+            row = rows_of[pair][index]
             if row < 0:
                 continue
             opens, highs, lows, closes, entry_flags, exit_flags, exit_tags, enter_tags = columns[pair]
@@ -385,7 +365,6 @@ def _by_candle(
             )
             can_open = not held and now_ms != last_date
             _judge(strategy, rules, wallet, outcome, open_trades, pair, candle, enter_tags[row], can_open=can_open)
-        position += 1
     return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
 
 
@@ -456,6 +435,32 @@ class _Grid:
         last_date = int(timeline[-1]) if len(timeline) else 0
         return cls(pairs, timeline, candidates, last_date, rows_of, columns)
 
+    def walk(
+        self, open_trades: Mapping[str, Trade], strategy: Strategy, progress: Progress, should_stop: ShouldStop
+    ) -> Iterator[tuple[int, int]]:
+        """(timeline position, its date in ms) to judge, in time order: every candle while a trade is
+        open, else straight to the next candle where a pair may enter. The strategy's
+        ``bot_loop_start`` is asked at each; progress and the abort flag every few thousand."""
+        asks_loop_start = strategy_answers.defines(strategy, "bot_loop_start")
+        index, visited, total = 0, 0, len(self.timeline)
+        while index < total:
+            if not open_trades:
+                found = self.next_position(index)
+                if found is None:
+                    return
+                index = found
+            now_ms = int(self.timeline[index])
+            visited += 1
+            if visited % _REPORT_EVERY == 0:
+                if should_stop is not None and should_stop():
+                    raise AnalysisAborted("Backtest aborted.")
+                if progress is not None:
+                    progress(index / total)
+            if asks_loop_start:
+                strategy_answers.bot_loop_start(strategy, datetime.fromtimestamp(now_ms / 1000, tz=UTC))
+            yield index, now_ms
+            index += 1
+
     def next_position(self, position: int) -> int | None:
         """The first timeline position from ``position`` on where a pair may enter (None: no more)."""
         found = int(np.searchsorted(self.candidates, self.timeline[position], side="left"))
@@ -502,32 +507,14 @@ def _by_detail_candle(
     again at the next detail candle; a pair whose trade closed within the candle waits for the next
     one; prices, exits and their fills come from the detail candle."""
     grid = _Grid.of(signals)
-    pairs, timeline, last_date, rows_of, columns = grid.pairs, grid.timeline, grid.last_date, grid.rows_of, grid.columns
+    pairs, last_date, rows_of, columns = grid.pairs, grid.last_date, grid.rows_of, grid.columns
     main_ms = rules.timeframe_minutes * 60_000
     detail_ms = detail_minutes * 60_000
     steps = max(main_ms // detail_ms, 1)
     expiry_ms = int(strategy.ignore_buying_expired_candle_after or 0) * 1000
-    asks_loop_start = strategy_answers.defines(strategy, "bot_loop_start")
     open_trades: dict[str, Trade] = {}
     outcome = Outcome()
-    position = 0
-    visited = 0
-    total = len(timeline)
-    while position < total:
-        if not open_trades:
-            found = grid.next_position(position)
-            if found is None:
-                break
-            position = found
-        now_ms = int(timeline[position])
-        visited += 1
-        if visited % _REPORT_EVERY == 0:
-            if should_stop is not None and should_stop():
-                raise AnalysisAborted("Backtest aborted.")
-            if progress is not None:
-                progress(position / total)
-        if asks_loop_start:
-            strategy_answers.bot_loop_start(strategy, datetime.fromtimestamp(now_ms / 1000, tz=UTC))
+    for index, now_ms in grid.walk(open_trades, strategy, progress, should_stop):
         had_trades = list(open_trades)
         spans: dict[str, int] = {}  # pair -> its first detail row in this candle
         counts: dict[str, int] = {}
@@ -536,7 +523,7 @@ def _by_detail_candle(
             at_ms = now_ms + step * detail_ms
             at = datetime.fromtimestamp(at_ms / 1000, tz=UTC)
             for pair in list(dict.fromkeys([*open_trades, *pairs])):
-                row = rows_of[pair][position]
+                row = rows_of[pair][index]
                 if row < 0:
                     continue
                 opens, highs, lows, closes, entry_flags, exit_flags, exit_tags, enter_tags = columns[pair]
@@ -577,7 +564,6 @@ def _by_detail_candle(
                 )
                 can_open = not held and direction and at_ms != last_date
                 _judge(strategy, rules, wallet, outcome, open_trades, pair, candle, enter_tags[row], can_open=can_open)
-        position += 1
     return _close_left_open(signals, wallet, rules, outcome, open_trades, progress)
 
 
