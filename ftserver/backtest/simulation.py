@@ -532,6 +532,7 @@ def _by_detail_candle(
                     direction = bool(entry_flags[row])
                     directions[pair] = direction
                     price = (opens[row], highs[row], lows[row], closes[row])
+                    candle_ms = now_ms
                 else:
                     if pair not in spans or counts[pair] <= step or candles is None:
                         continue
@@ -539,6 +540,7 @@ def _by_detail_candle(
                     direction = directions[pair] and not (expiry_ms and at_ms - now_ms > expiry_ms)
                     at_row = spans[pair] + step
                     price = (candles.opens[at_row], candles.highs[at_row], candles.lows[at_row], candles.closes[at_row])
+                    candle_ms = candles.dates[at_row]
                 held = pair in open_trades
                 if pair in had_trades and not held:
                     continue  # its trade closed within this candle
@@ -550,10 +552,11 @@ def _by_detail_candle(
                     if count > 0:
                         spans[pair], counts[pair] = first, count
                         price = (candles.opens[first], candles.highs[first], candles.lows[first], candles.closes[first])
+                        candle_ms = candles.dates[first]
                 if not direction and not held:
                     continue
                 candle = Candle(
-                    date=at,
+                    date=at if candle_ms == at_ms else datetime.fromtimestamp(candle_ms / 1000, tz=UTC),
                     open=price[0],
                     high=price[1],
                     low=price[2],
@@ -561,6 +564,7 @@ def _by_detail_candle(
                     entry_signal=entry_flags[row],
                     exit_signal=exit_flags[row],
                     exit_tag=exit_tags[row],
+                    clock=None if candle_ms == at_ms else at,
                 )
                 can_open = not held and direction and at_ms != last_date
                 _judge(strategy, rules, wallet, outcome, open_trades, pair, candle, enter_tags[row], can_open=can_open)
@@ -807,15 +811,15 @@ def _exit_within(strategy: Strategy, trade: Trade, candle: Candle, timeframe_min
         signalled = not decision.is_stoploss and reason != ExitReason.ROI.value
         if signalled and _order_type(strategy, "exit") == "limit":
             profit = trade.calc_profit_ratio(rate)
-            answer = strategy_answers.custom_exit_price(strategy, trade, candle.date, rate, profit, reason)
+            answer = strategy_answers.custom_exit_price(strategy, trade, candle.exit_time, rate, profit, reason)
             if answer is not None:
                 rate = max(answer, candle.low)
         if not strategy_answers.confirm_trade_exit(
             strategy, trade, _order_type(strategy, "exit"), trade.amount, rate,
-            _time_in_force(strategy, "exit"), reason, candle.date,
+            _time_in_force(strategy, "exit"), reason, candle.exit_time,
         ):  # fmt: skip
             continue
-        return _close(trade, round_nearest(rate, trade.price_precision), candle.date, reason, strategy)
+        return _close(trade, round_nearest(rate, trade.price_precision), candle.exit_time, reason, strategy)
     return None
 
 

@@ -35,6 +35,14 @@ class Candle:
     entry_signal: bool = False
     exit_signal: bool = False
     exit_tag: str | None = None
+    # The time the backtest's walk is at, when it is not the candle's own: a detail candle stands in
+    # for a missing earlier one at the start of its data. Exits are dated and filled at this time
+    # (freqtrade's), while they are judged at the candle's own.
+    clock: datetime | None = None
+
+    @property
+    def exit_time(self) -> datetime:
+        return self.clock or self.date
 
 
 def move_stop_within(trade: Trade, strategy: Strategy, candle: Candle) -> None:
@@ -124,7 +132,7 @@ def close_rate(
 ) -> float | None:
     """Where in ``candle`` the exit fills; None when it cannot (ROI on the opening candle of a trade
     entered above a falling candle's open, as freqtrade refuses it)."""
-    minutes = trade_minutes(trade, candle.date)
+    minutes = trade_minutes(trade, candle.exit_time)
     stop = trade.stop_loss
     if decision.is_stoploss and stop is not None:
         if (stop < candle.low) if trade.is_short else (stop > candle.high):
@@ -148,7 +156,7 @@ def close_rate(
             return min(candle.high, worst) if trade.is_short else max(candle.low, worst)
         return stop
     if decision.reason == ExitReason.ROI.value:
-        step, roi = roi_step(trade, strategy, candle.date)
+        step, roi = roi_step(trade, strategy, candle.exit_time)
         if roi is None or step is None:
             return candle.open
         if roi == -1 and step % timeframe_minutes == 0:

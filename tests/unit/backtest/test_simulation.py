@@ -442,3 +442,19 @@ def test_order_filled_hears_each_entry_and_exit_in_time_order() -> None:
         ("BTC/USDT", "sell", 1.0, 101.0, T0 + 2 * STEP),
         ("ETH/USDT", "sell", 10.0, 10.0, T0 + 3 * STEP),
     ]
+
+
+def test_detail_candles_that_start_inside_a_candle_are_walked_from_their_first_one() -> None:
+    # The 1m candles begin at 12:03, inside row 0. As in freqtrade, the walk's first detail step of
+    # row 0 takes the first detail candle there is: the trade opens at 12:03, at its open of 99.
+    late = [(99.0, 99.5, 98.5, 99.2), (99.2, 99.6, 99.0, 99.4)] + [FLAT] * 18
+    dates = [int((T0 + timedelta(minutes=3 + i)).timestamp() * 1000) for i in range(len(late))]
+    detail = DetailCandles(
+        dates=dates,
+        opens=[c[0] for c in late],
+        highs=[c[1] for c in late],
+        lows=[c[2] for c in late],
+        closes=[c[3] for c in late],
+    )
+    (trade,) = run(Plain(), pair("BTC/USDT", [FLAT, FLAT, FLAT, FLAT]), detail={"BTC/USDT": detail}).trades
+    assert (trade.open_date, trade.open_rate) == (T0 + timedelta(minutes=3), 99.0)
