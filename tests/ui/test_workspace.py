@@ -82,9 +82,10 @@ def test_workspace_on_a_phone_is_tabs(page: Page, bot: Bot) -> None:
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot: Bot, viewport: str) -> None:
-    while bot.call("GET", "profit")["closed_trade_count"] < 2:
-        # Close a trade the sample signals opened, or open one on a free pair to close.
+def close_trades(bot: Bot, count: int) -> None:
+    """At least ``count`` closed trades: a trade the sample signals opened is closed, or one opened on a
+    free pair to close."""
+    while bot.call("GET", "profit")["closed_trade_count"] < count:
         open_trades = bot.call("GET", "status")
         taken = {trade["pair"] for trade in open_trades}
         trade = next((t for t in open_trades if t["pair"] not in {"BTC/USDT", "ETH/USDT"}), None)
@@ -92,6 +93,10 @@ def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot:
             free = next(p for p in ["XRP/USDT", "DOGE/USDT", "SOL/USDT"] if p not in taken)
             trade = bot.call("POST", "forceenter", {"pair": free})
         bot.call("POST", "forceexit", {"tradeid": str(trade["trade_id"])})
+
+
+def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot: Bot, viewport: str) -> None:
+    close_trades(bot, 2)
     if viewport == "phone":
         page.set_viewport_size(PHONE)
     login(page, bot)
@@ -145,6 +150,7 @@ def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot:
     ],
 )
 def test_every_view_fits_a_phone(page: Page, bot: Bot, path: str, filled: str) -> None:
+    close_trades(bot, 1)  # the history shows closed trades
     page.set_viewport_size(PHONE)
     login(page, bot)
     expect(page.get_by_test_id("workspace")).to_be_visible()
