@@ -95,7 +95,7 @@ def create_app(
     app[keys.RESEARCH] = research
     rpc = Rpc(settings, runmode=runmode, clock=clock, log_buffer=app[keys.LOG_BUFFER], research=research)
     app[keys.RPC] = rpc
-    access = AccessRepository(settings.db_url, clock)
+    access = AccessRepository(settings.db_url, clock, pool_size=settings.db_pool_size)
 
     async def access_records(app: web.Application) -> AsyncIterator[None]:
         await access.open()  # API tokens and the audit log, in both run modes
@@ -163,7 +163,9 @@ def create_app(
             active_broker = PaperBroker(active_market, clock=clock, fee=settings.fee)
         db: Database | None = None
         try:
-            db = await Database.open(settings.db_url, write_timings=instruments.db_writes)
+            db = await Database.open(
+                settings.db_url, pool_size=settings.db_pool_size, write_timings=instruments.db_writes
+            )
             repo = TradeRepository(db, clock)
             bot = TradingLoop(
                 settings,

@@ -1,5 +1,7 @@
 """``ftserver import-db`` and ``ftserver export-db``: a trade history from and to freqtrade's SQLite file.
 
+ftserver's side (``--to`` of an import, ``--from`` of an export) may be SQLite or PostgreSQL.
+
 Import reads the freqtrade file read-only and writes ftserver's database through its repository in
 one transaction, keeping every id (trade 17 stays trade 17 for whoever refers to it). Export writes
 a new file freqtrade opens as its own.
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ftserver.errors import InvalidRequest
-from ftserver.persistence.db import Database, sqlite_path_from_url
+from ftserver.persistence.db import Database, is_postgres_url, sqlite_path_from_url
 from ftserver.persistence.freqtrade_db import (
     NOT_KEPT,
     ExportCounts,
@@ -28,7 +30,10 @@ from ftserver.persistence.trades import TradeRepository
 _INTERNAL_KEYS = frozenset({"write_probe"})
 
 
-def _same_file(a: Path, b: str) -> bool:
+def _same_file(a: Path, db_url: str) -> bool:
+    if is_postgres_url(db_url):
+        return False
+    b = sqlite_path_from_url(db_url)
     return b != ":memory:" and Path(b).exists() and a.resolve() == Path(b).resolve()
 
 
@@ -42,7 +47,7 @@ def import_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO | 
 async def import_freqtrade(from_url: str, to_url: str, *, force: bool = False) -> FreqtradeHistory:
     """Read the freqtrade database at ``from_url`` and write its history into ``to_url``; what was read."""
     source = source_path(from_url)
-    if _same_file(source, sqlite_path_from_url(to_url)):
+    if _same_file(source, to_url):
         raise InvalidRequest(f"--from and --to name the same file ({source}); import into a new database")
     history = await asyncio.to_thread(read_freqtrade_file, source)
     await _write(history, to_url, force=force)
@@ -88,11 +93,11 @@ def export_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO | 
     if target == ":memory:":
         raise InvalidRequest("--to must name a file (sqlite:///path.sqlite)")
     path = Path(target)
-    if _same_file(path, sqlite_path_from_url(from_url)):
+    if _same_file(path, from_url):
         raise InvalidRequest(f"--from and --to name the same file ({path})")
     if path.exists() and not force:
         raise InvalidRequest(f"{path} exists; add --force to replace it")
-    if not Path(sqlite_path_from_url(from_url)).is_file():
+    if not is_postgres_url(from_url) and not Path(sqlite_path_from_url(from_url)).is_file():
         raise InvalidRequest(f"{from_url} does not exist: nothing to export")
     counts = asyncio.run(export_freqtrade(from_url, path))
     out = out or sys.stdout

@@ -85,9 +85,14 @@ class Settings:
         default=None,
         metadata={
             "data_key": "db_url",
-            "validate": validate.Regexp(r"^sqlite://", error='Must start with "sqlite://" (only SQLite is supported).'),
+            "validate": validate.Regexp(
+                r"^(sqlite|postgres|postgresql(\+\w+)?)://",
+                error='Must start with "sqlite://" or "postgresql://" (SQLite or PostgreSQL).',
+            ),
         },
     )
+    # PostgreSQL only: connections each database pool opens at most (SQLite has one writer, one reader).
+    db_pool_size: int = in_range(5, min=1, max=100)
     datadir: str | None = None
     dataformat_ohlcv: Literal["feather", "json"] = choice("feather", "json", default="feather")
     logfile: str | None = None

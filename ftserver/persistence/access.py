@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ftserver.core.clock import Clock
-from ftserver.persistence.db import Database, Row
+from ftserver.persistence.db import DEFAULT_POOL_SIZE, Database, Row
 from ftserver.persistence.rows import epoch_ms, from_ms, to_ms
 
 
@@ -93,13 +93,14 @@ class AccessRepository:
     SQLite in WAL mode serialises the writers of both.
     """
 
-    def __init__(self, db_url: str, clock: Clock) -> None:
+    def __init__(self, db_url: str, clock: Clock, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self._db_url = db_url
+        self._pool_size = pool_size
         self._clock = clock
         self._db: Database | None = None
 
     async def open(self) -> None:
-        self._db = await Database.open(self._db_url)
+        self._db = await Database.open(self._db_url, pool_size=self._pool_size)
 
     async def close(self) -> None:
         if self._db is not None:

@@ -1,6 +1,11 @@
-"""SQLite connections, pragmas and forward migrations.
+"""The database behind the repositories: SQLite (the default) or PostgreSQL, and forward migrations.
 
-Two connections to one file in WAL mode: a writer and a reader. Writers are serialised by an
+``Database.open`` picks the backend from the URL. Both keep one rule: writes are serialised (one
+writer at a time in this process), each in one transaction committed before ``transaction()``
+returns, and reads see committed data only. The SQL is SQLite's; ``persistence/postgres.py``
+holds every PostgreSQL difference (placeholders, column types, ids of new rows, the audit triggers).
+
+SQLite: two connections to one file in WAL mode: a writer and a reader. Writers are serialised by an
 ``asyncio.Lock`` and each runs in one ``BEGIN IMMEDIATE`` transaction, so a write is fully committed
 or not at all. Reads go through the reader connection: WAL gives it a snapshot of committed data
 only, so an API read never sees a half-done write of the bot, and a long read (thousands of trades
@@ -20,19 +25,38 @@ import contextlib
 import logging
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import aiosqlite
 
 from ftserver.core.instruments import Durations
 from ftserver.errors import ConfigError, StorageUnavailable
 
+if TYPE_CHECKING:
+    from ftserver.persistence.postgres import PostgresConnection
+
 log = logging.getLogger(__name__)
 
 Row = Sequence[Any]
+# What ``Database.transaction()`` yields: both run SQLite's SQL with '?' placeholders.
+WriteConnection: TypeAlias = "aiosqlite.Connection | PostgresConnection"
+
+
+class SortTerm(Protocol):
+    def __call__(self, expression: str, *, descending: bool) -> str: ...
+
+
+def sqlite_sort_term(expression: str, *, descending: bool) -> str:
+    """An ORDER BY term as SQLite sorts: NULLs below every value (first ascending, last descending)."""
+    return f"{expression} DESC" if descending else expression
+
+
+# Default bound of the PostgreSQL connection pool (config key ``db_pool_size``).
+DEFAULT_POOL_SIZE = 5
 
 # SQLite primary result codes that mean "the file cannot be written now", as opposed to a bad
 # statement or a constraint: read-only file or connection, disk full (or a file size limit), I/O
@@ -66,8 +90,12 @@ def unwritable_reason(exc: BaseException) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Migration:
+    """One schema step. ``postgres``: the step for PostgreSQL when it is not ``script`` with
+    PostgreSQL's column types (``persistence/postgres.py`` translates those)."""
+
     version: int
     script: str
+    postgres: str | None = None
 
 
 # Schema 1 exactly as first committed: databases created with it exist, so it never changes.
@@ -207,7 +235,7 @@ CREATE TABLE order_intents (
 """
 
 # API access: long-lived API tokens (only a hash of each secret) and the append-only audit log.
-SCHEMA_ACCESS = """
+_ACCESS_TABLES = """
 CREATE TABLE api_tokens (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     token_key TEXT NOT NULL UNIQUE,
@@ -235,10 +263,21 @@ CREATE TABLE audit_log (
     trade_id INTEGER
 );
 CREATE INDEX ix_audit_log_at ON audit_log(at);
+"""
+_ACCESS_TRIGGERS = """
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+SCHEMA_ACCESS = _ACCESS_TABLES + _ACCESS_TRIGGERS
+_ACCESS_TRIGGERS_POSTGRES = """
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
 """
 
 # The trade history sorted and filtered in SQL (``TradeQuery``): one index per sort key, led by
@@ -260,9 +299,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, SCHEMA_V1),
     Migration(2, SCHEMA_V2),
     Migration(3, SCHEMA_V3),
-    Migration(4, SCHEMA_ACCESS),
+    Migration(4, SCHEMA_ACCESS, postgres=_ACCESS_TABLES + _ACCESS_TRIGGERS_POSTGRES),
     Migration(5, SCHEMA_HISTORY),
 )
+
+
+def is_postgres_url(db_url: str) -> bool:
+    """``postgresql://``, ``postgres://`` and SQLAlchemy's ``postgresql+<driver>://`` forms."""
+    scheme = db_url.partition("://")[0].lower()
+    return scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+")
 
 
 def sqlite_path_from_url(db_url: str) -> str:
@@ -303,8 +348,142 @@ def _statements(script: str) -> Iterator[str]:
         raise ValueError(f"incomplete SQL statement at the end of a migration: {pending.strip()[:80]!r}")
 
 
-class Database:
-    """One SQLite database: a serialised writer (``transaction``) and snapshot reads (``fetchall``)."""
+class Database(ABC):
+    """One database: a serialised writer (``transaction``) and reads of committed data (``fetchall``)."""
+
+    path: str  # what log lines and errors name: the SQLite file, or PostgreSQL's host/database/schema
+
+    def __init__(self, write_timings: Durations | None = None) -> None:
+        # Each write transaction's duration, waiting for the writer included (for /metrics).
+        self._write_timings = write_timings
+        self._write_lock = asyncio.Lock()
+        self._version = 0
+        # Why the last write failed for lack of a writable database; None once a write commits again.
+        self.write_failure: str | None = None
+
+    @staticmethod
+    async def open(
+        db_url: str,
+        *,
+        busy_timeout_ms: int = 5000,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        write_timings: Durations | None = None,
+    ) -> Database:
+        """Open the database ``db_url`` names (creating it if needed) and migrate it to the newest schema.
+
+        ``busy_timeout_ms`` is SQLite's, ``pool_size`` PostgreSQL's (connections at most).
+        """
+        if is_postgres_url(db_url):
+            # Imported here: psycopg is loaded only by those who use PostgreSQL.
+            from ftserver.persistence.postgres import PostgresDatabase
+
+            return await PostgresDatabase.connect(
+                db_url, migrations=migrations, pool_size=pool_size, write_timings=write_timings
+            )
+        if not db_url.startswith("sqlite:"):
+            raise ConfigError(
+                f"expected 'sqlite:///<path>' or 'postgresql://user:password@host:port/database', got '{db_url}'",
+                key="db_url",
+            )
+        return await SqliteDatabase.connect(
+            db_url, busy_timeout_ms=busy_timeout_ms, migrations=migrations, write_timings=write_timings
+        )
+
+    @property
+    def schema_version(self) -> int:
+        return self._version
+
+    def sort_term(self, expression: str, *, descending: bool) -> str:
+        """``expression`` in an ORDER BY, NULLs sorting as SQLite sorts them whatever the backend."""
+        return sqlite_sort_term(expression, descending=descending)
+
+    async def _migrate(self, migrations: Sequence[Migration]) -> None:
+        versions = [m.version for m in migrations]
+        if versions != list(range(1, len(versions) + 1)):
+            raise ValueError(f"migration versions must be 1, 2, 3, ... in order, got {versions}")
+        async with self.transaction() as conn:
+            await self._lock_schema(conn)
+            await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        for migration in migrations:
+            async with self.transaction() as conn:
+                # Read inside the write transaction (holding the schema lock), so a second process
+                # opening the same database at the same moment cannot apply the same step twice.
+                await self._lock_schema(conn)
+                current = int(await _scalar(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_version") or 0)
+                if migration.version <= current:
+                    self._version = current
+                    continue
+                log.info("Migrating database %s to schema version %d", self.path, migration.version)
+                await self._apply(conn, migration)
+                await conn.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))
+            self._version = migration.version
+        row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+        newest = int(row[0] or 0) if row is not None else 0
+        if newest > len(migrations):
+            raise ConfigError(
+                f"database {self.path} has schema version {newest}, newer than this ftserver knows "
+                f"({len(migrations)}); use a newer ftserver or another db_url",
+                key="db_url",
+            )
+        self._version = newest
+
+    @abstractmethod
+    async def _lock_schema(self, conn: WriteConnection) -> None:
+        """Keep other processes from migrating until this transaction ends."""
+
+    @abstractmethod
+    async def _apply(self, conn: WriteConnection, migration: Migration) -> None:
+        """Run one migration's statements in the open transaction."""
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[WriteConnection]:
+        """The single writer: commits when the block ends, rolls back if it raises (or is cancelled).
+
+        A failure because the database cannot be written (read-only, full, I/O error, the server
+        gone) leaves as ``StorageUnavailable`` and is remembered in ``write_failure`` until a
+        write commits again.
+        """
+        started = time.perf_counter()
+        try:
+            async with self._writing() as conn:
+                yield conn
+        finally:
+            if self._write_timings is not None:
+                self._write_timings.observe(time.perf_counter() - started)
+
+    @abstractmethod
+    def _writing(self) -> contextlib.AbstractAsyncContextManager[WriteConnection]:
+        """``transaction`` without its timing: the backend's own write transaction."""
+
+    @abstractmethod
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    @abstractmethod
+    def fetch_batches(self, sql: str, params: Sequence[Any] = (), size: int = 500) -> AsyncIterator[list[Row]]:
+        """The rows in lists of up to ``size``, for a caller that turns each batch into objects.
+
+        10,000 trades as raw rows are ~10 MB next to the objects made of them; batch by batch,
+        only one batch of raw rows is alive at a time.
+        """
+
+    @abstractmethod
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    async def probe_write(self) -> None:
+        """A write as cheap as one can be that still reaches the database: raises ``StorageUnavailable``."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO kv_store (key, value) VALUES ('write_probe', '0') "
+                "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(kv_store.value AS INTEGER) + 1 AS TEXT)"
+            )
+
+
+class SqliteDatabase(Database):
+    """One SQLite file: a writer connection and a reader connection (one for an in-memory database)."""
 
     def __init__(
         self,
@@ -313,26 +492,21 @@ class Database:
         path: str,
         write_timings: Durations | None = None,
     ) -> None:
+        super().__init__(write_timings)
         self._writer = writer
-        # Each write transaction's duration, waiting for the writer included (for /metrics).
-        self._write_timings = write_timings
         self._reader = reader
         self.path = path
-        self._write_lock = asyncio.Lock()
-        self._version = 0
         self._closed = False
-        # Why the last write failed for lack of a writable file; None once a write commits again.
-        self.write_failure: str | None = None
 
     @classmethod
-    async def open(
+    async def connect(
         cls,
         db_url: str,
         *,
         busy_timeout_ms: int = 5000,
         migrations: Sequence[Migration] = MIGRATIONS,
         write_timings: Durations | None = None,
-    ) -> Database:
+    ) -> SqliteDatabase:
         """Open (creating the file and its directory if needed) and migrate to the newest schema."""
         path = sqlite_path_from_url(db_url)
         if path != ":memory:":
@@ -369,52 +543,12 @@ class Database:
             raise
         return db
 
-    @property
-    def schema_version(self) -> int:
-        return self._version
+    async def _lock_schema(self, conn: WriteConnection) -> None:
+        pass  # BEGIN IMMEDIATE took the file's write lock already
 
-    async def _migrate(self, migrations: Sequence[Migration]) -> None:
-        versions = [m.version for m in migrations]
-        if versions != list(range(1, len(versions) + 1)):
-            raise ValueError(f"migration versions must be 1, 2, 3, ... in order, got {versions}")
-        async with self.transaction() as conn:
-            await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        for migration in migrations:
-            async with self.transaction() as conn:
-                # Read inside the write transaction, so a second process opening the same file
-                # at the same moment cannot apply the same step twice.
-                current = int(await _scalar(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_version") or 0)
-                if migration.version <= current:
-                    self._version = current
-                    continue
-                log.info("Migrating database %s to schema version %d", self.path, migration.version)
-                for statement in _statements(migration.script):
-                    await conn.execute(statement)
-                await conn.execute("INSERT INTO schema_version (version) VALUES (?)", (migration.version,))
-            self._version = migration.version
-        newest = int(await _scalar(self._writer, "SELECT COALESCE(MAX(version), 0) FROM schema_version") or 0)
-        if newest > len(migrations):
-            raise ConfigError(
-                f"database {self.path} has schema version {newest}, newer than this ftserver knows "
-                f"({len(migrations)}); use a newer ftserver or another db_url",
-                key="db_url",
-            )
-        self._version = newest
-
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """The single writer: commits when the block ends, rolls back if it raises (or is cancelled).
-
-        A failure because the file cannot be written (read-only, full, I/O error) leaves as
-        ``StorageUnavailable`` and is remembered in ``write_failure`` until a write commits again.
-        """
-        started = time.perf_counter()
-        try:
-            async with self._writing() as conn:
-                yield conn
-        finally:
-            if self._write_timings is not None:
-                self._write_timings.observe(time.perf_counter() - started)
+    async def _apply(self, conn: WriteConnection, migration: Migration) -> None:
+        for statement in _statements(migration.script):
+            await conn.execute(statement)
 
     @contextlib.asynccontextmanager
     async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -440,24 +574,11 @@ class Database:
                 raise StorageUnavailable(reason) from exc
             self.write_failure = None
 
-    async def probe_write(self) -> None:
-        """A write as cheap as one can be that still reaches the file: raises ``StorageUnavailable``."""
-        async with self.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO kv_store (key, value) VALUES ('write_probe', '0') "
-                "ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
-            )
-
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetch_batches(self, sql: str, params: Sequence[Any] = (), size: int = 500) -> AsyncIterator[list[Row]]:
-        """The rows in lists of up to ``size``, for a caller that turns each batch into objects.
-
-        10,000 trades as raw rows are ~10 MB next to the objects made of them; batch by batch,
-        only one batch of raw rows is alive at a time.
-        """
         async with self._reader.execute(sql, params) as cursor:
             while rows := await cursor.fetchmany(size):
                 yield list(rows)
@@ -515,7 +636,7 @@ async def _configure(conn: aiosqlite.Connection, busy_timeout_ms: int) -> None:
     await conn.execute("PRAGMA synchronous=NORMAL")
 
 
-async def _scalar(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+async def _scalar(conn: WriteConnection, sql: str, params: Sequence[Any] = ()) -> Any:
     async with conn.execute(sql, params) as cursor:
         row = await cursor.fetchone()
     return None if row is None else row[0]

@@ -14,7 +14,6 @@ failed), tells exactly what changed. A millisecond ``updated_at`` cannot: two wr
 from __future__ import annotations
 
 import json
-import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -22,12 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from ftserver.core.clock import Clock, SystemClock
 from ftserver.errors import InvalidRequest, NotFound
 from ftserver.models import Order, PairLock, Trade
-from ftserver.persistence.db import Database, Row
+from ftserver.persistence.db import Database, Row, SortTerm, WriteConnection, sqlite_sort_term
 from ftserver.persistence.intents import INTENTS, OrderIntent
 from ftserver.persistence.rows import RowMapping, epoch_ms, from_ms, to_ms
 from ftserver.trade_custom_data import CustomDataEntry, TradeCustomData
@@ -101,7 +98,7 @@ def _custom_data_entry(row: Row) -> dict[str, Any]:
 
 
 async def _write_custom_data(
-    conn: aiosqlite.Connection, trade_id: int, writes: list[CustomDataEntry], deletes: list[str]
+    conn: WriteConnection, trade_id: int, writes: list[CustomDataEntry], deletes: list[str]
 ) -> None:
     for key in deletes:
         await conn.execute("DELETE FROM trade_custom_data WHERE trade_id = ? AND key = ?", (trade_id, key))
@@ -122,7 +119,7 @@ async def _write_custom_data(
         )
 
 
-async def _is_closed(conn: aiosqlite.Connection, trade_id: int) -> bool:
+async def _is_closed(conn: WriteConnection, trade_id: int) -> bool:
     async with conn.execute("SELECT is_open FROM trades WHERE id = ?", (trade_id,)) as cursor:
         row = await cursor.fetchone()
     return row is not None and not row[0]
@@ -173,11 +170,16 @@ def history_where(query: TradeQuery) -> tuple[str, list[Any]]:
     return " AND ".join(conditions), params
 
 
-def history_order(query: TradeQuery) -> str:
-    """The ORDER BY list: the sort key, then the id in the same direction, so pages never overlap."""
+def history_order(query: TradeQuery, sort_term: SortTerm = sqlite_sort_term) -> str:
+    """The ORDER BY list: the sort key, then the id in the same direction, so pages never overlap.
+
+    ``sort_term``: the database's (``Database.sort_term``), so NULLs sort alike on every backend.
+    """
     direction = " DESC" if query.descending else ""
     column = _SORT_SQL[query.sort]
-    return f"id{direction}" if column == "id" else f"{column}{direction}, id{direction}"
+    if column == "id":
+        return f"id{direction}"
+    return f"{sort_term(column, descending=query.descending)}, id{direction}"
 
 
 class TradeRepository:
@@ -316,7 +318,7 @@ class TradeRepository:
         self._written([order.ft_trade_id], touched_closed=not stamped[0], stamp=now)
         return order
 
-    async def _write_orders(self, conn: aiosqlite.Connection, orders: Sequence[Order], now: int) -> None:
+    async def _write_orders(self, conn: WriteConnection, orders: Sequence[Order], now: int) -> None:
         known = [order for order in orders if order.id is not None]
         if known:
             # The ft_trade_id guard stops an order id from silently moving to another trade.
@@ -457,7 +459,7 @@ class TradeRepository:
         where, params = history_where(query)
         # Sort ids only (off an index: see migration 5), then load the page's full rows: sorting
         # whole rows of every trade would cost several times more at 10,000 trades.
-        order = history_order(query)
+        order = history_order(query, self.db.sort_term)
         rows = await self.db.fetchall(
             f"SELECT id, is_open FROM trades WHERE id IN"
             f" (SELECT id FROM trades WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
@@ -477,7 +479,7 @@ class TradeRepository:
         where, params = history_where(query)
         ids: array[int] = array("q")
         async for rows in self.db.fetch_batches(
-            f"SELECT id FROM trades WHERE {where} ORDER BY {history_order(query)}", params, size=5000
+            f"SELECT id FROM trades WHERE {where} ORDER BY {history_order(query, self.db.sort_term)}", params, size=5000
         ):
             ids.extend(int(row[0]) for row in rows)
         return ids
@@ -518,7 +520,7 @@ class TradeRepository:
         """
         rows = await self.db.fetchall(
             "SELECT o.ft_trade_id,"
-            " SUM(CASE WHEN o.ft_order_side = (CASE WHEN t.is_short THEN 'sell' ELSE 'buy' END) AND o.filled > 0"
+            " SUM(CASE WHEN o.ft_order_side = (CASE WHEN t.is_short <> 0 THEN 'sell' ELSE 'buy' END) AND o.filled > 0"
             "  THEN o.filled * COALESCE(o.average, o.price, o.ft_price) / COALESCE(NULLIF(t.leverage, 0), 1) END),"
             " SUM(CASE WHEN o.status = 'closed' AND o.order_filled_date IS NOT NULL THEN o.cost ELSE 0 END)"
             " FROM orders o JOIN trades t ON t.id = o.ft_trade_id WHERE t.is_open = 0 GROUP BY o.ft_trade_id"
@@ -604,18 +606,18 @@ class TradeRepository:
         """Store ``value`` (JSON) under ``key`` for a trade; ``type`` reports its Python type name."""
         encoded = _to_json(value, f"Custom data '{key}'")
         now = self._now_ms()
-        try:
-            async with self.db.transaction() as conn:
-                await conn.execute(
-                    "INSERT INTO trade_custom_data (trade_id, key, value, value_type, created_at) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (trade_id, key) DO UPDATE SET "
-                    "value = excluded.value, value_type = excluded.value_type, updated_at = excluded.created_at",
-                    (trade_id, key, encoded, type(value).__name__, now),
-                )
-        except sqlite3.IntegrityError as exc:
-            if "FOREIGN KEY" not in str(exc):
-                raise
-            raise NotFound(f"Trade {trade_id} does not exist; cannot store custom data '{key}'") from None
+        async with self.db.transaction() as conn:
+            # Asked first (the single writer: nothing deletes it in between) rather than read from
+            # each backend's own foreign key error.
+            async with conn.execute("SELECT 1 FROM trades WHERE id = ?", (trade_id,)) as cursor:
+                if await cursor.fetchone() is None:
+                    raise NotFound(f"Trade {trade_id} does not exist; cannot store custom data '{key}'")
+            await conn.execute(
+                "INSERT INTO trade_custom_data (trade_id, key, value, value_type, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (trade_id, key) DO UPDATE SET "
+                "value = excluded.value, value_type = excluded.value_type, updated_at = excluded.created_at",
+                (trade_id, key, encoded, type(value).__name__, now),
+            )
 
     async def custom_data(self, trade_id: int, key: str | None = None) -> list[dict[str, Any]]:
         """``[{id, key, type, value, created_at, updated_at}]`` of one trade, value decoded, in id order."""

@@ -27,7 +27,7 @@ from ftserver.exchange.ccxt_market import CcxtMarket
 from ftserver.exchange.retry import RetryPolicy
 from ftserver.exchange.simulated import SimulatedMarket
 from ftserver.models import Order, OrderSide
-from ftserver.persistence.db import Database
+from ftserver.persistence.db import Database, SqliteDatabase
 from ftserver.persistence.trades import TradeRepository
 from ftserver.strategy.safe import SafeStrategy
 from tests.support.binance_account import BinanceAccount
@@ -236,7 +236,7 @@ async def test_order_placed_just_before_the_database_stopped_taking_writes_is_bo
     path = created.path
     await created.close()
     writer = await aiosqlite.connect(path, isolation_level=None)
-    db = Database(writer, await aiosqlite.connect(path, isolation_level=None), path)
+    db = SqliteDatabase(writer, await aiosqlite.connect(path, isolation_level=None), path)
     broker = DiskFailsAfterPlacing(live.broker, writer)
     bot, db, bus = await live.bot(broker, db)
     try:

@@ -176,7 +176,8 @@ def test_command_line_overrides_win_over_env(tmp_path: Path) -> None:
         ({"protections": [{"method": "CooldownPeriod", "unlock_at": "25:00"}]}, "protections.0.unlock_at"),
         ({"api_server": 5}, "api_server"),
         ({"stoploss": 0}, "stoploss"),
-        ({"db_url": "postgresql://x"}, "db_url"),
+        ({"db_url": "mysql://x"}, "db_url"),
+        ({"db_pool_size": 0}, "db_pool_size"),
         ({"unfilledtimeout": {"entry": True}}, "unfilledtimeout.entry"),
         ({"entry_pricing": {"order_book_top": 51}}, "entry_pricing.order_book_top"),
         ({"exchange": {"name": "sim", "sim": {"history_days": 0}}}, "exchange.sim.history_days"),
@@ -271,6 +272,14 @@ def test_db_url_default_follows_dry_run() -> None:
     assert other_dir.db_url == "sqlite:///elsewhere/tradesv3.dryrun.sqlite"
     explicit = settings_from_dict({**MINIMAL, "db_url": "sqlite:///x.sqlite"})
     assert explicit.db_url == "sqlite:///x.sqlite"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://u:p@db:5432/ft?schema=bot_a", "postgres://u@db/ft", "postgresql+psycopg://u@db/ft"],
+)
+def test_db_url_may_name_a_postgresql_database(url: str) -> None:
+    assert settings_from_dict({**MINIMAL, "db_url": url}).db_url == url
 
 
 @pytest.mark.parametrize("name", ["config.json", "config.example.json"])

@@ -3,6 +3,7 @@ a non-empty target, rows that cannot be mapped, and the export back to freqtrade
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -119,9 +120,8 @@ async def test_importing_leaves_the_source_byte_identical_and_creates_no_file_be
     assert [p.name for p in source_dir.iterdir()] == ["tradesv3.sqlite"]
 
 
-async def test_the_import_keeps_ids_orders_locks_custom_data_and_the_start_time(tmp_path: Path) -> None:
-    target = tmp_path / "ftserver.sqlite"
-    history = await import_freqtrade(f"sqlite:///{FIXTURE}", f"sqlite:///{target}")
+async def test_the_import_keeps_ids_orders_locks_custom_data_and_the_start_time(db_url: str) -> None:
+    history = await import_freqtrade(f"sqlite:///{FIXTURE}", db_url)
     assert (len(history.trades), history.order_count, len(history.locks), len(history.custom_data)) == (
         302,
         806,
@@ -129,7 +129,7 @@ async def test_the_import_keeps_ids_orders_locks_custom_data_and_the_start_time(
         279,
     )
     assert history.unmapped == []
-    db = await Database.open(f"sqlite:///{target}")
+    db = await Database.open(db_url)
     try:
         repo = TradeRepository(db)
         assert await repo.stored_counts() == {"trades": 302, "orders": 806, "pairlocks": 15, "trade_custom_data": 279}
@@ -147,9 +147,14 @@ async def test_the_import_keeps_ids_orders_locks_custom_data_and_the_start_time(
         assert (await repo.custom_data(1, "trailing_armed"))[0]["value"] is False
         # 2026-10-04 21:00 UTC, stored by freqtrade as a datetime, kept as epoch seconds.
         assert await repo.get_value("bot_start_time") == 1791147600.0
-        # New rows continue after the imported ids.
         lock = (await repo.locks(active_only=False))[-1]
         assert lock.id == 15
+        # New rows continue after the imported ids.
+        new = dataclasses.replace(lock, id=None)
+        assert (await repo.add_lock(new)).id == 16
+        copy = dataclasses.replace(trade, id=None, orders=[dataclasses.replace(o, id=None) for o in trade.orders])
+        saved = await repo.save_trade(copy)
+        assert (saved.id, [o.id for o in saved.orders]) == (303, [807, 808])
     finally:
         await db.close()
 

@@ -13,11 +13,17 @@ import aiosqlite
 import pytest
 
 from ftserver.errors import StorageUnavailable
-from ftserver.persistence.db import Database
+from ftserver.persistence.db import Database, SqliteDatabase
 from ftserver.persistence.trades import TradeRepository
 from tests.unit.persistence.conftest import TradeFactory
 
 REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """SQLite only: these faults are made with SQLite's own files and connections."""
+    return f"sqlite:///{tmp_path / 'user_data' / 'trades.sqlite'}"
 
 
 @pytest.fixture
@@ -28,7 +34,7 @@ async def writer_and_db(db_url: str) -> AsyncIterator[tuple[aiosqlite.Connection
     await created.close()
     writer = await aiosqlite.connect(path, isolation_level=None)
     reader = await aiosqlite.connect(path, isolation_level=None)
-    db = Database(writer, reader, path)
+    db = SqliteDatabase(writer, reader, path)
     yield writer, db
     await db.close()
 

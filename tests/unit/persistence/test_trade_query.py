@@ -34,6 +34,7 @@ async def fill(repo: TradeRepository, count: int) -> None:
     await repo.import_history(trades, [], [], {})
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # SQLite's query plans
 @pytest.mark.parametrize("sort", SORT_KEYS)
 @pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("narrowed", [{}, {"pair": "BTC/USDT"}, {"result": "loss"}])
@@ -86,3 +87,18 @@ async def test_a_failed_write_leaves_nothing_in_flight(repo: TradeRepository, cl
         await repo.save_trade(ghost)
     clock.advance(minutes=1)
     assert repo.sync_point() == clock.now()
+
+
+@pytest.mark.parametrize(("descending", "expected"), [(False, [2, 3, 1]), (True, [1, 3, 2])])
+async def test_a_trade_without_a_profit_sorts_below_every_profit_on_either_database(
+    repo: TradeRepository, descending: bool, expected: list[int]
+) -> None:
+    trades = [build_trade(f"P{n}/USDT", minutes=n, close_after=60) for n in (1, 2, 3)]
+    trades[1].close_profit = None  # trade 2: closed without a ratio (as freqtrade's may be)
+    trades[2].close_profit = -0.02  # trade 3: a loss; trade 1 keeps its gain
+    for trade in trades:
+        await repo.save_trade(trade)
+    ids = await repo.trade_ids(TradeQuery(sort="profit_ratio", descending=descending))
+    assert list(ids) == expected
+    page, total = await repo.trades_page_versions(2, 1, query=TradeQuery(sort="profit_ratio", descending=descending))
+    assert ([trade_id for trade_id, _, _ in page], total) == (expected[1:], 3)
