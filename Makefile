@@ -7,7 +7,7 @@ CONFIG ?= config/config.json
 UI_SOURCES := static/package.json static/package-lock.json static/build.mjs $(wildcard static/src/*.js static/src/*.jsx static/src/*.css static/src/*/*.jsx)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-fast lint fmt lock ui bench clean
+.PHONY: run test test-fast lint fmt lock ui bench clean postgres
 
 $(BIN)/.installed: pyproject.toml setup.cfg constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,11 +34,15 @@ lint: $(BIN)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: lint ui $(CHROMIUM)
+# The PostgreSQL server binaries for the tests that run on both databases (installed when missing).
+postgres:
+	scripts/ensure-postgres.sh
+
+test: lint ui $(CHROMIUM) postgres
 	$(BIN)/pytest
 
 # Everything but the browser tests: no UI build, no Chromium.
-test-fast: lint
+test-fast: lint postgres
 	$(BIN)/pytest -m "not browser"
 
 # Pin what the virtualenv holds now (after changing setup.cfg: rm -rf .venv, install, test, lock).

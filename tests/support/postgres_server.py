@@ -51,7 +51,8 @@ def postgres_cluster() -> Iterator[str]:
     port = _free_port()
 
     def run(*args: str) -> None:
-        done = subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=120, check=False)
+        # cwd: the cluster's user may not enter the folder the tests run from.
+        done = subprocess.run([*as_user, *args], cwd=base, capture_output=True, text=True, timeout=120, check=False)
         if done.returncode != 0:
             raise PostgresUnavailable(f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[-2000:]}")
 
@@ -67,6 +68,7 @@ def postgres_cluster() -> Iterator[str]:
         if started:
             subprocess.run(
                 [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                cwd=base,
                 capture_output=True,
                 timeout=60,
                 check=False,
