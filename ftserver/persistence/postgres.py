@@ -20,9 +20,9 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Generator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -34,6 +34,9 @@ from ftserver.errors import ConfigError, StorageUnavailable
 from ftserver.persistence.db import DEFAULT_POOL_SIZE, MIGRATIONS, Database, Migration, Row, WriteConnection
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+_Cursor = psycopg.AsyncCursor[tuple[Any, ...]]
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # Tables whose rows have an ``id`` the repositories read back after an INSERT.
@@ -308,21 +311,35 @@ class PostgresDatabase(Database):
                 raise StorageUnavailable(reason) from exc
             self.write_failure = None
 
+    async def _read(self, sql: str, params: Sequence[Any], take: Callable[[_Cursor], Awaitable[_T]]) -> _T:
+        """Run a read; once more on a fresh connection when the server had dropped the pooled one
+        (restarted, or an idle connection cut): a read repeats safely, and the pool keeps no
+        per-read liveness check (a round trip before every read)."""
+        conn: psycopg.AsyncConnection[tuple[Any, ...]] | None = None
+        for attempt in (1, 2):
+            try:
+                async with self._readers.connection() as conn:
+                    return await take(await conn.execute(postgres_sql(sql), params))
+            except psycopg.OperationalError:
+                if attempt == 2 or conn is None or not conn.broken:
+                    raise
+                log.warning("A database connection to %s was dropped; reading again on a new one", self.path)
+                # The server dropped the others too, most likely: replace every idle one that is gone.
+                await self._readers.check()
+        raise AssertionError("unreachable")
+
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._readers.connection() as conn:
-            cursor = await conn.execute(postgres_sql(sql), params)
-            return list(await cursor.fetchall())
+        rows = await self._read(sql, params, lambda cursor: cursor.fetchall())
+        return list(rows)
 
     async def fetch_batches(self, sql: str, params: Sequence[Any] = (), size: int = 500) -> AsyncIterator[list[Row]]:
-        async with self._readers.connection() as conn:
-            cursor = await conn.execute(postgres_sql(sql), params)
-            while rows := await cursor.fetchmany(size):
-                yield list(rows)
+        # All rows arrive with the query (a client-side cursor); they are handed on in batches.
+        rows: list[Row] = await self.fetchall(sql, params)
+        for start in range(0, len(rows), size):
+            yield rows[start : start + size]
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._readers.connection() as conn:
-            cursor = await conn.execute(postgres_sql(sql), params)
-            return await cursor.fetchone()
+        return await self._read(sql, params, lambda cursor: cursor.fetchone())
 
     async def close(self) -> None:
         if self._closed:
@@ -339,11 +356,13 @@ async def _open_pool(conninfo: str, schema: str, *, size: int, read_only: bool) 
     options = f"-c search_path={schema}"
     if read_only:
         options += " -c default_transaction_read_only=on"
+    # Named so that an operator sees in pg_stat_activity which bot holds which connections.
+    kwargs: dict[str, Any] = {"autocommit": True, "options": options, "application_name": f"ftserver/{schema}"}
     pool: _Pool = AsyncConnectionPool(
         conninfo,
         min_size=1,
         max_size=max(1, size),
-        kwargs={"autocommit": True, "options": options},
+        kwargs=kwargs,
         timeout=_POOL_WAIT_S,
         open=False,
         name=f"ftserver-{schema}-{'read' if read_only else 'write'}",
