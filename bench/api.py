@@ -11,7 +11,11 @@ metrics enabled, loaded half with a read-role API token and half as that user wh
 is scraped every second. Endpoints are loaded on both in turns for ``--rounds`` rounds, and each
 endpoint's median rate is printed for both, with their ratio.
 
+With ``--postgres`` (a throwaway local cluster) or ``--db-url postgresql://...``, the server keeps its
+trades in PostgreSQL instead of an SQLite file (not with ``--roles``).
+
 Run: .venv/bin/python bench/api.py [--seconds 5] [--trades 10000] [--roles [--rounds 4]]
+                                   [--postgres | --db-url postgresql://...]
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import databases
 from seed import seed
 from server_process import free_port, start_server, wait_for_ping
 
@@ -144,7 +149,7 @@ ADMIN = basic("ftserver", "ftserver")
 TRADER, TRADER_PASSWORD = "trader", "bench-trader-password"
 
 
-async def run(root: Path, db: Path, seconds: float, trades: int) -> None:
+async def run(root: Path, db: Path | str, seconds: float, trades: int) -> None:
     """Start a server on ``db`` (admin only, metrics off), load each endpoint in turn, print the table."""
     port = free_port()
     # initial_state stopped: the seeded open trades stay as they are.
@@ -161,7 +166,7 @@ async def run(root: Path, db: Path, seconds: float, trades: int) -> None:
             peak_rss = idle_rss
             print(
                 f"REST API, {CONCURRENCY} connections, {seconds:g} s per endpoint, "
-                f"{trades} closed trades in the database"
+                f"{trades} closed trades in the database ({'SQLite' if isinstance(db, Path) else 'PostgreSQL'})"
             )
             print(
                 f"{'endpoint':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
@@ -283,9 +288,17 @@ async def main() -> None:
         help="then compare with auth roles (read-role token, trade-role user) and metrics scraped, in turns",
     )
     parser.add_argument("--rounds", type=int, default=4, help="rounds of the --roles comparison")
+    databases.add_arguments(parser)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    if args.roles and (args.postgres or args.db_url):
+        parser.error("--roles compares copies of an SQLite file: not with --postgres or --db-url")
+    with tempfile.TemporaryDirectory() as folder, databases.postgres_base(args) as postgres:
         root = Path(folder)
+        if postgres is not None:
+            url = databases.db_url(postgres, root / "bench.sqlite")
+            await seed(url, args.trades, 3)
+            await run(root, url, args.seconds, args.trades)
+            return
         db = root / "bench.sqlite"
         await seed(f"sqlite:///{db}", args.trades, 3)
         # Each server gets the database as seeded, not as another one's trading loop left it.

@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import databases  # bench/databases.py, beside this script
 import pandas as pd
 import psutil
 
@@ -58,6 +59,9 @@ from ftserver.strategy.builtin.sample_strategy import SampleStrategy
 from ftserver.strategy.indicators import rsi
 from ftserver.strategy.informative import informative
 from ftserver.strategy.safe import SafeStrategy
+
+# The PostgreSQL server of this run (--postgres, --db-url); None: SQLite files.
+_postgres: str | None = None
 
 TARGET_SECONDS = 1.0
 REFRESH_TARGET_SECONDS = 0.1
@@ -136,7 +140,7 @@ async def start_bot(
             "max_open_trades": 50,
             "initial_state": "running",
             "timeframe": "5m",
-            "db_url": f"sqlite:///{folder / f'loop{count}.sqlite'}",
+            "db_url": databases.db_url(_postgres, folder / f"loop{count}.sqlite"),
             "exchange": {"name": "sim", "pair_whitelist": whitelist},
             "internals": {"heartbeat_interval": 0},
             **({"pairlists": pairlists} if pairlists else {}),
@@ -264,7 +268,10 @@ async def main(runs: int, counts: tuple[int, ...], only_informative: bool) -> No
 
 
 async def table(runs: int, strategy_class: type[Strategy], label: str, counts: tuple[int, ...]) -> None:
-    print(f"trading loop iteration, seconds — sim market, 5m, {label}; best / median of {runs} runs")
+    print(
+        f"trading loop iteration, seconds — sim market, 5m, {label}, {databases.label(_postgres)};"
+        f" best / median of {runs} runs"
+    )
     print(
         f"{'pairs':>6} {'cold start':>13} {'  (CPU time)':>13} {'new candle':>13} {'  (CPU time)':>13}"
         f" {'between':>13} {'worst':>13}"
@@ -302,11 +309,13 @@ if __name__ == "__main__":
     parser.add_argument(
         "--pairs", type=int, nargs="+", default=[10, 50, 200], help="whitelist sizes (default 10 50 200)"
     )
+    databases.add_arguments(parser)
     args = parser.parse_args()
-    if args.memory:
-        asyncio.run(main_memory(max(args.pairs)))
-    else:
-        if not args.only_pairlists:
-            asyncio.run(main(args.runs, tuple(args.pairs), args.only_informative))
-        if not args.only_informative:
-            asyncio.run(main_pairlists(args.runs))
+    with databases.postgres_base(args) as _postgres:
+        if args.memory:
+            asyncio.run(main_memory(max(args.pairs)))
+        else:
+            if not args.only_pairlists:
+                asyncio.run(main(args.runs, tuple(args.pairs), args.only_informative))
+            if not args.only_informative:
+                asyncio.run(main_pairlists(args.runs))

@@ -1,5 +1,5 @@
 """Starts `ftserver trade` with the embedded default config as a separate process, for the
-benchmarks that load a real server: on a free loopback port, with a given SQLite file."""
+benchmarks that load a real server: on a free loopback port, with a given database."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ def free_port() -> int:
 
 
 def start_server(
-    root: Path, db: Path, port: int, *, fd_limit: int | None = None, **settings: str
+    root: Path, db: Path | str, port: int, *, fd_limit: int | None = None, **settings: str
 ) -> subprocess.Popen[bytes]:
-    """``settings``: extra top-level config overrides, e.g. ``initial_state="stopped"``.
+    """``db``: an SQLite file, or a database URL. ``settings``: extra top-level config overrides,
+    e.g. ``initial_state="stopped"``.
 
     ``fd_limit``: the server's open-file limit, soft and hard (e.g. 1024, a common default).
     """
@@ -31,7 +32,7 @@ def start_server(
         **os.environ,
         "PYTHONPATH": str(REPO),
         "FTSERVER__API_SERVER__LISTEN_PORT": str(port),
-        "FTSERVER__DB_URL": f"sqlite:///{db}",
+        "FTSERVER__DB_URL": db if isinstance(db, str) else f"sqlite:///{db}",
         "FTSERVER__USER_DATA_DIR": str(root / "user_data"),
         **{f"FTSERVER__{key.upper()}": value for key, value in settings.items()},
     }

@@ -9,12 +9,14 @@ from collections.abc import Awaitable
 import psycopg
 import pytest
 
+from ftserver.core.clock import ManualClock
 from ftserver.errors import ConfigError, StorageUnavailable
+from ftserver.persistence.access import AccessRepository, AuditEntry
 from ftserver.persistence.db import Database
 from ftserver.persistence.postgres import connection_settings, postgres_script, postgres_sql
 from ftserver.persistence.trades import TradeRepository
 from tests.support.polling import eventually
-from tests.unit.persistence.conftest import TradeFactory
+from tests.unit.persistence.conftest import T0, TradeFactory
 
 
 def test_url_gives_libpq_url_schema_and_a_name_without_the_password() -> None:
@@ -138,3 +140,18 @@ async def test_reads_use_at_most_db_pool_size_connections_and_writes_one_more(po
 
 async def _equals(value: Awaitable[int], expected: int) -> bool:
     return await value == expected
+
+
+async def test_the_audit_log_is_append_only_on_postgresql_too(postgres_url: str) -> None:
+    access = AccessRepository(postgres_url, ManualClock(T0))
+    await access.open()
+    try:
+        entry = AuditEntry(T0, "ftserver", "admin", "basic", None, "127.0.0.1", "POST", "/pause", {}, 200, "ok")
+        assert await access.append_audit(entry) == 1
+        for statement in ("UPDATE audit_log SET actor = 'someone'", "DELETE FROM audit_log"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                async with access.db.transaction() as conn:
+                    await conn.execute(statement)
+        assert [e.actor for e in await access.audit(limit=10)] == ["ftserver"]
+    finally:
+        await access.close()
