@@ -20,9 +20,9 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Sequence
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -35,8 +35,6 @@ from ftserver.persistence.db import DEFAULT_POOL_SIZE, MIGRATIONS, Database, Mig
 
 log = logging.getLogger(__name__)
 
-_T = TypeVar("_T")
-_Cursor = psycopg.AsyncCursor[tuple[Any, ...]]
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # Tables whose rows have an ``id`` the repositories read back after an INSERT.
@@ -311,35 +309,41 @@ class PostgresDatabase(Database):
                 raise StorageUnavailable(reason) from exc
             self.write_failure = None
 
-    async def _read(self, sql: str, params: Sequence[Any], take: Callable[[_Cursor], Awaitable[_T]]) -> _T:
-        """Run a read; once more on a fresh connection when the server had dropped the pooled one
-        (restarted, or an idle connection cut): a read repeats safely, and the pool keeps no
-        per-read liveness check (a round trip before every read)."""
+    async def fetch_batches(
+        self, sql: str, params: Sequence[Any] = (), size: int = 500
+    ) -> AsyncGenerator[list[Row], None]:
+        """Run a read, once more on a fresh connection when the server had dropped the pooled one
+        (restarted, or an idle connection cut) and nothing was handed on yet: a read repeats
+        safely, and the pool keeps no liveness check before every read (a round trip each)."""
+        # The result arrives whole in libpq's memory; Python rows are made one batch at a time.
+        yielded = False
         conn: psycopg.AsyncConnection[tuple[Any, ...]] | None = None
         for attempt in (1, 2):
             try:
                 async with self._readers.connection() as conn:
-                    return await take(await conn.execute(postgres_sql(sql), params))
+                    cursor = await conn.execute(postgres_sql(sql), params)
+                    while rows := await cursor.fetchmany(size):
+                        yielded = True
+                        yield list(rows)
+                return
             except psycopg.OperationalError:
-                if attempt == 2 or conn is None or not conn.broken:
+                if yielded or attempt == 2 or conn is None or not conn.broken:
                     raise
                 log.warning("A database connection to %s was dropped; reading again on a new one", self.path)
-                # The server dropped the others too, most likely: replace every idle one that is gone.
                 await self._readers.check()
-        raise AssertionError("unreachable")
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        rows = await self._read(sql, params, lambda cursor: cursor.fetchall())
-        return list(rows)
-
-    async def fetch_batches(self, sql: str, params: Sequence[Any] = (), size: int = 500) -> AsyncIterator[list[Row]]:
-        # All rows arrive with the query (a client-side cursor); they are handed on in batches.
-        rows: list[Row] = await self.fetchall(sql, params)
-        for start in range(0, len(rows), size):
-            yield rows[start : start + size]
+        rows: list[Row] = []
+        async for batch in self.fetch_batches(sql, params, size=10_000):
+            rows += batch
+        return rows
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        return await self._read(sql, params, lambda cursor: cursor.fetchone())
+        # aclosing: the pooled connection goes back now, not when the generator is collected.
+        async with contextlib.aclosing(self.fetch_batches(sql, params, size=1)) as batches:
+            async for batch in batches:
+                return batch[0]
+        return None
 
     async def close(self) -> None:
         if self._closed:
