@@ -23,7 +23,7 @@ from ftserver.exchange.base import ExchangeOrder
 from ftserver.exchange.paper import PaperBroker
 from ftserver.logs import LogBuffer
 from ftserver.models import OrderSide, OrderType, RunMode
-from ftserver.persistence.db import Database, sqlite_path_from_url
+from ftserver.persistence.db import Database, SqliteDatabase, sqlite_path_from_url
 from ftserver.persistence.trades import TradeRepository
 from ftserver.research.history import Research
 from ftserver.rpc.facade import Rpc
@@ -89,7 +89,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     await created.close()
     writer = await aiosqlite.connect(path, isolation_level=None)
     reader = await aiosqlite.connect(path, isolation_level=None)
-    db = Database(writer, reader, path)
+    db = SqliteDatabase(writer, reader, path)
     clock = ManualClock(START)
     market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
     strategy = ScriptedStrategy()
