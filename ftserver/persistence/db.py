@@ -295,12 +295,19 @@ CREATE INDEX ix_trades_enter_tag ON trades (enter_tag);
 CREATE INDEX ix_trades_exit_reason ON trades (exit_reason);
 """
 
+# Custom data times in epoch microseconds: freqtrade stores them whole (the moment the strategy set
+# the value), and an import, export or API answer keeps them so.
+SCHEMA_CUSTOM_DATA_US = """
+UPDATE trade_custom_data SET created_at = created_at * 1000, updated_at = updated_at * 1000;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, SCHEMA_V1),
     Migration(2, SCHEMA_V2),
     Migration(3, SCHEMA_V3),
     Migration(4, SCHEMA_ACCESS, postgres=_ACCESS_TABLES + _ACCESS_TRIGGERS_POSTGRES),
     Migration(5, SCHEMA_HISTORY),
+    Migration(6, SCHEMA_CUSTOM_DATA_US),
 )
 
 

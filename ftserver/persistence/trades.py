@@ -26,7 +26,7 @@ from ftserver.errors import InvalidRequest, NotFound
 from ftserver.models import Order, PairLock, Trade
 from ftserver.persistence.db import Database, Row, SortTerm, WriteConnection, sqlite_sort_term
 from ftserver.persistence.intents import INTENTS, OrderIntent
-from ftserver.persistence.rows import RowMapping, epoch_ms, from_ms, to_ms
+from ftserver.persistence.rows import RowMapping, epoch_ms, epoch_us, from_ms, from_us, to_ms, to_us
 from ftserver.trade_custom_data import CustomDataEntry, TradeCustomData
 from ftserver.trade_query import SORT_KEYS, TradeQuery
 
@@ -92,8 +92,8 @@ def _custom_data_entry(row: Row) -> dict[str, Any]:
         "key": row[2],
         "type": row[3],
         "value": json.loads(row[4]),
-        "created_at": from_ms(row[5]),
-        "updated_at": from_ms(row[6]),
+        "created_at": from_us(row[5]),
+        "updated_at": from_us(row[6]),
     }
 
 
@@ -113,8 +113,8 @@ async def _write_custom_data(
                 entry.cd_key,
                 entry.cd_value,
                 entry.cd_type,
-                epoch_ms(entry.created_at),
-                to_ms(entry.updated_at),
+                epoch_us(entry.created_at),
+                to_us(entry.updated_at),
             ),
         )
 
@@ -605,7 +605,7 @@ class TradeRepository:
     async def set_custom_data(self, trade_id: int, key: str, value: Any) -> None:
         """Store ``value`` (JSON) under ``key`` for a trade; ``type`` reports its Python type name."""
         encoded = _to_json(value, f"Custom data '{key}'")
-        now = self._now_ms()
+        now = epoch_us(self.clock.now())
         async with self.db.transaction() as conn:
             # Asked first (the single writer: nothing deletes it in between) rather than read from
             # each backend's own foreign key error.
@@ -693,7 +693,7 @@ class TradeRepository:
                     "INSERT INTO trade_custom_data (trade_id, key, value_type, value, created_at, updated_at, id) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (e.trade_id, e.key, e.value_type, e.value, epoch_ms(e.created_at), to_ms(e.updated_at), e.id)
+                        (e.trade_id, e.key, e.value_type, e.value, epoch_us(e.created_at), to_us(e.updated_at), e.id)
                         for e in custom_data
                     ],
                 )
@@ -716,8 +716,8 @@ class TradeRepository:
                 key=row[2],
                 value_type=row[3],
                 value=row[4],
-                created_at=from_ms(row[5]) or datetime.min,
-                updated_at=from_ms(row[6]),
+                created_at=from_us(row[5]) or datetime.min,
+                updated_at=from_us(row[6]),
                 id=row[0],
             )
             for row in rows

@@ -307,7 +307,7 @@ async def test_database_from_schema_1_upgrades_and_keeps_its_data(db_url: str, n
         await conn.execute(
             "INSERT INTO trade_custom_data (ft_trade_id, cd_key, cd_type, cd_value, created_at) "
             "VALUES (?, 'note', 'str', '\"hi\"', ?)",
-            (trade.id, to_ms(T0)),
+            (trade.id, to_ms(T0 + timedelta(milliseconds=123))),
         )
     await old.close()
 
@@ -316,8 +316,8 @@ async def test_database_from_schema_1_upgrades_and_keeps_its_data(db_url: str, n
         repo = TradeRepository(db, ManualClock(T0))
         assert db.schema_version == len(MIGRATIONS)
         assert await repo.get_trade(trade.id or 0) == trade
-        assert [(e["key"], e["type"], e["value"]) for e in await repo.custom_data(trade.id or 0)] == [
-            ("note", "str", "hi")
+        assert [(e["key"], e["type"], e["value"], e["created_at"]) for e in await repo.custom_data(trade.id or 0)] == [
+            ("note", "str", "hi", T0 + timedelta(milliseconds=123))  # milliseconds then, microseconds now
         ]
         await repo.set_custom_data(trade.id or 0, "note", "again")  # the unique (trade, key) rule survived
         assert len(await repo.custom_data(trade.id or 0)) == 1
@@ -572,6 +572,29 @@ async def test_custom_data_is_typed_and_updated_in_place(
     ]
     assert [e["key"] for e in await repo.custom_data(trade.id or 0, "info")] == ["info"]
     assert await repo.custom_data(trade.id or 0, "nope") == []
+
+
+async def test_custom_data_times_keep_their_microseconds(
+    repo: TradeRepository, clock: ManualClock, new_trade: TradeFactory
+) -> None:
+    trade = await repo.save_trade(new_trade())
+    set_at = T0 + timedelta(microseconds=598_940)
+    clock.set(set_at)
+    await repo.set_custom_data(trade.id or 0, "direct", 1)
+    updated_at = T0 + timedelta(seconds=7, microseconds=1)
+    clock.set(updated_at)
+    loaded = await repo.get_trade(trade.id or 0)  # as the bot holds it: custom data on the repository's clock
+    assert loaded is not None
+    loaded.custom_data.set(trade.id, "by_strategy", "x")
+    await repo.save_custom_data(loaded)
+    await repo.set_custom_data(trade.id or 0, "direct", 2)
+
+    stored = {e["key"]: (e["created_at"], e["updated_at"]) for e in await repo.custom_data(trade.id or 0)}
+    assert stored == {"direct": (set_at, updated_at), "by_strategy": (updated_at, None)}
+    loaded = await repo.get_trade(trade.id or 0)
+    assert loaded is not None
+    entry = loaded.custom_data.get("direct")
+    assert entry is not None and (entry.created_at, entry.updated_at) == (set_at, updated_at)
 
 
 async def test_custom_data_needs_an_existing_trade_and_json(repo: TradeRepository, new_trade: TradeFactory) -> None:
