@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from ftserver.core.clock import ManualClock
+from ftserver.core.instruments import Durations
 from ftserver.errors import ConfigError, StorageUnavailable
 from ftserver.persistence.access import AccessRepository, AuditEntry
 from ftserver.persistence.db import Database
@@ -155,3 +156,15 @@ async def test_the_audit_log_is_append_only_on_postgresql_too(postgres_url: str)
         assert [e.actor for e in await access.audit(limit=10)] == ["ftserver"]
     finally:
         await access.close()
+
+
+async def test_each_write_transaction_is_timed_for_the_metrics(postgres_url: str) -> None:
+    timings = Durations([0.001, 0.01, 0.1, 1.0])
+    db = await Database.open(postgres_url, write_timings=timings)
+    try:
+        migrations = timings.series()[()].count  # opening writes too: the schema, one step each
+        await TradeRepository(db).set_value("a", 1)
+        await TradeRepository(db).set_value("b", 2)
+        assert timings.series()[()].count == migrations + 2
+    finally:
+        await db.close()
