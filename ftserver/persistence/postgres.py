@@ -2,7 +2,7 @@
 
 The repositories write SQLite's SQL; ``PostgresConnection`` runs it on PostgreSQL: '?' placeholders
 become '%s', an INSERT into a table with an ``id`` gets ``RETURNING id`` (``lastrowid``), and rows
-inserted with their own ids move the table's id sequence past them before the commit. Migrations
+inserted with their own ids move the table's id sequence past them. Migrations
 get PostgreSQL's column types (64-bit integers for epoch milliseconds, double precision for
 ``REAL``, identity columns for ``AUTOINCREMENT``).
 
@@ -162,49 +162,50 @@ class PostgresConnection:
 
     def __init__(self, conn: psycopg.AsyncConnection[tuple[Any, ...]]) -> None:
         self._conn = conn
-        # Tables given rows with explicit ids: their id sequences move past them before the commit.
-        self.explicit_ids: set[str] = set()
 
     def execute(self, sql: str, params: Sequence[Any] | None = ()) -> _Statement:
         return _Statement(self, sql, params)
 
-    def _returns_id(self, sql: str) -> bool:
-        insert = _INSERT.match(sql)
-        if insert is None or insert.group(1) not in _ID_TABLES:
-            return False
-        if "id" in (column.strip() for column in insert.group(2).split(",")):
-            self.explicit_ids.add(insert.group(1))
-            return False
-        return " RETURNING " not in sql.upper()
-
     async def _execute(self, sql: str, params: Sequence[Any] | None) -> PostgresCursor:
         cursor = self._conn.cursor()
-        returns_id = self._returns_id(sql)
-        if returns_id:
-            sql += " RETURNING id"
-        await cursor.execute(postgres_sql(sql), params)
+        table, explicit_id = _inserted(sql)
+        returns_id = table is not None and not explicit_id and " RETURNING " not in sql.upper()
+        await cursor.execute(postgres_sql(sql + " RETURNING id" if returns_id else sql), params)
         lastrowid = None
         if returns_id:
             row = await cursor.fetchone()
             lastrowid = None if row is None else int(row[0])
+        if table is not None and explicit_id:
+            await self._move_id_sequence(table)
         return PostgresCursor(cursor, lastrowid)
 
     async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> PostgresCursor:
         cursor = self._conn.cursor()
-        self._returns_id(sql)
         await cursor.executemany(postgres_sql(sql), params)
+        table, explicit_id = _inserted(sql)
+        if table is not None and explicit_id:
+            await self._move_id_sequence(table)
         return PostgresCursor(cursor, None)
 
     async def run_script(self, script: str) -> None:
         """Several statements at once (no parameters), as a migration is."""
         await self._conn.execute(script.encode())
 
-    async def move_id_sequences(self) -> None:
-        for table in sorted(self.explicit_ids):
-            await self._conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
-            )
-        self.explicit_ids.clear()
+    async def _move_id_sequence(self, table: str) -> None:
+        # Rows inserted with their own ids leave the sequence behind: the next new row must not
+        # be handed an id already taken (SQLite takes the largest id plus one by itself).
+        await self._conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+        )
+
+
+def _inserted(sql: str) -> tuple[str | None, bool]:
+    """The table an INSERT adds rows with an ``id`` to (None for other statements), and whether the
+    statement gives the ids itself."""
+    insert = _INSERT.match(sql)
+    if insert is None or insert.group(1) not in _ID_TABLES:
+        return None, False
+    return insert.group(1), "id" in (column.strip() for column in insert.group(2).split(","))
 
 
 class PostgresDatabase(Database):
@@ -296,9 +297,7 @@ class PostgresDatabase(Database):
         async with self._write_lock:
             try:
                 async with self._writer.connection() as raw, raw.transaction():
-                    conn = PostgresConnection(raw)
-                    yield conn
-                    await conn.move_id_sequences()
+                    yield PostgresConnection(raw)
             except (psycopg.Error, PoolTimeout, OSError) as exc:
                 reason = _unwritable_reason(exc)
                 if reason is None:

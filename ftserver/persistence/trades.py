@@ -125,6 +125,15 @@ async def _is_closed(conn: WriteConnection, trade_id: int) -> bool:
     return row is not None and not row[0]
 
 
+async def _insert_keeping_ids(
+    conn: WriteConnection, mapping: RowMapping[Any], rows: Sequence[tuple[int | None, list[Any]]]
+) -> None:
+    """Rows brought from another database keep their ids; a row without one gets a new id."""
+    await conn.executemany(mapping.insert_keeping_id_sql, [[*values, id_] for id_, values in rows if id_ is not None])
+    # After the rows with ids: a new id is then past every id given.
+    await conn.executemany(mapping.insert_sql, [values for id_, values in rows if id_ is None])
+
+
 def _placeholders(count: int) -> str:
     return ", ".join("?" * count)
 
@@ -679,16 +688,11 @@ class TradeRepository:
                 if replace:
                     for table in _HISTORY_TABLES:
                         await conn.execute(f"DELETE FROM {table}")
-                await conn.executemany(
-                    _TRADES.insert_keeping_id_sql, [[*_TRADES.values(trade, now), trade.id] for trade in trades]
+                await _insert_keeping_ids(conn, _TRADES, [(t.id, _TRADES.values(t, now)) for t in trades])
+                await _insert_keeping_ids(
+                    conn, _ORDERS, [(o.id, _ORDERS.values(o, now)) for t in trades for o in t.orders]
                 )
-                await conn.executemany(
-                    _ORDERS.insert_keeping_id_sql,
-                    [[*_ORDERS.values(order, now), order.id] for trade in trades for order in trade.orders],
-                )
-                await conn.executemany(
-                    _LOCKS.insert_keeping_id_sql, [[*_LOCKS.values(lock), lock.id] for lock in locks]
-                )
+                await _insert_keeping_ids(conn, _LOCKS, [(lock.id, _LOCKS.values(lock)) for lock in locks])
                 await conn.executemany(
                     "INSERT INTO trade_custom_data (trade_id, key, value_type, value, created_at, updated_at, id) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -626,6 +626,22 @@ async def test_open_trades_custom_data_groups_per_open_trade(repo: TradeReposito
     assert await repo.open_trades_custom_data(None, 1, 1) == []
 
 
+async def test_imported_rows_keep_their_ids_and_rows_without_one_get_new_ones(
+    repo: TradeRepository, new_trade: TradeFactory
+) -> None:
+    trade = new_trade("BTC/USDT", close_after=30)
+    trade.id = 40
+    for order in trade.orders:
+        order.ft_trade_id = 40
+    trade.orders[0].id = 7  # the entry keeps its id; the exit comes without one
+    await repo.import_history([trade], [], [], {})
+    loaded = await repo.get_trade(40)
+    assert loaded is not None and [o.id for o in loaded.orders] == [7, 8]
+
+    later = await repo.save_trade(new_trade("ETH/USDT"))  # new rows continue past the imported ids
+    assert (later.id, [o.id for o in later.orders]) == (41, [9])
+
+
 # ---- durability ---------------------------------------------------------------------------------
 def test_committed_trade_survives_sigkill(tmp_path: Path, db_url: str) -> None:
     script = textwrap.dedent(
