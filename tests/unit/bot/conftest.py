@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from psycopg.rows import dict_row
 
 from ftserver.bot.loop import TradingLoop
 from ftserver.config import Settings, settings_from_dict
@@ -15,7 +17,8 @@ from ftserver.core.bus import MessageBus
 from ftserver.core.clock import ManualClock
 from ftserver.core.messages import Message, MessageType
 from ftserver.exchange.paper import PaperBroker
-from ftserver.persistence.db import Database, sqlite_path_from_url
+from ftserver.persistence.db import Database, is_postgres_url, sqlite_path_from_url
+from ftserver.persistence.postgres import connection_settings
 from ftserver.persistence.trades import TradeRepository
 from ftserver.strategy.safe import SafeStrategy
 from tests.support.scripted_market import ScriptedMarket
@@ -31,18 +34,26 @@ class CommitCheckingBus(MessageBus):
     """
 
     def __init__(self, db_file: str) -> None:
+        """``db_file``: the SQLite file, or the PostgreSQL URL of the database."""
         super().__init__()
         self.db_file = db_file
         self.seen: list[tuple[Message, dict[str, Any] | None]] = []
+
+    def _committed_row(self, trade_id: int) -> dict[str, Any] | None:
+        if is_postgres_url(self.db_file):
+            conninfo, schema, _ = connection_settings(self.db_file)
+            with psycopg.connect(conninfo, row_factory=dict_row, options=f"-c search_path={schema}") as pg:
+                return pg.execute("SELECT * FROM trades WHERE id = %s", (trade_id,)).fetchone()
+        with sqlite3.connect(self.db_file) as conn:
+            conn.row_factory = sqlite3.Row
+            found = conn.execute("SELECT * FROM trades WHERE id = ?", (trade_id,)).fetchone()
+            return dict(found) if found else None
 
     def publish(self, message: Message) -> Message:
         row = None
         trade_id = message.data.get("trade_id") if isinstance(message.data, dict) else None
         if trade_id is not None:
-            with sqlite3.connect(self.db_file) as conn:
-                conn.row_factory = sqlite3.Row
-                found = conn.execute("SELECT * FROM trades WHERE id = ?", (trade_id,)).fetchone()
-                row = dict(found) if found else None
+            row = self._committed_row(trade_id)
         stamped = super().publish(message)
         self.seen.append((stamped, row))
         return stamped
@@ -115,14 +126,20 @@ def build_bot(
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = make_settings(tmp_path)
+async def harness(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """On SQLite; a test parametrised with ``("harness", ["postgresql"], indirect=True)`` runs on PostgreSQL."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url = str(request.getfixturevalue("postgres_url"))
+        settings, watched = make_settings(tmp_path, db_url=url), url
+    else:
+        settings = make_settings(tmp_path)
+        watched = sqlite_path_from_url(settings.db_url)
     clock = ManualClock(START)
     market = ScriptedMarket(clock, {"BTC/USDT": 100.0, "ETH/USDT": 10.0})
     strategy = ScriptedStrategy()
     db = await Database.open(settings.db_url)
     repo = TradeRepository(db, clock)
-    bus = CommitCheckingBus(sqlite_path_from_url(settings.db_url))
+    bus = CommitCheckingBus(watched)
     bot = build_bot(settings, market, repo, bus, clock, strategy)
     await bot.startup()
     h = Harness(tmp_path, settings, clock, market, strategy, db, repo, bus, bot)

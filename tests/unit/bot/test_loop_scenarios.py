@@ -33,6 +33,7 @@ async def enter_btc(h: Harness) -> int:
     return trade.id or 0
 
 
+@pytest.mark.parametrize("harness", ["sqlite", "postgresql"], indirect=True)
 async def test_entry_signal_opens_a_filled_trade_announced_after_commit(harness: Harness) -> None:
     trade_id = await enter_btc(harness)
     trade = await harness.repo.get_trade(trade_id)
@@ -49,6 +50,7 @@ async def test_entry_signal_opens_a_filled_trade_announced_after_commit(harness:
             assert row is not None, f"{message.type} announced before its trade was committed"
 
 
+@pytest.mark.parametrize("harness", ["sqlite", "postgresql"], indirect=True)
 async def test_roi_exit_closes_trade_with_hand_computed_profit(harness: Harness) -> None:
     harness.strategy.minimal_roi = {"0": 0.01}
     trade_id = await enter_btc(harness)
