@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ftserver.errors import InvalidRequest
-from ftserver.persistence.db import Database, is_postgres_url, sqlite_path_from_url
+from ftserver.persistence.db import Database, is_postgres_url, sqlite_path_from_url, without_password
 from ftserver.persistence.freqtrade_db import (
     NOT_KEPT,
     ExportCounts,
@@ -61,7 +61,7 @@ async def _write(history: FreqtradeHistory, to_url: str, *, force: bool) -> None
         stored = await repo.stored_counts()
         if any(stored.values()) and not force:
             held = ", ".join(f"{count} {table}" for table, count in stored.items() if count)
-            raise InvalidRequest(f"{to_url} already holds a history ({held}); add --force to replace it")
+            raise InvalidRequest(f"{db.path} already holds a history ({held}); add --force to replace it")
         await repo.import_history(history.trades, history.locks, history.custom_data, history.values, replace=force)
     finally:
         await db.close()
@@ -70,8 +70,9 @@ async def _write(history: FreqtradeHistory, to_url: str, *, force: bool) -> None
 def _report_import(history: FreqtradeHistory, source: Path, to_url: str, out: TextIO) -> None:
     read = ", ".join(f"{count} {table}" for table, count in history.source_counts.items())
     print(f"Read {source}: {read}.", file=out)
+    opened = sum(t.is_open for t in history.trades)
     print(
-        f"Imported into {to_url}: {len(history.trades)} trades ({sum(t.is_open for t in history.trades)} open), "
+        f"Imported into {without_password(to_url)}: {len(history.trades)} trades ({opened} open), "
         f"{history.order_count} orders, {len(history.locks)} pair locks, {len(history.custom_data)} custom data "
         f"entries, {len(history.values)} stored values.",
         file=out,

@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 
@@ -315,6 +316,15 @@ def is_postgres_url(db_url: str) -> bool:
     """``postgresql://``, ``postgres://`` and SQLAlchemy's ``postgresql+<driver>://`` forms."""
     scheme = db_url.partition("://")[0].lower()
     return scheme in ("postgres", "postgresql") or scheme.startswith("postgresql+")
+
+
+def without_password(db_url: str) -> str:
+    """The URL to show in messages: a PostgreSQL URL's password left out."""
+    parts = urlsplit(db_url)
+    if parts.password is None:
+        return db_url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}@{host}"))
 
 
 def sqlite_path_from_url(db_url: str) -> str:

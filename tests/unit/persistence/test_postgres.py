@@ -13,7 +13,7 @@ from ftserver.core.clock import ManualClock
 from ftserver.core.instruments import Durations
 from ftserver.errors import ConfigError, StorageUnavailable
 from ftserver.persistence.access import AccessRepository, AuditEntry
-from ftserver.persistence.db import Database
+from ftserver.persistence.db import Database, without_password
 from ftserver.persistence.postgres import connection_settings, postgres_script, postgres_sql
 from ftserver.persistence.trades import TradeRepository
 from tests.support.polling import eventually
@@ -168,3 +168,15 @@ async def test_each_write_transaction_is_timed_for_the_metrics(postgres_url: str
         assert timings.series()[()].count == migrations + 2
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://bot:s3cret@db:5432/ft?schema=a", "postgresql://bot@db:5432/ft?schema=a"),
+        ("postgresql://bot@db/ft", "postgresql://bot@db/ft"),
+        ("sqlite:///user_data/x.sqlite", "sqlite:///user_data/x.sqlite"),
+    ],
+)
+def test_urls_in_messages_leave_the_password_out(url: str, shown: str) -> None:
+    assert without_password(url) == shown
