@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="from_url",
         required=True,
         metavar="DB_URL",
-        help="freqtrade's database, e.g. sqlite:///tradesv3.sqlite",
+        help="freqtrade's database, e.g. sqlite:///tradesv3.sqlite or postgresql://user@host/freqtrade",
     )
     import_db.add_argument(
         "--to", dest="to_url", metavar="DB_URL", help="ftserver's database (default: the config's db_url)"

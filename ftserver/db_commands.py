@@ -1,6 +1,6 @@
-"""``ftserver import-db`` and ``ftserver export-db``: a trade history from and to freqtrade's SQLite file.
+"""``ftserver import-db`` and ``ftserver export-db``: a trade history from and to freqtrade's database.
 
-ftserver's side (``--to`` of an import, ``--from`` of an export) may be SQLite or PostgreSQL.
+Both sides may be SQLite or PostgreSQL, except the export's target: a freqtrade SQLite file.
 
 Import reads the freqtrade file read-only and writes ftserver's database through its repository in
 one transaction, keeping every id (trade 17 stays trade 17 for whoever refers to it). Export writes
@@ -20,10 +20,12 @@ from ftserver.persistence.freqtrade_db import (
     NOT_KEPT,
     ExportCounts,
     FreqtradeHistory,
-    read_freqtrade_file,
+    read_freqtrade,
+    source_name,
     source_path,
     write_freqtrade_file,
 )
+from ftserver.persistence.postgres import connection_settings
 from ftserver.persistence.trades import TradeRepository
 
 # ftserver's own bookkeeping in its key/value store, meaningless to freqtrade.
@@ -37,19 +39,28 @@ def _same_file(a: Path, db_url: str) -> bool:
     return b != ":memory:" and Path(b).exists() and a.resolve() == Path(b).resolve()
 
 
+def _same_postgres(a: str, b: str) -> bool:
+    first, second = connection_settings(a), connection_settings(b)
+    return (first[0], first[1]) == (second[0], second[1])
+
+
 def import_db(from_url: str, to_url: str, *, force: bool = False, out: TextIO | None = None) -> int:
     """Import a freqtrade database into ftserver's (``to_url``). Raises InvalidRequest to refuse."""
     history = asyncio.run(import_freqtrade(from_url, to_url, force=force))
-    _report_import(history, source_path(from_url), to_url, out or sys.stdout)
+    _report_import(history, source_name(from_url), to_url, out or sys.stdout)
     return 0
 
 
 async def import_freqtrade(from_url: str, to_url: str, *, force: bool = False) -> FreqtradeHistory:
     """Read the freqtrade database at ``from_url`` and write its history into ``to_url``; what was read."""
-    source = source_path(from_url)
-    if _same_file(source, to_url):
-        raise InvalidRequest(f"--from and --to name the same file ({source}); import into a new database")
-    history = await asyncio.to_thread(read_freqtrade_file, source)
+    if is_postgres_url(from_url):
+        if is_postgres_url(to_url) and _same_postgres(from_url, to_url):
+            raise InvalidRequest("--from and --to name the same PostgreSQL schema; import into another one")
+    else:
+        source = source_path(from_url)
+        if _same_file(source, to_url):
+            raise InvalidRequest(f"--from and --to name the same file ({source}); import into a new database")
+    history = await asyncio.to_thread(read_freqtrade, from_url)
     await _write(history, to_url, force=force)
     return history
 
@@ -67,7 +78,7 @@ async def _write(history: FreqtradeHistory, to_url: str, *, force: bool) -> None
         await db.close()
 
 
-def _report_import(history: FreqtradeHistory, source: Path, to_url: str, out: TextIO) -> None:
+def _report_import(history: FreqtradeHistory, source: str, to_url: str, out: TextIO) -> None:
     read = ", ".join(f"{count} {table}" for table, count in history.source_counts.items())
     print(f"Read {source}: {read}.", file=out)
     opened = sum(t.is_open for t in history.trades)

@@ -7,8 +7,9 @@ way freqtrade's own migrations read them (``sell_reason`` -> ``exit_reason``, ``
 ``enter_tag``, ``ticker_interval`` -> ``timeframe``, a single ``fee`` for both sides, ...), so a file
 from any of those versions imports without being migrated first.
 
-The source is opened read-only (SQLite's ``mode=ro``): importing never changes a byte of it. A row
-that cannot be represented in ftserver is left out and listed in ``FreqtradeHistory.unmapped``.
+The source is opened read-only (SQLite's ``mode=ro``; on PostgreSQL a read-only session, for a
+freqtrade that keeps its history there): importing never changes a byte of it. A row that cannot be
+represented in ftserver is left out and listed in ``FreqtradeHistory.unmapped``.
 """
 
 from __future__ import annotations
@@ -21,11 +22,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+import psycopg
+from psycopg.rows import dict_row
 
 from ftserver.errors import ConfigError
 from ftserver.models import Order, OrderSide, OrderStatus, OrderType, PairLock, Trade, TradingMode, split_pair
-from ftserver.persistence.db import sqlite_path_from_url
+from ftserver.persistence.db import is_postgres_url, sqlite_path_from_url
+from ftserver.persistence.postgres import connection_settings
 from ftserver.persistence.trades import CustomDataRow
 
 # freqtrade renamed these exit reasons in 2022 (its migration rewrites them the same way).
@@ -110,7 +115,7 @@ class _Columns:
     def __init__(self, names: Iterable[str]) -> None:
         self.names = set(names)
 
-    def get(self, row: sqlite3.Row, *names: str, default: Any = None) -> Any:
+    def get(self, row: Row, *names: str, default: Any = None) -> Any:
         for name in names:
             if name in self.names and row[name] is not None:
                 return row[name]
@@ -120,58 +125,127 @@ class _Columns:
         return name in self.names
 
 
-def _tables(conn: sqlite3.Connection) -> dict[str, _Columns]:
-    names = [str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {
-        name: _Columns(str(col[1]) for col in conn.execute(f'PRAGMA table_info("{name}")'))
-        for name in names
-        if not name.startswith("sqlite_")
-    }
+Row = Mapping[str, Any]
+
+
+class Source(Protocol):
+    """A freqtrade database being read: its tables with their columns, and each table's rows."""
+
+    def tables(self) -> dict[str, _Columns]: ...
+
+    def count(self, table: str) -> int: ...
+
+    def rows(self, table: str) -> list[Row]: ...
+
+
+class SqliteSource:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def tables(self) -> dict[str, _Columns]:
+        names = [str(row[0]) for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            name: _Columns(str(col[1]) for col in self.conn.execute(f'PRAGMA table_info("{name}")'))
+            for name in names
+            if not name.startswith("sqlite_")
+        }
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+
+    def rows(self, table: str) -> list[Row]:
+        return list(self.conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall())
+
+
+class PostgresSource:
+    """freqtrade's tables in a PostgreSQL schema, read in one read-only transaction."""
+
+    def __init__(self, conn: psycopg.Connection[dict[str, Any]], schema: str) -> None:
+        self.conn = conn
+        self.schema = schema
+
+    def tables(self) -> dict[str, _Columns]:
+        found = self.conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = %s"
+            " ORDER BY table_name, ordinal_position",
+            (self.schema,),
+        ).fetchall()
+        columns: dict[str, list[str]] = {}
+        for row in found:
+            columns.setdefault(str(row["table_name"]), []).append(str(row["column_name"]))
+        return {name: _Columns(names) for name, names in columns.items()}
+
+    def count(self, table: str) -> int:
+        row = self.conn.execute(f'SELECT COUNT(*) AS n FROM "{self.schema}"."{table}"').fetchone()
+        return int(row["n"]) if row else 0
+
+    def rows(self, table: str) -> list[Row]:
+        return list(self.conn.execute(f'SELECT * FROM "{self.schema}"."{table}" ORDER BY id').fetchall())
+
+
+def source_name(db_url: str) -> str:
+    """The source as the import report names it (a file, or a PostgreSQL URL without its password)."""
+    if is_postgres_url(db_url):
+        return connection_settings(db_url)[2]
+    return str(source_path(db_url))
+
+
+def read_freqtrade(db_url: str) -> FreqtradeHistory:
+    """The history in the freqtrade database at ``db_url`` (an SQLite file or PostgreSQL), read
+    without writing a byte of it."""
+    if not is_postgres_url(db_url):
+        return read_freqtrade_file(source_path(db_url))
+    conninfo, schema, shown = connection_settings(db_url)
+    try:
+        with psycopg.connect(conninfo, row_factory=dict_row, connect_timeout=10) as conn:
+            conn.read_only = True
+            return read_history(PostgresSource(conn, schema))
+    except psycopg.Error as exc:
+        raise ConfigError(f"{shown} could not be read: {str(exc).strip()}", key="--from") from None
 
 
 def read_freqtrade_file(path: Path) -> FreqtradeHistory:
-    """The history in the freqtrade database at ``path``, read without writing a byte of it."""
+    """The history in the freqtrade database file at ``path``, read without writing a byte of it."""
     conn = open_read_only(path)
     try:
-        return read_history(conn)
+        return read_history(SqliteSource(conn))
     except sqlite3.DatabaseError as exc:
         raise ConfigError(f"{path} is not a readable SQLite database: {exc}", key="--from") from None
     finally:
         conn.close()
 
 
-def read_history(conn: sqlite3.Connection) -> FreqtradeHistory:
+def read_history(source: Source) -> FreqtradeHistory:
     """Everything a freqtrade database holds that ftserver keeps; the rest listed as unmapped."""
-    tables = _tables(conn)
+    tables = source.tables()
     if "trades" not in tables:
         raise ConfigError("this is not a freqtrade database (it has no 'trades' table)", key="--from")
     history = FreqtradeHistory()
     for name in tables:
         if name not in ("trades", "orders", "pairlocks", "trade_custom_data", "KeyValueStore"):
-            count = conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-            history.ignored_tables[name] = int(count)
-    trades = _read_trades(conn, tables["trades"], history)
+            history.ignored_tables[name] = source.count(name)
+    trades = _read_trades(source, tables["trades"], history)
     if "orders" in tables:
-        _read_orders(conn, tables["orders"], trades, history)
+        _read_orders(source, tables["orders"], trades, history)
     history.trades = list(trades.values())
     if "pairlocks" in tables:
-        _read_locks(conn, tables["pairlocks"], history)
+        _read_locks(source, tables["pairlocks"], history)
     if "trade_custom_data" in tables:
-        _read_custom_data(conn, set(trades), history)
+        _read_custom_data(source, set(trades), history)
     if "KeyValueStore" in tables:
-        _read_values(conn, history)
+        _read_values(source, history)
     return history
 
 
-def _rows(conn: sqlite3.Connection, table: str, history: FreqtradeHistory) -> Iterator[sqlite3.Row]:
-    rows = conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
+def _rows(source: Source, table: str, history: FreqtradeHistory) -> Iterator[Row]:
+    rows = source.rows(table)
     history.source_counts[table] = len(rows)
     yield from rows
 
 
-def _read_trades(conn: sqlite3.Connection, cols: _Columns, history: FreqtradeHistory) -> dict[int, Trade]:
+def _read_trades(source: Source, cols: _Columns, history: FreqtradeHistory) -> dict[int, Trade]:
     trades: dict[int, Trade] = {}
-    for row in _rows(conn, "trades", history):
+    for row in _rows(source, "trades", history):
         try:
             trade = _trade(row, cols)
         except (TypeError, ValueError, KeyError) as exc:
@@ -188,7 +262,7 @@ def _required(value: Any, name: str) -> Any:
     return value
 
 
-def _trade(row: sqlite3.Row, cols: _Columns) -> Trade:
+def _trade(row: Row, cols: _Columns) -> Trade:
     fee_open = float(cols.get(row, "fee_open", "fee", default=0.0))
     fee_close = float(cols.get(row, "fee_close", "fee", default=fee_open))
     amount = float(_required(row["amount"], "amount"))
@@ -256,10 +330,8 @@ def _trade(row: sqlite3.Row, cols: _Columns) -> Trade:
     )
 
 
-def _read_orders(
-    conn: sqlite3.Connection, cols: _Columns, trades: Mapping[int, Trade], history: FreqtradeHistory
-) -> None:
-    for row in _rows(conn, "orders", history):
+def _read_orders(source: Source, cols: _Columns, trades: Mapping[int, Trade], history: FreqtradeHistory) -> None:
+    for row in _rows(source, "orders", history):
         trade = trades.get(row["ft_trade_id"])
         if trade is None:
             history.unmapped.append(Unmapped("orders", row["id"], f"its trade {row['ft_trade_id']} was not imported"))
@@ -286,7 +358,7 @@ def _order_status(status: Any, is_open: bool, filled: float) -> OrderStatus:
     raise ValueError(f"order status '{status}' is not one ftserver knows (open, closed, canceled)")
 
 
-def _order(row: sqlite3.Row, cols: _Columns, trade: Trade) -> Order:
+def _order(row: Row, cols: _Columns, trade: Trade) -> Order:
     amount = cols.get(row, "amount", "ft_amount", default=0.0)
     price = cols.get(row, "price")
     filled = float(cols.get(row, "filled", default=0.0))
@@ -334,8 +406,8 @@ def _order(row: sqlite3.Row, cols: _Columns, trade: Trade) -> Order:
     )
 
 
-def _read_locks(conn: sqlite3.Connection, cols: _Columns, history: FreqtradeHistory) -> None:
-    for row in _rows(conn, "pairlocks", history):
+def _read_locks(source: Source, cols: _Columns, history: FreqtradeHistory) -> None:
+    for row in _rows(source, "pairlocks", history):
         try:
             history.locks.append(
                 PairLock(
@@ -365,8 +437,8 @@ def _custom_value(value_type: str, text: str) -> Any:
     return json.loads(text)
 
 
-def _read_custom_data(conn: sqlite3.Connection, trade_ids: set[int], history: FreqtradeHistory) -> None:
-    for row in _rows(conn, "trade_custom_data", history):
+def _read_custom_data(source: Source, trade_ids: set[int], history: FreqtradeHistory) -> None:
+    for row in _rows(source, "trade_custom_data", history):
         if row["ft_trade_id"] not in trade_ids:
             reason = (
                 "data not tied to a trade (ftserver keeps custom data per trade)"
@@ -392,8 +464,8 @@ def _read_custom_data(conn: sqlite3.Connection, trade_ids: set[int], history: Fr
             history.unmapped.append(Unmapped("trade_custom_data", row["id"], str(exc)))
 
 
-def _read_values(conn: sqlite3.Connection, history: FreqtradeHistory) -> None:
-    for row in _rows(conn, "KeyValueStore", history):
+def _read_values(source: Source, history: FreqtradeHistory) -> None:
+    for row in _rows(source, "KeyValueStore", history):
         key, kind = str(row["key"]), str(row["value_type"])
         try:
             if kind == "datetime":

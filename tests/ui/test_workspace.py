@@ -81,7 +81,6 @@ def test_workspace_on_a_phone_is_tabs(page: Page, bot: Bot) -> None:
     assert width <= PHONE["width"], f"the page scrolls sideways at phone width ({width}px)"
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def close_trades(bot: Bot, count: int) -> None:
     """At least ``count`` closed trades: a trade the sample signals opened is closed, or one opened on a
     free pair to close."""
@@ -95,6 +94,7 @@ def close_trades(bot: Bot, count: int) -> None:
         bot.call("POST", "forceexit", {"tradeid": str(trade["trade_id"])})
 
 
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_money_view_shows_currencies_wallet_history_and_periods(page: Page, bot: Bot, viewport: str) -> None:
     close_trades(bot, 2)
     if viewport == "phone":
