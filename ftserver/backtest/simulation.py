@@ -824,17 +824,9 @@ def _exit_within(strategy: Strategy, trade: Trade, candle: Candle, timeframe_min
 
 
 def _close(trade: Trade, rate: float, when: datetime, reason: str, strategy: Strategy | None = None) -> BacktestTrade:
+    """Close ``trade`` at ``rate``: its record, with its two orders (one entry, one exit)."""
     if trade.orders:
         return _close_with_orders(trade, rate, when, reason, strategy)
-    profit_abs = trade.calc_profit(rate)
-    profit_ratio = trade.calc_profit_ratio(rate)
-    # The trade as the protections read a closed one.
-    trade.is_open = False
-    trade.close_date = when
-    trade.close_rate = rate
-    trade.close_profit = profit_ratio
-    trade.close_profit_abs = profit_abs
-    trade.exit_reason = reason
     entry = BacktestOrder(
         side="buy",
         is_entry=True,
@@ -853,29 +845,10 @@ def _close(trade: Trade, rate: float, when: datetime, reason: str, strategy: Str
         filled_at=when,
         tag=reason,
     )
-    return BacktestTrade(
-        pair=trade.pair,
-        open_date=trade.open_date,
-        close_date=when,
-        open_rate=trade.open_rate,
-        close_rate=rate,
-        amount=trade.amount,
-        stake_amount=trade.stake_amount,
-        profit_ratio=profit_ratio,
-        profit_abs=profit_abs,
-        exit_reason=reason,
-        fee_open=trade.fee_open,
-        fee_close=trade.fee_close,
-        max_stake_amount=trade.max_stake_amount,
-        initial_stop_loss_abs=trade.initial_stop_loss,
-        initial_stop_loss_ratio=trade.initial_stop_loss_pct,
-        stop_loss_abs=trade.stop_loss,
-        stop_loss_ratio=trade.stop_loss_pct,
-        min_rate=trade.min_rate,
-        max_rate=trade.max_rate,
-        enter_tag=trade.enter_tag,
-        orders=(entry, exit_order),
-    )
+    return _record(
+        trade, rate, when, reason, trade.calc_profit(rate), trade.calc_profit_ratio(rate), (entry, exit_order),
+        amount=trade.amount, stake=trade.stake_amount,
+    )  # fmt: skip
 
 
 def _close_with_orders(
@@ -888,14 +861,6 @@ def _close_with_orders(
     trade.recalc_from_orders(when)
     if strategy is not None:
         _filled(strategy, trade, when)
-    profit_abs = trade.realized_profit
-    profit_ratio = trade.realized_ratio()
-    trade.is_open = False
-    trade.close_date = when
-    trade.close_rate = rate
-    trade.close_profit = profit_ratio
-    trade.close_profit_abs = profit_abs
-    trade.exit_reason = reason
     orders = tuple(
         BacktestOrder(
             side=str(order.ft_order_side),
@@ -908,6 +873,30 @@ def _close_with_orders(
         )
         for order in trade.orders
     )
+    return _record(
+        trade, rate, when, reason, trade.realized_profit, trade.realized_ratio(), orders, amount=amount, stake=stake
+    )
+
+
+def _record(
+    trade: Trade,
+    rate: float,
+    when: datetime,
+    reason: str,
+    profit_abs: float,
+    profit_ratio: float,
+    orders: tuple[BacktestOrder, ...],
+    *,
+    amount: float,
+    stake: float,
+) -> BacktestTrade:
+    """Mark ``trade`` closed (as the protections read a closed trade) and make its record."""
+    trade.is_open = False
+    trade.close_date = when
+    trade.close_rate = rate
+    trade.close_profit = profit_ratio
+    trade.close_profit_abs = profit_abs
+    trade.exit_reason = reason
     return BacktestTrade(
         pair=trade.pair,
         open_date=trade.open_date,
