@@ -257,6 +257,10 @@ class TradingLoop:
         """The whole balance the bot started with: where its wallet history begins."""
         return self.wallet.starting_balance
 
+    def total_stake(self) -> float:
+        """What the bot trades with now (freqtrade's total stake amount): where ``/daily`` counts back from."""
+        return self.wallet.total_stake(self.open_trades, self.desk.realized_profit)
+
     def balances(self) -> list[CurrencyBalance]:
         """The wallet as ``/balance`` reports it, valued at the current rates."""
         return self.wallet.balances(self.open_trades, self.desk.realized_profit, self.prices.rates())

@@ -62,6 +62,15 @@ class Wallet:
     def free_stake(self, open_trades: Iterable[Trade], realized_profit: float) -> float:
         return self.starting_balances.get(self.stake_currency, 0.0) + realized_profit - self.tied_stake(open_trades)
 
+    def total_stake(self, open_trades: list[Trade], realized_profit: float) -> float:
+        """What the bot trades with now, as freqtrade's total stake amount: ``available_capital`` plus
+        the profit of closed trades, else the tradable share of what is free and what open trades hold."""
+        if self.available_capital is not None:
+            return self.available_capital + realized_profit - sum(t.realized_profit for t in open_trades)
+        return (
+            self.tied_stake(open_trades) + self.free_stake(open_trades, realized_profit)
+        ) * self.tradable_balance_ratio
+
     def available_stake(self, open_trades: list[Trade], realized_profit: float) -> float:
         """Stake currency a new trade may use: the tradable share of the capital less what open trades
         hold, and never more than is free."""

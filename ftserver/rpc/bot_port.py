@@ -78,6 +78,10 @@ class BotPort(Protocol):
         """The whole starting balance of the stake currency."""
         ...
 
+    def total_stake(self) -> float:
+        """What the bot trades with now (freqtrade's total stake amount), in the stake currency."""
+        ...
+
     def balances(self) -> list[CurrencyBalance]: ...
 
     @property

@@ -136,7 +136,7 @@ class ClosedTrades:
         timescale: int,
         *,
         now: datetime,
-        starting_balance: float,
+        total_stake: float,
         stake_currency: str,
         fiat_display_currency: str,
     ) -> Periods:
@@ -148,12 +148,12 @@ class ClosedTrades:
                 unit=unit,
                 timescale=timescale,
                 now=now,
-                starting_balance=starting_balance,
+                total_stake=total_stake,
                 stake_currency=stake_currency,
                 fiat_display_currency=fiat_display_currency,
             )
 
-        key = ("timeunit", unit, timescale, now.date(), starting_balance, stake_currency, fiat_display_currency)
+        key = ("timeunit", unit, timescale, now.date(), total_stake, stake_currency, fiat_display_currency)
         return await self.result(repo, key, compute)
 
     def _kept(self, snapshot: ClosedSnapshot, key: Hashable, compute: Callable[[ClosedSnapshot], T]) -> T:

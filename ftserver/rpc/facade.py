@@ -396,7 +396,7 @@ class Rpc:
             cast(Unit, unit),
             timescale,
             now=self.clock.now(),
-            starting_balance=self.bot.starting_capital,
+            total_stake=self.bot.total_stake(),
             stake_currency=self.settings.stake_currency,
             fiat_display_currency=self.settings.fiat_display_currency,
         )

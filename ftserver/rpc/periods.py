@@ -1,9 +1,10 @@
 """Closed profit per day, week or month: the ``/daily``, ``/weekly`` and ``/monthly`` bodies.
 
 Periods are UTC calendar periods (weeks start on Monday, months on the 1st), newest first, the
-current one included. Trades count in the period of their close date. A period's
-``starting_balance`` is the starting balance plus everything closed before the period, and its
-``rel_profit`` is its profit over that balance (8 decimals), as freqtrade reports them.
+current one included. Trades count in the period of their close date. As freqtrade works them out,
+a period's ``starting_balance`` is what the bot trades with now (its total stake amount: the
+tradable share of its balance, or ``available_capital`` plus the profit) less the profit of that
+period and of every later one, and its ``rel_profit`` is its profit over that balance (8 decimals).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def timeunit_profit(
     unit: Unit,
     timescale: int,
     now: datetime,
-    starting_balance: float,
+    total_stake: float,
     stake_currency: str,
     fiat_display_currency: str,
     fiat_rate: float | None = None,
@@ -75,23 +76,21 @@ def timeunit_profit(
     newest_end = _next_start(starts[0], unit)
     profit: dict[date, float] = {start: 0.0 for start in starts}
     count: dict[date, int] = {start: 0 for start in starts}
-    before = 0.0
     for trade in trades:
         closed_at = trade.close_date
         if trade.is_open or closed_at is None:
             continue
         day = _utc_day(closed_at)
-        if day < oldest:
-            before += trade.close_profit_abs or 0.0
-        elif day < newest_end:
+        if oldest <= day < newest_end:
             key = _period_start(day, unit)
             profit[key] += trade.close_profit_abs or 0.0
             count[key] += 1
     rows: list[PeriodProfit] = []
     to_fiat = fiat.fiat_rate(fiat_display_currency, fiat_rate)
-    balance = starting_balance + before
-    for start in reversed(starts):  # oldest first, to carry the balance forward
+    balance = total_stake
+    for start in starts:  # newest first: each period's profit comes off the balance it ended with
         abs_profit = profit[start]
+        balance -= abs_profit
         rows.append(
             PeriodProfit(
                 date=start,
@@ -102,6 +101,4 @@ def timeunit_profit(
                 trade_count=count[start],
             )
         )
-        balance += abs_profit
-    rows.reverse()
     return Periods(data=rows, fiat_display_currency=fiat_display_currency, stake_currency=stake_currency)

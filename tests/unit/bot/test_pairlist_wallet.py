@@ -147,3 +147,16 @@ def test_balances_count_only_filled_coins_and_show_order_stake_as_used() -> None
     assert stake.balance == pytest.approx(stake.free + stake.used)
     assert (btc.balance, btc.used, btc.free) == pytest.approx((2.25, 0.5, 1.75))
     assert btc.est_stake == pytest.approx(2.25 * 110 * 0.999)
+
+
+def test_total_stake_is_what_the_bot_trades_with_now_as_freqtrade_counts_it() -> None:
+    # 1000 USDT at ratio 0.99 that made 10: (1000 + 10) * 0.99 = 999.9, whatever open trades hold.
+    assert Wallet("USDT", 1000.0, tradable_balance_ratio=0.99).total_stake([open_trade(100.0)], 10.0) == pytest.approx(
+        999.9
+    )
+    # With available_capital: 500 plus the profit of closed trades only; 3 of the 10 came from an
+    # open trade's partial exit.
+    partly_sold = open_trade(100.0)
+    partly_sold.realized_profit = 3.0
+    capital = Wallet("USDT", 1000.0, tradable_balance_ratio=0.99, available_capital=500.0)
+    assert capital.total_stake([partly_sold], 10.0) == pytest.approx(507.0)

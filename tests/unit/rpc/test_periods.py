@@ -31,12 +31,15 @@ def closed_at(when: datetime, close_rate: float, trade_id: int) -> Trade:
 
 
 def periods(trades: list[Trade], unit: Any, timescale: int, now: datetime = NOW, **kwargs: Any) -> dict[str, Any]:
+    """The periods of a bot that started with 1000 USDT (ratio 1): it trades with 1000 plus every
+    closed trade's profit now, and counts back from there."""
+    total = 1000.0 + sum(t.close_profit_abs or 0.0 for t in trades if not t.is_open)
     return timeunit_profit(
         trades,
         unit=unit,
         timescale=timescale,
         now=now,
-        **({"starting_balance": 1000.0, "stake_currency": "USDT", "fiat_display_currency": "USD"} | kwargs),
+        **({"total_stake": total, "stake_currency": "USDT", "fiat_display_currency": "USD"} | kwargs),
     )
 
 
@@ -118,7 +121,17 @@ def test_trades_closed_after_now_belong_to_no_period() -> None:
     later = closed_at(NOW + timedelta(days=2), 2.2, 1)
     body = periods([later], "days", 2)
     assert [row["trade_count"] for row in body["data"]] == [0, 0]
-    assert body["data"][0]["starting_balance"] == 1000.0
+    # As freqtrade: the balance now holds its profit, and no listed period gives it back.
+    assert [row["starting_balance"] for row in body["data"]] == [pytest.approx(1000 + UP)] * 2
+
+
+def test_the_balance_counts_back_from_what_the_bot_trades_with_now() -> None:
+    # freqtrade's rule: 990 traded now (ratio 0.99 of a wallet that made UP), today's starting balance
+    # is 990 - UP (today's profit), yesterday's the same (nothing closed yesterday).
+    trades = [closed_at(datetime(2026, 3, 11, 9, tzinfo=UTC), 2.2, 1)]
+    body = periods(trades, "days", 2, total_stake=990.0)
+    assert [row["starting_balance"] for row in body["data"]] == [pytest.approx(990 - UP), pytest.approx(990 - UP)]
+    assert body["data"][0]["rel_profit"] == round(UP / (990 - UP), 8)
 
 
 def test_body_has_freqtrades_shape() -> None:
