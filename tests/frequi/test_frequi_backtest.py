@@ -7,18 +7,16 @@ The server serves that folder itself (``api_server.ui_path``), as a user who ins
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
+from tests.frequi.login import log_in
 from tests.support.polling import wait_until
 from tests.ui.conftest import PASSWORD, REPO, USER, Bot, _serve, browser, playwright, screenshot
 
@@ -58,36 +56,6 @@ def frequi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         yield bot
 
 
-def _tokens(bot: Bot) -> dict[str, str]:
-    basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-    request = urllib.request.Request(
-        f"{bot.url}/api/v1/token/login", method="POST", headers={"Authorization": f"Basic {basic}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer: dict[str, str] = json.loads(response.read())
-    return answer
-
-
-def _log_in(page: Page, bot: Bot) -> None:
-    """FreqUI keeps its bots' logins in localStorage; this is what its login form writes."""
-    tokens = _tokens(bot)
-    login = {
-        "ftbot.0": {
-            "botName": "ftserver",
-            "apiUrl": bot.url,
-            "accessToken": tokens["access_token"],
-            "refreshToken": tokens["refresh_token"],
-            "autoRefresh": True,
-        }
-    }
-    page.goto(bot.url + "/")
-    page.evaluate(
-        "([login]) => { localStorage.setItem('ftAuthLoginInfo', login);"
-        " localStorage.setItem('ftSelectedBot', 'ftbot.0'); }",
-        [json.dumps(login)],
-    )
-
-
 @pytest.mark.timeout(300)
 def test_frequi_runs_a_backtest_and_manages_its_history(browser: Browser, frequi_server: Bot) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -103,7 +71,7 @@ def test_frequi_runs_a_backtest_and_manages_its_history(browser: Browser, frequi
         ),
     )
     try:
-        _log_in(page, frequi_server)
+        log_in(page, frequi_server, USER, PASSWORD)
         page.goto(frequi_server.url + "/backtest")
         expect(page.get_by_text("Run backtest").first).to_be_visible()
         page.locator("#strategy-select").click()

@@ -8,16 +8,14 @@ in as the read user, as someone with a shared dashboard would.
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Response, expect
 
+from tests.frequi.login import log_in
 from tests.ui.conftest import Bot, _serve, browser, playwright, screenshot
 
 __all__ = ["browser", "playwright"]  # the browser fixtures, shared with the UI tests
@@ -47,31 +45,6 @@ def read_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     yield from _serve(folder, "trade", first_trade=True, api_server={"ui_path": FREQUI, "users": [viewer]})
 
 
-def _log_in_as_viewer(page: Page, bot: Bot) -> None:
-    """What FreqUI's login form writes to localStorage, with the read user's tokens."""
-    basic = base64.b64encode(f"{VIEWER}:{VIEWER_PASSWORD}".encode()).decode()
-    request = urllib.request.Request(
-        f"{bot.url}/api/v1/token/login", method="POST", headers={"Authorization": f"Basic {basic}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        tokens = json.loads(response.read())
-    login = {
-        "ftbot.0": {
-            "botName": "ftserver",
-            "apiUrl": bot.url,
-            "accessToken": tokens["access_token"],
-            "refreshToken": tokens["refresh_token"],
-            "autoRefresh": True,
-        }
-    }
-    page.goto(bot.url + "/")
-    page.evaluate(
-        "([login]) => { localStorage.setItem('ftAuthLoginInfo', login);"
-        " localStorage.setItem('ftSelectedBot', 'ftbot.0'); }",
-        [json.dumps(login)],
-    )
-
-
 def _posted(path: str) -> Callable[[Response], bool]:
     return lambda r: r.url.endswith(path) and r.request.method == "POST"
 
@@ -92,7 +65,7 @@ def test_frequi_as_a_read_user_shows_every_view_and_controls_fail_with_the_403(
 
     page.on("response", watch)
     try:
-        _log_in_as_viewer(page, bot)
+        log_in(page, bot, VIEWER, VIEWER_PASSWORD)
         for view, answer in VIEWS.items():
             with page.expect_response(lambda r, answer=answer: answer in r.url and r.status == 200):
                 page.goto(bot.url + view)
